@@ -1,0 +1,101 @@
+// The engine's normalised view of an ODCS v3.1 contract (see ../shared/docs/contract.md).
+// The loader turns YAML into this; everything downstream (validation, remediation, export)
+// reads only this shape, never the raw YAML.
+
+export type LogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+
+export const PII_KINDS = ['email', 'phone', 'name', 'ssn', 'iban', 'card', 'dob', 'address', 'other'] as const;
+export type PiiKind = (typeof PII_KINDS)[number];
+
+export const LIBRARY_METRICS = ['nullValues', 'missingValues', 'invalidValues', 'duplicateValues', 'rowCount'] as const;
+export type LibraryMetric = (typeof LIBRARY_METRICS)[number];
+
+export const OPERATORS = [
+  'mustBe', 'mustNotBe', 'mustBeGreaterThan', 'mustBeGreaterOrEqualTo', 'mustBeLessThan',
+  'mustBeLessOrEqualTo', 'mustBeBetween', 'mustNotBeBetween',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export interface GateOperator {
+  op: Operator;
+  /** a number, or [low, high] for the Between operators */
+  value: number | [number, number];
+}
+
+export interface QualityCheck {
+  /** stable name used in summaries and the audit: `<column|table>.<metric>#<index>` */
+  name: string;
+  type: 'library' | 'sql' | 'text' | 'custom';
+  metric?: LibraryMetric;
+  /** the column for column-level checks; undefined for table-level */
+  column?: string;
+  missingValues?: string[];
+  validValues?: string[];
+  pattern?: string;
+  /** composite key for table-level duplicateValues */
+  properties?: string[];
+  operator?: GateOperator;
+  unit: 'rows' | 'percent';
+  /** type: sql only; `{object}` and `{property}` already substituted */
+  query?: string;
+  description?: string;
+  /** 1-based line in the contract file, for messages */
+  line: number;
+}
+
+export interface ColumnSpec {
+  name: string;
+  logicalType: LogicalType;
+  required: boolean;
+  unique: boolean;
+  primaryKey: boolean;
+  pattern?: string;
+  /** strftime format for date/timestamp parsing and export */
+  format?: string;
+  minimum?: number | string;
+  maximum?: number | string;
+  exclusiveMinimum?: number | string;
+  exclusiveMaximum?: number | string;
+  minLength?: number;
+  maxLength?: number;
+  enum?: string[];
+  description?: string;
+  pii?: PiiKind;
+  /** tokens that mean "no value" (missingValues metric args + missingTokens extension) */
+  missingTokens: string[];
+  quality: QualityCheck[];
+  line: number;
+}
+
+export interface FunctionalDependency {
+  determinant: string[];
+  dependent: string[];
+}
+
+export interface Contract {
+  id: string;
+  name: string;
+  version: string;
+  status?: string;
+  /** schema[0].name: the table name in the workspace */
+  table: string;
+  columns: ColumnSpec[];
+  /** table-level checks */
+  quality: QualityCheck[];
+  fds: FunctionalDependency[];
+  schemaEvolution: 'strict' | 'additive';
+  /** SHA-256 of the canonical column list (see signature.ts) */
+  signature: string;
+  /** SHA-256 of the YAML text exactly as loaded */
+  yamlSha256: string;
+  /** the YAML text exactly as loaded, kept for versioning and the bundle */
+  yaml: string;
+  sourcePath: string;
+}
+
+export const REASON_CODES = [
+  'TYPE_MISMATCH', 'REQUIRED_MISSING', 'DUPLICATE_KEY', 'PATTERN_MISMATCH', 'OUT_OF_RANGE',
+  'LENGTH_VIOLATION', 'NOT_IN_SET', 'MISSING_VALUE', 'INVALID_VALUE', 'NULL_VALUE', 'FD_VIOLATION',
+  'MALFORMED_RECORD',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
