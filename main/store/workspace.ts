@@ -1,0 +1,32 @@
+// A workspace is one folder: the raw vault, the DuckDB data, the SQLite run/audit store and the
+// signing key. Everything Airlock writes lives here.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface WorkspacePaths {
+  root: string;
+  vault: string;
+  duckdb: string;
+  sqlite: string;
+  tmp: string;
+  keys: string;
+}
+
+export function workspacePaths(root: string): WorkspacePaths {
+  const abs = resolve(root);
+  return {
+    root: abs,
+    vault: join(abs, 'vault'),
+    duckdb: join(abs, 'data.duckdb'),
+    sqlite: join(abs, 'airlock.sqlite'),
+    tmp: join(abs, 'tmp'),
+    keys: join(abs, 'keys'),
+  };
+}
+
+export function ensureWorkspace(root: string): WorkspacePaths {
+  const p = workspacePaths(root);
+  for (const dir of [p.root, p.vault, p.tmp]) mkdirSync(dir, { recursive: true });
+  mkdirSync(p.keys, { recursive: true, mode: 0o700 });
+  return p;
+}

@@ -1,0 +1,152 @@
+// Compiles a contract into one SQL query that yields every violation of a staged batch as
+// (row_id, column, reason, rule, detail). One scan: window columns for keys and functional
+// dependencies are computed alongside, each row builds its list of violations, and unnest
+// flattens them. Nothing here loops over rows in JavaScript.
+import type { ColumnSpec, Contract, QualityCheck } from '../contract/types.js';
+import { sqlIdent, sqlString } from '../store/duckdb.js';
+import { boundLiteral, castSql, typeOkSql } from './typedValue.js';
+
+interface Check {
+  column: string;
+  reason: string;
+  rule: string;
+  /** SQL boolean: the row violates */
+  when: string;
+  /** SQL VARCHAR detail, or NULL */
+  detail?: string;
+}
+
+export function missingSql(col: ColumnSpec, v: string): string {
+  const tokens = col.missingTokens.filter((t) => t.trim() !== '');
+  const tokenTest = tokens.length ? ` OR ${v} IN (${tokens.map(sqlString).join(', ')})` : '';
+  return `(${v} IS NULL OR trim(${v}) = ''${tokenTest})`;
+}
+
+function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
+  const v = sqlIdent(col.name);
+  const present = `NOT ${missingSql(col, v)}`;
+  const typeOk = typeOkSql(col, v);
+  const typed = castSql(col, v);
+  const checks: Check[] = [];
+  const name = col.name;
+  if (col.required) checks.push({ column: name, reason: 'REQUIRED_MISSING', rule: `${name}.required`, when: missingSql(col, v) });
+  if (col.logicalType !== 'string') {
+    checks.push({ column: name, reason: 'TYPE_MISMATCH', rule: `${name}.logicalType=${col.logicalType}${col.format ? ` format ${col.format}` : ''}`, when: `(${present} AND NOT ${typeOk})` });
+  }
+  if (col.pattern) {
+    checks.push({ column: name, reason: 'PATTERN_MISMATCH', rule: `${name}.pattern`, when: `(${present} AND NOT regexp_full_match(${v}, ${sqlString(col.pattern)}))`, detail: sqlString(col.pattern) });
+  }
+  if (col.enum) {
+    checks.push({ column: name, reason: 'NOT_IN_SET', rule: `${name}.enum`, when: `(${present} AND ${v} NOT IN (${col.enum.map(sqlString).join(', ')}))` });
+  }
+  if (col.minLength !== undefined) checks.push({ column: name, reason: 'LENGTH_VIOLATION', rule: `${name}.minLength=${col.minLength}`, when: `(${present} AND length(${v}) < ${col.minLength})` });
+  if (col.maxLength !== undefined) checks.push({ column: name, reason: 'LENGTH_VIOLATION', rule: `${name}.maxLength=${col.maxLength}`, when: `(${present} AND length(${v}) > ${col.maxLength})` });
+  const ranges: Array<[keyof ColumnSpec, string]> = [['minimum', '<'], ['maximum', '>'], ['exclusiveMinimum', '<='], ['exclusiveMaximum', '>=']];
+  for (const [k, op] of ranges) {
+    const bound = col[k] as number | string | undefined;
+    if (bound === undefined) continue;
+    checks.push({
+      column: name, reason: 'OUT_OF_RANGE', rule: `${name}.${k}=${bound}`,
+      when: `(${present} AND ${typeOk} AND ${typed} ${op} ${boundLiteral(col, bound)})`,
+    });
+  }
+  if (col.unique || col.primaryKey) {
+    const w = `_dup_${windows.length}`;
+    windows.push(`row_number() OVER (PARTITION BY ${v} ORDER BY _airlock_row_id) AS ${w}`);
+    checks.push({ column: name, reason: 'DUPLICATE_KEY', rule: `${name}.${col.primaryKey ? 'primaryKey' : 'unique'}`, when: `(${present} AND ${w} > 1)` });
+  }
+  col.quality.forEach((q) => checks.push(...metricRowChecks(q, col, windows)));
+  return checks;
+}
+
+/** Row-level effect of a library metric: the rows it counts are violations. */
+function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: string[]): Check[] {
+  if (q.type !== 'library') return [];
+  if (col) {
+    const v = sqlIdent(col.name);
+    switch (q.metric) {
+      case 'nullValues':
+        return [{ column: col.name, reason: 'NULL_VALUE', rule: q.name, when: `(${v} IS NULL)` }];
+      case 'missingValues':
+        // Optional columns get their tokens normalised to NULL before validation (audited);
+        // required ones already report REQUIRED_MISSING.
+        return [];
+      case 'invalidValues': {
+        const conds: string[] = [];
+        if (q.validValues) conds.push(`${v} NOT IN (${q.validValues.map(sqlString).join(', ')})`);
+        if (q.pattern) conds.push(`NOT regexp_full_match(${v}, ${sqlString(q.pattern)})`);
+        return [{ column: col.name, reason: 'INVALID_VALUE', rule: q.name, when: `(NOT ${missingSql(col, v)} AND (${conds.join(' OR ')}))` }];
+      }
+      case 'duplicateValues': {
+        const w = `_dup_${windows.length}`;
+        windows.push(`row_number() OVER (PARTITION BY ${v} ORDER BY _airlock_row_id) AS ${w}`);
+        return [{ column: col.name, reason: 'DUPLICATE_KEY', rule: q.name, when: `(${v} IS NOT NULL AND ${w} > 1)` }];
+      }
+      default:
+        return [];
+    }
+  }
+  if (q.metric === 'duplicateValues' && q.properties?.length) {
+    const w = `_dup_${windows.length}`;
+    const cols = q.properties.map(sqlIdent);
+    windows.push(`row_number() OVER (PARTITION BY ${cols.join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
+    return [{ column: q.properties.join('+'), reason: 'DUPLICATE_KEY', rule: q.name, when: `(${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${w} > 1)` }];
+  }
+  return [];
+}
+
+/**
+ * Functional dependencies: within a group of equal determinant values, a row whose dependent
+ * value differs from the group's clear majority (more than half the rows) is a violation; in a
+ * group with no clear majority every row is flagged. The detail carries the majority value and
+ * its support, the evidence a repair can use.
+ */
+function fdChecks(contract: Contract, windows: string[]): Check[] {
+  const checks: Check[] = [];
+  contract.fds.forEach((fd, i) => {
+    const det = fd.determinant.map(sqlIdent);
+    const detPresent = det.map((d) => `(${d} IS NOT NULL AND trim(${d}) <> '')`).join(' AND ');
+    const part = det.join(', ');
+    const n = `_fd${i}_n`;
+    windows.push(`count(*) OVER (PARTITION BY ${part}) AS ${n}`);
+    fd.dependent.forEach((dep, j) => {
+      const d = sqlIdent(dep);
+      const c = `_fd${i}_${j}_c`;
+      windows.push(`count(*) OVER (PARTITION BY ${part}, coalesce(${d}, chr(0))) AS ${c}`);
+      // A row holding the clear majority has 2c > n. Every other row of a group that disagrees
+      // (a minority row, or any row of a group with no clear majority) has 2c <= n.
+      checks.push({
+        column: dep,
+        reason: 'FD_VIOLATION',
+        rule: `fd:${fd.determinant.join('+')}->${dep}`,
+        when: `(${detPresent} AND 2 * ${c} <= ${n})`,
+        detail: `json_object('determinant', ${sqlString(fd.determinant.join('+'))}, 'agreeing', ${c}, 'group', ${n})`,
+      });
+    });
+  });
+  return checks;
+}
+
+export interface CompiledValidation {
+  /** SELECT producing (row_id BIGINT, column VARCHAR, reason VARCHAR, rule VARCHAR, detail VARCHAR) */
+  sql: string;
+  checks: number;
+}
+
+export function compileViolations(contract: Contract, source: string): CompiledValidation {
+  const windows: string[] = [];
+  const checks: Check[] = [];
+  for (const col of contract.columns) checks.push(...columnChecks(col, windows));
+  for (const q of contract.quality) checks.push(...metricRowChecks(q, undefined, windows));
+  checks.push(...fdChecks(contract, windows));
+  if (checks.length === 0) {
+    return { sql: `SELECT CAST(NULL AS BIGINT) AS row_id, NULL::VARCHAR AS "column", NULL::VARCHAR AS reason, NULL::VARCHAR AS rule, NULL::VARCHAR AS detail WHERE false`, checks: 0 };
+  }
+  const structs = checks.map((c) =>
+    `CASE WHEN ${c.when} THEN {'column': ${sqlString(c.column)}, 'reason': ${sqlString(c.reason)}, 'rule': ${sqlString(c.rule)}, 'detail': CAST(${c.detail ?? 'NULL'} AS VARCHAR)} END`);
+  const windowSelect = windows.length ? `, ${windows.join(',\n  ')}` : '';
+  const sql = `WITH w AS (SELECT *${windowSelect} FROM ${source}),
+v AS (SELECT _airlock_row_id, unnest(list_filter([${structs.join(',\n  ')}], x -> x IS NOT NULL)) AS v FROM w)
+SELECT _airlock_row_id AS row_id, v."column" AS "column", v.reason AS reason, v.rule AS rule, v.detail AS detail FROM v`;
+  return { sql, checks: checks.length };
+}
