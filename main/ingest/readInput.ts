@@ -76,7 +76,7 @@ async function readCsv(conn: DuckDBConnection, path: string, displayName: string
   const { header, delimiter } = parseHeaderLine(leadingBytes(path), displayName);
   // Standard CSV quoting is fixed and the delimiter comes from the header line. Everything is
   // read as text so that no value is lost to a cast; the contract's types are applied later.
-  const opts = `all_varchar=true, quote='"', escape='"', max_line_size=134217728, strict_mode=true, auto_detect=false, delim=${sqlString(delimiter)}`;
+  const opts = `all_varchar=true, quote='"', escape='"', max_line_size=8388608, strict_mode=true, auto_detect=false, delim=${sqlString(delimiter)}`;
   const cols = `columns={${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(', ')}}`;
   try {
     await conn.run(`DROP TABLE IF EXISTS _rej; DROP TABLE IF EXISTS _rej_scan;`);

@@ -12,6 +12,8 @@ export interface Cluster {
   id: string;
   column: string;
   reason: ReasonCode;
+  /** every reason the cluster's cells fail with (the primary one is `reason`) */
+  reasons?: string[];
   /** shape signatures merged into this cluster (character classes with run lengths) */
   signatures: string[];
   /** quarantined rows in the cluster */

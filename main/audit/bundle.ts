@@ -1,0 +1,296 @@
+// Writes the audit bundle: what came in, what changed and why, what went out, signed so that an
+// auditor can check it offline with nothing but the bundle (see verifyBundle.ts).
+// Personal data: audit.jsonl already holds tokens (protected at write time, so its chain still
+// verifies); every other file is built from data scrubbed here before it is serialised.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { zipSync } from 'fflate';
+import { parse as parseYaml } from 'yaml';
+import { canonicalJson } from './canonicalJson.js';
+import { verifyChain, type AuditEntry } from './log.js';
+import { createScrubber, loadOrCreateWorkspaceSecret, piiToken, scrubDeep, TOKEN_PATTERN } from './pii.js';
+import { renderReport } from './report.js';
+import { buildStatement, loadOrCreateSigningKey, signDsse, type Subject } from './sign.js';
+
+export const BUNDLE_PREDICATE_TYPE = 'urn:airlock:audit-bundle:v1';
+export const STATEMENT_FILE = 'statement.json';
+export const SIGNATURE_FILE = 'statement.sig';
+export const PUBLIC_KEY_FILE = 'public-key.pem';
+export const AUDIT_FILE = 'audit.jsonl';
+export const RUN_FILE = 'run.json';
+export const CONTRACT_FILE = 'contract.odcs.yaml';
+export const ARCHIVE_NAME = 'bundle.zip';
+/** The folder name inside DIR and inside the archive. */
+export const BUNDLE_DIR = 'bundle';
+
+export interface StageReconciliation {
+  stage: string;
+  sourceRows: number;
+  successRows: number;
+  quarantineRows: number;
+  duplicateRows: number;
+  ok: boolean;
+}
+
+export interface GateResult {
+  name: string;
+  metric: string;
+  value: number;
+  passed: boolean;
+}
+
+export interface RecipeRule {
+  id: string;
+  column: string;
+  set: Record<string, string>;
+  where?: string;
+  proposer: string;
+  confidence: number;
+  coverage: number;
+  approver: string;
+  patternType: string;
+  reasoning: string;
+}
+
+export interface FailureCount {
+  column: string;
+  reason: string;
+  count: number;
+}
+
+export interface ClusterSummary {
+  id: string;
+  column: string;
+  reason: string;
+  size: number;
+  samples: Array<{ value: string | null; count: number }>;
+  /** the id of the rule that fixes it, when one was approved */
+  rule?: string;
+  status: string;
+}
+
+export interface RuntimeVersions {
+  airlock: string;
+  duckdb: string;
+  node: string;
+  llamaCpp?: string;
+  onnxruntime?: string;
+}
+
+export interface BundleInput {
+  /** the `run --json` object: must hold runId, sourceRows, successRows, quarantineRows, duplicateRows, reconciled */
+  runSummary: Record<string, unknown>;
+  reconciliation: StageReconciliation[];
+  gates: GateResult[];
+  contractYaml: string;
+  contractSignature: string;
+  contractSha256: string;
+  recipe: { rules: RecipeRule[] };
+  /** the run's contiguous slice of the hash chain, PII already tokenised (PiiProtector) */
+  auditEntries: AuditEntry[];
+  models: Record<string, unknown>[];
+  runtime: RuntimeVersions;
+  inputs: Array<{ name: string; bytes: number; sha256: string }>;
+  /** `path` is the exported file to hash; `name` is what the bundle calls it */
+  outputs: Array<{ path: string; name: string; rows: number }>;
+  failures: FailureCount[];
+  clusters: ClusterSummary[];
+  /** clear value -> token, for every value of the contract's pii columns */
+  piiValues: Map<string, string>;
+  includePii: boolean;
+  keysDir: string;
+}
+
+export interface BundleFile {
+  name: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface BundlePredicate {
+  runId: string;
+  createdAt: string;
+  airlockVersion: string;
+  includePii: boolean;
+  piiProtection: string;
+  publicKeyPem: string;
+  keyId: string;
+  contract: { id: string; name: string; version: string; yamlSha256: string; signature: string };
+  /** pins the audit slice: removing its first or last line breaks no link, but breaks this */
+  audit: { entries: number; firstSeq: number | null; anchor: string | null; head: string | null };
+}
+
+export interface BundleResult {
+  dir: string;
+  archive: string;
+  files: BundleFile[];
+}
+
+export function sha256Hex(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+const json = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+
+function contractHeader(yamlText: string): { id: string; name: string; version: string } {
+  const doc = parseYaml(yamlText) as Record<string, unknown> | null;
+  const field = (k: string) => (doc && typeof doc[k] === 'string' ? (doc[k] as string) : '');
+  return { id: field('id'), name: field('name'), version: field('version') };
+}
+
+/** Things only a caller's bug can cause: loud, before anything is written or signed. */
+function checkInput(input: BundleInput): string {
+  const runId = input.runSummary.runId;
+  if (typeof runId !== 'string' || runId === '') throw new Error('writeBundle: runSummary.runId is missing');
+  for (const k of ['sourceRows', 'successRows', 'quarantineRows', 'duplicateRows']) {
+    if (typeof input.runSummary[k] !== 'number') throw new Error(`writeBundle: runSummary.${k} is missing`);
+  }
+  if (sha256Hex(input.contractYaml) !== input.contractSha256) throw new Error('writeBundle: contractYaml does not hash to contractSha256: not the contract version the run used');
+  const chain = verifyChain(input.auditEntries);
+  if (!chain.ok) throw new Error(`writeBundle: the run's audit entries do not verify (${chain.reason}); refusing to sign a broken chain`);
+  if (!input.includePii) assertAuditProtected(input.auditEntries, input.piiValues);
+  return runId;
+}
+
+/** audit.jsonl cannot be scrubbed without breaking its chain, so it must already be clean. */
+function assertAuditProtected(entries: AuditEntry[], piiValues: ReadonlyMap<string, string>): void {
+  const scrub = createScrubber(piiValues);
+  for (const e of entries) {
+    const text = canonicalJson(e.payload);
+    if (scrub(text) !== text) {
+      throw new Error(`writeBundle: audit entry seq ${e.seq} (${e.kind}) holds a pii column's value in clear; it must go through PiiProtector before it is appended`);
+    }
+  }
+}
+
+function auditSummary(entries: AuditEntry[]) {
+  const byKind: Record<string, number> = {};
+  for (const e of entries) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
+  const first = entries[0];
+  const last = entries[entries.length - 1];
+  return {
+    entries: entries.length,
+    firstSeq: first?.seq ?? null,
+    lastSeq: last?.seq ?? null,
+    anchor: first?.prev_hash ?? null,
+    head: last?.hash ?? null,
+    byKind,
+  };
+}
+
+/** Moves the finished folder into place; only an earlier bundle is ever replaced. */
+function replaceDir(tmp: string, dir: string): void {
+  if (existsSync(dir)) {
+    const names = readdirSync(dir);
+    if (names.length > 0 && !names.includes(STATEMENT_FILE)) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`${dir} exists and is not an Airlock bundle: move it away or export to another --out folder`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  renameSync(tmp, dir);
+}
+
+export async function writeBundle(outDir: string, input: BundleInput): Promise<BundleResult> {
+  const runId = checkInput(input);
+  const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
+  const createdAt = new Date().toISOString();
+  const key = loadOrCreateSigningKey(input.keysDir);
+  const secret = loadOrCreateWorkspaceSecret(input.keysDir);
+  // Known pii values by their tokens; anything else that looks personal gets a keyed token too.
+  const scrub = input.includePii ? (s: string) => s : createScrubber(input.piiValues, (v, kind) => piiToken(secret, v, kind));
+  const clean = <T>(value: T): T => scrubDeep(value, scrub);
+
+  const outputs = [];
+  for (const o of input.outputs) {
+    if (!existsSync(o.path)) throw new Error(`writeBundle: the exported file ${o.path} is missing`);
+    outputs.push({ name: o.name || basename(o.path), rows: o.rows, ...(await sha256File(o.path)) });
+  }
+  const contract = { ...contractHeader(input.contractYaml), yamlSha256: input.contractSha256, signature: input.contractSignature };
+  const audit = auditSummary(input.auditEntries);
+  const run = clean({ ...input.runSummary, contract, reconciliation: input.reconciliation, gates: input.gates });
+  const rules = clean(input.recipe.rules);
+  const clusters = clean(input.clusters);
+  const failures = clean(input.failures);
+  const inputs = clean(input.inputs);
+  const models = clean(input.models);
+
+  const files = new Map<string, Buffer>();
+  files.set(RUN_FILE, json(run));
+  files.set(CONTRACT_FILE, Buffer.from(input.contractYaml, 'utf8'));
+  files.set('recipe.json', json({ format: 'airlock-recipe/v1', contract, rules }));
+  files.set(AUDIT_FILE, Buffer.from(input.auditEntries.map((e) => canonicalJson({ seq: e.seq, run_id: e.run_id, ts: e.ts, kind: e.kind, payload: e.payload, prev_hash: e.prev_hash, hash: e.hash }) + '\n').join('')));
+  files.set('models.json', json({ runtime: input.runtime, models }));
+  files.set('inputs.json', json({ files: inputs }));
+  files.set('outputs.json', json({ files: outputs }));
+  files.set(
+    'report.html',
+    Buffer.from(
+      renderReport({
+        runId: scrub(runId),
+        createdAt,
+        run,
+        contract,
+        reconciliation: input.reconciliation,
+        gates: clean(input.gates),
+        failures,
+        clusters,
+        rules,
+        audit,
+        inputs,
+        outputs,
+        models,
+        runtime: input.runtime,
+        includePii: input.includePii,
+        keyId: key.keyId,
+      }),
+    ),
+  );
+  files.set(PUBLIC_KEY_FILE, Buffer.from(key.publicKeyPem));
+
+  const subjects: Subject[] = [...files].map(([name, bytes]) => ({ name, digest: { sha256: sha256Hex(bytes) } }));
+  const predicate: BundlePredicate = {
+    runId: scrub(runId),
+    createdAt,
+    airlockVersion: input.runtime.airlock,
+    includePii: input.includePii,
+    piiProtection: input.includePii
+      ? 'none: exported with --include-pii, personal data appears in clear'
+      : `values of pii columns and values detected as personal appear as keyed tokens (${TOKEN_PATTERN.source}, HMAC-SHA256 with the workspace secret)`,
+    publicKeyPem: key.publicKeyPem,
+    keyId: key.keyId,
+    contract,
+    audit: { entries: audit.entries, firstSeq: audit.firstSeq, anchor: audit.anchor, head: audit.head },
+  };
+  // statement.json holds exactly the signed bytes, so an auditor can read what was signed.
+  const statementBytes = json(buildStatement(subjects, BUNDLE_PREDICATE_TYPE, predicate));
+  files.set(STATEMENT_FILE, statementBytes);
+  files.set(SIGNATURE_FILE, json(signDsse(statementBytes, key)));
+
+  const tmp = join(out, `.${BUNDLE_DIR}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(tmp);
+  for (const [name, bytes] of files) writeFileSync(join(tmp, name), bytes);
+  const dir = join(out, BUNDLE_DIR);
+  replaceDir(tmp, dir);
+
+  const archive = join(out, ARCHIVE_NAME);
+  const mtime = new Date(createdAt);
+  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  for (const [name, bytes] of files) entries[`${BUNDLE_DIR}/${name}`] = [bytes, { mtime }];
+  writeFileSync(`${archive}.tmp`, zipSync(entries, { level: 6 }));
+  renameSync(`${archive}.tmp`, archive);
+
+  return { dir, archive, files: [...files].map(([name, bytes]) => ({ name, sha256: sha256Hex(bytes), bytes: bytes.length })) };
+}

@@ -1,0 +1,19 @@
+// `airlock profile <file>`: the file is staged in a throw-away, locked, in-memory DuckDB and a
+// contract is proposed from it for the analyst to review.
+import { dirname, basename, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { openLockedDuckDB } from '../store/duckdb.js';
+import { UserError } from './errors.js';
+import { profileFile } from './profile.js';
+
+export async function profileInputFile(path: string): Promise<string> {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new UserError(`${path}: no such file. Check the path.`, path);
+  const db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dirname(abs)] });
+  try {
+    const proposal = await profileFile(db.conn, abs, basename(abs));
+    return proposal.yaml;
+  } finally {
+    db.close();
+  }
+}

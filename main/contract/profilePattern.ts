@@ -1,0 +1,175 @@
+// Turns a column's character-class shapes (counted by DuckDB, see profileStats.columnShapes) into
+// a regular expression that covers at least `coverage` of its values, generalising only as far as
+// needed: first exact class runs ('9{5}' -> \d{5}), then letters-and-digits segments between
+// punctuation ('scip-inf-2' -> [a-z0-9]+-[a-z0-9]+-[a-z0-9]+). Shapes that extend one another are
+// merged with optional tails; otherwise up to three alternatives are joined with '|'.
+import type { ShapeCount } from './profileStats.js';
+
+type Cls = '9' | 'a' | 'A';
+
+interface Tok {
+  /** skeleton key: the class set for runs, '=' + text for literals */
+  key: string;
+  classes: Set<Cls>;
+  text?: string;
+  min: number;
+  max: number;
+}
+
+interface Group {
+  toks: Tok[];
+  count: number;
+  distinct: number;
+  example: string;
+}
+
+const MAX_ALTERNATIVES = 3;
+const MAX_CHAIN = 4;
+/** A shape rarer than this is not part of the pattern: one-off shapes are typos, left to be violations. */
+const MIN_GROUP_SHARE = 0.01;
+
+/** Human-readable form of a shape for the app: ['a2', '=_', '95'] -> 'a{2}_9{5}'. */
+export function shapeText(runs: string[]): string {
+  return runs.map((r) => (r[0] === '=' ? r.slice(1) : Number(r.slice(1)) > 1 ? `${r[0]}{${r.slice(1)}}` : r[0])).join('');
+}
+
+function runTokens(runs: string[]): Tok[] {
+  return runs.map((r) => {
+    if (r[0] === '=') return { key: r, classes: new Set<Cls>(), text: r.slice(1), min: 1, max: 1 };
+    const n = Number(r.slice(1));
+    return { key: r[0], classes: new Set<Cls>([r[0] as Cls]), min: n, max: n };
+  });
+}
+
+/** Adjacent class runs merged into one letters-and-digits segment; literals stay. */
+function segmentTokens(runs: string[]): Tok[] {
+  const out: Tok[] = [];
+  for (const t of runTokens(runs)) {
+    const last = out[out.length - 1];
+    if (t.text === undefined && last && last.text === undefined) {
+      t.classes.forEach((c) => last.classes.add(c));
+      last.min += t.min;
+      last.max += t.max;
+    } else {
+      out.push(t.text === undefined ? { ...t, key: 'S', classes: new Set(t.classes) } : t);
+    }
+  }
+  return out;
+}
+
+function groupShapes(shapes: ShapeCount[], tokenise: (runs: string[]) => Tok[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const s of shapes) {
+    const toks = tokenise(s.runs);
+    const key = toks.map((t) => t.key).join('\u0001');
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, { toks, count: s.count, distinct: s.distinct, example: s.example });
+      continue;
+    }
+    g.count += s.count;
+    g.distinct += s.distinct;
+    g.toks.forEach((t, i) => mergeTok(t, toks[i]));
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
+}
+
+function mergeTok(into: Tok, from: Tok): void {
+  from.classes.forEach((c) => into.classes.add(c));
+  into.min = Math.min(into.min, from.min);
+  into.max = Math.max(into.max, from.max);
+}
+
+function classRegex(classes: Set<Cls>): string {
+  if (classes.size === 1 && classes.has('9')) return '\\d';
+  const parts = [classes.has('A') ? 'A-Z' : '', classes.has('a') ? 'a-z' : '', classes.has('9') ? '0-9' : ''];
+  return `[${parts.join('')}]`;
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+function tokRegex(t: Tok): string {
+  if (t.text !== undefined) return escapeRegex(t.text);
+  // Run lengths that vary in the data are generalised to '+': a length range read off a sample
+  // would reject the next, slightly longer value.
+  const q = t.min !== t.max ? '+' : t.min === 1 ? '' : `{${t.min}}`;
+  return classRegex(t.classes) + q;
+}
+
+function groupRegex(g: Group): string {
+  // A shape held by one value only ('empty', 'N/A') is that value, not its shape.
+  if (g.distinct === 1) return escapeRegex(g.example);
+  return g.toks.map(tokRegex).join('');
+}
+
+/**
+ * A pattern says something only if it pins down digits, punctuation, a literal value or every
+ * run's length: '[a-z]+( [a-z]+)?' over city names would only reject valid new names.
+ */
+function informative(groups: Group[]): boolean {
+  return groups.some((g) => g.distinct === 1
+    || g.toks.some((t) => (t.text !== undefined && t.text.trim() !== '') || t.classes.has('9'))
+    || g.toks.every((t) => t.text !== undefined || t.min === t.max));
+}
+
+function isPrefix(short: Tok[], long: Tok[]): boolean {
+  return short.length < long.length && short.every((t, i) => t.key === long[i].key);
+}
+
+/** Shapes that each extend the previous one become one pattern with nested optional tails. */
+function chainRegex(groups: Group[]): string | undefined {
+  const sorted = [...groups].sort((a, b) => a.toks.length - b.toks.length);
+  for (let i = 1; i < sorted.length; i++) if (!isPrefix(sorted[i - 1].toks, sorted[i].toks)) return undefined;
+  const longest = sorted[sorted.length - 1].toks.map((t) => ({ ...t, classes: new Set(t.classes) }));
+  for (const g of sorted.slice(0, -1)) g.toks.forEach((t, i) => mergeTok(longest[i], t));
+  let re = '';
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const from = i === 0 ? 0 : sorted[i - 1].toks.length;
+    const part = longest.slice(from, sorted[i].toks.length).map(tokRegex).join('');
+    re = i === 0 ? part + re : `(${part}${re})?`;
+  }
+  return re;
+}
+
+interface Candidate {
+  regex: string;
+  groups: number;
+}
+
+function fromGroups(groups: Group[], total: number, coverage: number): Candidate | undefined {
+  const chosen: Group[] = [];
+  let covered = 0;
+  for (const g of groups) {
+    if (covered >= coverage * total || g.count < MIN_GROUP_SHARE * total) break;
+    chosen.push(g);
+    covered += g.count;
+  }
+  if (covered < coverage * total || !informative(chosen)) return undefined;
+  // Letters-and-digits segments split on spaces are words: a word count is not a rule.
+  if (chosen.some((g) => g.toks.some((t) => t.key === 'S')) && chosen.some((g) => g.toks.some((t) => t.text !== undefined && /\s/.test(t.text)))) return undefined;
+  if (chosen.length === 1) return { regex: groupRegex(chosen[0]), groups: 1 };
+  if (chosen.length <= MAX_CHAIN && chosen.every((g) => g.distinct > 1)) {
+    const chain = chainRegex(chosen);
+    if (chain) return { regex: chain, groups: chosen.length };
+  }
+  if (chosen.length <= MAX_ALTERNATIVES) return { regex: `(${chosen.map(groupRegex).join('|')})`, groups: chosen.length };
+  return undefined;
+}
+
+/**
+ * A regex (full match, RE2 and JavaScript compatible) covering at least `coverage` of `total`
+ * non-empty values, from the column's most frequent shapes; undefined when none is both simple
+ * and informative. Of the exact-run and the segment generalisations, the one needing fewer
+ * shapes wins (the exact one on a tie). The caller re-checks the coverage in SQL, since
+ * `shapes` may be a top-k.
+ */
+export function patternFromShapes(shapes: ShapeCount[], total: number, coverage: number): string | undefined {
+  if (total === 0 || shapes.length === 0) return undefined;
+  const exact = fromGroups(groupShapes(shapes, runTokens), total, coverage);
+  if (exact?.groups === 1) return exact.regex;
+  const segments = fromGroups(groupShapes(shapes, segmentTokens), total, coverage);
+  if (!exact) return segments?.regex;
+  return segments && segments.groups < exact.groups ? segments.regex : exact.regex;
+}

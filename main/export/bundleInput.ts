@@ -1,0 +1,85 @@
+// Gathers what the audit bundle says about a run, from the stores: summary, reconciliation,
+// gates, the exact contract, the approved rules, the run's slice of the audit chain, the models,
+// inputs and outputs, failures and clusters, and the personal values to keep out of it.
+import { createRequire } from 'node:module';
+import type { Contract } from '../contract/types.js';
+import type { BundleInput, RecipeRule } from '../audit/bundle.js';
+import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
+import { streamTables } from '../store/tables.js';
+import type { Engine } from '../pipeline/context.js';
+import type { RunSummary } from '../pipeline/types.js';
+import { packageVersion } from '../models/runtimeVersions.js';
+
+export function airlockVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
+export async function collectBundleInput(engine: Engine, runId: string, contract: Contract, outputs: { name: string; path: string; rows: number }[], includePii: boolean): Promise<BundleInput> {
+  const run = engine.sqlite.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as Record<string, string | number>;
+  const summary = JSON.parse(String(run.summary_json ?? '{}')) as RunSummary;
+  const versionRow = engine.sqlite.prepare('SELECT yaml FROM contract_versions WHERE contract_id = ? AND yaml_sha256 = ? LIMIT 1').get(run.contract_id, run.contract_sha256) as { yaml: string };
+  const seqs = engine.sqlite.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM audit WHERE run_id = ?').get(runId) as { lo: number; hi: number };
+  const auditEntries = engine.audit.range(seqs.lo, seqs.hi);
+  const st = streamTables(contract);
+  const r = sqlString(runId);
+  const conn = engine.duck.conn;
+  const failures = await queryRows<{ column: string; reason: string; count: number }>(conn,
+    `SELECT "column", reason, count(*) AS count FROM ${st.violations} WHERE run_id = ${r} GROUP BY ALL ORDER BY count DESC`);
+  const proposals = engine.sqlite.prepare(`SELECT * FROM proposals WHERE run_id = ? ORDER BY created_at`).all(runId) as Array<Record<string, string | number | null>>;
+  const rules: RecipeRule[] = proposals.filter((p) => p.status === 'applied' || p.status === 'approved').map((p) => {
+    const rule = JSON.parse(String(p.rule_json)) as { set: Record<string, string>; where?: string; patternType: string; reasoning: string };
+    return {
+      id: String(p.proposal_id), column: String(p.column_name), set: rule.set, where: rule.where, proposer: String(p.proposer),
+      confidence: Number(p.confidence), coverage: Number(p.coverage ?? 0), approver: String(p.decided_by ?? ''), patternType: rule.patternType, reasoning: rule.reasoning,
+    };
+  });
+  const clusterRows = engine.sqlite.prepare('SELECT * FROM clusters WHERE run_id = ? ORDER BY size DESC').all(runId) as Array<Record<string, string | number>>;
+  const clusters = clusterRows.map((c) => {
+    const p = proposals.find((x) => x.cluster_id === c.cluster_id && (x.status === 'applied' || x.status === 'approved'))
+      ?? proposals.find((x) => x.cluster_id === c.cluster_id);
+    return {
+      id: String(c.cluster_id), column: String(c.column_name), reason: String(c.reason), size: Number(c.size),
+      samples: JSON.parse(String(c.samples_json)) as { value: string | null; count: number }[],
+      rule: p ? String(p.proposal_id) : undefined, status: p ? String(p.status) : 'no proposal',
+    };
+  });
+  const models = (engine.sqlite.prepare('SELECT role, info_json FROM models_used WHERE run_id = ?').all(runId) as Array<{ role: string; info_json: string }>)
+    .map((m) => ({ role: m.role, ...(JSON.parse(m.info_json) as Record<string, unknown>) }));
+  // Every value of a pii column that this run holds, in production or quarantine.
+  const piiValues = new Map<string, string>();
+  for (const col of contract.columns.filter((c) => c.pii)) {
+    const v = sqlIdent(col.name);
+    const rows = await queryRows<{ v: string }>(conn, `SELECT DISTINCT CAST(${v} AS VARCHAR) AS v FROM ${st.prod} WHERE _airlock_run_id = ${r} AND ${v} IS NOT NULL
+      UNION SELECT DISTINCT ${v} FROM ${st.quarantine} WHERE _airlock_run_id = ${r} AND ${v} IS NOT NULL
+      UNION SELECT DISTINCT old_value FROM ${st.changes} WHERE run_id = ${r} AND "column" = ${sqlString(col.name)} AND old_value IS NOT NULL`);
+    // Missing-value tokens ('N/A', 'empty') are not personal data, whatever column they are in.
+    const tokens = new Set(col.missingTokens.map((t) => t.toLowerCase()));
+    const values = rows.map((row) => row.v).filter((x) => x.trim() !== '' && !tokens.has(x.toLowerCase()));
+    for (const [clear, token] of engine.pii.tokenMany(values, col.pii!)) piiValues.set(clear, token);
+  }
+  return {
+    runSummary: summary as unknown as Record<string, unknown>,
+    reconciliation: summary.reconciliation ?? [],
+    gates: summary.gates ?? [],
+    contractYaml: versionRow.yaml,
+    contractSignature: summary.contract?.signature ?? contract.signature,
+    contractSha256: String(run.contract_sha256),
+    recipe: { rules },
+    auditEntries,
+    models,
+    runtime: {
+      airlock: airlockVersion(),
+      duckdb: packageVersion('@duckdb/node-api'),
+      node: process.version,
+      llamaCpp: packageVersion('node-llama-cpp'),
+      onnxruntime: packageVersion('onnxruntime-node'),
+    },
+    inputs: [{ name: String(run.input_name), bytes: Number(run.input_bytes), sha256: String(run.input_sha256) }],
+    outputs,
+    failures,
+    clusters,
+    piiValues,
+    includePii,
+    keysDir: engine.ws.keys,
+  };
+}

@@ -1,0 +1,44 @@
+// Finding and fingerprinting model files on disk. The SHA-256 goes into the audit trail, so a
+// reviewer can tell exactly which weights proposed a fix.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+export interface ModelFileInfo {
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** Size and SHA-256 of a file, hashed as a stream (GGUF files are gigabytes). */
+export async function inspectModelFile(path: string): Promise<ModelFileInfo> {
+  const sizeBytes = statSync(path).size;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return { fileName: basename(path), sizeBytes, sha256: hash.digest('hex') };
+}
+
+/** The first `*.gguf` file in `dir` (sorted by name), or null when there is none. */
+export function findDefaultModel(dir: string): string | null {
+  if (!existsSync(dir)) return null;
+  const names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.gguf')).sort();
+  for (const name of names) {
+    const path = resolve(dir, name);
+    if (statSync(path).isFile()) return path;
+  }
+  return null;
+}
+
+/** Files an embedding model folder must hold for transformers.js to load it. */
+export const EMBEDDER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', join('onnx', 'model.onnx')];
+
+/** The first subfolder of `dir` (sorted by name) holding config.json and onnx/model.onnx, or null. */
+export function findDefaultEmbedder(dir: string): string | null {
+  if (!existsSync(dir)) return null;
+  const names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  for (const name of names) {
+    const folder = resolve(dir, name);
+    if (existsSync(join(folder, 'config.json')) && existsSync(join(folder, 'onnx', 'model.onnx'))) return folder;
+  }
+  return null;
+}

@@ -1,0 +1,47 @@
+// Promotion: rows (as text) are cast to the contract's types and upserted into production by
+// primary key. A production row that an upsert replaces moves to history first, so every
+// promotion can be undone, and the caller's transaction makes it all-or-nothing.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Contract } from '../contract/types.js';
+import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import type { StreamTables } from '../store/tables.js';
+import { castSql } from '../validate/typedValue.js';
+
+/** Upserts `source` (text columns + _airlock_row_id + _airlock_row_hash) for `runId`. Returns rows written. */
+export async function upsertIntoProduction(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, source: string): Promise<number> {
+  const r = sqlString(runId);
+  const pk = contract.columns.filter((c) => c.primaryKey);
+  const cols = contract.columns.map((c) => sqlIdent(c.name));
+  const typed = contract.columns.map((c) => `${castSql(c, `s.${sqlIdent(c.name)}`)} AS ${sqlIdent(c.name)}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _promote AS
+    SELECT ${typed.join(', ')}, s._airlock_row_id, ${r} AS _airlock_run_id, s._airlock_row_hash FROM ${source} s`);
+  if (pk.length > 0) {
+    const on = pk.map((c) => `p.${sqlIdent(c.name)} = n.${sqlIdent(c.name)}`).join(' AND ');
+    await conn.run(`INSERT INTO ${st.history} SELECT p.*, ${r} FROM ${st.prod} p SEMI JOIN _promote n ON ${on}`);
+    await conn.run(`DELETE FROM ${st.prod} p WHERE EXISTS (SELECT 1 FROM _promote n WHERE ${on})`);
+  }
+  await conn.run(`INSERT INTO ${st.prod} (${cols.join(', ')}, _airlock_row_id, _airlock_run_id, _airlock_row_hash) SELECT * FROM _promote`);
+  const n = Number(await queryValue(conn, 'SELECT count(*) FROM _promote'));
+  await conn.run('DROP TABLE _promote');
+  return n;
+}
+
+/** Undoes everything a run wrote to the stream's tables (an interrupted or rejected run). */
+export async function undoRun(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables): Promise<void> {
+  const r = sqlString(runId);
+  const cols = [...contract.columns.map((c) => sqlIdent(c.name)), '_airlock_row_id', '_airlock_run_id', '_airlock_row_hash'];
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run(`DELETE FROM ${st.prod} WHERE _airlock_run_id = ${r}`);
+    await conn.run(`INSERT INTO ${st.prod} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${st.history} WHERE _airlock_superseded_by = ${r}`);
+    await conn.run(`DELETE FROM ${st.history} WHERE _airlock_superseded_by = ${r}`);
+    await conn.run(`DELETE FROM ${st.quarantine} WHERE _airlock_run_id = ${r}`);
+    await conn.run(`DELETE FROM ${st.violations} WHERE run_id = ${r}`);
+    await conn.run(`DELETE FROM ${st.duplicates} WHERE run_id = ${r}`);
+    await conn.run(`DELETE FROM ${st.changes} WHERE run_id = ${r}`);
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+}

@@ -1,0 +1,268 @@
+// One batch, start to finish: vault, contract, ingest, drift, dedupe, normalise, validate,
+// route, gates, promote the fast lane, remediate, reconcile after every stage. Each stage is a
+// set operation in DuckDB; each decision is an audit entry.
+import { randomBytes } from 'node:crypto';
+import { loadContractFile } from '../contract/load.js';
+import { compareHeader, describeDrift } from '../contract/drift.js';
+import { evolveAdditively, registerContractVersion } from '../contract/versions.js';
+import type { Contract } from '../contract/types.js';
+import { storeInVault, type VaultEntry } from '../ingest/vault.js';
+import { readInput } from '../ingest/readInput.js';
+import { ensureStreamTables, runTables, type RunTables, type StreamTables } from '../store/tables.js';
+import { nowIso } from '../store/sqlite.js';
+import { normaliseMissingTokens, routeBatch, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
+import { evaluateGates } from '../validate/gates.js';
+import { reconcile, reconcileIngest } from './reconcile.js';
+import { upsertIntoProduction } from './promote.js';
+import { auditTableChanges } from './auditChanges.js';
+import { recoverInterruptedRuns } from './recover.js';
+import type { Engine } from './context.js';
+import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
+import { sqlString } from '../store/duckdb.js';
+import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
+
+export interface RunOptions {
+  file: string;
+  contractPath: string;
+  approval: ApprovalMode;
+  remediation?: RemediationOptions;
+  /** re-run of an earlier run from the vault (replay) */
+  replayOf?: string;
+  onProgress?: (p: Progress) => void;
+  /** test hook: called with the stage name as each stage starts (crash tests kill here) */
+  onStage?: (stage: string) => void;
+}
+
+export class ReconciliationError extends Error {
+  constructor(public readonly rec: Reconciliation) {
+    super(`Reconciliation failed after ${rec.stage}: source ${rec.sourceRows} != success ${rec.successRows} + quarantine ${rec.quarantineRows} + duplicates ${rec.duplicateRows} + pending ${rec.pendingRows}`);
+  }
+}
+
+export function newRunId(): string {
+  const d = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `run_${d}_${randomBytes(3).toString('hex')}`;
+}
+
+export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSummary> {
+  const t0 = Date.now();
+  const { sqlite, audit } = engine;
+  const conn = engine.duck.conn;
+  opts.onStage?.('vault');
+  // The raw bytes go into the vault before anything else, even before the contract is read.
+  const vault = await storeInVault(opts.file, engine.ws.vault);
+  await recoverInterruptedRuns(engine);
+  let contract = loadContractFile(opts.contractPath);
+  registerContractVersion(sqlite, contract, 'loaded');
+
+  if (!opts.replayOf) {
+    const prev = sqlite.prepare(`SELECT run_id, summary_json FROM runs WHERE input_sha256 = ? AND contract_id = ? AND contract_sha256 = ?
+      AND status IN ('completed', 'held', 'halted') AND replay_of IS NULL ORDER BY started_at LIMIT 1`).get(vault.sha256, contract.id, contract.yamlSha256) as
+      { run_id: string; summary_json: string } | undefined;
+    if (prev) {
+      const summary = JSON.parse(prev.summary_json) as RunSummary;
+      audit.append({ runId: prev.run_id, kind: 'idempotent', payload: { input: vault.originalName, sha256: vault.sha256, contract: contract.id, version: contract.version } });
+      return { ...summary, idempotent: true, previousRunId: prev.run_id, message: `${vault.originalName} (sha256 ${vault.sha256.slice(0, 12)}) was already processed with contract ${contract.id} ${contract.version} by ${prev.run_id}: nothing changed.` };
+    }
+  }
+
+  const runId = newRunId();
+  const emit = (stage: Progress['stage'], done: number, total: number, message: string, started?: number) =>
+    opts.onProgress?.({ runId, stage, done, total, message, rowsPerSecond: started && done ? Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) : undefined });
+  sqlite.prepare(`INSERT INTO runs (run_id, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, status, replay_of, options_json, started_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(
+    runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, vault.vaultPath,
+    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath }), nowIso());
+  audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: vault.vaultPath, replayOf: opts.replayOf ?? null } });
+  audit.append({ runId, kind: 'contract', payload: { id: contract.id, version: contract.version, signature: contract.signature, yamlSha256: contract.yamlSha256 } });
+
+  const rt = runTables(runId);
+  const recs: Reconciliation[] = [];
+  const timings = { ingest: 0, validate: 0, remediate: 0, promote: 0, total: 0 };
+  const stageStart = (stage: string) => {
+    opts.onStage?.(stage);
+    sqlite.prepare('INSERT OR REPLACE INTO stages (run_id, stage, started_at) VALUES (?, ?, ?)').run(runId, stage, nowIso());
+    return Date.now();
+  };
+  const stageEnd = (stage: string, started: number, rows: number, rec?: Reconciliation) => {
+    const ms = Date.now() - started;
+    sqlite.prepare('UPDATE stages SET finished_at = ?, ms = ?, rows = ?, reconciliation_json = ? WHERE run_id = ? AND stage = ?')
+      .run(nowIso(), ms, rows, rec ? JSON.stringify(rec) : null, runId, stage);
+    audit.append({ runId, kind: 'stage', payload: { stage, ms, rows, reconciliation: rec ?? null } });
+    return ms;
+  };
+
+  // ---- ingest
+  let started = stageStart('ingest');
+  emit('ingest', 0, vault.bytes, `reading ${vault.originalName}`);
+  await conn.run('CREATE SCHEMA IF NOT EXISTS staging');
+  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed);
+  const ing = await reconcileIngest(conn, rt);
+  timings.ingest = stageEnd('ingest', started, ing.records);
+  emit('ingest', ing.records, ing.records, `${ing.records} records (${ingest.malformedRows} malformed)`, started);
+  if (!ing.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, { stage: 'ingest', sourceRows: ing.records, successRows: 0, quarantineRows: 0, duplicateRows: 0, pendingRows: ing.records, ok: false }, recs, timings, t0);
+
+  // ---- schema signature and drift
+  const drift = compareHeader(contract, ingest.header);
+  let driftInfo: RunSummary['drift'];
+  if (drift.changes.length > 0) {
+    if (contract.schemaEvolution === 'additive' && drift.additiveOnly) {
+      const added = drift.changes.map((c) => c.column);
+      contract = evolveAdditively(contract, added);
+      registerContractVersion(sqlite, contract, 'additive-evolution');
+      driftInfo = { changes: drift.changes, decision: `accepted as contract version ${contract.version}` };
+      audit.append({ runId, kind: 'drift', payload: { decision: 'additive', newVersion: contract.version, signature: contract.signature, changes: drift.changes } });
+    } else {
+      const message = `${vault.originalName}: schema drift against contract ${contract.id} ${contract.version}: ${describeDrift(drift)}. The stream is halted and nothing was promoted; the raw file is in the vault. Fix the file, or update the contract${contract.schemaEvolution === 'strict' ? ' (or set schemaEvolution: additive for new trailing columns)' : ''}.`;
+      sqlite.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, 'critical', 'SCHEMA_DRIFT', message, nowIso());
+      audit.append({ runId, kind: 'drift', payload: { decision: 'halt', fileSignature: drift.fileSignature, contractSignature: drift.contractSignature, changes: drift.changes } });
+      await conn.run(`DROP TABLE IF EXISTS ${rt.stage}; DROP TABLE IF EXISTS ${rt.malformed};`);
+      const summary = baseSummary(runId, 'halted', contract, vault, ingest.format, timings, t0);
+      summary.sourceRows = ing.records;
+      summary.quarantineRows = 0;
+      summary.pendingRows = ing.records;
+      summary.reconciled = true;
+      summary.drift = { changes: drift.changes, decision: 'halted' };
+      summary.message = message;
+      return finish(engine, summary);
+    }
+  } else {
+    audit.append({ runId, kind: 'contract', payload: { event: 'signature-match', signature: drift.fileSignature } });
+  }
+
+  const st = await ensureStreamTables(conn, contract);
+
+  // ---- dedupe, normalise, validate, route
+  started = stageStart('validate');
+  emit('validate', 0, ing.records, 'checking the contract');
+  const duplicates = await setAsideDuplicates(conn, contract, runId, st, rt);
+  if (duplicates > 0) audit.append({ runId, kind: 'dedupe', payload: { duplicateRows: duplicates, rule: 'exact re-delivery of a row already loaded' } });
+  const normalised = await normaliseMissingTokens(conn, contract, runId, st, rt);
+  await auditTableChanges(engine, contract, runId, st, 'rule:missing-token');
+  const badRows = await validateBatch(conn, contract, runId, st, rt);
+  const routed = await routeBatch(conn, contract, runId, st, rt);
+  const recRoute = await reconcile(conn, runId, 'route', st, rt);
+  recs.push(recRoute);
+  timings.validate = stageEnd('validate', started, ing.records, recRoute);
+  audit.append({ runId, kind: 'route', payload: { fastLane: routed.fast, quarantined: routed.quarantined, duplicates, normalisedCells: normalised, rowsWithViolations: badRows } });
+  emit('validate', ing.records, ing.records, `${routed.fast} clean, ${routed.quarantined} quarantined`, started);
+  if (!recRoute.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, recRoute, recs, timings, t0);
+
+  // ---- gates
+  const gates = await evaluateGates(conn, contract, candidatesSql(runId, st, rt), `(SELECT * FROM ${st.violations} WHERE run_id = ${sqlString(runId)})`);
+  for (const g of gates) audit.append({ runId, kind: 'gate', payload: { ...g } });
+  const held = gates.some((g) => !g.passed);
+
+  const summary = baseSummary(runId, held ? 'held' : 'completed', contract, vault, ingest.format, timings, t0);
+  summary.gates = gates;
+  summary.drift = driftInfo;
+  summary.fastLaneRows = routed.fast;
+  summary.malformedRows = ingest.malformedRows;
+  if (held) {
+    const failed = gates.filter((g) => !g.passed).map((g) => `${g.name} = ${g.value} (${g.operator} ${JSON.stringify(g.threshold)})`);
+    summary.message = `held by quality gate: ${failed.join('; ')}. Nothing was promoted; release or reject the batch.`;
+    sqlite.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, 'warning', 'GATE_HELD', summary.message, nowIso());
+    summary.reconciliation = recs;
+    return finish(engine, await fillCounts(engine, summary, st, rt, recs));
+  }
+
+  // ---- promote the fast lane
+  await promoteFastLane(engine, contract, runId, st, rt, recs, timings);
+  const recPromote = recs[recs.length - 1];
+  if (!recPromote.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, recPromote, recs, timings, t0);
+
+  // ---- remediation: never blocks the fast lane, which is already promoted
+  started = stageStart('remediate');
+  const rem = await remediateRun(engine, { contract, runId, st, rt, approval: opts.approval, options: opts.remediation ?? {}, emit: (p) => opts.onProgress?.({ ...p, runId }) });
+  const recRem = await reconcile(conn, runId, 'remediate', st, rt);
+  recs.push(recRem);
+  timings.remediate = stageEnd('remediate', started, rem.remediatedRows, recRem);
+  summary.clusters = rem.clusters;
+  summary.proposals = rem.proposals;
+  summary.modelCalls = rem.modelCalls;
+  summary.models = rem.models;
+  if (!recRem.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, recRem, recs, timings, t0);
+
+  summary.reconciliation = recs;
+  emit('done', 1, 1, 'done');
+  return finish(engine, await fillCounts(engine, summary, st, rt, recs));
+}
+
+export async function promoteFastLane(engine: Engine, contract: Contract, runId: string, st: StreamTables, rt: RunTables, recs: Reconciliation[], timings: RunSummary['timingsMs']): Promise<void> {
+  const conn = engine.duck.conn;
+  const started = Date.now();
+  engine.sqlite.prepare('INSERT OR REPLACE INTO stages (run_id, stage, started_at) VALUES (?, ?, ?)').run(runId, 'promote', nowIso());
+  await conn.run('BEGIN TRANSACTION');
+  let n = 0;
+  let rec: Reconciliation;
+  try {
+    n = await upsertIntoProduction(conn, contract, runId, st, rt.fast);
+    await conn.run(`DROP TABLE ${rt.fast}`);
+    // Reconciled inside the transaction: a mismatch rolls the promotion back.
+    rec = await reconcile(conn, runId, 'promote', st, rt);
+    await conn.run(rec.ok ? 'COMMIT' : 'ROLLBACK');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+  recs.push(rec);
+  timings.promote = Date.now() - started;
+  engine.sqlite.prepare('UPDATE stages SET finished_at = ?, ms = ?, rows = ?, reconciliation_json = ? WHERE run_id = ? AND stage = ?')
+    .run(nowIso(), timings.promote, n, JSON.stringify(rec), runId, 'promote');
+  engine.audit.append({ runId, kind: 'promote', payload: { lane: 'fast', rows: n, reconciliation: rec } });
+}
+
+function baseSummary(runId: string, status: RunSummary['status'], contract: Contract, vault: VaultEntry, format: string, timings: RunSummary['timingsMs'], t0: number): RunSummary {
+  return {
+    runId, status,
+    sourceRows: 0, successRows: 0, quarantineRows: 0, fastLaneRows: 0, remediatedRows: 0, duplicateRows: 0, malformedRows: 0, pendingRows: 0,
+    clusters: 0, proposals: 0, modelCalls: 0, reconciled: true, gates: [],
+    timingsMs: { ...timings, total: Date.now() - t0 },
+    reconciliation: [],
+    contract: { id: contract.id, version: contract.version, signature: contract.signature, sha256: contract.yamlSha256, table: contract.table },
+    input: { name: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, format },
+  };
+}
+
+/** Final counts, read from the tables. */
+export async function fillCounts(engine: Engine, summary: RunSummary, st: StreamTables, rt: RunTables, recs: Reconciliation[]): Promise<RunSummary> {
+  const rec = await reconcile(engine.duck.conn, summary.runId, 'final', st, rt);
+  recs.push(rec);
+  const r = sqlString(summary.runId);
+  const remediated = Number((await engine.duck.conn.runAndReadAll(`SELECT count(DISTINCT row_id) FROM ${st.changes} WHERE run_id = ${r} AND proposer NOT LIKE 'rule:missing-token'
+    AND row_id IN (SELECT _airlock_row_id FROM ${st.prod} WHERE _airlock_run_id = ${r})`)).getRows()[0][0]);
+  return {
+    ...summary,
+    sourceRows: rec.sourceRows,
+    successRows: rec.successRows,
+    quarantineRows: rec.quarantineRows,
+    duplicateRows: rec.duplicateRows,
+    pendingRows: rec.pendingRows,
+    remediatedRows: remediated,
+    reconciled: rec.ok,
+    reconciliation: recs,
+  };
+}
+
+function finish(engine: Engine, summary: RunSummary): RunSummary {
+  summary.timingsMs.total = summary.timingsMs.total || 0;
+  engine.sqlite.prepare('UPDATE runs SET status = ?, summary_json = ?, finished_at = ? WHERE run_id = ?')
+    .run(summary.status, JSON.stringify(summary), nowIso(), summary.runId);
+  engine.audit.append({ runId: summary.runId, kind: 'stage', payload: { stage: 'finish', status: summary.status, sourceRows: summary.sourceRows, successRows: summary.successRows, quarantineRows: summary.quarantineRows, duplicateRows: summary.duplicateRows, reconciled: summary.reconciled } });
+  return summary;
+}
+
+async function failReconciliation(engine: Engine, runId: string, contract: Contract, vault: VaultEntry, format: string, rec: Reconciliation, recs: Reconciliation[], timings: RunSummary['timingsMs'], t0: number): Promise<RunSummary> {
+  const message = `Sev-1: reconciliation failed after ${rec.stage}: source ${rec.sourceRows} != success ${rec.successRows} + quarantine ${rec.quarantineRows} + duplicates ${rec.duplicateRows} + pending ${rec.pendingRows}. Nothing more is promoted.`;
+  engine.sqlite.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, 'sev1', 'RECONCILIATION_FAILED', message, nowIso());
+  engine.audit.append({ runId, kind: 'alert', payload: { severity: 'sev1', code: 'RECONCILIATION_FAILED', reconciliation: rec } });
+  const s = baseSummary(runId, 'failed', contract, vault, format, timings, t0);
+  s.reconciled = false;
+  s.reconciliation = [...recs, rec];
+  s.sourceRows = rec.sourceRows;
+  s.successRows = rec.successRows;
+  s.quarantineRows = rec.quarantineRows;
+  s.duplicateRows = rec.duplicateRows;
+  s.message = message;
+  return finish(engine, s);
+}

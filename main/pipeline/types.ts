@@ -1,0 +1,65 @@
+// The run summary: the `run --json` object of ../shared/docs/cli.md, plus what the app shows.
+
+export type RunStatus = 'running' | 'completed' | 'halted' | 'held' | 'failed' | 'rejected';
+
+export interface GateResult {
+  name: string;
+  metric: string;
+  column?: string;
+  value: number;
+  unit: 'rows' | 'percent';
+  operator: string;
+  threshold: number | [number, number];
+  passed: boolean;
+}
+
+export interface Reconciliation {
+  stage: string;
+  sourceRows: number;
+  successRows: number;
+  quarantineRows: number;
+  duplicateRows: number;
+  /** routed to the fast lane of a held batch, not yet promoted */
+  pendingRows: number;
+  ok: boolean;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: RunStatus;
+  sourceRows: number;
+  successRows: number;
+  quarantineRows: number;
+  fastLaneRows: number;
+  remediatedRows: number;
+  duplicateRows: number;
+  malformedRows: number;
+  pendingRows: number;
+  clusters: number;
+  proposals: number;
+  modelCalls: number;
+  reconciled: boolean;
+  gates: GateResult[];
+  timingsMs: { ingest: number; validate: number; remediate: number; promote: number; total: number };
+  reconciliation: Reconciliation[];
+  contract: { id: string; version: string; signature: string; sha256: string; table: string };
+  input: { name: string; sha256: string; bytes: number; format: string };
+  /** set when this file was already processed with this contract version */
+  idempotent?: boolean;
+  previousRunId?: string;
+  replayOf?: string;
+  drift?: { changes: { kind: string; column: string; detail: string }[]; decision: string };
+  message?: string;
+  models?: { llm: string | null; embedder: string | null };
+}
+
+export interface Progress {
+  runId: string;
+  stage: 'vault' | 'ingest' | 'validate' | 'route' | 'promote' | 'cluster' | 'propose' | 'verify' | 'apply' | 'done';
+  done: number;
+  total: number;
+  message: string;
+  rowsPerSecond?: number;
+}
+
+export type ApprovalMode = { kind: 'none' } | { kind: 'all' } | { kind: 'min-confidence'; min: number };

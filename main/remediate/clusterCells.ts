@@ -1,0 +1,100 @@
+// Clustering the quarantine: thousands of failing cells become a handful of patterns. A failing
+// cell is (row, column) with the set of its reasons; cells group by (column, reasons, shape of
+// the value), over distinct values, in SQL. Only a few representatives per cluster leave DuckDB.
+import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Contract, ReasonCode } from '../contract/types.js';
+import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
+import type { StreamTables } from '../store/tables.js';
+import type { Cluster, ValueCount } from './types.js';
+
+const DIGITS = '0123456789';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * The shape of a value: digits → 9, lower-case letters → a, upper-case → A, everything else
+ * kept; runs of four or more of one class fold to `9+`, `a+`, `A+` so that lengths that vary
+ * (names, cities) still share a shape while short codes keep their exact length.
+ */
+export function shapeSql(v: string): string {
+  const mapped = `translate(${v}, '${DIGITS}${LOWER}${UPPER}', '${'9'.repeat(10)}${'a'.repeat(26)}${'A'.repeat(26)}')`;
+  return `coalesce(regexp_replace(regexp_replace(regexp_replace(${mapped}, '9{4,}', '9+', 'g'), 'a{4,}', 'a+', 'g'), 'A{4,}', 'A+', 'g'), '∅')`;
+}
+
+export function shapeOf(value: string | null): string {
+  if (value === null) return '∅';
+  const mapped = [...value].map((ch) => (/[0-9]/.test(ch) ? '9' : /[a-z]/.test(ch) ? 'a' : /[A-Z]/.test(ch) ? 'A' : ch)).join('');
+  return mapped.replace(/9{4,}/g, '9+').replace(/a{4,}/g, 'a+').replace(/A{4,}/g, 'A+');
+}
+
+export function clusterTable(st: StreamTables): string {
+  return st.violations.replace(/__violations"$/, '__clusters"');
+}
+
+/** Builds the run's cells and clusters in DuckDB; returns the clusters, largest first. */
+export async function clusterQuarantine(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, samplesPerCluster = 8): Promise<Cluster[]> {
+  const r = sqlString(runId);
+  const cells = clusterTable(st);
+  const colNames = contract.columns.map((c) => c.name);
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${cells} (run_id VARCHAR, cluster_id VARCHAR, row_id BIGINT, "column" VARCHAR, reasons VARCHAR, shape VARCHAR, value VARCHAR)`);
+  await conn.run(`DELETE FROM ${cells} WHERE run_id = ${r}`);
+  // The value of the failing column, picked by name from the quarantined row.
+  const valueOf = `CASE v."column" ${colNames.map((c) => `WHEN ${sqlString(c)} THEN q.${sqlIdent(c)}`).join(' ')} END`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _cells AS
+    SELECT v.row_id, v."column", string_agg(DISTINCT v.reason, '+' ORDER BY v.reason) AS reasons, any_value(${valueOf}) AS value
+    FROM ${st.violations} v JOIN ${st.quarantine} q ON q._airlock_row_id = v.row_id AND q._airlock_run_id = v.run_id
+    WHERE v.run_id = ${r} AND v.reason <> 'MALFORMED_RECORD' AND v."column" IN (${colNames.map(sqlString).join(', ')})
+    GROUP BY v.row_id, v."column"`);
+  await conn.run(`INSERT INTO ${cells}
+    SELECT ${r}, 'c_' || substr(md5("column" || chr(31) || reasons || chr(31) || ${shapeSql('value')}), 1, 10), row_id, "column", reasons, ${shapeSql('value')}, value FROM _cells`);
+  await conn.run('DROP TABLE _cells');
+  return summarizeClusters(conn, runId, st, samplesPerCluster);
+}
+
+/** The run's clusters as they stand in the cells table (after any merge), largest first. */
+export async function summarizeClusters(conn: DuckDBConnection, runId: string, st: StreamTables, samplesPerCluster = 8): Promise<Cluster[]> {
+  const r = sqlString(runId);
+  const cells = clusterTable(st);
+  const groups = await queryRows<{ cluster_id: string; column: string; reasons: string; shapes: string[]; size: number; distinct_values: number; samples: Array<{ value: string | null; count: number }> }>(conn, `
+    WITH vc AS (SELECT cluster_id, value, count(*) AS n FROM ${cells} WHERE run_id = ${r} GROUP BY ALL),
+    top AS (SELECT cluster_id, list({'value': value, 'count': n} ORDER BY n DESC, value) AS samples, count(*) AS distinct_values FROM vc GROUP BY cluster_id)
+    SELECT c.cluster_id, any_value(c."column") AS "column", any_value(c.reasons) AS reasons, list(DISTINCT c.shape ORDER BY c.shape) AS shapes,
+           count(DISTINCT c.row_id) AS size, any_value(t.distinct_values) AS distinct_values, any_value(t.samples)[1:${samplesPerCluster}] AS samples
+    FROM ${cells} c JOIN top t USING (cluster_id) WHERE c.run_id = ${r}
+    GROUP BY c.cluster_id ORDER BY size DESC, cluster_id`);
+  return groups.map((g) => ({
+    id: g.cluster_id,
+    column: g.column,
+    reason: primaryReason(g.reasons),
+    reasons: g.reasons.split('+'),
+    signatures: g.shapes,
+    size: Number(g.size),
+    distinctValues: Number(g.distinct_values),
+    samples: g.samples.map((s) => ({ value: s.value, count: Number(s.count) })),
+  }));
+}
+
+const REASON_PRIORITY: ReasonCode[] = ['TYPE_MISMATCH', 'REQUIRED_MISSING', 'PATTERN_MISMATCH', 'NOT_IN_SET', 'OUT_OF_RANGE', 'LENGTH_VIOLATION', 'INVALID_VALUE', 'MISSING_VALUE', 'NULL_VALUE', 'DUPLICATE_KEY', 'FD_VIOLATION'];
+
+function primaryReason(reasons: string): ReasonCode {
+  const list = reasons.split('+');
+  return REASON_PRIORITY.find((r) => list.includes(r)) ?? (list[0] as ReasonCode);
+}
+
+/** Every distinct failing value of a cluster with its row count (bounded). */
+export async function clusterValues(conn: DuckDBConnection, st: StreamTables, runId: string, clusterId: string, limit = 5000): Promise<ValueCount[]> {
+  const rows = await queryRows<{ value: string | null; n: number }>(conn, `SELECT value, count(*) AS n FROM ${clusterTable(st)}
+    WHERE run_id = ${sqlString(runId)} AND cluster_id = ${sqlString(clusterId)} GROUP BY value ORDER BY n DESC, value LIMIT ${limit}`);
+  return rows.map((r) => ({ value: r.value, count: Number(r.n) }));
+}
+
+/** Re-labels the cells of merged clusters so that they share one id. */
+export async function mergeClusterCells(conn: DuckDBConnection, st: StreamTables, runId: string, into: string, from: string[]): Promise<void> {
+  if (from.length === 0) return;
+  await conn.run(`UPDATE ${clusterTable(st)} SET cluster_id = ${sqlString(into)} WHERE run_id = ${sqlString(runId)} AND cluster_id IN (${from.map(sqlString).join(', ')})`);
+}
+
+export function stableId(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 10);
+}

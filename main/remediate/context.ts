@@ -1,0 +1,68 @@
+// Relations the remediation steps share: the batch's rows as text, the working copy of the
+// quarantined rows, and the rows that give a cluster its context (same keys, same FD groups).
+import type { Contract } from '../contract/types.js';
+import { sqlIdent, sqlString } from '../store/duckdb.js';
+import type { RunTables, StreamTables } from '../store/tables.js';
+import { candidatesSql } from '../validate/route.js';
+import { clusterTable } from './clusterCells.js';
+
+export interface RemediationScope {
+  contract: Contract;
+  runId: string;
+  st: StreamTables;
+  rt: RunTables;
+}
+
+export function contractColumns(contract: Contract): string {
+  return contract.columns.map((c) => sqlIdent(c.name)).join(', ');
+}
+
+/** The batch's candidate rows (duplicates removed), contract columns as text. */
+export function batchRows(s: RemediationScope): string {
+  return `(SELECT ${contractColumns(s.contract)}, _airlock_row_id FROM ${candidatesSql(s.runId, s.st, s.rt)})`;
+}
+
+/** Quarantined rows of this run, as they arrived. */
+export function quarantinedRows(s: RemediationScope): string {
+  return `(SELECT ${contractColumns(s.contract)}, _airlock_row_id FROM ${s.st.quarantine} WHERE _airlock_run_id = ${sqlString(s.runId)} AND _airlock_raw_line IS NULL)`;
+}
+
+export function clusterRowIds(s: RemediationScope, clusterId: string): string {
+  return `(SELECT DISTINCT row_id FROM ${clusterTable(s.st)} WHERE run_id = ${sqlString(s.runId)} AND cluster_id = ${sqlString(clusterId)})`;
+}
+
+/** Key columns whose values tie rows together in validation (unique keys, FD determinants, composite duplicate keys). */
+export function contextKeys(contract: Contract): string[][] {
+  const keys: string[][] = [];
+  for (const c of contract.columns) if (c.unique || c.primaryKey) keys.push([c.name]);
+  for (const c of contract.columns) for (const q of c.quality) if (q.metric === 'duplicateValues') keys.push([c.name]);
+  for (const q of contract.quality) if (q.metric === 'duplicateValues' && q.properties?.length) keys.push(q.properties);
+  for (const fd of contract.fds) keys.push(fd.determinant);
+  const seen = new Set<string>();
+  return keys.filter((k) => {
+    const id = k.join('\u001f');
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * The rows a validation of the `subjectIds` rows must see. The batch is taken with `working`
+ * (the quarantined rows, with fixes applied) in place of the rows it replaces; of that, the
+ * subject rows plus every row sharing a key or a dependency group with one of them. Checks over
+ * groups (duplicates, FDs) then judge the subject rows exactly as a full pass over the batch.
+ */
+export function validationUniverse(s: RemediationScope, working: string, subjectIds: string): string {
+  const cols = contractColumns(s.contract);
+  const all = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${working})
+    UNION ALL SELECT ${cols}, _airlock_row_id FROM ${working})`;
+  const keys = contextKeys(s.contract);
+  const subject = `(SELECT * FROM ${all} WHERE _airlock_row_id IN ${subjectIds})`;
+  if (keys.length === 0) return subject;
+  const tie = keys.map((k) => {
+    const expr = (alias: string) => (k.length === 1 ? `${alias}.${sqlIdent(k[0])}` : `concat_ws(chr(31), ${k.map((c) => `${alias}.${sqlIdent(c)}`).join(', ')})`);
+    return `${expr('o')} IN (SELECT ${expr('x')} FROM ${subject} x)`;
+  }).join(' OR ');
+  return `(SELECT * FROM ${all} o WHERE o._airlock_row_id IN ${subjectIds} OR ${tie})`;
+}

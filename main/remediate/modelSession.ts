@@ -1,0 +1,116 @@
+// The local models of one run, loaded on first use: the language model (a GGUF through
+// node-llama-cpp) for clusters the synthesizer cannot fix, and the sentence embedder (ONNX through
+// transformers.js) for merging clusters. A missing model is a status, never an error: the
+// deterministic path runs without it. Every model that ran is recorded with its SHA-256.
+import { resolve } from 'node:path';
+import type { Contract } from '../contract/types.js';
+import type { Engine } from '../pipeline/context.js';
+import { ProposalModel, buildProposalPrompt, findDefaultModel } from '../models/llama.js';
+import { Embedder, findDefaultEmbedder } from '../models/embedder.js';
+import { mergeBySimilarity } from '../models/neighbours.js';
+import type { StoredRule } from './proposalStore.js';
+import type { Cluster } from './types.js';
+
+export interface ModelChoice {
+  /** a GGUF file; null means --no-model; undefined looks in the models folder */
+  modelPath?: string | null;
+  /** an ONNX embedder folder; null means --no-embedder; undefined looks in the models folder */
+  embedderDir?: string | null;
+  /** default: native-models/ of the installation */
+  modelsDir?: string;
+}
+
+export const DEFAULT_MODELS_DIR = resolve(import.meta.dirname, '..', '..', 'native-models');
+
+const REASON_TEXT: Record<string, string> = {
+  TYPE_MISMATCH: 'the value does not parse as the declared type',
+  REQUIRED_MISSING: 'the value is missing but required',
+  PATTERN_MISMATCH: 'the value does not fully match the required pattern',
+  NOT_IN_SET: 'the value is not one of the allowed values',
+  OUT_OF_RANGE: 'the value is outside the allowed range',
+  LENGTH_VIOLATION: 'the value has the wrong length',
+  FD_VIOLATION: 'the value disagrees with other rows that share the same determining columns',
+  INVALID_VALUE: 'the value is not a valid value',
+};
+
+export class ModelSession {
+  private llmModel: ProposalModel | null | undefined;
+  private embedModel: Embedder | null | undefined;
+  status: { llm: string; embedder: string } = { llm: 'not loaded', embedder: 'not loaded' };
+
+  constructor(private readonly engine: Engine, private readonly runId: string, private readonly choice: ModelChoice) {}
+
+  async llm(): Promise<ProposalModel | null> {
+    if (this.llmModel !== undefined) return this.llmModel;
+    const path = this.choice.modelPath === null ? null : this.choice.modelPath ?? findDefaultModel(this.choice.modelsDir ?? DEFAULT_MODELS_DIR);
+    if (!path) {
+      this.status.llm = this.choice.modelPath === null ? 'disabled (--no-model)' : 'no GGUF model installed: deterministic synthesis only';
+      this.llmModel = null;
+      return null;
+    }
+    this.llmModel = await ProposalModel.load(path);
+    this.status.llm = `loaded ${this.llmModel.info.fileName}`;
+    this.record('llm', { ...this.llmModel.info });
+    return this.llmModel;
+  }
+
+  async embedder(): Promise<Embedder | null> {
+    if (this.embedModel !== undefined) return this.embedModel;
+    const dir = this.choice.embedderDir === null ? null : this.choice.embedderDir ?? findDefaultEmbedder(this.choice.modelsDir ?? DEFAULT_MODELS_DIR);
+    if (!dir) {
+      this.status.embedder = this.choice.embedderDir === null ? 'disabled (--no-embedder)' : 'no embedding model installed: clusters by shape only';
+      this.embedModel = null;
+      return null;
+    }
+    this.embedModel = await Embedder.load(dir);
+    this.status.embedder = `loaded ${dir}`;
+    this.record('embedder', { ...this.embedModel.info });
+    return this.embedModel;
+  }
+
+  merge(vectors: Float32Array[], threshold: number): number[] {
+    return mergeBySimilarity(vectors, threshold);
+  }
+
+  /** One grammar-bound call for one cluster: only its representatives are shown to the model. */
+  async propose(contract: Contract, cluster: Cluster): Promise<{ set: Record<string, string>; where?: string; confidence: number; reasoning: string; patternType: string; proposer: string; model: StoredRule['model'] } | null> {
+    const model = await this.llm();
+    if (!model) return null;
+    const col = contract.columns.find((c) => c.name === cluster.column)!;
+    const prompt = buildProposalPrompt({
+      column: { name: col.name, logicalType: col.logicalType, pattern: col.pattern, enum: col.enum, description: col.description, format: col.format },
+      reason: `${cluster.reason}: ${REASON_TEXT[cluster.reason] ?? cluster.reason}`,
+      samples: cluster.samples,
+      otherColumns: contract.columns.filter((c) => c.name !== col.name).map((c) => c.name),
+    });
+    const out = await model.propose(prompt, { timeoutMs: 60_000 });
+    const info = { fileName: model.info.fileName, sizeBytes: model.info.sizeBytes, sha256: model.info.sha256 };
+    if ('error' in out) {
+      this.engine.audit.append({ runId: this.runId, kind: 'model', payload: { cluster: cluster.id, outcome: 'no proposal', error: out.error, model: info } });
+      return null;
+    }
+    return {
+      set: { [col.name]: out.expression },
+      where: out.where,
+      confidence: Math.min(out.confidence, 0.9),
+      reasoning: out.reasoning,
+      patternType: out.patternType,
+      proposer: `llm:${model.info.fileName}`,
+      model: info,
+    };
+  }
+
+  names(): { llm: string | null; embedder: string | null } {
+    return { llm: this.llmModel ? this.llmModel.info.fileName : null, embedder: this.embedModel ? this.embedModel.info.dir : null };
+  }
+
+  private record(role: string, info: Record<string, unknown>): void {
+    this.engine.sqlite.prepare('INSERT OR REPLACE INTO models_used (run_id, role, info_json) VALUES (?, ?, ?)').run(this.runId, role, JSON.stringify(info));
+    this.engine.audit.append({ runId: this.runId, kind: 'model', payload: { role, loaded: info } });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.llmModel) await this.llmModel.dispose();
+    if (this.embedModel) await this.embedModel.dispose();
+  }
+}

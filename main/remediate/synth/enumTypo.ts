@@ -1,0 +1,87 @@
+// Strategy 6: a misspelt enum member. First the public hospital table's typo style, where letters
+// were replaced by 'x' ('yxs' → 'yes', 'acuxe care hospixals' → 'acute care hospitals'): reading
+// each 'x' as any one letter must leave exactly one member. Otherwise the nearest member by edit
+// distance, when it is close and clearly nearer than the runner-up. Ties are never guessed.
+import type { SynthInput, SynthResult } from '../types.js';
+import type { SynthContext } from './index.js';
+import { PER_VALUE_FLOOR, acceptsValue, caseLookup, colRef, distinctStrings, examples, finish, jsTrim } from './common.js';
+
+const STRATEGY = 'enum-typo';
+
+export function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Members that `v` equals when each of its 'x' may stand for any character. */
+function wildcardMatches(v: string, members: string[]): string[] {
+  const known = v.replace(/x/g, '').length;
+  // At least half the letters must be real: 'xxx' says nothing about 'yes'.
+  if (known === v.length || known * 2 < v.length) return [];
+  return members.filter((m) => {
+    const k = m.toLowerCase();
+    if (k.length !== v.length) return false;
+    for (let i = 0; i < v.length; i++) if (v[i] !== 'x' && v[i] !== k[i]) return false;
+    return true;
+  });
+}
+
+/** How far a typo may be: ≤ 2 edits or 30% of the member, but a single edit for short words. */
+function allowedDistance(member: string): number {
+  if (member.length <= 4) return 1;
+  return Math.max(2, Math.floor(0.3 * member.length));
+}
+
+export type EnumMatch = { member: string; how: 'x-wildcard' | 'edit-distance' } | null;
+
+/** The one member a value is a typo of, or null when none is close or two are equally close. */
+export function nearestMember(value: string, members: string[]): EnumMatch {
+  const v = jsTrim(value).toLowerCase();
+  if (!v) return null;
+  const wild = wildcardMatches(v, members);
+  if (wild.length === 1) return { member: wild[0], how: 'x-wildcard' };
+  if (wild.length > 1) return null; // 'xl' could be al, fl or il: not ours to pick
+  const scored = members.map((m) => ({ m, d: levenshtein(v, m.toLowerCase()) })).sort((a, b) => a.d - b.d);
+  const [best, second] = scored;
+  if (!best || best.d === 0 || best.d > allowedDistance(best.m)) return null;
+  // Strictly nearer than the runner-up by 2 edits, and the edit must not rewrite most of the value.
+  if (second && second.d - best.d < 2) return null;
+  if (best.d * 2 >= v.length) return null;
+  return { member: best.m, how: 'edit-distance' };
+}
+
+export function enumTypo(input: SynthInput, ctx: SynthContext): SynthResult | null {
+  const members = input.column.enum;
+  if (!members || members.length === 0) return null;
+  const lookup = new Map<string, string>();
+  const changes = new Map<string, string>();
+  const hows = new Set<string>();
+  for (const v of distinctStrings(input.values)) {
+    if (members.includes(v)) continue;
+    const hit = nearestMember(v, members);
+    if (!hit || !acceptsValue(input.column, hit.member)) continue;
+    lookup.set(jsTrim(v).toLowerCase(), hit.member);
+    changes.set(v, hit.member);
+    hows.add(hit.how);
+  }
+  const col = colRef(input);
+  const wildOnly = hows.size === 1 && hows.has('x-wildcard');
+  return finish(input, {
+    changes,
+    expr: caseLookup(`lower(trim(${col}))`, lookup, col),
+    base: wildOnly ? 0.95 : 0.9,
+    floor: PER_VALUE_FLOOR,
+    strategy: STRATEGY,
+    patternType: 'enum-typo',
+    reasoning: `Values are misspelt allowed values (${examples(changes)}); each maps to the only member it can be`
+      + (hows.has('x-wildcard') ? " (letters replaced by 'x' read as wildcards)" : '')
+      + (hows.has('edit-distance') ? ' (clearly nearest by edit distance)' : '') + '.',
+  }, ctx.minCoverage);
+}

@@ -1,0 +1,294 @@
+// Strategy 3: numbers wrapped in noise: a unit ('12.0 oz', '16.0 ounce', '12.0 oz. Alumi-Tek'),
+// a currency ('$1,234.50', '1.234,50 €'), a percent sign ('5%', '0.09%'), thousands separators or a
+// decimal comma, or a '.0' on an integer. The number is extracted in SQL; a percent is scaled by
+// 1/100 only where the contract range and the valid sample's magnitude say so.
+import { sqlString } from '../../store/duckdb.js';
+import type { SynthInput, SynthResult } from '../types.js';
+import type { SynthContext } from './index.js';
+import type { ReferenceTables } from './reference.js';
+import {
+  SYSTEMATIC_FLOOR, colRef, distinctStrings, escapeRegex, examples, finish, jsStrip, quantile, sampleNumbers, sqlStrip,
+} from './common.js';
+import { CURRENCY_WORDS, UNIT_GROUPS, groupsNamedIn } from './units.js';
+
+const STRATEGY = 'number-units';
+
+type Kind = 'percent' | 'unit' | 'currency' | 'plain';
+type Convention = 'us' | 'eu';
+
+interface Parsed {
+  kind: Kind;
+  /** unit group id, currency codes, or '' */
+  marker: string;
+  num: string;
+}
+
+const PERCENT_RE = /^(%|percent|per cent|pct)$/i;
+const PERCENT_SQL = '(%|percent|per cent|pct)';
+const TAIL = '( +[A-Za-z][A-Za-z0-9 -]*)?';
+const FIRST_NUM_JS = /[0-9.,]*[0-9]/;
+const FIRST_NUM_SQL = '[0-9.,]*[0-9]';
+
+/** Currency spellings from the reference table: token → the codes it may mean. */
+function currencyTokens(ref: ReferenceTables): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const e of ref.currency.entities) {
+    const code = e.forms.code;
+    const toks = [e.forms.code, e.forms.symbol, ...e.aliases.filter((a) => a.length <= 4)];
+    for (const t of toks) {
+      if (!t || /[0-9]/.test(t)) continue;
+      const codes = out.get(t) ?? [];
+      if (!codes.includes(code)) codes.push(code);
+      out.set(t, codes);
+    }
+  }
+  return out;
+}
+
+function unitGroupOf(rest: string): string | null {
+  let found: string | null = null;
+  for (const g of UNIT_GROUPS) {
+    for (const a of g.aliases) {
+      if (new RegExp(`^${escapeRegex(a)}\\.?${TAIL}$`, 'i').test(rest)) {
+        if (found && found !== g.id) return null;
+        found = g.id;
+      }
+    }
+  }
+  return found;
+}
+
+function parse(s: string, cur: Map<string, string[]>, curByLength: string[]): Parsed | null {
+  let rest = s, prefix: string | null = null;
+  for (const t of curByLength) {
+    if (rest.startsWith(t)) { prefix = t; rest = rest.slice(t.length).replace(/^ +/, ''); break; }
+  }
+  const m = /^[0-9.,]*[0-9]/.exec(rest);
+  if (!m) return null;
+  const num = m[0];
+  rest = rest.slice(num.length).replace(/^ +/, '');
+  if (prefix) return rest === '' ? { kind: 'currency', marker: cur.get(prefix)!.join('|'), num } : null;
+  if (rest === '') return { kind: 'plain', marker: '', num };
+  if (PERCENT_RE.test(rest)) return { kind: 'percent', marker: '%', num };
+  const codes = cur.get(rest);
+  const unit = unitGroupOf(rest);
+  if (codes && unit) return null; // '12 Ft': forint or feet? neither
+  if (codes) return { kind: 'currency', marker: codes.join('|'), num };
+  if (unit) return { kind: 'unit', marker: unit, num };
+  return null;
+}
+
+/** Which reading of separators the token proves, if any. */
+function evidence(num: string): Convention | 'comma3' | 'dot3' | null {
+  const commas = (num.match(/,/g) ?? []).length, dots = (num.match(/\./g) ?? []).length;
+  if (commas && dots) return num.lastIndexOf('.') > num.lastIndexOf(',') ? 'us' : 'eu';
+  if (commas >= 2) return 'us';
+  if (dots >= 2) return 'eu';
+  if (commas === 1) return /,[0-9]{3}$/.test(num) ? 'comma3' : 'eu';
+  if (dots === 1 && /\.[0-9]{3}$/.test(num) && /^[0-9]{1,3}\./.test(num)) return 'dot3';
+  return null;
+}
+
+function canonical(num: string, conv: Convention): string {
+  return conv === 'us' ? num.replace(/,/g, '') : num.replace(/\./g, '').replace(/,/g, '.');
+}
+
+function sqlCanonical(numExpr: string, conv: Convention): string {
+  return conv === 'us' ? `replace(${numExpr}, ',', '')` : `replace(replace(${numExpr}, '.', ''), ',', '.')`;
+}
+
+/** The number shape the guard accepts under a convention; integers only allow a zero fraction. */
+function numRegex(conv: Convention, integer: boolean): string {
+  const [g, d] = conv === 'us' ? [',', '\\.'] : ['\\.', ','];
+  const whole = `[0-9]{1,3}(${g}[0-9]{3})+|[0-9]+`;
+  return integer ? `(${whole})(${d}0+)?` : `((${whole})(${d}[0-9]+)?|${d}[0-9]+)`;
+}
+
+/** Float noise such as 0.055999999999999994: 12 significant digits give a shorter exact form. */
+function denoise(x: number): number {
+  return Number(x.toPrecision(12));
+}
+
+/** Only tokens longer than any real measurement (16+ significant digits) count as float noise. */
+function isNoisy(token: string): boolean {
+  const sig = token.replace(/[^0-9]/g, '').replace(/^0+/, '').length;
+  return sig >= 16 && denoise(Number(token)) !== Number(token);
+}
+
+function decimals(x: number): number {
+  const s = String(x);
+  if (/e-/.test(s)) return Number(s.split('e-')[1]) + (s.split('e')[0].split('.')[1]?.length ?? 0);
+  return s.split('.')[1]?.length ?? 0;
+}
+
+/** DuckDB's DOUBLE → VARCHAR, for the mirror: '12.0' for whole numbers, two-digit exponents. */
+function duckDouble(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return `${x}.0`;
+  return String(x).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+interface Band { lo: number; hi: number }
+
+/** Where valid values live: the sample's 5th–95th percentile widened 3x, clipped to the range. */
+function plausibleBand(input: SynthInput, ctx: SynthContext): Band | null {
+  const nums = sampleNumbers(ctx.validSample);
+  let lo = -Infinity, hi = Infinity;
+  if (nums.length >= 5) {
+    const q05 = quantile(nums, 0.05), q95 = quantile(nums, 0.95);
+    lo = q05 > 0 ? q05 / 3 : q05 - (q95 - q05);
+    hi = q95 > 0 ? q95 * 3 : q95 + (q95 - q05);
+  }
+  const c = input.column;
+  const min = Number(c.minimum ?? c.exclusiveMinimum), max = Number(c.maximum ?? c.exclusiveMaximum);
+  if (Number.isFinite(min)) lo = Math.max(lo, min);
+  if (Number.isFinite(max)) hi = Math.min(hi, max);
+  // Six significant digits keep the emitted SQL readable; the mirror uses the same bounds.
+  return Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi ? { lo: round6(lo), hi: round6(hi) } : null;
+}
+
+function round6(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+function inBand(x: number, b: Band): boolean {
+  return x >= b.lo && x <= b.hi;
+}
+
+export function numberUnits(input: SynthInput, ctx: SynthContext): SynthResult | null {
+  const { column } = input;
+  if (column.logicalType !== 'integer' && column.logicalType !== 'number') return null;
+  const integer = column.logicalType === 'integer';
+  const cur = currencyTokens(ctx.reference);
+  const curByLength = [...cur.keys()].sort((a, b) => b.length - a.length);
+  const values = distinctStrings(input.values);
+
+  // 1. What wraps the numbers: one kind and one unit/currency for the whole cluster.
+  const parsed = new Map<string, Parsed>();
+  const rowsByKind = new Map<Kind, number>();
+  for (const vc of input.values) {
+    if (vc.value === null) continue;
+    const p = parse(jsStrip(vc.value), cur, curByLength);
+    if (!p) continue;
+    parsed.set(vc.value, p);
+    rowsByKind.set(p.kind, (rowsByKind.get(p.kind) ?? 0) + vc.count);
+  }
+  const marked = [...rowsByKind.keys()].filter((k) => k !== 'plain');
+  if (marked.length > 1) return null; // percent beside units, or units beside currency: not one story
+  const kind: Kind = marked.length ? marked[0] : 'plain';
+  const ofKind = [...parsed.values()].filter((p) => p.kind === kind);
+  const markers = new Set(ofKind.map((p) => p.marker));
+  if (markers.size > 1) return null; // mixed units or currencies: a conversion we will not guess
+  const marker = [...markers][0] ?? '';
+
+  // 2. The unit or currency must be the column's own, when its description says.
+  if (kind === 'unit') {
+    const named = groupsNamedIn(column.description);
+    if (named.size && !named.has(marker)) return null;
+  }
+  if (kind === 'currency') {
+    const named = Object.keys(CURRENCY_WORDS).filter((c) => CURRENCY_WORDS[c].test(column.description ?? ''));
+    if (named.length && !marker.split('|').some((c) => named.includes(c))) return null;
+  }
+
+  // 3. Separator convention, from tokens that prove it; ambiguous ones are settled by magnitude.
+  const ev = new Set(ofKind.map((p) => evidence(p.num)));
+  if (ev.has('us') && ev.has('eu')) return null;
+  const band = plausibleBand(input, ctx);
+  let conv: Convention = ev.has('eu') ? 'eu' : 'us';
+  const ambiguous = ofKind.filter((p) => {
+    const e = evidence(p.num);
+    return e === 'comma3' || (e === 'dot3' && kind === 'currency');
+  });
+  if (!ev.has('us') && !ev.has('eu') && ambiguous.length) {
+    const fits = (c: Convention) => band !== null && ambiguous.every((p) => inBand(Number(canonical(p.num, c)), band));
+    if (fits('us') === fits('eu')) return null;
+    conv = fits('us') ? 'us' : 'eu';
+  }
+
+  // 4. The guard: exactly the shapes this rule rewrites.
+  const num = numRegex(conv, integer);
+  let guard: string, flags = '';
+  if (kind === 'percent') { guard = `${num} *${PERCENT_SQL}`; flags = 'i'; }
+  else if (kind === 'unit') {
+    const g = UNIT_GROUPS.find((u) => u.id === marker)!;
+    guard = `${num} *(${g.aliases.map(escapeRegex).join('|')})\\.?${TAIL}`;
+    flags = 'i';
+  } else if (kind === 'currency') {
+    const toks = [...cur.keys()].filter((t) => cur.get(t)!.join('|') === marker).sort((a, b) => b.length - a.length).map(escapeRegex);
+    guard = `(${toks.join('|')}) *${num}|${num} *(${toks.join('|')})`;
+  } else guard = num;
+  const guardJs = new RegExp(`^(?:${guard})$`, flags);
+
+  // 5. Scale: only a percent may be divided by 100, and only where exactly one reading is plausible.
+  const pct = kind === 'percent';
+  if (pct && (integer || !band)) return null;
+  const keep = band!, scaled: Band = pct ? { lo: round6(band!.lo * 100), hi: round6(band!.hi * 100) } : keep;
+  const scaleOf = (n: number): 1 | 0.01 | null => {
+    if (!pct) return 1;
+    const k = inBand(n, keep), d = inBand(n, scaled);
+    return k === d ? null : k ? 1 : 0.01;
+  };
+
+  // 6. Mirror: every value the guard admits, and what it becomes.
+  const numbers = new Map<string, { n: number; scale: 1 | 0.01 | null; canon: string }>();
+  for (const v of values) {
+    const s = jsStrip(v);
+    if (!guardJs.test(s)) continue;
+    const tok = FIRST_NUM_JS.exec(s)![0];
+    const canon = canonical(tok, conv);
+    numbers.set(v, { n: Number(canon), scale: scaleOf(Number(canon)), canon });
+  }
+  if (!numbers.size) return null;
+  const noisy = !integer && [...numbers.values()].some((x) => isNoisy(x.canon));
+  const numeric = pct || noisy;
+  const scaledValue = (x: { n: number; scale: 1 | 0.01 | null }) => (x.scale === 0.01 ? x.n / 100 : x.n);
+  const digits = Math.min(15, Math.max(0, ...[...numbers.values()].filter((x) => x.scale).map((x) => decimals(denoise(scaledValue(x))))));
+  const nums = sampleNumbers(ctx.validSample);
+  const stripZero = integer || (!numeric && (nums.length === 0 || nums.filter(Number.isInteger).length * 2 > nums.length));
+  const changes = new Map<string, string>();
+  for (const [v, x] of numbers) {
+    if (x.scale === null) continue; // SQL leaves it: neither or both readings plausible
+    const out = numeric
+      ? duckDouble(Number(scaledValue(x).toFixed(digits)))
+      : stripZero ? x.canon.replace(/\.0+$/, '') : x.canon;
+    if (out !== v) changes.set(v, out);
+  }
+
+  // 7. Units and currencies: the numbers must look like the valid ones (else it may be ml, not oz).
+  if (!pct && nums.length >= 5 && kind !== 'plain') {
+    const lo = quantile(nums, 0.05) / 10, hi = quantile(nums, 0.95) * 10;
+    if ([...changes.values()].some((o) => Number(o) < lo || Number(o) > hi)) return null;
+  }
+
+  // 8. The SQL.
+  const col = colRef(input);
+  const s = sqlStrip(col);
+  const canonSql = sqlCanonical(`regexp_extract(${s}, ${sqlString(FIRST_NUM_SQL)}, 0)`, conv);
+  let value: string;
+  if (numeric) {
+    const n = `TRY_CAST(${canonSql} AS DOUBLE)`;
+    const k = `(${n} >= ${keep.lo} AND ${n} <= ${keep.hi})`;
+    const d = `(${n} >= ${scaled.lo} AND ${n} <= ${scaled.hi})`;
+    value = pct
+      ? `CASE WHEN ${k} AND NOT ${d} THEN CAST(round(${n}, ${digits}) AS VARCHAR) WHEN ${d} AND NOT ${k} THEN CAST(round(${n} / 100, ${digits}) AS VARCHAR) ELSE ${col} END`
+      : `CAST(round(${n}, ${digits}) AS VARCHAR)`;
+  } else value = stripZero ? `regexp_replace(${canonSql}, '\\.0+$', '')` : canonSql;
+  const expr = `CASE WHEN regexp_full_match(${s}, ${sqlString(guard)}${flags ? `, '${flags}'` : ''}) THEN ${value} ELSE ${col} END`;
+
+  const patternType = kind === 'unit' ? 'unit-suffix' : kind === 'plain' ? 'number-format' : kind;
+  const what = kind === 'unit' ? `the unit '${marker}'` : kind === 'currency' ? `a currency sign (${marker})`
+    : kind === 'percent' ? 'a percent sign' : 'separators or a zero fraction';
+  const scaleNote = pct
+    ? ` Each number is kept where it already has the magnitude of valid values (${+keep.lo.toPrecision(3)}–${+keep.hi.toPrecision(3)}) and divided by 100 where that brings it there.`
+    : '';
+  return finish(input, {
+    changes,
+    expr,
+    base: pct ? 0.93 : 0.96,
+    floor: SYSTEMATIC_FLOOR,
+    strategy: STRATEGY,
+    patternType,
+    reasoning: `Numbers carry ${what} (${examples(changes)}); the rule keeps the bare number`
+      + (conv === 'eu' ? ", reading ',' as the decimal mark" : '') + '.' + scaleNote,
+  }, ctx.minCoverage);
+}

@@ -1,0 +1,77 @@
+// Proving a rule in the sandbox: it is applied to its whole cluster in a working copy of the
+// quarantined rows, as one UPDATE, and the contract is checked again on the result, in the
+// context of the batch. Nothing here touches production or the quarantine itself.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
+import { compileViolations } from '../validate/compileViolations.js';
+import { clusterRowIds, contractColumns, quarantinedRows, validationUniverse, type RemediationScope } from './context.js';
+
+export interface Verification {
+  clusterRows: number;
+  /** rows of the cluster the rule changed */
+  changedRows: number;
+  /** rows of the cluster whose failing cell in the rule's column passes afterwards */
+  cellsFixed: number;
+  /** rows of the cluster that pass every check afterwards (with earlier verified fixes applied) */
+  fullyValid: number;
+  /** share of the cluster's rows that become fully valid */
+  coverage: number;
+  /** changed rows that fail a check they did not fail before */
+  regressions: number;
+}
+
+/** The working copy: the run's quarantined rows, as text, to which verified rules are applied. */
+export async function createWorkingCopy(conn: DuckDBConnection, s: RemediationScope, name = '_work'): Promise<string> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM ${quarantinedRows(s)}`);
+  return name;
+}
+
+export function updateSql(table: string, set: Record<string, string>, rowIds: string, where?: string): string {
+  const assignments = Object.entries(set).map(([c, e]) => `${sqlIdent(c)} = (${e})`).join(', ');
+  return `UPDATE ${table} SET ${assignments} WHERE _airlock_row_id IN ${rowIds}${where ? ` AND coalesce((${where}), false)` : ''}`;
+}
+
+/** Violations of the subject rows, judged in the batch's context. */
+export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, working: string, subjectIds: string, into: string): Promise<void> {
+  const universe = validationUniverse(s, working, subjectIds);
+  const { sql } = compileViolations(s.contract, universe);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM (${sql}) WHERE row_id IN ${subjectIds}`);
+}
+
+/**
+ * Verifies `set`/`where` on a cluster against the working copy `work`. When the rule fixes cells
+ * and breaks nothing, the working copy keeps the change (later rules build on it).
+ */
+export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, work: string, clusterId: string, column: string, set: Record<string, string>, where: string | undefined, keep: boolean): Promise<Verification> {
+  const ids = clusterRowIds(s, clusterId);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _try AS SELECT * FROM ${work}`);
+  await conn.run(updateSql('_try', set, ids, where));
+  await violationsOf(conn, s, work, ids, '_before');
+  await violationsOf(conn, s, '_try', ids, '_after');
+  const cols = contractColumns(s.contract);
+  const changedPred = Object.keys(set).map((c) => `a.${sqlIdent(c)} IS DISTINCT FROM b.${sqlIdent(c)}`).join(' OR ');
+  const [row] = await queryRows<Record<string, number>>(conn, `WITH
+    ids AS (SELECT * FROM ${ids}),
+    changed AS (SELECT a._airlock_row_id AS id FROM _try a JOIN ${work} b USING (_airlock_row_id) WHERE a._airlock_row_id IN (SELECT row_id FROM ids) AND (${changedPred})),
+    still AS (SELECT DISTINCT row_id FROM _after WHERE "column" = ${sqlString(column)}),
+    bad AS (SELECT DISTINCT row_id FROM _after),
+    fresh AS (SELECT DISTINCT a.row_id FROM _after a ANTI JOIN _before b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
+              WHERE a.row_id IN (SELECT id FROM changed))
+    SELECT (SELECT count(*) FROM ids) AS n,
+           (SELECT count(*) FROM changed) AS changed,
+           (SELECT count(*) FROM ids WHERE row_id NOT IN (SELECT row_id FROM still)) AS fixed,
+           (SELECT count(*) FROM ids WHERE row_id NOT IN (SELECT row_id FROM bad)) AS valid,
+           (SELECT count(*) FROM fresh) AS regressions`);
+  void cols;
+  const v: Verification = {
+    clusterRows: Number(row.n),
+    changedRows: Number(row.changed),
+    cellsFixed: Number(row.fixed),
+    fullyValid: Number(row.valid),
+    coverage: Number(row.n) ? Number(row.valid) / Number(row.n) : 0,
+    regressions: Number(row.regressions),
+  };
+  if (keep && v.regressions === 0 && v.cellsFixed > 0) await conn.run(`CREATE OR REPLACE TEMP TABLE ${work} AS SELECT * FROM _try`);
+  await conn.run('DROP TABLE IF EXISTS _try; DROP TABLE IF EXISTS _before; DROP TABLE IF EXISTS _after;');
+  return v;
+}

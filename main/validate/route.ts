@@ -1,0 +1,100 @@
+// Routing a staged batch: exact re-deliveries are set aside as duplicates, missing-value tokens
+// of optional columns become NULL (each change recorded), the contract's checks run in one pass,
+// rows without violations go to the fast lane and the rest to quarantine with every reason.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Contract } from '../contract/types.js';
+import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import type { RunTables, StreamTables } from '../store/tables.js';
+import { compileViolations } from './compileViolations.js';
+
+export function rowHashSql(contract: Contract, alias = ''): string {
+  const p = alias ? `${alias}.` : '';
+  return `md5(concat_ws(chr(31), ${contract.columns.map((c) => `coalesce(${p}${sqlIdent(c.name)}, chr(0))`).join(', ')}))`;
+}
+
+/** Adds `_airlock_row_hash` to the stage and records exact re-deliveries. Returns their count. */
+export async function setAsideDuplicates(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, rt: RunTables): Promise<number> {
+  await conn.run(`ALTER TABLE ${rt.stage} ADD COLUMN IF NOT EXISTS _airlock_row_hash VARCHAR`);
+  await conn.run(`UPDATE ${rt.stage} SET _airlock_row_hash = ${rowHashSql(contract)}`);
+  // A row identical to one already in production, or to an earlier row of this batch.
+  await conn.run(`INSERT INTO ${st.duplicates}
+    SELECT ${sqlString(runId)}, s._airlock_row_id, s._airlock_row_hash, coalesce(p._airlock_run_id, ${sqlString(runId)}), coalesce(p._airlock_row_id, s._first)
+    FROM (SELECT _airlock_row_id, _airlock_row_hash,
+                 first(_airlock_row_id) OVER (PARTITION BY _airlock_row_hash ORDER BY _airlock_row_id) AS _first
+          FROM ${rt.stage}) s
+    LEFT JOIN (SELECT _airlock_row_hash, any_value(_airlock_run_id) AS _airlock_run_id, min(_airlock_row_id) AS _airlock_row_id
+               FROM ${st.prod} GROUP BY _airlock_row_hash) p USING (_airlock_row_hash)
+    WHERE p._airlock_row_hash IS NOT NULL OR s._first <> s._airlock_row_id`);
+  return Number(await queryValue(conn, `SELECT count(*) FROM ${st.duplicates} WHERE run_id = ${sqlString(runId)}`));
+}
+
+/** The batch's candidate rows: staged minus duplicates. */
+export function candidatesSql(runId: string, st: StreamTables, rt: RunTables): string {
+  return `(SELECT s.* FROM ${rt.stage} s ANTI JOIN (SELECT row_id FROM ${st.duplicates} WHERE run_id = ${sqlString(runId)}) d ON d.row_id = s._airlock_row_id)`;
+}
+
+export interface NormalisedChange {
+  row_id: number;
+  column: string;
+  old: string | null;
+}
+
+/**
+ * Missing-value tokens in optional columns become NULL by a deterministic rule. Returns the
+ * changes (row, column, old token) for the audit; the change table keeps them too.
+ */
+export async function normaliseMissingTokens(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, rt: RunTables): Promise<number> {
+  let total = 0;
+  const ts = new Date().toISOString();
+  for (const col of contract.columns) {
+    if (col.required) continue;
+    const tokens = col.missingTokens.filter((t) => t !== '');
+    const v = sqlIdent(col.name);
+    // Blank (white space only) values are also no value; an empty field already reads as NULL.
+    const cond = `(${tokens.length ? `${v} IN (${tokens.map(sqlString).join(', ')}) OR ` : ''}(${v} IS NOT NULL AND trim(${v}) = ''))`;
+    await conn.run(`INSERT INTO ${st.changes}
+      SELECT ${sqlString(runId)}, _airlock_row_id, ${sqlString(col.name)}, ${v}, NULL, 'MISSING_VALUE', 'missing-token-to-null', 1.0, 'rule:missing-token', ${sqlString(ts)}
+      FROM ${rt.stage} WHERE ${cond}`);
+    const n = Number(await queryValue(conn, `SELECT count(*) FROM ${rt.stage} WHERE ${cond}`));
+    if (n > 0) await conn.run(`UPDATE ${rt.stage} SET ${v} = NULL WHERE ${cond}`);
+    total += n;
+  }
+  return total;
+}
+
+/** Runs the compiled checks over the candidates; violations land in the stream's table. */
+export async function validateBatch(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, rt: RunTables): Promise<number> {
+  const { sql } = compileViolations(contract, candidatesSql(runId, st, rt));
+  await conn.run(`INSERT INTO ${st.violations} SELECT ${sqlString(runId)}, row_id, "column", reason, rule, detail FROM (${sql})`);
+  return Number(await queryValue(conn, `SELECT count(DISTINCT row_id) FROM ${st.violations} WHERE run_id = ${sqlString(runId)}`));
+}
+
+/**
+ * Splits the candidates: rows with violations (and malformed records) into quarantine with their
+ * reasons, the rest into the run's fast-lane table to await promotion. One transaction.
+ */
+export async function routeBatch(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, rt: RunTables): Promise<{ fast: number; quarantined: number }> {
+  const r = sqlString(runId);
+  const cols = contract.columns.map((c) => sqlIdent(c.name));
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run(`CREATE OR REPLACE TABLE ${rt.fast} AS
+      SELECT c.* FROM ${candidatesSql(runId, st, rt)} c
+      ANTI JOIN (SELECT DISTINCT row_id FROM ${st.violations} WHERE run_id = ${r}) v ON v.row_id = c._airlock_row_id`);
+    await conn.run(`INSERT INTO ${st.quarantine} (${cols.join(', ')}, _airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line)
+      SELECT ${cols.map((c) => `c.${c}`).join(', ')}, c._airlock_row_id, ${r}, v.reasons, NULL
+      FROM ${candidatesSql(runId, st, rt)} c
+      JOIN (SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS reasons
+            FROM ${st.violations} WHERE run_id = ${r} GROUP BY row_id) v ON v.row_id = c._airlock_row_id`);
+    await conn.run(`INSERT INTO ${st.quarantine} (_airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line)
+      SELECT _airlock_row_id, ${r}, 'record:MALFORMED_RECORD', raw_line FROM ${rt.malformed}`);
+    await conn.run(`INSERT INTO ${st.violations} SELECT ${r}, _airlock_row_id, 'record', 'MALFORMED_RECORD', 'csv.parse', error FROM ${rt.malformed}`);
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+  const [row] = await queryRows<Record<string, number>>(conn, `SELECT (SELECT count(*) FROM ${rt.fast}) AS f, (SELECT count(*) FROM ${st.quarantine} WHERE _airlock_run_id = ${r}) AS q`);
+  return { fast: Number(row.f), quarantined: Number(row.q) };
+}
+

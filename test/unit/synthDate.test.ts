@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LockedDuckDB } from '../../main/store/duckdb.js';
+import { dateFormat } from '../../main/remediate/synth/dateFormat.js';
+import { apply, column, ctx, disallowedFunctions, openDb, synthInput } from './synthHarness.js';
+
+let db: LockedDuckDB;
+beforeAll(async () => { db = await openDb(); });
+afterAll(() => db.close());
+
+describe('date-format strategy', () => {
+  const cases = [
+    {
+      name: 'US slashes to ISO (no format in the contract)',
+      col: column({ name: 'd', logicalType: 'date' }),
+      values: ['03/15/2021', '3/4/2020', '12/31/1999'],
+      expected: ['2021-03-15', '2020-03-04', '1999-12-31'],
+    },
+    {
+      name: 'day-first proven by a day above 12',
+      col: column({ name: 'd', logicalType: 'date' }),
+      values: ['15/03/2021', '04/05/2020', '31-12-1999'],
+      expected: ['2021-03-15', '2020-05-04', '1999-12-31'],
+    },
+    {
+      name: 'dotted day-first, named months and compact digits, to the contract format',
+      col: column({ name: 'd', logicalType: 'date', format: '%m/%d/%Y' }),
+      values: ['15.03.2021', 'Mar 5 2020', 'march 5, 2020', '5 Mar 2020', '05-Mar-2020', '20200305', '2020-03-05', '2020/3/5'],
+      expected: ['03/15/2021', '03/05/2020', '03/05/2020', '03/05/2020', '03/05/2020', '03/05/2020', '03/05/2020', '03/05/2020'],
+    },
+    {
+      name: 'ISO timestamps with T, Z or fraction to a date column',
+      col: column({ name: 'd', logicalType: 'date' }),
+      values: ['2021-03-15T10:20:30', '2021-03-16T00:00:00Z', '2021-03-17 23:59:59.5'],
+      expected: ['2021-03-15', '2021-03-16', '2021-03-17'],
+    },
+    {
+      name: 'timestamps to the default timestamp format',
+      col: column({ name: 't', logicalType: 'timestamp' }),
+      values: ['2021-03-15T10:20:30', '03/15/2021 10:20', '2021-03-15T10:20:30.000Z'],
+      expected: ['2021-03-15 10:20:30', '2021-03-15 10:20:00', '2021-03-15 10:20:30'],
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = dateFormat(synthInput(c.col, c.values), ctx());
+      expect(r).not.toBeNull();
+      expect(r!.patternType).toBe('date-format');
+      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
+    });
+  }
+
+  it('uses the valid sample as evidence of day-first order', async () => {
+    const col = column({ name: 'd', logicalType: 'date' });
+    const r = dateFormat(synthInput(col, ['04/05/2020']), ctx(['25/12/2019', '13/01/2020']));
+    expect(r).not.toBeNull();
+    expect(await apply(db, 'd', r!, ['04/05/2020'])).toEqual(['2020-05-04']);
+    expect(r!.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('assumes month-first without evidence, but with lower confidence', () => {
+    const r = dateFormat(synthInput(column({ name: 'd', logicalType: 'date' }), ['04/05/2020']), ctx());
+    expect(r).not.toBeNull();
+    expect(r!.confidence).toBeLessThan(0.9);
+  });
+
+  it('leaves impossible dates as they are', async () => {
+    const col = column({ name: 'd', logicalType: 'date' });
+    const r = dateFormat(synthInput(col, ['03/15/2021', '03/16/2021']), ctx());
+    expect(await apply(db, 'd', r!, ['02/30/2021', 'soon', null])).toEqual(['02/30/2021', 'soon', null]);
+  });
+
+  const negatives = [
+    { name: 'day-first and month-first evidence in one cluster', col: column({ name: 'd', logicalType: 'date' }), values: ['15/03/2021', '03/15/2021'] },
+    { name: 'not a date column', col: column({ name: 's' }), values: ['03/15/2021'] },
+    { name: 'a date alone for a timestamp column', col: column({ name: 't', logicalType: 'timestamp' }), values: ['03/15/2021'] },
+    { name: 'two-digit years', col: column({ name: 'd', logicalType: 'date' }), values: ['03/15/21', '04/16/21'] },
+    { name: 'impossible calendar dates', col: column({ name: 'd', logicalType: 'date' }), values: ['02/30/2021', '13/13/2021'] },
+    { name: 'out of the contract range', col: column({ name: 'd', logicalType: 'date', minimum: '2000-01-01' }), values: ['03/15/1999'] },
+  ];
+  for (const n of negatives) {
+    it(`declines: ${n.name}`, () => {
+      expect(dateFormat(synthInput(n.col, n.values), ctx())).toBeNull();
+    });
+  }
+});

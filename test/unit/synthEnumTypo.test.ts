@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LockedDuckDB } from '../../main/store/duckdb.js';
+import { enumTypo, levenshtein, nearestMember } from '../../main/remediate/synth/enumTypo.js';
+import { apply, column, ctx, disallowedFunctions, openDb, synthInput } from './synthHarness.js';
+
+let db: LockedDuckDB;
+beforeAll(async () => { db = await openDb(); });
+afterAll(() => db.close());
+
+// Enums of the hospital contract (../shared/bench/hospital/contract.odcs.yaml).
+const emergency = column({ name: 'emergency_service', enum: ['yes', 'no'] });
+const type = column({ name: 'type', enum: ['acute care hospitals', 'critical access hospitals', 'childrens'] });
+const owner = column({
+  name: 'owner',
+  enum: ['government - federal', 'government - hospital district or authority', 'government - local', 'government - state',
+    'physician', 'proprietary', 'tribal', 'voluntary non-profit - church', 'voluntary non-profit - other', 'voluntary non-profit - private'],
+});
+const STATES = ['al', 'ak', 'az', 'ar', 'ca', 'co', 'ct', 'de', 'dc', 'fl', 'ga', 'hi', 'id', 'il', 'in', 'ia', 'ks', 'ky', 'la', 'me', 'md', 'ma', 'mi', 'mn', 'ms', 'mo', 'mt', 'ne', 'nv', 'nh', 'nj', 'nm', 'ny', 'nc', 'nd', 'oh', 'ok', 'or', 'pa', 'ri', 'sc', 'sd', 'tn', 'tx', 'ut', 'vt', 'va', 'wa', 'wv', 'wi', 'wy'];
+const state = column({ name: 'state', enum: STATES });
+
+describe('enum-typo strategy', () => {
+  const cases = [
+    {
+      name: "hospital emergency_service: letters replaced by 'x'",
+      col: emergency, values: ['yxs', 'yex', 'xes', 'xo'], expected: ['yes', 'yes', 'yes', 'no'],
+    },
+    {
+      name: 'hospital type: x for letters and for spaces',
+      col: type,
+      values: ['acuxe care hospixals', 'acutexcarexhospitals', 'acute care hosxitals', 'Acute Care HospitaXs'],
+      expected: ['acute care hospitals', 'acute care hospitals', 'acute care hospitals', 'acute care hospitals'],
+    },
+    {
+      name: 'hospital owner: long members, several x',
+      col: owner,
+      values: ['proxrietary', 'pxopxietaxy', 'gxvernment - hxspital district xr authxrity', 'voluntary nonxprofit x private', 'voluntaryxnon-profitx-xchurch'],
+      expected: ['proprietary', 'proprietary', 'government - hospital district or authority', 'voluntary non-profit - private', 'voluntary non-profit - church'],
+    },
+    {
+      name: 'edit distance: a dropped and a swapped letter, clearly nearest',
+      col: type, values: ['acute care hospitls', 'critcal access hospitals', 'childerns'],
+      expected: ['acute care hospitals', 'critical access hospitals', 'childrens'],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = enumTypo(synthInput(c.col, c.values), ctx());
+      expect(r).not.toBeNull();
+      expect(r!.patternType).toBe('enum-typo');
+      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
+    });
+  }
+
+  it("maps the values it can and leaves hospital states like 'xl' (al, fl or il?) as they are", async () => {
+    // 'fx' can only be fl, but 'xl' and 'ax' fit several states: one value of three is too little
+    expect(enumTypo(synthInput(state, ['xl', 'ax', 'fx']), ctx())).toBeNull();
+    const some = enumTypo(synthInput(state, ['xl', 'ax', 'fx']), ctx([], 0.3));
+    expect(await apply(db, 'state', some!, ['xl', 'ax', 'fx'])).toEqual(['xl', 'ax', 'fl']);
+    const mixed = enumTypo(synthInput(emergency, ['yxs', 'xx', 'maybe']), ctx([], 0.3));
+    expect(mixed).not.toBeNull();
+    expect(await apply(db, 'emergency_service', mixed!, ['yxs', 'xx', 'maybe', null])).toEqual(['yes', 'xx', 'maybe', null]);
+  });
+
+  const negatives = [
+    { name: "x-typos that fit several states ('xl', 'ax')", col: state, values: ['xl', 'ax'] },
+    { name: "all-x values say nothing ('xxx')", col: emergency, values: ['xxx'] },
+    { name: 'a tie in edit distance', col: column({ name: 'c', enum: ['cat', 'car'] }), values: ['cas'] },
+    { name: 'a close runner-up (1 edit apart)', col: column({ name: 'c', enum: ['alpha', 'aloha'] }), values: ['alpra'] },
+    { name: 'too far from every member', col: type, values: ['general hospital'] },
+    { name: 'a short value rewritten wholesale', col: emergency, values: ['na'] },
+    { name: 'no enum', col: column({ name: 'c' }), values: ['yxs'] },
+  ];
+  for (const n of negatives) {
+    it(`declines: ${n.name}`, () => {
+      expect(enumTypo(synthInput(n.col, n.values), ctx())).toBeNull();
+    });
+  }
+
+  it('levenshtein and nearestMember basics', () => {
+    expect(levenshtein('kitten', 'sitting')).toBe(3);
+    expect(levenshtein('', 'abc')).toBe(3);
+    expect(nearestMember('yxs', ['yes', 'no'])).toEqual({ member: 'yes', how: 'x-wildcard' });
+    expect(nearestMember('xl', STATES)).toBeNull();
+  });
+});

@@ -1,0 +1,96 @@
+// Shared by the synth*.test.ts files: builds a strategy's input for a small cluster and runs the
+// emitted expression in a real (locked) DuckDB over those values, so tests check what the SQL
+// does, not what the JavaScript mirror believes it does.
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { ColumnSpec, Contract } from '../../main/contract/types.js';
+import type { SynthInput, SynthResult, ValueCount } from '../../main/remediate/types.js';
+import { openLockedDuckDB, queryRows, sqlIdent, sqlString, type LockedDuckDB } from '../../main/store/duckdb.js';
+import { loadReferenceTables, type SynthContext, type ReferenceTables } from '../../main/remediate/synth/index.js';
+import { parseCsv } from '../../main/remediate/synth/reference.js';
+import { tempDir } from '../helpers/tmp.js';
+
+export const RESOURCES = resolve(import.meta.dirname, '..', '..', 'resources');
+
+let reference: ReferenceTables | undefined;
+export function referenceTables(): ReferenceTables {
+  reference ??= loadReferenceTables(RESOURCES);
+  return reference;
+}
+
+export function column(spec: Partial<ColumnSpec> & { name: string }): ColumnSpec {
+  return {
+    logicalType: 'string', required: false, unique: false, primaryKey: false, missingTokens: [], quality: [], line: 1,
+    ...spec,
+  };
+}
+
+function contractFor(col: ColumnSpec): Contract {
+  return {
+    id: 't', name: 't', version: '1.0.0', table: 't', columns: [col], quality: [], fds: [],
+    schemaEvolution: 'strict', signature: '', yamlSha256: '', yaml: '', sourcePath: '',
+  };
+}
+
+/** Values as plain strings (count 1) or [value, count]. */
+export function counts(values: Array<string | null | [string | null, number]>): ValueCount[] {
+  return values.map((v) => (Array.isArray(v) ? { value: v[0], count: v[1] } : { value: v, count: 1 }));
+}
+
+export function synthInput(col: ColumnSpec, values: Array<string | null | [string | null, number]>): SynthInput {
+  const vc = counts(values);
+  return {
+    contract: contractFor(col),
+    column: col,
+    cluster: {
+      id: 'c1', column: col.name, reason: 'TYPE_MISMATCH', signatures: [], size: vc.reduce((a, v) => a + v.count, 0),
+      distinctValues: vc.length, samples: vc.slice(0, 5),
+    },
+    values: vc,
+  };
+}
+
+export function ctx(validSample: string[] = [], minCoverage?: number): SynthContext {
+  return {
+    reference: referenceTables(),
+    validSample: validSample.map((value) => ({ value, count: 1 })),
+    ...(minCoverage !== undefined ? { minCoverage } : {}),
+  };
+}
+
+// The functions the brief allows in a rule; anything else would be refused by the sandbox.
+const ALLOWED_FUNCTIONS = new Set([
+  'lower', 'upper', 'trim', 'replace', 'regexp_replace', 'regexp_extract', 'regexp_full_match', 'cast', 'try_cast',
+  'strftime', 'try_strptime', 'round', 'lpad', 'concat', 'nullif', 'coalesce', 'length', 'substr', 'levenshtein', 'split_part',
+]);
+
+/** Function names called in an expression, string literals ignored. */
+export function calledFunctions(expr: string): string[] {
+  const code = expr.replace(/'(?:[^']|'')*'/g, "''");
+  return [...code.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => m[1].toLowerCase())
+    .filter((f) => !['and', 'or', 'not', 'in', 'when', 'then', 'else'].includes(f));
+}
+
+export function disallowedFunctions(expr: string): string[] {
+  return calledFunctions(expr).filter((f) => !ALLOWED_FUNCTIONS.has(f));
+}
+
+export async function openDb(): Promise<LockedDuckDB> {
+  return openLockedDuckDB({ path: ':memory:', allowedDirectories: [tempDir('synth')], threads: 1 });
+}
+
+/** Applies a result to the values in DuckDB, in order (rows outside `where` keep their value). */
+export async function apply(db: LockedDuckDB, colName: string, r: SynthResult, values: Array<string | null>): Promise<Array<string | null>> {
+  const col = sqlIdent(colName);
+  const rows = values.map((v, i) => `(${i}, ${v === null ? 'CAST(NULL AS VARCHAR)' : sqlString(v)})`).join(', ');
+  const out = r.where ? `CASE WHEN ${r.where} THEN ${r.expr} ELSE ${col} END` : r.expr;
+  const sql = `SELECT ${out} AS out FROM (VALUES ${rows}) t(i, ${col}) ORDER BY i`;
+  const res = await queryRows<{ out: string | null }>(db.conn, sql);
+  return res.map((x) => x.out);
+}
+
+/** A benchmark table as header + rows (test-only reader). */
+export function readBench(path: string): { header: string[]; rows: string[][] } {
+  const [header, ...rows] = parseCsv(readFileSync(path, 'utf8'));
+  return { header, rows };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { STRATEGIES, synthesizeValueRules } from '../../main/remediate/synth/index.js';
+import { dateFormat } from '../../main/remediate/synth/dateFormat.js';
+import { column, ctx, synthInput } from './synthHarness.js';
+
+describe('synthesizeValueRules', () => {
+  it('returns every applicable candidate, best first, each naming its strategy', () => {
+    // ' ca ' is a case/spacing fix and also a reference look-up for a state column
+    const col = column({ name: 'state', pattern: '[A-Z]{2}' });
+    const results = synthesizeValueRules(synthInput(col, [' ca ', 'tx']), ctx(['CA', 'TX', 'NY', 'OR', 'CO', 'WA']));
+    expect(results.map((r) => r.strategy)).toEqual(['case-trim', 'reference-lookup']);
+    expect(results[0].confidence).toBeGreaterThanOrEqual(results[1].confidence);
+    const names = STRATEGIES.map((s) => s.name);
+    for (const r of results) {
+      expect(names).toContain(r.strategy);
+      expect(r.reasoning.length).toBeGreaterThan(20);
+      expect(r.patternType).toBeTruthy();
+    }
+  });
+
+  it('keeps the priority order between equal confidences', () => {
+    const col = column({ name: 'emergency_service', enum: ['yes', 'no'] });
+    const results = synthesizeValueRules(synthInput(col, ['Yes']), ctx());
+    expect(results.map((r) => r.strategy)).toEqual(['case-trim']);
+  });
+
+  it('has nothing for clusters of nulls, empty clusters, or plain strings', () => {
+    const cols = [
+      column({ name: 'a', enum: ['x', 'y'] }),
+      column({ name: 'n', logicalType: 'number', minimum: 0, maximum: 1 }),
+      column({ name: 'd', logicalType: 'date' }),
+      column({ name: 'phone', pattern: '\\d{10}' }),
+      column({ name: 'email' }),
+      column({ name: 'country', pattern: '[A-Z]{2}' }),
+    ];
+    for (const c of cols) {
+      expect(synthesizeValueRules(synthInput(c, []), ctx())).toEqual([]);
+      expect(synthesizeValueRules(synthInput(c, [[null, 40]]), ctx())).toEqual([]);
+    }
+    expect(synthesizeValueRules(synthInput(column({ name: 'city' }), ['Portland OR']), ctx())).toEqual([]);
+  });
+
+  it('does not drop sub-second precision a timestamp format cannot hold', () => {
+    const col = column({ name: 't', logicalType: 'timestamp' });
+    expect(dateFormat(synthInput(col, ['2021-03-15T10:20:30.250']), ctx())).toBeNull();
+    expect(dateFormat(synthInput(column({ name: 't', logicalType: 'timestamp', format: '%Y-%m-%d %H:%M:%S.%f' }), ['2021-03-15T10:20:30.250']), ctx())).not.toBeNull();
+  });
+});
