@@ -245,7 +245,7 @@ function parseQuality(
   return check;
 }
 
-function customProps(v: Json | undefined, path: (string | number)[], at: Locator): Record<string, { value: Json; path: (string | number)[] }> {
+function customProps(v: Json | undefined, path: (string | number)[], _at: Locator): Record<string, { value: Json; path: (string | number)[] }> {
   const out: Record<string, { value: Json; path: (string | number)[] }> = {};
   asList(v).forEach((item, i) => {
     const o = (item ?? {}) as Record<string, Json>;

@@ -7,10 +7,12 @@ import { readInput } from '../ingest/readInput.js';
 import { queryValue } from '../store/duckdb.js';
 import { parseContract } from './load.js';
 import { discoverFds, type FdProposal } from './profileFds.js';
-import { AGREEMENT, inferColumn, type ColumnProfile } from './profileInfer.js';
-import { columnShapes, columnStats, columnValues, patternCoverage } from './profileStats.js';
+import { AGREEMENT, applyTypedSummary, inferColumn, type ColumnProfile } from './profileInfer.js';
+import {
+  buildValueCounts, columnBasics, columnShapes, columnValues, patternCoverage, typedSummary, typeEvidence,
+} from './profileStats.js';
 import { proposalYaml } from './profileYaml.js';
-import type { Contract } from './types.js';
+import type { ColumnSpec, Contract } from './types.js';
 
 export type { ColumnProfile } from './profileInfer.js';
 export type { FdProposal } from './profileFds.js';
@@ -27,13 +29,19 @@ export interface ContractProposal {
 }
 
 export interface ProfileOptions {
-  /** rows sampled for the functional-dependency search on large tables (default 200,000) */
+  /**
+   * On tables with more rows, type evidence, character-class shapes and the functional-dependency
+   * search read a sample of this many rows (default 200,000); value counts, keys, and the final
+   * type and pattern checks always cover every row.
+   */
   sampleRows?: number;
 }
 
 const STAGE = '_airlock_profile_stage';
 const MALFORMED = '_airlock_profile_malformed';
 const SAMPLE = '_airlock_profile_sample';
+const VALUES = '_airlock_profile_values';
+const SAMPLE_VALUES = '_airlock_profile_sample_values';
 const TOP_VALUES = 50;
 const TOP_SHAPES = 50;
 const KEY_NAME = /(^|[_ -])(id|idx|index|key|pk)$|^(id|index|key)$/i;
@@ -54,42 +62,54 @@ function markKeys(columns: ColumnProfile[]): void {
   if (pk) pk.primaryKey = true;
 }
 
+/** The part of a column's proposal that the validator's type test reads. */
+function typeSpec(c: ColumnProfile): ColumnSpec {
+  return {
+    name: c.name, logicalType: c.inferredType, format: c.format, missingTokens: c.missingTokens,
+    required: false, unique: false, primaryKey: false, quality: [], line: 0,
+  };
+}
+
 /** Drops proposed patterns that, checked over every value, cover less than the agreement share. */
 async function confirmPatterns(conn: DuckDBConnection, columns: ColumnProfile[]): Promise<void> {
   const patterns = new Map(columns.filter((c) => c.pattern).map((c) => [c.name, c.pattern!]));
-  const shares = await patternCoverage(conn, STAGE, patterns);
+  const shares = await patternCoverage(conn, VALUES, patterns);
   for (const c of columns) if (c.pattern && (shares.get(c.name) ?? 0) < AGREEMENT) delete c.pattern;
 }
 
-async function fdsOf(conn: DuckDBConnection, columns: ColumnProfile[], rows: number, sampleRows: number): Promise<FdProposal[]> {
-  let source = STAGE;
-  if (rows > sampleRows) {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${SAMPLE} AS SELECT * FROM ${STAGE} USING SAMPLE reservoir(${Math.floor(sampleRows)} ROWS) REPEATABLE (42)`);
-    source = SAMPLE;
-  }
-  return discoverFds(conn, source, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })));
-}
-
 export async function profileFile(conn: DuckDBConnection, path: string, displayName: string, opts: ProfileOptions = {}): Promise<ContractProposal> {
-  const sampleRows = opts.sampleRows ?? 200_000;
+  const sampleRows = Math.max(1, Math.floor(opts.sampleRows ?? 200_000));
   try {
     const input = await readInput(conn, path, displayName, STAGE, MALFORMED);
     const header = input.header;
     const rows = Number(await queryValue(conn, `SELECT count(*) FROM ${STAGE}`));
-    const [stats, values, shapes] = [
-      await columnStats(conn, STAGE, header),
-      await columnValues(conn, STAGE, header, TOP_VALUES),
-      await columnShapes(conn, STAGE, header, TOP_SHAPES),
-    ];
-    const columns = stats.map((s) => inferColumn(s, values.get(s.name)!, shapes.get(s.name)!));
+    const sampled = rows > sampleRows;
+    if (sampled) await conn.run(`CREATE OR REPLACE TEMP TABLE ${SAMPLE} AS SELECT * FROM ${STAGE} USING SAMPLE reservoir(${sampleRows} ROWS) REPEATABLE (42)`);
+    const source = sampled ? SAMPLE : STAGE;
+
+    await buildValueCounts(conn, STAGE, header, VALUES);
+    if (sampled) await buildValueCounts(conn, SAMPLE, header, SAMPLE_VALUES);
+    const basics = await columnBasics(conn, VALUES, header);
+    const evidence = await typeEvidence(conn, sampled ? SAMPLE_VALUES : VALUES, header);
+    const values = await columnValues(conn, VALUES, header, TOP_VALUES);
+    // Shapes only propose a pattern, which is then checked over every row: a sample suffices.
+    const shapes = await columnShapes(conn, sampled ? SAMPLE_VALUES : VALUES, header, TOP_SHAPES);
+    const infer = (i: number, asText = false) => inferColumn(basics[i], evidence.get(header[i])!, values.get(header[i])!, shapes.get(header[i])!, asText);
+    const columns = header.map((_, i) => infer(i));
+
+    // Types are confirmed over every row with the validator's own tests.
+    const typed = columns.map((c, i) => ({ c, i })).filter(({ c }) => c.inferredType !== 'string');
+    const summaries = await typedSummary(conn, STAGE, typed.map(({ c }) => typeSpec(c)));
+    for (const { c, i } of typed) if (!applyTypedSummary(c, summaries.get(c.name)!)) columns[i] = infer(i, true);
+
     await confirmPatterns(conn, columns);
     markKeys(columns);
-    const fds = await fdsOf(conn, columns, rows, sampleRows);
+    const fds = await discoverFds(conn, source, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })));
     const table = tableNameFor(displayName);
     const yaml = proposalYaml({ table, displayName, rows, malformedRows: input.malformedRows }, columns, fds);
     const contract = parseContract(yaml, `${table}.odcs.yaml (proposed)`);
     return { yaml, contract, columns, fds, rows, malformedRows: input.malformedRows };
   } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${STAGE}; DROP TABLE IF EXISTS ${MALFORMED}; DROP TABLE IF EXISTS ${SAMPLE};`);
+    for (const t of [STAGE, MALFORMED, SAMPLE, VALUES, SAMPLE_VALUES]) await conn.run(`DROP TABLE IF EXISTS ${t}`);
   }
 }

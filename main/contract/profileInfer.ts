@@ -1,10 +1,10 @@
 // Decides, from one column's summaries, what a contract should say about it: logical type (and
 // date format), whether it is required, missing tokens, a value set, a pattern and a PII hint.
-// Every rule asks that 98% of the values agree, so a few percent of errors do not change the
-// proposal, and the errors themselves become the violations the contract will report.
+// Every rule asks that AGREEMENT (95%) of the values agree, so a few percent of errors do not
+// change the proposal, and the errors themselves become the violations the contract will report.
 import type { LogicalType, PiiKind } from './types.js';
 import { patternFromShapes, shapeText } from './profilePattern.js';
-import { TEMPORAL_FORMATS, type ColumnShapes, type ColumnStats, type ColumnValues, type ValueCount } from './profileStats.js';
+import { TEMPORAL_FORMATS, type ColumnBasics, type ColumnShapes, type ColumnValues, type TypeEvidence, type TypedSummary, type ValueCount } from './profileStats.js';
 
 /**
  * Share of values a rule must hold for. The brief's 98% is too tight for real dirty files: the
@@ -35,7 +35,10 @@ export interface ColumnProfile {
   /** share of the non-empty, non-token values that are valid values of inferredType */
   typeShare: number;
   topValues: ValueCount[];
-  /** character-class signatures ('9{5}', 'a{2}_a{4}-a{3}-9') with their counts, most frequent first */
+  /**
+   * character-class signatures ('9{5}', 'a{2}_a{4}-a{3}-9') with their counts, most frequent
+   * first; counted over the row sample when the table is larger than the sample
+   */
   shapes: { shape: string; count: number }[];
   shapeCount: number;
   minLength: number | null;
@@ -56,38 +59,32 @@ export interface ColumnProfile {
   description?: string;
 }
 
-function pickType(s: ColumnStats): { type: LogicalType; format?: string; share: number; min?: number | string; max?: number | string } {
-  const present = s.rows - s.empties - s.tokens;
-  if (present === 0) return { type: 'string', share: 1 };
-  const enough = (n: number) => n >= AGREEMENT * present;
-  if (enough(s.integers)) {
+function pickType(e: TypeEvidence): { type: LogicalType; format?: string; code?: boolean } {
+  if (e.present === 0) return { type: 'string' };
+  const enough = (n: number) => n >= AGREEMENT * e.present;
+  if (enough(e.integers)) {
     // Digits with leading zeros, or all of one long width (zip codes, phone numbers, provider
     // numbers), are codes: typed as integers they would lose their zeros and invite arithmetic.
-    const code = s.leadingZeros > 0.001 * s.integers
-      || (s.integerModalLength !== null && s.integerModalLength >= 5 && enough(s.integerModalCount) && s.distinct > 1);
-    if (!code) return { type: 'integer', share: s.integers / present, min: s.integerMin ?? undefined, max: s.integerMax ?? undefined };
-    return { type: 'string', share: 1 };
+    const code = e.leadingZeros > 0.001 * e.integers
+      || (e.integerModalLength !== null && e.integerModalLength >= 5 && enough(e.integerModalCount) && e.integers > 1);
+    return code ? { type: 'string', code: true } : { type: 'integer' };
   }
-  if (enough(s.numbers)) return { type: 'number', share: s.numbers / present, min: s.numberMin ?? undefined, max: s.numberMax ?? undefined };
-  if (enough(s.booleans)) return { type: 'boolean', share: s.booleans / present };
+  if (enough(e.numbers)) return { type: 'number' };
+  if (enough(e.booleans)) return { type: 'boolean' };
   let best = -1;
-  s.temporal.forEach((t, i) => {
-    if (best < 0 || t.count > s.temporal[best].count) best = i;
+  e.temporal.forEach((n, i) => {
+    if (best < 0 || n > e.temporal[best]) best = i;
   });
-  if (best >= 0 && enough(s.temporal[best].count)) {
-    const f = TEMPORAL_FORMATS[best], t = s.temporal[best];
-    return { type: f.kind, format: f.format, share: t.count / present, min: t.min ?? undefined, max: t.max ?? undefined };
-  }
-  return { type: 'string', share: 1 };
+  if (best >= 0 && enough(e.temporal[best])) return { type: TEMPORAL_FORMATS[best].kind, format: TEMPORAL_FORMATS[best].format };
+  return { type: 'string' };
 }
 
-function piiHint(name: string, s: ColumnStats, type: LogicalType): PiiKind | undefined {
+function piiHint(name: string, e: TypeEvidence, type: LogicalType): PiiKind | undefined {
   const n = name.toLowerCase();
-  const present = s.rows - s.empties - s.tokens;
-  const share = (k: number) => present > 0 && k >= PII_SHARE * present;
-  if (/e[-_ ]?mail/.test(n) || share(s.emails)) return 'email';
-  if (/(^|[^a-z])ssn([^a-z]|$)|social[-_ ]?security/.test(n) || share(s.ssns)) return 'ssn';
-  if (/phone|mobile|(^|[^a-z])(tel|fax|cell)([^a-z]|$)/.test(n) || (type === 'string' && share(s.phones))) return 'phone';
+  const share = (k: number) => e.present > 0 && k >= PII_SHARE * e.present;
+  if (/e[-_ ]?mail/.test(n) || share(e.emails)) return 'email';
+  if (/(^|[^a-z])ssn([^a-z]|$)|social[-_ ]?security/.test(n) || share(e.ssns)) return 'ssn';
+  if (/phone|mobile|(^|[^a-z])(tel|fax|cell)([^a-z]|$)/.test(n) || (type === 'string' && share(e.phones))) return 'phone';
   return undefined;
 }
 
@@ -116,7 +113,7 @@ function similar(a: string, b: string): boolean {
  * values. Left out are values seen once and values that look like a misspelling of a value at
  * least TYPO_RATIO times as frequent ('acute care hospitaxs' beside 'acute care hospitals').
  */
-function enumFor(s: ColumnStats, v: ColumnValues): { values: string[]; excluded: string[] } | undefined {
+function enumFor(s: ColumnBasics, v: ColumnValues): { values: string[]; excluded: string[] } | undefined {
   const nonEmpty = s.rows - s.empties;
   const repeated = v.top.filter((x) => x.count >= 2);
   // Repeated values beyond the top list: far too many for a value set.
@@ -128,56 +125,64 @@ function enumFor(s: ColumnStats, v: ColumnValues): { values: string[]; excluded:
   return { values: kept.map((x) => x.value).sort(), excluded: repeated.filter(typo).map((x) => x.value) };
 }
 
-function describe(min: number | string | undefined, max: number | string | undefined, code: boolean): string | undefined {
-  // Observed ranges go into the description, not minimum/maximum: a bound read off one file would
-  // quarantine the first valid value outside it.
-  if (min !== undefined && max !== undefined) return `observed ${min} to ${max}`;
-  if (code) return 'digits kept as text (a code: leading zeros and width matter)';
-  return undefined;
-}
-
-/** The column's proposal, before table-level decisions (keys) and the SQL re-check of the pattern. */
-export function inferColumn(s: ColumnStats, v: ColumnValues, sh: ColumnShapes): ColumnProfile {
-  const t = pickType(s);
-  const nonEmpty = s.rows - s.empties;
-  const code = t.type === 'string' && s.integers >= AGREEMENT * Math.max(1, s.rows - s.empties - s.tokens) && s.integers > 0;
+/**
+ * The column's proposal from its summaries, before the table-level decisions (keys) and the
+ * checks over every row (typedSummary, pattern coverage). `asText` forces the string path, for a
+ * type the sample suggested but the whole table does not bear out.
+ */
+export function inferColumn(b: ColumnBasics, e: TypeEvidence, v: ColumnValues, sh: ColumnShapes, asText = false): ColumnProfile {
+  const t = asText ? { type: 'string' as const } : pickType(e);
   // Missing tokens only mean "no value" where they cannot be a value: in typed columns.
-  const tokens = t.type === 'string' ? [] : s.tokenValues;
-  const tokenCount = t.type === 'string' ? 0 : s.tokens;
+  const typed = t.type !== 'string';
   const profile: ColumnProfile = {
-    name: s.name,
+    name: b.name,
     inferredType: t.type,
-    format: t.format,
-    rows: s.rows,
-    nullCount: s.empties,
-    missingTokens: tokens,
-    missingTokenCount: tokenCount,
-    distinctCount: s.distinct,
-    typeShare: t.share,
+    format: 'format' in t ? t.format : undefined,
+    rows: b.rows,
+    nullCount: b.empties,
+    missingTokens: typed ? b.tokenValues : [],
+    missingTokenCount: typed ? b.tokens : 0,
+    distinctCount: b.distinct,
+    typeShare: 1,
     topValues: v.top.slice(0, 10),
     shapes: sh.top.slice(0, 10).map((x) => ({ shape: shapeText(x.runs), count: x.count })),
     shapeCount: sh.shapeCount,
-    minLength: s.minLength,
-    maxLength: s.maxLength,
-    min: t.min,
-    max: t.max,
-    candidateKey: s.rows >= 2 && s.empties === 0 && s.distinct === s.rows,
-    required: s.rows > 0 && s.empties === 0 && tokenCount === 0,
+    minLength: b.minLength,
+    maxLength: b.maxLength,
+    candidateKey: b.rows >= 2 && b.empties === 0 && b.distinct === b.rows,
+    required: b.rows > 0 && b.empties === 0 && (!typed || b.tokens === 0),
     unique: false,
     primaryKey: false,
-    pii: piiHint(s.name, s, t.type),
-    description: describe(t.min, t.max, code),
+    pii: piiHint(b.name, e, t.type),
+    description: 'code' in t && t.code ? 'digits kept as text (a code: leading zeros and width matter)' : undefined,
   };
-  if (t.type === 'string') {
-    const e = enumFor(s, v);
-    if (e) {
-      profile.enum = e.values;
-      if (e.excluded.length) profile.enumExcluded = e.excluded;
+  if (!typed) {
+    const en = enumFor(b, v);
+    if (en) {
+      profile.enum = en.values;
+      if (en.excluded.length) profile.enumExcluded = en.excluded;
     } else {
-      profile.pattern = profile.pii === 'email' && s.emails >= AGREEMENT * nonEmpty
+      profile.pattern = profile.pii === 'email' && e.emails >= AGREEMENT * e.present
         ? EMAIL_PATTERN
-        : patternFromShapes(sh.top, nonEmpty, AGREEMENT);
+        : patternFromShapes(sh.top, sh.total, AGREEMENT);
     }
   }
   return profile;
+}
+
+/**
+ * Records what the whole table says about a typed column; false when too few values are valid
+ * for the type (the sample misled), and the column must be proposed as text instead.
+ */
+export function applyTypedSummary(c: ColumnProfile, s: TypedSummary): boolean {
+  c.typeShare = s.present ? s.valid / s.present : 1;
+  if (c.typeShare < AGREEMENT) return false;
+  if (s.min !== null && s.max !== null && c.inferredType !== 'boolean') {
+    c.min = s.min;
+    c.max = s.max;
+    // Observed ranges go into the description, not minimum/maximum: a bound read off one file
+    // would quarantine the first valid value outside it.
+    c.description = `observed ${s.min} to ${s.max}`;
+  }
+  return true;
 }

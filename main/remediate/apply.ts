@@ -3,7 +3,6 @@
 // the rows that now pass every check (in the batch's context) are upserted into production with
 // each changed cell recorded, leave quarantine, and reconciliation is checked before COMMIT.
 // Rows that still fail stay in quarantine exactly as they arrived.
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { upsertIntoProduction } from '../pipeline/promote.js';
 import { reconcile } from '../pipeline/reconcile.js';
@@ -12,7 +11,7 @@ import type { Engine } from '../pipeline/context.js';
 import type { Reconciliation } from '../pipeline/types.js';
 import { nowIso } from '../store/sqlite.js';
 import { rowHashSql } from '../validate/route.js';
-import { clusterRowIds, contractColumns, type RemediationScope } from './context.js';
+import { clusterRowIds, type RemediationScope } from './context.js';
 import { createWorkingCopy, updateSql, violationsOf } from './verify.js';
 import type { StoredProposal } from './proposalStore.js';
 
@@ -47,8 +46,6 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     WHERE w._airlock_row_id NOT IN (SELECT row_id FROM _left)
       AND w._airlock_row_id IN (SELECT row_id FROM _chg)`);
   const ts = nowIso();
-  const cols = contractColumns(s.contract);
-  void cols;
   let promoted = 0;
   let rec: Reconciliation;
   const ruleIds = proposals.map((p) => p.id);

@@ -32,6 +32,10 @@ export function clusterTable(st: StreamTables): string {
   return st.violations.replace(/__violations"$/, '__clusters"');
 }
 
+// A cell that fails only a functional dependency is about agreement with its group, not about
+// the look of its value: such cells of one column form one cluster whatever their shape.
+const FD_ONLY_SHAPE = `CASE WHEN reasons = 'FD_VIOLATION' THEN 'fd-group' ELSE ${shapeSql('value')} END`;
+
 /** Builds the run's cells and clusters in DuckDB; returns the clusters, largest first. */
 export async function clusterQuarantine(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, samplesPerCluster = 8): Promise<Cluster[]> {
   const r = sqlString(runId);
@@ -47,7 +51,8 @@ export async function clusterQuarantine(conn: DuckDBConnection, contract: Contra
     WHERE v.run_id = ${r} AND v.reason <> 'MALFORMED_RECORD' AND v."column" IN (${colNames.map(sqlString).join(', ')})
     GROUP BY v.row_id, v."column"`);
   await conn.run(`INSERT INTO ${cells}
-    SELECT ${r}, 'c_' || substr(md5("column" || chr(31) || reasons || chr(31) || ${shapeSql('value')}), 1, 10), row_id, "column", reasons, ${shapeSql('value')}, value FROM _cells`);
+    SELECT ${r}, 'c_' || substr(md5("column" || chr(31) || reasons || chr(31) || shape), 1, 10), row_id, "column", reasons, shape, value
+    FROM (SELECT *, ${FD_ONLY_SHAPE} AS shape FROM _cells)`);
   await conn.run('DROP TABLE _cells');
   return summarizeClusters(conn, runId, st, samplesPerCluster);
 }

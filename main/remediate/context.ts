@@ -48,21 +48,22 @@ export function contextKeys(contract: Contract): string[][] {
 }
 
 /**
- * The rows a validation of the `subjectIds` rows must see. The batch is taken with `working`
- * (the quarantined rows, with fixes applied) in place of the rows it replaces; of that, the
- * subject rows plus every row sharing a key or a dependency group with one of them. Checks over
- * groups (duplicates, FDs) then judge the subject rows exactly as a full pass over the batch.
+ * The rows a validation of some subject rows must see. The batch is taken with `working` (the
+ * quarantined rows, with fixes applied) in place of the rows it replaces; of that, the subject
+ * rows plus every row sharing a key or a dependency group with one of them. Checks over groups
+ * (duplicates, FDs) then judge the subject rows exactly as a full pass over the batch would.
+ * Returns the statements that materialise `_allrows`, `_subjrows` and `into`.
  */
-export function validationUniverse(s: RemediationScope, working: string, subjectIds: string): string {
+export function validationUniverseSteps(s: RemediationScope, working: string, subjectIds: string, into: string): string[] {
   const cols = contractColumns(s.contract);
-  const all = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${working})
-    UNION ALL SELECT ${cols}, _airlock_row_id FROM ${working})`;
+  const steps = [
+    `CREATE OR REPLACE TEMP TABLE _allrows AS SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${working})
+      UNION ALL SELECT ${cols}, _airlock_row_id FROM ${working}`,
+    `CREATE OR REPLACE TEMP TABLE _subjrows AS SELECT * FROM _allrows WHERE _airlock_row_id IN ${subjectIds}`,
+  ];
   const keys = contextKeys(s.contract);
-  const subject = `(SELECT * FROM ${all} WHERE _airlock_row_id IN ${subjectIds})`;
-  if (keys.length === 0) return subject;
-  const tie = keys.map((k) => {
-    const expr = (alias: string) => (k.length === 1 ? `${alias}.${sqlIdent(k[0])}` : `concat_ws(chr(31), ${k.map((c) => `${alias}.${sqlIdent(c)}`).join(', ')})`);
-    return `${expr('o')} IN (SELECT ${expr('x')} FROM ${subject} x)`;
-  }).join(' OR ');
-  return `(SELECT * FROM ${all} o WHERE o._airlock_row_id IN ${subjectIds} OR ${tie})`;
+  if (keys.length === 0) return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM _subjrows`];
+  const expr = (k: string[], alias: string) => (k.length === 1 ? `${alias}.${sqlIdent(k[0])}` : `concat_ws(chr(31), ${k.map((c) => `${alias}.${sqlIdent(c)}`).join(', ')})`);
+  const tie = keys.map((k) => `${expr(k, 'o')} IN (SELECT ${expr(k, 'x')} FROM _subjrows x)`).join(' OR ');
+  return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM _allrows o WHERE o._airlock_row_id IN (SELECT _airlock_row_id FROM _subjrows) OR ${tie}`];
 }

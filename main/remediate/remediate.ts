@@ -13,8 +13,9 @@ import { clusterQuarantine, clusterValues, mergeClusterCells, summarizeClusters 
 import { batchRows, quarantinedRows, type RemediationScope } from './context.js';
 import { addToRecipe, listProposals, recipeRules, saveClusters, saveProposal, setProposalStatus, type StoredProposal, type StoredRule } from './proposalStore.js';
 import { checkProposal } from './sandbox.js';
-import { createWorkingCopy, verifyRule } from './verify.js';
-import { fdAgreedValue } from './strategies/fdAgreedValue.js';
+import { createWorkingCopy, initWorkingViolations, verifyRule, violationsBefore } from './verify.js';
+import { acceptable } from './verify.js';
+import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
 import { loadReferenceTables, synthesizeValueRules, type ReferenceTables } from './synth/index.js';
 import type { Cluster } from './types.js';
@@ -80,14 +81,17 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
     // 3. Proposals, each proven in the sandbox against a working copy of the quarantine.
     referenceCache ??= loadReferenceTables(RESOURCES);
     const work = await createWorkingCopy(conn, s, '_work');
+    await initWorkingViolations(conn, s);
     const maxCalls = input.options.maxModelCalls ?? 50;
+    const evidence = new FdEvidence(conn, input.contract, batchRows(s), quarantinedRows(s));
     let done = 0;
     for (const cluster of clusters) {
       emit({ stage: 'propose', done, total: clusters.length, message: `${cluster.column}: ${cluster.reason} (${cluster.size} rows)` });
-      const candidates = await synthCandidates(engine, s, cluster);
+      const before = await violationsBefore(conn, s, cluster.id);
+      const candidates = await synthCandidates(engine, s, cluster, evidence);
       let verified = false;
       for (const cand of candidates) {
-        if (await tryCandidate(engine, s, work, cluster, cand, columns)) {
+        if (await tryCandidate(engine, s, work, cluster, cand, columns, before)) {
           verified = true;
           break;
         }
@@ -95,11 +99,11 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
       if (!verified && modelCalls < maxCalls && (await models.llm())) {
         modelCalls += 1;
         const cand = await models.propose(input.contract, cluster);
-        if (cand) await tryCandidate(engine, s, work, cluster, cand, columns);
+        if (cand) await tryCandidate(engine, s, work, cluster, cand, columns, before);
       }
       done += 1;
     }
-    await conn.run(`DROP TABLE IF EXISTS ${work}`);
+    await conn.run(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS _cluster_before; DROP TABLE IF EXISTS _wviol;`);
 
     // 4. Approval by the chosen mode, then promotion of what was approved.
     const who = approver(input.approval);
@@ -142,20 +146,26 @@ interface Candidate {
   model?: StoredRule['model'];
 }
 
-async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Cluster): Promise<Candidate[]> {
+async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Cluster, evidence: FdEvidence): Promise<Candidate[]> {
   const conn = engine.duck.conn;
   const col = s.contract.columns.find((c) => c.name === cluster.column);
   if (!col) return [];
   const out: Candidate[] = [];
   const universe = batchRows(s);
   const rows = `(SELECT * FROM ${quarantinedRows(s)} WHERE _airlock_row_id IN (SELECT row_id FROM ${clusterTableOf(s)} WHERE run_id = ${sqlString(s.runId)} AND cluster_id = ${sqlString(cluster.id)}))`;
-  const fd = await fdAgreedValue(conn, s.contract, cluster, universe, rows);
+  const keyCache = new Map<string, Set<string>>();
+  const clusterKeys = async (fdef: { determinant: string[] }) => {
+    const key = fdef.determinant.length === 1 ? sqlIdent(fdef.determinant[0]) : `concat_ws(chr(31), ${fdef.determinant.map(sqlIdent).join(', ')})`;
+    if (!keyCache.has(key)) keyCache.set(key, new Set((await queryRows<{ k: string }>(conn, `SELECT DISTINCT ${key} AS k FROM ${rows} WHERE ${key} IS NOT NULL`)).map((r) => r.k)));
+    return keyCache.get(key)!;
+  };
+  const fd = await fdAgreedValue(evidence, s.contract, cluster, clusterKeys);
   if (fd) out.push({ ...fd, proposer: `synth:${fd.strategy}` });
   const cross = await valueInOtherColumn(conn, s.contract, cluster, universe, rows);
   if (cross) out.push({ ...cross, proposer: `synth:${cross.strategy}` });
   const values = await clusterValues(conn, s.st, s.runId, cluster.id);
   const validSample = await queryRows<{ value: string; count: number }>(conn, `SELECT ${sqlIdent(col.name)} AS value, count(*) AS count FROM ${universe}
-    WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${s.st.quarantine} WHERE _airlock_run_id = ${sqlString(s.runId)}) AND ${sqlIdent(col.name)} IS NOT NULL
+    WHERE _airlock_row_id NOT IN (SELECT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(col.name)}) AND ${sqlIdent(col.name)} IS NOT NULL
     GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200`);
   const value = synthesizeValueRules({ contract: s.contract, column: col, cluster, values }, { reference: referenceCache!, validSample: validSample.map((v) => ({ value: v.value, count: Number(v.count) })) });
   for (const r of value) {
@@ -169,7 +179,7 @@ function clusterTableOf(s: RemediationScope): string {
 }
 
 /** Sandbox, then verification; the proposal is stored with its outcome. True when verified. */
-async function tryCandidate(engine: Engine, s: RemediationScope, work: string, cluster: Cluster, cand: Candidate, columns: string[]): Promise<boolean> {
+async function tryCandidate(engine: Engine, s: RemediationScope, work: string, cluster: Cluster, cand: Candidate, columns: string[], before?: string): Promise<boolean> {
   const conn = engine.duck.conn;
   const id = `${s.runId}:${cluster.id}:${listProposals(engine.sqlite, s.runId).length + 1}`;
   const base = { id, runId: s.runId, clusterId: cluster.id, column: cluster.column, proposer: cand.proposer, confidence: cand.confidence };
@@ -180,8 +190,8 @@ async function tryCandidate(engine: Engine, s: RemediationScope, work: string, c
     engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, proposer: cand.proposer, status: 'rejected-by-sandbox', reason: checked.reason, model: cand.model ?? null } });
     return false;
   }
-  const v = await verifyRule(conn, s, work, cluster.id, cluster.column, checked.set, checked.where, true);
-  const ok = v.regressions === 0 && v.cellsFixed > 0;
+  const v = await verifyRule(conn, s, work, cluster.id, cluster.column, checked.set, checked.where, true, before);
+  const ok = acceptable(v);
   const finalRule: StoredRule = { ...rule, set: checked.set, where: checked.where, verification: { ...v } };
   saveProposal(engine.sqlite, { ...base, rule: finalRule, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });
   engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, column: cluster.column, proposer: cand.proposer, status: ok ? 'verified' : 'unverified', confidence: cand.confidence, verification: { ...v }, model: cand.model ?? null } });

@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { compileViolations } from '../validate/compileViolations.js';
-import { clusterRowIds, contractColumns, quarantinedRows, validationUniverse, type RemediationScope } from './context.js';
+import { clusterRowIds, quarantinedRows, validationUniverseSteps, type RemediationScope } from './context.js';
 
 export interface Verification {
   clusterRows: number;
@@ -31,38 +31,38 @@ export function updateSql(table: string, set: Record<string, string>, rowIds: st
   return `UPDATE ${table} SET ${assignments} WHERE _airlock_row_id IN ${rowIds}${where ? ` AND coalesce((${where}), false)` : ''}`;
 }
 
-/** Violations of the subject rows, judged in the batch's context. */
+/** Violations of the subject rows, judged in the batch's context (materialised step by step). */
 export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, working: string, subjectIds: string, into: string): Promise<void> {
-  const universe = validationUniverse(s, working, subjectIds);
-  const { sql } = compileViolations(s.contract, universe);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM (${sql}) WHERE row_id IN ${subjectIds}`);
+  for (const step of validationUniverseSteps(s, working, subjectIds, '_uni')) await conn.run(step);
+  const { sql } = compileViolations(s.contract, '_uni');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM (${sql}) WHERE row_id IN (SELECT _airlock_row_id FROM _subjrows)`);
+  await conn.run('DROP TABLE _uni; DROP TABLE _subjrows; DROP TABLE _allrows;');
 }
 
 /**
  * Verifies `set`/`where` on a cluster against the working copy `work`. When the rule fixes cells
  * and breaks nothing, the working copy keeps the change (later rules build on it).
  */
-export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, work: string, clusterId: string, column: string, set: Record<string, string>, where: string | undefined, keep: boolean): Promise<Verification> {
+export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, work: string, clusterId: string, column: string, set: Record<string, string>, where: string | undefined, keep: boolean, before?: string): Promise<Verification> {
   const ids = clusterRowIds(s, clusterId);
   await conn.run(`CREATE OR REPLACE TEMP TABLE _try AS SELECT * FROM ${work}`);
   await conn.run(updateSql('_try', set, ids, where));
-  await violationsOf(conn, s, work, ids, '_before');
+  const beforeTable = before ?? '_before';
+  if (!before) await violationsOf(conn, s, work, ids, '_before');
   await violationsOf(conn, s, '_try', ids, '_after');
-  const cols = contractColumns(s.contract);
   const changedPred = Object.keys(set).map((c) => `a.${sqlIdent(c)} IS DISTINCT FROM b.${sqlIdent(c)}`).join(' OR ');
   const [row] = await queryRows<Record<string, number>>(conn, `WITH
     ids AS (SELECT * FROM ${ids}),
     changed AS (SELECT a._airlock_row_id AS id FROM _try a JOIN ${work} b USING (_airlock_row_id) WHERE a._airlock_row_id IN (SELECT row_id FROM ids) AND (${changedPred})),
     still AS (SELECT DISTINCT row_id FROM _after WHERE "column" = ${sqlString(column)}),
     bad AS (SELECT DISTINCT row_id FROM _after),
-    fresh AS (SELECT DISTINCT a.row_id FROM _after a ANTI JOIN _before b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
+    fresh AS (SELECT DISTINCT a.row_id FROM _after a ANTI JOIN ${beforeTable} b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
               WHERE a.row_id IN (SELECT id FROM changed))
     SELECT (SELECT count(*) FROM ids) AS n,
            (SELECT count(*) FROM changed) AS changed,
            (SELECT count(*) FROM ids WHERE row_id NOT IN (SELECT row_id FROM still)) AS fixed,
            (SELECT count(*) FROM ids WHERE row_id NOT IN (SELECT row_id FROM bad)) AS valid,
            (SELECT count(*) FROM fresh) AS regressions`);
-  void cols;
   const v: Verification = {
     clusterRows: Number(row.n),
     changedRows: Number(row.changed),
@@ -71,7 +71,34 @@ export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, wo
     coverage: Number(row.n) ? Number(row.valid) / Number(row.n) : 0,
     regressions: Number(row.regressions),
   };
-  if (keep && v.regressions === 0 && v.cellsFixed > 0) await conn.run(`CREATE OR REPLACE TEMP TABLE ${work} AS SELECT * FROM _try`);
-  await conn.run('DROP TABLE IF EXISTS _try; DROP TABLE IF EXISTS _before; DROP TABLE IF EXISTS _after;');
+  if (keep && acceptable(v)) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${work} AS SELECT * FROM _try`);
+    if (before) await conn.run(`DELETE FROM _wviol WHERE row_id IN ${ids}; INSERT INTO _wviol SELECT row_id, "column", reason, rule, detail FROM _after;`);
+  }
+  await conn.run(`DROP TABLE IF EXISTS _try; DROP TABLE IF EXISTS _after;${before ? '' : ' DROP TABLE IF EXISTS _before;'}`);
   return v;
+}
+
+/**
+ * The working copy's violations, kept alongside it: they start as the run's own violations and a
+ * kept rule replaces those of its cluster's rows, so a cluster's "before" costs no validation.
+ */
+export async function initWorkingViolations(conn: DuckDBConnection, s: RemediationScope, into = '_wviol'): Promise<string> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT row_id, "column", reason, rule, detail FROM ${s.st.violations}
+    WHERE run_id = ${sqlString(s.runId)} AND reason <> 'MALFORMED_RECORD'`);
+  return into;
+}
+
+export async function violationsBefore(conn: DuckDBConnection, s: RemediationScope, clusterId: string, wviol = '_wviol', into = '_cluster_before'): Promise<string> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM ${wviol} WHERE row_id IN ${clusterRowIds(s, clusterId)}`);
+  return into;
+}
+
+/**
+ * A rule is verified when it fixes cells and breaks (almost) nothing: at most one changed row in
+ * ten may fail a check it did not fail before. Such rows are never promoted (only rows that pass
+ * every check are), so they stay in quarantine as they arrived.
+ */
+export function acceptable(v: Verification): boolean {
+  return v.cellsFixed > 0 && v.regressions <= Math.floor(0.1 * v.changedRows);
 }

@@ -98,6 +98,31 @@ describe('profileFile on the dirty hospital table', () => {
     expect(share).toBeLessThan(0.5);
   });
 
+  it('flags the rows that really differ from the clean table, and few others', async () => {
+    // Truth: a dirty row differs from clean.csv (same rows, same column order) in some cell.
+    await readInput(db.conn, join(SHARED, 'bench', 'hospital', 'clean.csv'), 'clean.csv', 'clean_rows', 'clean_bad');
+    const cleanCols = (await queryRows<{ name: string }>(db.conn, `SELECT name FROM pragma_table_info('clean_rows') WHERE name <> '_airlock_row_id'`)).map((r) => r.name);
+    const differs = p.columns.map((c, i) => `d."${c.name}" IS DISTINCT FROM k."${cleanCols[i]}"`).join(' OR ');
+    await readInput(db.conn, HOSPITAL, HOSPITAL, 'checked', 'checked_bad');
+    const { sql } = compileViolations(p.contract, 'checked');
+    const [r] = await queryRows<{ dirty: number; flagged: number; hit: number }>(db.conn, `
+      WITH t AS (SELECT d._airlock_row_id AS id, (${differs}) AS dirty FROM checked d JOIN clean_rows k USING (_airlock_row_id)),
+           f AS (SELECT DISTINCT row_id FROM (${sql}))
+      SELECT count(*) FILTER (WHERE dirty) AS dirty, (SELECT count(*) FROM f) AS flagged,
+             count(*) FILTER (WHERE dirty AND id IN (SELECT row_id FROM f)) AS hit FROM t`);
+    expect(r.hit / r.flagged).toBeGreaterThan(0.9);
+    expect(r.hit / r.dirty).toBeGreaterThan(0.9);
+  });
+
+  it('finds the same dependency on a row sample', async () => {
+    const sampled = await profileFile(db.conn, HOSPITAL, 'hospital/dirty.csv', { sampleRows: 300 });
+    expect(sampled.fds.some((f) => f.determinant[0] === 'provider_number' && f.dependent.includes('city'))).toBe(true);
+    // Shapes are counted on the sample; value counts, types and patterns cover every row.
+    expect(col(sampled, 'zip').shapes.reduce((n, x) => n + x.count, 0)).toBe(300);
+    expect(col(sampled, 'zip')).toMatchObject({ pattern: '\\d{5}', rows: 1000, distinctCount: col(p, 'zip').distinctCount });
+    expect(col(sampled, 'index')).toMatchObject({ inferredType: 'integer', typeShare: 1, min: 1, max: 1000 });
+  });
+
   it('leaves no profiling tables behind', async () => {
     const left = await queryRows(db.conn, `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_airlock_profile%'`);
     expect(left).toEqual([]);
@@ -191,6 +216,26 @@ describe('profileFile on a generated table', () => {
 
   it('the generated table satisfies its own proposal', async () => {
     expect(await violatingShare(p, join(dir, 'my accounts-2024.csv'))).toBe(0);
+  });
+});
+
+describe('profileFile on a typed Parquet file', () => {
+  it('reads the text DuckDB writes for each Parquet type back as that type', async () => {
+    const file = join(dir, 'typed.parquet');
+    await db.conn.run(`COPY (
+      SELECT i AS n, i * 1.5 AS x, DATE '2020-01-01' + CAST(i AS INTEGER) AS d,
+        TIMESTAMP '2024-01-01 08:00:00' + to_minutes(CAST(i AS BIGINT)) AS ts, i % 2 = 0 AS flag
+      FROM range(100) t(i)) TO ${sqlString(file)} (FORMAT parquet)`);
+    const p = await profileFile(db.conn, file, 'typed.parquet');
+    expect(p.columns.map((c) => [c.name, c.inferredType, c.format ?? null])).toEqual([
+      ['n', 'integer', null], ['x', 'number', null], ['d', 'date', '%Y-%m-%d'], ['ts', 'timestamp', '%Y-%m-%d %H:%M:%S'], ['flag', 'boolean', null],
+    ]);
+    expect(col(p, 'x')).toMatchObject({ min: 0, max: 148.5, description: 'observed 0 to 148.5' });
+    expect(col(p, 'd')).toMatchObject({ min: '2020-01-01', max: '2020-04-09' });
+    expect(col(p, 'flag').description).toBeUndefined();
+    // 'n' would be a boolean to a YAML 1.1 reader: the proposal quotes it.
+    expect(p.yaml).toContain("- name: 'n'");
+    expect(spec(p, 'n').primaryKey).toBe(true);
   });
 });
 

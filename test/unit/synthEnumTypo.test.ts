@@ -62,6 +62,12 @@ describe('enum-typo strategy', () => {
     expect(await apply(db, 'emergency_service', mixed!, ['yxs', 'xx', 'maybe', null])).toEqual(['yes', 'xx', 'maybe', null]);
   });
 
+  it('takes case and spacing slips in the same cluster, so one rule covers it', async () => {
+    const r = enumTypo(synthInput(emergency, [' Yes ', 'yxs', 'NO']), ctx());
+    expect(r!.confidence).toBe(0.95);
+    expect(await apply(db, 'emergency_service', r!, [' Yes ', 'yxs', 'NO'])).toEqual(['yes', 'yes', 'no']);
+  });
+
   const negatives = [
     { name: "x-typos that fit several states ('xl', 'ax')", col: state, values: ['xl', 'ax'] },
     { name: "all-x values say nothing ('xxx')", col: emergency, values: ['xxx'] },

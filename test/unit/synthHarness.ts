@@ -2,12 +2,13 @@
 // emitted expression in a real (locked) DuckDB over those values, so tests check what the SQL
 // does, not what the JavaScript mirror believes it does.
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { ColumnSpec, Contract } from '../../main/contract/types.js';
 import type { SynthInput, SynthResult, ValueCount } from '../../main/remediate/types.js';
 import { openLockedDuckDB, queryRows, sqlIdent, sqlString, type LockedDuckDB } from '../../main/store/duckdb.js';
 import { loadReferenceTables, type SynthContext, type ReferenceTables } from '../../main/remediate/synth/index.js';
 import { parseCsv } from '../../main/remediate/synth/reference.js';
+import { checkProposal } from '../../main/remediate/sandbox.js';
 import { tempDir } from '../helpers/tmp.js';
 
 export const RESOURCES = resolve(import.meta.dirname, '..', '..', 'resources');
@@ -75,15 +76,24 @@ export function disallowedFunctions(expr: string): string[] {
   return calledFunctions(expr).filter((f) => !ALLOWED_FUNCTIONS.has(f));
 }
 
+/** An in-memory database; its scratch folder goes when it is closed. */
 export async function openDb(): Promise<LockedDuckDB> {
-  return openLockedDuckDB({ path: ':memory:', allowedDirectories: [tempDir('synth')], threads: 1 });
+  const dir = tempDir('synth');
+  const db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dir], threads: 1 });
+  return { ...db, close() { db.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** Applies a result to the values in DuckDB, in order (rows outside `where` keep their value). */
+/**
+ * Passes a result through the remediation sandbox, as the pipeline does, then applies the
+ * sandbox's normalized text to the values in DuckDB, in order (rows outside `where` keep theirs).
+ */
 export async function apply(db: LockedDuckDB, colName: string, r: SynthResult, values: Array<string | null>): Promise<Array<string | null>> {
   const col = sqlIdent(colName);
+  const checked = await checkProposal(db.conn, { set: { [colName]: r.expr }, ...(r.where ? { where: r.where } : {}) }, [colName]);
+  if (!checked.ok) throw new Error(`sandbox refused the rule: ${checked.reason}`);
   const rows = values.map((v, i) => `(${i}, ${v === null ? 'CAST(NULL AS VARCHAR)' : sqlString(v)})`).join(', ');
-  const out = r.where ? `CASE WHEN ${r.where} THEN ${r.expr} ELSE ${col} END` : r.expr;
+  const expr = checked.set[colName];
+  const out = checked.where ? `CASE WHEN ${checked.where} THEN ${expr} ELSE ${col} END` : expr;
   const sql = `SELECT ${out} AS out FROM (VALUES ${rows}) t(i, ${col}) ORDER BY i`;
   const res = await queryRows<{ out: string | null }>(db.conn, sql);
   return res.map((x) => x.out);

@@ -18,10 +18,15 @@ describe('synthesizeValueRules', () => {
     }
   });
 
-  it('keeps the priority order between equal confidences', () => {
+  it('orders by confidence, then by strategy priority', () => {
     const col = column({ name: 'emergency_service', enum: ['yes', 'no'] });
-    const results = synthesizeValueRules(synthInput(col, ['Yes']), ctx());
-    expect(results.map((r) => r.strategy)).toEqual(['case-trim']);
+    const results = synthesizeValueRules(synthInput(col, ['Yes', ' no']), ctx());
+    expect(results.map((r) => r.strategy)).toEqual(['case-trim', 'enum-typo']);
+    const rank = (name: string) => STRATEGIES.findIndex((s) => s.name === name);
+    for (let i = 1; i < results.length; i++) {
+      const [a, b] = [results[i - 1], results[i]];
+      expect(a.confidence > b.confidence || (a.confidence === b.confidence && rank(a.strategy) < rank(b.strategy))).toBe(true);
+    }
   });
 
   it('has nothing for clusters of nulls, empty clusters, or plain strings', () => {

@@ -62,6 +62,13 @@ describe('number-units strategy', () => {
       patternType: 'currency',
     },
     {
+      name: "a currency prefix ending in '.' glued to the number",
+      col: column({ name: 'price', logicalType: 'number' }), valid: [],
+      values: ['Fr.12', 'CHF 15.50'],
+      expected: ['12', '15.50'],
+      patternType: 'currency',
+    },
+    {
       name: 'integer: a zero fraction and thousands separators',
       col: column({ name: 'n', logicalType: 'integer' }), valid: ['3', '1200', '45000'],
       values: ['12.0', '1,500', '2,000,000.00'],
@@ -91,7 +98,7 @@ describe('number-units strategy', () => {
     const r = numberUnits(synthInput(abv, ['0.05%', '0.06%', '0.07%', '0.08%', '0.09%', '0.045%', '0.055%', '0.065%', '0.075%', '0.5%']), ctx(abvValid, 0.5));
     expect(r).not.toBeNull();
     // 0.5 is ten times any valid abv, 0.005 a tenth of the smallest: neither reading is trusted.
-    expect(await apply(db, 'abv', r!, ['0.5%', '0.05%', 'N/A', null, '5 oz'])).toEqual(['0.5%', '0.05', 'N/A', null, '5 oz']);
+    expect(await apply(db, 'abv', r!, ['0.5%', '0.05%', 'N/A', null, '5 oz', '.05%'])).toEqual(['0.5%', '0.05', 'N/A', null, '5 oz', '.05%']);
   });
 
   const negatives = [

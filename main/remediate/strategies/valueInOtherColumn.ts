@@ -33,26 +33,35 @@ export async function valueInOtherColumn(conn: DuckDBConnection, contract: Contr
   if (!d) return null;
   const reasons = cluster.reasons ?? [cluster.reason];
   // Only for values that are missing, or fail the column's own checks: not FD-only disagreements.
-  if (!reasons.some((r) => ['REQUIRED_MISSING', 'PATTERN_MISMATCH', 'NOT_IN_SET', 'TYPE_MISMATCH', 'MISSING_VALUE'].includes(r))) return null;
+  // Only for values that are missing, or that fail the column's own checks in a sizeable
+  // cluster: a lone typo is better left to the value strategies than explained by another column.
+  const missing = reasons.some((r) => r === 'REQUIRED_MISSING' || r === 'MISSING_VALUE');
+  const malformed = reasons.some((r) => ['PATTERN_MISMATCH', 'NOT_IN_SET', 'TYPE_MISMATCH'].includes(r));
+  if (!missing && !(malformed && cluster.size >= 10)) return null;
   const dv = sqlIdent(d.name);
   const validHere = valueValidSql(d, dv);
-  let best: { share: number; x: string; ex: Extractor; rows: number } | null = null;
+  const pairs: Array<{ x: string; ex: Extractor }> = [];
   for (const x of contract.columns) {
     if (x.name === d.name || x.logicalType !== 'string') continue;
-    const xv = sqlIdent(x.name);
-    for (const ex of EXTRACTORS) {
-      const cand = ex.value(xv);
-      const restOk = ex.rest ? ` AND trim(${ex.rest(xv)}) <> ''` : '';
-      const hit = `(${valueValidSql(d, cand)}${restOk} AND (${dv} IS NULL OR trim(${dv}) = '' OR levenshtein(${cand}, ${dv}) <= 2))`;
-      const [row] = await queryRows<{ share: number; n: number; valid_share: number }>(conn, `SELECT
-        (SELECT avg(CASE WHEN ${hit} THEN 1 ELSE 0 END) FROM ${clusterRows}) AS share,
-        (SELECT count(*) FROM ${clusterRows}) AS n,
-        (SELECT coalesce(avg(CASE WHEN ${valueValidSql(d, cand)} THEN 1 ELSE 0 END), 0) FROM ${universe} WHERE ${validHere}) AS valid_share`);
-      const share = Number(row.share ?? 0);
-      if (share >= MIN_CLUSTER_SHARE && Number(row.valid_share) <= MAX_VALID_SHARE && (!best || share > best.share)) {
-        best = { share, x: x.name, ex, rows: Number(row.n) };
-      }
-    }
+    for (const ex of EXTRACTORS) pairs.push({ x: x.name, ex });
+  }
+  if (pairs.length === 0) return null;
+  // One pass over the cluster and one over the valid rows score every (column, extractor) pair.
+  const hits = pairs.map(({ x, ex }, i) => {
+    const xv = sqlIdent(x);
+    const cand = ex.value(xv);
+    const restOk = ex.rest ? ` AND trim(${ex.rest(xv)}) <> ''` : '';
+    return `avg(CASE WHEN ${valueValidSql(d, cand)}${restOk} AND (${dv} IS NULL OR trim(${dv}) = '' OR levenshtein(${cand}, ${dv}) <= 2) THEN 1 ELSE 0 END) AS h${i}`;
+  });
+  const valids = pairs.map(({ x, ex }, i) => `coalesce(avg(CASE WHEN ${valueValidSql(d, ex.value(sqlIdent(x)))} THEN 1 ELSE 0 END), 0) AS v${i}`);
+  const [h] = await queryRows<Record<string, number>>(conn, `SELECT count(*) AS n, ${hits.join(', ')} FROM ${clusterRows}`);
+  const candidates = pairs.map((p, i) => ({ ...p, share: Number(h[`h${i}`] ?? 0) })).filter((p) => p.share >= MIN_CLUSTER_SHARE);
+  if (candidates.length === 0) return null;
+  const [v] = await queryRows<Record<string, number>>(conn, `SELECT ${valids.join(', ')} FROM ${universe} WHERE ${validHere}`);
+  let best: { share: number; x: string; ex: Extractor; rows: number } | null = null;
+  for (const c of candidates) {
+    const i = pairs.indexOf(pairs.find((p) => p.x === c.x && p.ex === c.ex)!);
+    if (Number(v[`v${i}`]) <= MAX_VALID_SHARE && (!best || c.share > best.share)) best = { share: c.share, x: c.x, ex: c.ex, rows: Number(h.n) };
   }
   if (!best) return null;
   const xv = sqlIdent(best.x);

@@ -194,7 +194,8 @@ export function dateFormat(input: SynthInput, ctx: SynthContext): SynthResult | 
     changes.set(v, out);
     used.add(f);
   }
-  // Drop the formats whose values were all skipped: the SQL must not rewrite what the mirror left.
+  // The SQL rewrites every value of a used format; one the mirror refused (out of range, a lost
+  // fraction) would be rewritten anyway, so the rule is not safe for this cluster: decline.
   for (const v of values) {
     const s = jsStrip(v);
     const f = usable.find((x) => x.js.test(s));

@@ -39,12 +39,15 @@ function allowedDistance(member: string): number {
   return Math.max(2, Math.floor(0.3 * member.length));
 }
 
-export type EnumMatch = { member: string; how: 'x-wildcard' | 'edit-distance' } | null;
+export type EnumMatch = { member: string; how: 'case' | 'x-wildcard' | 'edit-distance' } | null;
 
 /** The one member a value is a typo of, or null when none is close or two are equally close. */
 export function nearestMember(value: string, members: string[]): EnumMatch {
   const v = jsTrim(value).toLowerCase();
   if (!v) return null;
+  // A typo cluster may also hold ' Yes ': taking it here lets one rule cover the whole cluster.
+  const exact = members.filter((m) => m.toLowerCase() === v);
+  if (exact.length) return exact.length === 1 ? { member: exact[0], how: 'case' } : null;
   const wild = wildcardMatches(v, members);
   if (wild.length === 1) return { member: wild[0], how: 'x-wildcard' };
   if (wild.length > 1) return null; // 'xl' could be al, fl or il: not ours to pick
@@ -72,15 +75,16 @@ export function enumTypo(input: SynthInput, ctx: SynthContext): SynthResult | nu
     hows.add(hit.how);
   }
   const col = colRef(input);
-  const wildOnly = hows.size === 1 && hows.has('x-wildcard');
+  const guessed = hows.has('edit-distance');
   return finish(input, {
     changes,
     expr: caseLookup(`lower(trim(${col}))`, lookup, col),
-    base: wildOnly ? 0.95 : 0.9,
+    base: guessed ? 0.9 : 0.95,
     floor: PER_VALUE_FLOOR,
     strategy: STRATEGY,
     patternType: 'enum-typo',
     reasoning: `Values are misspelt allowed values (${examples(changes)}); each maps to the only member it can be`
+      + (hows.has('case') ? ' (case aside)' : '')
       + (hows.has('x-wildcard') ? " (letters replaced by 'x' read as wildcards)" : '')
       + (hows.has('edit-distance') ? ' (clearly nearest by edit distance)' : '') + '.',
   }, ctx.minCoverage);

@@ -26,8 +26,9 @@ interface Parsed {
 const PERCENT_RE = /^(%|percent|per cent|pct)$/i;
 const PERCENT_SQL = '(%|percent|per cent|pct)';
 const TAIL = '( +[A-Za-z][A-Za-z0-9 -]*)?';
-const FIRST_NUM_JS = /[0-9.,]*[0-9]/;
-const FIRST_NUM_SQL = '[0-9.,]*[0-9]';
+// Numbers start with a digit: a leading '.' could be the end of a prefix ('Fr.12'), so '.5%' is left.
+const FIRST_NUM_JS = /[0-9]([0-9.,]*[0-9])?/;
+const FIRST_NUM_SQL = '[0-9]([0-9.,]*[0-9])?';
 
 /** Currency spellings from the reference table: token → the codes it may mean. */
 function currencyTokens(ref: ReferenceTables): Map<string, string[]> {
@@ -63,7 +64,7 @@ function parse(s: string, cur: Map<string, string[]>, curByLength: string[]): Pa
   for (const t of curByLength) {
     if (rest.startsWith(t)) { prefix = t; rest = rest.slice(t.length).replace(/^ +/, ''); break; }
   }
-  const m = /^[0-9.,]*[0-9]/.exec(rest);
+  const m = /^[0-9]([0-9.,]*[0-9])?/.exec(rest);
   if (!m) return null;
   const num = m[0];
   rest = rest.slice(num.length).replace(/^ +/, '');
@@ -101,7 +102,7 @@ function sqlCanonical(numExpr: string, conv: Convention): string {
 function numRegex(conv: Convention, integer: boolean): string {
   const [g, d] = conv === 'us' ? [',', '\\.'] : ['\\.', ','];
   const whole = `[0-9]{1,3}(${g}[0-9]{3})+|[0-9]+`;
-  return integer ? `(${whole})(${d}0+)?` : `((${whole})(${d}[0-9]+)?|${d}[0-9]+)`;
+  return integer ? `(${whole})(${d}0+)?` : `(${whole})(${d}[0-9]+)?`;
 }
 
 /** Float noise such as 0.055999999999999994: 12 significant digits give a shorter exact form. */

@@ -1,0 +1,47 @@
+// One line per audit entry for the timeline: what happened, in the analyst's words. The full
+// payload stays available beside it; this only chooses what to say first.
+import type { AuditEntry } from '../audit/log.js';
+
+type P = Record<string, unknown>;
+const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v ?? '?'));
+const short = (v: unknown) => {
+  const s = String(v ?? '');
+  return s.length > 48 ? `${s.slice(0, 45)}…` : s;
+};
+/** proposal ids are `<run>:<cluster>:<n>`; the run is already on the line */
+const proposalName = (v: unknown) => String(v ?? '').split(':').slice(1).join(':') || String(v ?? '');
+
+const DESCRIBE: Record<string, (p: P) => string> = {
+  ingest: (p) => `Stored ${p.input} in the vault (${n(p.bytes)} bytes, sha256 ${String(p.sha256 ?? '').slice(0, 12)}…)`,
+  contract: (p) => (p.event === 'signature-match' ? 'File columns match the contract signature' : `Checked against contract ${p.id} ${p.version}`),
+  stage: (p) => {
+    if (p.stage === 'finish') return `Run finished: ${p.status}; ${n(p.sourceRows)} source = ${n(p.successRows)} clean + ${n(p.quarantineRows)} quarantined + ${n(p.duplicateRows)} duplicates${p.reconciled ? ', reconciled' : ', NOT reconciled'}`;
+    if (p.stage === 'recovered') return 'Interrupted run undone';
+    if (p.stage === 'cluster-merge') return `Merged ${n(p.merged)} similar clusters`;
+    return `Stage ${p.stage}: ${n(p.rows)} rows in ${n(p.ms)} ms`;
+  },
+  drift: (p) => `Schema drift: ${p.decision === 'halt' ? 'stream halted' : `accepted as version ${p.newVersion}`} (${Array.isArray(p.changes) ? p.changes.length : 0} changes)`,
+  dedupe: (p) => `${n(p.duplicateRows)} exact duplicate rows set aside`,
+  route: (p) => `Routed: ${n(p.fastLane)} to the fast lane, ${n(p.quarantined)} to quarantine`,
+  gate: (p) => `Gate ${p.name}: ${n(p.value)} ${p.operator} ${JSON.stringify(p.threshold)}: ${p.passed ? 'passed' : 'HELD'}`,
+  promote: (p) => `Promoted ${n(p.rows)} ${p.lane === 'fast' ? 'fast-lane' : 'remediated'} rows to production`,
+  proposal: (p) => `Fix ${proposalName(p.proposal)}${p.column ? ` for ${p.column}` : ''} by ${p.proposer ?? `analyst ${p.by}`}: ${p.status}`,
+  decision: (p) => `Fix ${proposalName(p.proposal)} ${p.decision} by ${p.by}`,
+  cell_change: (p) => `Row ${p.row_id} ${p.column}: ${short(p.old)} → ${short(p.new)}`,
+  release: (p) => `Held batch ${p.decision} by ${p.by}`,
+  export: (p) => `Exported ${Array.isArray(p.files) ? p.files.map((f) => `${(f as P).name} (${n((f as P).rows)})`).join(', ') : ''}`,
+  recipe: (p) => `Re-applied ${Array.isArray(p.rules) ? p.rules.length : 0} approved rules from earlier files (${n(p.promotedRows)} rows)`,
+  model: (p) => (p.loaded ? `Loaded ${p.role} model ${(p.loaded as P).fileName ?? (p.loaded as P).dir ?? ''}` : `Model gave no proposal for ${p.cluster}`),
+  alert: (p) => `Alert ${p.severity}: ${p.code}`,
+  idempotent: (p) => `${p.input} was already processed with ${p.contract} ${p.version}: nothing changed`,
+  replay: (p) => `Replayed as ${p.replayRunId}: ${p.identical ? 'identical' : 'DIFFERENT'}`,
+};
+
+export function describeEntry(e: Pick<AuditEntry, 'kind' | 'payload'>): string {
+  const fn = DESCRIBE[e.kind];
+  try {
+    return fn ? fn(e.payload) : e.kind;
+  } catch {
+    return e.kind;
+  }
+}

@@ -1,0 +1,35 @@
+// The audit log as a timeline, with the verdict on the whole hash chain.
+import { describeEntry } from '../auditSummary.js';
+import type { AuditView } from '../contract.js';
+import type { CallImpl, EngineSession } from '../session.js';
+
+type AuditCalls = Pick<CallImpl, 'auditLog'>;
+
+const DETAIL_CHARS = 4000;
+
+export function auditCalls(session: EngineSession): AuditCalls {
+  return {
+    async auditLog({ runId, limit }) {
+      const engine = await session.engine();
+      const all = engine.audit.entries(runId);
+      const counts: Record<string, number> = {};
+      for (const e of all) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+      const verdict = engine.audit.verify();
+      const chain: AuditView['chain'] = verdict.ok ? { ok: true, entries: verdict.entries, head: verdict.head } : { ok: false, seq: verdict.seq, reason: verdict.reason };
+      return {
+        runId: runId ?? null,
+        total: all.length,
+        counts,
+        chain,
+        truncated: all.length > limit,
+        entries: all.slice(0, limit).map((e) => {
+          const json = JSON.stringify(e.payload, null, 2);
+          return {
+            seq: e.seq, runId: e.run_id, ts: e.ts, kind: e.kind, summary: describeEntry(e), hash: e.hash,
+            detail: json.length > DETAIL_CHARS ? `${json.slice(0, DETAIL_CHARS)}\n… (${json.length.toLocaleString('en-US')} characters)` : json,
+          };
+        }),
+      };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Review of a run's proposed fixes: clusters largest first, each with its latest proposal, the
+// before/after preview, the analyst's decisions and edits (sandboxed and verified by the engine),
+// and promotion of what was approved. The analyst's name goes into every audit entry.
+import { UserError } from '../../contract/errors.js';
+import { checkRule, decideProposal, editProposal, previewProposal, promoteReviewed, reviewState } from '../../remediate/review.js';
+import type { StoredProposal } from '../../remediate/proposalStore.js';
+import type { RunStatus } from '../../pipeline/types.js';
+import type { ProposalView, ReviewCluster } from '../contract.js';
+import type { CallImpl, EngineSession } from '../session.js';
+
+type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'decideProposal' | 'editProposal' | 'checkRule' | 'promoteReviewed'>;
+
+export function proposalView(p: StoredProposal): ProposalView {
+  return {
+    id: p.id, clusterId: p.clusterId, column: p.column, status: p.status, proposer: p.proposer, confidence: p.confidence,
+    coverage: p.coverage, fixedRows: p.fixedRows, clusterRows: p.clusterRows, set: p.rule.set, where: p.rule.where ?? null,
+    reasoning: p.rule.reasoning, patternType: p.rule.patternType, sandboxReason: p.sandboxReason, decidedBy: p.decidedBy,
+    model: p.rule.model ?? null,
+  };
+}
+
+export function reviewCalls(session: EngineSession): ReviewCalls {
+  const { ctx } = session;
+  return {
+    async reviewState({ runId }) {
+      const engine = await session.engine();
+      const run = engine.sqlite.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: RunStatus } | undefined;
+      if (!run) throw new UserError(`run ${runId} is not in this workspace. Pick a run from the Start screen.`);
+      const { clusters, proposals } = reviewState(engine, runId);
+      const byCluster = new Map<string, StoredProposal[]>();
+      for (const p of proposals) byCluster.set(p.clusterId, [...(byCluster.get(p.clusterId) ?? []), p]);
+      const counts: Record<string, number> = {};
+      const out: ReviewCluster[] = clusters.map((c) => {
+        const list = byCluster.get(c.id) ?? [];
+        const latest = list[list.length - 1];
+        const key = latest?.status ?? 'no proposal';
+        counts[key] = (counts[key] ?? 0) + 1;
+        return {
+          id: c.id, column: c.column, reason: c.reason, reasons: c.reasons ?? [c.reason], size: c.size, distinctValues: c.distinctValues,
+          samples: c.samples, proposal: latest ? proposalView(latest) : null, earlier: Math.max(0, list.length - 1),
+        };
+      });
+      return { runId, status: run.status, clusters: out, counts };
+    },
+
+    previewProposal({ runId, proposalId }) {
+      return session.exclusive((engine) => previewProposal(engine, runId, proposalId));
+    },
+
+    async decideProposal({ runId, proposalId, decision }) {
+      return proposalView(decideProposal(await session.engine(), runId, proposalId, decision, ctx.analyst));
+    },
+
+    editProposal({ runId, proposalId, set, where }) {
+      return session.exclusive(async (engine) => proposalView(await editProposal(engine, runId, proposalId, { set, where }, ctx.analyst)));
+    },
+
+    checkRule({ runId, set, where }) {
+      return session.exclusive((engine) => checkRule(engine, runId, { set, where }));
+    },
+
+    promoteReviewed({ runId }) {
+      return session.exclusive((engine) => promoteReviewed(engine, runId));
+    },
+  };
+}

@@ -1,0 +1,378 @@
+// The one API contract between the engine and its faces. Each call has one name, one input
+// schema (checked at run time by the IPC router and by the handler table) and one output type;
+// progress arrives as events. The engine's handler table implements it, the preload builds
+// window.airlock from CALL_NAMES, and the end-to-end tests bind the same table into Chromium.
+// Runtime imports: ./schema.js only (the preload bundles this file; the renderer imports types).
+import {
+  array, boolean, number, object, oneOf, optional, record, string, variant, type Infer, type Schema,
+} from './schema.js';
+import type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary } from '../pipeline/types.js';
+import type { RunListItem } from '../pipeline/listRuns.js';
+import type { ProposalStatus } from '../remediate/proposalStore.js';
+import type { LogicalType } from '../contract/types.js';
+
+export type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary, RunListItem, ProposalStatus, LogicalType };
+
+// ---------------------------------------------------------------- results and errors
+
+/** What the analyst sees when a call fails: a sentence they can act on, and where, if a file. */
+export interface ApiError {
+  message: string;
+  file?: string;
+  line?: number;
+  /** USER (their file or choice), CANCELLED, BUSY, INVALID_INPUT, INTERNAL (a bug) */
+  code: 'USER' | 'CANCELLED' | 'INVALID_INPUT' | 'INTERNAL';
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// ---------------------------------------------------------------- output types
+
+export interface AppInfo {
+  workspace: string;
+  exportsDir: string;
+  modelsDir: string;
+  analyst: string;
+  version: string;
+}
+
+export interface ColumnForm {
+  name: string;
+  logicalType: LogicalType;
+  required: boolean;
+  unique: boolean;
+  primaryKey: boolean;
+  /** '' when the column has none; the form edits text */
+  pattern: string;
+  format: string;
+  enum: string[];
+  minimum: string;
+  maximum: string;
+  pii: string;
+}
+
+export interface DependencyForm {
+  determinant: string[];
+  dependent: string[];
+}
+
+/** The contract as the form edits it; everything else in the YAML is kept as written. */
+export interface ContractForm {
+  id: string;
+  name: string;
+  version: string;
+  table: string;
+  schemaEvolution: 'strict' | 'additive';
+  columns: ColumnForm[];
+  dependencies: DependencyForm[];
+}
+
+export interface ColumnProfileView {
+  name: string;
+  inferredType: LogicalType;
+  format?: string;
+  rows: number;
+  nullCount: number;
+  distinctCount: number;
+  typeShare: number;
+  topValues: { value: string | null; count: number }[];
+  pattern?: string;
+  enum?: string[];
+  pii?: string;
+  min?: number | string;
+  max?: number | string;
+}
+
+export interface ContractDraft {
+  yaml: string;
+  /** null when the YAML does not load; `problem` says why and where */
+  form: ContractForm | null;
+  problem: ApiError | null;
+  /** the file it came from, or null for a proposal or an edit not saved yet */
+  path: string | null;
+  origin: 'file' | 'profile' | 'drift';
+  /** one line for the analyst: what this draft is and what to check */
+  note: string;
+  profile?: { file: string; rows: number; malformedRows: number; columns: ColumnProfileView[]; dependencies: (DependencyForm & { support: number })[] };
+}
+
+export interface RunDetail {
+  summary: RunSummary;
+  inputPath: string;
+  contractPath: string | null;
+  alerts: { severity: string; code: string; message: string; createdAt: string }[];
+}
+
+/** Progress of one stage, with the rate and time left worked out for the bars. */
+export interface RunProgress extends Progress {
+  /** what `done` and `total` count */
+  unit: 'rows' | 'bytes' | 'clusters' | 'steps';
+  stageElapsedMs: number;
+  /** null until there is a rate to go by */
+  etaMs: number | null;
+  perSecond: number | null;
+}
+
+/** narrows the grid: one column, one reason code, text anywhere in the row */
+export type QuarantineFilter = Infer<typeof filter>;
+
+export interface QuarantineRow {
+  rowId: number;
+  values: (string | null)[];
+  /** every failure of the row, by column */
+  reasons: { column: string; reason: string }[];
+}
+
+export interface QuarantinePage {
+  runId: string;
+  columns: string[];
+  offset: number;
+  rows: QuarantineRow[];
+  /** rows matching the filter */
+  total: number;
+  /** time the engine took for this page, for the benchmark and the status line */
+  ms: number;
+}
+
+export interface QuarantineFacets {
+  runId: string;
+  /** rows in the run's quarantine, and rows matching the search (facets count within it) */
+  totalRows: number;
+  matchingRows: number;
+  byColumn: { column: string; count: number }[];
+  byReason: { reason: string; count: number }[];
+  byColumnReason: { column: string; reason: string; count: number }[];
+}
+
+export interface ProposalView {
+  id: string;
+  clusterId: string;
+  column: string;
+  status: ProposalStatus;
+  proposer: string;
+  confidence: number;
+  coverage: number | null;
+  fixedRows: number | null;
+  clusterRows: number | null;
+  set: Record<string, string>;
+  where: string | null;
+  reasoning: string;
+  patternType: string;
+  sandboxReason: string | null;
+  decidedBy: string | null;
+  model: { fileName: string; sizeBytes: number; sha256: string } | null;
+}
+
+export interface ReviewCluster {
+  id: string;
+  column: string;
+  reason: string;
+  reasons: string[];
+  size: number;
+  distinctValues: number;
+  samples: { value: string | null; count: number }[];
+  /** the latest proposal for the cluster (an edit supersedes what it edited) */
+  proposal: ProposalView | null;
+  /** earlier proposals for the same cluster */
+  earlier: number;
+}
+
+export interface ReviewState {
+  runId: string;
+  status: RunStatus;
+  clusters: ReviewCluster[];
+  counts: Record<string, number>;
+}
+
+export interface DiffRow {
+  rowId: number;
+  column: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface VerifyView {
+  ok: boolean;
+  verdict: string;
+  culprit?: string;
+  path: string;
+}
+
+export interface ExportView {
+  runId: string;
+  dir: string;
+  format: 'csv' | 'parquet';
+  files: { name: string; path: string; rows: number }[];
+  bundleDir: string;
+  archive: string;
+  verification: VerifyView;
+}
+
+export interface ModelFileView {
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface ModelStatus {
+  dir: string;
+  llm: ModelFileView | null;
+  embedder: { dir: string; name: string; files: ModelFileView[] } | null;
+  /** CPU or the GPU backend llama.cpp used last, as it reported it */
+  device: string;
+  lastRun: { runId: string; llm: string | null; embedder: string | null } | null;
+  install: { platform: 'linux-macos' | 'windows'; commands: string[] }[];
+}
+
+export interface AuditEntryView {
+  seq: number;
+  runId: string | null;
+  ts: string;
+  kind: string;
+  /** one line saying what happened */
+  summary: string;
+  /** the payload as JSON, shortened for display */
+  detail: string;
+  hash: string;
+}
+
+export interface AuditView {
+  runId: string | null;
+  total: number;
+  counts: Record<string, number>;
+  /** oldest first; long logs are cut to the first `limit` entries */
+  entries: AuditEntryView[];
+  truncated: boolean;
+  chain: { ok: true; entries: number; head: string } | { ok: false; seq: number; reason: string };
+}
+
+// ---------------------------------------------------------------- input schemas
+
+const path = string({ max: 4096 });
+const runId = string({ max: 200, pattern: /^[A-Za-z0-9_.:-]+$/ });
+const id = string({ max: 400 });
+const yamlText = string({ max: 2_000_000 });
+const name = string({ max: 500 });
+const sqlExpr = string({ max: 20_000 });
+
+const columnForm = object({
+  name, logicalType: oneOf(['string', 'integer', 'number', 'boolean', 'date', 'timestamp']),
+  required: boolean(), unique: boolean(), primaryKey: boolean(),
+  pattern: string({ min: 0, max: 2000 }), format: string({ min: 0, max: 100 }),
+  enum: array(string({ min: 0, max: 500 }), 5000),
+  minimum: string({ min: 0, max: 100 }), maximum: string({ min: 0, max: 100 }),
+  pii: string({ min: 0, max: 20 }),
+});
+
+const contractForm = object({
+  id: name, name, version: string({ max: 50 }), table: name,
+  schemaEvolution: oneOf(['strict', 'additive']),
+  columns: array(columnForm, 2000),
+  dependencies: array(object({ determinant: array(name, 50), dependent: array(name, 50) }), 500),
+});
+
+const approval = variant({
+  none: object({}),
+  all: object({}),
+  'min-confidence': object({ min: number({ min: 0, max: 1 }) }),
+});
+
+const filter = object({ column: optional(name), reason: optional(string({ max: 60 })), search: optional(string({ max: 500 })) });
+const rule = { set: record(name, sqlExpr, 20), where: optional(sqlExpr) };
+
+interface CallSpec<I extends Schema<unknown>, O> {
+  input: I;
+  /** type only: never read at run time */
+  output: O;
+}
+
+/** The output type of a call (a type, carried by an undefined value). */
+function returns<O>(): O {
+  return undefined as O;
+}
+
+function call<I extends Schema<unknown>, O>(input: I, output: O): CallSpec<I, O> {
+  return { input, output };
+}
+
+const none = object({});
+const ofRun = object({ runId });
+
+export const API = {
+  appInfo: call(none, returns<AppInfo>()),
+  listRuns: call(none, returns<RunListItem[]>()),
+  getRun: call(ofRun, returns<RunDetail>()),
+  /** a contract file the analyst picked */
+  loadContract: call(object({ path }), returns<ContractDraft>()),
+  /** a proposed contract for a file that has none */
+  profileFile: call(object({ path }), returns<ContractDraft>()),
+  /** the YAML the analyst typed, as a form (or the error with its line) */
+  parseContractText: call(object({ yaml: yamlText }), returns<ContractForm>()),
+  /** the form's edits written into the YAML, keeping everything else as it was */
+  applyContractForm: call(object({ yaml: yamlText, form: contractForm }), returns<{ yaml: string }>()),
+  /** stores a checked contract in the workspace, returns the file a run reads */
+  saveContract: call(object({ yaml: yamlText }), returns<{ path: string; id: string; version: string }>()),
+  runFile: call(object({ file: path, contractPath: path, approval, useModels: boolean() }), returns<RunSummary>()),
+  /** stops the run in progress; what it wrote is undone */
+  cancelRun: call(none, returns<{ cancelling: boolean }>()),
+  /** a halted run's contract, changed to match the file, as a new version to review */
+  acceptDrift: call(ofRun, returns<ContractDraft>()),
+  releaseRun: call(ofRun, returns<RunSummary>()),
+  rejectRun: call(ofRun, returns<RunSummary>()),
+  quarantinePage: call(object({ runId, offset: number({ min: 0, integer: true }), limit: number({ min: 1, max: 1000, integer: true }), filter }), returns<QuarantinePage>()),
+  quarantineFacets: call(object({ runId, filter }), returns<QuarantineFacets>()),
+  reviewState: call(ofRun, returns<ReviewState>()),
+  previewProposal: call(object({ runId, proposalId: id }), returns<DiffRow[]>()),
+  decideProposal: call(object({ runId, proposalId: id, decision: oneOf(['approve', 'reject']) }), returns<ProposalView>()),
+  /** an edited rule: sandboxed and verified like any proposal, stored as a new one */
+  editProposal: call(object({ runId, proposalId: id, ...rule }), returns<ProposalView>()),
+  /** the sandbox's verdict on a rule as it is typed; nothing is stored */
+  checkRule: call(object({ runId, ...rule }), returns<{ ok: boolean; reason?: string }>()),
+  promoteReviewed: call(ofRun, returns<RunSummary>()),
+  exportRun: call(object({ runId, format: oneOf(['csv', 'parquet']), includePii: boolean() }), returns<ExportView>()),
+  verifyBundle: call(object({ path }), returns<VerifyView>()),
+  modelStatus: call(none, returns<ModelStatus>()),
+  auditLog: call(object({ runId: optional(runId), limit: number({ min: 1, max: 20_000, integer: true }) }), returns<AuditView>()),
+};
+
+export type Api = typeof API;
+export type CallName = keyof Api;
+export type CallInput<K extends CallName> = Infer<Api[K]['input']>;
+export type CallOutput<K extends CallName> = Api[K]['output'];
+
+export const CALL_NAMES = Object.keys(API) as CallName[];
+
+export function isCallName(value: unknown): value is CallName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(API, value);
+}
+
+/** Checks a call's input against its schema; the message names the field and the problem. */
+export function checkInput<K extends CallName>(name: K, input: unknown): { ok: true; value: CallInput<K> } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: API[name].input.parse(input) as CallInput<K> };
+  } catch (e) {
+    return { ok: false, message: `${name}: ${(e as Error).message}` };
+  }
+}
+
+// ---------------------------------------------------------------- events and the bridge
+
+export interface ApiEvents {
+  progress: RunProgress;
+}
+export type EventName = keyof ApiEvents;
+export const EVENT_NAMES: EventName[] = ['progress'];
+
+/** IPC channels between the preload and the main process. */
+export const IPC_CALL = 'airlock:call';
+export const IPC_EVENT = 'airlock:event';
+
+export type AirlockCalls = { [K in CallName]: (input: CallInput<K>) => Promise<ApiResult<CallOutput<K>>> };
+
+/** window.airlock, as the preload (or the test bridge) exposes it. */
+export interface AirlockBridge extends AirlockCalls {
+  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** the file's path on disk, for a File from a drop or a file input */
+  pathForFile(file: File): string;
+}

@@ -1,0 +1,74 @@
+// Pages and facets of a run's quarantine for the grid. A row's reasons are stored as one text,
+// `zip:PATTERN_MISMATCH;city:FD_VIOLATION`; filters match whole `column:REASON` tokens with
+// literal string search (never LIKE, whose `_` would match any character in a column name), and
+// every value from the analyst goes into the SQL as a quoted literal.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Contract } from '../contract/types.js';
+import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { streamTables } from '../store/tables.js';
+import type { QuarantineFacets, QuarantineFilter, QuarantinePage, QuarantineRow } from './contract.js';
+
+/** `a:X;b:Y` as a list of {column, reason}; a column name may itself hold a colon. */
+export function parseReasons(text: string | null): { column: string; reason: string }[] {
+  if (!text) return [];
+  return text.split(';').filter(Boolean).map((tok) => {
+    const at = tok.lastIndexOf(':');
+    return at < 0 ? { column: '', reason: tok } : { column: tok.slice(0, at), reason: tok.slice(at + 1) };
+  });
+}
+
+/** The WHERE condition for a run and a filter (reasons are wrapped in `;` so tokens match whole). */
+export function filterCondition(runId: string, columns: string[], filter: QuarantineFilter): string {
+  const parts = [`_airlock_run_id = ${sqlString(runId)}`];
+  const reasons = `(';' || coalesce(_airlock_reasons, '') || ';')`;
+  if (filter.column && filter.reason) parts.push(`contains(${reasons}, ${sqlString(`;${filter.column}:${filter.reason};`)})`);
+  else if (filter.column) parts.push(`contains(${reasons}, ${sqlString(`;${filter.column}:`)})`);
+  else if (filter.reason) parts.push(`contains(${reasons}, ${sqlString(`:${filter.reason};`)})`);
+  const term = filter.search?.trim().toLowerCase();
+  if (term) {
+    const row = `lower(concat_ws(chr(31), ${columns.map((c) => sqlIdent(c)).join(', ')}))`;
+    parts.push(`contains(${row}, ${sqlString(term)})`);
+  }
+  return parts.join(' AND ');
+}
+
+export async function quarantinePage(conn: DuckDBConnection, contract: Contract, runId: string, offset: number, limit: number, filter: QuarantineFilter): Promise<QuarantinePage> {
+  const t0 = performance.now();
+  const columns = contract.columns.map((c) => c.name);
+  const table = streamTables(contract).quarantine;
+  const where = filterCondition(runId, columns, filter);
+  const cols = columns.map((c, i) => `${sqlIdent(c)} AS c${i}`).join(', ');
+  const rows = await queryRows<Record<string, string | null>>(conn,
+    `SELECT ${cols}, _airlock_row_id AS rid, _airlock_reasons AS why FROM ${table} WHERE ${where} ORDER BY _airlock_row_id LIMIT ${limit} OFFSET ${offset}`);
+  const total = Number(await queryValue(conn, `SELECT count(*) FROM ${table} WHERE ${where}`));
+  const out: QuarantineRow[] = rows.map((r) => ({
+    rowId: Number(r.rid),
+    values: columns.map((_, i) => r[`c${i}`] ?? null),
+    reasons: parseReasons(r.why),
+  }));
+  return { runId, columns, offset, rows: out, total, ms: Math.round(performance.now() - t0) };
+}
+
+/** Counts of failing cells by column, by reason, and both, among rows matching the search. */
+export async function quarantineFacets(conn: DuckDBConnection, contract: Contract, runId: string, filter: QuarantineFilter): Promise<QuarantineFacets> {
+  const columns = contract.columns.map((c) => c.name);
+  const table = streamTables(contract).quarantine;
+  const matching = filterCondition(runId, columns, { search: filter.search });
+  const totalRows = Number(await queryValue(conn, `SELECT count(*) FROM ${table} WHERE _airlock_run_id = ${sqlString(runId)}`));
+  const matchingRows = Number(await queryValue(conn, `SELECT count(*) FROM ${table} WHERE ${matching}`));
+  const pairs = await queryRows<{ col: string; reason: string; n: number }>(conn, `
+    WITH tokens AS (SELECT unnest(string_split(_airlock_reasons, ';')) AS tok FROM ${table} WHERE ${matching})
+    SELECT regexp_extract(tok, '^(.*):[^:]*$', 1) AS col, regexp_extract(tok, ':([^:]*)$', 1) AS reason, count(*) AS n
+    FROM tokens WHERE tok <> '' GROUP BY ALL ORDER BY n DESC, col, reason`);
+  const sum = (key: 'col' | 'reason') => {
+    const m = new Map<string, number>();
+    for (const p of pairs) m.set(p[key], (m.get(p[key]) ?? 0) + Number(p.n));
+    return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  };
+  return {
+    runId, totalRows, matchingRows,
+    byColumn: sum('col').map(([column, count]) => ({ column, count })),
+    byReason: sum('reason').map(([reason, count]) => ({ reason, count })),
+    byColumnReason: pairs.map((p) => ({ column: p.col, reason: p.reason, count: Number(p.n) })),
+  };
+}

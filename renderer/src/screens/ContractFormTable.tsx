@@ -1,0 +1,98 @@
+// The contract as a form: the table's identity, then one row per column (type, required,
+// unique, pattern or date format, allowed values, range, personal data), then the functional
+// dependencies. Each change is handed up whole; the engine writes it into the YAML.
+import type { ColumnForm, ColumnProfileView, ContractForm, DependencyForm } from '../../../main/api/contract.js';
+import { CommitInput } from '../components/CommitInput.js';
+import { count, percent } from '../format.js';
+
+const TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'] as const;
+const PII = ['', 'email', 'phone', 'name', 'ssn', 'iban', 'card', 'dob', 'address', 'other'];
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+interface Props {
+  form: ContractForm;
+  profile?: ColumnProfileView[];
+  onChange(form: ContractForm): void;
+}
+
+export function ContractFormTable({ form, profile, onChange }: Props) {
+  const setCol = (i: number, patch: Partial<ColumnForm>) => onChange({ ...form, columns: form.columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
+  const setDep = (i: number, dep: DependencyForm | null) => {
+    const deps = dep ? form.dependencies.map((d, j) => (j === i ? dep : d)) : form.dependencies.filter((_, j) => j !== i);
+    onChange({ ...form, dependencies: deps });
+  };
+  const hint = (name: string) => profile?.find((p) => p.name === name);
+  return (
+    <div className="contract-form" data-testid="contract-form">
+      <div className="form-row">
+        <label>Contract id<CommitInput value={form.id} onCommit={(id) => onChange({ ...form, id })} /></label>
+        <label>Version<CommitInput value={form.version} onCommit={(version) => onChange({ ...form, version })} data-testid="contract-version" /></label>
+        <label>Table<CommitInput value={form.table} onCommit={(table) => onChange({ ...form, table })} /></label>
+        <label>Schema changes
+          <select value={form.schemaEvolution} onChange={(e) => onChange({ ...form, schemaEvolution: e.target.value as ContractForm['schemaEvolution'] })}>
+            <option value="strict">strict: any change halts</option>
+            <option value="additive">additive: new columns accepted</option>
+          </select>
+        </label>
+      </div>
+      <div className="table-scroll">
+        <table className="table form-table">
+          <thead>
+            <tr><th>Column</th><th>Type</th><th title="Required">Req.</th><th title="Unique or primary key">Key</th><th>Pattern / format</th><th>Allowed values</th><th>Min</th><th>Max</th><th>PII</th></tr>
+          </thead>
+          <tbody>
+            {form.columns.map((c, i) => {
+              const p = hint(c.name);
+              const temporal = c.logicalType === 'date' || c.logicalType === 'timestamp';
+              return (
+                <tr key={c.name} data-column={c.name}>
+                  <td>
+                    <div className="mono strong">{c.name}</div>
+                    {p && <div className="tiny muted">{`${p.inferredType} ${percent(p.typeShare)} · ${count(p.distinctCount)} distinct · ${count(p.nullCount)} empty`}</div>}
+                  </td>
+                  <td>
+                    <select value={c.logicalType} onChange={(e) => setCol(i, { logicalType: e.target.value as ColumnForm['logicalType'] })} aria-label={`${c.name} type`}>
+                      {TYPES.map((t) => <option key={t}>{t}</option>)}
+                    </select>
+                  </td>
+                  <td className="center"><input type="checkbox" checked={c.required} onChange={(e) => setCol(i, { required: e.target.checked })} aria-label={`${c.name} required`} /></td>
+                  <td>
+                    <select value={c.primaryKey ? 'pk' : c.unique ? 'unique' : ''} onChange={(e) => setCol(i, { primaryKey: e.target.value === 'pk', unique: e.target.value === 'unique' })} aria-label={`${c.name} key`}>
+                      <option value="">–</option><option value="unique">unique</option><option value="pk">primary</option>
+                    </select>
+                  </td>
+                  <td>
+                    {temporal
+                      ? <CommitInput className="mono" placeholder="%Y-%m-%d" value={c.format} onCommit={(format) => setCol(i, { format })} aria-label={`${c.name} format`} />
+                      : <CommitInput className="mono" placeholder="regular expression" value={c.pattern} onCommit={(pattern) => setCol(i, { pattern })} aria-label={`${c.name} pattern`} />}
+                  </td>
+                  <td><CommitInput placeholder="a, b, c" value={c.enum.join(', ')} onCommit={(v) => setCol(i, { enum: list(v) })} aria-label={`${c.name} allowed values`} title={c.enum.join(', ')} /></td>
+                  <td><CommitInput className="narrow" value={c.minimum} onCommit={(minimum) => setCol(i, { minimum })} aria-label={`${c.name} minimum`} /></td>
+                  <td><CommitInput className="narrow" value={c.maximum} onCommit={(maximum) => setCol(i, { maximum })} aria-label={`${c.name} maximum`} /></td>
+                  <td>
+                    <select value={c.pii} onChange={(e) => setCol(i, { pii: e.target.value })} aria-label={`${c.name} personal data`}>
+                      {PII.map((k) => <option key={k} value={k}>{k || '–'}</option>)}
+                    </select>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <div className="deps">
+        <div className="card-head"><h4>Dependencies</h4><span className="small muted">rows that agree on the left columns must agree on the right ones</span></div>
+        {form.dependencies.length === 0 && <p className="small muted">None declared.</p>}
+        {form.dependencies.map((d, i) => (
+          <div className="dep-row" key={i}>
+            <CommitInput className="mono" value={d.determinant.join(', ')} onCommit={(v) => setDep(i, { ...d, determinant: list(v) })} aria-label="determinant columns" />
+            <span className="dep-arrow">→</span>
+            <CommitInput className="mono" value={d.dependent.join(', ')} onCommit={(v) => setDep(i, { ...d, dependent: list(v) })} aria-label="dependent columns" />
+            <button className="btn btn-ghost btn-sm" onClick={() => setDep(i, null)} aria-label="remove dependency">Remove</button>
+          </div>
+        ))}
+        <button className="btn btn-secondary btn-sm" onClick={() => onChange({ ...form, dependencies: [...form.dependencies, { determinant: [form.columns[0]?.name ?? ''], dependent: [form.columns[1]?.name ?? ''] }] })}>Add a dependency</button>
+      </div>
+    </div>
+  );
+}

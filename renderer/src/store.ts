@@ -1,0 +1,138 @@
+// The app's state between screens: where the analyst is, the file they dropped, the contract
+// they are editing, the run they are looking at, and the run in progress with its progress.
+// It orchestrates calls; every number it shows comes from the engine.
+import { create } from 'zustand';
+import type {
+  ApiError, AppInfo, ApprovalMode, ContractDraft, ModelStatus, RunListItem, RunProgress, RunSummary,
+} from '../../main/api/contract.js';
+import { call, errorOf } from './bridge.js';
+
+export type Screen = 'start' | 'contract' | 'run' | 'quarantine' | 'review' | 'export' | 'models' | 'audit';
+
+export interface ActiveRun {
+  file: string;
+  contractLabel: string;
+  stages: Partial<Record<RunProgress['stage'], RunProgress>>;
+  latest: RunProgress['stage'] | null;
+  startedAt: number;
+  cancelling: boolean;
+}
+
+/** What the last run started in this window ended with. */
+export interface RunOutcome {
+  summary?: RunSummary;
+  error?: ApiError;
+  file: string;
+}
+
+interface State {
+  screen: Screen;
+  info: AppInfo | null;
+  runs: RunListItem[];
+  runsError: ApiError | null;
+  models: ModelStatus | null;
+  runId: string | null;
+  input: { path: string; name: string } | null;
+  draft: ContractDraft | null;
+  active: ActiveRun | null;
+  outcome: RunOutcome | null;
+  /** bumped when a run's data changed (promotion, release), so open screens reload */
+  revision: number;
+
+  go(screen: Screen): void;
+  boot(): Promise<void>;
+  refreshRuns(): Promise<void>;
+  refreshModels(): Promise<void>;
+  selectRun(runId: string, screen?: Screen): void;
+  setInput(input: { path: string; name: string } | null): void;
+  setDraft(draft: ContractDraft | null): void;
+  startRun(opts: { yaml: string; approval: ApprovalMode; useModels: boolean; contractLabel: string }): Promise<void>;
+  cancelRun(): Promise<void>;
+  progress(p: RunProgress): void;
+  changed(summary?: RunSummary): void;
+}
+
+export const useApp = create<State>((set, get) => ({
+  screen: 'start',
+  info: null,
+  runs: [],
+  runsError: null,
+  models: null,
+  runId: null,
+  input: null,
+  draft: null,
+  active: null,
+  outcome: null,
+  revision: 0,
+
+  go: (screen) => set({ screen }),
+
+  async boot() {
+    window.airlock.on('progress', (p) => get().progress(p));
+    try {
+      set({ info: await call('appInfo', {}) });
+    } catch (e) {
+      set({ runsError: errorOf(e) });
+    }
+    await Promise.all([get().refreshRuns(), get().refreshModels()]);
+  },
+
+  async refreshRuns() {
+    try {
+      const runs = await call('listRuns', {});
+      set((s) => ({ runs, runsError: null, runId: s.runId ?? runs.find((r) => r.status !== 'failed')?.runId ?? null }));
+    } catch (e) {
+      set({ runsError: errorOf(e) });
+    }
+  },
+
+  async refreshModels() {
+    try {
+      set({ models: await call('modelStatus', {}) });
+    } catch {
+      set({ models: null });
+    }
+  },
+
+  selectRun: (runId, screen) => set((s) => ({ runId, screen: screen ?? s.screen })),
+  setInput: (input) => set({ input }),
+  setDraft: (draft) => set({ draft }),
+
+  async startRun({ yaml, approval, useModels, contractLabel }) {
+    const input = get().input;
+    if (!input || get().active) return;
+    set({ active: { file: input.name, contractLabel, stages: {}, latest: null, startedAt: Date.now(), cancelling: false }, outcome: null, screen: 'run' });
+    try {
+      const saved = await call('saveContract', { yaml });
+      const summary = await call('runFile', { file: input.path, contractPath: saved.path, approval, useModels });
+      set({ outcome: { summary, file: input.name }, runId: summary.runId });
+    } catch (e) {
+      set({ outcome: { error: errorOf(e), file: input.name } });
+    } finally {
+      set({ active: null });
+      await get().refreshRuns();
+      get().changed();
+    }
+  },
+
+  async cancelRun() {
+    const active = get().active;
+    if (!active) return;
+    set({ active: { ...active, cancelling: true } });
+    await call('cancelRun', {}).catch(() => undefined);
+  },
+
+  progress(p) {
+    const active = get().active;
+    if (!active) return;
+    set({ active: { ...active, stages: { ...active.stages, [p.stage]: p }, latest: p.stage } });
+  },
+
+  changed(summary) {
+    set((s) => ({
+      revision: s.revision + 1,
+      outcome: summary && s.outcome?.summary?.runId === summary.runId ? { ...s.outcome, summary } : s.outcome,
+    }));
+    void get().refreshRuns();
+  },
+}));
