@@ -12,7 +12,14 @@ export async function upsertIntoProduction(conn: DuckDBConnection, contract: Con
   const r = sqlString(runId);
   const pk = contract.columns.filter((c) => c.primaryKey);
   const cols = contract.columns.map((c) => sqlIdent(c.name));
-  const typed = contract.columns.map((c) => `${castSql(c, `s.${sqlIdent(c.name)}`)} AS ${sqlIdent(c.name)}`);
+  // Missing-value tokens of optional columns are no value (the normalisation was audited at
+  // ingest; a quarantined row keeps its token until it is promoted).
+  const typed = contract.columns.map((c) => {
+    const v = `s.${sqlIdent(c.name)}`;
+    const tokens = c.required ? [] : c.missingTokens.filter((t) => t !== '');
+    const raw = tokens.length ? `CASE WHEN ${v} IN (${tokens.map(sqlString).join(', ')}) OR trim(${v}) = '' THEN NULL ELSE ${v} END` : v;
+    return `${castSql(c, raw)} AS ${sqlIdent(c.name)}`;
+  });
   await conn.run(`CREATE OR REPLACE TEMP TABLE _promote AS
     SELECT ${typed.join(', ')}, s._airlock_row_id, ${r} AS _airlock_run_id, s._airlock_row_hash FROM ${source} s`);
   if (pk.length > 0) {

@@ -83,7 +83,14 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
     const work = await createWorkingCopy(conn, s, '_work');
     await initWorkingViolations(conn, s);
     const maxCalls = input.options.maxModelCalls ?? 50;
-    const evidence = new FdEvidence(conn, input.contract, batchRows(s), quarantinedRows(s));
+    // FD evidence is read from the batch as the working copy has it (earlier fixes applied), and
+    // value-level clusters go first, so that groups are judged on repaired values.
+    const cols = input.contract.columns.map((c) => sqlIdent(c.name)).join(', ');
+    const current = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work})
+      UNION ALL SELECT ${cols}, _airlock_row_id FROM ${work})`;
+    const evidence = new FdEvidence(conn, input.contract, current, work);
+    const fdOnly = (c: Cluster) => (c.reasons ?? [c.reason]).every((r) => r === 'FD_VIOLATION');
+    clusters = [...clusters.filter((c) => !fdOnly(c)), ...clusters.filter(fdOnly)];
     let done = 0;
     for (const cluster of clusters) {
       emit({ stage: 'propose', done, total: clusters.length, message: `${cluster.column}: ${cluster.reason} (${cluster.size} rows)` });
@@ -160,9 +167,10 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
     return keyCache.get(key)!;
   };
   const fd = await fdAgreedValue(evidence, s.contract, cluster, clusterKeys);
-  if (fd) out.push({ ...fd, proposer: `synth:${fd.strategy}` });
   const cross = await valueInOtherColumn(conn, s.contract, cluster, universe, rows);
-  if (cross) out.push({ ...cross, proposer: `synth:${cross.strategy}` });
+  // A value found glued into another column explains both cells (the missing one and the noisy
+  // one); a group's agreed value only fills the missing one. The fuller explanation goes first.
+  for (const r of cross ? [cross, fd] : [fd]) if (r) out.push({ ...r, proposer: `synth:${r.strategy}` });
   const values = await clusterValues(conn, s.st, s.runId, cluster.id);
   const validSample = await queryRows<{ value: string; count: number }>(conn, `SELECT ${sqlIdent(col.name)} AS value, count(*) AS count FROM ${universe}
     WHERE _airlock_row_id NOT IN (SELECT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(col.name)}) AND ${sqlIdent(col.name)} IS NOT NULL

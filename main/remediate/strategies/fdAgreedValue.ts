@@ -58,9 +58,16 @@ export class FdEvidence {
           SELECT ${key} AS k, ${sqlIdent(dep)} AS v, count(*) AS c FROM u GROUP BY ALL) GROUP BY k)
         WHERE 2 * c > n AND c >= 2 AND ${valueValidSql(col, 'v')}`;
     });
-    const rows = await queryRows<{ dep: string; k: string; v: string; c: number; n: number }>(this.conn, `
-      WITH u AS (SELECT * FROM ${this.universe} WHERE ${key} IN (SELECT ${key} FROM ${this.quarantined}))
+    // Evidence from rows that pass every check is preferred: a group whose clean rows agree on a
+    // value gives that value, even if more of its quarantined rows repeat another. Groups with no
+    // clean row fall back to all their rows.
+    const run = async (source: string) => queryRows<{ dep: string; k: string; v: string; c: number; n: number }>(this.conn, `
+      WITH u AS (SELECT * FROM ${source} WHERE ${key} IN (SELECT ${key} FROM ${this.quarantined}))
       ${groups.join(' UNION ALL ')}`);
+    const clean = await run(`(SELECT * FROM ${this.universe} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${this.quarantined}))`);
+    const everything = await run(this.universe);
+    const seen = new Set(clean.map((r) => `${r.dep}\u001f${r.k}`));
+    const rows = [...clean, ...everything.filter((r) => !seen.has(`${r.dep}\u001f${r.k}`))];
     const out = new Map<string, Map<string, Majority>>();
     for (const r of rows) {
       const m = out.get(r.dep) ?? new Map<string, Majority>();

@@ -29,7 +29,7 @@ const LAYOUTS: Layout[] = [
 ];
 
 const PROBES = ['2025550143', '9876543210'];
-const ALLOWED_JS = /^[0-9 ().+\/-]+$/;
+const ALLOWED_JS = /^[0-9 ().+/-]+$/;
 const ALLOWED_SQL = '[0-9 ().+/-]+';
 
 function looksLikePhoneColumn(input: SynthInput): boolean {

@@ -1,0 +1,340 @@
+// `npm run bench`: the throughput benchmark. Generates a large dirty order table (bench/generate.ts),
+// times DuckDB's own `COPY (FROM read_csv('file.csv')) TO 'out.parquet'` in a fresh process with
+// the same memory limit (the floor: what reading the file at all costs), then `airlock run
+// --approve-all --no-model --no-embedder --json` on the same file as a child process, and prints
+// the ratio, peak memory (VmHWM, sampled from /proc every 100 ms), per-stage times and rows/s,
+// clusters, proposals and suspect rows per proposal.
+//
+//   npm run bench                                  # one run at 5,000,000 rows (issue 2)
+//   npm run bench -- --full                        # 0.25 GiB and 1 GiB of CSV: flat memory (issue 6)
+//   npm run bench -- --rows 1m,5m                  # any sizes (also BENCH_ROWS=1m,5m)
+//   npm run bench -- --rows 1m --profile           # in-process run, DuckDB time per engine call site
+//   options: --memory-limit 1GB (default: $AIRLOCK_MEMORY_LIMIT or 1GB), --error-scale 1, --no-fd,
+//            --keep (keep CSVs and workspaces in bench/.data), --json (results on stdout)
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { DATA_DIR, generate, parseCount, type Generated } from './generate.js';
+import { openLockedDuckDB, sqlString } from '../main/store/duckdb.js';
+import type { RunSummary } from '../main/pipeline/types.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const AIRLOCK = join(ROOT, 'bin', 'airlock.js');
+const PERF = join(ROOT, 'bench', 'perf.ts');
+const MB = 1024 * 1024;
+
+export interface ChildResult {
+  code: number | null;
+  wallMs: number;
+  /** peak resident set (VmHWM) in bytes, as last read from /proc before exit */
+  peakRss: number;
+  /** peak VmRSS seen while each progress stage (the `[stage]` prefix of stderr lines) was current */
+  stagePeakRss: Record<string, number>;
+  stdout: string;
+  stderr: string;
+}
+
+function readStatus(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? 0) * 1024;
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `node args...`, sampling its memory every 100 ms; stderr `[stage]` lines mark stages. */
+export function runMeasured(args: string[], env: NodeJS.ProcessEnv = {}, echo = false): Promise<ChildResult> {
+  return new Promise((done, fail) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', stage = 'start', peak = 0;
+    const stagePeakRss: Record<string, number> = {};
+    const sample = () => {
+      const st = child.pid ? readStatus(child.pid) : null;
+      if (!st) return;
+      peak = Math.max(peak, st.hwm);
+      stagePeakRss[stage] = Math.max(stagePeakRss[stage] ?? 0, st.rss);
+    };
+    const timer = setInterval(sample, 100);
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stderr += text;
+      for (const line of text.split('\n')) {
+        const m = /^\[([a-z]+)\]/.exec(line);
+        if (m && m[1] !== stage) { sample(); stage = m[1]; }
+        if (echo && line.trim()) process.stderr.write(`    ${line.slice(0, 160)}\n`);
+      }
+    });
+    // 'exit' comes before the pid is reaped only in principle: sample on every chance we get.
+    child.on('exit', () => sample());
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      done({ code, wallMs: Math.round(performance.now() - t0), peakRss: peak, stagePeakRss, stdout, stderr });
+    });
+  });
+}
+
+export interface StageTime { stage: string; ms: number; rows: number }
+
+/** Stage times as the engine recorded them (the `stages` table of the workspace). */
+export function stageTimes(workspace: string, runId: string): StageTime[] {
+  const db = new Database(join(workspace, 'airlock.sqlite'), { readonly: true });
+  try {
+    return db.prepare('SELECT stage, ms, rows FROM stages WHERE run_id = ? ORDER BY started_at').all(runId) as StageTime[];
+  } finally {
+    db.close();
+  }
+}
+
+export interface RunMeasurement {
+  child: ChildResult;
+  summary: RunSummary;
+  stages: StageTime[];
+  /** rows quarantined by routing (before remediation): the suspects remediation works on */
+  suspects: number;
+}
+
+/** `airlock run <csv> --contract <c> --approve-all --no-model --no-embedder --json` in a fresh workspace. */
+export async function measureRun(csv: string, contract: string, workspace: string, memoryLimit: string, echo = false): Promise<RunMeasurement> {
+  rmSync(workspace, { recursive: true, force: true });
+  const child = await runMeasured([AIRLOCK, 'run', csv, '--contract', contract, '--workspace', workspace, '--approve-all', '--no-model', '--no-embedder', '--json'],
+    { AIRLOCK_MEMORY_LIMIT: memoryLimit }, echo);
+  if (child.code !== 0 && child.code !== 4) {
+    throw new Error(`airlock run exited ${child.code}:\n${child.stderr.split('\n').slice(-15).join('\n')}`);
+  }
+  const summary = JSON.parse(child.stdout.trim().split('\n').pop()!) as RunSummary;
+  const route = summary.reconciliation.find((r) => r.stage === 'route');
+  return { child, summary, stages: stageTimes(workspace, summary.runId), suspects: route?.quarantineRows ?? summary.sourceRows - summary.fastLaneRows - summary.duplicateRows };
+}
+
+/** The floor: DuckDB's own CSV → Parquet copy of the file, in a fresh process with the same memory limit. */
+export async function measureFloor(csv: string, out: string, memoryLimit: string): Promise<{ ms: number; child: ChildResult }> {
+  rmSync(out, { force: true });
+  const child = await runMeasured(['--import', 'tsx', PERF, '--floor-child', csv, out, memoryLimit]);
+  if (child.code !== 0) throw new Error(`floor failed (${child.code}): ${child.stderr.slice(-2000)}`);
+  const { ms } = JSON.parse(child.stdout.trim()) as { ms: number };
+  rmSync(out, { force: true });
+  return { ms, child };
+}
+
+async function floorChild(csv: string, out: string, memoryLimit: string): Promise<void> {
+  const tmp = join(dirname(out), 'tmp-floor');
+  mkdirSync(tmp, { recursive: true });
+  const db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dirname(csv), dirname(out)], tempDirectory: tmp, memoryLimit });
+  const t0 = performance.now();
+  await db.conn.run(`COPY (FROM read_csv(${sqlString(csv)})) TO ${sqlString(out)} (FORMAT parquet)`);
+  const ms = Math.round(performance.now() - t0);
+  db.close();
+  rmSync(tmp, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify({ ms })}\n`);
+}
+
+export interface SizeResult {
+  rows: number;
+  bytes: number;
+  generateMs: number;
+  floorMs: number;
+  floorWallMs: number;
+  floorPeakRssMb: number;
+  runWallMs: number;
+  runPeakRssMb: number;
+  ratio: number;
+  stages: Array<StageTime & { rowsPerSec: number }>;
+  stagePeakRssMb: Record<string, number>;
+  sourceRows: number;
+  suspects: number;
+  quarantineRows: number;
+  remediatedRows: number;
+  duplicateRows: number;
+  clusters: number;
+  proposals: number;
+  modelCalls: number;
+  suspectsPerProposal: number | null;
+  suspectsPerModelCall: number | null;
+  status: string;
+  load: [number, number];
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const mb = (b: number) => Math.round(b / MB);
+
+export async function benchSize(g: Generated, memoryLimit: string, keep: boolean, echo: boolean): Promise<SizeResult> {
+  const loadBefore = loadavg()[0];
+  process.stderr.write(`  floor: COPY (FROM read_csv) TO parquet, memory_limit ${memoryLimit} ...\n`);
+  const floor = await measureFloor(g.csv, join(DATA_DIR, `floor-${g.rows}.parquet`), memoryLimit);
+  process.stderr.write(`  floor ${fmt(floor.ms)} ms; airlock run ...\n`);
+  const ws = join(DATA_DIR, `ws-${g.rows}`);
+  const run = await measureRun(g.csv, g.contract, ws, memoryLimit, echo);
+  if (!keep) rmSync(ws, { recursive: true, force: true });
+  const s = run.summary;
+  return {
+    rows: g.rows, bytes: g.bytes, generateMs: g.ms,
+    floorMs: floor.ms, floorWallMs: floor.child.wallMs, floorPeakRssMb: mb(floor.child.peakRss),
+    runWallMs: run.child.wallMs, runPeakRssMb: mb(run.child.peakRss),
+    ratio: Math.round((run.child.wallMs / floor.ms) * 10) / 10,
+    stages: run.stages.map((st) => ({ ...st, rowsPerSec: st.ms ? Math.round((st.rows / st.ms) * 1000) : 0 })),
+    stagePeakRssMb: Object.fromEntries(Object.entries(run.child.stagePeakRss).map(([k, v]) => [k, mb(v)])),
+    sourceRows: s.sourceRows, suspects: run.suspects, quarantineRows: s.quarantineRows, remediatedRows: s.remediatedRows, duplicateRows: s.duplicateRows,
+    clusters: s.clusters, proposals: s.proposals, modelCalls: s.modelCalls,
+    suspectsPerProposal: s.proposals ? Math.round(run.suspects / s.proposals) : null,
+    suspectsPerModelCall: s.modelCalls ? Math.round(run.suspects / s.modelCalls) : null,
+    status: s.status,
+    load: [Math.round(loadBefore * 100) / 100, Math.round(loadavg()[0] * 100) / 100],
+  };
+}
+
+export function printTable(results: SizeResult[]): void {
+  const stageNames = ['ingest', 'validate', 'promote', 'remediate'];
+  const cols: Array<[string, (r: SizeResult) => string]> = [
+    ['rows', (r) => fmt(r.rows)],
+    ['CSV MB', (r) => fmt(mb(r.bytes))],
+    ['floor ms', (r) => fmt(r.floorMs)],
+    ['run ms', (r) => fmt(r.runWallMs)],
+    ['ratio', (r) => `${r.ratio}x`],
+    ['peak RSS MB', (r) => `${fmt(r.runPeakRssMb)} (floor ${fmt(r.floorPeakRssMb)})`],
+    ...stageNames.map((n): [string, (r: SizeResult) => string] => [`${n} ms (rows/s)`, (r) => {
+      const st = r.stages.find((x) => x.stage === n);
+      return st ? `${fmt(st.ms)} (${fmt(st.rowsPerSec)})` : '-';
+    }]),
+    ['suspects', (r) => fmt(r.suspects)],
+    ['clusters', (r) => fmt(r.clusters)],
+    ['proposals', (r) => fmt(r.proposals)],
+    ['suspects/proposal', (r) => (r.suspectsPerProposal === null ? '-' : fmt(r.suspectsPerProposal))],
+    ['suspects/model call', (r) => (r.suspectsPerModelCall === null ? '- (no model)' : fmt(r.suspectsPerModelCall))],
+    ['remediated', (r) => fmt(r.remediatedRows)],
+    ['left in quarantine', (r) => fmt(r.quarantineRows)],
+    ['load avg (start/end)', (r) => `${r.load[0]} / ${r.load[1]}`],
+  ];
+  const w = Math.max(...cols.map(([h]) => h.length));
+  const cells = results.map((r) => cols.map(([, f]) => f(r)));
+  const cw = results.map((_, i) => Math.max(...cells[i].map((c) => c.length)));
+  for (const [j, [h]] of cols.entries()) {
+    console.log(`${h.padEnd(w)}  ${results.map((_, i) => cells[i][j].padStart(cw[i])).join('   ')}`);
+  }
+  for (const r of results) {
+    console.log(`peak RSS by stage at ${fmt(r.rows)} rows (MB): ${Object.entries(r.stagePeakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+}
+
+/** In-process run with every DuckDB call timed and attributed to its engine call site. */
+async function profileRun(csv: string, contract: string, memoryLimit: string, top: number): Promise<void> {
+  process.env.AIRLOCK_MEMORY_LIMIT = memoryLimit;
+  const { openEngine } = await import('../main/pipeline/context.js');
+  const { runBatch } = await import('../main/pipeline/runBatch.js');
+  const ws = join(DATA_DIR, 'ws-profile');
+  rmSync(ws, { recursive: true, force: true });
+  const engine = await openEngine(ws);
+  const conn = engine.duck.conn as unknown as Record<string, (sql: string, ...rest: unknown[]) => Promise<unknown>>;
+  const sites = new Map<string, { n: number; ms: number; max: number; sql: string }>();
+  let stage = 'start';
+  const site = () => (new Error().stack ?? '').split('\n').slice(2)
+    .filter((l) => l.includes('/main/main/') && !l.includes('/store/duckdb.ts'))
+    .slice(0, 2).map((l) => l.trim().replace(/^at /, '').replace(/\S*\/main\/main\//, '').replace(/[()]/g, '').replace(/:\d+$/, '')).join(' < ');
+  for (const m of ['run', 'runAndReadAll']) {
+    const orig = conn[m].bind(engine.duck.conn);
+    conn[m] = async (sql: string, ...rest: unknown[]) => {
+      const key = `${stage} | ${site()}`;
+      const t = performance.now();
+      try {
+        return await orig(sql, ...rest);
+      } finally {
+        const ms = performance.now() - t;
+        const s = sites.get(key) ?? { n: 0, ms: 0, max: 0, sql: sql.replace(/\s+/g, ' ').slice(0, 150) };
+        s.n += 1; s.ms += ms; s.max = Math.max(s.max, ms);
+        sites.set(key, s);
+      }
+    };
+  }
+  const t0 = performance.now();
+  const stageMs: Record<string, number> = {};
+  let last = t0;
+  const summary = await runBatch(engine, {
+    file: csv, contractPath: contract, approval: { kind: 'all' }, remediation: { modelPath: null, embedderDir: null },
+    onProgress: (p) => {
+      if (p.stage === stage) return;
+      stageMs[stage] = (stageMs[stage] ?? 0) + performance.now() - last;
+      last = performance.now();
+      stage = p.stage;
+    },
+  });
+  stageMs[stage] = (stageMs[stage] ?? 0) + performance.now() - last;
+  const total = performance.now() - t0;
+  const duck = [...sites.values()].reduce((a, s) => a + s.ms, 0);
+  engine.close();
+  console.log(`profile: ${fmt(summary.sourceRows)} rows in ${fmt(Math.round(total))} ms (DuckDB ${fmt(Math.round(duck))} ms, JS/SQLite ${fmt(Math.round(total - duck))} ms); load ${loadavg()[0].toFixed(2)}`);
+  console.log(`progress stages (ms): ${Object.entries(stageMs).map(([k, v]) => `${k} ${fmt(Math.round(v))}`).join(', ')}`);
+  console.log(`clusters ${summary.clusters}, proposals ${summary.proposals}, suspects ${fmt(summary.reconciliation.find((r) => r.stage === 'route')?.quarantineRows ?? 0)}, left in quarantine ${fmt(summary.quarantineRows)}`);
+  console.log(`top ${top} DuckDB call sites (progress stage | engine function:line < caller), total / calls / slowest:`);
+  for (const [k, s] of [...sites].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
+    console.log(`${fmt(Math.round(s.ms)).padStart(9)} ms ${String(s.n).padStart(5)}x max ${fmt(Math.round(s.max)).padStart(7)}  ${k}\n${' '.repeat(18)}${s.sql}`);
+  }
+  rmSync(ws, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string' }, full: { type: 'boolean' }, 'memory-limit': { type: 'string' }, 'error-scale': { type: 'string' },
+      'no-fd': { type: 'boolean' }, keep: { type: 'boolean' }, json: { type: 'boolean' }, profile: { type: 'boolean' }, top: { type: 'string' },
+      verbose: { type: 'boolean' },
+    },
+  });
+  const memoryLimit = values['memory-limit'] ?? process.env.AIRLOCK_MEMORY_LIMIT ?? '1GB';
+  const errorScale = values['error-scale'] ? Number(values['error-scale']) : 1;
+  const fd = !values['no-fd'];
+  mkdirSync(DATA_DIR, { recursive: true });
+  let sizes: Array<{ rows: number; label: string }>;
+  const spec = values.rows ?? process.env.BENCH_ROWS;
+  if (spec) sizes = spec.split(',').map((s) => ({ rows: parseCount(s), label: s }));
+  else if (values.full) {
+    // Rows for 0.25 GiB and 1 GiB of CSV, from the generator's bytes per row on a small sample.
+    const probe = await generate({ rows: 200_000, name: 'probe', errorScale, fd });
+    rmSync(probe.csv, { force: true });
+    const perRow = probe.bytes / probe.rows;
+    sizes = [0.25, 1].map((gib) => ({ rows: Math.ceil((gib * 1024 ** 3) / perRow / 1000) * 1000, label: `${gib} GiB` }));
+  } else sizes = [{ rows: 5_000_000, label: '5m' }];
+
+  const results: SizeResult[] = [];
+  for (const size of sizes) {
+    const name = `perf-${size.rows}${errorScale !== 1 ? `-e${errorScale}` : ''}${fd ? '' : '-nofd'}`;
+    const csv = join(DATA_DIR, `${name}.csv`);
+    // Free disk for the CSV, the vault copy, the DuckDB database and spills: about 5x the CSV.
+    process.stderr.write(`${size.label}: generating ${fmt(size.rows)} rows ...\n`);
+    const g = await generate({ rows: size.rows, name, errorScale, fd });
+    process.stderr.write(`  ${(g.bytes / 1e6).toFixed(0)} MB in ${fmt(g.ms)} ms, ${fmt(g.expectedSuspects)} rows with a quarantining anomaly\n`);
+    try {
+      if (values.profile) await profileRun(g.csv, g.contract, memoryLimit, values.top ? Number(values.top) : 25);
+      else results.push(await benchSize(g, memoryLimit, values.keep ?? false, values.verbose ?? false));
+    } finally {
+      if (!values.keep) rmSync(csv, { force: true });
+    }
+  }
+  if (values.profile) return;
+  writeFileSync(join(DATA_DIR, 'perf-results.json'), JSON.stringify({ memoryLimit, errorScale, fd, results }, null, 2));
+  if (values.json) {
+    console.log(JSON.stringify({ memoryLimit, errorScale, fd, results }));
+    return;
+  }
+  console.log(`\nairlock run vs DuckDB COPY (FROM read_csv) TO parquet; memory_limit ${memoryLimit}; ${process.env.CI ? 'CI' : 'local'}; node ${process.version}`);
+  printTable(results);
+  if (results.length > 1) {
+    const [a, b] = [results[0], results[results.length - 1]];
+    console.log(`memory: ${fmt(mb(a.bytes))} MB input → ${fmt(a.runPeakRssMb)} MB peak; ${fmt(mb(b.bytes))} MB input → ${fmt(b.runPeakRssMb)} MB peak (${(b.runPeakRssMb / a.runPeakRssMb).toFixed(2)}x for ${(b.bytes / a.bytes).toFixed(1)}x the input)`);
+  }
+}
+
+if (process.argv.includes('--floor-child')) {
+  const i = process.argv.indexOf('--floor-child');
+  await floorChild(process.argv[i + 1], process.argv[i + 2], process.argv[i + 3]);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main();
+}
+
