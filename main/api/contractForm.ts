@@ -4,6 +4,7 @@
 // analyst (or another ODCS tool) wrote them.
 import { parseDocument, isMap, isSeq, YAMLMap, type YAMLSeq, type Document } from 'yaml';
 import { parseContract } from '../contract/load.js';
+import { canonicalJson } from '../audit/canonicalJson.js';
 import type { ColumnSpec, Contract } from '../contract/types.js';
 import { UserError } from '../contract/errors.js';
 import type { ColumnForm, ContractForm } from './contract.js';
@@ -119,6 +120,8 @@ export function applyForm(yaml: string, form: ContractForm, path = 'contract'): 
   if (form.columns.length !== was.columns.length || form.columns.some((c, i) => c.name !== was.columns[i].name)) {
     throw new UserError(`${path}: the YAML's columns changed since the form was filled in. The form now shows the YAML again; redo the last form edit.`, path);
   }
+  // Nothing changed: the text stays exactly as written (re-printing would re-space flow lists).
+  if (canonicalJson(formOfContract(was)) === canonicalJson(form)) return yaml;
   const doc = parseDocument(yaml);
   for (const key of ['id', 'name', 'version'] as const) if (form[key] !== was[key]) doc.set(key, form[key]);
   if (form.table !== was.table) doc.setIn(['schema', 0, 'name'], form.table);

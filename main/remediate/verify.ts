@@ -31,11 +31,22 @@ export function updateSql(table: string, set: Record<string, string>, rowIds: st
   return `UPDATE ${table} SET ${assignments} WHERE _airlock_row_id IN ${rowIds}${where ? ` AND coalesce((${where}), false)` : ''}`;
 }
 
-/** Violations of the subject rows, judged in the batch's context (materialised step by step). */
-export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, working: string, subjectIds: string, into: string): Promise<void> {
+/**
+ * Violations of the subject rows, judged in the batch's context (materialised step by step).
+ * With `only` (changed columns) and `before` (the rows' violations before the change), only the
+ * checks the change can affect are run; the others are carried over from `before`.
+ */
+export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, working: string, subjectIds: string, into: string, only?: string[], before?: string): Promise<void> {
   for (const step of validationUniverseSteps(s, working, subjectIds, '_uni')) await conn.run(step);
-  const { sql } = compileViolations(s.contract, '_uni');
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM (${sql}) WHERE row_id IN (SELECT _airlock_row_id FROM _subjrows)`);
+  const partial = only && before ? only : undefined;
+  const { sql, rules } = compileViolations(s.contract, '_uni', partial);
+  const fresh = `SELECT * FROM (${sql}) WHERE row_id IN (SELECT _airlock_row_id FROM _subjrows)`;
+  if (partial) {
+    const kept = `SELECT row_id, "column", reason, rule, detail FROM ${before} WHERE row_id IN (SELECT _airlock_row_id FROM _subjrows)${rules.length ? ` AND rule NOT IN (${rules.map(sqlString).join(', ')})` : ''}`;
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS ${fresh} UNION ALL ${kept}`);
+  } else {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS ${fresh}`);
+  }
   await conn.run('DROP TABLE _uni; DROP TABLE _subjrows; DROP TABLE _allrows;');
 }
 
@@ -49,7 +60,7 @@ export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, wo
   await conn.run(updateSql('_try', set, ids, where));
   const beforeTable = before ?? '_before';
   if (!before) await violationsOf(conn, s, work, ids, '_before');
-  await violationsOf(conn, s, '_try', ids, '_after');
+  await violationsOf(conn, s, '_try', ids, '_after', Object.keys(set), before);
   const changedPred = Object.keys(set).map((c) => `a.${sqlIdent(c)} IS DISTINCT FROM b.${sqlIdent(c)}`).join(' OR ');
   const [row] = await queryRows<Record<string, number>>(conn, `WITH
     ids AS (SELECT * FROM ${ids}),

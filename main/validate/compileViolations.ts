@@ -101,15 +101,18 @@ function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: 
  * group with no clear majority every row is flagged. The detail carries the majority value and
  * its support, the evidence a repair can use.
  */
-function fdChecks(contract: Contract, windows: string[]): Check[] {
+function fdChecks(contract: Contract, windows: string[], only?: Set<string>): Check[] {
   const checks: Check[] = [];
   contract.fds.forEach((fd, i) => {
+    const detTouched = !only || fd.determinant.some((c) => only.has(c));
+    if (!detTouched && !fd.dependent.some((c) => only!.has(c))) return;
     const det = fd.determinant.map(sqlIdent);
     const detPresent = det.map((d) => `(${d} IS NOT NULL AND trim(${d}) <> '')`).join(' AND ');
     const part = det.join(', ');
     const n = `_fd${i}_n`;
     windows.push(`count(*) OVER (PARTITION BY ${part}) AS ${n}`);
     fd.dependent.forEach((dep, j) => {
+      if (!detTouched && !only!.has(dep)) return;
       const d = sqlIdent(dep);
       const c = `_fd${i}_${j}_c`;
       windows.push(`count(*) OVER (PARTITION BY ${part}, coalesce(${d}, chr(0))) AS ${c}`);
@@ -131,16 +134,27 @@ export interface CompiledValidation {
   /** SELECT producing (row_id BIGINT, column VARCHAR, reason VARCHAR, rule VARCHAR, detail VARCHAR) */
   sql: string;
   checks: number;
+  /** the rule names compiled (a partial compile covers only some) */
+  rules: string[];
 }
 
-export function compileViolations(contract: Contract, source: string): CompiledValidation {
+/**
+ * @param only when given, only the checks a change to these columns can affect: their own
+ *   checks, the keys that include them, and the FDs they take part in (all dependents of an FD
+ *   whose determinant changed).
+ */
+export function compileViolations(contract: Contract, source: string, only?: Iterable<string>): CompiledValidation {
+  const onlySet = only ? new Set(only) : undefined;
   const windows: string[] = [];
   const checks: Check[] = [];
-  for (const col of contract.columns) checks.push(...columnChecks(col, windows));
-  for (const q of contract.quality) checks.push(...metricRowChecks(q, undefined, windows));
-  checks.push(...fdChecks(contract, windows));
+  for (const col of contract.columns) if (!onlySet || onlySet.has(col.name)) checks.push(...columnChecks(col, windows));
+  for (const q of contract.quality) {
+    if (!onlySet || (q.properties ?? []).some((p) => onlySet.has(p))) checks.push(...metricRowChecks(q, undefined, windows));
+  }
+  checks.push(...fdChecks(contract, windows, onlySet));
+  const rules = [...new Set(checks.map((c) => c.rule))];
   if (checks.length === 0) {
-    return { sql: `SELECT CAST(NULL AS BIGINT) AS row_id, NULL::VARCHAR AS "column", NULL::VARCHAR AS reason, NULL::VARCHAR AS rule, NULL::VARCHAR AS detail WHERE false`, checks: 0 };
+    return { sql: `SELECT CAST(NULL AS BIGINT) AS row_id, NULL::VARCHAR AS "column", NULL::VARCHAR AS reason, NULL::VARCHAR AS rule, NULL::VARCHAR AS detail WHERE false`, checks: 0, rules };
   }
   const structs = checks.map((c) =>
     `CASE WHEN ${c.when} THEN {'column': ${sqlString(c.column)}, 'reason': ${sqlString(c.reason)}, 'rule': ${sqlString(c.rule)}, 'detail': CAST(${c.detail ?? 'NULL'} AS VARCHAR)} END`);
@@ -148,5 +162,5 @@ export function compileViolations(contract: Contract, source: string): CompiledV
   const sql = `WITH w AS (SELECT *${windowSelect} FROM ${source}),
 v AS (SELECT _airlock_row_id, unnest(list_filter([${structs.join(',\n  ')}], x -> x IS NOT NULL)) AS v FROM w)
 SELECT _airlock_row_id AS row_id, v."column" AS "column", v.reason AS reason, v.rule AS rule, v.detail AS detail FROM v`;
-  return { sql, checks: checks.length };
+  return { sql, checks: checks.length, rules };
 }

@@ -33,11 +33,9 @@ export async function valueInOtherColumn(conn: DuckDBConnection, contract: Contr
   if (!d) return null;
   const reasons = cluster.reasons ?? [cluster.reason];
   // Only for values that are missing, or fail the column's own checks: not FD-only disagreements.
-  // Only for values that are missing, or that fail the column's own checks in a sizeable
-  // cluster: a lone typo is better left to the value strategies than explained by another column.
-  const missing = reasons.some((r) => r === 'REQUIRED_MISSING' || r === 'MISSING_VALUE');
-  const malformed = reasons.some((r) => ['PATTERN_MISMATCH', 'NOT_IN_SET', 'TYPE_MISMATCH'].includes(r));
-  if (!missing && !(malformed && cluster.size >= 10)) return null;
+  // Only for values that are missing: a value that is present but malformed is better left to
+  // the value strategies than explained by another column.
+  if (!reasons.some((r) => r === 'REQUIRED_MISSING' || r === 'MISSING_VALUE' || r === 'NULL_VALUE')) return null;
   const dv = sqlIdent(d.name);
   const validHere = valueValidSql(d, dv);
   const pairs: Array<{ x: string; ex: Extractor }> = [];
