@@ -1,16 +1,18 @@
 // electron-vite: the main process (with the engine's utility-process entry beside it), the
 // sandboxed preload (one CommonJS file: a sandboxed preload can require nothing but electron),
-// and the renderer, which is the same build as renderer/vite.config.ts.
+// and the renderer, built as renderer/vite.config.ts builds it (paths are resolved here: a
+// config imported from another file would see this file's folder as its own).
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
-import { rendererOutDir, rendererRoot } from './renderer/vite.config.js';
+const rendererRoot = resolve(import.meta.dirname, 'renderer');
+const rendererOutDir = resolve(import.meta.dirname, 'out', 'renderer');
 
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rollupOptions: {
+      rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),
           engine: resolve(import.meta.dirname, 'electron/engine/index.ts'),
@@ -24,7 +26,7 @@ export default defineConfig({
       outDir: 'out/preload',
       externalizeDeps: false,
       isolatedEntries: true,
-      rollupOptions: {
+      rolldownOptions: {
         input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') },
         external: ['electron'],
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
@@ -39,7 +41,7 @@ export default defineConfig({
       target: 'chrome130',
       modulePreload: { polyfill: false },
       assetsInlineLimit: 0,
-      rollupOptions: { input: resolve(rendererRoot, 'index.html') },
+      rolldownOptions: { input: resolve(rendererRoot, 'index.html') },
     },
   },
 });

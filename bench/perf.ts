@@ -32,17 +32,24 @@ export interface ChildResult {
   wallMs: number;
   /** peak resident set (VmHWM) in bytes, as last read from /proc before exit */
   peakRss: number;
+  /** user + system CPU time of the child in ms, as last read from /proc (robust to other load) */
+  cpuMs: number;
   /** peak VmRSS seen while each progress stage (the `[stage]` prefix of stderr lines) was current */
   stagePeakRss: Record<string, number>;
   stdout: string;
   stderr: string;
 }
 
-function readStatus(pid: number): { rss: number; hwm: number } | null {
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function readStatus(pid: number): { rss: number; hwm: number; cpuMs: number } | null {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? 0) * 1024;
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    // /proc/<pid>/stat: fields after the ')' of the command; utime and stime are fields 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM'), cpuMs: (Number(f[11]) + Number(f[12])) * CLOCK_TICK_MS };
   } catch {
     return null;
   }
@@ -53,12 +60,13 @@ export function runMeasured(args: string[], env: NodeJS.ProcessEnv = {}, echo = 
   return new Promise((done, fail) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '', stage = 'start', peak = 0;
+    let stdout = '', stderr = '', stage = 'start', peak = 0, cpuMs = 0;
     const stagePeakRss: Record<string, number> = {};
     const sample = () => {
       const st = child.pid ? readStatus(child.pid) : null;
       if (!st) return;
       peak = Math.max(peak, st.hwm);
+      cpuMs = Math.max(cpuMs, st.cpuMs);
       stagePeakRss[stage] = Math.max(stagePeakRss[stage] ?? 0, st.rss);
     };
     const timer = setInterval(sample, 100);
@@ -77,7 +85,7 @@ export function runMeasured(args: string[], env: NodeJS.ProcessEnv = {}, echo = 
     child.on('error', fail);
     child.on('close', (code) => {
       clearInterval(timer);
-      done({ code, wallMs: Math.round(performance.now() - t0), peakRss: peak, stagePeakRss, stdout, stderr });
+      done({ code, wallMs: Math.round(performance.now() - t0), peakRss: peak, cpuMs, stagePeakRss, stdout, stderr });
     });
   });
 }
@@ -143,6 +151,8 @@ export interface SizeResult {
   generateMs: number;
   floorMs: number;
   floorWallMs: number;
+  floorCpuMs: number;
+  runCpuMs: number;
   floorPeakRssMb: number;
   runWallMs: number;
   runPeakRssMb: number;
@@ -177,10 +187,15 @@ export async function benchSize(g: Generated, memoryLimit: string, keep: boolean
   const s = run.summary;
   return {
     rows: g.rows, bytes: g.bytes, generateMs: g.ms,
-    floorMs: floor.ms, floorWallMs: floor.child.wallMs, floorPeakRssMb: mb(floor.child.peakRss),
-    runWallMs: run.child.wallMs, runPeakRssMb: mb(run.child.peakRss),
+    floorMs: floor.ms, floorWallMs: floor.child.wallMs, floorCpuMs: floor.child.cpuMs, floorPeakRssMb: mb(floor.child.peakRss),
+    runWallMs: run.child.wallMs, runCpuMs: run.child.cpuMs, runPeakRssMb: mb(run.child.peakRss),
     ratio: Math.round((run.child.wallMs / floor.ms) * 10) / 10,
-    stages: run.stages.map((st) => ({ ...st, rowsPerSec: st.ms ? Math.round((st.rows / st.ms) * 1000) : 0 })),
+    // rows/s over the rows each stage works on: the source for ingest and validate, the fast lane
+    // for promote, the suspects (rows quarantined by routing) for remediate.
+    stages: run.stages.map((st) => {
+      const n = st.stage === 'remediate' ? run.suspects : st.stage === 'promote' ? s.fastLaneRows : s.sourceRows;
+      return { ...st, rows: n, rowsPerSec: st.ms ? Math.round((n / st.ms) * 1000) : 0 };
+    }),
     stagePeakRssMb: Object.fromEntries(Object.entries(run.child.stagePeakRss).map(([k, v]) => [k, mb(v)])),
     sourceRows: s.sourceRows, suspects: run.suspects, quarantineRows: s.quarantineRows, remediatedRows: s.remediatedRows, duplicateRows: s.duplicateRows,
     clusters: s.clusters, proposals: s.proposals, modelCalls: s.modelCalls,
@@ -198,7 +213,8 @@ export function printTable(results: SizeResult[]): void {
     ['CSV MB', (r) => fmt(mb(r.bytes))],
     ['floor ms', (r) => fmt(r.floorMs)],
     ['run ms', (r) => fmt(r.runWallMs)],
-    ['ratio', (r) => `${r.ratio}x`],
+    ['ratio (run wall / floor)', (r) => `${r.ratio}x`],
+    ['CPU s run / floor', (r) => `${(r.runCpuMs / 1000).toFixed(1)} / ${(r.floorCpuMs / 1000).toFixed(1)}`],
     ['peak RSS MB', (r) => `${fmt(r.runPeakRssMb)} (floor ${fmt(r.floorPeakRssMb)})`],
     ...stageNames.map((n): [string, (r: SizeResult) => string] => [`${n} ms (rows/s)`, (r) => {
       const st = r.stages.find((x) => x.stage === n);

@@ -2,17 +2,14 @@
 // in Chromium, and the packaged app serves the same files on app://airlock/. Vite's own
 // transform compiles the TSX (automatic JSX runtime); no plugin is needed.
 import { defineConfig } from 'vite';
-import { resolve } from 'node:path';
-
-export const rendererRoot = import.meta.dirname;
-export const rendererOutDir = resolve(import.meta.dirname, '..', 'out', 'renderer');
 
 export default defineConfig({
-  root: rendererRoot,
+  root: import.meta.dirname,
   base: './',
   // Nothing may be fetched from outside the app: no CDN, no font service, no preload hints to one.
   build: {
-    outDir: rendererOutDir,
+    // relative to root: out/renderer at the top of the checkout (no Node import in renderer/)
+    outDir: '../out/renderer',
     emptyOutDir: true,
     target: 'chrome130',
     modulePreload: { polyfill: false },

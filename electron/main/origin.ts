@@ -9,7 +9,7 @@ export const APP_START_URL = `${APP_ORIGIN}/index.html`;
 export function isAppUrl(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
+    return u.protocol === `${APP_SCHEME}:` && u.host.toLowerCase() === APP_HOST;
   } catch {
     return false;
   }

@@ -38,8 +38,12 @@ export async function quarantinePage(conn: DuckDBConnection, contract: Contract,
   const table = streamTables(contract).quarantine;
   const where = filterCondition(runId, columns, filter);
   const cols = columns.map((c, i) => `${sqlIdent(c)} AS c${i}`).join(', ');
-  const rows = await queryRows<Record<string, string | null>>(conn,
-    `SELECT ${cols}, _airlock_row_id AS rid, _airlock_reasons AS why FROM ${table} WHERE ${where} ORDER BY _airlock_row_id LIMIT ${limit} OFFSET ${offset}`);
+  // The page's row ids are found first (a top-N over one column), then only those rows are read
+  // whole: at row 900,000 of a million this is several times faster than sorting whole rows.
+  const rows = await queryRows<Record<string, string | null>>(conn, `
+    WITH page AS (SELECT _airlock_row_id FROM ${table} WHERE ${where} ORDER BY _airlock_row_id LIMIT ${limit} OFFSET ${offset})
+    SELECT ${cols}, _airlock_row_id AS rid, _airlock_reasons AS why FROM ${table} JOIN page USING (_airlock_row_id)
+    WHERE _airlock_run_id = ${sqlString(runId)} ORDER BY _airlock_row_id`);
   const total = Number(await queryValue(conn, `SELECT count(*) FROM ${table} WHERE ${where}`));
   const out: QuarantineRow[] = rows.map((r) => ({
     rowId: Number(r.rid),
@@ -56,10 +60,14 @@ export async function quarantineFacets(conn: DuckDBConnection, contract: Contrac
   const matching = filterCondition(runId, columns, { search: filter.search });
   const totalRows = Number(await queryValue(conn, `SELECT count(*) FROM ${table} WHERE _airlock_run_id = ${sqlString(runId)}`));
   const matchingRows = Number(await queryValue(conn, `SELECT count(*) FROM ${table} WHERE ${matching}`));
-  const pairs = await queryRows<{ col: string; reason: string; n: number }>(conn, `
-    WITH tokens AS (SELECT unnest(string_split(_airlock_reasons, ';')) AS tok FROM ${table} WHERE ${matching})
-    SELECT regexp_extract(tok, '^(.*):[^:]*$', 1) AS col, regexp_extract(tok, ':([^:]*)$', 1) AS reason, count(*) AS n
-    FROM tokens WHERE tok <> '' GROUP BY ALL ORDER BY n DESC, col, reason`);
+  // Counted per whole `column:REASON` token (a handful of distinct ones), then split here.
+  const tokens = await queryRows<{ tok: string; n: number }>(conn, `
+    SELECT tok, count(*) AS n FROM (SELECT unnest(string_split(_airlock_reasons, ';')) AS tok FROM ${table} WHERE ${matching})
+    WHERE tok <> '' GROUP BY tok`);
+  const pairs = tokens
+    .map((t) => ({ ...parseReasons(t.tok)[0], n: Number(t.n) }))
+    .map((p) => ({ col: p.column, reason: p.reason, n: p.n }))
+    .sort((a, b) => b.n - a.n || a.col.localeCompare(b.col) || a.reason.localeCompare(b.reason));
   const sum = (key: 'col' | 'reason') => {
     const m = new Map<string, number>();
     for (const p of pairs) m.set(p[key], (m.get(p[key]) ?? 0) + Number(p.n));

@@ -25,7 +25,7 @@ export interface HandlerContext {
 
 export class EngineSession {
   private opened: Promise<Engine> | null = null;
-  private reader: Promise<DuckDBConnection> | null = null;
+  private readers = new Map<string, Promise<DuckDBConnection>>();
   private tail: Promise<unknown> = Promise.resolve();
   private running = false;
   private cancelRequested = false;
@@ -69,10 +69,17 @@ export class EngineSession {
     return next;
   }
 
-  /** A read-only connection of its own: reads see committed data and never queue behind a run. */
-  readConnection(): Promise<DuckDBConnection> {
-    this.reader ??= this.engine().then((e) => e.duck.instance.connect());
-    return this.reader;
+  /**
+   * A connection of its own for reading (pages, or facets): reads see committed data, never queue
+   * behind a run, and the grid's pages never wait behind a facet count over a million rows.
+   */
+  readConnection(purpose: 'pages' | 'facets'): Promise<DuckDBConnection> {
+    let conn = this.readers.get(purpose);
+    if (!conn) {
+      conn = this.engine().then((e) => e.duck.instance.connect());
+      this.readers.set(purpose, conn);
+    }
+    return conn;
   }
 
   /** Marks a run as in progress; the returned check throws once the analyst has cancelled. */
@@ -104,10 +111,10 @@ export class EngineSession {
 
   async close(): Promise<void> {
     await this.tail;
-    if (this.reader) (await this.reader).closeSync();
+    for (const r of this.readers.values()) (await r).closeSync();
+    this.readers.clear();
     if (this.opened) (await this.opened).close();
     this.opened = null;
-    this.reader = null;
   }
 }
 

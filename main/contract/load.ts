@@ -40,7 +40,13 @@ export function parseContract(text: string, path = '<contract>'): Contract {
     const line = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
     throw new UserError(`${path}:${line}: not valid YAML (${err.message.split('\n')[0]}). Fix the YAML syntax at that line.`, path, line);
   }
-  const root = doc.toJS() as Json;
+  let root: Json;
+  try {
+    root = doc.toJS() as Json;
+  } catch (e) {
+    // e.g. an alias bomb: the yaml library refuses to expand it (a ReferenceError, not a YAML error)
+    throw new UserError(`${path}:1: the YAML cannot be expanded (${String((e as Error).message).split('\n')[0]}). A contract needs no anchors or aliases that multiply like this.`, path, 1);
+  }
   const at = new Locator(doc, lc, path);
   if (!root || typeof root !== 'object' || Array.isArray(root)) {
     throw new UserError(`${path}:1: a contract must be a YAML mapping with apiVersion, kind and schema. This file is not one.`, path, 1);

@@ -40,6 +40,18 @@ export function detectFormat(path: string, displayName: string): 'csv' | 'parque
   if (nul >= 0) {
     throw new UserError(`${displayName}: byte ${nul + 1} is a NUL, so this is a binary file, not CSV text. Export the data as CSV (UTF-8) or Parquet.`, displayName);
   }
+  // Text has almost no control characters; compressed or binary data is full of them.
+  let control = 0;
+  for (const b of head) if (b < 0x09 || b === 0x0b || b === 0x0c || (b > 0x0d && b < 0x20) || b === 0x7f) control++;
+  if (control > head.length * 0.02) {
+    throw new UserError(`${displayName}: ${control} of the first ${head.length} bytes are control characters, so this is a binary file, not CSV text. Export the data as CSV (UTF-8) or Parquet.`, displayName);
+  }
+  const firstLine = head.subarray(0, Math.max(0, head.indexOf(0x0a)) || head.length);
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(firstLine);
+  } catch {
+    throw new UserError(`${displayName}:1: the header row is not UTF-8 text. Save the file as UTF-8 CSV (or Parquet) and try again.`, displayName, 1);
+  }
   return 'csv';
 }
 

@@ -83,7 +83,8 @@ function backend(gpu: 'auto' | false): Promise<Llama> {
 }
 
 /** Checks the file before llama.cpp sees it, so user mistakes get a message, not a native error. */
-function checkGgufFile(path: string): void {
+/** Throws ModelLoadError unless `path` is a readable GGUF file (checked before a run starts). */
+export function checkGgufFile(path: string): void {
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();

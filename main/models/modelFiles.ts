@@ -1,5 +1,6 @@
 // Finding and fingerprinting model files on disk. The SHA-256 goes into the audit trail, so a
 // reviewer can tell exactly which weights proposed a fix.
+import { ModelLoadError, EMBEDDER_HINT } from './modelLoadError.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -41,4 +42,11 @@ export function findDefaultEmbedder(dir: string): string | null {
     if (existsSync(join(folder, 'config.json')) && existsSync(join(folder, 'onnx', 'model.onnx'))) return folder;
   }
   return null;
+}
+
+/** Throws ModelLoadError unless `dir` holds an ONNX embedder folder (checked before a run starts). */
+export function checkEmbedderDir(dir: string): void {
+  if (!existsSync(dir)) throw new ModelLoadError(dir, `${dir}: no such embedding model folder. ${EMBEDDER_HINT}`);
+  const missing = EMBEDDER_FILES.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length) throw new ModelLoadError(dir, `${dir}: not an embedding model folder (missing ${missing.join(', ')}). ${EMBEDDER_HINT}`);
 }

@@ -9,6 +9,7 @@ import { contractOfRun } from '../export/exportRun.js';
 import { remediateRun } from '../remediate/remediate.js';
 import { fillCounts, promoteFastLane } from './runBatch.js';
 import { reconcile } from './reconcile.js';
+import { restoreArrivedTokens } from '../validate/route.js';
 import type { Engine } from './context.js';
 import type { ApprovalMode, RunSummary } from './types.js';
 
@@ -49,6 +50,7 @@ export async function rejectRun(engine: Engine, runId: string, by: string): Prom
   try {
     await conn.run(`INSERT INTO ${st.quarantine} (${cols}, _airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line)
       SELECT ${cols}, _airlock_row_id, ${sqlString(runId)}, 'batch:REJECTED_BY_ANALYST', NULL FROM ${rt.fast}`);
+    await restoreArrivedTokens(conn, contract, runId, st);
     await conn.run(`DROP TABLE ${rt.fast}`);
     const rec = await reconcile(conn, runId, 'reject', st, rt);
     await conn.run(rec.ok ? 'COMMIT' : 'ROLLBACK');

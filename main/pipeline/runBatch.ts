@@ -20,6 +20,8 @@ import type { Engine } from './context.js';
 import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
 import { sqlString } from '../store/duckdb.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
+import { checkGgufFile } from '../models/llama.js';
+import { checkEmbedderDir } from '../models/modelFiles.js';
 
 export interface RunOptions {
   file: string;
@@ -39,8 +41,12 @@ export class ReconciliationError extends Error {
   }
 }
 
+/**
+ * run_<date>T<time>_<random>: the 'T' keeps the digits in short runs, so that no run id can be
+ * mistaken for a card or phone number by the personal-data detector (which would tokenise it).
+ */
 export function newRunId(): string {
-  const d = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const d = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
   return `run_${d}_${randomBytes(3).toString('hex')}`;
 }
 
@@ -53,6 +59,9 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   const vault = await storeInVault(opts.file, engine.ws.vault);
   await recoverInterruptedRuns(engine);
   let contract = loadContractFile(opts.contractPath);
+  // A model the user named must be usable before anything is promoted.
+  if (opts.remediation?.modelPath) checkGgufFile(opts.remediation.modelPath);
+  if (opts.remediation?.embedderDir) checkEmbedderDir(opts.remediation.embedderDir);
   registerContractVersion(sqlite, contract, 'loaded');
 
   if (!opts.replayOf) {
@@ -184,6 +193,7 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   if (!recRem.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, recRem, recs, timings, t0);
 
   summary.reconciliation = recs;
+  summary.timingsMs = { ...timings, total: Date.now() - t0 };
   emit('done', 1, 1, 'done');
   return finish(engine, await fillCounts(engine, summary, st, rt, recs));
 }
@@ -233,6 +243,7 @@ export async function fillCounts(engine: Engine, summary: RunSummary, st: Stream
     AND row_id IN (SELECT _airlock_row_id FROM ${st.prod} WHERE _airlock_run_id = ${r})`)).getRows()[0][0]);
   return {
     ...summary,
+    timingsMs: { ...summary.timingsMs, total: summary.timingsMs.total },
     sourceRows: rec.sourceRows,
     successRows: rec.successRows,
     quarantineRows: rec.quarantineRows,

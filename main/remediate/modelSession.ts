@@ -95,7 +95,8 @@ export class ModelSession {
       confidence: Math.min(out.confidence, 0.9),
       reasoning: out.reasoning,
       patternType: out.patternType,
-      proposer: `llm:${model.info.fileName}`,
+      // The model's identity travels with every cell change the rule causes.
+      proposer: `llm:${model.info.fileName} (${model.info.sizeBytes} bytes, sha256 ${model.info.sha256})`,
       model: info,
     };
   }

@@ -86,11 +86,7 @@ export async function routeBatch(conn: DuckDBConnection, contract: Contract, run
       FROM ${candidatesSql(runId, st, rt)} c
       JOIN (SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS reasons
             FROM ${st.violations} WHERE run_id = ${r} GROUP BY row_id) v ON v.row_id = c._airlock_row_id`);
-    // Quarantine keeps rows as they arrived: missing-value tokens normalised in staging go back.
-    for (const col of contract.columns.filter((c) => !c.required && c.missingTokens.length > 0)) {
-      await conn.run(`UPDATE ${st.quarantine} q SET ${sqlIdent(col.name)} = ch.old_value FROM ${st.changes} ch
-        WHERE q._airlock_run_id = ${r} AND ch.run_id = ${r} AND ch.rule = 'missing-token-to-null' AND ch."column" = ${sqlString(col.name)} AND ch.row_id = q._airlock_row_id`);
-    }
+    await restoreArrivedTokens(conn, contract, runId, st);
     await conn.run(`INSERT INTO ${st.quarantine} (_airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line)
       SELECT _airlock_row_id, ${r}, 'record:MALFORMED_RECORD', raw_line FROM ${rt.malformed}`);
     await conn.run(`INSERT INTO ${st.violations} SELECT ${r}, _airlock_row_id, 'record', 'MALFORMED_RECORD', 'csv.parse', error FROM ${rt.malformed}`);
@@ -103,3 +99,12 @@ export async function routeBatch(conn: DuckDBConnection, contract: Contract, run
   return { fast: Number(row.f), quarantined: Number(row.q) };
 }
 
+
+/** Quarantine keeps rows as they arrived: missing-value tokens normalised in staging go back. */
+export async function restoreArrivedTokens(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables): Promise<void> {
+  const r = sqlString(runId);
+  for (const col of contract.columns.filter((c) => !c.required)) {
+    await conn.run(`UPDATE ${st.quarantine} q SET ${sqlIdent(col.name)} = ch.old_value FROM ${st.changes} ch
+      WHERE q._airlock_run_id = ${r} AND ch.run_id = ${r} AND ch.rule = 'missing-token-to-null' AND ch."column" = ${sqlString(col.name)} AND ch.row_id = q._airlock_row_id`);
+  }
+}

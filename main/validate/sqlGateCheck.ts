@@ -18,6 +18,8 @@ export async function checkSqlGateQuery(conn: DuckDBConnection, query: string, t
   walk(parsed.statements[0], (node) => {
     const type = node.type as string | undefined;
     if (type === 'TABLE_FUNCTION') problems.push('a table function');
+    // SHOW / DESCRIBE / SUMMARIZE read the catalog of the whole workspace (every stream's tables).
+    if (type === 'SHOW_REF') problems.push('SHOW, DESCRIBE or SUMMARIZE');
     if (type === 'BASE_TABLE') {
       const name = String(node.table_name ?? '');
       if (name.toLowerCase() !== table.toLowerCase() || (node.schema_name && node.schema_name !== '') || (node.catalog_name && node.catalog_name !== '')) {

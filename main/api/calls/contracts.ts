@@ -21,7 +21,7 @@ type ContractCalls = Pick<CallImpl, 'loadContract' | 'profileFile' | 'parseContr
 /** A draft with its form, or with the problem that keeps it from loading (shown beside the YAML). */
 function draftOf(yaml: string, path: string | null, origin: ContractDraft['origin'], note: string): ContractDraft {
   try {
-    return { yaml, form: formOfContract(parseContract(yaml, path ?? 'contract')), problem: null, path, origin, note };
+    return { yaml, form: formOfContract(parseContract(yaml, path ?? 'YAML')), problem: null, path, origin, note };
   } catch (e) {
     return { yaml, form: null, problem: toApiError('loadContract', e), path, origin, note };
   }
@@ -65,15 +65,15 @@ export function contractCalls(session: EngineSession): ContractCalls {
     },
 
     async parseContractText({ yaml }) {
-      return formOfContract(parseContract(yaml, 'contract'));
+      return formOfContract(parseContract(yaml, 'YAML'));
     },
 
     async applyContractForm({ yaml, form }) {
-      return { yaml: applyForm(yaml, form) };
+      return { yaml: applyForm(yaml, form, 'YAML') };
     },
 
     async saveContract({ yaml }) {
-      const c = parseContract(yaml, 'contract');
+      const c = parseContract(yaml, 'YAML');
       const sha = createHash('sha256').update(yaml).digest('hex').slice(0, 12);
       const path = join(session.contractsDir, `${safeName(c.id)}-${safeName(c.version)}-${sha}.odcs.yaml`);
       writeFileSync(path, yaml);

@@ -9,11 +9,11 @@ export function quarantineCalls(session: EngineSession): QuarantineCalls {
   return {
     async quarantinePage({ runId, offset, limit, filter }) {
       const contract = session.contractOf(await session.engine(), runId);
-      return quarantinePage(await session.readConnection(), contract, runId, offset, limit, filter);
+      return quarantinePage(await session.readConnection('pages'), contract, runId, offset, limit, filter);
     },
     async quarantineFacets({ runId, filter }) {
       const contract = session.contractOf(await session.engine(), runId);
-      return quarantineFacets(await session.readConnection(), contract, runId, filter);
+      return quarantineFacets(await session.readConnection('facets'), contract, runId, filter);
     },
   };
 }

@@ -4,7 +4,8 @@ import { Icon } from './Icon.js';
 
 export function ErrorNote({ error, title, onDismiss }: { error: ApiError | null; title?: string; onDismiss?: () => void }) {
   if (!error) return null;
-  const where = error.file ? `${error.file}${error.line ? `, line ${error.line}` : ''}` : null;
+  // The engine's messages usually start with file:line already; say it again only when they don't.
+  const where = error.file && !error.message.startsWith(error.file) ? `${error.file}${error.line ? `, line ${error.line}` : ''}` : null;
   const heading = title ?? (error.code === 'CANCELLED' ? 'Cancelled' : error.code === 'INTERNAL' ? 'Something went wrong inside Airlock' : 'This needs your attention');
   return (
     <div className={`note note-${error.code === 'CANCELLED' ? 'amber' : 'red'}`} role="alert">

@@ -38,7 +38,7 @@ export function ContractFormTable({ form, profile, onChange }: Props) {
       <div className="table-scroll">
         <table className="table form-table">
           <thead>
-            <tr><th>Column</th><th>Type</th><th title="Required">Req.</th><th title="Unique or primary key">Key</th><th>Pattern / format</th><th>Allowed values</th><th>Min</th><th>Max</th><th>PII</th></tr>
+            <tr><th>Column</th><th>Type</th><th title="Required">Req.</th><th title="Unique or primary key">Key</th><th>Pattern / format</th><th>Allowed values</th><th>Range</th><th>PII</th></tr>
           </thead>
           <tbody>
             {form.columns.map((c, i) => {
@@ -64,11 +64,16 @@ export function ContractFormTable({ form, profile, onChange }: Props) {
                   <td>
                     {temporal
                       ? <CommitInput className="mono" placeholder="%Y-%m-%d" value={c.format} onCommit={(format) => setCol(i, { format })} aria-label={`${c.name} format`} />
-                      : <CommitInput className="mono" placeholder="regular expression" value={c.pattern} onCommit={(pattern) => setCol(i, { pattern })} aria-label={`${c.name} pattern`} />}
+                      : <CommitInput className="mono" placeholder="regex" value={c.pattern} onCommit={(pattern) => setCol(i, { pattern })} aria-label={`${c.name} pattern`} />}
                   </td>
                   <td><CommitInput placeholder="a, b, c" value={c.enum.join(', ')} onCommit={(v) => setCol(i, { enum: list(v) })} aria-label={`${c.name} allowed values`} title={c.enum.join(', ')} /></td>
-                  <td><CommitInput className="narrow" value={c.minimum} onCommit={(minimum) => setCol(i, { minimum })} aria-label={`${c.name} minimum`} /></td>
-                  <td><CommitInput className="narrow" value={c.maximum} onCommit={(maximum) => setCol(i, { maximum })} aria-label={`${c.name} maximum`} /></td>
+                  <td>
+                    <div className="range">
+                      <CommitInput className="narrow" placeholder="min" value={c.minimum} onCommit={(minimum) => setCol(i, { minimum })} aria-label={`${c.name} minimum`} />
+                      <span>–</span>
+                      <CommitInput className="narrow" placeholder="max" value={c.maximum} onCommit={(maximum) => setCol(i, { maximum })} aria-label={`${c.name} maximum`} />
+                    </div>
+                  </td>
                   <td>
                     <select value={c.pii} onChange={(e) => setCol(i, { pii: e.target.value })} aria-label={`${c.name} personal data`}>
                       {PII.map((k) => <option key={k} value={k}>{k || '–'}</option>)}

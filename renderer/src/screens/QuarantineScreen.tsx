@@ -1,0 +1,52 @@
+// Quarantine: the rows held back, with facets by reason and column, a chart of failures, and a
+// grid paged from the engine.
+import { useState } from 'react';
+import type { QuarantineFacets, QuarantineFilter } from '../../../main/api/contract.js';
+import { useApp } from '../store.js';
+import { call } from '../bridge.js';
+import { useDebounced, useLoad } from '../useLoad.js';
+import { count } from '../format.js';
+import { ErrorNote } from '../components/ErrorNote.js';
+import { FailureChart } from '../components/FailureChart.js';
+import { Icon } from '../components/Icon.js';
+import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
+import { FacetPanel } from './FacetPanel.js';
+import { QuarantineGrid } from './QuarantineGrid.js';
+
+export function QuarantineScreen() {
+  const { runId, revision } = useApp();
+  const [search, setSearch] = useState('');
+  const [picked, setPicked] = useState<QuarantineFilter>({});
+  const term = useDebounced(search.trim(), 300);
+  const filter: QuarantineFilter = { ...picked, ...(term ? { search: term } : {}) };
+  const facets = useLoad<QuarantineFacets>(runId ? () => call('quarantineFacets', { runId, filter: term ? { search: term } : {} }) : null, [runId, term, revision]);
+
+  if (!runId) {
+    return <div className="screen"><ScreenHeader title="Quarantine" /><EmptyState title="No run selected" icon={<Icon name="quarantine" size={32} />}>Run a file first.</EmptyState></div>;
+  }
+  const f = facets.data;
+  return (
+    <div className="screen screen-quarantine">
+      <ScreenHeader
+        title="Quarantine"
+        subtitle={f ? <><strong>{count(f.totalRows)}</strong> rows held back, with {count(f.byReason.reduce((a, r) => a + r.count, 0))} failing cells. Nothing here reaches production until it is fixed.</> : 'Rows held back from production, with their reasons.'}
+        withRun
+      />
+      <ErrorNote error={facets.error} />
+      <div className="quarantine-layout">
+        <FacetPanel facets={f} filter={picked} search={search} onSearch={setSearch} onFilter={setPicked} />
+        <div className="quarantine-main">
+          {f && f.byColumn.length > 0 && (
+            <section className="card chart-card">
+              <div className="card-head"><h3>Failures by column and reason</h3><span className="small muted">click a bar to filter</span></div>
+              <FailureChart facets={f} active={picked} onPick={(column, reason) => setPicked({ column, reason })} maxBars={10} />
+            </section>
+          )}
+          <section className="card grid-card">
+            <QuarantineGrid runId={runId} filter={filter} revision={revision} />
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}

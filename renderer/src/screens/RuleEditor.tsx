@@ -1,0 +1,65 @@
+// Editing a fix's rule: each expression is checked in the sandbox as it is typed (nothing is
+// stored), and saving has the engine verify it on the pattern like any proposal.
+import { useEffect, useState } from 'react';
+import type { ApiError, ProposalView } from '../../../main/api/contract.js';
+import { call, errorOf } from '../bridge.js';
+import { useDebounced } from '../useLoad.js';
+import { ErrorNote } from '../components/ErrorNote.js';
+
+interface Props {
+  runId: string;
+  proposal: ProposalView;
+  onClose(): void;
+  onSaved(view: ProposalView): void;
+}
+
+export function RuleEditor({ runId, proposal, onClose, onSaved }: Props) {
+  const [set, setSet] = useState<Record<string, string>>(proposal.set);
+  const [where, setWhere] = useState(proposal.where ?? '');
+  const [check, setCheck] = useState<{ ok: boolean; reason?: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const rule = useDebounced(JSON.stringify({ set, where }), 400);
+
+  useEffect(() => {
+    let live = true;
+    const r = JSON.parse(rule) as { set: Record<string, string>; where: string };
+    call('checkRule', { runId, set: r.set, ...(r.where.trim() ? { where: r.where } : {}) })
+      .then((v) => { if (live) setCheck(v); }, (e) => { if (live) setCheck({ ok: false, reason: errorOf(e).message }); });
+    return () => { live = false; };
+  }, [rule, runId]);
+
+  const save = async () => {
+    setSaving(true);
+    try {
+      onSaved(await call('editProposal', { runId, proposalId: proposal.id, set, ...(where.trim() ? { where } : {}) }));
+    } catch (e) {
+      setError(errorOf(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <div className="rule-editor" data-testid="rule-editor">
+      {Object.entries(set).map(([col, expr]) => (
+        <label key={col} className="field">
+          <span className="meta-l">SET {col} =</span>
+          <textarea className="code-input" spellCheck={false} rows={Math.min(8, Math.max(2, Math.ceil(expr.length / 90)))} value={expr} onChange={(e) => setSet({ ...set, [col]: e.target.value })} />
+        </label>
+      ))}
+      <label className="field">
+        <span className="meta-l">WHERE (optional)</span>
+        <textarea className="code-input" spellCheck={false} rows={2} value={where} onChange={(e) => setWhere(e.target.value)} />
+      </label>
+      <div className={`sandbox-verdict ${check ? (check.ok ? 'ok' : 'bad') : ''}`} data-testid="sandbox-verdict">
+        {check === null ? 'Checking in the sandbox…' : check.ok ? '✓ The sandbox accepts this rule' : `✗ ${check.reason}`}
+      </div>
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button className="btn btn-primary" disabled={saving || check?.ok === false} onClick={() => void save()}>{saving ? 'Verifying…' : 'Verify and save as a new proposal'}</button>
+        <button className="btn btn-ghost" onClick={onClose}>Cancel</button>
+      </div>
+    </div>
+  );
+}

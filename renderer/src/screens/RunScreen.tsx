@@ -1,0 +1,159 @@
+// Run: the run in progress (a bar per stage, cancellable), or a finished run's result: the
+// reconciliation equation, the checks after each stage, the quality gates, and what to do next
+// (review fixes, release or reject a held batch, handle a schema drift).
+import { useEffect, useState } from 'react';
+import type { ApiError, RunDetail, RunSummary } from '../../../main/api/contract.js';
+import { useApp } from '../store.js';
+import { call, errorOf } from '../bridge.js';
+import { useLoad } from '../useLoad.js';
+import { count, duration, shortRun } from '../format.js';
+import { Badge } from '../components/Badge.js';
+import { Equation } from '../components/Equation.js';
+import { ErrorNote } from '../components/ErrorNote.js';
+import { Icon } from '../components/Icon.js';
+import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
+import { StageProgress } from './StageProgress.js';
+import { DriftPanel } from './DriftPanel.js';
+
+const BANNER: Record<string, { tone: string; icon: string; text: string }> = {
+  completed: { tone: 'green', icon: 'check', text: 'Completed: clean rows are in production' },
+  halted: { tone: 'red', icon: 'alert', text: 'Halted: the file does not match the contract' },
+  held: { tone: 'amber', icon: 'pause', text: 'Held by a quality gate: nothing promoted until you decide' },
+  failed: { tone: 'red', icon: 'cross', text: 'Failed' },
+  rejected: { tone: 'grey', icon: 'cross', text: 'Rejected: nothing from this batch was promoted' },
+};
+
+export function RunScreen() {
+  const { active, outcome, runId, revision, cancelRun } = useApp();
+  const detail = useLoad<RunDetail>(!active && runId ? () => call('getRun', { runId }) : null, [runId, active, revision]);
+  const [, tick] = useState(0);
+  // The elapsed time moves on between progress reports.
+  useEffect(() => {
+    if (!active) return;
+    const t = window.setInterval(() => tick((n) => n + 1), 1000);
+    return () => window.clearInterval(t);
+  }, [active]);
+
+  if (active) {
+    return (
+      <div className="screen">
+        <ScreenHeader title="Run" subtitle={<>Checking <strong>{active.file}</strong> against <strong>{active.contractLabel}</strong></>} />
+        <section className="card">
+          <div className="card-head">
+            <h3><span className="spinner" />Running · {duration(Date.now() - active.startedAt)}</h3>
+            <button className="btn btn-danger-outline" disabled={active.cancelling} onClick={() => void cancelRun()} data-testid="cancel">
+              {active.cancelling ? 'Cancelling…' : 'Cancel run'}
+            </button>
+          </div>
+          <StageProgress run={active} />
+          <p className="small muted">Cancelling undoes everything the run wrote; the raw file stays in the vault.</p>
+        </section>
+      </div>
+    );
+  }
+
+  const outcomeHere = outcome && (outcome.error || outcome.summary?.runId === runId) ? outcome : null;
+  const summary = outcomeHere?.summary ?? detail.data?.summary ?? null;
+  return (
+    <div className="screen">
+      <ScreenHeader title="Run" subtitle="Every source row is accounted for after every stage." withRun />
+      {outcomeHere?.error && <ErrorNote error={outcomeHere.error} title={outcomeHere.error.code === 'CANCELLED' ? `Run of ${outcomeHere.file} cancelled` : `The run of ${outcomeHere.file} did not start`} />}
+      {!summary && !outcomeHere?.error && (detail.error ? <ErrorNote error={detail.error} /> : <EmptyState title={runId ? 'Loading the run…' : 'No run selected'} icon={<Icon name="run" size={32} />}>{!runId && <p>Drop a file on the Start screen to run it.</p>}</EmptyState>)}
+      {summary && <RunResult summary={summary} alerts={detail.data?.alerts ?? []} />}
+    </div>
+  );
+}
+
+function RunResult({ summary, alerts }: { summary: RunSummary; alerts: RunDetail['alerts'] }) {
+  const { go, changed } = useApp();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [deciding, setDeciding] = useState(false);
+  const banner = BANNER[summary.status] ?? BANNER.failed;
+  const decide = async (which: 'releaseRun' | 'rejectRun') => {
+    setDeciding(true);
+    try {
+      changed(await call(which, { runId: summary.runId }));
+    } catch (e) {
+      setError(errorOf(e));
+    } finally {
+      setDeciding(false);
+    }
+  };
+  return (
+    <div className="run-result" data-testid="run-result" data-status={summary.status}>
+      <div className={`banner banner-${banner.tone}`} data-testid="run-banner">
+        <Icon name={banner.icon} size={22} />
+        <div>
+          <strong>{banner.text}</strong>
+          <div className="small">{summary.input.name} · contract {summary.contract.id} {summary.contract.version} · <span className="mono">{shortRun(summary.runId)}</span> · {duration(summary.timingsMs.total)}</div>
+          {summary.message && <div className="small banner-msg">{summary.message}</div>}
+        </div>
+      </div>
+      <ErrorNote error={error} />
+
+      <section className="card">
+        <div className="card-head"><h3>Reconciliation</h3><span className="small muted">Source = clean + quarantine + duplicates{summary.pendingRows ? ' + pending' : ''}</span></div>
+        <Equation summary={summary} />
+        <div className="kpis">
+          <Kpi label="Fast lane" value={count(summary.fastLaneRows)} />
+          <Kpi label="Remediated" value={count(summary.remediatedRows)} />
+          <Kpi label="Malformed" value={count(summary.malformedRows)} />
+          <Kpi label="Failure patterns" value={count(summary.clusters)} />
+          <Kpi label="Proposed fixes" value={count(summary.proposals)} />
+          <Kpi label="Model calls" value={count(summary.modelCalls)} />
+        </div>
+        {summary.reconciliation.length > 0 && (
+          <table className="table compact" data-testid="reconciliation">
+            <thead><tr><th>After stage</th><th className="num">Source</th><th className="num">Clean</th><th className="num">Quarantine</th><th className="num">Duplicates</th><th className="num">Pending</th><th>Check</th></tr></thead>
+            <tbody>
+              {summary.reconciliation.map((r, i) => (
+                <tr key={i}><td>{r.stage}</td><td className="num">{count(r.sourceRows)}</td><td className="num">{count(r.successRows)}</td><td className="num">{count(r.quarantineRows)}</td><td className="num">{count(r.duplicateRows)}</td><td className="num">{count(r.pendingRows)}</td><td>{r.ok ? <Badge tone="green">balanced</Badge> : <Badge tone="red">broken</Badge>}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      {summary.status === 'halted' && summary.drift && <DriftPanel summary={summary} />}
+
+      <div className="two-col">
+        <section className="card">
+          <div className="card-head"><h3>Quality gates</h3><span className="small muted">{summary.gates.filter((g) => g.passed).length} of {summary.gates.length} passed</span></div>
+          {summary.gates.length === 0 ? <p className="small muted">The contract declares no batch-level checks.</p> : (
+            <table className="table compact" data-testid="gates">
+              <thead><tr><th>Gate</th><th className="num">Measured</th><th>Rule</th><th>Result</th></tr></thead>
+              <tbody>
+                {summary.gates.map((g) => (
+                  <tr key={g.name}><td className="mono small">{g.name}</td><td className="num">{count(g.value)}{g.unit === 'percent' ? '%' : ''}</td><td className="small">{g.operator} {JSON.stringify(g.threshold)}</td><td>{g.passed ? <Badge tone="green">passed</Badge> : <Badge tone="amber">held</Badge>}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {summary.status === 'held' && (
+            <div className="actions">
+              <button className="btn btn-primary" disabled={deciding} onClick={() => void decide('releaseRun')}>Release the batch</button>
+              <button className="btn btn-danger-outline" disabled={deciding} onClick={() => void decide('rejectRun')}>Reject the batch</button>
+            </div>
+          )}
+        </section>
+        <section className="card">
+          <div className="card-head"><h3>Next</h3></div>
+          <div className="next-steps">
+            <button className="next" onClick={() => go('review')} disabled={summary.proposals === 0}><Icon name="review" /><span><strong>Review fixes</strong><small>{count(summary.proposals)} proposals for {count(summary.clusters)} failure patterns</small></span></button>
+            <button className="next" onClick={() => go('quarantine')}><Icon name="quarantine" /><span><strong>Open the quarantine</strong><small>{count(summary.quarantineRows)} rows held back</small></span></button>
+            <button className="next" onClick={() => go('export')} disabled={summary.status === 'halted'}><Icon name="export" /><span><strong>Export</strong><small>clean data and the signed audit bundle</small></span></button>
+          </div>
+          {alerts.length > 0 && (
+            <div className="alerts">
+              {alerts.map((a, i) => <p key={i} className="small"><Badge tone={a.severity === 'warning' ? 'amber' : 'red'}>{a.code}</Badge> {a.message}</p>)}
+            </div>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function Kpi({ label, value }: { label: string; value: string }) {
+  return <div className="kpi"><span className="kpi-v">{value}</span><span className="kpi-l">{label}</span></div>;
+}

@@ -1,0 +1,18 @@
+// The Export screen: export the run, read the verification of its bundle.
+import { AppShell } from './AppShell.js';
+
+export class ExportPage extends AppShell {
+  async exportAs(format: 'csv' | 'parquet'): Promise<void> {
+    await this.page.getByLabel(format === 'csv' ? /CSV/ : /Parquet/).first().check();
+    await this.page.getByTestId('export').click();
+    await this.page.getByTestId('export-result').waitFor({ timeout: 120_000 });
+  }
+
+  async verification(): Promise<string> {
+    return this.page.getByTestId('export-result').getByTestId('verification').innerText();
+  }
+
+  async writtenFiles(): Promise<string[]> {
+    return this.page.getByTestId('export-result').locator('tbody tr td:first-child').allInnerTexts();
+  }
+}

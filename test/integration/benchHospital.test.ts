@@ -1,0 +1,77 @@
+// The public hospital table (Raha/Baran benchmark) end to end through the command line, with its
+// contract unchanged: run --approve-all --no-model, export, and the public scorer. Issue 2's bar
+// (nothing lost, row-level detection recall >= 0.90) and issue 3's (correction precision >= 0.98,
+// F1 >= 0.90), plus the shape of the exported files and the bundle.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeResult, runBenchmark, runCli, type BenchmarkRun } from '../helpers/cli.js';
+import { expectVaulted, parseCsv, readCsvFile } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let b: BenchmarkRun;
+let contractColumns: string[];
+
+beforeAll(async () => {
+  const dir = tempDir('bench-hospital');
+  b = await runBenchmark('hospital', join(dir, 'ws'), join(dir, 'out'));
+  const yaml = parse(readFileSync(b.contractPath, 'utf8')) as { schema: { properties: { name: string }[] }[] };
+  contractColumns = yaml.schema[0].properties.map((p) => p.name);
+});
+
+describe('hospital benchmark through the CLI', () => {
+  it('runs to completion and reconciles: source = success + quarantine + duplicates', () => {
+    const s = b.summary;
+    expect(s.status).toBe('completed');
+    expect(s.reconciled).toBe(true);
+    const dirtyRows = parseCsv(readFileSync(b.dirty, 'utf8')).rows.length;
+    expect(s.sourceRows).toBe(dirtyRows);
+    expect(s.successRows + s.quarantineRows + s.duplicateRows).toBe(s.sourceRows);
+    expectVaulted(b.workspace, b.dirty);
+  });
+
+  it('clean.csv has the contract columns in contract order, then _airlock_row_id (the source ordinal)', () => {
+    const clean = readCsvFile(join(b.outDir, 'clean.csv'));
+    expect(clean.header).toEqual([...contractColumns, '_airlock_row_id']);
+    expect(clean.rows.length).toBe(b.summary.successRows);
+    // The ordinal points at the same record of the dirty file: its key column agrees.
+    const dirty = parseCsv(readFileSync(b.dirty, 'utf8')).rows;
+    for (const r of clean.records) expect(r.index).toBe(dirty[Number(r._airlock_row_id) - 1][0]);
+  });
+
+  it('quarantine.csv holds the rows as they arrived with reasons like zip:PATTERN_MISMATCH', () => {
+    const q = readCsvFile(join(b.outDir, 'quarantine.csv'));
+    expect(q.header.slice(0, contractColumns.length + 2)).toEqual([...contractColumns, '_airlock_row_id', '_airlock_reasons']);
+    expect(q.rows.length).toBe(b.summary.quarantineRows);
+    const dirty = parseCsv(readFileSync(b.dirty, 'utf8')).rows;
+    for (const r of q.records) {
+      const reasons = r._airlock_reasons.split(';');
+      expect(reasons.length).toBeGreaterThan(0);
+      for (const reason of reasons) {
+        const [column, code] = reason.split(':');
+        expect([...contractColumns, 'record']).toContain(column);
+        expect(code).toMatch(/^[A-Z_]+$/);
+      }
+      // as they arrived: every value equals the dirty file's
+      expect(contractColumns.map((c) => r[c])).toEqual(dirty[Number(r._airlock_row_id) - 1]);
+    }
+  });
+
+  it('the scorer: no row lost, no column missing, row-level detection recall >= 0.90', () => {
+    expect(b.score.code, b.score.raw).toBe(0);
+    expect(b.score.report.rowsLost).toBe(0);
+    expect(b.score.report.missingColumns).toEqual([]);
+    expect(b.score.report.rowDetection.recall, b.score.summaryLine).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('the scorer: correction precision >= 0.98 and F1 >= 0.90 (issue 3)', () => {
+    expect(b.score.report.correction.precision, b.score.summaryLine).toBeGreaterThanOrEqual(0.98);
+    expect(b.score.report.correction.f1, b.score.summaryLine).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('the exported bundle verifies', async () => {
+    const res = await runCli(['verify', join(b.outDir, 'bundle')]);
+    expect(res.code, describeResult(res)).toBe(0);
+  });
+});
