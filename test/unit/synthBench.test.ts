@@ -1,34 +1,23 @@
 // The strategies end to end on the two public benchmark tables: failing values are grouped per
 // column by shape (a stand-in for the clusterer), the best candidate of each group is applied in
 // DuckDB, and every changed cell is compared with clean.csv (read here only, to score).
+import { loadContractFile } from '../../main/contract/load.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { readFileSync } from 'node:fs';
 import type { ColumnSpec } from '../../main/contract/types.js';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { synthesizeValueRules } from '../../main/remediate/synth/index.js';
 import { acceptsValue, shapeOf } from '../../main/remediate/synth/common.js';
 import { SHARED } from '../helpers/tmp.js';
-import { apply, column, ctx, disallowedFunctions, openDb, readBench, synthInput } from './synthHarness.js';
+import { apply, ctx, disallowedFunctions, openDb, readBench, synthInput } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
 afterAll(() => db.close());
 
-/** Just enough of the contract for these tests (the real loader lives in main/contract). */
+/** The contract's columns, through the real loader. */
 function columnsOf(contractPath: string): ColumnSpec[] {
-  const doc = parseYaml(readFileSync(contractPath, 'utf8'));
-  return doc.schema[0].properties.map((p: Record<string, any>) => column({
-    name: p.name,
-    logicalType: p.logicalType,
-    required: !!p.required,
-    ...(p.enum ? { enum: p.enum.map(String) } : {}),
-    ...(p.description ? { description: p.description } : {}),
-    ...(p.logicalTypeOptions ?? {}),
-    missingTokens: (p.quality ?? []).flatMap((q: any) => q.arguments?.missingValues ?? []),
-    ...(p.customProperties?.find((c: any) => c.property === 'pii') ? { pii: p.customProperties.find((c: any) => c.property === 'pii').value } : {}),
-  }));
+  return loadContractFile(contractPath).columns;
 }
 
 function same(a: string, b: string): boolean {
