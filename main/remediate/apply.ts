@@ -40,7 +40,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     }
   }
   await conn.run('DROP TABLE IF EXISTS _prev');
-  await violationsOf(conn, s, work, `(SELECT _airlock_row_id FROM ${work})`, '_left');
+  await violationsOf(conn, s, work, work, `(SELECT _airlock_row_id FROM ${work})`, '_left');
   await conn.run(`CREATE OR REPLACE TEMP TABLE _ready AS
     SELECT w.*, ${rowHashSql(s.contract, 'o')} AS _airlock_row_hash FROM ${work} w JOIN _orig o USING (_airlock_row_id)
     WHERE w._airlock_row_id NOT IN (SELECT row_id FROM _left)

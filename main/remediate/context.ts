@@ -48,22 +48,25 @@ export function contextKeys(contract: Contract): string[][] {
 }
 
 /**
- * The rows a validation of some subject rows must see. The batch is taken with `working` (the
- * quarantined rows, with fixes applied) in place of the rows it replaces; of that, the subject
- * rows plus every row sharing a key or a dependency group with one of them. Checks over groups
- * (duplicates, FDs) then judge the subject rows exactly as a full pass over the batch would.
- * Returns the statements that materialise `_allrows`, `_subjrows` and `into`.
+ * The rows a validation of some subject rows must see: the subject rows (from `subject`, with
+ * their values under test) plus every other row of the batch that shares a key or a dependency
+ * group with one of them, taken from the working copy `work` when quarantined, else as routed.
+ * Checks over groups (duplicates, FDs) then judge the subject rows as a full pass would. When the
+ * subject is the whole working copy, the universe is the whole batch with it substituted.
+ * Returns the statements that materialise `_subjrows` and `into`.
  */
-export function validationUniverseSteps(s: RemediationScope, working: string, subjectIds: string, into: string): string[] {
+export function validationUniverseSteps(s: RemediationScope, subject: string, work: string, subjectIds: string, into: string): string[] {
   const cols = contractColumns(s.contract);
-  const steps = [
-    `CREATE OR REPLACE TEMP TABLE _allrows AS SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${working})
-      UNION ALL SELECT ${cols}, _airlock_row_id FROM ${working}`,
-    `CREATE OR REPLACE TEMP TABLE _subjrows AS SELECT * FROM _allrows WHERE _airlock_row_id IN ${subjectIds}`,
-  ];
+  const steps = [`CREATE OR REPLACE TEMP TABLE _subjrows AS SELECT ${cols}, _airlock_row_id FROM ${subject} WHERE _airlock_row_id IN ${subjectIds}`];
   const keys = contextKeys(s.contract);
   if (keys.length === 0) return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM _subjrows`];
+  const routed = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work}))`;
+  if (subject === work) {
+    return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM ${routed} UNION ALL SELECT ${cols}, _airlock_row_id FROM ${work}`];
+  }
   const expr = (k: string[], alias: string) => (k.length === 1 ? `${alias}.${sqlIdent(k[0])}` : `concat_ws(chr(31), ${k.map((c) => `${alias}.${sqlIdent(c)}`).join(', ')})`);
   const tie = keys.map((k) => `${expr(k, 'o')} IN (SELECT ${expr(k, 'x')} FROM _subjrows x)`).join(' OR ');
-  return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM _allrows o WHERE o._airlock_row_id IN (SELECT _airlock_row_id FROM _subjrows) OR ${tie}`];
+  const others = `SELECT ${cols}, _airlock_row_id FROM ${work} o WHERE o._airlock_row_id NOT IN (SELECT _airlock_row_id FROM _subjrows) AND (${tie})
+    UNION ALL SELECT * FROM ${routed} o WHERE ${tie}`;
+  return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM _subjrows UNION ALL ${others}`];
 }

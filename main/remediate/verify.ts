@@ -32,12 +32,14 @@ export function updateSql(table: string, set: Record<string, string>, rowIds: st
 }
 
 /**
- * Violations of the subject rows, judged in the batch's context (materialised step by step).
- * With `only` (changed columns) and `before` (the rows' violations before the change), only the
+ * Violations of the subject rows, judged in the batch's context. `subject` holds the rows under
+ * test (with their new values); `work` is the working copy of every quarantined row; the rest of
+ * the batch is as routed. Only rows tied to the subject by a key or a dependency group are read.
+ * With `only` (changed columns) and `before` (the subject's violations before the change), only the
  * checks the change can affect are run; the others are carried over from `before`.
  */
-export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, working: string, subjectIds: string, into: string, only?: string[], before?: string): Promise<void> {
-  for (const step of validationUniverseSteps(s, working, subjectIds, '_uni')) await conn.run(step);
+export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, subject: string, work: string, subjectIds: string, into: string, only?: string[], before?: string): Promise<void> {
+  for (const step of validationUniverseSteps(s, subject, work, subjectIds, '_uni')) await conn.run(step);
   const partial = only && before ? only : undefined;
   const { sql, rules } = compileViolations(s.contract, '_uni', partial);
   const fresh = `SELECT * FROM (${sql}) WHERE row_id IN (SELECT _airlock_row_id FROM _subjrows)`;
@@ -47,20 +49,21 @@ export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, 
   } else {
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${into} AS ${fresh}`);
   }
-  await conn.run('DROP TABLE _uni; DROP TABLE _subjrows; DROP TABLE _allrows;');
+  await conn.run('DROP TABLE IF EXISTS _uni; DROP TABLE IF EXISTS _subjrows;');
 }
 
 /**
- * Verifies `set`/`where` on a cluster against the working copy `work`. When the rule fixes cells
- * and breaks nothing, the working copy keeps the change (later rules build on it).
+ * Verifies `set`/`where` on a cluster against the working copy `work`. Only the cluster's rows
+ * are copied and changed. When the rule fixes cells and breaks (almost) nothing, the working copy
+ * keeps the change (later rules build on it).
  */
 export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, work: string, clusterId: string, column: string, set: Record<string, string>, where: string | undefined, keep: boolean, before?: string): Promise<Verification> {
   const ids = clusterRowIds(s, clusterId);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE _try AS SELECT * FROM ${work}`);
-  await conn.run(updateSql('_try', set, ids, where));
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _try AS SELECT * FROM ${work} WHERE _airlock_row_id IN ${ids}`);
+  await conn.run(updateSql('_try', set, '(SELECT _airlock_row_id FROM _try)', where));
   const beforeTable = before ?? '_before';
-  if (!before) await violationsOf(conn, s, work, ids, '_before');
-  await violationsOf(conn, s, '_try', ids, '_after', Object.keys(set), before);
+  if (!before) await violationsOf(conn, s, work, work, ids, '_before');
+  await violationsOf(conn, s, '_try', work, ids, '_after', Object.keys(set), before);
   const changedPred = Object.keys(set).map((c) => `a.${sqlIdent(c)} IS DISTINCT FROM b.${sqlIdent(c)}`).join(' OR ');
   const [row] = await queryRows<Record<string, number>>(conn, `WITH
     ids AS (SELECT * FROM ${ids}),
@@ -83,7 +86,8 @@ export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, wo
     regressions: Number(row.regressions),
   };
   if (keep && acceptable(v)) {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${work} AS SELECT * FROM _try`);
+    const assign = Object.keys(set).map((c) => `${sqlIdent(c)} = t.${sqlIdent(c)}`).join(', ');
+    await conn.run(`UPDATE ${work} SET ${assign} FROM _try t WHERE ${work}._airlock_row_id = t._airlock_row_id`);
     if (before) await conn.run(`DELETE FROM _wviol WHERE row_id IN ${ids}; INSERT INTO _wviol SELECT row_id, "column", reason, rule, detail FROM _after;`);
   }
   await conn.run(`DROP TABLE IF EXISTS _try; DROP TABLE IF EXISTS _after;${before ? '' : ' DROP TABLE IF EXISTS _before;'}`);
