@@ -105,16 +105,20 @@ async function readCsv(conn: DuckDBConnection, path: string, displayName: string
   const badRows = Number(await queryValue(conn, `SELECT count(*) FROM _rej_lines`));
   const total = goodRows + badRows;
   const sane = Number(await queryValue(conn, `SELECT count(*) FROM _rej_lines WHERE ord BETWEEN 1 AND ${total}`)) === badRows;
-  if (sane) {
-    // Good records take, in file order, the ordinals the rejected records did not.
+  if (sane && badRows === 0) {
+    await conn.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT *, CAST(rowid + 1 AS BIGINT) AS _airlock_row_id FROM _raw`);
+    await conn.run(`CREATE OR REPLACE TABLE ${malformed} (_airlock_row_id BIGINT, raw_line VARCHAR, error VARCHAR, byte_position BIGINT)`);
+  } else if (sane) {
+    // Good records take, in file order, the ordinals the rejected records did not. With reject
+    // ordinals r_1 < r_2 < ..., a_j = r_j - j good records come before reject j, so the k-th good
+    // record's ordinal is k plus the number of rejects with a_j < k: an ASOF join finds it.
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _rej_a AS
+      SELECT a, max(j) AS j FROM (SELECT ord - row_number() OVER (ORDER BY ord) AS a, row_number() OVER (ORDER BY ord) AS j FROM _rej_lines) GROUP BY a`);
     await conn.run(`CREATE OR REPLACE TABLE ${stage} AS
-      WITH free AS (
-        SELECT ord, row_number() OVER (ORDER BY ord) AS k
-        FROM (SELECT range AS ord FROM range(1, ${total + 1}) EXCEPT SELECT ord FROM _rej_lines)
-      )
-      SELECT r.* EXCLUDE (_k), CAST(f.ord AS BIGINT) AS _airlock_row_id
-      FROM (SELECT *, rowid + 1 AS _k FROM _raw) r JOIN free f ON f.k = r._k
-      ORDER BY f.ord`);
+      SELECT g.* EXCLUDE (_k, j), CAST(g._k + coalesce(g.j, 0) AS BIGINT) AS _airlock_row_id
+      FROM (SELECT r.*, x.j FROM (SELECT *, rowid + 1 AS _k FROM _raw) r ASOF LEFT JOIN _rej_a x ON r._k > x.a) g
+      ORDER BY _airlock_row_id`);
+    await conn.run('DROP TABLE _rej_a');
     await conn.run(`CREATE OR REPLACE TABLE ${malformed} AS
       SELECT CAST(ord AS BIGINT) AS _airlock_row_id, raw_line, error, CAST(byte_position AS BIGINT) AS byte_position FROM _rej_lines ORDER BY ord`);
   } else {

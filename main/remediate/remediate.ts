@@ -18,7 +18,7 @@ import { acceptable } from './verify.js';
 import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
 import { loadReferenceTables, synthesizeValueRules, type ReferenceTables } from './synth/index.js';
-import type { Cluster } from './types.js';
+import type { Cluster, ValueCount } from './types.js';
 import { ModelSession, type ModelChoice } from './modelSession.js';
 
 export interface RemediationOptions extends ModelChoice {
@@ -172,14 +172,28 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   // one); a group's agreed value only fills the missing one. The fuller explanation goes first.
   for (const r of cross ? [cross, fd] : [fd]) if (r) out.push({ ...r, proposer: `synth:${r.strategy}` });
   const values = await clusterValues(conn, s.st, s.runId, cluster.id);
-  const validSample = await queryRows<{ value: string; count: number }>(conn, `SELECT ${sqlIdent(col.name)} AS value, count(*) AS count FROM ${universe}
-    WHERE _airlock_row_id NOT IN (SELECT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(col.name)}) AND ${sqlIdent(col.name)} IS NOT NULL
-    GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200`);
-  const value = synthesizeValueRules({ contract: s.contract, column: col, cluster, values }, { reference: referenceCache!, validSample: validSample.map((v) => ({ value: v.value, count: Number(v.count) })) });
+  const validSample = await validSampleOf(engine, s, col.name);
+  const value = synthesizeValueRules({ contract: s.contract, column: col, cluster, values }, { reference: referenceCache!, validSample });
   for (const r of value) {
     out.push({ set: { [col.name]: r.expr }, where: r.where, confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
   }
   return out;
+}
+
+const validSamples = new Map<string, ValueCount[]>();
+
+/** The column's most common values among rows that pass its checks (once per run and column). */
+async function validSampleOf(engine: Engine, s: RemediationScope, column: string): Promise<ValueCount[]> {
+  const key = `${s.runId}\u001f${column}`;
+  const hit = validSamples.get(key);
+  if (hit) return hit;
+  const rows = await queryRows<{ value: string; count: number }>(engine.duck.conn, `SELECT ${sqlIdent(column)} AS value, count(*) AS count FROM ${batchRows(s)}
+    WHERE _airlock_row_id NOT IN (SELECT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(column)}) AND ${sqlIdent(column)} IS NOT NULL
+    GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200`);
+  const sample = rows.map((v) => ({ value: v.value, count: Number(v.count) }));
+  if (validSamples.size > 1000) validSamples.clear();
+  validSamples.set(key, sample);
+  return sample;
 }
 
 function clusterTableOf(s: RemediationScope): string {
