@@ -32,7 +32,13 @@ export function clusterRowIds(s: RemediationScope, clusterId: string): string {
 }
 
 /** Key columns whose values tie rows together in validation (unique keys, FD determinants, composite duplicate keys). */
-export function contextKeys(contract: Contract): string[][] {
+export function contextKeys(contract: Contract, changed?: Set<string>): string[][] {
+  if (changed) {
+    // Only groups a change to these columns can affect: keys that contain one of them, and FDs
+    // they take part in (as determinant or dependent).
+    return contextKeys(contract).filter((k) => k.some((c) => changed.has(c))
+      || contract.fds.some((fd) => fd.determinant.join('\u001f') === k.join('\u001f') && fd.dependent.some((d) => changed.has(d))));
+  }
   const keys: string[][] = [];
   for (const c of contract.columns) if (c.unique || c.primaryKey) keys.push([c.name]);
   for (const c of contract.columns) for (const q of c.quality) if (q.metric === 'duplicateValues') keys.push([c.name]);
@@ -55,10 +61,10 @@ export function contextKeys(contract: Contract): string[][] {
  * subject is the whole working copy, the universe is the whole batch with it substituted.
  * Returns the statements that materialise `_subjrows` and `into`.
  */
-export function validationUniverseSteps(s: RemediationScope, subject: string, work: string, subjectIds: string, into: string): string[] {
+export function validationUniverseSteps(s: RemediationScope, subject: string, work: string, subjectIds: string, into: string, changed?: string[]): string[] {
   const cols = contractColumns(s.contract);
   const steps = [`CREATE OR REPLACE TEMP TABLE _subjrows AS SELECT ${cols}, _airlock_row_id FROM ${subject} WHERE _airlock_row_id IN ${subjectIds}`];
-  const keys = contextKeys(s.contract);
+  const keys = contextKeys(s.contract, changed ? new Set(changed) : undefined);
   if (keys.length === 0) return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM _subjrows`];
   const routed = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work}))`;
   if (subject === work) {

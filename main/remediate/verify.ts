@@ -39,8 +39,8 @@ export function updateSql(table: string, set: Record<string, string>, rowIds: st
  * checks the change can affect are run; the others are carried over from `before`.
  */
 export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, subject: string, work: string, subjectIds: string, into: string, only?: string[], before?: string): Promise<void> {
-  for (const step of validationUniverseSteps(s, subject, work, subjectIds, '_uni')) await conn.run(step);
   const partial = only && before ? only : undefined;
+  for (const step of validationUniverseSteps(s, subject, work, subjectIds, '_uni', partial)) await conn.run(step);
   const { sql, rules } = compileViolations(s.contract, '_uni', partial);
   const fresh = `SELECT * FROM (${sql}) WHERE row_id IN (SELECT _airlock_row_id FROM _subjrows)`;
   if (partial) {
