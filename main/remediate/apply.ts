@@ -31,16 +31,19 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   for (const p of proposals) {
     seq += 1;
     const ids = rowIdsFor ? rowIdsFor(p) : clusterRowIds(s, p.clusterId);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE _prev AS SELECT * FROM ${work}`);
-    await conn.run(updateSql(work, p.rule.set, ids, p.rule.where));
-    for (const c of Object.keys(p.rule.set)) {
-      const col = sqlIdent(c);
-      await conn.run(`INSERT INTO _chg SELECT a._airlock_row_id, ${sqlString(c)}, a.${col}, ${sqlString(p.id)}, ${sqlString(p.proposer)}, ${p.confidence}, ${seq}
-        FROM ${work} a JOIN _prev b USING (_airlock_row_id) WHERE a.${col} IS DISTINCT FROM b.${col}`);
+    // The cells this rule will change, recorded before the UPDATE (no copy of the working table).
+    const where = `_airlock_row_id IN ${ids}${p.rule.where ? ` AND coalesce((${p.rule.where}), false)` : ''}`;
+    for (const [c, expr] of Object.entries(p.rule.set)) {
+      await conn.run(`INSERT INTO _chg SELECT _airlock_row_id, ${sqlString(c)}, (${expr}), ${sqlString(p.id)}, ${sqlString(p.proposer)}, ${p.confidence}, ${seq}
+        FROM ${work} WHERE ${where} AND (${expr}) IS DISTINCT FROM ${sqlIdent(c)}`);
     }
+    await conn.run(updateSql(work, p.rule.set, ids, p.rule.where));
   }
-  await conn.run('DROP TABLE IF EXISTS _prev');
-  await violationsOf(conn, s, work, work, `(SELECT _airlock_row_id FROM ${work})`, '_left');
+  // Only the checks the changed columns can affect are run again; the rest carry over.
+  const changedColumns = [...new Set(proposals.flatMap((p) => Object.keys(p.rule.set)))];
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _arrived_viol AS SELECT row_id, "column", reason, rule, detail FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD'`);
+  await violationsOf(conn, s, work, work, `(SELECT _airlock_row_id FROM ${work})`, '_left', changedColumns, '_arrived_viol');
+  await conn.run('DROP TABLE _arrived_viol');
   await conn.run(`CREATE OR REPLACE TEMP TABLE _ready AS
     SELECT w.*, ${rowHashSql(s.contract, 'o')} AS _airlock_row_hash FROM ${work} w JOIN _orig o USING (_airlock_row_id)
     WHERE w._airlock_row_id NOT IN (SELECT row_id FROM _left)
