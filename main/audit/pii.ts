@@ -309,10 +309,12 @@ export class PiiProtector {
     };
     const old = protect(change.old);
     const next = protect(change.new);
-    // reason, rule and version are Airlock's own identifiers (reason codes, proposal ids, proposer
-    // names): scrubbing them would only corrupt the trail (a run id's digits can pass Luhn).
-    const out = { ...change, old, new: next };
-    const same = out.old === change.old && out.new === change.new;
+    // reason, rule and version are Airlock's own text (reason codes, proposal ids, rule SQL): a
+    // personal value already known (tokenised) is replaced in them, but the free-text detector is
+    // not run over them, since identifiers full of digits would be mistaken for card numbers.
+    const text = (t: string) => this.known.scrub(t);
+    const out = { ...change, old, new: next, reason: text(change.reason), rule: text(change.rule), version: text(change.version) };
+    const same = out.old === change.old && out.new === change.new && out.reason === change.reason && out.rule === change.rule && out.version === change.version;
     return same ? change : out;
   }
 
