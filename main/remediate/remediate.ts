@@ -143,15 +143,8 @@ export async function promoteApproved(engine: Engine, s: RemediationScope): Prom
   return res.promotedRows;
 }
 
-interface Candidate {
-  set: Record<string, string>;
-  where?: string;
-  confidence: number;
-  reasoning: string;
-  patternType: string;
-  proposer: string;
-  model?: StoredRule['model'];
-}
+/** A proposal before the sandbox and verification have seen it. */
+type Candidate = Omit<StoredRule, 'verification'>;
 
 async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Cluster, evidence: FdEvidence): Promise<Candidate[]> {
   const conn = engine.duck.conn;
