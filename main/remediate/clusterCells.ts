@@ -14,18 +14,18 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /**
  * The shape of a value: digits → 9, lower-case letters → a, upper-case → A, everything else
- * kept; runs of four or more of one class fold to `9+`, `a+`, `A+` so that lengths that vary
- * (names, cities) still share a shape while short codes keep their exact length.
+ * kept; runs of two or more of one class fold to `9+`, `a+`, `A+`, so that values whose parts
+ * vary in length (names in e-mails, amounts, phone groups) share a shape: `12.0 oz` is `9+.9 a+`.
  */
 export function shapeSql(v: string): string {
   const mapped = `translate(${v}, '${DIGITS}${LOWER}${UPPER}', '${'9'.repeat(10)}${'a'.repeat(26)}${'A'.repeat(26)}')`;
-  return `coalesce(regexp_replace(regexp_replace(regexp_replace(${mapped}, '9{4,}', '9+', 'g'), 'a{4,}', 'a+', 'g'), 'A{4,}', 'A+', 'g'), '∅')`;
+  return `coalesce(regexp_replace(regexp_replace(regexp_replace(${mapped}, '9{2,}', '9+', 'g'), 'a{2,}', 'a+', 'g'), 'A{2,}', 'A+', 'g'), '∅')`;
 }
 
 export function shapeOf(value: string | null): string {
   if (value === null) return '∅';
   const mapped = [...value].map((ch) => (/[0-9]/.test(ch) ? '9' : /[a-z]/.test(ch) ? 'a' : /[A-Z]/.test(ch) ? 'A' : ch)).join('');
-  return mapped.replace(/9{4,}/g, '9+').replace(/a{4,}/g, 'a+').replace(/A{4,}/g, 'A+');
+  return mapped.replace(/9{2,}/g, '9+').replace(/a{2,}/g, 'a+').replace(/A{2,}/g, 'A+');
 }
 
 export function clusterTable(st: StreamTables): string {
