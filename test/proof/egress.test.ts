@@ -9,9 +9,9 @@
 // processes, after the pipeline, show the instruments work: deliberate net.connect, dns.lookup and
 // fetch calls are blocked and counted by the guard, and (in the namespace) an unguarded child's
 // attempts are refused by the kernel and move the counters.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EgressAttempt } from '../../main/net/egressGuard.js';
 import type { RunSummary } from '../../main/pipeline/types.js';
 import { testModels } from '../helpers/testModels.js';
@@ -54,6 +54,10 @@ beforeAll(async () => {
   // language model is loaded and called (the demo alone is fixed without it).
   input = join(dir, 'customers.csv');
   writeFileSync(input, readFileSync(DEMO_CSV, 'utf8') + '501,zed quux,zed.quux501@example.com,526-367-5979,CO,2023-07-12,1459.64,???\n');
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function runDriver(mode: 'netns' | 'plain'): Promise<DriverReport> {

@@ -5,6 +5,7 @@
 // refused when called, every table function also inside a subquery, and every file, network or
 // catalog table function is named in the static corpus. A contract's `type: sql` check refuses
 // every non-SELECT statement and every table function too.
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatementType } from '@duckdb/node-api';
 import { openLockedDuckDB, queryRows, type LockedDuckDB } from '../../main/store/duckdb.js';
@@ -58,17 +59,21 @@ const STATEMENT_SYNTAX: Record<string, RegExp | null> = {
 const FILE_NET_CATALOG = /(^|_)(read|scan|glob|sniff|csv|parquet|json|ndjson|text|blob|duckdb|pragma|query|checkpoint|arrow|secret|secrets|logs?|logging|sql|file|http|s3|iceberg|delta|sqlite|postgres|mysql)(_|$)/i;
 
 let db: LockedDuckDB;
+let dir: string;
 let functions: { name: string; type: string }[];
 
 beforeAll(async () => {
-  const dir = tempDir('proof-sandbox');
+  dir = tempDir('proof-sandbox');
   db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dir], threads: 1 });
   await db.conn.run('CREATE TABLE t (a VARCHAR, b VARCHAR)');
   functions = (await queryRows<{ name: string; type: string }>(db.conn,
     'SELECT DISTINCT function_name AS name, function_type AS type FROM duckdb_functions() ORDER BY 2, 1'));
 });
 
-afterAll(() => db?.close());
+afterAll(() => {
+  db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the corpus covers every DuckDB statement type', () => {
   const liveTypes = Object.keys(StatementType).filter((k) => Number.isNaN(Number(k)));
