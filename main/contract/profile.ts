@@ -35,6 +35,8 @@ export interface ProfileOptions {
    * type and pattern checks always cover every row.
    */
   sampleRows?: number;
+  /** a folder DuckDB may write to, for a line-ending-normalised copy of a CSV that needs one */
+  scratchDir?: string;
 }
 
 const STAGE = '_airlock_profile_stage';
@@ -80,7 +82,7 @@ async function confirmPatterns(conn: DuckDBConnection, columns: ColumnProfile[])
 export async function profileFile(conn: DuckDBConnection, path: string, displayName: string, opts: ProfileOptions = {}): Promise<ContractProposal> {
   const sampleRows = Math.max(1, Math.floor(opts.sampleRows ?? 200_000));
   try {
-    const input = await readInput(conn, path, displayName, STAGE, MALFORMED);
+    const input = await readInput(conn, path, displayName, STAGE, MALFORMED, opts.scratchDir);
     const header = input.header;
     const rows = Number(await queryValue(conn, `SELECT count(*) FROM ${STAGE}`));
     const sampled = rows > sampleRows;

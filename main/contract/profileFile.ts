@@ -1,7 +1,9 @@
 // `airlock profile <file>`: the file is staged in a throw-away, locked, in-memory DuckDB and a
 // contract is proposed from it for the analyst to review.
 import { dirname, basename, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openLockedDuckDB } from '../store/duckdb.js';
 import { UserError } from './errors.js';
 import { profileFile } from './profile.js';
@@ -9,11 +11,13 @@ import { profileFile } from './profile.js';
 export async function profileInputFile(path: string): Promise<string> {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new UserError(`${path}: no such file. Check the path.`, path);
-  const db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dirname(abs)] });
+  const scratch = mkdtempSync(join(tmpdir(), 'airlock-profile-'));
+  const db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dirname(abs), scratch] });
   try {
-    const proposal = await profileFile(db.conn, abs, basename(abs));
+    const proposal = await profileFile(db.conn, abs, basename(abs), { scratchDir: scratch });
     return proposal.yaml;
   } finally {
     db.close();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,10 @@
 // Reads an input file into a staging table of text columns, losing nothing: every record the
 // CSV reader cannot parse (ragged, bad quoting, invalid UTF-8) lands in a malformed table with
 // its raw line, and every record gets `_airlock_row_id`, its 1-based ordinal in the file.
-import { openSync, readSync, closeSync } from 'node:fs';
+import { openSync, readSync, closeSync, createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../contract/errors.js';
 import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
@@ -56,11 +59,11 @@ export function detectFormat(path: string, displayName: string): 'csv' | 'parque
 }
 
 /** Stages `path` into `stage` (all VARCHAR + _airlock_row_id) and `malformed` tables. */
-export async function readInput(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string): Promise<IngestResult> {
+export async function readInput(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string): Promise<IngestResult> {
   const format = detectFormat(path, displayName);
   return format === 'parquet'
     ? readParquet(conn, path, displayName, stage, malformed)
-    : readCsv(conn, path, displayName, stage, malformed);
+    : readCsv(conn, path, displayName, stage, malformed, scratchDir);
 }
 
 async function readParquet(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string): Promise<IngestResult> {
@@ -83,18 +86,35 @@ async function readParquet(conn: DuckDBConnection, path: string, displayName: st
   return { header, goodRows, malformedRows: 0, format: 'parquet' };
 }
 
-async function readCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string): Promise<IngestResult> {
-  const p = sqlString(path);
+async function readCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string): Promise<IngestResult> {
+  let p = sqlString(path);
   const { header, delimiter } = parseHeaderLine(leadingBytes(path), displayName);
   // Standard CSV quoting is fixed and the delimiter comes from the header line. Everything is
   // read as text so that no value is lost to a cast; the contract's types are applied later.
   const opts = `all_varchar=true, quote='"', escape='"', max_line_size=8388608, strict_mode=true, auto_detect=false, delim=${sqlString(delimiter)}`;
   const cols = `columns={${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(', ')}}`;
-  try {
+  const read = async () => {
     await conn.run(`DROP TABLE IF EXISTS _rej; DROP TABLE IF EXISTS _rej_scan;`);
     await conn.run(`CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM read_csv(${p}, ${opts}, header=true, ${cols}, store_rejects=true, rejects_table='_rej', rejects_scan='_rej_scan')`);
+  };
+  let normalised: string | null = null;
+  try {
+    await read();
   } catch (e) {
-    throw new UserError(`${displayName}: cannot read as CSV (${firstLine(e)}).`, displayName);
+    // Mixed line endings (CRLF and LF, or a stray CR) stop DuckDB's strict parser. The bytes are
+    // then read from a copy with every line ending made LF; the vault keeps the original.
+    if (!scratchDir || !/invalid state/i.test(String((e as Error).message))) {
+      throw new UserError(`${displayName}: cannot read as CSV (${firstLine(e)}).`, displayName);
+    }
+    normalised = await normaliseLineEndings(path, scratchDir);
+    p = sqlString(normalised);
+    try {
+      await read();
+    } catch (e2) {
+      throw new UserError(`${displayName}: cannot read as CSV (${firstLine(e2)}).`, displayName);
+    } finally {
+      rmSync(normalised, { force: true });
+    }
   }
   // DuckDB's reject `line` counts records (header included), so `line - 1` is the record's ordinal.
   await conn.run(`CREATE OR REPLACE TEMP TABLE _rej_lines AS
@@ -185,4 +205,39 @@ export function parseHeaderLine(head: Buffer, displayName: string): { header: st
     seen.set(h.toLowerCase(), i);
   });
   return { header, delimiter };
+}
+
+/** A copy of the file with CRLF and lone CR line endings made LF (streamed, bytes not rows). */
+async function normaliseLineEndings(path: string, scratchDir: string): Promise<string> {
+  const out = join(scratchDir, `lf-${process.pid}-${Date.now()}.csv`);
+  let pendingCr = false;
+  const toLf = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      let start = 0;
+      const parts: Buffer[] = [];
+      if (pendingCr) {
+        parts.push(Buffer.from([0x0a]));
+        if (chunk[0] === 0x0a) start = 1;
+        pendingCr = false;
+      }
+      let from = start;
+      for (let i = start; i < chunk.length; i++) {
+        if (chunk[i] !== 0x0d) continue;
+        parts.push(chunk.subarray(from, i));
+        if (i + 1 === chunk.length) pendingCr = true;
+        else {
+          parts.push(Buffer.from([0x0a]));
+          if (chunk[i + 1] === 0x0a) i++;
+        }
+        from = i + 1;
+      }
+      parts.push(chunk.subarray(from));
+      done(null, Buffer.concat(parts));
+    },
+    flush(done) {
+      done(null, pendingCr ? Buffer.from([0x0a]) : Buffer.alloc(0));
+    },
+  });
+  await pipeline(createReadStream(path), toLf, createWriteStream(out));
+  return out;
 }

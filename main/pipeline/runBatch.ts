@@ -105,7 +105,7 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   let started = stageStart('ingest');
   emit('ingest', 0, vault.bytes, `reading ${vault.originalName}`);
   await conn.run('CREATE SCHEMA IF NOT EXISTS staging');
-  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed);
+  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed, engine.ws.tmp);
   const ing = await reconcileIngest(conn, rt);
   timings.ingest = stageEnd('ingest', started, ing.records);
   emit('ingest', ing.records, ing.records, `${ing.records} records (${ingest.malformedRows} malformed)`, started);
