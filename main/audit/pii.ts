@@ -3,11 +3,12 @@
 // value always gives the same token, so an auditor can follow a value through the log without
 // seeing it, and only the workspace (pii_tokens table) can turn a token back into the value.
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PiiKind } from '../contract/types.js';
 import type { CellChange } from './log.js';
 import { nowIso, type Sqlite } from '../store/sqlite.js';
+import { createFileOnce } from '../store/atomicFile.js';
 
 // ---------------------------------------------------------------------------------------------
 // Detection of a whole value
@@ -352,11 +353,7 @@ export const PII_SECRET_FILE = 'pii-secret.key';
 export function loadOrCreateWorkspaceSecret(keysDir: string): Buffer {
   mkdirSync(keysDir, { recursive: true, mode: 0o700 });
   const file = join(keysDir, PII_SECRET_FILE);
-  try {
-    writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
+  createFileOnce(file, randomBytes(32));
   // A copy or restore may have widened the mode: tighten it rather than keep a readable secret.
   if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const secret = readFileSync(file);

@@ -1,5 +1,6 @@
 // The workspace's Ed25519 signing key, and DSSE envelopes around in-toto statements: the format
 // supply-chain tools already verify, so an auditor is not asked to trust a format of ours.
+import { createFileOnce } from '../store/atomicFile.js';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,12 +32,8 @@ export function loadOrCreateSigningKey(keysDir: string): SigningKey {
   const publicPath = join(keysDir, PUBLIC_KEY_FILE);
   if (!existsSync(privatePath)) {
     const fresh = generateKeyPairSync('ed25519');
-    try {
-      writeFileSync(privatePath, fresh.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      // Another process created it between the check and the write: use that one.
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+    // Atomic create-if-absent: another process that won the race keeps its key, and we read it.
+    createFileOnce(privatePath, fresh.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
   }
   if (process.platform !== 'win32' && (statSync(privatePath).mode & 0o077) !== 0) chmodSync(privatePath, 0o600);
   let privateKey: KeyObject;

@@ -67,7 +67,7 @@ export function parseContract(text: string, path = '<contract>'): Contract {
   const props = t.properties;
   if (!Array.isArray(props) || props.length === 0) at.fail(['schema', 0, 'properties'], 'schema[0].properties must list the columns');
 
-  const columns = (props as Json[]).map((p, i) => parseColumn(p, ['schema', 0, 'properties', i], at));
+  const columns = (props as Json[]).map((p, i) => parseColumn(p, ['schema', 0, 'properties', i], at, tableName));
   const seen = new Set<string>();
   columns.forEach((c, i) => {
     const key = c.name.toLowerCase();
@@ -116,7 +116,7 @@ export function parseContract(text: string, path = '<contract>'): Contract {
   };
 }
 
-function parseColumn(p: Json, path: (string | number)[], at: Locator): ColumnSpec {
+function parseColumn(p: Json, path: (string | number)[], at: Locator, tableName: string): ColumnSpec {
   if (!p || typeof p !== 'object' || Array.isArray(p)) at.fail(path, 'each property must be a mapping with at least a name');
   const o = p as Record<string, Json>;
   const name = str(o.name) ?? at.fail(path, 'a property needs a name (the column header)');
@@ -171,7 +171,7 @@ function parseColumn(p: Json, path: (string | number)[], at: Locator): ColumnSpe
       return String(e);
     });
   }
-  col.quality = asList(o.quality).map((q, i) => parseQuality(q, [...path, 'quality', i], at, name));
+  col.quality = asList(o.quality).map((q, i) => parseQuality(q, [...path, 'quality', i], at, name, tableName));
   const custom = customProps(o.customProperties, [...path, 'customProperties'], at);
   if (custom.pii) {
     const v = String(custom.pii.value);
@@ -226,7 +226,8 @@ function parseQuality(
     }
   } else if (type === 'sql') {
     const query = str(o.query) ?? at.fail([...path, 'query'], 'a sql quality check needs a query returning one number');
-    check.query = query.replace(/\{object\}/g, `"${tableName ?? ''}"`).replace(/\{property\}/g, column ? `"${column}"` : '');
+    const quote = (n: string) => `"${n.replace(/"/g, '""')}"`;
+    check.query = query.replace(/\{object\}/g, quote(tableName ?? '')).replace(/\{property\}/g, column ? quote(column) : '');
   }
   const ops = OPERATORS.filter((op) => o[op] !== undefined);
   if (ops.length > 1) at.fail([...path, ops[1]], `only one operator per check; found ${ops.join(' and ')}`);

@@ -1,7 +1,7 @@
 // The raw vault: every input's bytes, copied under their SHA-256 before anything else happens
 // and never modified. Copy to a temp file, fsync, then rename: a crash leaves no partial entry.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, fsyncSync, openSync, closeSync, renameSync, statSync, unlinkSync, chmodSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, fsyncSync, openSync, closeSync, renameSync, statSync, unlinkSync, chmodSync, readdirSync, rmSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -15,7 +15,21 @@ export interface VaultEntry {
   extension: string;
 }
 
+/** Partial copies left by a process that was killed mid-copy are removed (never a vault entry). */
+function removeStaleIncoming(vaultDir: string): void {
+  for (const name of readdirSync(vaultDir)) {
+    const m = /^\.incoming-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(vaultDir, name), { force: true });
+    }
+  }
+}
+
 export async function storeInVault(inputPath: string, vaultDir: string): Promise<VaultEntry> {
+  removeStaleIncoming(vaultDir);
   let size: number;
   try {
     const st = statSync(inputPath);

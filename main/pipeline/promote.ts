@@ -7,6 +7,11 @@ import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import type { StreamTables } from '../store/tables.js';
 import { castSql } from '../validate/typedValue.js';
 
+/** The cluster cells table of the stream (written by remediation; named here to undo it). */
+function clusterCellsTable(st: StreamTables): string {
+  return st.violations.replace(/__violations"$/, '__clusters"');
+}
+
 /** Upserts `source` (text columns + _airlock_row_id + _airlock_row_hash) for `runId`. Returns rows written. */
 export async function upsertIntoProduction(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, source: string): Promise<number> {
   const r = sqlString(runId);
@@ -46,6 +51,8 @@ export async function undoRun(conn: DuckDBConnection, contract: Contract, runId:
     await conn.run(`DELETE FROM ${st.violations} WHERE run_id = ${r}`);
     await conn.run(`DELETE FROM ${st.duplicates} WHERE run_id = ${r}`);
     await conn.run(`DELETE FROM ${st.changes} WHERE run_id = ${r}`);
+    await conn.run(`CREATE TABLE IF NOT EXISTS ${clusterCellsTable(st)} (run_id VARCHAR, cluster_id VARCHAR, row_id BIGINT, "column" VARCHAR, reasons VARCHAR, shape VARCHAR, value VARCHAR)`);
+    await conn.run(`DELETE FROM ${clusterCellsTable(st)} WHERE run_id = ${r}`);
     await conn.run('COMMIT');
   } catch (e) {
     await conn.run('ROLLBACK');

@@ -28,6 +28,8 @@ export async function recoverInterruptedRuns(engine: Engine): Promise<string[]> 
     }
     const rt = runTables(run.run_id);
     await conn.run(`DROP TABLE IF EXISTS ${rt.stage}; DROP TABLE IF EXISTS ${rt.malformed}; DROP TABLE IF EXISTS ${rt.fast};`);
+    // Rules the interrupted run approved were never promoted: they leave the recipe.
+    engine.sqlite.prepare('DELETE FROM recipes WHERE proposal_id IN (SELECT proposal_id FROM proposals WHERE run_id = ?)').run(run.run_id);
     engine.sqlite.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, summary_json = coalesce(summary_json, ?) WHERE run_id = ?`)
       .run(nowIso(), JSON.stringify({ runId: run.run_id, status: 'failed', message: 'interrupted; its writes were undone' }), run.run_id);
     engine.sqlite.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)')

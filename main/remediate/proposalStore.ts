@@ -96,6 +96,14 @@ export function recipeRules(db: Sqlite, contractId: string): Array<{ proposalId:
 }
 
 export function addToRecipe(db: Sqlite, contractId: string, contractSha: string, p: StoredProposal): void {
+  // A rule the recipe already holds (same column, same logic) is not added again: recipes would
+  // otherwise grow with every file and every later run re-check them all.
+  const same = (db.prepare('SELECT rule_json FROM recipes WHERE contract_id = ?').all(contractId) as Array<{ rule_json: string }>)
+    .some((r) => {
+      const x = JSON.parse(r.rule_json) as StoredRule & { column: string };
+      return x.column === p.column && JSON.stringify(x.set) === JSON.stringify(p.rule.set) && (x.where ?? null) === (p.rule.where ?? null);
+    });
+  if (same) return;
   db.prepare('INSERT OR IGNORE INTO recipes (contract_id, contract_sha256, proposal_id, rule_json, added_at) VALUES (?, ?, ?, ?, ?)')
     .run(contractId, contractSha, p.id, JSON.stringify({ ...p.rule, column: p.column }), nowIso());
 }
