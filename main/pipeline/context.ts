@@ -51,7 +51,8 @@ export async function openEngine(root: string, extraDirs: string[] = []): Promis
     path: ws.duckdb,
     allowedDirectories: [ws.root, ...extraDirs.map((d) => resolve(d))],
     tempDirectory: ws.tmp,
-    memoryLimit: process.env.AIRLOCK_MEMORY_LIMIT ?? '1GB',
+    // DuckDB spills beyond this; with Node and the models the process stays under 2 GB.
+    memoryLimit: process.env.AIRLOCK_MEMORY_LIMIT ?? '1500MB',
   });
   const pii = new PiiProtector(sqlite, loadOrCreateWorkspaceSecret(ws.keys));
   let closed = false;

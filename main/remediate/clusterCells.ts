@@ -63,7 +63,9 @@ export async function summarizeClusters(conn: DuckDBConnection, runId: string, s
   const cells = clusterTable(st);
   const groups = await queryRows<{ cluster_id: string; column: string; reasons: string; shapes: string[]; size: number; distinct_values: number; samples: Array<{ value: string | null; count: number }> }>(conn, `
     WITH vc AS (SELECT cluster_id, value, count(*) AS n FROM ${cells} WHERE run_id = ${r} GROUP BY ALL),
-    top AS (SELECT cluster_id, list({'value': value, 'count': n} ORDER BY n DESC, value)[1:${samplesPerCluster}] AS samples, count(*) AS distinct_values FROM vc GROUP BY cluster_id)
+    ranked AS (SELECT *, row_number() OVER (PARTITION BY cluster_id ORDER BY n DESC, value) AS rk FROM vc),
+    top AS (SELECT cluster_id, list({'value': value, 'count': n} ORDER BY n DESC, value) FILTER (WHERE rk <= ${samplesPerCluster}) AS samples,
+                   count(*) AS distinct_values FROM ranked GROUP BY cluster_id)
     SELECT c.cluster_id, any_value(c."column") AS "column", any_value(c.reasons) AS reasons, list(DISTINCT c.shape ORDER BY c.shape) AS shapes,
            count(DISTINCT c.row_id) AS size, any_value(t.distinct_values) AS distinct_values, any_value(t.samples) AS samples
     FROM ${cells} c JOIN top t USING (cluster_id) WHERE c.run_id = ${r}
