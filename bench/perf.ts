@@ -9,17 +9,20 @@
 //   npm run bench -- --full                        # 0.25 GiB and 1 GiB of CSV: flat memory (issue 6)
 //   npm run bench -- --rows 1m,5m                  # any sizes (also BENCH_ROWS=1m,5m)
 //   npm run bench -- --rows 1m --profile           # in-process run, DuckDB time per engine call site
-//   options: --memory-limit 1GB (default: $AIRLOCK_MEMORY_LIMIT or 1GB), --error-scale 1, --no-fd,
-//            --keep (keep CSVs and workspaces in bench/.data), --json (results on stdout)
-import { spawn } from 'node:child_process';
+//   node --cpu-prof --cpu-prof-dir bench/.data/cpuprof --import tsx bench/perf.ts --rows 5m --profile
+//   node --import tsx bench/perf.ts --cpu-summary bench/.data/cpuprof/CPU...cpuprofile [top]   # JS hot spots
+//   options: --memory-limit 1GB (default: the engine's own, $AIRLOCK_MEMORY_LIMIT or openEngine's; the
+//            floor runs in a DuckDB opened by the same openEngine), --error-scale 1, --no-fd,
+//            --keep (keep CSVs and workspaces in bench/.data), --json (results on stdout), --verbose
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DATA_DIR, generate, parseCount, type Generated } from './generate.js';
-import { openLockedDuckDB, sqlString } from '../main/store/duckdb.js';
+import { sqlString } from '../main/store/duckdb.js';
 import type { RunSummary } from '../main/pipeline/types.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -92,6 +95,24 @@ export function runMeasured(args: string[], env: NodeJS.ProcessEnv = {}, echo = 
 
 export interface StageTime { stage: string; ms: number; rows: number }
 
+/** `airlock run` exited with an error: what it said, the last stage it reached, what it measured. */
+export class RunFailed extends Error {
+  readonly lastStage: string;
+  readonly stages: StageTime[];
+  constructor(readonly child: ChildResult, workspace: string) {
+    const err = child.stderr.split('\n').find((l) => l.startsWith('airlock:')) ?? child.stderr.trim().split('\n').pop() ?? '';
+    super(`airlock run exited ${child.code}: ${err.slice(0, 300)}`);
+    this.lastStage = [...child.stderr.matchAll(/^\[([a-z]+)\]/gm)].pop()?.[1] ?? 'start';
+    let stages: StageTime[] = [];
+    try {
+      const db = new Database(join(workspace, 'airlock.sqlite'), { readonly: true });
+      stages = db.prepare('SELECT stage, ms, rows FROM stages WHERE run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1) ORDER BY started_at').all() as StageTime[];
+      db.close();
+    } catch { /* no store yet */ }
+    this.stages = stages;
+  }
+}
+
 /** Stage times as the engine recorded them (the `stages` table of the workspace). */
 export function stageTimes(workspace: string, runId: string): StageTime[] {
   const db = new Database(join(workspace, 'airlock.sqlite'), { readonly: true });
@@ -111,44 +132,51 @@ export interface RunMeasurement {
 }
 
 /** `airlock run <csv> --contract <c> --approve-all --no-model --no-embedder --json` in a fresh workspace. */
-export async function measureRun(csv: string, contract: string, workspace: string, memoryLimit: string, echo = false): Promise<RunMeasurement> {
+/** `memoryLimit` undefined: the engine's own default (AIRLOCK_MEMORY_LIMIT as inherited, else openEngine's). */
+export async function measureRun(csv: string, contract: string, workspace: string, memoryLimit: string | undefined, echo = false): Promise<RunMeasurement> {
   rmSync(workspace, { recursive: true, force: true });
   const child = await runMeasured([AIRLOCK, 'run', csv, '--contract', contract, '--workspace', workspace, '--approve-all', '--no-model', '--no-embedder', '--json'],
-    { AIRLOCK_MEMORY_LIMIT: memoryLimit }, echo);
-  if (child.code !== 0 && child.code !== 4) {
-    throw new Error(`airlock run exited ${child.code}:\n${child.stderr.split('\n').slice(-15).join('\n')}`);
-  }
+    memoryLimit ? { AIRLOCK_MEMORY_LIMIT: memoryLimit } : {}, echo);
+  if (child.code !== 0 && child.code !== 4) throw new RunFailed(child, workspace);
   const summary = JSON.parse(child.stdout.trim().split('\n').pop()!) as RunSummary;
   const route = summary.reconciliation.find((r) => r.stage === 'route');
   return { child, summary, stages: stageTimes(workspace, summary.runId), suspects: route?.quarantineRows ?? summary.sourceRows - summary.fastLaneRows - summary.duplicateRows };
 }
 
 /** The floor: DuckDB's own CSV → Parquet copy of the file, in a fresh process with the same memory limit. */
-export async function measureFloor(csv: string, out: string, memoryLimit: string): Promise<{ ms: number; child: ChildResult }> {
+export async function measureFloor(csv: string, out: string, memoryLimit: string | undefined): Promise<{ ms: number; memoryLimit: string; child: ChildResult }> {
   rmSync(out, { force: true });
-  const child = await runMeasured(['--import', 'tsx', PERF, '--floor-child', csv, out, memoryLimit]);
+  const child = await runMeasured(['--import', 'tsx', PERF, '--floor-child', csv, out], memoryLimit ? { AIRLOCK_MEMORY_LIMIT: memoryLimit } : {});
   if (child.code !== 0) throw new Error(`floor failed (${child.code}): ${child.stderr.slice(-2000)}`);
-  const { ms } = JSON.parse(child.stdout.trim()) as { ms: number };
+  const res = JSON.parse(child.stdout.trim()) as { ms: number; memoryLimit: string };
   rmSync(out, { force: true });
-  return { ms, child };
+  return { ...res, child };
 }
 
-async function floorChild(csv: string, out: string, memoryLimit: string): Promise<void> {
-  const tmp = join(dirname(out), 'tmp-floor');
-  mkdirSync(tmp, { recursive: true });
-  const db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dirname(csv), dirname(out)], tempDirectory: tmp, memoryLimit });
+/**
+ * The floor's process: DuckDB opened exactly as the engine opens it (openEngine on a scratch
+ * workspace: same memory_limit, threads, spill folder, lock-down), then the one COPY statement.
+ */
+async function floorChild(csv: string, out: string): Promise<void> {
+  const { openEngine } = await import('../main/pipeline/context.js');
+  const ws = join(dirname(out), 'ws-floor');
+  rmSync(ws, { recursive: true, force: true });
+  const engine = await openEngine(ws, [dirname(csv), dirname(out)]);
+  const memoryLimit = String((await engine.duck.conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0][0]);
   const t0 = performance.now();
-  await db.conn.run(`COPY (FROM read_csv(${sqlString(csv)})) TO ${sqlString(out)} (FORMAT parquet)`);
+  await engine.duck.conn.run(`COPY (FROM read_csv(${sqlString(csv)})) TO ${sqlString(out)} (FORMAT parquet)`);
   const ms = Math.round(performance.now() - t0);
-  db.close();
-  rmSync(tmp, { recursive: true, force: true });
-  process.stdout.write(`${JSON.stringify({ ms })}\n`);
+  engine.close();
+  rmSync(ws, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify({ ms, memoryLimit })}\n`);
 }
 
 export interface SizeResult {
   rows: number;
   bytes: number;
   generateMs: number;
+  /** DuckDB's memory_limit as the engine set it (read in the floor's process) */
+  memoryLimit: string;
   floorMs: number;
   floorWallMs: number;
   floorCpuMs: number;
@@ -170,23 +198,53 @@ export interface SizeResult {
   suspectsPerProposal: number | null;
   suspectsPerModelCall: number | null;
   status: string;
+  /** set when the run failed: the error and the stage it was in */
+  error?: string;
   load: [number, number];
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = (n: number) => (Number.isNaN(n) ? '-' : n.toLocaleString('en-US'));
 const mb = (b: number) => Math.round(b / MB);
 
-export async function benchSize(g: Generated, memoryLimit: string, keep: boolean, echo: boolean): Promise<SizeResult> {
+/** The commit the engine was measured at, `+dirty` when main/ has uncommitted changes. */
+function engineVersion(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'main', 'bin'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? '+dirty' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function benchSize(g: Generated, memoryLimit: string | undefined, keep: boolean, echo: boolean): Promise<SizeResult> {
   const loadBefore = loadavg()[0];
-  process.stderr.write(`  floor: COPY (FROM read_csv) TO parquet, memory_limit ${memoryLimit} ...\n`);
+  process.stderr.write(`  floor: COPY (FROM read_csv) TO parquet ...\n`);
   const floor = await measureFloor(g.csv, join(DATA_DIR, `floor-${g.rows}.parquet`), memoryLimit);
-  process.stderr.write(`  floor ${fmt(floor.ms)} ms; airlock run ...\n`);
+  process.stderr.write(`  floor ${fmt(floor.ms)} ms (memory_limit ${floor.memoryLimit}); airlock run ...\n`);
   const ws = join(DATA_DIR, `ws-${g.rows}`);
-  const run = await measureRun(g.csv, g.contract, ws, memoryLimit, echo);
+  let run: RunMeasurement;
+  try {
+    run = await measureRun(g.csv, g.contract, ws, memoryLimit, echo);
+  } catch (e) {
+    if (!(e instanceof RunFailed)) throw e;
+    if (!keep) rmSync(ws, { recursive: true, force: true });
+    process.stderr.write(`  ${e.message} (in stage ${e.lastStage})\n`);
+    return {
+      rows: g.rows, bytes: g.bytes, generateMs: g.ms, memoryLimit: floor.memoryLimit,
+      floorMs: floor.ms, floorWallMs: floor.child.wallMs, floorCpuMs: floor.child.cpuMs, floorPeakRssMb: mb(floor.child.peakRss),
+      runWallMs: e.child.wallMs, runCpuMs: e.child.cpuMs, runPeakRssMb: mb(e.child.peakRss), ratio: NaN,
+      stages: e.stages.map((st) => ({ ...st, rowsPerSec: st.ms ? Math.round((st.rows / st.ms) * 1000) : 0 })),
+      stagePeakRssMb: Object.fromEntries(Object.entries(e.child.stagePeakRss).map(([k, v]) => [k, mb(v)])),
+      sourceRows: NaN, suspects: NaN, quarantineRows: NaN, remediatedRows: NaN, duplicateRows: NaN, clusters: NaN, proposals: NaN, modelCalls: NaN,
+      suspectsPerProposal: null, suspectsPerModelCall: null, status: 'FAILED', error: `${e.message} (in stage ${e.lastStage})`,
+      load: [Math.round(loadBefore * 100) / 100, Math.round(loadavg()[0] * 100) / 100],
+    };
+  }
   if (!keep) rmSync(ws, { recursive: true, force: true });
   const s = run.summary;
   return {
-    rows: g.rows, bytes: g.bytes, generateMs: g.ms,
+    rows: g.rows, bytes: g.bytes, generateMs: g.ms, memoryLimit: floor.memoryLimit,
     floorMs: floor.ms, floorWallMs: floor.child.wallMs, floorCpuMs: floor.child.cpuMs, floorPeakRssMb: mb(floor.child.peakRss),
     runWallMs: run.child.wallMs, runCpuMs: run.child.cpuMs, runPeakRssMb: mb(run.child.peakRss),
     ratio: Math.round((run.child.wallMs / floor.ms) * 10) / 10,
@@ -210,10 +268,11 @@ export function printTable(results: SizeResult[]): void {
   const stageNames = ['ingest', 'validate', 'promote', 'remediate'];
   const cols: Array<[string, (r: SizeResult) => string]> = [
     ['rows', (r) => fmt(r.rows)],
+    ['status', (r) => r.status],
     ['CSV MB', (r) => fmt(mb(r.bytes))],
     ['floor ms', (r) => fmt(r.floorMs)],
     ['run ms', (r) => fmt(r.runWallMs)],
-    ['ratio (run wall / floor)', (r) => `${r.ratio}x`],
+    ['ratio (run wall / floor)', (r) => (Number.isNaN(r.ratio) ? '-' : `${r.ratio}x`)],
     ['CPU s run / floor', (r) => `${(r.runCpuMs / 1000).toFixed(1)} / ${(r.floorCpuMs / 1000).toFixed(1)}`],
     ['peak RSS MB', (r) => `${fmt(r.runPeakRssMb)} (floor ${fmt(r.floorPeakRssMb)})`],
     ...stageNames.map((n): [string, (r: SizeResult) => string] => [`${n} ms (rows/s)`, (r) => {
@@ -235,14 +294,15 @@ export function printTable(results: SizeResult[]): void {
   for (const [j, [h]] of cols.entries()) {
     console.log(`${h.padEnd(w)}  ${results.map((_, i) => cells[i][j].padStart(cw[i])).join('   ')}`);
   }
+  for (const r of results) if (r.error) console.log(`${fmt(r.rows)} rows: ${r.error}`);
   for (const r of results) {
     console.log(`peak RSS by stage at ${fmt(r.rows)} rows (MB): ${Object.entries(r.stagePeakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
 }
 
 /** In-process run with every DuckDB call timed and attributed to its engine call site. */
-async function profileRun(csv: string, contract: string, memoryLimit: string, top: number): Promise<void> {
-  process.env.AIRLOCK_MEMORY_LIMIT = memoryLimit;
+async function profileRun(csv: string, contract: string, memoryLimit: string | undefined, top: number): Promise<void> {
+  if (memoryLimit) process.env.AIRLOCK_MEMORY_LIMIT = memoryLimit;
   const { openEngine } = await import('../main/pipeline/context.js');
   const { runBatch } = await import('../main/pipeline/runBatch.js');
   const ws = join(DATA_DIR, 'ws-profile');
@@ -251,43 +311,80 @@ async function profileRun(csv: string, contract: string, memoryLimit: string, to
   const conn = engine.duck.conn as unknown as Record<string, (sql: string, ...rest: unknown[]) => Promise<unknown>>;
   const sites = new Map<string, { n: number; ms: number; max: number; sql: string }>();
   let stage = 'start';
+  let failed: { key: string; sql: string; error: string } | undefined;
   const site = () => (new Error().stack ?? '').split('\n').slice(2)
     .filter((l) => l.includes('/main/main/') && !l.includes('/store/duckdb.ts'))
     .slice(0, 2).map((l) => l.trim().replace(/^at /, '').replace(/\S*\/main\/main\//, '').replace(/[()]/g, '').replace(/:\d+$/, '')).join(' < ');
+  // runAndReadAll calls run with the same SQL: only the outer call is timed.
+  const inReadAll = new Set<string>();
+  // DuckDB's own memory accounting (duckdb_memory()), read after every call: the peak per stage.
+  const memPeak: Record<string, { total: number; temp: number; tags: string }> = {};
+  let sampling = false;
+  const rawReadAll = conn.runAndReadAll.bind(engine.duck.conn);
+  const sampleMemory = async (at: string) => {
+    sampling = true;
+    try {
+      const reader = (await rawReadAll('SELECT tag, memory_usage_bytes AS m, temporary_storage_bytes AS t FROM duckdb_memory() ORDER BY m DESC')) as { getRowObjectsJS(): Array<{ tag: string; m: bigint; t: bigint }> };
+      const rows = reader.getRowObjectsJS().map((r) => ({ tag: r.tag, m: Number(r.m), t: Number(r.t) }));
+      const total = rows.reduce((a, r) => a + r.m, 0);
+      if (total > (memPeak[at]?.total ?? -1)) {
+        memPeak[at] = { total, temp: rows.reduce((a, r) => a + r.t, 0), tags: rows.filter((r) => r.m > 16 * MB).map((r) => `${r.tag} ${mb(r.m)}`).join(', ') };
+      }
+    } catch { /* not available */ } finally {
+      sampling = false;
+    }
+  };
   for (const m of ['run', 'runAndReadAll']) {
     const orig = conn[m].bind(engine.duck.conn);
     conn[m] = async (sql: string, ...rest: unknown[]) => {
+      if (sampling || (m === 'run' && inReadAll.has(sql))) return orig(sql, ...rest);
+      if (m === 'runAndReadAll') inReadAll.add(sql);
       const key = `${stage} | ${site()}`;
+      const at = stage;
       const t = performance.now();
       try {
         return await orig(sql, ...rest);
+      } catch (e) {
+        failed ??= { key, sql, error: String((e as Error).message ?? e).split('\n')[0] };
+        throw e;
       } finally {
+        if (m === 'runAndReadAll') inReadAll.delete(sql);
         const ms = performance.now() - t;
         const s = sites.get(key) ?? { n: 0, ms: 0, max: 0, sql: sql.replace(/\s+/g, ' ').slice(0, 150) };
         s.n += 1; s.ms += ms; s.max = Math.max(s.max, ms);
         sites.set(key, s);
+        await sampleMemory(at);
       }
     };
   }
   const t0 = performance.now();
   const stageMs: Record<string, number> = {};
   let last = t0;
-  const summary = await runBatch(engine, {
-    file: csv, contractPath: contract, approval: { kind: 'all' }, remediation: { modelPath: null, embedderDir: null },
-    onProgress: (p) => {
-      if (p.stage === stage) return;
-      stageMs[stage] = (stageMs[stage] ?? 0) + performance.now() - last;
-      last = performance.now();
-      stage = p.stage;
-    },
-  });
+  let summary: RunSummary | undefined;
+  try {
+    summary = await runBatch(engine, {
+      file: csv, contractPath: contract, approval: { kind: 'all' }, remediation: { modelPath: null, embedderDir: null },
+      onProgress: (p) => {
+        if (p.stage === stage) return;
+        stageMs[stage] = (stageMs[stage] ?? 0) + performance.now() - last;
+        last = performance.now();
+        stage = p.stage;
+      },
+    });
+  } catch (e) {
+    console.log(`run FAILED: ${String((e as Error).message ?? e).split('\n')[0]}`);
+    if (failed) console.log(`  failing call: ${failed.key}\n  ${failed.sql.replace(/\s+/g, ' ').slice(0, 1500)}`);
+  }
   stageMs[stage] = (stageMs[stage] ?? 0) + performance.now() - last;
   const total = performance.now() - t0;
   const duck = [...sites.values()].reduce((a, s) => a + s.ms, 0);
   engine.close();
-  console.log(`profile: ${fmt(summary.sourceRows)} rows in ${fmt(Math.round(total))} ms (DuckDB ${fmt(Math.round(duck))} ms, JS/SQLite ${fmt(Math.round(total - duck))} ms); load ${loadavg()[0].toFixed(2)}`);
-  console.log(`progress stages (ms): ${Object.entries(stageMs).map(([k, v]) => `${k} ${fmt(Math.round(v))}`).join(', ')}`);
-  console.log(`clusters ${summary.clusters}, proposals ${summary.proposals}, suspects ${fmt(summary.reconciliation.find((r) => r.stage === 'route')?.quarantineRows ?? 0)}, left in quarantine ${fmt(summary.quarantineRows)}`);
+  console.log(`profile: ${fmt(summary?.sourceRows ?? 0)} rows in ${fmt(Math.round(total))} ms (DuckDB ${fmt(Math.round(duck))} ms, JS/SQLite ${fmt(Math.round(total - duck))} ms); load ${loadavg()[0].toFixed(2)}; engine ${engineVersion()}`);
+  const duckByStage: Record<string, number> = {};
+  for (const [k, v] of sites) duckByStage[k.split(' | ')[0]] = (duckByStage[k.split(' | ')[0]] ?? 0) + v.ms;
+  console.log(`progress stages, ms (of which DuckDB): ${Object.entries(stageMs).map(([k, v]) => `${k} ${fmt(Math.round(v))} (${fmt(Math.round(duckByStage[k] ?? 0))})`).join(', ')}`);
+  console.log(`DuckDB memory (duckdb_memory(), peak after a call) per stage, MB: ${Object.entries(memPeak).map(([k, v]) => `${k} ${mb(v.total)}${v.temp ? ` (+${mb(v.temp)} spilled)` : ''} [${v.tags}]`).join('; ')}`);
+  if (summary) console.log(`clusters ${summary.clusters}, proposals ${summary.proposals}, suspects ${fmt(summary.reconciliation.find((r) => r.stage === 'route')?.quarantineRows ?? 0)}, left in quarantine ${fmt(summary.quarantineRows)}`);
   console.log(`top ${top} DuckDB call sites (progress stage | engine function:line < caller), total / calls / slowest:`);
   for (const [k, s] of [...sites].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
     console.log(`${fmt(Math.round(s.ms)).padStart(9)} ms ${String(s.n).padStart(5)}x max ${fmt(Math.round(s.max)).padStart(7)}  ${k}\n${' '.repeat(18)}${s.sql}`);
@@ -303,7 +400,8 @@ async function main(): Promise<void> {
       verbose: { type: 'boolean' },
     },
   });
-  const memoryLimit = values['memory-limit'] ?? process.env.AIRLOCK_MEMORY_LIMIT ?? '1GB';
+  // Unset: the engine's default limit (the floor reads it from the same openEngine).
+  const memoryLimit = values['memory-limit'];
   const errorScale = values['error-scale'] ? Number(values['error-scale']) : 1;
   const fd = !values['no-fd'];
   mkdirSync(DATA_DIR, { recursive: true });
@@ -314,6 +412,7 @@ async function main(): Promise<void> {
     // Rows for 0.25 GiB and 1 GiB of CSV, from the generator's bytes per row on a small sample.
     const probe = await generate({ rows: 200_000, name: 'probe', errorScale, fd });
     rmSync(probe.csv, { force: true });
+    rmSync(probe.contract, { force: true });
     const perRow = probe.bytes / probe.rows;
     sizes = [0.25, 1].map((gib) => ({ rows: Math.ceil((gib * 1024 ** 3) / perRow / 1000) * 1000, label: `${gib} GiB` }));
   } else sizes = [{ rows: 5_000_000, label: '5m' }];
@@ -330,16 +429,20 @@ async function main(): Promise<void> {
       if (values.profile) await profileRun(g.csv, g.contract, memoryLimit, values.top ? Number(values.top) : 25);
       else results.push(await benchSize(g, memoryLimit, values.keep ?? false, values.verbose ?? false));
     } finally {
-      if (!values.keep) rmSync(csv, { force: true });
+      if (!values.keep) {
+        rmSync(csv, { force: true });
+        rmSync(g.contract, { force: true });
+      }
     }
   }
   if (values.profile) return;
-  writeFileSync(join(DATA_DIR, 'perf-results.json'), JSON.stringify({ memoryLimit, errorScale, fd, results }, null, 2));
+  const meta = { memoryLimit: results[0]?.memoryLimit ?? memoryLimit, errorScale, fd, engine: engineVersion(), cpus: cpus().length, at: new Date().toISOString() };
+  writeFileSync(join(DATA_DIR, 'perf-results.json'), JSON.stringify({ ...meta, results }, null, 2));
   if (values.json) {
-    console.log(JSON.stringify({ memoryLimit, errorScale, fd, results }));
+    console.log(JSON.stringify({ ...meta, results }));
     return;
   }
-  console.log(`\nairlock run vs DuckDB COPY (FROM read_csv) TO parquet; memory_limit ${memoryLimit}; ${process.env.CI ? 'CI' : 'local'}; node ${process.version}`);
+  console.log(`\nairlock run vs DuckDB COPY (FROM read_csv) TO parquet; memory_limit ${results[0]?.memoryLimit ?? memoryLimit}; engine ${engineVersion()}; node ${process.version}; ${cpus().length} CPUs`);
   printTable(results);
   if (results.length > 1) {
     const [a, b] = [results[0], results[results.length - 1]];
@@ -347,9 +450,37 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--floor-child')) {
+/** Self time per package/file and per function of a V8 .cpuprofile (from `node --cpu-prof`). */
+function cpuSummary(file: string, top: number): void {
+  interface Node { id: number; callFrame: { functionName: string; url: string } }
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>(), files = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, us: number) => m.set(k, (m.get(k) ?? 0) + us);
+  let total = 0;
+  prof.samples.forEach((id, i) => {
+    const us = prof.timeDeltas[i] ?? 0;
+    const cf = byId.get(id)!.callFrame;
+    const url = cf.url.replace(`${pathToFileURL(ROOT).href}/`, '');
+    // (line numbers are of tsx's transformed code: left out)
+    add(self, `${cf.functionName || '(anonymous)'} ${url}`, us);
+    add(files, url.replace(/^node_modules\/((@[^/]+\/)?[^/]+).*/, 'node_modules/$1') || `(${cf.functionName})`, us);
+    total += us;
+  });
+  const ms = (us: number) => fmt(Math.round(us / 1000)).padStart(9);
+  console.log(`${file}: ${fmt(Math.round(total / 1000))} ms sampled on the main thread ('(idle)' is waiting, mostly for DuckDB)`);
+  console.log('self time by file or package:');
+  for (const [k, v] of [...files].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${ms(v)} ms  ${k}`);
+  console.log('self time by function:');
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(v)} ms  ${k}`);
+}
+
+if (process.argv.includes('--cpu-summary')) {
+  const i = process.argv.indexOf('--cpu-summary');
+  cpuSummary(process.argv[i + 1], Number(process.argv[i + 2] ?? 30));
+} else if (process.argv.includes('--floor-child')) {
   const i = process.argv.indexOf('--floor-child');
-  await floorChild(process.argv[i + 1], process.argv[i + 2], process.argv[i + 3]);
+  await floorChild(process.argv[i + 1], process.argv[i + 2]);
 } else if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   await main();
 }

@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DATA_DIR, ERROR_PATTERNS, generate, parseCount } from './generate.js';
-import { measureRun } from './perf.js';
+import { RunFailed, measureRun, type RunMeasurement } from './perf.js';
 
 const BAR = 1000;
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -21,7 +21,7 @@ const { values } = parseArgs({
 });
 const rows = parseCount(values.rows ?? process.env.BENCH_ROWS ?? '1m');
 const errorScale = values['error-scale'] ? Number(values['error-scale']) : 1;
-const memoryLimit = values['memory-limit'] ?? process.env.AIRLOCK_MEMORY_LIMIT ?? '1GB';
+const memoryLimit = values['memory-limit']; // unset: the engine's default
 
 process.stderr.write(`generating ${fmt(rows)} rows ...\n`);
 const g = await generate({ rows, name: `suspects-${rows}`, errorScale });
@@ -32,7 +32,19 @@ const ws = join(DATA_DIR, `ws-suspects-${rows}`);
 const load0 = loadavg()[0];
 let failed = false;
 try {
-  const run = await measureRun(g.csv, g.contract, ws, memoryLimit, values.verbose ?? false);
+  let run: RunMeasurement;
+  try {
+    run = await measureRun(g.csv, g.contract, ws, memoryLimit, values.verbose ?? false);
+  } catch (e) {
+    if (!(e instanceof RunFailed)) throw e;
+    console.log(`\n${e.message} (in stage ${e.lastStage}); ${fmt(e.child.wallMs)} ms, peak RSS ${fmt(Math.round(e.child.peakRss / 1048576))} MB`);
+    if (!values.keep) {
+      rmSync(ws, { recursive: true, force: true });
+      rmSync(g.csv, { force: true });
+      rmSync(g.contract, { force: true });
+    }
+    process.exit(1);
+  }
   const s = run.summary;
   const db = new Database(join(ws, 'airlock.sqlite'), { readonly: true });
   const clusters = db.prepare('SELECT cluster_id, column_name, reason, size, distinct_values FROM clusters WHERE run_id = ? ORDER BY size DESC').all(s.runId) as
@@ -42,7 +54,7 @@ try {
   db.close();
 
   const applied = proposals.filter((p) => p.status === 'applied').length;
-  console.log(`\nsuspect rows per proposal, ${fmt(rows)} generated rows, --no-model --approve-all, memory_limit ${memoryLimit}`);
+  console.log(`\nsuspect rows per proposal, ${fmt(rows)} generated rows, --no-model --approve-all, memory_limit ${memoryLimit ?? process.env.AIRLOCK_MEMORY_LIMIT ?? 'engine default'}`);
   console.log(`  anomalies generated: ${ERROR_PATTERNS.map((p) => `${p.name} ${fmt(g.anomalies[p.name])}`).join(', ')}`);
   console.log(`  source ${fmt(s.sourceRows)} = fast lane ${fmt(s.fastLaneRows)} + suspects ${fmt(run.suspects)} + duplicates ${fmt(s.duplicateRows)} (expected suspects ${fmt(g.expectedSuspects)})`);
   console.log(`  clusters ${clusters.length}, proposals ${proposals.length} (applied ${applied}, ${proposals.filter((p) => p.status === 'unverified').length} unverified, ${proposals.filter((p) => p.status === 'rejected-by-sandbox').length} rejected by the sandbox), model calls ${s.modelCalls}`);
@@ -66,6 +78,7 @@ try {
   if (!values.keep) {
     rmSync(ws, { recursive: true, force: true });
     rmSync(g.csv, { force: true });
+    rmSync(g.contract, { force: true });
   }
 }
 process.exitCode = failed ? 1 : 0;

@@ -2,7 +2,6 @@
 // machine only. Output is constrained by a JSON-schema grammar to the proposal shape, greedy
 // (temperature 0) so the same model, prompt and values give the same proposal, and bounded in
 // tokens and time. Binaries are never downloaded or built: only the prebuilt ones shipped are used.
-import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   getLlama,
@@ -19,7 +18,8 @@ import { parseProposal, PROPOSAL_SCHEMA, type LlmProposal } from './proposalSche
 import { packageVersion } from './runtimeVersions.js';
 
 export { buildProposalPrompt, type ProposalPromptInput } from './proposalPrompt.js';
-export { findDefaultModel, inspectModelFile, type ModelFileInfo } from './modelFiles.js';
+export { checkGgufFile, findDefaultModel, inspectModelFile, type ModelFileInfo } from './modelFiles.js';
+import { checkGgufFile } from './modelFiles.js';
 export { ModelLoadError } from './modelLoadError.js';
 export type { LlmProposal } from './proposalSchema.js';
 
@@ -82,31 +82,7 @@ function backend(gpu: 'auto' | false): Promise<Llama> {
   return llama;
 }
 
-/** Checks the file before llama.cpp sees it, so user mistakes get a message, not a native error. */
-/** Throws ModelLoadError unless `path` is a readable GGUF file (checked before a run starts). */
-export function checkGgufFile(path: string): void {
-  let isFile: boolean;
-  try {
-    isFile = statSync(path).isFile();
-  } catch {
-    throw new ModelLoadError(path, `Language model file not found: ${path}. ${GGUF_HINT}`);
-  }
-  if (!isFile) throw new ModelLoadError(path, `${path} is a folder, not a GGUF model file. ${GGUF_HINT}`);
-  const magic = Buffer.alloc(4);
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, magic, 0, 4, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    throw new ModelLoadError(path, `Cannot read the language model file ${path} (${(e as NodeJS.ErrnoException).code ?? e}). Check its permissions. ${GGUF_HINT}`, { cause: e });
-  }
-  if (magic.toString('latin1') !== 'GGUF') {
-    throw new ModelLoadError(path, `${path} is not a GGUF model file (it does not start with "GGUF"). ${GGUF_HINT}`);
-  }
-}
+
 
 export class ProposalModel {
   private disposed = false;

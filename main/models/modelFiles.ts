@@ -1,8 +1,8 @@
 // Finding and fingerprinting model files on disk. The SHA-256 goes into the audit trail, so a
 // reviewer can tell exactly which weights proposed a fix.
-import { ModelLoadError, EMBEDDER_HINT } from './modelLoadError.js';
+import { ModelLoadError, EMBEDDER_HINT, GGUF_HINT } from './modelLoadError.js';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 export interface ModelFileInfo {
@@ -49,4 +49,29 @@ export function checkEmbedderDir(dir: string): void {
   if (!existsSync(dir)) throw new ModelLoadError(dir, `${dir}: no such embedding model folder. ${EMBEDDER_HINT}`);
   const missing = EMBEDDER_FILES.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) throw new ModelLoadError(dir, `${dir}: not an embedding model folder (missing ${missing.join(', ')}). ${EMBEDDER_HINT}`);
+}
+
+/** Throws ModelLoadError unless `path` is a readable GGUF file (checked before a run starts). */
+export function checkGgufFile(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new ModelLoadError(path, `Language model file not found: ${path}. ${GGUF_HINT}`);
+  }
+  if (!isFile) throw new ModelLoadError(path, `${path} is a folder, not a GGUF model file. ${GGUF_HINT}`);
+  const magic = Buffer.alloc(4);
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, magic, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new ModelLoadError(path, `Cannot read the language model file ${path} (${(e as NodeJS.ErrnoException).code ?? e}). Check its permissions. ${GGUF_HINT}`, { cause: e });
+  }
+  if (magic.toString('latin1') !== 'GGUF') {
+    throw new ModelLoadError(path, `${path} is not a GGUF model file (it does not start with "GGUF"). ${GGUF_HINT}`);
+  }
 }

@@ -12,15 +12,27 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
   if (proposer) filters.push(`proposer = ${sqlString(proposer)}`);
   if (ruleIds) filters.push(ruleIds.length ? `rule IN (${ruleIds.map(sqlString).join(', ')})` : 'false');
   if (ts) filters.push(`ts = ${sqlString(ts)}`);
-  const rows = await queryRows<{ row_id: number; column: string; old_value: string | null; new_value: string | null; reason: string; rule: string; confidence: number; proposer: string; ts: string }>(
-    engine.duck.conn,
-    `SELECT row_id, "column", old_value, new_value, reason, rule, confidence, proposer, ts FROM ${st.changes}
-     WHERE ${filters.join(' AND ')} ORDER BY row_id, "column"`);
-  if (rows.length === 0) return 0;
   const piiByColumn = new Map(contract.columns.filter((c) => c.pii).map((c) => [c.name, c.pii!]));
-  const changes: CellChange[] = engine.pii.protectChanges(rows.map((r) => ({
-    row_id: Number(r.row_id), column: r.column, old: r.old_value, new: r.new_value, reason: r.reason,
-    confidence: Number(r.confidence), rule: r.rule, version: r.proposer, timestamp: r.ts,
-  })), piiByColumn);
-  return engine.audit.appendCellChanges(runId, changes);
+  type Row = { row_id: number; column: string; old_value: string | null; new_value: string | null; reason: string; rule: string; confidence: number; proposer: string; ts: string };
+  // Pages of changes, keyset-ordered, so that memory stays flat however many cells changed.
+  let total = 0;
+  let after: { row: number; column: string } | null = null;
+  for (;;) {
+    const page: Row[] = await queryRows<Row>(engine.duck.conn,
+      `SELECT row_id, "column", old_value, new_value, reason, rule, confidence, proposer, ts FROM ${st.changes}
+       WHERE ${filters.join(' AND ')}${after ? ` AND (row_id, "column") > (${after.row}, ${sqlString(after.column)})` : ''}
+       ORDER BY row_id, "column" LIMIT ${PAGE}`);
+    if (page.length === 0) break;
+    const changes: CellChange[] = engine.pii.protectChanges(page.map((r) => ({
+      row_id: Number(r.row_id), column: r.column, old: r.old_value, new: r.new_value, reason: r.reason,
+      confidence: Number(r.confidence), rule: r.rule, version: r.proposer, timestamp: r.ts,
+    })), piiByColumn);
+    total += engine.audit.appendCellChanges(runId, changes);
+    const last = page[page.length - 1];
+    after = { row: Number(last.row_id), column: last.column };
+    if (page.length < PAGE) break;
+  }
+  return total;
 }
+
+const PAGE = 50_000;

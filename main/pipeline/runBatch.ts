@@ -20,8 +20,7 @@ import type { Engine } from './context.js';
 import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
 import { sqlString } from '../store/duckdb.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
-import { checkGgufFile } from '../models/llama.js';
-import { checkEmbedderDir } from '../models/modelFiles.js';
+import { checkEmbedderDir, checkGgufFile } from '../models/modelFiles.js';
 
 export interface RunOptions {
   file: string;

@@ -5,8 +5,12 @@
 import { resolve } from 'node:path';
 import type { Contract } from '../contract/types.js';
 import type { Engine } from '../pipeline/context.js';
-import { ProposalModel, buildProposalPrompt, findDefaultModel } from '../models/llama.js';
-import { Embedder, findDefaultEmbedder } from '../models/embedder.js';
+// The model runtimes (node-llama-cpp, transformers.js with onnxruntime) are loaded only when a
+// model is used: a run with --no-model pays neither their start-up time nor their memory.
+import type { ProposalModel } from '../models/llama.js';
+import type { Embedder } from '../models/embedder.js';
+import { buildProposalPrompt } from '../models/proposalPrompt.js';
+import { findDefaultEmbedder, findDefaultModel } from '../models/modelFiles.js';
 import { mergeBySimilarity } from '../models/neighbours.js';
 import type { StoredRule } from './proposalStore.js';
 import type { Cluster } from './types.js';
@@ -48,6 +52,7 @@ export class ModelSession {
       this.llmModel = null;
       return null;
     }
+    const { ProposalModel } = await import('../models/llama.js');
     this.llmModel = await ProposalModel.load(path);
     this.status.llm = `loaded ${this.llmModel.info.fileName}`;
     this.record('llm', { ...this.llmModel.info });
@@ -62,6 +67,7 @@ export class ModelSession {
       this.embedModel = null;
       return null;
     }
+    const { Embedder } = await import('../models/embedder.js');
     this.embedModel = await Embedder.load(dir);
     this.status.embedder = `loaded ${dir}`;
     this.record('embedder', { ...this.embedModel.info });

@@ -3,8 +3,7 @@
 // on, and how to install a model from a USB stick. Nothing is ever downloaded.
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { findDefaultModel, inspectModelFile } from '../../models/llama.js';
-import { findDefaultEmbedder } from '../../models/embedder.js';
+import { findDefaultEmbedder, findDefaultModel, inspectModelFile } from '../../models/modelFiles.js';
 import { EMBEDDER_FILES } from '../../models/modelFiles.js';
 import type { ModelFileView, ModelStatus } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
