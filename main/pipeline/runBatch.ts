@@ -3,6 +3,7 @@
 // set operation in DuckDB; each decision is an audit entry.
 import { randomBytes } from 'node:crypto';
 import { loadContractFile } from '../contract/load.js';
+import { UserError } from '../contract/errors.js';
 import { compareHeader, describeDrift } from '../contract/drift.js';
 import { evolveAdditively, registerContractVersion } from '../contract/versions.js';
 import type { Contract } from '../contract/types.js';
@@ -12,6 +13,7 @@ import { ensureStreamTables, runTables, type RunTables, type StreamTables } from
 import { nowIso } from '../store/sqlite.js';
 import { normaliseMissingTokens, routeBatch, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
 import { evaluateGates } from '../validate/gates.js';
+import { checkSqlGateQuery } from '../validate/sqlGateCheck.js';
 import { reconcile, reconcileIngest } from './reconcile.js';
 import { upsertIntoProduction } from './promote.js';
 import { auditTableChanges } from './auditChanges.js';
@@ -58,6 +60,17 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   const vault = await storeInVault(opts.file, engine.ws.vault);
   await recoverInterruptedRuns(engine);
   let contract = loadContractFile(opts.contractPath);
+  // A contract's own SQL checks are parsed now, before a run exists: a refused one is the
+  // contract's mistake (exit 2), not a run left half-done.
+  for (const q of [...contract.quality, ...contract.columns.flatMap((c) => c.quality)]) {
+    if (q.type !== 'sql' || !q.operator) continue;
+    try {
+      await checkSqlGateQuery(conn, q.query ?? '', contract.table);
+    } catch (e) {
+      if (e instanceof UserError) throw new UserError(`${contract.sourcePath}:${q.line}: quality ${q.name}: ${e.message}`, contract.sourcePath, q.line);
+      throw e;
+    }
+  }
   // A model the user named must be usable before anything is promoted.
   if (opts.remediation?.modelPath) checkGgufFile(opts.remediation.modelPath);
   if (opts.remediation?.embedderDir) checkEmbedderDir(opts.remediation.embedderDir);

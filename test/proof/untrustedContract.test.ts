@@ -201,7 +201,8 @@ describe('a sql quality check cannot reach outside its batch', () => {
   it.each(cases)('refuses a check that %s, with nothing written outside', async (_what, query, message) => {
     const o = await attempt(withSqlCheck(query()));
     expectRefused(o, message);
-    expect(o.error!.message).toMatch(/^contract sql check/);
+    // The message names the contract file and the check's line, then what is wrong with it.
+    expect(o.error!.message).toMatch(/\.odcs\.yaml:\d+: quality [^:]+: contract sql check/);
   });
 
   it('a table named like a system view still reads only its batch', async () => {
