@@ -40,15 +40,18 @@ export function mergeBySimilarity(vectors: Float32Array[], threshold: number, ne
       dimensions: dim,
       metric: MetricKind.Cos,
       quantization: ScalarKind.F32,
-      connectivity: 0,
-      expansion_add: 0,
-      expansion_search: 0,
+      // Wide search lists: cluster representatives are few (thousands at most), and a missed
+      // neighbour would split a group that should merge.
+      connectivity: 16,
+      expansion_add: 256,
+      expansion_search: 256,
       multi: false,
     });
     const keys = BigUint64Array.from({ length: n }, (_, i) => BigInt(i));
-    index.add(keys, vectors, 0);
+    // One thread: the graph (and so the grouping) is the same on every run.
+    index.add(keys, vectors, 1);
     const k = Math.min(n, neighbours + 1); // +1: an item finds itself first
-    const matches = index.search(vectors, k, 0);
+    const matches = index.search(vectors, k, 1);
     for (let i = 0; i < n; i++) {
       const found = Number(matches.counts[i]);
       for (let j = 0; j < found; j++) {

@@ -167,14 +167,12 @@ describe('benign corpus', () => {
     expect(norm[0].n).toBe(raw[0].n);
   });
 
-  it('accepts a 2,000-branch lookup CASE quickly, and it maps values', async () => {
+  // How fast the check is belongs to a benchmark, not to a test that a loaded machine can fail.
+  it('accepts a 2,000-branch lookup CASE, and it maps values', async () => {
     const branches = Array.from({ length: 2000 }, (_, i) => `WHEN code = '${i}' THEN 'value-${i}'`).join(' ');
     const expr = `CASE ${branches} ELSE code END`;
-    const started = performance.now();
     const r = await checkExpression(db.conn, expr, COLUMNS);
-    const elapsed = performance.now() - started;
     if (!r.ok) throw new Error(`refused the lookup CASE: ${r.reason}`);
-    expect(elapsed).toBeLessThan(5_000);
     const rows = await queryRows<{ code: string; v: string }>(db.conn, `SELECT code, (${r.normalized}) AS v FROM t ORDER BY code`);
     expect(rows.find((row) => row.code === '42')?.v).toBe('value-42');
     expect(rows.find((row) => row.code === 'ABCDE')?.v).toBe('ABCDE');
