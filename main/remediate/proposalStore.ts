@@ -2,17 +2,12 @@
 // status moves: proposed → rejected-by-sandbox | unverified | verified → approved | rejected →
 // applied.
 import { nowIso, type Sqlite } from '../store/sqlite.js';
-import type { Cluster } from './types.js';
+import type { Cluster, Proposal } from './types.js';
 
 export type ProposalStatus = 'proposed' | 'rejected-by-sandbox' | 'unverified' | 'verified' | 'approved' | 'rejected' | 'applied';
 
-export interface StoredRule {
-  set: Record<string, string>;
-  where?: string;
-  confidence: number;
-  reasoning: string;
-  patternType: string;
-  proposer: string;
+/** A proposal's rule as stored: the rule itself (types.ts `Proposal`) plus where it came from. */
+export interface StoredRule extends Omit<Proposal, 'id' | 'clusterId'> {
   /** model file, size and sha256 when a language model wrote it */
   model?: { fileName: string; sizeBytes: number; sha256: string };
   verification?: Record<string, number>;
