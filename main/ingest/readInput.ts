@@ -1,13 +1,14 @@
 // Reads an input file into a staging table of text columns, losing nothing: every record the
-// CSV reader cannot parse (ragged, bad quoting, invalid UTF-8) lands in a malformed table with
-// its raw line, and every record gets `_airlock_row_id`, its 1-based ordinal in the file.
-import { openSync, readSync, closeSync, createReadStream, createWriteStream, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+// independent scan could not vouch for, or the CSV parser could not take, lands in a malformed
+// table with its line and its place in the vault, and every record gets `_airlock_row_id`, its
+// 1-based ordinal in the file as the scan counted it.
+import { openSync, readSync, closeSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../contract/errors.js';
 import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { refetchRecords, scanCsvFile, type CsvScan } from './csvScan.js';
+import { LATIN1_ADVICE, UTF16_ADVICE, looksLikeUtf16 } from './encoding.js';
 
 export interface IngestResult {
   /** column names exactly as in the file header */
@@ -16,6 +17,12 @@ export interface IngestResult {
   malformedRows: number;
   format: 'csv' | 'parquet';
   delimiter?: string;
+  /** the source count, made apart from the parser: the record scan, or Parquet's own metadata */
+  sourceRecords: number;
+  /** set when the parser's rows cannot be matched to the scanned records (a Sev-1) */
+  parserDisagreement: string | null;
+  /** things the user should hear about the file (encoding, blank lines) */
+  hints: string[];
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -38,14 +45,11 @@ export function detectFormat(path: string, displayName: string): 'csv' | 'parque
   if (/\.parquet$/i.test(displayName)) {
     throw new UserError(`${displayName}: not a Parquet file (no PAR1 magic). Check that the file was fully written.`, displayName);
   }
-  // A NUL byte does not occur in text: this is a binary file with a .csv name.
-  const nul = head.indexOf(0);
-  if (nul >= 0) {
-    throw new UserError(`${displayName}: byte ${nul + 1} is a NUL, so this is a binary file, not CSV text. Export the data as CSV (UTF-8) or Parquet.`, displayName);
-  }
+  if (looksLikeUtf16(head)) throw new UserError(`${displayName}: ${UTF16_ADVICE}`, displayName);
+  // A stray NUL is a malformed record (the scan quarantines it); many are a binary file.
   // Text has almost no control characters; compressed or binary data is full of them.
   let control = 0;
-  for (const b of head) if (b < 0x09 || b === 0x0b || b === 0x0c || (b > 0x0d && b < 0x20) || b === 0x7f) control++;
+  for (const b of head) if (b === 0 || b < 0x09 || b === 0x0b || b === 0x0c || (b > 0x0d && b < 0x20) || b === 0x7f) control++;
   if (control > head.length * 0.02) {
     throw new UserError(`${displayName}: ${control} of the first ${head.length} bytes are control characters, so this is a binary file, not CSV text. Export the data as CSV (UTF-8) or Parquet.`, displayName);
   }
@@ -58,22 +62,39 @@ export function detectFormat(path: string, displayName: string): 'csv' | 'parque
   return 'csv';
 }
 
-/** Stages `path` into `stage` (all VARCHAR + _airlock_row_id) and `malformed` tables. */
-export async function readInput(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string): Promise<IngestResult> {
+/**
+ * Stages `path` into `stage` (all VARCHAR + _airlock_row_id) and `malformed` tables. For CSV the
+ * records are those the independent scan found (`scan`, made while the file was vaulted; scanned
+ * here when not given): the parser reads the scan's copy, whose records carry their ordinals.
+ */
+export async function readInput(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string, scan?: CsvScan): Promise<IngestResult> {
   const format = detectFormat(path, displayName);
   return format === 'parquet'
     ? readParquet(conn, path, displayName, stage, malformed)
-    : readCsv(conn, path, displayName, stage, malformed, scratchDir);
+    : readCsv(conn, path, displayName, stage, malformed, scratchDir, scan);
 }
 
 async function readParquet(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string): Promise<IngestResult> {
-  let cols: { column_name: string }[];
+  let names: string[];
+  let sourceRecords: number;
   try {
-    cols = await queryRows<{ column_name: string }>(conn, `DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
+    // The schema's own leaf names: DESCRIBE would show DuckDB's de-duplicated names (A_1).
+    names = (await queryRows<{ name: string }>(conn, `SELECT name FROM parquet_schema(${sqlString(path)}) WHERE num_children IS NULL OR num_children = 0`)).map((r) => String(r.name));
+    sourceRecords = Number(await queryValue(conn, `SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${sqlString(path)})`));
   } catch (e) {
     throw new UserError(`${displayName}: not a readable Parquet file (${firstLine(e)}). The file may be truncated: copy it again.`, displayName);
   }
+  const seen = new Map<string, string>();
+  for (const n of names) {
+    const prev = seen.get(n.toLowerCase());
+    if (prev !== undefined) throw new UserError(`${displayName}: the Parquet columns ${JSON.stringify(prev)} and ${JSON.stringify(n)} differ only in case, and column names are compared without case. Rename one of them and write the file again.`, displayName);
+    seen.set(n.toLowerCase(), n);
+  }
+  const cols = await queryRows<{ column_name: string }>(conn, `DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
   const header = cols.map((c) => c.column_name);
+  if (header.length !== names.length || header.some((h, i) => h !== names[i])) {
+    throw new UserError(`${displayName}: the Parquet file has nested columns (${names.filter((n) => !header.includes(n)).slice(0, 3).join(', ')}); Airlock reads flat tables. Flatten the file and try again.`, displayName);
+  }
   const casts = header.map((h) => `CAST(${sqlIdent(h)} AS VARCHAR) AS ${sqlIdent(h)}`).join(', ');
   try {
     await conn.run(`CREATE OR REPLACE TABLE ${stage} AS
@@ -81,73 +102,115 @@ async function readParquet(conn: DuckDBConnection, path: string, displayName: st
   } catch (e) {
     throw new UserError(`${displayName}: the Parquet data cannot be read (${firstLine(e)}). The file may be truncated or corrupt: copy it again.`, displayName);
   }
-  await conn.run(`CREATE OR REPLACE TABLE ${malformed} (_airlock_row_id BIGINT, raw_line VARCHAR, error VARCHAR, byte_position BIGINT)`);
+  await conn.run(`CREATE OR REPLACE TABLE ${malformed} (${MALFORMED_COLUMNS})`);
   const goodRows = Number(await queryValue(conn, `SELECT count(*) FROM ${stage}`));
-  return { header, goodRows, malformedRows: 0, format: 'parquet' };
+  return { header, goodRows, malformedRows: 0, format: 'parquet', sourceRecords, parserDisagreement: null, hints: [] };
 }
 
-async function readCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string): Promise<IngestResult> {
-  let p = sqlString(path);
-  const { header, delimiter } = parseHeaderLine(leadingBytes(path), displayName);
+/** The malformed table: one row per record the parser does not take, with where its bytes are. */
+const MALFORMED_COLUMNS = '_airlock_row_id BIGINT, raw_line VARCHAR, error VARCHAR, byte_position BIGINT, byte_length BIGINT, line BIGINT, reason VARCHAR';
+
+async function readCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string, given?: CsvScan): Promise<IngestResult> {
+  let scan = given;
+  const own: string[] = [];
+  if (!scan) {
+    const dir = scratchDir ?? dirname(path);
+    const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    own.push(join(dir, `parse-${stamp}.csv`), join(dir, `malformed-${stamp}.jsonl`));
+    scan = await scanCsvFile(path, own[0], own[1]);
+  }
+  try {
+    return await stageScannedCsv(conn, path, displayName, stage, malformed, scan);
+  } finally {
+    for (const f of [...own, scan.parsePath, scan.malformedPath]) rmSync(f, { force: true });
+  }
+}
+
+async function stageScannedCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scan: CsvScan): Promise<IngestResult> {
+  if (!scan.header) throw new UserError(`${displayName}: the file is empty. Export the table again with a header row.`, displayName);
+  const { header, delimiter } = parseHeaderLine(Buffer.concat([scan.header, Buffer.from('\n')]), displayName);
+  if (delimiter !== scan.delimiter) throw new Error(`header delimiter ${JSON.stringify(delimiter)} differs from the scan's ${JSON.stringify(scan.delimiter)}`);
+  const n = scan.summary.records;
   // Standard CSV quoting is fixed and the delimiter comes from the header line. Everything is
   // read as text so that no value is lost to a cast; the contract's types are applied later.
-  const opts = `all_varchar=true, quote='"', escape='"', max_line_size=8388608, strict_mode=true, auto_detect=false, delim=${sqlString(delimiter)}`;
-  const cols = `columns={${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(', ')}}`;
-  const read = async () => {
-    await conn.run(`DROP TABLE IF EXISTS _rej; DROP TABLE IF EXISTS _rej_scan;`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM read_csv(${p}, ${opts}, header=true, ${cols}, store_rejects=true, rejects_table='_rej', rejects_scan='_rej_scan')`);
-  };
-  let normalised: string | null = null;
+  const maxLine = scan.limits.maxRecordBytes * 2 + 1024;
+  const opts = `all_varchar=true, quote='"', escape='"', max_line_size=${maxLine}, strict_mode=true, auto_detect=false, header=true, delim=${sqlString(delimiter)}`;
+  const cols = `columns={'_airlock_row_id': 'VARCHAR', ${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(', ')}}`;
+  await conn.run(`DROP TABLE IF EXISTS _rej; DROP TABLE IF EXISTS _rej_scan;`);
   try {
-    await read();
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM read_csv(${sqlString(scan.parsePath)}, ${opts}, ${cols}, store_rejects=true, rejects_table='_rej', rejects_scan='_rej_scan')`);
   } catch (e) {
-    // Mixed line endings (CRLF and LF, or a stray CR) stop DuckDB's strict parser. The bytes are
-    // then read from a copy with every line ending made LF; the vault keeps the original.
-    if (!scratchDir || !/invalid state/i.test(String((e as Error).message))) {
-      throw new UserError(`${displayName}: cannot read as CSV (${firstLine(e)}).`, displayName);
-    }
-    normalised = await normaliseLineEndings(path, scratchDir);
-    p = sqlString(normalised);
-    try {
-      await read();
-    } catch (e2) {
-      throw new UserError(`${displayName}: cannot read as CSV (${firstLine(e2)}).`, displayName);
-    } finally {
-      rmSync(normalised, { force: true });
-    }
+    throw new UserError(`${displayName}: cannot read as CSV (${firstLine(e)}).`, displayName);
   }
-  // DuckDB's reject `line` counts records (header included), so `line - 1` is the record's ordinal.
-  await conn.run(`CREATE OR REPLACE TEMP TABLE _rej_lines AS
-    SELECT line - 1 AS ord, first(csv_line ORDER BY column_idx) AS raw_line,
-           string_agg(DISTINCT error_type, '; ') AS error, min(byte_position) AS byte_position
-    FROM _rej GROUP BY line`);
-  const goodRows = Number(await queryValue(conn, `SELECT count(*) FROM _raw`));
-  const badRows = Number(await queryValue(conn, `SELECT count(*) FROM _rej_lines`));
-  const total = goodRows + badRows;
-  const sane = Number(await queryValue(conn, `SELECT count(*) FROM _rej_lines WHERE ord BETWEEN 1 AND ${total}`)) === badRows;
-  if (sane && badRows === 0) {
-    await conn.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT *, CAST(rowid + 1 AS BIGINT) AS _airlock_row_id FROM _raw`);
-    await conn.run(`CREATE OR REPLACE TABLE ${malformed} (_airlock_row_id BIGINT, raw_line VARCHAR, error VARCHAR, byte_position BIGINT)`);
-  } else if (sane) {
-    // Good records take, in file order, the ordinals the rejected records did not. With reject
-    // ordinals r_1 < r_2 < ..., a_j = r_j - j good records come before reject j, so the k-th good
-    // record's ordinal is k plus the number of rejects with a_j < k: an ASOF join finds it.
-    await conn.run(`CREATE OR REPLACE TEMP TABLE _rej_a AS
-      SELECT a, max(j) AS j FROM (SELECT ord - row_number() OVER (ORDER BY ord) AS a, row_number() OVER (ORDER BY ord) AS j FROM _rej_lines) GROUP BY a`);
-    await conn.run(`CREATE OR REPLACE TABLE ${stage} AS
-      SELECT g.* EXCLUDE (_k, j), CAST(g._k + coalesce(g.j, 0) AS BIGINT) AS _airlock_row_id
-      FROM (SELECT r.*, x.j FROM (SELECT *, rowid + 1 AS _k FROM _raw) r ASOF LEFT JOIN _rej_a x ON r._k > x.a) g
-      ORDER BY _airlock_row_id`);
-    await conn.run('DROP TABLE _rej_a');
-    await conn.run(`CREATE OR REPLACE TABLE ${malformed} AS
-      SELECT CAST(ord AS BIGINT) AS _airlock_row_id, raw_line, error, CAST(byte_position AS BIGINT) AS byte_position FROM _rej_lines ORDER BY ord`);
-  } else {
-    await conn.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT *, CAST(rowid + 1 AS BIGINT) AS _airlock_row_id FROM _raw`);
-    await conn.run(`CREATE OR REPLACE TABLE ${malformed} AS
-      SELECT CAST(${goodRows} + row_number() OVER (ORDER BY ord) AS BIGINT) AS _airlock_row_id, raw_line, error, CAST(byte_position AS BIGINT) AS byte_position FROM _rej_lines`);
+  const select = header.map((h) => sqlIdent(h)).join(', ');
+  await conn.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT ${select}, TRY_CAST(_airlock_row_id AS BIGINT) AS _airlock_row_id FROM _raw`);
+  await conn.run('DROP TABLE _raw');
+  await conn.run(`CREATE OR REPLACE TABLE ${malformed} (${MALFORMED_COLUMNS})`);
+  const vaultName = basename(path);
+  const ref = (offset: string, length: string) => `'vault:' || ${sqlString(vaultName)} || '@' || ${offset} || '+' || ${length}`;
+  if (scan.summary.malformedRecords > 0) {
+    await conn.run(`INSERT INTO ${malformed}
+      SELECT ordinal, coalesce(text, ${ref('"offset"', '"length"')}), detail, "offset", "length", line, reason
+      FROM read_json(${sqlString(scan.malformedPath)}, format='newline_delimited',
+        columns={ordinal: 'BIGINT', line: 'BIGINT', "offset": 'BIGINT', "length": 'BIGINT', reason: 'VARCHAR', detail: 'VARCHAR', text: 'VARCHAR', base64: 'VARCHAR'})`);
   }
-  await conn.run(`DROP TABLE IF EXISTS _raw; DROP TABLE IF EXISTS _rej_lines; DROP TABLE IF EXISTS _rej; DROP TABLE IF EXISTS _rej_scan; `);
-  return { header, goodRows, malformedRows: badRows, format: 'csv', delimiter };
+  // The parser's rows must be exactly the scanned records it was given, each once.
+  const [check] = await queryRows<{ bad: number; dup: number }>(conn, `SELECT
+      count(*) FILTER (WHERE _airlock_row_id IS NULL OR _airlock_row_id < 1 OR _airlock_row_id > ${n}
+        OR _airlock_row_id IN (SELECT _airlock_row_id FROM ${malformed})) AS bad,
+      count(*) - count(DISTINCT _airlock_row_id) AS dup
+    FROM ${stage}`);
+  const hints: string[] = [];
+  let parserDisagreement: string | null = null;
+  if (Number(check.bad) > 0 || Number(check.dup) > 0) {
+    parserDisagreement = `the CSV parser returned ${Number(check.bad) + Number(check.dup)} row(s) that are not records of the independent scan: it split or merged records`;
+  }
+  // Records the scan vouched for that the parser did not return: quarantined with their bytes.
+  const missing = (await queryRows<{ i: number }>(conn, `SELECT i FROM range(1, ${n + 1}) t(i)
+      WHERE i NOT IN (SELECT _airlock_row_id FROM ${malformed}) AND i NOT IN (SELECT _airlock_row_id FROM ${stage} WHERE _airlock_row_id IS NOT NULL)
+      ORDER BY i LIMIT 1000001`)).map((r) => Number(r.i));
+  if (missing.length > 1_000_000) parserDisagreement = 'the CSV parser did not return over a million of the records the independent scan found';
+  else if (missing.length > 0) await quarantineMissing(conn, path, malformed, scan, missing, ref);
+  if (parserDisagreement) {
+    // Nothing from a parse that cannot be trusted goes further.
+    await conn.run(`DELETE FROM ${stage}`);
+  }
+  await conn.run(`DROP TABLE IF EXISTS _rej; DROP TABLE IF EXISTS _rej_scan;`);
+  const goodRows = Number(await queryValue(conn, `SELECT count(*) FROM ${stage}`));
+  const badRows = Number(await queryValue(conn, `SELECT count(*) FROM ${malformed}`));
+  const notUtf8 = Number(await queryValue(conn, `SELECT count(*) FROM ${malformed} WHERE reason = 'NOT_UTF8'`));
+  if (notUtf8 > 0) hints.push(`${notUtf8} record${notUtf8 === 1 ? '' : 's'} of ${displayName} ${notUtf8 === 1 ? 'is' : 'are'} quarantined because ${LATIN1_ADVICE}`);
+  if (scan.summary.blankLines > 0) hints.push(`${scan.summary.blankLines} blank line${scan.summary.blankLines === 1 ? '' : 's'} (no data) skipped`);
+  return { header, goodRows, malformedRows: badRows, format: 'csv', delimiter, sourceRecords: n, parserDisagreement, hints };
+}
+
+/** Records the parser rejected or dropped: fetched again from the file by ordinal, quarantined. */
+async function quarantineMissing(conn: DuckDBConnection, path: string, malformed: string, scan: CsvScan, missing: number[], ref: (o: string, l: string) => string): Promise<void> {
+  const found = await refetchRecords(path, scan, missing);
+  const rows = missing.map((ord) => {
+    const r = found.get(ord);
+    const text = r?.bytes ? decodeText(r.bytes) : null;
+    return { ordinal: ord, line: r?.line ?? null, offset: r?.offset ?? null, length: r?.length ?? null, text };
+  });
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _missing (ordinal BIGINT, line BIGINT, "offset" BIGINT, "length" BIGINT, text VARCHAR)`);
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map((r) => `(${r.ordinal}, ${r.line ?? 'NULL'}, ${r.offset ?? 'NULL'}, ${r.length ?? 'NULL'}, ${r.text === null ? 'NULL' : sqlString(r.text)})`).join(', ');
+    await conn.run(`INSERT INTO _missing VALUES ${values}`);
+  }
+  const hasRej = (await queryRows(conn, `SELECT 1 FROM duckdb_tables() WHERE table_name = '_rej'`)).length > 0;
+  const why = hasRej
+    ? `(SELECT TRY_CAST(regexp_extract(csv_line, '^([0-9]+)', 1) AS BIGINT) AS ord, string_agg(DISTINCT error_type, '; ') AS err FROM _rej GROUP BY 1)`
+    : `(SELECT NULL::BIGINT AS ord, NULL::VARCHAR AS err WHERE false)`;
+  await conn.run(`INSERT INTO ${malformed}
+    SELECT m.ordinal, coalesce(m.text, ${ref('m."offset"', 'm."length"')}), 'the CSV parser could not read the record' || coalesce(' (' || w.err || ')', ''),
+      m."offset", m."length", m.line, 'PARSER_REJECTED'
+    FROM _missing m LEFT JOIN ${why} w ON w.ord = m.ordinal`);
+  await conn.run('DROP TABLE _missing');
+}
+
+/** Text for people (bytes that are not UTF-8 shown as U+FFFD); the vault keeps the exact bytes. */
+function decodeText(b: Buffer): string {
+  return b.toString('utf8');
 }
 
 function firstLine(e: unknown): string {
@@ -205,39 +268,4 @@ export function parseHeaderLine(head: Buffer, displayName: string): { header: st
     seen.set(h.toLowerCase(), i);
   });
   return { header, delimiter };
-}
-
-/** A copy of the file with CRLF and lone CR line endings made LF (streamed, bytes not rows). */
-async function normaliseLineEndings(path: string, scratchDir: string): Promise<string> {
-  const out = join(scratchDir, `lf-${process.pid}-${Date.now()}.csv`);
-  let pendingCr = false;
-  const toLf = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      let start = 0;
-      const parts: Buffer[] = [];
-      if (pendingCr) {
-        parts.push(Buffer.from([0x0a]));
-        if (chunk[0] === 0x0a) start = 1;
-        pendingCr = false;
-      }
-      let from = start;
-      for (let i = start; i < chunk.length; i++) {
-        if (chunk[i] !== 0x0d) continue;
-        parts.push(chunk.subarray(from, i));
-        if (i + 1 === chunk.length) pendingCr = true;
-        else {
-          parts.push(Buffer.from([0x0a]));
-          if (chunk[i + 1] === 0x0a) i++;
-        }
-        from = i + 1;
-      }
-      parts.push(chunk.subarray(from));
-      done(null, Buffer.concat(parts));
-    },
-    flush(done) {
-      done(null, pendingCr ? Buffer.from([0x0a]) : Buffer.alloc(0));
-    },
-  });
-  await pipeline(createReadStream(path), toLf, createWriteStream(out));
-  return out;
 }

@@ -2,10 +2,12 @@
 // and never modified. Copy to a temp file, fsync, then rename: a crash leaves no partial entry.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, fsyncSync, openSync, closeSync, renameSync, statSync, unlinkSync, chmodSync, readdirSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
 import { basename, extname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { UserError } from '../contract/errors.js';
+import { CsvScanWriter, type CsvScan } from './csvScan.js';
+import type { ScanLimits } from './recordScanner.js';
+import { looksLikeUtf16 } from './encoding.js';
 
 export interface VaultEntry {
   sha256: string;
@@ -28,34 +30,71 @@ function removeStaleIncoming(vaultDir: string): void {
   }
 }
 
-export async function storeInVault(inputPath: string, vaultDir: string): Promise<VaultEntry> {
+export interface VaultOptions {
+  /** where the scan's derived files go; without it the file is copied and hashed only */
+  scratchDir?: string;
+  limits?: ScanLimits;
+}
+
+/** Text the scanner can read: not Parquet, not UTF-16 (both are told apart by their first bytes). */
+function scannable(head: Buffer): boolean {
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return false;
+  return !looksLikeUtf16(head);
+}
+
+/**
+ * Copies the file into the vault and, in the same read, hashes it, counts its bytes and (for
+ * text) scans its records. Size and hash are of what was copied, not of a stat taken earlier:
+ * a file that changes while it is read is vaulted as it was read.
+ */
+export async function storeInVault(inputPath: string, vaultDir: string, opts: VaultOptions = {}): Promise<VaultEntry & { scan?: CsvScan }> {
   removeStaleIncoming(vaultDir);
-  let size: number;
   try {
     const st = statSync(inputPath);
     if (!st.isFile()) throw new UserError(`${inputPath}: not a file. Pass a CSV or Parquet file.`, inputPath);
-    size = st.size;
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`${inputPath}: cannot read the input file (${(e as NodeJS.ErrnoException).code ?? 'error'}). Check the path.`, inputPath);
   }
   const ext = extname(inputPath).toLowerCase() || '.csv';
-  const tmp = join(vaultDir, `.incoming-${process.pid}-${Date.now()}`);
+  const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmp = join(vaultDir, `.incoming-${stamp}`);
   const hash = createHash('sha256');
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
+  let bytes = 0;
+  let scanner: CsvScanWriter | null = null;
+  let decided = false;
+  const scratch = opts.scratchDir;
+  const derived = scratch ? [join(scratch, `parse-${stamp}.csv`), join(scratch, `malformed-${stamp}.jsonl`)] : [];
+  let scan: CsvScan | undefined;
   try {
-    await pipeline(createReadStream(inputPath), tap, createWriteStream(tmp, { mode: 0o600 }));
+    const out = createWriteStream(tmp, { mode: 0o600 });
+    const failed = new Promise<never>((_, reject) => out.on('error', reject));
+    failed.catch(() => {});
+    for await (const raw of createReadStream(inputPath)) {
+      const chunk = raw as Buffer;
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (!decided) {
+        decided = true;
+        if (scratch && scannable(chunk)) scanner = new CsvScanWriter(derived[0], derived[1], opts.limits);
+      }
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+      if (scanner) await scanner.push(chunk);
+    }
+    out.end();
+    await Promise.race([once(out, 'close'), failed]);
+    if (scanner) scan = await scanner.end();
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
   } catch (e) {
-    if (existsSync(tmp)) unlinkSync(tmp);
-    throw new UserError(`${inputPath}: cannot copy the file into the vault (${(e as Error).message}).`, inputPath);
+    if (scanner) await scanner.abort();
+    for (const f of [tmp, ...derived]) rmSync(f, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'the disk is full: free some space and run again'
+      : code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? 'the workspace is not writable: choose a writable --workspace'
+        : (e as Error).message;
+    throw new UserError(`${inputPath}: cannot copy the file into the vault (${why}).`, inputPath);
   }
   const sha256 = hash.digest('hex');
   const vaultPath = join(vaultDir, `${sha256}${ext}`);
@@ -64,5 +103,5 @@ export async function storeInVault(inputPath: string, vaultDir: string): Promise
     renameSync(tmp, vaultPath);
     chmodSync(vaultPath, 0o400);
   }
-  return { sha256, bytes: size, vaultPath, originalName: basename(inputPath), extension: ext };
+  return { sha256, bytes, vaultPath, originalName: basename(inputPath), extension: ext, scan };
 }

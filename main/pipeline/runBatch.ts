@@ -14,7 +14,10 @@ import { nowIso } from '../store/sqlite.js';
 import { normaliseMissingTokens, routeBatch, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
 import { evaluateGates } from '../validate/gates.js';
 import { checkSqlGateQuery } from '../validate/sqlGateCheck.js';
-import { reconcile, reconcileIngest } from './reconcile.js';
+import { reconcile, reconcileIngest, recordSourceCount } from './reconcile.js';
+import type { CsvScan } from '../ingest/csvScan.js';
+import { realpathSync, rmSync } from 'node:fs';
+import { sep } from 'node:path';
 import { upsertIntoProduction } from './promote.js';
 import { auditTableChanges } from './auditChanges.js';
 import { recoverInterruptedRuns } from './recover.js';
@@ -53,11 +56,36 @@ export function newRunId(): string {
 
 export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSummary> {
   const t0 = Date.now();
+  opts.onStage?.('vault');
+  // A file inside the workspace (its key, its database) is refused before a byte is copied.
+  if (!opts.replayOf) refuseWorkspaceInput(opts.file, engine.ws.root);
+  // The raw bytes go into the vault before anything else, even before the contract is read; the
+  // same read counts the records, apart from the parser that will read them.
+  const vault = await storeInVault(opts.file, engine.ws.vault, { scratchDir: engine.ws.tmp });
+  try {
+    return await runVaulted(engine, opts, vault, t0);
+  } finally {
+    if (vault.scan) for (const f of [vault.scan.parsePath, vault.scan.malformedPath]) rmSync(f, { force: true });
+  }
+}
+
+function refuseWorkspaceInput(file: string, wsRoot: string): void {
+  let input: string;
+  let root: string;
+  try {
+    input = realpathSync(file);
+    root = realpathSync(wsRoot);
+  } catch {
+    return; // a missing input is reported by the vault copy
+  }
+  if (input === root || input.startsWith(root + sep)) {
+    throw new UserError(`${file}: the file is inside the workspace ${wsRoot}, which holds Airlock's own data and keys. Pass a file from outside the workspace.`, file);
+  }
+}
+
+async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & { scan?: CsvScan }, t0: number): Promise<RunSummary> {
   const { sqlite, audit } = engine;
   const conn = engine.duck.conn;
-  opts.onStage?.('vault');
-  // The raw bytes go into the vault before anything else, even before the contract is read.
-  const vault = await storeInVault(opts.file, engine.ws.vault);
   await recoverInterruptedRuns(engine);
   let contract = loadContractFile(opts.contractPath);
   // A contract's own SQL checks are parsed now, before a run exists: a refused one is the
@@ -117,11 +145,16 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   let started = stageStart('ingest');
   emit('ingest', 0, vault.bytes, `reading ${vault.originalName}`);
   await conn.run('CREATE SCHEMA IF NOT EXISTS staging');
-  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed, engine.ws.tmp);
-  const ing = await reconcileIngest(conn, rt);
+  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed, engine.ws.tmp, vault.scan);
+  await recordSourceCount(conn, runId, ingest.sourceRecords, ingest.format === 'csv' ? 'record-scan' : 'parquet-metadata');
+  audit.append({ runId, kind: 'ingest', payload: { event: 'counted', sourceRecords: ingest.sourceRecords, countedBy: ingest.format === 'csv' ? 'record-scan' : 'parquet-metadata', parsed: ingest.goodRows, malformed: ingest.malformedRows, hints: ingest.hints } });
+  const ing = await reconcileIngest(conn, rt, ingest.sourceRecords);
   timings.ingest = stageEnd('ingest', started, ing.records);
   emit('ingest', ing.records, ing.records, `${ing.records} records (${ingest.malformedRows} malformed)`, started);
-  if (!ing.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, { stage: 'ingest', sourceRows: ing.records, successRows: 0, quarantineRows: 0, duplicateRows: 0, pendingRows: ing.records, ok: false }, recs, timings, t0);
+  if (!ing.ok || ingest.parserDisagreement) {
+    const why = ingest.parserDisagreement ?? `the parser staged ${ing.staged} records where the independent scan counted ${ing.records}`;
+    return failReconciliation(engine, runId, contract, vault, ingest.format, { stage: 'ingest', sourceRows: ing.records, successRows: 0, quarantineRows: 0, duplicateRows: 0, pendingRows: ing.staged, ok: false }, recs, timings, t0, why);
+  }
 
   // ---- schema signature and drift
   const drift = compareHeader(contract, ingest.header);
@@ -179,6 +212,7 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   summary.drift = driftInfo;
   summary.fastLaneRows = routed.fast;
   summary.malformedRows = ingest.malformedRows;
+  if (ingest.hints.length) summary.hints = ingest.hints;
   if (held) {
     const failed = gates.filter((g) => !g.passed).map((g) => `${g.name} = ${g.value} (${g.operator} ${JSON.stringify(g.threshold)})`);
     summary.message = `held by quality gate: ${failed.join('; ')}. Nothing was promoted; release or reject the batch.`;
@@ -275,8 +309,8 @@ function finish(engine: Engine, summary: RunSummary): RunSummary {
   return summary;
 }
 
-async function failReconciliation(engine: Engine, runId: string, contract: Contract, vault: VaultEntry, format: string, rec: Reconciliation, recs: Reconciliation[], timings: RunSummary['timingsMs'], t0: number): Promise<RunSummary> {
-  const message = `Sev-1: reconciliation failed after ${rec.stage}: source ${rec.sourceRows} != success ${rec.successRows} + quarantine ${rec.quarantineRows} + duplicates ${rec.duplicateRows} + pending ${rec.pendingRows}. Nothing more is promoted.`;
+async function failReconciliation(engine: Engine, runId: string, contract: Contract, vault: VaultEntry, format: string, rec: Reconciliation, recs: Reconciliation[], timings: RunSummary['timingsMs'], t0: number, why?: string): Promise<RunSummary> {
+  const message = `Sev-1: reconciliation failed after ${rec.stage}: source ${rec.sourceRows} != success ${rec.successRows} + quarantine ${rec.quarantineRows} + duplicates ${rec.duplicateRows} + pending ${rec.pendingRows}${why ? ` (${why})` : ''}. Nothing more is promoted.`;
   engine.sqlite.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, 'sev1', 'RECONCILIATION_FAILED', message, nowIso());
   engine.audit.append({ runId, kind: 'alert', payload: { severity: 'sev1', code: 'RECONCILIATION_FAILED', reconciliation: rec } });
   const s = baseSummary(runId, 'failed', contract, vault, format, timings, t0);

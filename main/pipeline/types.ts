@@ -50,6 +50,8 @@ export interface RunSummary {
   replayOf?: string;
   drift?: { changes: { kind: string; column: string; detail: string }[]; decision: string };
   message?: string;
+  /** what the user should hear about the input (encoding, blank lines) */
+  hints?: string[];
   models?: { llm: string | null; embedder: string | null };
 }
 

@@ -56,6 +56,11 @@ export async function ensureStreamTables(conn: DuckDBConnection, contract: Contr
   await conn.run(`CREATE TABLE IF NOT EXISTS ${t.violations} (run_id VARCHAR, row_id BIGINT, "column" VARCHAR, reason VARCHAR, rule VARCHAR, detail VARCHAR)`);
   await conn.run(`CREATE TABLE IF NOT EXISTS ${t.duplicates} (run_id VARCHAR, row_id BIGINT, row_hash VARCHAR, first_run_id VARCHAR, first_row_id BIGINT)`);
   await conn.run(`CREATE TABLE IF NOT EXISTS ${t.changes} (run_id VARCHAR, row_id BIGINT, "column" VARCHAR, old_value VARCHAR, new_value VARCHAR, reason VARCHAR, rule VARCHAR, confidence DOUBLE, proposer VARCHAR, ts VARCHAR)`);
+  // Where a malformed record's bytes are in the vault, and its line (added to older workspaces).
+  const qCols = new Set((await (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE ${t.quarantine})`)).getRowObjectsJS()).map((r) => String(r.column_name)));
+  for (const c of ['_airlock_raw_offset', '_airlock_raw_length', '_airlock_raw_lineno']) {
+    if (!qCols.has(c)) await conn.run(`ALTER TABLE ${t.quarantine} ADD COLUMN ${c} BIGINT`);
+  }
   // Additive evolution: columns the table does not have yet are added (NULL for older rows).
   for (const [table, typedCols] of [[t.prod, true], [t.history, true], [t.quarantine, false]] as const) {
     const existing = new Set((await (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE ${table})`)).getRowObjectsJS()).map((r) => String(r.column_name)));

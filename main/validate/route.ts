@@ -83,9 +83,11 @@ export async function routeBatch(conn: DuckDBConnection, contract: Contract, run
       JOIN (SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS reasons
             FROM ${st.violations} WHERE run_id = ${r} GROUP BY row_id) v ON v.row_id = c._airlock_row_id`);
     await restoreArrivedTokens(conn, contract, runId, st);
-    await conn.run(`INSERT INTO ${st.quarantine} (_airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line)
-      SELECT _airlock_row_id, ${r}, 'record:MALFORMED_RECORD', raw_line FROM ${rt.malformed}`);
-    await conn.run(`INSERT INTO ${st.violations} SELECT ${r}, _airlock_row_id, 'record', 'MALFORMED_RECORD', 'csv.parse', error FROM ${rt.malformed}`);
+    // A malformed record keeps its place in the vault (offset, length): its exact bytes, however large.
+    await conn.run(`INSERT INTO ${st.quarantine} (_airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line, _airlock_raw_offset, _airlock_raw_length, _airlock_raw_lineno)
+      SELECT _airlock_row_id, ${r}, 'record:MALFORMED_RECORD', raw_line, byte_position, byte_length, line FROM ${rt.malformed}`);
+    await conn.run(`INSERT INTO ${st.violations} SELECT ${r}, _airlock_row_id, 'record', 'MALFORMED_RECORD', 'csv.' || coalesce(lower(reason), 'parse'),
+      coalesce('line ' || line || ': ', '') || error FROM ${rt.malformed}`);
     await conn.run('COMMIT');
   } catch (e) {
     await conn.run('ROLLBACK');
