@@ -16,6 +16,7 @@ import { evaluateGates } from '../validate/gates.js';
 import { checkSqlGateQuery } from '../validate/sqlGateCheck.js';
 import { reconcile, reconcileIngest, recordSourceCount } from './reconcile.js';
 import type { CsvScan } from '../ingest/csvScan.js';
+import { DEFAULT_SCAN_LIMITS, type ScanLimits } from '../ingest/recordScanner.js';
 import { realpathSync, rmSync } from 'node:fs';
 import { sep } from 'node:path';
 import { upsertIntoProduction } from './promote.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
   contractPath: string;
   approval: ApprovalMode;
   remediation?: RemediationOptions;
+  /** the record scan's limits (record size, runaway quotes); defaults suit real files */
+  scanLimits?: Partial<ScanLimits>;
   /** re-run of an earlier run from the vault (replay) */
   replayOf?: string;
   onProgress?: (p: Progress) => void;
@@ -61,7 +64,7 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   if (!opts.replayOf) refuseWorkspaceInput(opts.file, engine.ws.root);
   // The raw bytes go into the vault before anything else, even before the contract is read; the
   // same read counts the records, apart from the parser that will read them.
-  const vault = await storeInVault(opts.file, engine.ws.vault, { scratchDir: engine.ws.tmp });
+  const vault = await storeInVault(opts.file, engine.ws.vault, { scratchDir: engine.ws.tmp, limits: { ...DEFAULT_SCAN_LIMITS, ...opts.scanLimits } });
   try {
     return await runVaulted(engine, opts, vault, t0);
   } finally {
