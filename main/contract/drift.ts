@@ -40,7 +40,7 @@ export function compareHeader(contract: Contract, header: string[]): DriftReport
   if (changes.length === 0) {
     const order = header.map((h) => h.toLowerCase()).join('\n');
     if (order !== expected.map((c) => c.toLowerCase()).join('\n')) {
-      changes.push({ kind: 'reordered', column: '*', detail: `columns are in a different order: ${header.join(', ')}` });
+      changes.push({ kind: 'reordered', column: '*', detail: `columns are in a different order: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''}` });
     }
   }
   const additiveOnly = changes.length > 0 && changes.every((c) => c.kind === 'added')
@@ -48,6 +48,9 @@ export function compareHeader(contract: Contract, header: string[]): DriftReport
   return { fileSignature, contractSignature: contract.signature, changes, additiveOnly };
 }
 
-export function describeDrift(report: DriftReport): string {
-  return report.changes.map((c) => c.detail).join('; ');
+/** The drift in words: the first few changes, and how many more (a message stays one short line). */
+export function describeDrift(report: DriftReport, shown = 5): string {
+  const first = report.changes.slice(0, shown).map((c) => (c.detail.length > 160 ? `${c.detail.slice(0, 157)}...` : c.detail));
+  const more = report.changes.length - first.length;
+  return first.join('; ') + (more > 0 ? `; and ${more} more change${more === 1 ? '' : 's'}` : '');
 }

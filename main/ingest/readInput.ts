@@ -264,7 +264,7 @@ export function parseHeaderLine(head: Buffer, displayName: string): { header: st
   header.forEach((h, i) => {
     if (h === '') throw new UserError(`${displayName}:1: column ${i + 1} of the header has no name. Name every column in the first line.`, displayName, 1);
     const prev = seen.get(h.toLowerCase());
-    if (prev !== undefined) throw new UserError(`${displayName}:1: the header names ${JSON.stringify(h)} twice (columns ${prev + 1} and ${i + 1}). Rename one of them.`, displayName, 1);
+    if (prev !== undefined) throw new UserError(`${displayName}:1: the header names ${JSON.stringify(h.length > 60 ? `${h.slice(0, 57)}...` : h)} twice (columns ${prev + 1} and ${i + 1}). Rename one of them.`, displayName, 1);
     seen.set(h.toLowerCase(), i);
   });
   return { header, delimiter };
