@@ -47,6 +47,7 @@ function err(line: string): void {
 
 function printSummary(s: RunSummary): void {
   if (s.message) err(s.message);
+  for (const h of s.hints ?? []) err(`note: ${h}`);
   err(`${s.runId}: ${s.status} · source ${s.sourceRows} = success ${s.successRows} + quarantine ${s.quarantineRows} + duplicates ${s.duplicateRows}${s.pendingRows ? ` + pending ${s.pendingRows}` : ''} ${s.reconciled ? '✓ reconciled' : '✗ NOT RECONCILED'}`);
   err(`  fast lane ${s.fastLaneRows}, remediated ${s.remediatedRows}, clusters ${s.clusters}, proposals ${s.proposals}, model calls ${s.modelCalls}`);
   for (const g of s.gates) err(`  gate ${g.name}: ${g.value}${g.unit === 'percent' ? '%' : ''} ${g.operator} ${JSON.stringify(g.threshold)} ${g.passed ? 'passed' : 'FAILED'}`);

@@ -77,6 +77,8 @@ export interface ScanSummary {
   goodRecords: number;
   malformedRecords: number;
   blankLines: number;
+  /** the longest record handed on to the parser, in bytes */
+  longestGoodRecord: number;
   bytes: number;
   lineEnding: 'lf' | 'crlf' | 'cr' | 'none';
   mixedLineEndings: boolean;
@@ -161,6 +163,7 @@ export class RecordScanner {
   private good = 0;
   private bad = 0;
   private blank = 0;
+  private longest = 0;
   private endings = { lf: 0, crlf: 0, cr: 0 };
   private style: 'lf' | 'crlf' | 'cr' | 'none' = 'none';
   private replay: Buffer | null = null;
@@ -187,6 +190,7 @@ export class RecordScanner {
       goodRecords: this.good,
       malformedRecords: this.bad,
       blankLines: this.blank,
+      longestGoodRecord: this.longest,
       bytes: this.pos,
       lineEnding: this.style,
       mixedLineEndings: (['lf', 'crlf', 'cr'] as const).filter((k) => this.endings[k] > 0 && k !== this.style).length > 0,
@@ -434,6 +438,7 @@ export class RecordScanner {
       else {
         this.ordinal++;
         this.good++;
+        if (length > this.longest) this.longest = length;
         this.checkpoint();
         this.sink.good({ ordinal: this.ordinal, line: this.recLine, offset: this.recStart, parts: this.parts });
       }
