@@ -3,7 +3,7 @@
 // table with its line and its place in the vault, and every record gets `_airlock_row_id`, its
 // 1-based ordinal in the file as the scan counted it.
 import { openSync, readSync, closeSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../contract/errors.js';
 import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
@@ -114,7 +114,8 @@ async function readCsv(conn: DuckDBConnection, path: string, displayName: string
   let scan = given;
   const own: string[] = [];
   if (!scan) {
-    const dir = scratchDir ?? dirname(path);
+    if (!scratchDir) throw new Error('readInput: a scratch folder (that DuckDB may read) is needed for the record scan');
+    const dir = scratchDir;
     const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     own.push(join(dir, `parse-${stamp}.csv`), join(dir, `malformed-${stamp}.jsonl`));
     scan = await scanCsvFile(path, own[0], own[1]);

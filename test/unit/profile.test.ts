@@ -33,7 +33,7 @@ const fullMatch = (pattern: string, value: string) => new RegExp(`^(?:${pattern}
 
 /** Share of the file's rows with at least one violation of the proposal, using the validator's own SQL. */
 async function violatingShare(p: ContractProposal, path: string): Promise<number> {
-  await readInput(db.conn, path, path, 'checked', 'checked_bad');
+  await readInput(db.conn, path, path, 'checked', 'checked_bad', dir);
   const rows = Number(await queryValue(db.conn, 'SELECT count(*) FROM checked'));
   const { sql } = compileViolations(p.contract, 'checked');
   const bad = Number(await queryValue(db.conn, `SELECT count(DISTINCT row_id) FROM (${sql})`));
@@ -43,7 +43,7 @@ async function violatingShare(p: ContractProposal, path: string): Promise<number
 describe('profileFile on the dirty hospital table', () => {
   let p: ContractProposal;
   beforeAll(async () => {
-    p = await profileFile(db.conn, HOSPITAL, 'hospital/dirty.csv');
+    p = await profileFile(db.conn, HOSPITAL, 'hospital/dirty.csv', { scratchDir: dir });
   });
 
   it('types index as an integer primary key and keeps digit codes as text with a width pattern', () => {
@@ -100,10 +100,10 @@ describe('profileFile on the dirty hospital table', () => {
 
   it('flags the rows that really differ from the clean table, and few others', async () => {
     // Truth: a dirty row differs from clean.csv (same rows, same column order) in some cell.
-    await readInput(db.conn, join(SHARED, 'bench', 'hospital', 'clean.csv'), 'clean.csv', 'clean_rows', 'clean_bad');
+    await readInput(db.conn, join(SHARED, 'bench', 'hospital', 'clean.csv'), 'clean.csv', 'clean_rows', 'clean_bad', dir);
     const cleanCols = (await queryRows<{ name: string }>(db.conn, `SELECT name FROM pragma_table_info('clean_rows') WHERE name <> '_airlock_row_id'`)).map((r) => r.name);
     const differs = p.columns.map((c, i) => `d."${c.name}" IS DISTINCT FROM k."${cleanCols[i]}"`).join(' OR ');
-    await readInput(db.conn, HOSPITAL, HOSPITAL, 'checked', 'checked_bad');
+    await readInput(db.conn, HOSPITAL, HOSPITAL, 'checked', 'checked_bad', dir);
     const { sql } = compileViolations(p.contract, 'checked');
     const [r] = await queryRows<{ dirty: number; flagged: number; hit: number }>(db.conn, `
       WITH t AS (SELECT d._airlock_row_id AS id, (${differs}) AS dirty FROM checked d JOIN clean_rows k USING (_airlock_row_id)),
@@ -115,7 +115,7 @@ describe('profileFile on the dirty hospital table', () => {
   });
 
   it('finds the same dependency on a row sample', async () => {
-    const sampled = await profileFile(db.conn, HOSPITAL, 'hospital/dirty.csv', { sampleRows: 300 });
+    const sampled = await profileFile(db.conn, HOSPITAL, 'hospital/dirty.csv', { sampleRows: 300, scratchDir: dir });
     expect(sampled.fds.some((f) => f.determinant[0] === 'provider_number' && f.dependent.includes('city'))).toBe(true);
     // Shapes are counted on the sample; value counts, types and patterns cover every row.
     expect(col(sampled, 'zip').shapes.reduce((n, x) => n + x.count, 0)).toBe(300);
@@ -132,7 +132,7 @@ describe('profileFile on the dirty hospital table', () => {
 describe('profileFile on the dirty beers table', () => {
   let p: ContractProposal;
   beforeAll(async () => {
-    p = await profileFile(db.conn, BEERS, 'beers/dirty.csv');
+    p = await profileFile(db.conn, BEERS, 'beers/dirty.csv', { scratchDir: dir });
   });
 
   it('keeps abv as text: a third of its values carry a % sign, far from the agreement share', () => {
@@ -182,7 +182,7 @@ describe('profileFile on a generated table', () => {
         CASE WHEN i % 4 = 0 THEN '' ELSE 'note ' || i END AS remark
       FROM range(200) t(i)
     ) TO ${sqlString(file)} (HEADER, DELIMITER ',')`);
-    p = await profileFile(db.conn, file, file);
+    p = await profileFile(db.conn, file, file, { scratchDir: dir });
   });
 
   it('names the table after the file', () => {
@@ -226,7 +226,7 @@ describe('profileFile on a typed Parquet file', () => {
       SELECT i AS n, i * 1.5 AS x, DATE '2020-01-01' + CAST(i AS INTEGER) AS d,
         TIMESTAMP '2024-01-01 08:00:00' + to_minutes(CAST(i AS BIGINT)) AS ts, i % 2 = 0 AS flag
       FROM range(100) t(i)) TO ${sqlString(file)} (FORMAT parquet)`);
-    const p = await profileFile(db.conn, file, 'typed.parquet');
+    const p = await profileFile(db.conn, file, 'typed.parquet', { scratchDir: dir });
     expect(p.columns.map((c) => [c.name, c.inferredType, c.format ?? null])).toEqual([
       ['n', 'integer', null], ['x', 'number', null], ['d', 'date', '%Y-%m-%d'], ['ts', 'timestamp', '%Y-%m-%d %H:%M:%S'], ['flag', 'boolean', null],
     ]);
@@ -243,7 +243,7 @@ describe('edge cases', () => {
   it('profiles a header-only file into an all-optional string contract', async () => {
     const file = join(dir, 'empty.csv');
     writeFileSync(file, 'a,b\n');
-    const p = await profileFile(db.conn, file, file);
+    const p = await profileFile(db.conn, file, file, { scratchDir: dir });
     expect(p.columns.map((c) => [c.name, c.inferredType, c.required])).toEqual([['a', 'string', false], ['b', 'string', false]]);
     expect(p.fds).toEqual([]);
   });

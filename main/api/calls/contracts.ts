@@ -1,7 +1,8 @@
 // Contracts: open one, propose one from a file, read the YAML the analyst typed into the form,
 // write the form back into the YAML, store the result for a run, and after a schema drift,
 // rewrite the halted run's contract to match the file as a new version.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { UserError } from '../../contract/errors.js';
@@ -43,10 +44,12 @@ export function contractCalls(session: EngineSession): ContractCalls {
 
     async profileFile({ path }) {
       const abs = resolve(path);
-      // A throw-away in-memory database that may read only the file's folder.
-      const db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dirname(abs)] });
+      // A throw-away in-memory database that may read only the file's folder and a scratch
+      // folder for the record scan's copy (never written beside the user's file).
+      const scratch = mkdtempSync(join(tmpdir(), 'airlock-profile-'));
+      const db = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [dirname(abs), scratch] });
       try {
-        const p = await profileFile(db.conn, abs, basename(abs));
+        const p = await profileFile(db.conn, abs, basename(abs), { scratchDir: scratch });
         const draft = draftOf(p.yaml, null, 'profile',
           `Proposed from ${basename(abs)} (${p.rows.toLocaleString('en-US')} rows). Inferred from the data as it is, errors included: check every rule before running.`);
         draft.profile = {
@@ -61,6 +64,7 @@ export function contractCalls(session: EngineSession): ContractCalls {
         return draft;
       } finally {
         db.close();
+        rmSync(scratch, { recursive: true, force: true });
       }
     },
 
