@@ -7,7 +7,8 @@ import { recoverInterruptedRuns } from '../../pipeline/recover.js';
 import { releaseRun, rejectRun } from '../../pipeline/release.js';
 import { runBatch } from '../../pipeline/runBatch.js';
 import type { RunSummary } from '../../pipeline/types.js';
-import type { RunDetail } from '../contract.js';
+import type { RunDetail, RunView } from '../contract.js';
+import { runBadges } from '../runBadges.js';
 import { RunCancelledError } from '../errors.js';
 import { progressTracker } from '../progress.js';
 import type { CallImpl, EngineSession } from '../session.js';
@@ -16,6 +17,11 @@ type RunCalls = Pick<CallImpl, 'appInfo' | 'listRuns' | 'getRun' | 'runFile' | '
 
 function mustExist(path: string, what: string): void {
   if (!existsSync(path)) throw new UserError(`${path}: no such ${what}. It may have been moved or renamed; pick it again.`, path);
+}
+
+/** The summary as the screens get it: with the badges they show. */
+export function withBadges(summary: RunSummary): RunView {
+  return { ...summary, badges: runBadges(summary) };
 }
 
 export function runCalls(session: EngineSession): RunCalls {
@@ -37,7 +43,8 @@ export function runCalls(session: EngineSession): RunCalls {
       if (!row.summary_json) throw new UserError(`run ${runId} has not finished yet (${row.status}).`);
       const alerts = engine.sqlite.prepare('SELECT severity, code, message, created_at AS createdAt FROM alerts WHERE run_id = ? ORDER BY alert_id').all(runId) as RunDetail['alerts'];
       const options = JSON.parse(row.options_json) as { contractPath?: string };
-      return { summary: JSON.parse(row.summary_json) as RunSummary, inputPath: row.input_path, contractPath: options.contractPath ?? null, alerts };
+      const summary = JSON.parse(row.summary_json) as RunSummary;
+      return { summary, badges: runBadges(summary), inputPath: row.input_path, contractPath: options.contractPath ?? null, alerts };
     },
 
     runFile({ file, contractPath, approval, useModels }) {
@@ -47,14 +54,14 @@ export function runCalls(session: EngineSession): RunCalls {
         const checkCancelled = session.beginRun();
         const track = progressTracker();
         try {
-          return await runBatch(engine, {
+          return withBadges(await runBatch(engine, {
             file, contractPath, approval,
             remediation: useModels ? { modelsDir: ctx.modelsDir } : { modelPath: null, embedderDir: null },
             onProgress: (p) => {
               checkCancelled();
               ctx.emit('progress', track(p));
             },
-          });
+          }));
         } catch (e) {
           if (!session.endRun()) throw e;
           // Cancelled: what the run wrote is undone the same way as after a crash.
@@ -71,11 +78,11 @@ export function runCalls(session: EngineSession): RunCalls {
     },
 
     releaseRun({ runId }) {
-      return session.exclusive((engine) => releaseRun(engine, runId, ctx.analyst));
+      return session.exclusive(async (engine) => withBadges(await releaseRun(engine, runId, ctx.analyst)));
     },
 
     rejectRun({ runId }) {
-      return session.exclusive((engine) => rejectRun(engine, runId, ctx.analyst));
+      return session.exclusive(async (engine) => withBadges(await rejectRun(engine, runId, ctx.analyst)));
     },
   };
 }
