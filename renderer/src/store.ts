@@ -3,7 +3,7 @@
 // It orchestrates calls; every number it shows comes from the engine.
 import { create } from 'zustand';
 import type {
-  ApiError, AppInfo, ApprovalMode, ContractDraft, ModelStatus, RunListItem, RunProgress, RunSummary,
+  ApiError, AppInfo, ApprovalMode, ContractDraft, ModelStatus, RunListItem, RunProgress, RunView,
 } from '../../main/api/contract.js';
 import { call, errorOf } from './bridge.js';
 
@@ -20,7 +20,7 @@ export interface ActiveRun {
 
 /** What the last run started in this window ended with. */
 export interface RunOutcome {
-  summary?: RunSummary;
+  summary?: RunView;
   error?: ApiError;
   file: string;
 }
@@ -49,7 +49,7 @@ interface State {
   startRun(opts: { yaml: string; approval: ApprovalMode; useModels: boolean; contractLabel: string }): Promise<void>;
   cancelRun(): Promise<void>;
   progress(p: RunProgress): void;
-  changed(summary?: RunSummary): void;
+  changed(summary?: RunView): void;
 }
 
 export const useApp = create<State>((set, get) => ({
@@ -94,7 +94,11 @@ export const useApp = create<State>((set, get) => ({
     }
   },
 
-  selectRun: (runId, screen) => set((s) => ({ runId, screen: screen ?? s.screen })),
+  selectRun(runId, screen) {
+    set((s) => ({ runId, screen: screen ?? s.screen }));
+    // The picker's status badge is read again with the run, so it never contradicts the screen.
+    void get().refreshRuns();
+  },
   setInput: (input) => set({ input }),
   setDraft: (draft) => set({ draft }),
 

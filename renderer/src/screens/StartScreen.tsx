@@ -6,7 +6,7 @@ import { useApp } from '../store.js';
 import { pathForFile } from '../bridge.js';
 import { count, dateTime, shortRun } from '../format.js';
 import { Icon } from '../components/Icon.js';
-import { ReconciledBadge, StatusBadge } from '../components/Badge.js';
+import { listedStatus, ReconciledBadge, StatusBadge } from '../components/Badge.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { ScreenHeader, EmptyState } from '../components/ScreenHeader.js';
 
@@ -96,7 +96,7 @@ export function StartScreen() {
                   <td className="num">{count(r.sourceRows)}</td>
                   <td className="num">{count(r.successRows)}</td>
                   <td className="num">{count(r.quarantineRows)}</td>
-                  <td><StatusBadge status={r.status} /></td>
+                  <td><StatusBadge status={listedStatus(r)} /></td>
                   <td><ReconciledBadge ok={r.reconciled} title={`${count(r.sourceRows)} = ${count(r.successRows)} + ${count(r.quarantineRows)} + ${count(r.duplicateRows)}`} /></td>
                 </tr>
               ))}
