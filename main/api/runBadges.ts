@@ -8,7 +8,7 @@
 // state: it is never shown as completed, whatever its status says.
 import type { Reconciliation, RunSummary } from '../pipeline/types.js';
 
-export type RunState = 'completed' | 'sev1' | 'halted' | 'held' | 'already-processed' | 'rejected' | 'running';
+export type RunState = 'completed' | 'sev1' | 'halted' | 'held' | 'already-processed' | 'rejected' | 'interrupted' | 'running';
 export type BadgeTone = 'green' | 'red' | 'amber' | 'blue' | 'grey' | 'violet';
 
 export interface RowCounts {
@@ -77,6 +77,15 @@ export function runBadges(summary: RunSummary): RunBadges {
   const reconciled = summary.reconciled === true && !broken && adds(total) && summary.status !== 'failed';
   const base = { reconciled, stages, brokenStage: broken?.stage ?? null };
 
+  // Failed before any stage was reconciled: killed or cancelled, and everything it wrote was
+  // undone on recovery (a Sev-1 always records the stage that broke).
+  if (summary.status === 'failed' && stages.length === 0) {
+    return {
+      ...base, reconciled: false, state: 'interrupted', tone: 'grey', counts: total,
+      headline: 'Interrupted: the run did not finish, and everything it wrote was undone',
+      detail: 'Nothing from this run is in production; the raw file stays in the vault and can be run again',
+    };
+  }
   if (!reconciled) {
     // A Sev-1 names the numbers that do not close: the stage where it broke, else the run's.
     const counts = broken ? countsOf(broken) : total;

@@ -39,6 +39,7 @@ beforeAll(async () => {
   write('people.csv', csvText(PEOPLE_HEADER, rows));
   write('people-later.csv', csvText(PEOPLE_HEADER, peopleRows(101, 110)));
   write('people-third.csv', csvText(PEOPLE_HEADER, peopleRows(301, 310)));
+  write('people-fourth.csv', csvText(PEOPLE_HEADER, peopleRows(401, 410)));
   write('people-renamed.csv', csvText(['id', 'name', 'postcode'], peopleRows(201, 205)));
   write('people.odcs.yaml', peopleContract());
   write('people-gated.odcs.yaml', peopleContract({ id: 'people-gated', tableQuality: ['      - metric: rowCount', '        mustBeGreaterThan: 1000000'] }));
@@ -97,11 +98,13 @@ describe('the Run screen shows how a run ended', () => {
     await run.screenshot('16-run-completed');
   });
 
-  it('a second clean file completes too (its summary is doctored into a Sev-1 below)', async () => {
-    const run = await runThroughTheApp(file['people-third.csv'], file['people.odcs.yaml']);
-    runs.third = await latestRunId();
-    expect(await run.state()).toBe('completed');
-    expect(await run.equation()).toEqual([10, 10, 0, 0]);
+  it('two more clean files complete too (their summaries are doctored below)', async () => {
+    for (const name of ['third', 'fourth']) {
+      const run = await runThroughTheApp(file[`people-${name}.csv`], file['people.odcs.yaml']);
+      runs[name] = await latestRunId();
+      expect(await run.state()).toBe('completed');
+      expect(await run.equation()).toEqual([10, 10, 0, 0]);
+    }
   });
 
   it('the same file again: already processed, blue, naming the earlier run, not a new Completed', async () => {
@@ -201,12 +204,26 @@ describe('the Run screen shows how a run ended', () => {
     await run.screenshot('22-run-sev1-said-completed');
   });
 
+  it('an interrupted run (killed or cancelled) says so: not a Sev-1, and the screen still draws', async () => {
+    // Exactly the summary recovery leaves for a run that did not finish (main/pipeline/recover.ts).
+    doctor(runs.fourth, () => ({ runId: runs.fourth, status: 'failed', message: 'interrupted; its writes were undone' }) as RunSummary);
+    const run = new RunPage(app.page);
+    await run.pickRun(runs.fourth);
+    await expect.poll(() => run.state()).toBe('interrupted');
+    expect(await run.headline()).toBe('Interrupted: the run did not finish, and everything it wrote was undone');
+    expect(await run.bannerColour()).toBe('rgb(59, 70, 87)');
+    expect(await app.page.getByTestId('run-banner').innerText()).toContain('people-fourth.csv · contract people 1.0.0');
+    expect(await run.exportStep().isDisabled()).toBe(true);
+    expect(await app.page.getByTestId('equation').locator('.verdict').innerText()).toBe('not counted: the run did not finish');
+    await run.screenshot('24-run-interrupted');
+  });
+
   it('the run list shows the Sev-1s red, and the others as they ended', async () => {
     // A fresh start of the window reads the runs from the workspace again.
     await app.page.reload({ waitUntil: 'load' });
     const start = new StartPage(app.page);
     await start.open('start');
-    await expect.poll(() => start.recentRuns().count()).toBe(4);
+    await expect.poll(() => start.recentRuns().count()).toBe(5);
     const byRun = new Map<string, { status: string; colour: string }>();
     for (const row of await start.recentRuns().all()) {
       const text = await row.innerText();
@@ -218,6 +235,7 @@ describe('the Run screen shows how a run ended', () => {
     expect(byRun.get('third')).toEqual({ status: 'failed: Sev-1', colour: RED });
     expect(byRun.get('held')).toEqual({ status: 'rejected', colour: 'rgb(59, 70, 87)' });
     expect(byRun.get('halted')).toEqual({ status: 'halted: drift', colour: VIOLET });
+    expect(byRun.get('fourth')).toEqual({ status: 'failed', colour: RED });
     await start.screenshot('23-start-run-states');
   });
 

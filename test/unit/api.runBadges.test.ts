@@ -97,6 +97,15 @@ describe('runBadges', () => {
     expect(runBadges(summary({ idempotent: true, reconciled: false })).state).toBe('sev1');
   });
 
+  it('a run killed or cancelled before any stage reconciled is interrupted, not a Sev-1', () => {
+    // The summary recovery writes for such a run, as getRun completes it.
+    const b = runBadges(summary({ status: 'failed', reconciled: false, sourceRows: 0, successRows: 0, quarantineRows: 0, reconciliation: [], message: 'interrupted; its writes were undone' }));
+    expect(b).toMatchObject({ state: 'interrupted', tone: 'grey', reconciled: false });
+    expect(b.headline).toMatch(/^Interrupted/);
+    // A failure that did reconcile a stage and broke stays a Sev-1.
+    expect(runBadges(summary({ status: 'failed', reconciled: false, reconciliation: [stage('ingest', 10, 0, 0, 0, 5, false)] })).state).toBe('sev1');
+  });
+
   it('a rejected batch is grey; an unknown status is not taken as success', () => {
     expect(runBadges(summary({ status: 'rejected', successRows: 0, quarantineRows: 1000, reconciliation: [] }))).toMatchObject({ state: 'rejected', tone: 'grey' });
     expect(runBadges(summary({ status: 'exploded' as RunSummary['status'] }))).toMatchObject({ state: 'sev1', reconciled: false });

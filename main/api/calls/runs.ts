@@ -19,6 +19,27 @@ function mustExist(path: string, what: string): void {
   if (!existsSync(path)) throw new UserError(`${path}: no such ${what}. It may have been moved or renamed; pick it again.`, path);
 }
 
+interface RunRow {
+  run_id: string; status: string; input_path: string; input_name: string; input_sha256: string; input_bytes: number;
+  contract_id: string; contract_version: string; contract_sha256: string; table_name: string; options_json: string; summary_json: string | null;
+}
+
+/**
+ * A run that was interrupted (killed or cancelled) keeps only a stub summary ({ runId, status,
+ * message }); the screens get the full shape, filled from the run's row, with nothing counted.
+ */
+export function completeSummary(s: Partial<RunSummary>, row: RunRow): RunSummary {
+  return {
+    runId: row.run_id, status: row.status as RunSummary['status'],
+    sourceRows: 0, successRows: 0, quarantineRows: 0, fastLaneRows: 0, remediatedRows: 0, duplicateRows: 0, malformedRows: 0, pendingRows: 0,
+    clusters: 0, proposals: 0, modelCalls: 0, reconciled: false, gates: [], reconciliation: [],
+    timingsMs: { ingest: 0, validate: 0, remediate: 0, promote: 0, total: 0 },
+    contract: { id: row.contract_id, version: row.contract_version, signature: '', sha256: row.contract_sha256, table: row.table_name },
+    input: { name: row.input_name, sha256: row.input_sha256, bytes: Number(row.input_bytes), format: '' },
+    ...s,
+  };
+}
+
 /** The summary as the screens get it: with the badges they show. */
 export function withBadges(summary: RunSummary): RunView {
   return { ...summary, badges: runBadges(summary) };
@@ -37,13 +58,12 @@ export function runCalls(session: EngineSession): RunCalls {
 
     async getRun({ runId }) {
       const engine = await session.engine();
-      const row = engine.sqlite.prepare('SELECT status, input_path, options_json, summary_json FROM runs WHERE run_id = ?').get(runId) as
-        { status: string; input_path: string; options_json: string; summary_json: string | null } | undefined;
+      const row = engine.sqlite.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
       if (!row) throw new UserError(`run ${runId} is not in this workspace.`);
       if (!row.summary_json) throw new UserError(`run ${runId} has not finished yet (${row.status}).`);
       const alerts = engine.sqlite.prepare('SELECT severity, code, message, created_at AS createdAt FROM alerts WHERE run_id = ? ORDER BY alert_id').all(runId) as RunDetail['alerts'];
       const options = JSON.parse(row.options_json) as { contractPath?: string };
-      const summary = JSON.parse(row.summary_json) as RunSummary;
+      const summary = completeSummary(JSON.parse(row.summary_json) as Partial<RunSummary>, row);
       return { summary, badges: runBadges(summary), inputPath: row.input_path, contractPath: options.contractPath ?? null, alerts };
     },
 

@@ -17,7 +17,7 @@ import { DriftPanel } from './DriftPanel.js';
 
 // The banner's look per state; its words and numbers come from the engine's runBadges.
 const ICON: Record<RunState, string> = {
-  completed: 'check', sev1: 'cross', halted: 'alert', held: 'pause', 'already-processed': 'refresh', rejected: 'cross', running: 'run',
+  completed: 'check', sev1: 'cross', halted: 'alert', held: 'pause', 'already-processed': 'refresh', rejected: 'cross', interrupted: 'cross', running: 'run',
 };
 
 export function RunScreen() {
@@ -140,8 +140,8 @@ function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: R
           <div className="next-steps">
             <button className="next" onClick={() => go('review')} disabled={summary.proposals === 0}><Icon name="review" /><span><strong>Review fixes</strong><small>{count(summary.proposals)} proposals for {count(summary.clusters)} failure patterns</small></span></button>
             <button className="next" onClick={() => go('quarantine')}><Icon name="quarantine" /><span><strong>Open the quarantine</strong><small>{count(summary.quarantineRows)} rows held back</small></span></button>
-            {/* Nothing to export from a halted stream; a Sev-1's rows are not accounted for. */}
-            <button className="next" data-testid="next-export" onClick={() => go('export')} disabled={summary.status === 'halted' || sev1}><Icon name="export" /><span><strong>Export</strong><small>{sev1 ? 'not while the rows do not add up' : 'clean data and the signed audit bundle'}</small></span></button>
+            {/* Nothing to export from a halted or interrupted run; a Sev-1's rows are not accounted for. */}
+            <button className="next" data-testid="next-export" onClick={() => go('export')} disabled={summary.status === 'halted' || sev1 || badges.state === 'interrupted'}><Icon name="export" /><span><strong>Export</strong><small>{sev1 ? 'not while the rows do not add up' : badges.state === 'interrupted' ? 'nothing to export: the run did not finish' : 'clean data and the signed audit bundle'}</small></span></button>
           </div>
           {alerts.length > 0 && (
             <div className="alerts">
