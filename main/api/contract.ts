@@ -97,6 +97,9 @@ export interface ContractDraft {
   profile?: { file: string; rows: number; malformedRows: number; columns: ColumnProfileView[]; dependencies: (DependencyForm & { support: number })[] };
 }
 
+/** A listed run with the state runBadges gives it, and its pending rows for the equation. */
+export type RunListView = RunListItem & { state: RunState; pendingRows: number };
+
 /** A run's summary with the verdict the screens show (runBadges), so no face works it out alone. */
 export type RunView = RunSummary & { badges: RunBadges };
 
@@ -306,7 +309,7 @@ const ofRun = object({ runId });
 
 export const API = {
   appInfo: call(none, returns<AppInfo>()),
-  listRuns: call(none, returns<RunListItem[]>()),
+  listRuns: call(none, returns<RunListView[]>()),
   getRun: call(ofRun, returns<RunDetail>()),
   /** a contract file the analyst picked */
   loadContract: call(object({ path }), returns<ContractDraft>()),

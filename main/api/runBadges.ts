@@ -77,6 +77,10 @@ export function runBadges(summary: RunSummary): RunBadges {
   const reconciled = summary.reconciled === true && !broken && adds(total) && summary.status !== 'failed';
   const base = { reconciled, stages, brokenStage: broken?.stage ?? null };
 
+  // Still going: no verdict yet either way.
+  if (summary.status === 'running') {
+    return { ...base, reconciled: false, state: 'running', tone: 'blue', counts: total, headline: 'Running', detail: 'The run has not finished; its rows are counted when it does' };
+  }
   // Failed before any stage was reconciled: killed or cancelled, and everything it wrote was
   // undone on recovery (a Sev-1 always records the stage that broke).
   if (summary.status === 'failed' && stages.length === 0) {
@@ -113,8 +117,6 @@ export function runBadges(summary: RunSummary): RunBadges {
       return { ...base, state: 'halted', tone: 'violet', counts: total, headline: 'Halted: the file does not match the contract', detail: `Nothing was promoted; ${n(total.pendingRows)} rows wait in the vault; ${numbers}` };
     case 'rejected':
       return { ...base, state: 'rejected', tone: 'grey', counts: total, headline: 'Rejected: nothing from this batch was promoted', detail: numbers };
-    case 'running':
-      return { ...base, state: 'running', tone: 'blue', counts: total, headline: 'Running', detail: numbers };
     default:
       // An unknown status is not evidence that the run went well.
       return { ...base, reconciled: false, state: 'sev1', tone: 'red', counts: total, headline: `Failed (Sev-1): the run ended as "${String(summary.status)}"`, detail: `${countsText(total)}: ${equationText(total)}` };

@@ -3,7 +3,7 @@
 // It orchestrates calls; every number it shows comes from the engine.
 import { create } from 'zustand';
 import type {
-  ApiError, AppInfo, ApprovalMode, ContractDraft, ModelStatus, RunListItem, RunProgress, RunView,
+  ApiError, AppInfo, ApprovalMode, ContractDraft, ModelStatus, RunListView, RunProgress, RunView,
 } from '../../main/api/contract.js';
 import { call, errorOf } from './bridge.js';
 
@@ -28,7 +28,7 @@ export interface RunOutcome {
 interface State {
   screen: Screen;
   info: AppInfo | null;
-  runs: RunListItem[];
+  runs: RunListView[];
   runsError: ApiError | null;
   models: ModelStatus | null;
   runId: string | null;

@@ -22,6 +22,7 @@ const GREEN = 'rgb(21, 128, 61)';
 const AMBER = 'rgb(180, 83, 9)';
 const VIOLET = 'rgb(109, 63, 216)';
 const BLUE = 'rgb(36, 75, 208)';
+const GREY = 'rgb(59, 70, 87)';
 
 let app: AppHarness;
 let dir: string;
@@ -139,7 +140,7 @@ describe('the Run screen shows how a run ended', () => {
     await run.decide('Reject the batch');
     await expect.poll(() => run.state()).toBe('rejected');
     expect(await run.headline()).toBe('Rejected: nothing from this batch was promoted');
-    expect(await run.bannerColour()).toBe('rgb(59, 70, 87)');
+    expect(await run.bannerColour()).toBe(GREY);
     expect(await run.equation()).toEqual([10, 0, 10, 0]);
     await run.screenshot('19-run-rejected');
   });
@@ -211,7 +212,7 @@ describe('the Run screen shows how a run ended', () => {
     await run.pickRun(runs.fourth);
     await expect.poll(() => run.state()).toBe('interrupted');
     expect(await run.headline()).toBe('Interrupted: the run did not finish, and everything it wrote was undone');
-    expect(await run.bannerColour()).toBe('rgb(59, 70, 87)');
+    expect(await run.bannerColour()).toBe(GREY);
     expect(await app.page.getByTestId('run-banner').innerText()).toContain('people-fourth.csv · contract people 1.0.0');
     expect(await run.exportStep().isDisabled()).toBe(true);
     expect(await app.page.getByTestId('equation').locator('.verdict').innerText()).toBe('not counted: the run did not finish');
@@ -224,18 +225,19 @@ describe('the Run screen shows how a run ended', () => {
     const start = new StartPage(app.page);
     await start.open('start');
     await expect.poll(() => start.recentRuns().count()).toBe(5);
-    const byRun = new Map<string, { status: string; colour: string }>();
+    const byRun = new Map<string, { status: string; colour: string; check: string }>();
     for (const row of await start.recentRuns().all()) {
       const text = await row.innerText();
       const id = Object.entries(runs).find(([, r]) => text.includes(r.slice(-6)))?.[0] ?? text;
       const badge = row.locator('td').nth(6).locator('.badge');
-      byRun.set(id, { status: await badge.innerText(), colour: await badge.evaluate((el) => getComputedStyle(el).color) });
+      const check = await row.locator('td').nth(7).innerText();
+      byRun.set(id, { status: await badge.innerText(), colour: await badge.evaluate((el) => getComputedStyle(el).color), check });
     }
-    expect(byRun.get('completed')).toEqual({ status: 'failed', colour: RED });
-    expect(byRun.get('third')).toEqual({ status: 'failed: Sev-1', colour: RED });
-    expect(byRun.get('held')).toEqual({ status: 'rejected', colour: 'rgb(59, 70, 87)' });
-    expect(byRun.get('halted')).toEqual({ status: 'halted: drift', colour: VIOLET });
-    expect(byRun.get('fourth')).toEqual({ status: 'failed', colour: RED });
+    expect(byRun.get('completed')).toEqual({ status: 'failed: Sev-1', colour: RED, check: '✗ not reconciled' });
+    expect(byRun.get('third')).toEqual({ status: 'failed: Sev-1', colour: RED, check: '✗ not reconciled' });
+    expect(byRun.get('held')).toEqual({ status: 'rejected', colour: GREY, check: '✓ reconciled' });
+    expect(byRun.get('halted')).toEqual({ status: 'halted: drift', colour: VIOLET, check: '✓ reconciled' });
+    expect(byRun.get('fourth')).toEqual({ status: 'interrupted', colour: GREY, check: 'not counted' });
     await start.screenshot('23-start-run-states');
   });
 

@@ -106,6 +106,10 @@ describe('runBadges', () => {
     expect(runBadges(summary({ status: 'failed', reconciled: false, reconciliation: [stage('ingest', 10, 0, 0, 0, 5, false)] })).state).toBe('sev1');
   });
 
+  it('a run still going has no verdict yet, not a Sev-1', () => {
+    expect(runBadges(summary({ status: 'running', reconciled: false, reconciliation: [] }))).toMatchObject({ state: 'running', tone: 'blue' });
+  });
+
   it('a rejected batch is grey; an unknown status is not taken as success', () => {
     expect(runBadges(summary({ status: 'rejected', successRows: 0, quarantineRows: 1000, reconciliation: [] }))).toMatchObject({ state: 'rejected', tone: 'grey' });
     expect(runBadges(summary({ status: 'exploded' as RunSummary['status'] }))).toMatchObject({ state: 'sev1', reconciled: false });

@@ -7,7 +7,7 @@ import { recoverInterruptedRuns } from '../../pipeline/recover.js';
 import { releaseRun, rejectRun } from '../../pipeline/release.js';
 import { runBatch } from '../../pipeline/runBatch.js';
 import type { RunSummary } from '../../pipeline/types.js';
-import type { RunDetail, RunView } from '../contract.js';
+import type { RunDetail, RunListView, RunView } from '../contract.js';
 import { runBadges } from '../runBadges.js';
 import { RunCancelledError } from '../errors.js';
 import { progressTracker } from '../progress.js';
@@ -53,7 +53,15 @@ export function runCalls(session: EngineSession): RunCalls {
     },
 
     async listRuns() {
-      return listRuns(await session.engine());
+      const engine = await session.engine();
+      const rows = new Map((engine.sqlite.prepare('SELECT * FROM runs').all() as RunRow[]).map((r) => [r.run_id, r]));
+      return listRuns(engine).map((item): RunListView => {
+        const row = rows.get(item.runId);
+        if (!row) return { ...item, state: 'running', pendingRows: 0 };
+        // A running run has no summary yet; its row's status is all there is.
+        const summary = completeSummary(row.summary_json ? JSON.parse(row.summary_json) as Partial<RunSummary> : { status: row.status as RunSummary['status'] }, row);
+        return { ...item, state: runBadges(summary).state, pendingRows: summary.pendingRows };
+      });
     },
 
     async getRun({ runId }) {

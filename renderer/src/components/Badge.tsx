@@ -8,7 +8,7 @@ export function Badge({ tone = 'grey', children, title }: { tone?: Tone; childre
 }
 
 const STATUS_TONE: Record<string, Tone> = {
-  completed: 'green', running: 'blue', halted: 'violet', held: 'amber', failed: 'red', sev1: 'red', rejected: 'grey',
+  completed: 'green', running: 'blue', halted: 'violet', held: 'amber', failed: 'red', sev1: 'red', rejected: 'grey', interrupted: 'grey',
   verified: 'blue', approved: 'green', applied: 'green', unverified: 'amber', 'rejected-by-sandbox': 'red', proposed: 'grey',
 };
 
@@ -16,14 +16,6 @@ const STATUS_TEXT: Record<string, string> = {
   'rejected-by-sandbox': 'refused by sandbox', halted: 'halted: drift', held: 'held by gate', sev1: 'failed: Sev-1',
 };
 
-/**
- * A listed run's status as shown: one whose rows do not add up is a Sev-1 whatever its status
- * says (the list carries the engine's reconciled flag; the Run screen has the full badges).
- */
-export function listedStatus(r: { status: string; reconciled: boolean }): string {
-  if (r.status === 'running' || r.status === 'failed') return r.status;
-  return r.reconciled ? r.status : 'sev1';
-}
 
 export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={STATUS_TONE[status] ?? 'grey'}>{STATUS_TEXT[status] ?? status}</Badge>;

@@ -6,7 +6,7 @@ import { useApp } from '../store.js';
 import { pathForFile } from '../bridge.js';
 import { count, dateTime, shortRun } from '../format.js';
 import { Icon } from '../components/Icon.js';
-import { listedStatus, ReconciledBadge, StatusBadge } from '../components/Badge.js';
+import { Badge, ReconciledBadge, StatusBadge } from '../components/Badge.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { ScreenHeader, EmptyState } from '../components/ScreenHeader.js';
 
@@ -96,8 +96,8 @@ export function StartScreen() {
                   <td className="num">{count(r.sourceRows)}</td>
                   <td className="num">{count(r.successRows)}</td>
                   <td className="num">{count(r.quarantineRows)}</td>
-                  <td><StatusBadge status={listedStatus(r)} /></td>
-                  <td><ReconciledBadge ok={r.reconciled} title={`${count(r.sourceRows)} = ${count(r.successRows)} + ${count(r.quarantineRows)} + ${count(r.duplicateRows)}`} /></td>
+                  <td><StatusBadge status={r.state} /></td>
+                  <td>{r.state === 'interrupted' || r.state === 'running' ? <Badge tone="grey">not counted</Badge> : <ReconciledBadge ok={r.state !== 'sev1'} title={`${count(r.sourceRows)} = ${count(r.successRows)} clean + ${count(r.quarantineRows)} quarantine + ${count(r.duplicateRows)} duplicates + ${count(r.pendingRows)} pending`} />}</td>
                 </tr>
               ))}
             </tbody>
