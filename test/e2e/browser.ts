@@ -77,6 +77,8 @@ let unpacking: Promise<string> | null = null;
 /** The packaged binary, unpacked once per version into the temp folder, shared by every process. */
 async function unpackSparticuz(): Promise<ChromiumBinary> {
   const { default: sparticuz } = await import('@sparticuz/chromium');
+  // No GPU here: its switches then turn WebGL off instead of emulating a GPU (the app draws no WebGL).
+  sparticuz.setGraphicsMode = false;
   // It unpacks into os.tmpdir(); pointing TMPDIR at the private folder for the call keeps each
   // process's unpacking apart (one call at a time within a process).
   unpacking ??= publishOnce(join(tmpdir(), `airlock-chromium-${sparticuzVersion()}`), async (into) => {

@@ -26,6 +26,9 @@ describe('chromiumBinary', () => {
     expect(head.toString('latin1')).toBe('\x7fELF');
     expect(existsSync(join(bin.path, '..', '.complete'))).toBe(true);
     expect(bin.args).toContain('--no-zygote');
+    // No GPU: WebGL off rather than a software GPU.
+    expect(bin.args).toContain('--disable-webgl');
+    expect(bin.args.filter((a) => /swiftshader|--use-gl/.test(a))).toEqual([]);
   });
 });
 
