@@ -31,6 +31,8 @@ interface State {
   runs: RunListView[];
   runsError: ApiError | null;
   models: ModelStatus | null;
+  /** true until the first look at the models folder has answered (so "none" is not said too early) */
+  modelsLoading: boolean;
   runId: string | null;
   input: { path: string; name: string } | null;
   draft: ContractDraft | null;
@@ -58,6 +60,7 @@ export const useApp = create<State>((set, get) => ({
   runs: [],
   runsError: null,
   models: null,
+  modelsLoading: true,
   runId: null,
   input: null,
   draft: null,
@@ -88,9 +91,9 @@ export const useApp = create<State>((set, get) => ({
 
   async refreshModels() {
     try {
-      set({ models: await call('modelStatus', {}) });
+      set({ models: await call('modelStatus', {}), modelsLoading: false });
     } catch {
-      set({ models: null });
+      set({ models: null, modelsLoading: false });
     }
   },
 

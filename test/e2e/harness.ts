@@ -34,7 +34,13 @@ export interface AppHarness {
 
 export { launchChromium };
 
-export async function launchApp(opts: { workspace: string; modelsDir: string; browser?: Browser }): Promise<AppHarness> {
+export async function launchApp(opts: {
+  workspace: string;
+  modelsDir: string;
+  browser?: Browser;
+  /** test hook: milliseconds to hold a call's answer back, to see the screen while it waits */
+  delay?: Partial<Record<string, number>>;
+}): Promise<AppHarness> {
   if (!existsSync(resolve(RENDERER_DIR, 'index.html'))) throw new Error(`${RENDERER_DIR}/index.html is missing: run npm run build:renderer first (npm test does).`);
   const browser = opts.browser ?? await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
@@ -68,7 +74,11 @@ export async function launchApp(opts: { workspace: string; modelsDir: string; br
       void page.evaluate(([n, p]) => (window as unknown as { __airlockEmit(n: string, p: unknown): void }).__airlockEmit(n, p), [name, payload] as const).catch(() => undefined);
     },
   });
-  await page.exposeBinding('__airlockCall', (_source, name: unknown, input: unknown) => handlers.handle(name, input));
+  await page.exposeBinding('__airlockCall', async (_source, name: unknown, input: unknown) => {
+    const wait = opts.delay?.[String(name)];
+    if (wait) await new Promise((r) => setTimeout(r, wait));
+    return handlers.handle(name, input);
+  });
   // The test twin of the preload: window.airlock built from the contract's list of calls.
   await page.addInitScript(({ calls, events }) => {
     const w = window as unknown as Record<string, unknown> & { __airlockCall(n: string, i: unknown): Promise<unknown> };

@@ -241,6 +241,20 @@ describe('the Run screen shows how a run ended', () => {
     await start.screenshot('23-start-run-states');
   });
 
+  it('the Start screen says it is checking the models until it knows, not "none installed"', async () => {
+    const slow = await launchApp({ workspace: join(dir, 'ws-slow'), modelsDir: join(dir, 'no-models'), browser: app.browser, delay: { modelStatus: 3_000 } });
+    try {
+      const card = slow.page.locator('.models-card');
+      await card.waitFor();
+      expect(await card.innerText()).toContain('checking the models folder…');
+      expect(await card.innerText()).not.toContain('none installed');
+      await expect.poll(() => card.innerText(), { timeout: 30_000 }).toContain('none installed: rule synthesis only');
+      expect(slow.problems).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('asked for nothing outside the app, and the page logged no error', () => {
     expect(app.requests.filter((u) => !u.startsWith(`${TEST_ORIGIN}/`))).toEqual([]);
     expect(app.outside).toEqual([]);

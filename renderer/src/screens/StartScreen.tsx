@@ -13,7 +13,7 @@ import { ScreenHeader, EmptyState } from '../components/ScreenHeader.js';
 const ACCEPTED = /\.(csv|parquet)$/i;
 
 export function StartScreen() {
-  const { runs, runsError, models, setInput, setDraft, go, selectRun, input } = useApp();
+  const { runs, runsError, models, modelsLoading, setInput, setDraft, go, selectRun, input } = useApp();
   const [over, setOver] = useState(false);
   const [problem, setProblem] = useState<ApiError | null>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -70,8 +70,8 @@ export function StartScreen() {
 
         <section className="card models-card">
           <div className="card-head"><h3>Local models</h3><button className="link" onClick={() => go('models')}>Details →</button></div>
-          <ModelLine label="Language model" value={models?.llm?.fileName} missing="none installed: rule synthesis only" />
-          <ModelLine label="Embedding model" value={models?.embedder?.name} missing="none installed: clusters by shape" />
+          <ModelLine label="Language model" value={models?.llm?.fileName} missing={modelsLoading ? 'checking the models folder…' : 'none installed: rule synthesis only'} />
+          <ModelLine label="Embedding model" value={models?.embedder?.name} missing={modelsLoading ? 'checking the models folder…' : 'none installed: clusters by shape'} />
           <p className="small muted">Models are files you copy in; Airlock never downloads anything.</p>
         </section>
       </div>
