@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Engine tests run in plain Node; the e2e suite drives Debian's Chromium against the built renderer.
+// Engine tests run in plain Node; the e2e suite drives Chromium (test/e2e/browser.ts picks the binary) against the built renderer.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

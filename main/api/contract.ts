@@ -10,8 +10,9 @@ import type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, Run
 import type { RunListItem } from '../pipeline/listRuns.js';
 import type { ProposalStatus } from '../remediate/proposalStore.js';
 import type { LogicalType } from '../contract/types.js';
+import type { RunBadges, RunState, StageBadge } from './runBadges.js';
 
-export type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary, RunListItem, ProposalStatus, LogicalType };
+export type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary, RunListItem, ProposalStatus, LogicalType, RunBadges, RunState, StageBadge };
 
 // ---------------------------------------------------------------- results and errors
 
@@ -96,8 +97,15 @@ export interface ContractDraft {
   profile?: { file: string; rows: number; malformedRows: number; columns: ColumnProfileView[]; dependencies: (DependencyForm & { support: number })[] };
 }
 
+/** A listed run with the state runBadges gives it, and its pending rows for the equation. */
+export type RunListView = RunListItem & { state: RunState; pendingRows: number };
+
+/** A run's summary with the verdict the screens show (runBadges), so no face works it out alone. */
+export type RunView = RunSummary & { badges: RunBadges };
+
 export interface RunDetail {
   summary: RunSummary;
+  badges: RunBadges;
   inputPath: string;
   contractPath: string | null;
   alerts: { severity: string; code: string; message: string; createdAt: string }[];
@@ -301,7 +309,7 @@ const ofRun = object({ runId });
 
 export const API = {
   appInfo: call(none, returns<AppInfo>()),
-  listRuns: call(none, returns<RunListItem[]>()),
+  listRuns: call(none, returns<RunListView[]>()),
   getRun: call(ofRun, returns<RunDetail>()),
   /** a contract file the analyst picked */
   loadContract: call(object({ path }), returns<ContractDraft>()),
@@ -313,13 +321,13 @@ export const API = {
   applyContractForm: call(object({ yaml: yamlText, form: contractForm }), returns<{ yaml: string }>()),
   /** stores a checked contract in the workspace, returns the file a run reads */
   saveContract: call(object({ yaml: yamlText }), returns<{ path: string; id: string; version: string }>()),
-  runFile: call(object({ file: path, contractPath: path, approval, useModels: boolean() }), returns<RunSummary>()),
+  runFile: call(object({ file: path, contractPath: path, approval, useModels: boolean() }), returns<RunView>()),
   /** stops the run in progress; what it wrote is undone */
   cancelRun: call(none, returns<{ cancelling: boolean }>()),
   /** a halted run's contract, changed to match the file, as a new version to review */
   acceptDrift: call(ofRun, returns<ContractDraft>()),
-  releaseRun: call(ofRun, returns<RunSummary>()),
-  rejectRun: call(ofRun, returns<RunSummary>()),
+  releaseRun: call(ofRun, returns<RunView>()),
+  rejectRun: call(ofRun, returns<RunView>()),
   quarantinePage: call(object({ runId, offset: number({ min: 0, integer: true }), limit: number({ min: 1, max: 1000, integer: true }), filter }), returns<QuarantinePage>()),
   quarantineFacets: call(object({ runId, filter }), returns<QuarantineFacets>()),
   reviewState: call(ofRun, returns<ReviewState>()),
@@ -329,7 +337,7 @@ export const API = {
   editProposal: call(object({ runId, proposalId: id, ...rule }), returns<ProposalView>()),
   /** the sandbox's verdict on a rule as it is typed; nothing is stored */
   checkRule: call(object({ runId, ...rule }), returns<{ ok: boolean; reason?: string }>()),
-  promoteReviewed: call(ofRun, returns<RunSummary>()),
+  promoteReviewed: call(ofRun, returns<RunView>()),
   exportRun: call(object({ runId, format: oneOf(['csv', 'parquet']), includePii: boolean() }), returns<ExportView>()),
   verifyBundle: call(object({ path }), returns<VerifyView>()),
   modelStatus: call(none, returns<ModelStatus>()),

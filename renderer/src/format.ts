@@ -43,7 +43,8 @@ export function dateTime(iso: string | null | undefined): string {
 
 /** A run id without its `run_` prefix and date noise, for tight spaces. */
 export function shortRun(runId: string): string {
-  const m = /^run_(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\d{2}_([0-9a-f]+)$/.exec(runId);
+  // Run ids are run_<date>T<time>_<random> (newRunId); older ones had no 'T'.
+  const m = /^run_(\d{4})(\d{2})(\d{2})T?(\d{2})(\d{2})\d{2}_([0-9a-f]+)$/.exec(runId);
   return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]} · ${m[6]}` : runId;
 }
 

@@ -3,7 +3,7 @@
 // It orchestrates calls; every number it shows comes from the engine.
 import { create } from 'zustand';
 import type {
-  ApiError, AppInfo, ApprovalMode, ContractDraft, ModelStatus, RunListItem, RunProgress, RunSummary,
+  ApiError, AppInfo, ApprovalMode, ContractDraft, ModelStatus, RunListView, RunProgress, RunView,
 } from '../../main/api/contract.js';
 import { call, errorOf } from './bridge.js';
 
@@ -20,7 +20,7 @@ export interface ActiveRun {
 
 /** What the last run started in this window ended with. */
 export interface RunOutcome {
-  summary?: RunSummary;
+  summary?: RunView;
   error?: ApiError;
   file: string;
 }
@@ -28,9 +28,11 @@ export interface RunOutcome {
 interface State {
   screen: Screen;
   info: AppInfo | null;
-  runs: RunListItem[];
+  runs: RunListView[];
   runsError: ApiError | null;
   models: ModelStatus | null;
+  /** true until the first look at the models folder has answered (so "none" is not said too early) */
+  modelsLoading: boolean;
   runId: string | null;
   input: { path: string; name: string } | null;
   draft: ContractDraft | null;
@@ -49,7 +51,7 @@ interface State {
   startRun(opts: { yaml: string; approval: ApprovalMode; useModels: boolean; contractLabel: string }): Promise<void>;
   cancelRun(): Promise<void>;
   progress(p: RunProgress): void;
-  changed(summary?: RunSummary): void;
+  changed(summary?: RunView): void;
 }
 
 export const useApp = create<State>((set, get) => ({
@@ -58,6 +60,7 @@ export const useApp = create<State>((set, get) => ({
   runs: [],
   runsError: null,
   models: null,
+  modelsLoading: true,
   runId: null,
   input: null,
   draft: null,
@@ -88,13 +91,17 @@ export const useApp = create<State>((set, get) => ({
 
   async refreshModels() {
     try {
-      set({ models: await call('modelStatus', {}) });
+      set({ models: await call('modelStatus', {}), modelsLoading: false });
     } catch {
-      set({ models: null });
+      set({ models: null, modelsLoading: false });
     }
   },
 
-  selectRun: (runId, screen) => set((s) => ({ runId, screen: screen ?? s.screen })),
+  selectRun(runId, screen) {
+    set((s) => ({ runId, screen: screen ?? s.screen }));
+    // The picker's status badge is read again with the run, so it never contradicts the screen.
+    void get().refreshRuns();
+  },
   setInput: (input) => set({ input }),
   setDraft: (draft) => set({ draft }),
 

@@ -39,7 +39,8 @@ afterAll(async () => {
 describe('the hospital table, start to export', () => {
   it('starts on the drop zone with no runs and the installed models', async () => {
     const start = new StartPage(app.page);
-    await expect.poll(() => app.page.locator('.models-card').innerText()).toContain('tiny-llama.gguf');
+    // The first look at the models opens the engine and hashes the files: seconds on a busy machine.
+    await expect.poll(() => app.page.locator('.models-card').innerText(), { timeout: 60_000 }).toContain('tiny-llama.gguf');
     expect(await app.page.getByTestId('dropzone').innerText()).toContain('Drop a CSV or Parquet file');
     await start.screenshot('1-start-empty');
   });

@@ -1,10 +1,11 @@
-// Runs the built renderer in Debian's Chromium with window.airlock bound to the same handler
+// Runs the built renderer in Chromium (./browser.ts picks the binary) with window.airlock bound to the same handler
 // table the app's IPC router serves, over a real workspace. The page is served from a test
 // origin mapped onto the app's own file resolver and Content-Security-Policy; every request the
 // page makes is recorded, and anything not for the app is aborted and kept as evidence.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { createHandlers, type Handlers } from '../../main/api/handlers.js';
 import { CALL_NAMES, EVENT_NAMES } from '../../main/api/contract.js';
 import { appFileFor, contentTypeFor } from '../../electron/main/appFiles.js';
@@ -12,7 +13,6 @@ import { contentSecurityPolicy } from '../../electron/main/csp.js';
 import { APP_ORIGIN } from '../../electron/main/origin.js';
 import { readFile } from 'node:fs/promises';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const RENDERER_DIR = resolve(import.meta.dirname, '..', '..', 'out', 'renderer');
 export const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 /** Stands in for app://airlock in the browser (.test never resolves); mapped onto the app's resolver. */
@@ -32,14 +32,15 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-}
+export { launchChromium };
 
-export async function launchApp(opts: { workspace: string; modelsDir: string; browser?: Browser }): Promise<AppHarness> {
+export async function launchApp(opts: {
+  workspace: string;
+  modelsDir: string;
+  browser?: Browser;
+  /** test hook: milliseconds to hold a call's answer back, to see the screen while it waits */
+  delay?: Partial<Record<string, number>>;
+}): Promise<AppHarness> {
   if (!existsSync(resolve(RENDERER_DIR, 'index.html'))) throw new Error(`${RENDERER_DIR}/index.html is missing: run npm run build:renderer first (npm test does).`);
   const browser = opts.browser ?? await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
@@ -73,7 +74,11 @@ export async function launchApp(opts: { workspace: string; modelsDir: string; br
       void page.evaluate(([n, p]) => (window as unknown as { __airlockEmit(n: string, p: unknown): void }).__airlockEmit(n, p), [name, payload] as const).catch(() => undefined);
     },
   });
-  await page.exposeBinding('__airlockCall', (_source, name: unknown, input: unknown) => handlers.handle(name, input));
+  await page.exposeBinding('__airlockCall', async (_source, name: unknown, input: unknown) => {
+    const wait = opts.delay?.[String(name)];
+    if (wait) await new Promise((r) => setTimeout(r, wait));
+    return handlers.handle(name, input);
+  });
   // The test twin of the preload: window.airlock built from the contract's list of calls.
   await page.addInitScript(({ calls, events }) => {
     const w = window as unknown as Record<string, unknown> & { __airlockCall(n: string, i: unknown): Promise<unknown> };

@@ -3,14 +3,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle, type BundleResult } from '../../main/audit/bundle.js';
 import { tempDir } from '../helpers/tmp.js';
 import { change, makeFixture } from '../unit/bundleFixture.js';
+import { launchChromium } from './browser.js';
 
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
-const CHROMIUM = '/usr/bin/chromium';
 
 let browser: Browser;
 let bundle: BundleResult;
@@ -74,10 +74,7 @@ beforeAll(async () => {
     { role: 'embedder', file: 'all-MiniLM-L6-v2/model.onnx', bytes: 90_405_214, sha256: 'a1'.repeat(32) },
   ];
   bundle = await writeBundle(join(ws, 'export'), fx.input);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

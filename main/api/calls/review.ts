@@ -7,6 +7,7 @@ import type { StoredProposal } from '../../remediate/proposalStore.js';
 import type { RunStatus } from '../../pipeline/types.js';
 import type { ProposalView, ReviewCluster } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
+import { withBadges } from './runs.js';
 
 type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'decideProposal' | 'editProposal' | 'checkRule' | 'promoteReviewed'>;
 
@@ -60,7 +61,7 @@ export function reviewCalls(session: EngineSession): ReviewCalls {
     },
 
     promoteReviewed({ runId }) {
-      return session.exclusive((engine) => promoteReviewed(engine, runId));
+      return session.exclusive(async (engine) => withBadges(await promoteReviewed(engine, runId)));
     },
   };
 }

@@ -7,7 +7,8 @@ import { recoverInterruptedRuns } from '../../pipeline/recover.js';
 import { releaseRun, rejectRun } from '../../pipeline/release.js';
 import { runBatch } from '../../pipeline/runBatch.js';
 import type { RunSummary } from '../../pipeline/types.js';
-import type { RunDetail } from '../contract.js';
+import type { RunDetail, RunListView, RunView } from '../contract.js';
+import { runBadges } from '../runBadges.js';
 import { RunCancelledError } from '../errors.js';
 import { progressTracker } from '../progress.js';
 import type { CallImpl, EngineSession } from '../session.js';
@@ -18,6 +19,32 @@ function mustExist(path: string, what: string): void {
   if (!existsSync(path)) throw new UserError(`${path}: no such ${what}. It may have been moved or renamed; pick it again.`, path);
 }
 
+interface RunRow {
+  run_id: string; status: string; input_path: string; input_name: string; input_sha256: string; input_bytes: number;
+  contract_id: string; contract_version: string; contract_sha256: string; table_name: string; options_json: string; summary_json: string | null;
+}
+
+/**
+ * A run that was interrupted (killed or cancelled) keeps only a stub summary ({ runId, status,
+ * message }); the screens get the full shape, filled from the run's row, with nothing counted.
+ */
+export function completeSummary(s: Partial<RunSummary>, row: RunRow): RunSummary {
+  return {
+    runId: row.run_id, status: row.status as RunSummary['status'],
+    sourceRows: 0, successRows: 0, quarantineRows: 0, fastLaneRows: 0, remediatedRows: 0, duplicateRows: 0, malformedRows: 0, pendingRows: 0,
+    clusters: 0, proposals: 0, modelCalls: 0, reconciled: false, gates: [], reconciliation: [],
+    timingsMs: { ingest: 0, validate: 0, remediate: 0, promote: 0, total: 0 },
+    contract: { id: row.contract_id, version: row.contract_version, signature: '', sha256: row.contract_sha256, table: row.table_name },
+    input: { name: row.input_name, sha256: row.input_sha256, bytes: Number(row.input_bytes), format: '' },
+    ...s,
+  };
+}
+
+/** The summary as the screens get it: with the badges they show. */
+export function withBadges(summary: RunSummary): RunView {
+  return { ...summary, badges: runBadges(summary) };
+}
+
 export function runCalls(session: EngineSession): RunCalls {
   const { ctx } = session;
   return {
@@ -26,18 +53,26 @@ export function runCalls(session: EngineSession): RunCalls {
     },
 
     async listRuns() {
-      return listRuns(await session.engine());
+      const engine = await session.engine();
+      const rows = new Map((engine.sqlite.prepare('SELECT * FROM runs').all() as RunRow[]).map((r) => [r.run_id, r]));
+      return listRuns(engine).map((item): RunListView => {
+        const row = rows.get(item.runId);
+        if (!row) return { ...item, state: 'running', pendingRows: 0 };
+        // A running run has no summary yet; its row's status is all there is.
+        const summary = completeSummary(row.summary_json ? JSON.parse(row.summary_json) as Partial<RunSummary> : { status: row.status as RunSummary['status'] }, row);
+        return { ...item, state: runBadges(summary).state, pendingRows: summary.pendingRows };
+      });
     },
 
     async getRun({ runId }) {
       const engine = await session.engine();
-      const row = engine.sqlite.prepare('SELECT status, input_path, options_json, summary_json FROM runs WHERE run_id = ?').get(runId) as
-        { status: string; input_path: string; options_json: string; summary_json: string | null } | undefined;
+      const row = engine.sqlite.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
       if (!row) throw new UserError(`run ${runId} is not in this workspace.`);
       if (!row.summary_json) throw new UserError(`run ${runId} has not finished yet (${row.status}).`);
       const alerts = engine.sqlite.prepare('SELECT severity, code, message, created_at AS createdAt FROM alerts WHERE run_id = ? ORDER BY alert_id').all(runId) as RunDetail['alerts'];
       const options = JSON.parse(row.options_json) as { contractPath?: string };
-      return { summary: JSON.parse(row.summary_json) as RunSummary, inputPath: row.input_path, contractPath: options.contractPath ?? null, alerts };
+      const summary = completeSummary(JSON.parse(row.summary_json) as Partial<RunSummary>, row);
+      return { summary, badges: runBadges(summary), inputPath: row.input_path, contractPath: options.contractPath ?? null, alerts };
     },
 
     runFile({ file, contractPath, approval, useModels }) {
@@ -47,14 +82,14 @@ export function runCalls(session: EngineSession): RunCalls {
         const checkCancelled = session.beginRun();
         const track = progressTracker();
         try {
-          return await runBatch(engine, {
+          return withBadges(await runBatch(engine, {
             file, contractPath, approval,
             remediation: useModels ? { modelsDir: ctx.modelsDir } : { modelPath: null, embedderDir: null },
             onProgress: (p) => {
               checkCancelled();
               ctx.emit('progress', track(p));
             },
-          });
+          }));
         } catch (e) {
           if (!session.endRun()) throw e;
           // Cancelled: what the run wrote is undone the same way as after a crash.
@@ -71,11 +106,11 @@ export function runCalls(session: EngineSession): RunCalls {
     },
 
     releaseRun({ runId }) {
-      return session.exclusive((engine) => releaseRun(engine, runId, ctx.analyst));
+      return session.exclusive(async (engine) => withBadges(await releaseRun(engine, runId, ctx.analyst)));
     },
 
     rejectRun({ runId }) {
-      return session.exclusive((engine) => rejectRun(engine, runId, ctx.analyst));
+      return session.exclusive(async (engine) => withBadges(await rejectRun(engine, runId, ctx.analyst)));
     },
   };
 }

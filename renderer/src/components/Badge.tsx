@@ -8,13 +8,14 @@ export function Badge({ tone = 'grey', children, title }: { tone?: Tone; childre
 }
 
 const STATUS_TONE: Record<string, Tone> = {
-  completed: 'green', running: 'blue', halted: 'red', held: 'amber', failed: 'red', rejected: 'grey',
+  completed: 'green', running: 'blue', halted: 'violet', held: 'amber', failed: 'red', sev1: 'red', rejected: 'grey', interrupted: 'grey',
   verified: 'blue', approved: 'green', applied: 'green', unverified: 'amber', 'rejected-by-sandbox': 'red', proposed: 'grey',
 };
 
 const STATUS_TEXT: Record<string, string> = {
-  'rejected-by-sandbox': 'refused by sandbox', halted: 'halted: drift', held: 'held by gate',
+  'rejected-by-sandbox': 'refused by sandbox', halted: 'halted: drift', held: 'held by gate', sev1: 'failed: Sev-1',
 };
+
 
 export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={STATUS_TONE[status] ?? 'grey'}>{STATUS_TEXT[status] ?? status}</Badge>;

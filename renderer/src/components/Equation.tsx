@@ -1,25 +1,31 @@
-// The reconciliation equation with its numbers: every source row is accounted for.
-import type { RunSummary } from '../../../main/api/contract.js';
+// The reconciliation equation with its numbers: every source row is accounted for. The numbers
+// and the verdict are runBadges' (the engine's), so the equation says what the banner says.
+import type { RunBadges } from '../../../main/api/contract.js';
 import { count } from '../format.js';
 
-export function Equation({ summary }: { summary: Pick<RunSummary, 'sourceRows' | 'successRows' | 'quarantineRows' | 'duplicateRows' | 'pendingRows' | 'reconciled'> }) {
+export function Equation({ badges }: { badges: Pick<RunBadges, 'counts' | 'reconciled' | 'state'> }) {
+  const c = badges.counts;
   const terms: [string, number, string][] = [
-    ['Clean', summary.successRows, 'clean'],
-    ['Quarantine', summary.quarantineRows, 'quarantine'],
-    ['Duplicates', summary.duplicateRows, 'dup'],
+    ['Clean', c.successRows, 'clean'],
+    ['Quarantine', c.quarantineRows, 'quarantine'],
+    ['Duplicates', c.duplicateRows, 'dup'],
   ];
-  if (summary.pendingRows) terms.push(['Pending', summary.pendingRows, 'pending']);
+  // Pending rows are part of the sum whenever there are any, and always named when it fails.
+  if (c.pendingRows || badges.state === 'sev1') terms.push(['Pending', c.pendingRows, 'pending']);
+  const adds = c.sourceRows === terms.reduce((a, [, n]) => a + n, 0);
+  // An interrupted run counted nothing (its writes were undone): no verdict either way.
+  const verdict = badges.reconciled ? ['ok', '✓ reconciled'] : badges.state === 'interrupted' ? ['none', 'not counted: the run did not finish'] : ['bad', '✗ not reconciled: Sev-1'];
   return (
-    <div className="equation" data-testid="equation">
-      <div className="term term-source"><span className="n">{count(summary.sourceRows)}</span><span className="l">Source rows</span></div>
-      <span className="op">=</span>
+    <div className={`equation ${badges.state === 'sev1' ? 'equation-bad' : ''}`} data-testid="equation">
+      <div className="term term-source"><span className="n">{count(c.sourceRows)}</span><span className="l">Source rows</span></div>
+      <span className="op">{adds ? '=' : '≠'}</span>
       {terms.map(([label, n, cls], i) => (
         <span key={label} className="eq-part">
           {i > 0 && <span className="op">+</span>}
           <div className={`term term-${cls}`}><span className="n">{count(n)}</span><span className="l">{label}</span></div>
         </span>
       ))}
-      <div className={`verdict ${summary.reconciled ? 'ok' : 'bad'}`}>{summary.reconciled ? '✓ reconciled' : '✗ not reconciled: Sev-1'}</div>
+      <div className={`verdict ${verdict[0]}`}>{verdict[1]}</div>
     </div>
   );
 }

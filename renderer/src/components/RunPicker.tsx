@@ -12,10 +12,10 @@ export function RunPicker() {
       <span className="muted small">Run</span>
       <select value={runId ?? ''} onChange={(e) => selectRun(e.target.value)} data-testid="run-picker">
         {runs.map((r) => (
-          <option key={r.runId} value={r.runId}>{`${r.input} · ${shortRun(r.runId)} · ${r.status}`}</option>
+          <option key={r.runId} value={r.runId}>{`${r.input} · ${shortRun(r.runId)} · ${r.state === 'sev1' ? 'Sev-1' : r.state}`}</option>
         ))}
       </select>
-      {current && <StatusBadge status={current.status} />}
+      {current && <StatusBadge status={current.state} />}
     </label>
   );
 }

@@ -96,7 +96,7 @@ export function ReviewScreen() {
       {promoted !== null && summary && (
         <section className="card promoted" data-testid="promoted">
           <div className="card-head"><h3><Icon name="check" /> {count(promoted)} approved fix{promoted === 1 ? '' : 'es'} promoted</h3><Badge tone="green">{count(summary.remediatedRows)} rows remediated</Badge></div>
-          <Equation summary={summary} />
+          <Equation badges={summary.badges} />
         </section>
       )}
       {data && clusters.length === 0 && <EmptyState title="Nothing to review">This run has no failure patterns with proposed fixes.</EmptyState>}

@@ -2,7 +2,7 @@
 // reconciliation equation, the checks after each stage, the quality gates, and what to do next
 // (review fixes, release or reject a held batch, handle a schema drift).
 import { useEffect, useState } from 'react';
-import type { ApiError, RunDetail, RunSummary } from '../../../main/api/contract.js';
+import type { ApiError, RunBadges, RunDetail, RunState, RunSummary } from '../../../main/api/contract.js';
 import { useApp } from '../store.js';
 import { call, errorOf } from '../bridge.js';
 import { useLoad } from '../useLoad.js';
@@ -15,12 +15,9 @@ import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { StageProgress } from './StageProgress.js';
 import { DriftPanel } from './DriftPanel.js';
 
-const BANNER: Record<string, { tone: string; icon: string; text: string }> = {
-  completed: { tone: 'green', icon: 'check', text: 'Completed: clean rows are in production' },
-  halted: { tone: 'red', icon: 'alert', text: 'Halted: the file does not match the contract' },
-  held: { tone: 'amber', icon: 'pause', text: 'Held by a quality gate: nothing promoted until you decide' },
-  failed: { tone: 'red', icon: 'cross', text: 'Failed' },
-  rejected: { tone: 'grey', icon: 'cross', text: 'Rejected: nothing from this batch was promoted' },
+// The banner's look per state; its words and numbers come from the engine's runBadges.
+const ICON: Record<RunState, string> = {
+  completed: 'check', sev1: 'cross', halted: 'alert', held: 'pause', 'already-processed': 'refresh', rejected: 'cross', interrupted: 'cross', running: 'run',
 };
 
 export function RunScreen() {
@@ -54,21 +51,22 @@ export function RunScreen() {
 
   const outcomeHere = outcome && (outcome.error || outcome.summary?.runId === runId) ? outcome : null;
   const summary = outcomeHere?.summary ?? detail.data?.summary ?? null;
+  const badges = outcomeHere?.summary?.badges ?? detail.data?.badges ?? null;
   return (
     <div className="screen">
       <ScreenHeader title="Run" subtitle="Every source row is accounted for after every stage." withRun />
       {outcomeHere?.error && <ErrorNote error={outcomeHere.error} title={outcomeHere.error.code === 'CANCELLED' ? `Run of ${outcomeHere.file} cancelled` : `The run of ${outcomeHere.file} did not start`} />}
       {!summary && !outcomeHere?.error && (detail.error ? <ErrorNote error={detail.error} /> : <EmptyState title={runId ? 'Loading the run…' : 'No run selected'} icon={<Icon name="run" size={32} />}>{!runId && <p>Drop a file on the Start screen to run it.</p>}</EmptyState>)}
-      {summary && <RunResult summary={summary} alerts={detail.data?.alerts ?? []} />}
+      {summary && badges && <RunResult summary={summary} badges={badges} alerts={detail.data?.alerts ?? []} />}
     </div>
   );
 }
 
-function RunResult({ summary, alerts }: { summary: RunSummary; alerts: RunDetail['alerts'] }) {
+function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: RunBadges; alerts: RunDetail['alerts'] }) {
   const { go, changed } = useApp();
   const [error, setError] = useState<ApiError | null>(null);
   const [deciding, setDeciding] = useState(false);
-  const banner = BANNER[summary.status] ?? BANNER.failed;
+  const sev1 = badges.state === 'sev1';
   const decide = async (which: 'releaseRun' | 'rejectRun') => {
     setDeciding(true);
     try {
@@ -80,20 +78,21 @@ function RunResult({ summary, alerts }: { summary: RunSummary; alerts: RunDetail
     }
   };
   return (
-    <div className="run-result" data-testid="run-result" data-status={summary.status}>
-      <div className={`banner banner-${banner.tone}`} data-testid="run-banner">
-        <Icon name={banner.icon} size={22} />
+    <div className="run-result" data-testid="run-result" data-status={summary.status} data-state={badges.state}>
+      <div className={`banner banner-${badges.tone} banner-${badges.state}`} data-testid="run-banner" role={sev1 ? 'alert' : undefined}>
+        <Icon name={ICON[badges.state]} size={22} />
         <div>
-          <strong>{banner.text}</strong>
-          <div className="small">{summary.input.name} · contract {summary.contract.id} {summary.contract.version} · <span className="mono">{shortRun(summary.runId)}</span> · {duration(summary.timingsMs.total)}</div>
+          <strong data-testid="run-headline">{badges.headline}</strong>
+          <div className={sev1 ? 'banner-numbers' : 'small'} data-testid="run-numbers">{badges.detail}</div>
+          <div className="small">{summary.input.name} · contract {summary.contract.id} {summary.contract.version} · <span className="mono">{shortRun(summary.runId)}</span> · {duration(summary.timingsMs?.total ?? 0)}</div>
           {summary.message && <div className="small banner-msg">{summary.message}</div>}
         </div>
       </div>
       <ErrorNote error={error} />
 
       <section className="card">
-        <div className="card-head"><h3>Reconciliation</h3><span className="small muted">Source = clean + quarantine + duplicates{summary.pendingRows ? ' + pending' : ''}</span></div>
-        <Equation summary={summary} />
+        <div className="card-head"><h3>Reconciliation</h3><span className="small muted">Source = clean + quarantine + duplicates + pending</span></div>
+        <Equation badges={badges} />
         <div className="kpis">
           <Kpi label="Fast lane" value={count(summary.fastLaneRows)} />
           <Kpi label="Remediated" value={count(summary.remediatedRows)} />
@@ -102,12 +101,12 @@ function RunResult({ summary, alerts }: { summary: RunSummary; alerts: RunDetail
           <Kpi label="Proposed fixes" value={count(summary.proposals)} />
           <Kpi label="Model calls" value={count(summary.modelCalls)} />
         </div>
-        {summary.reconciliation.length > 0 && (
+        {badges.stages.length > 0 && (
           <table className="table compact" data-testid="reconciliation">
             <thead><tr><th>After stage</th><th className="num">Source</th><th className="num">Clean</th><th className="num">Quarantine</th><th className="num">Duplicates</th><th className="num">Pending</th><th>Check</th></tr></thead>
             <tbody>
-              {summary.reconciliation.map((r, i) => (
-                <tr key={i}><td>{r.stage}</td><td className="num">{count(r.sourceRows)}</td><td className="num">{count(r.successRows)}</td><td className="num">{count(r.quarantineRows)}</td><td className="num">{count(r.duplicateRows)}</td><td className="num">{count(r.pendingRows)}</td><td>{r.ok ? <Badge tone="green">balanced</Badge> : <Badge tone="red">broken</Badge>}</td></tr>
+              {badges.stages.map((r, i) => (
+                <tr key={i} data-balanced={r.balanced}><td>{r.stage}</td><td className="num">{count(r.sourceRows)}</td><td className="num">{count(r.successRows)}</td><td className="num">{count(r.quarantineRows)}</td><td className="num">{count(r.duplicateRows)}</td><td className="num">{count(r.pendingRows)}</td><td><Badge tone={r.tone} title={r.equation}>{r.label}</Badge></td></tr>
               ))}
             </tbody>
           </table>
@@ -141,7 +140,8 @@ function RunResult({ summary, alerts }: { summary: RunSummary; alerts: RunDetail
           <div className="next-steps">
             <button className="next" onClick={() => go('review')} disabled={summary.proposals === 0}><Icon name="review" /><span><strong>Review fixes</strong><small>{count(summary.proposals)} proposals for {count(summary.clusters)} failure patterns</small></span></button>
             <button className="next" onClick={() => go('quarantine')}><Icon name="quarantine" /><span><strong>Open the quarantine</strong><small>{count(summary.quarantineRows)} rows held back</small></span></button>
-            <button className="next" onClick={() => go('export')} disabled={summary.status === 'halted'}><Icon name="export" /><span><strong>Export</strong><small>clean data and the signed audit bundle</small></span></button>
+            {/* Nothing to export from a halted or interrupted run; a Sev-1's rows are not accounted for. */}
+            <button className="next" data-testid="next-export" onClick={() => go('export')} disabled={summary.status === 'halted' || sev1 || badges.state === 'interrupted'}><Icon name="export" /><span><strong>Export</strong><small>{sev1 ? 'not while the rows do not add up' : badges.state === 'interrupted' ? 'nothing to export: the run did not finish' : 'clean data and the signed audit bundle'}</small></span></button>
           </div>
           {alerts.length > 0 && (
             <div className="alerts">

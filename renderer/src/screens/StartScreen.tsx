@@ -6,14 +6,14 @@ import { useApp } from '../store.js';
 import { pathForFile } from '../bridge.js';
 import { count, dateTime, shortRun } from '../format.js';
 import { Icon } from '../components/Icon.js';
-import { ReconciledBadge, StatusBadge } from '../components/Badge.js';
+import { Badge, ReconciledBadge, StatusBadge } from '../components/Badge.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { ScreenHeader, EmptyState } from '../components/ScreenHeader.js';
 
 const ACCEPTED = /\.(csv|parquet)$/i;
 
 export function StartScreen() {
-  const { runs, runsError, models, setInput, setDraft, go, selectRun, input } = useApp();
+  const { runs, runsError, models, modelsLoading, setInput, setDraft, go, selectRun, input } = useApp();
   const [over, setOver] = useState(false);
   const [problem, setProblem] = useState<ApiError | null>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -70,8 +70,8 @@ export function StartScreen() {
 
         <section className="card models-card">
           <div className="card-head"><h3>Local models</h3><button className="link" onClick={() => go('models')}>Details →</button></div>
-          <ModelLine label="Language model" value={models?.llm?.fileName} missing="none installed: rule synthesis only" />
-          <ModelLine label="Embedding model" value={models?.embedder?.name} missing="none installed: clusters by shape" />
+          <ModelLine label="Language model" value={models?.llm?.fileName} missing={modelsLoading ? 'checking the models folder…' : 'none installed: rule synthesis only'} />
+          <ModelLine label="Embedding model" value={models?.embedder?.name} missing={modelsLoading ? 'checking the models folder…' : 'none installed: clusters by shape'} />
           <p className="small muted">Models are files you copy in; Airlock never downloads anything.</p>
         </section>
       </div>
@@ -96,8 +96,8 @@ export function StartScreen() {
                   <td className="num">{count(r.sourceRows)}</td>
                   <td className="num">{count(r.successRows)}</td>
                   <td className="num">{count(r.quarantineRows)}</td>
-                  <td><StatusBadge status={r.status} /></td>
-                  <td><ReconciledBadge ok={r.reconciled} title={`${count(r.sourceRows)} = ${count(r.successRows)} + ${count(r.quarantineRows)} + ${count(r.duplicateRows)}`} /></td>
+                  <td><StatusBadge status={r.state} /></td>
+                  <td>{r.state === 'interrupted' || r.state === 'running' ? <Badge tone="grey">not counted</Badge> : <ReconciledBadge ok={r.state !== 'sev1'} title={`${count(r.sourceRows)} = ${count(r.successRows)} clean + ${count(r.quarantineRows)} quarantine + ${count(r.duplicateRows)} duplicates + ${count(r.pendingRows)} pending`} />}</td>
                 </tr>
               ))}
             </tbody>

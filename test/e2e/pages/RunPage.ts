@@ -15,6 +15,44 @@ export class RunPage extends AppShell {
     return (await this.result().getAttribute('data-status')) ?? '';
   }
 
+  /** The state the result is shown as (runBadges): completed, sev1, held, halted, already-processed, rejected. */
+  async state(): Promise<string> {
+    return (await this.result().getAttribute('data-state')) ?? '';
+  }
+
+  banner() {
+    return this.page.getByTestId('run-banner');
+  }
+
+  async headline(): Promise<string> {
+    return this.page.getByTestId('run-headline').innerText();
+  }
+
+  /** The line of numbers under the headline. */
+  async numbers(): Promise<string> {
+    return this.page.getByTestId('run-numbers').innerText();
+  }
+
+  /** The banner's text colour as the browser computed it, e.g. rgb(200, 40, 45). */
+  async bannerColour(): Promise<string> {
+    return this.banner().evaluate((el) => getComputedStyle(el).color);
+  }
+
+  /** The reconciliation table's Check column, stage by stage: [stage, 'balanced' | 'broken']. */
+  async stageChecks(): Promise<[string, string][]> {
+    const rows = await this.page.getByTestId('reconciliation').locator('tbody tr').all();
+    return Promise.all(rows.map(async (r) => [await r.locator('td').first().innerText(), await r.locator('td').last().innerText()] as [string, string]));
+  }
+
+  /** The "Export" next step under the result. */
+  exportStep() {
+    return this.page.getByTestId('next-export');
+  }
+
+  async decide(which: 'Release the batch' | 'Reject the batch'): Promise<void> {
+    await this.page.getByRole('button', { name: which }).click();
+  }
+
   /** The equation's numbers as shown: source, clean, quarantine, duplicates (and pending). */
   async equation(): Promise<number[]> {
     const texts = await this.page.getByTestId('equation').locator('.term .n').allInnerTexts();
