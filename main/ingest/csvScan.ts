@@ -39,16 +39,66 @@ async function write(out: WriteStream, data: Buffer | string): Promise<void> {
   if (!out.write(data)) await once(out, 'drain');
 }
 
+/** The parse copy's bytes for one chunk, written into one growing buffer (no buffer per record). */
+class OutputBuffer {
+  private buf = Buffer.allocUnsafe(1 << 17);
+  private len = 0;
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  bytes(b: Buffer): void {
+    this.ensure(b.length);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+  }
+
+  /** `<ordinal><delimiter><record bytes>\n` */
+  record(ordinal: number, delimiter: number, parts: Buffer[]): void {
+    let size = 22;
+    for (const p of parts) size += p.length;
+    this.ensure(size);
+    const b = this.buf;
+    let at = this.len;
+    const digits = ordinal < 10 ? 1 : Math.floor(Math.log10(ordinal)) + 1;
+    let v = ordinal;
+    for (let k = at + digits - 1; k >= at; k--) {
+      b[k] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    at += digits;
+    b[at++] = delimiter;
+    for (const p of parts) {
+      p.copy(b, at);
+      at += p.length;
+    }
+    b[at++] = 0x0a;
+    this.len = at;
+  }
+
+  /** The bytes so far, as a copy (the buffer is reused). */
+  take(): Buffer | null {
+    if (this.len === 0) return null;
+    const out = Buffer.from(this.buf.subarray(0, this.len));
+    this.len = 0;
+    return out;
+  }
+}
+
 /** Streams bytes through the scanner; push() returns once the derived files have taken them. */
 export class CsvScanWriter {
   private readonly scanner: RecordScanner;
   private readonly parseOut: WriteStream;
   private readonly badOut: WriteStream;
-  private pending: Buffer[] = [];
+  private readonly out = new OutputBuffer();
   private pendingBad: string[] = [];
   private header: Buffer | null = null;
   private delim = ',';
-  private prefix = Buffer.from(',');
+  private delimByte = 0x2c;
   private readonly points: ResumePoint[] = [];
   private readonly failures: Error[] = [];
 
@@ -61,12 +111,12 @@ export class CsvScanWriter {
         const h = bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes;
         this.header = Buffer.from(h);
         this.delim = String.fromCharCode(d);
-        this.prefix = Buffer.from(this.delim);
-        this.pending.push(Buffer.from(`_airlock_row_id${this.delim}`), this.header, Buffer.from('\n'));
+        this.delimByte = d;
+        this.out.bytes(Buffer.from(`_airlock_row_id${this.delim}`));
+        this.out.bytes(this.header);
+        this.out.bytes(Buffer.from('\n'));
       },
-      good: (r: GoodRecord) => {
-        this.pending.push(Buffer.from(String(r.ordinal)), this.prefix, ...r.parts, Buffer.from('\n'));
-      },
+      good: (r: GoodRecord) => this.out.record(r.ordinal, this.delimByte, r.parts),
       malformed: (r: MalformedRecord) => {
         const text = r.bytes ? decodeUtf8(r.bytes) : null;
         const line: MalformedLine = { ordinal: r.ordinal, line: r.line, offset: r.offset, length: r.length, reason: r.reason, detail: r.detail, text, base64: r.bytes ? r.bytes.toString('base64') : null };
@@ -99,11 +149,8 @@ export class CsvScanWriter {
 
   private async flush(): Promise<void> {
     if (this.failures.length) throw this.failures[0];
-    if (this.pending.length) {
-      const data = Buffer.concat(this.pending);
-      this.pending = [];
-      await write(this.parseOut, data);
-    }
+    const data = this.out.take();
+    if (data) await write(this.parseOut, data);
     if (this.pendingBad.length) {
       const data = this.pendingBad.join('');
       this.pendingBad = [];

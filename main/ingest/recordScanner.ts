@@ -168,6 +168,7 @@ export class RecordScanner {
   private style: 'lf' | 'crlf' | 'cr' | 'none' = 'none';
   private replay: Buffer | null = null;
   private replayBase = 0;
+  private knownUtf8 = false; // the current record lies in a chunk already known to be UTF-8
 
   constructor(private readonly sink: ScanSink, private readonly limits: ScanLimits = DEFAULT_SCAN_LIMITS) {}
 
@@ -205,7 +206,37 @@ export class RecordScanner {
     let i = 0;
     if (this.pendingCr >= 0 && n > 0 && this.resolvePendingCr(c[0])) i = 1;
     let segStart = Math.max(0, this.recStart - base); // where the current record starts in c
+    const chunkUtf8 = isUtf8(c);
     for (; i < n; i++) {
+      // The common case, a plain record that starts and ends in this chunk (no quote, CR or NUL
+      // before its LF): counted in one tight loop. Anything else takes the byte-by-byte path.
+      if (i === segStart && this.state === START && this.fields === 1 && this.flags === 0 && this.parts.length === 0 && !this.inHeader && this.partsStart === base + i) {
+        const d = this.delim;
+        let j = i;
+        let f = 1;
+        for (; j < n; j++) {
+          const x = c[j];
+          if (x === d) f++;
+          else if (x === LF || x === QUOTE || x === CR || x === NUL) break;
+        }
+        let term = 0;
+        if (j < n && j - i <= this.limits.maxRecordBytes) {
+          if (c[j] === LF) term = 1;
+          else if (c[j] === CR && j + 1 < n && c[j + 1] === LF) term = 2;
+        }
+        if (term > 0) {
+          this.fields = f;
+          if (j > i) {
+            this.parts.push(c.subarray(i, j));
+            this.partsBytes = j - i;
+          }
+          this.knownUtf8 = chunkUtf8;
+          this.endRecord(base + j, term, term === 2 ? 'crlf' : 'lf');
+          i = j + term - 1;
+          segStart = j + term;
+          continue;
+        }
+      }
       const b = c[i];
       if (this.state === QUOTED) {
         if (b === QUOTE) this.state = QUOTE_IN_QUOTED;
@@ -396,6 +427,7 @@ export class RecordScanner {
     this.state = START;
     this.flags = 0;
     this.fields = 1;
+    this.knownUtf8 = false;
     this.parts = [];
     this.partsBytes = 0;
     this.keepParts = true;
@@ -418,23 +450,22 @@ export class RecordScanner {
       if (this.inHeader) this.style = ending;
       else this.endings[ending]++;
     }
-    const record = (): Buffer | null => (this.keepParts && this.partsStart === this.recStart ? Buffer.concat(this.parts) : null);
     if (this.inHeader) {
-      this.takeHeader(record() ?? Buffer.alloc(0));
+      this.takeHeader(this.recordBytes() ?? Buffer.alloc(0));
     } else if (length === 0) {
       this.blank++;
     } else if (this.state === QUOTED) {
       // end of file inside a quote that never crossed a line: the rest of that line is the record
-      this.emit(this.recStart, length, `the quote opened on line ${this.recLine} is never closed`, 'UNTERMINATED_QUOTE', record());
+      this.emit(this.recStart, length, `the quote opened on line ${this.recLine} is never closed`, 'UNTERMINATED_QUOTE', this.recordBytes());
     } else {
       const f = this.flags;
       if (length > this.limits.maxRecordBytes) this.emit(this.recStart, length, `the record is ${length} bytes, over the limit of ${this.limits.maxRecordBytes}`, 'RECORD_TOO_LARGE', null);
-      else if (f & F_NUL) this.emit(this.recStart, length, 'a NUL byte is not text', 'NUL_BYTE', record());
-      else if (f & F_STRAY) this.emit(this.recStart, length, 'a quote inside an unquoted field', 'STRAY_QUOTE', record());
-      else if (f & F_AFTER) this.emit(this.recStart, length, 'text after a closing quote', 'TEXT_AFTER_QUOTE', record());
-      else if (f & F_CR) this.emit(this.recStart, length, 'a carriage return (CR) outside quotes that does not end the line', 'BARE_CR', record());
-      else if (this.fields !== this.headerFields) this.emit(this.recStart, length, `${this.fields} field${this.fields === 1 ? '' : 's'} where the header has ${this.headerFields}`, 'WRONG_FIELD_COUNT', record());
-      else if (!partsAreUtf8(this.parts)) this.emit(this.recStart, length, 'the bytes are not UTF-8 text (save the file as UTF-8)', 'NOT_UTF8', record());
+      else if (f & F_NUL) this.emit(this.recStart, length, 'a NUL byte is not text', 'NUL_BYTE', this.recordBytes());
+      else if (f & F_STRAY) this.emit(this.recStart, length, 'a quote inside an unquoted field', 'STRAY_QUOTE', this.recordBytes());
+      else if (f & F_AFTER) this.emit(this.recStart, length, 'text after a closing quote', 'TEXT_AFTER_QUOTE', this.recordBytes());
+      else if (f & F_CR) this.emit(this.recStart, length, 'a carriage return (CR) outside quotes that does not end the line', 'BARE_CR', this.recordBytes());
+      else if (this.fields !== this.headerFields) this.emit(this.recStart, length, `${this.fields} field${this.fields === 1 ? '' : 's'} where the header has ${this.headerFields}`, 'WRONG_FIELD_COUNT', this.recordBytes());
+      else if (!this.knownUtf8 && !partsAreUtf8(this.parts)) this.emit(this.recStart, length, 'the bytes are not UTF-8 text (save the file as UTF-8)', 'NOT_UTF8', this.recordBytes());
       else {
         this.ordinal++;
         this.good++;
@@ -468,6 +499,11 @@ export class RecordScanner {
     this.inHeader = false;
     this.delim = headerDelimiter(bytes);
     this.headerFields = fieldCount(bytes, this.delim);
+  }
+
+  /** The current record's bytes, when they were kept whole. */
+  private recordBytes(): Buffer | null {
+    return this.keepParts && this.partsStart === this.recStart ? Buffer.concat(this.parts) : null;
   }
 
   private emit(offset: number, length: number, detail: string, reason: MalformedReason, bytes: Buffer | null): void {
