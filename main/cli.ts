@@ -9,6 +9,7 @@ import { openEngine } from './pipeline/context.js';
 import { runBatch } from './pipeline/runBatch.js';
 import type { ApprovalMode, RunSummary } from './pipeline/types.js';
 import { exportRun } from './export/exportRun.js';
+import { stagingDirFor } from './export/exportDir.js';
 import { verifyBundle } from './audit/verifyBundle.js';
 import { replayRun } from './pipeline/replay.js';
 import { releaseRun, rejectRun } from './pipeline/release.js';
@@ -103,7 +104,7 @@ async function cmdExport(args: string[]): Promise<number> {
   const format = (values.format ?? 'csv') as 'csv' | 'parquet';
   if (format !== 'csv' && format !== 'parquet') throw new UserError(`--format is csv or parquet, got ${JSON.stringify(values.format)}.`);
   const out = resolve(values.out);
-  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [out]);
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [out, stagingDirFor(out)]);
   try {
     const res = await exportRun(engine, { runId: values.run, outDir: out, format, includePii: values['include-pii'] ?? false });
     for (const f of res.files) err(`wrote ${f.path} (${f.rows} rows)`);
