@@ -14,6 +14,7 @@ import { collectBundleInput } from './bundleInput.js';
 import { writeBundle, type BundleResult } from '../audit/bundle.js';
 import { checkExportTarget, commitStagingDir, createStagingDir, discardStagingDir, writeMarker } from './exportDir.js';
 import { assertExportable } from './exportable.js';
+import { fsUserError } from '../store/fsErrors.js';
 import { cleanSelectList, runRowsSql } from './cleanRows.js';
 
 export interface ExportOptions {
@@ -62,7 +63,14 @@ export async function exportRun(engine: Engine, opts: ExportOptions): Promise<Ex
   const { contract } = contractOfRun(engine, runId);
   const out = resolve(opts.outDir);
   checkExportTarget(out);
-  const staging = createStagingDir(out);
+  let staging: string;
+  try {
+    staging = createStagingDir(out);
+  } catch (e) {
+    // Named as the folder the user gave, not the hidden staging folder beside it.
+    const err = e as NodeJS.ErrnoException;
+    throw fsUserError({ code: err.code, message: err.message, path: `--out ${out}` }, out) ?? e;
+  }
   try {
     const res = await writeExport(engine, runId, contract, summary, staging, opts);
     writeMarker(staging, runId);
