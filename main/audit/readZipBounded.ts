@@ -9,8 +9,9 @@ export interface ZipLimits {
   maxTotalBytes: number;
 }
 
-/** A bundle is a dozen files; its audit log can be large, its other files are small. */
-export const BUNDLE_ZIP_LIMITS: ZipLimits = { maxEntries: 64, maxEntryBytes: 1 << 30, maxTotalBytes: 1 << 30 };
+/** A bundle is a dozen files; its audit log can be large (a cell change is a few hundred bytes),
+ *  its other files are small. A bigger bundle is verified from its folder, not its archive. */
+export const BUNDLE_ZIP_LIMITS: ZipLimits = { maxEntries: 64, maxEntryBytes: 256 << 20, maxTotalBytes: 256 << 20 };
 
 export class ZipLimitError extends Error {}
 
