@@ -235,10 +235,11 @@ export async function writeBundle(outDir: string, input: BundleInput): Promise<B
   }
   const contract = { ...contractHeader(input.contractYaml), yamlSha256: input.contractSha256, signature: input.contractSignature };
   const audit = auditSummary(input.auditEntries);
-  const run = clean({ ...input.runSummary, contract, reconciliation: input.reconciliation, gates: input.gates });
   const rules = clean(input.recipe.rules);
   const clusters = clean(input.clusters);
   const failures = clean(input.failures);
+  // Every failure count and cluster is in run.json: the report shows the first ones of long lists.
+  const run = clean({ ...input.runSummary, contract, reconciliation: input.reconciliation, gates: input.gates, failuresByColumn: input.failures, clusterSummaries: input.clusters });
   const inputs = clean(input.inputs);
   const models = clean(input.models);
 
