@@ -103,6 +103,17 @@ describe('a full disk during a run', () => {
   });
 });
 
+describe('a full disk during an export', () => {
+  it('is one line, exit 2, and leaves neither the export nor its temporary folder', async () => {
+    const full = join(dir, 'full-export');
+    mkdirSync(full);
+    const res = await inNamespace(`mount -t tmpfs -o size=24k tmpfs ${q(full)}`, ['export', '--workspace', ws, '--out', join(full, 'out')],
+      `echo "left:[$(ls -A ${q(full)} | tr '\\n' ' ')]";`);
+    expect(expectUserError(res)).toMatch(/no space left on the device/);
+    expect(res.stdout).toContain('left:[]');
+  });
+});
+
 describe('paths that are files, folders or missing', () => {
   it('--workspace or --out that is a file, profile into a missing folder or of a folder', async () => {
     const file = join(dir, 'a-file');
