@@ -1,6 +1,6 @@
 // Personal data never in clear in an exported bundle. Seeded people tables whose pii columns hold
-// (names shorter than the contract's minLength are quarantined and clustered, so they are samples)
-// short values ('Wu', two letters), long ones, e-mails (some malformed, so they are quarantined and
+// short values ('Wu', two letters: shorter than the contract's minLength, so they are quarantined,
+// clustered and shown as samples), long ones, e-mails (some malformed, so they are quarantined and
 // clustered) and a pii column of small numbers that equal the audit's row counts and ids (which
 // must not make export fail). Every bundle file, every archive entry and the signed payload are
 // searched for every letter-bearing pii value as a whole word; the same export with --include-pii
