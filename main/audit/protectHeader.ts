@@ -1,7 +1,9 @@
-// A file's header names that the contract does not know are untrusted text: a headerless file's
-// first record is read as its header, so its "names" are a person's name and e-mail. Before a
-// drift halt is audited, summarised or shown, each unknown name becomes a keyed token (recorded
-// in the workspace, so that it can still be resolved there); the contract's own names stay.
+// A file's header names that the contract does not know may be data: a headerless file's first
+// record is read as its header, so its "names" are a person's name and e-mail. Before a drift halt
+// is audited, summarised or shown, such names become keyed tokens (recorded in the workspace, so
+// they can still be resolved there). A name is taken for data when the header is mostly unknown to
+// the contract (the likely headerless or wrong file), or when the name itself looks like a value
+// (an e-mail, a phone, a number); a renamed or added column of a real header stays readable.
 import type { Contract } from '../contract/types.js';
 import { detectPiiKind, type PiiProtector } from './pii.js';
 
@@ -11,13 +13,15 @@ export interface ProtectedHeader {
   unknown: number;
 }
 
+const looksLikeValue = (h: string): boolean => detectPiiKind(h) !== null || h.includes('@') || /^[\d\s.,:;+/()-]+$/.test(h);
+
 export function protectHeaderNames(pii: PiiProtector, contract: Contract, header: string[]): ProtectedHeader {
   const known = new Set(contract.columns.map((c) => c.name.toLowerCase()));
-  let unknown = 0;
+  const unknown = header.filter((h) => !known.has(h.toLowerCase())).length;
+  const mostlyUnknown = unknown * 2 > header.length;
   const out = header.map((h) => {
     if (known.has(h.toLowerCase())) return h;
-    unknown += 1;
-    return pii.token(h, detectPiiKind(h) ?? 'other');
+    return mostlyUnknown || looksLikeValue(h) ? pii.token(h, detectPiiKind(h) ?? 'other') : h;
   });
   return { header: out, unknown };
 }
