@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../contract/errors.js';
+import { BUNDLE_DIR, BUNDLE_PREDICATE_TYPE, STATEMENT_FILE } from '../audit/bundle.js';
 
 export const EXPORT_MARKER = 'airlock-export.json';
 const MARKER_FORMAT = 'airlock-export/v1';
@@ -30,6 +31,19 @@ function readMarker(dir: string): Marker | null {
   }
 }
 
+/** What an export written before the marker existed holds: recognised by its signed statement. */
+const LEGACY_FILES = ['clean.csv', 'clean.parquet', 'quarantine.csv', 'bundle', 'bundle.zip'];
+
+function legacyExport(dir: string, names: string[]): Marker | null {
+  if (!names.every((n) => LEGACY_FILES.includes(n))) return null;
+  try {
+    const statement = JSON.parse(readFileSync(join(dir, BUNDLE_DIR, STATEMENT_FILE), 'utf8')) as { predicateType?: unknown };
+    return statement.predicateType === BUNDLE_PREDICATE_TYPE ? { format: MARKER_FORMAT, runId: '', files: names } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Refuses an --out that Airlock may not replace, before anything is written. */
 export function checkExportTarget(out: string): void {
   const abs = resolve(out);
@@ -37,7 +51,7 @@ export function checkExportTarget(out: string): void {
   if (!statSync(abs).isDirectory()) throw new UserError(`--out ${abs} is a file, not a folder: pass a folder to export into (a new or empty one).`, abs);
   const names = readdirSync(abs);
   if (names.length === 0) return;
-  const marker = readMarker(abs);
+  const marker = readMarker(abs) ?? legacyExport(abs, names);
   if (!marker) throw new UserError(`--out ${abs} is not empty and is not an earlier Airlock export: nothing was written. Export into a new or empty folder.`, abs);
   const ours = new Set([...marker.files, EXPORT_MARKER]);
   const foreign = names.filter((n) => !ours.has(n));

@@ -7,7 +7,7 @@
 // - A6: a non-empty folder that is not an earlier export is refused and left as it was; an earlier
 //   export is replaced whole; a failed export leaves nothing behind;
 // - C9/C10: a halted or interrupted run is refused in one line.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,9 +166,14 @@ describe('A6: the export folder', () => {
     await exportRun(engine, { runId: runB, outDir: out('again'), format: 'parquet' });
     expect(readdirSync(out('again')).sort()).toEqual(['airlock-export.json', 'bundle', 'bundle.zip', 'clean.parquet', 'quarantine.csv']);
     expect((await verifyBundle(out('again'))).ok).toBe(true);
+    // An export written before the marker existed (its files and a signed bundle only) is one too.
+    rmSync(join(out('again'), 'airlock-export.json'));
+    await exportRun(engine, { runId: runA, outDir: out('again'), format: 'csv' });
+    expect(readdirSync(out('again')).sort()).toEqual(['airlock-export.json', 'bundle', 'bundle.zip', 'clean.csv', 'quarantine.csv']);
     appendFileSync(join(out('again'), 'notes.txt'), 'mine');
     await expect(exportRun(engine, { runId: runA, outDir: out('again'), format: 'csv' })).rejects.toThrow(/did not write \(notes\.txt\)/);
-    expect(existsSync(join(out('again'), 'clean.parquet'))).toBe(true);
+    expect(existsSync(join(out('again'), 'clean.csv'))).toBe(true);
+    expect(readFileSync(join(out('again'), 'notes.txt'), 'utf8')).toBe('mine');
   });
 });
 
