@@ -2,13 +2,19 @@
 // tests and benchmarks. Progress goes to stderr; `--json` puts one object on stdout.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fsUserError, isDiskFull } from './store/fsErrors.js';
+import { clearWorkspaceTmp } from './store/workspace.js';
+import { recoverInterruptedRuns } from './pipeline/recover.js';
+import type { Engine } from './pipeline/context.js';
 import { UserError } from './contract/errors.js';
 import { ModelLoadError } from './models/modelLoadError.js';
 import { openEngine } from './pipeline/context.js';
 import { runBatch } from './pipeline/runBatch.js';
 import type { ApprovalMode, RunSummary } from './pipeline/types.js';
 import { exportRun } from './export/exportRun.js';
+import { stagingDirFor } from './export/exportDir.js';
 import { verifyBundle } from './audit/verifyBundle.js';
 import { replayRun } from './pipeline/replay.js';
 import { releaseRun, rejectRun } from './pipeline/release.js';
@@ -78,9 +84,9 @@ async function cmdRun(args: string[]): Promise<number> {
   if (values.model && values['no-model']) throw new UserError('use either --model or --no-model, not both.');
   if (values.embedder && values['no-embedder']) throw new UserError('use either --embedder or --no-embedder, not both.');
   const approval = approvalOf(values);
-  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE);
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [], { create: true });
   try {
-    const summary = await runBatch(engine, {
+    const summary = await runBatchCleaningUp(engine, {
       file: resolve(positionals[0]),
       contractPath: resolve(values.contract),
       approval,
@@ -98,13 +104,34 @@ async function cmdRun(args: string[]): Promise<number> {
   }
 }
 
+/**
+ * A run the file system stopped (a full disk, a folder gone read-only) is undone at once rather
+ * than left "running" until the next run, and its temporary files are removed: one line, exit 2.
+ */
+async function runBatchCleaningUp(engine: Engine, opts: Parameters<typeof runBatch>[1]): Promise<RunSummary> {
+  try {
+    return await runBatch(engine, opts);
+  } catch (e) {
+    const user = e instanceof UserError ? null : fsUserError(e, engine.ws.root);
+    if (!user) throw e;
+    clearWorkspaceTmp(engine.ws);
+    try {
+      await recoverInterruptedRuns(engine);
+    } catch {
+      /* a full disk may refuse the undo too: the next run recovers it */
+    }
+    clearWorkspaceTmp(engine.ws);
+    throw isDiskFull(e) ? new UserError(`${user.message} The run was stopped and its writes undone.`, user.file) : user;
+  }
+}
+
 async function cmdExport(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, strict: true, options: { run: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, workspace: { type: 'string' }, 'include-pii': { type: 'boolean' }, json: { type: 'boolean' } } });
   if (!values.out) throw new UserError('export needs --out DIR.');
   const format = (values.format ?? 'csv') as 'csv' | 'parquet';
   if (format !== 'csv' && format !== 'parquet') throw new UserError(`--format is csv or parquet, got ${JSON.stringify(values.format)}.`);
   const out = resolve(values.out);
-  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [out]);
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [out, stagingDirFor(out)], { create: false });
   try {
     const res = await exportRun(engine, { runId: values.run, outDir: out, format, includePii: values['include-pii'] ?? false });
     for (const f of res.files) err(`wrote ${f.path} (${f.rows} rows)`);
@@ -135,7 +162,14 @@ async function cmdVerify(args: string[]): Promise<number> {
 async function cmdProfile(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, workspace: { type: 'string' } } });
   if (positionals.length !== 1) throw new UserError('profile takes one input file.');
-  const yaml = await profileInputFile(resolve(positionals[0]));
+  const input = resolve(positionals[0]);
+  if (existsSync(input) && statSync(input).isDirectory()) throw new UserError(`${input} is a folder: profile takes one input file (CSV or Parquet).`, input);
+  if (values.out) {
+    const outDir = dirname(resolve(values.out));
+    if (!existsSync(outDir)) throw new UserError(`--out ${values.out}: the folder ${outDir} does not exist. Create it first, or write the contract elsewhere.`, values.out);
+    if (existsSync(values.out) && statSync(values.out).isDirectory()) throw new UserError(`--out ${values.out} is a folder: pass a file name such as ${values.out}/contract.odcs.yaml.`, values.out);
+  }
+  const yaml = await profileInputFile(input);
   if (values.out) {
     writeFileSync(values.out, yaml);
     err(`wrote ${values.out}: review it, then run with --contract ${values.out}`);
@@ -146,7 +180,7 @@ async function cmdProfile(args: string[]): Promise<number> {
 async function cmdReplay(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { workspace: { type: 'string' }, json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UserError('replay takes one run id (see: airlock runs).');
-  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE);
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [], { create: false });
   try {
     const res = await replayRun(engine, positionals[0]);
     if (values.json) process.stdout.write(`${JSON.stringify(res)}\n`);
@@ -159,7 +193,7 @@ async function cmdReplay(args: string[]): Promise<number> {
 
 async function cmdRuns(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, strict: true, options: { workspace: { type: 'string' }, json: { type: 'boolean' } } });
-  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE);
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [], { create: false });
   try {
     const runs = listRuns(engine);
     if (values.json) process.stdout.write(`${JSON.stringify(runs)}\n`);
@@ -173,7 +207,7 @@ async function cmdRuns(args: string[]): Promise<number> {
 async function cmdDecision(args: string[], decision: 'release' | 'reject'): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { workspace: { type: 'string' }, json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UserError(`${decision} takes one run id.`);
-  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE);
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [], { create: false });
   try {
     const s = decision === 'release' ? await releaseRun(engine, positionals[0], 'cli') : await rejectRun(engine, positionals[0], 'cli');
     if (values.json) process.stdout.write(`${JSON.stringify(s)}\n`);
@@ -230,6 +264,12 @@ export async function main(argv: string[]): Promise<number> {
     const code = (e as { code?: string }).code;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       err(`airlock ${cmd}: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    // A file system that refuses (read-only, full, a file for a folder) is the environment's.
+    const fs = fsUserError(e, 'the workspace or output folder');
+    if (fs) {
+      err(`airlock: ${fs.message}`);
       return 2;
     }
     // Not a user's mistake: loud, with the stack, so that it gets fixed.

@@ -8,8 +8,10 @@ import { basename, join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { parse as parseYaml } from 'yaml';
 import { canonicalJson } from './canonicalJson.js';
-import { verifyChain, type AuditEntry } from './log.js';
+import type { AuditEntry } from './log.js';
+import { auditRanges, verifyAuditSlice, type AuditRange } from './auditSlice.js';
 import { createScrubber, loadOrCreateWorkspaceSecret, piiToken, scrubDeep, TOKEN_PATTERN } from './pii.js';
+import { createPiiFinder, stringsOf } from './piiInBundle.js';
 import { renderReport } from './report.js';
 import { buildStatement, loadOrCreateSigningKey, signDsse, type Subject } from './sign.js';
 
@@ -23,6 +25,8 @@ export const CONTRACT_FILE = 'contract.odcs.yaml';
 export const ARCHIVE_NAME = 'bundle.zip';
 /** The folder name inside DIR and inside the archive. */
 export const BUNDLE_DIR = 'bundle';
+/** Subjects named with this prefix are the exported data files beside the bundle folder (and beside the archive). */
+export const DATA_SUBJECT_PREFIX = '../';
 
 export interface StageReconciliation {
   stage: string;
@@ -87,7 +91,7 @@ export interface BundleInput {
   contractSignature: string;
   contractSha256: string;
   recipe: { rules: RecipeRule[] };
-  /** the run's contiguous slice of the hash chain, PII already tokenised (PiiProtector) */
+  /** the run's own entries of the hash chain, in seq order, PII already tokenised (PiiProtector) */
   auditEntries: AuditEntry[];
   models: Record<string, unknown>[];
   runtime: RuntimeVersions;
@@ -118,7 +122,9 @@ export interface BundlePredicate {
   keyId: string;
   contract: { id: string; name: string; version: string; yamlSha256: string; signature: string };
   /** pins the audit slice: removing its first or last line breaks no link, but breaks this */
-  audit: { entries: number; firstSeq: number | null; anchor: string | null; head: string | null };
+  audit: { entries: number; firstSeq: number | null; anchor: string | null; head: string | null; ranges?: AuditRange[] };
+  /** the exported data files beside the bundle, also subjects of the statement (DATA_SUBJECT_PREFIX) */
+  dataFiles?: Array<{ name: string; rows: number }>;
 }
 
 export interface BundleResult {
@@ -157,19 +163,25 @@ function checkInput(input: BundleInput): string {
     if (typeof input.runSummary[k] !== 'number') throw new Error(`writeBundle: runSummary.${k} is missing`);
   }
   if (sha256Hex(input.contractYaml) !== input.contractSha256) throw new Error('writeBundle: contractYaml does not hash to contractSha256: not the contract version the run used');
-  const chain = verifyChain(input.auditEntries);
+  const chain = verifyAuditSlice(input.auditEntries, auditRanges(input.auditEntries), runId);
   if (!chain.ok) throw new Error(`writeBundle: the run's audit entries do not verify (${chain.reason}); refusing to sign a broken chain`);
+  for (const o of input.outputs) if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.name)) throw new Error(`writeBundle: output name ${JSON.stringify(o.name)} is not a plain file name`);
   if (!input.includePii) assertAuditProtected(input.auditEntries, input.piiValues);
   return runId;
 }
 
-/** audit.jsonl cannot be scrubbed without breaking its chain, so it must already be clean. */
+/**
+ * audit.jsonl cannot be scrubbed without breaking its chain, so it must already be clean. The
+ * values are looked for in the payload's strings, where a value can be (see piiInBundle.ts), not
+ * in its serialised JSON, where a row count or an id would read as a short numeric value.
+ */
 function assertAuditProtected(entries: AuditEntry[], piiValues: ReadonlyMap<string, string>): void {
-  const scrub = createScrubber(piiValues);
+  const finder = createPiiFinder(new Map([...piiValues].filter(([v]) => /\p{L}/u.test(v) || v.replace(/\D/g, '').length >= 7)));
   for (const e of entries) {
-    const text = canonicalJson(e.payload);
-    if (scrub(text) !== text) {
-      throw new Error(`writeBundle: audit entry seq ${e.seq} (${e.kind}) holds a pii column's value in clear; it must go through PiiProtector before it is appended`);
+    for (const text of stringsOf(e.payload)) {
+      if (finder.find(text) !== null) {
+        throw new Error(`writeBundle: audit entry seq ${e.seq} (${e.kind}) holds a pii column's value in clear; it must go through PiiProtector before it is appended`);
+      }
     }
   }
 }
@@ -185,6 +197,7 @@ function auditSummary(entries: AuditEntry[]) {
     lastSeq: last?.seq ?? null,
     anchor: first?.prev_hash ?? null,
     head: last?.hash ?? null,
+    ranges: auditRanges(entries),
     byKind,
   };
 }
@@ -210,7 +223,9 @@ export async function writeBundle(outDir: string, input: BundleInput): Promise<B
   const key = loadOrCreateSigningKey(input.keysDir);
   const secret = loadOrCreateWorkspaceSecret(input.keysDir);
   // Known pii values by their tokens; anything else that looks personal gets a keyed token too.
-  const scrub = input.includePii ? (s: string) => s : createScrubber(input.piiValues, (v, kind) => piiToken(secret, v, kind));
+  const finder = createPiiFinder(input.piiValues);
+  const detect = createScrubber(new Map(), (v, kind) => piiToken(secret, v, kind));
+  const scrub = input.includePii ? (s: string) => s : (s: string) => detect(finder.scrub(s));
   const clean = <T>(value: T): T => scrubDeep(value, scrub);
 
   const outputs = [];
@@ -220,10 +235,11 @@ export async function writeBundle(outDir: string, input: BundleInput): Promise<B
   }
   const contract = { ...contractHeader(input.contractYaml), yamlSha256: input.contractSha256, signature: input.contractSignature };
   const audit = auditSummary(input.auditEntries);
-  const run = clean({ ...input.runSummary, contract, reconciliation: input.reconciliation, gates: input.gates });
   const rules = clean(input.recipe.rules);
   const clusters = clean(input.clusters);
   const failures = clean(input.failures);
+  // Every failure count and cluster is in run.json: the report shows the first ones of long lists.
+  const run = clean({ ...input.runSummary, contract, reconciliation: input.reconciliation, gates: input.gates, failuresByColumn: input.failures, clusterSummaries: input.clusters });
   const inputs = clean(input.inputs);
   const models = clean(input.models);
 
@@ -260,7 +276,11 @@ export async function writeBundle(outDir: string, input: BundleInput): Promise<B
   );
   files.set(PUBLIC_KEY_FILE, Buffer.from(key.publicKeyPem));
 
-  const subjects: Subject[] = [...files].map(([name, bytes]) => ({ name, digest: { sha256: sha256Hex(bytes) } }));
+  // The data files are subjects too: a changed value or an added row in clean.csv breaks the statement.
+  const subjects: Subject[] = [
+    ...[...files].map(([name, bytes]) => ({ name, digest: { sha256: sha256Hex(bytes) } })),
+    ...outputs.map((o) => ({ name: `${DATA_SUBJECT_PREFIX}${o.name}`, digest: { sha256: o.sha256 } })),
+  ];
   const predicate: BundlePredicate = {
     runId: scrub(runId),
     createdAt,
@@ -272,7 +292,8 @@ export async function writeBundle(outDir: string, input: BundleInput): Promise<B
     publicKeyPem: key.publicKeyPem,
     keyId: key.keyId,
     contract,
-    audit: { entries: audit.entries, firstSeq: audit.firstSeq, anchor: audit.anchor, head: audit.head },
+    audit: { entries: audit.entries, firstSeq: audit.firstSeq, anchor: audit.anchor, head: audit.head, ranges: audit.ranges },
+    dataFiles: outputs.map((o) => ({ name: o.name, rows: o.rows })),
   };
   // statement.json holds exactly the signed bytes, so an auditor can read what was signed.
   const statementBytes = json(buildStatement(subjects, BUNDLE_PREDICATE_TYPE, predicate));

@@ -1,14 +1,18 @@
 // Offline verification of an audit bundle, with nothing but the bundle (and optionally the
 // workspace's public key): the signature, every file's hash, no file missing or added, the audit
 // chain line by line, and the reconciliation in run.json. The first problem found is named.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { unzipSync } from 'fflate';
-import { verifyChain, type AuditEntry } from './log.js';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { AuditEntry } from './log.js';
+import { verifyAuditSlice, type AuditRange } from './auditSlice.js';
 import {
-  AUDIT_FILE, BUNDLE_DIR, BUNDLE_PREDICATE_TYPE, CONTRACT_FILE, PUBLIC_KEY_FILE, RUN_FILE, sha256Hex, SIGNATURE_FILE, STATEMENT_FILE,
+  AUDIT_FILE, BUNDLE_DIR, BUNDLE_PREDICATE_TYPE, CONTRACT_FILE, DATA_SUBJECT_PREFIX, PUBLIC_KEY_FILE, RUN_FILE, sha256Hex, SIGNATURE_FILE, STATEMENT_FILE,
   type BundlePredicate,
 } from './bundle.js';
+import { findPiiSpans } from './pii.js';
+import { readZipBounded, ZipLimitError } from './readZipBounded.js';
+import { EXPORT_MARKER } from '../export/exportDir.js';
 import { IN_TOTO_STATEMENT_TYPE, strictBase64, verifyDsse, type InTotoStatement } from './sign.js';
 
 export type VerifyResult = { ok: true; verdict: string } | { ok: false; culprit: string; verdict: string };
@@ -23,37 +27,40 @@ interface BundleFiles {
   files: Map<string, Buffer>;
   /** entries that are not plain files at the bundle's top level */
   strays: string[];
+  /** the folder the exported data files are in: the one holding bundle/ and bundle.zip */
+  exportDir: string;
 }
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-function readDir(dir: string): BundleFiles {
+function readDir(dir: string, exportDir: string): BundleFiles {
   const files = new Map<string, Buffer>();
   const strays: string[] = [];
   for (const d of readdirSync(dir, { withFileTypes: true })) {
     if (d.isFile()) files.set(d.name, readFileSync(join(dir, d.name)));
     else strays.push(`${d.name}/`);
   }
-  return { files, strays };
+  return { files, strays, exportDir };
 }
 
 function readZip(path: string, bytes: Buffer): BundleFiles {
-  let entries: Record<string, Uint8Array>;
+  let entries: Map<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes);
+    entries = readZipBounded(bytes);
   } catch (err) {
+    if (err instanceof ZipLimitError) throw new Culprit(path, `refused: the archive ${err.message} (a zip bomb, or not an Airlock bundle)`);
     throw new Culprit(path, `not a readable zip archive (${(err as Error).message})`);
   }
   const files = new Map<string, Buffer>();
   const strays: string[] = [];
   const prefix = `${BUNDLE_DIR}/`;
-  for (const [name, data] of Object.entries(entries)) {
+  for (const [name, data] of entries) {
     if (name.endsWith('/')) continue;
     const inner = name.startsWith(prefix) ? name.slice(prefix.length) : name;
     if (inner.includes('/')) strays.push(name);
     else files.set(inner, Buffer.from(data));
   }
-  return { files, strays };
+  return { files, strays, exportDir: dirname(path) };
 }
 
 /** A bundle folder, the export folder holding `bundle/`, or the zip archive. */
@@ -62,7 +69,7 @@ function readBundle(path: string): BundleFiles {
   if (statSync(path).isDirectory()) {
     const inner = join(path, BUNDLE_DIR);
     const useInner = !existsSync(join(path, SIGNATURE_FILE)) && existsSync(join(inner, SIGNATURE_FILE));
-    return readDir(useInner ? inner : path);
+    return useInner ? readDir(inner, path) : readDir(path, dirname(path));
   }
   const bytes = readFileSync(path);
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readZip(path, bytes);
@@ -131,18 +138,17 @@ function parseAudit(bytes: Buffer | undefined): AuditEntry[] {
   });
 }
 
-function checkAudit(files: Map<string, Buffer>, expected: BundlePredicate['audit']): { entries: number; head: string | null } {
+function checkAudit(files: Map<string, Buffer>, expected: BundlePredicate['audit'], runId: string): { entries: number; head: string | null } {
   const entries = parseAudit(files.get(AUDIT_FILE));
   const at = (i: number) => `${AUDIT_FILE} line ${i + 1}${entries[i] ? ` (seq ${entries[i].seq})` : ''}`;
-  const chain = verifyChain(entries);
-  if (!chain.ok) throw new Culprit(at(chain.index), chain.reason);
-  // The chain cannot see its own ends: the signed statement pins the first entry and the head.
-  if (entries.length > 0 && (entries[0].seq !== expected.firstSeq || entries[0].prev_hash !== expected.anchor)) {
-    throw new Culprit(at(0), `the chain starts at seq ${entries[0].seq}, the signed statement says seq ${expected.firstSeq} (an entry was removed or added at the start)`);
-  }
-  if (entries.length < expected.entries) throw new Culprit(at(entries.length), `missing: the signed statement records ${expected.entries} entries, the file has ${entries.length}`);
-  if (entries.length > expected.entries) throw new Culprit(at(expected.entries), `not in the signed statement, which records ${expected.entries} entries`);
-  const head = entries.length > 0 ? entries[entries.length - 1].hash : null;
+  // The signed statement pins the run's ranges of the chain (a bundle of an older version, one
+  // contiguous slice from firstSeq): every line must be the entry its range expects.
+  const ranges: AuditRange[] = Array.isArray(expected.ranges) ? expected.ranges
+    : expected.firstSeq === null || expected.anchor === null ? [] : [[expected.firstSeq, expected.firstSeq + expected.entries - 1, expected.anchor]];
+  const slice = verifyAuditSlice(entries, ranges, Array.isArray(expected.ranges) ? runId : undefined);
+  if (!slice.ok) throw new Culprit(at(slice.index), slice.reason);
+  if (entries.length !== expected.entries) throw new Culprit(at(Math.min(entries.length, expected.entries)), `the signed statement records ${expected.entries} entries, the file has ${entries.length}`);
+  const head = slice.head;
   if (head !== expected.head) throw new Culprit(at(Math.max(0, entries.length - 1)), 'the chain head differs from the one in the signed statement');
   return { entries: entries.length, head };
 }
@@ -151,6 +157,7 @@ function checkSubjects(files: Map<string, Buffer>, strays: string[], statement: 
   const listed = new Set<string>();
   for (const s of statement.subject) {
     const name = String(s?.name ?? '');
+    if (name.startsWith(DATA_SUBJECT_PREFIX) && SAFE_NAME.test(name.slice(DATA_SUBJECT_PREFIX.length))) continue;
     if (!SAFE_NAME.test(name)) throw new Culprit(STATEMENT_FILE, `subject ${JSON.stringify(name)} is not a plain file name`);
     const bytes = files.get(name);
     if (!bytes) throw new Culprit(name, 'missing: the signed statement lists it');
@@ -160,6 +167,50 @@ function checkSubjects(files: Map<string, Buffer>, strays: string[], statement: 
   const unlisted = [...files.keys()].filter((n) => !listed.has(n) && n !== STATEMENT_FILE && n !== SIGNATURE_FILE).concat(strays);
   if (unlisted.length > 0) throw new Culprit(unlisted.sort()[0], 'is not covered by the signed statement (a file was added)');
   return listed.size;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The exported data files beside the bundle, against their signed digests. In an export folder
+ * (it holds Airlock's marker) every one must be there; a bundle copied away on its own is checked
+ * as a bundle, and the verdict says the data files were not found.
+ */
+async function checkDataFiles(statement: InTotoStatement<BundlePredicate>, exportDir: string): Promise<{ checked: string[]; absent: string[] }> {
+  const subjects = statement.subject.filter((s) => String(s?.name ?? '').startsWith(DATA_SUBJECT_PREFIX));
+  const names = subjects.map((s) => String(s.name).slice(DATA_SUBJECT_PREFIX.length));
+  const present = names.filter((n) => existsSync(join(exportDir, n)));
+  const strict = existsSync(join(exportDir, EXPORT_MARKER)) || present.length > 0;
+  const checked: string[] = [];
+  const absent: string[] = [];
+  for (const [i, s] of subjects.entries()) {
+    const path = join(exportDir, names[i]);
+    if (!existsSync(path)) {
+      if (strict) throw new Culprit(names[i], `missing: the signed statement lists it as an exported file beside the bundle (${exportDir})`);
+      absent.push(names[i]);
+      continue;
+    }
+    if ((await sha256File(path)) !== s.digest?.sha256) throw new Culprit(names[i], 'its SHA-256 does not match the signed statement (a value was changed, or a row added or removed)');
+    checked.push(names[i]);
+  }
+  return { checked, absent };
+}
+
+const CLEAR_KINDS = new Set(['email', 'ssn', 'iban']);
+
+/** A bundle that says personal data is tokenised must not hold a value that looks personal in clear. */
+function checkTokenised(files: Map<string, Buffer>, p: BundlePredicate): void {
+  if (p.includePii) return;
+  for (const name of [AUDIT_FILE, RUN_FILE, 'report.html', 'recipe.json', 'inputs.json', 'outputs.json', 'models.json']) {
+    const text = files.get(name)?.toString('utf8');
+    // Only the shapes that cannot be an ordinary number (a ratio, a hash) are looked for here.
+    const span = text === undefined ? undefined : findPiiSpans(text).find((x) => CLEAR_KINDS.has(x.kind));
+    if (span) throw new Culprit(name, `holds a value that looks like personal data (${span.kind}) in clear, but the signed statement says personal data is tokenised`);
+  }
 }
 
 function checkContract(files: Map<string, Buffer>, contract: BundlePredicate['contract']): void {
@@ -201,15 +252,18 @@ function checkReconciliation(files: Map<string, Buffer>): Counts {
 
 export async function verifyBundle(pathToDirOrArchive: string, opts: { publicKeyPem?: string } = {}): Promise<VerifyResult> {
   try {
-    const { files, strays } = readBundle(pathToDirOrArchive);
+    const { files, strays, exportDir } = readBundle(pathToDirOrArchive);
     const { statement, keyId } = checkSignature(files, opts.publicKeyPem);
     const p = statement.predicate;
-    const audit = checkAudit(files, p.audit ?? { entries: 0, firstSeq: null, anchor: null, head: null });
+    const audit = checkAudit(files, p.audit ?? { entries: 0, firstSeq: null, anchor: null, head: null }, String(p.runId));
     const count = checkSubjects(files, strays, statement);
     checkContract(files, p.contract);
     const run = checkReconciliation(files);
+    checkTokenised(files, p);
+    const data = await checkDataFiles(statement, exportDir);
     const key = opts.publicKeyPem !== undefined ? `the given public key ${keyId.slice(0, 16)}` : `the bundle's own key ${keyId.slice(0, 16)} (pass --public-key to check it is the workspace's)`;
-    const verdict = `OK: bundle of run ${p.runId} verified: signed by ${key}; ${count} files intact; `
+    const dataNote = data.absent.length > 0 ? `; data files not checked (${data.absent.join(', ')} not found beside the bundle)` : data.checked.length > 0 ? `; data files intact (${data.checked.join(', ')})` : '';
+    const verdict = `OK: bundle of run ${p.runId} verified: signed by ${key}; ${count} files intact${dataNote}; `
       + `${audit.entries} audit entries chained to ${audit.head ? audit.head.slice(0, 16) : '(empty)'}; `
       + `${run.sourceRows} = ${run.successRows} + ${run.quarantineRows} + ${run.duplicateRows} rows reconciled`
       + (p.includePii ? '; personal data in clear (exported with --include-pii)' : '; personal data tokenised');

@@ -1,5 +1,5 @@
 // Gathers what the audit bundle says about a run, from the stores: summary, reconciliation,
-// gates, the exact contract, the approved rules, the run's slice of the audit chain, the models,
+// gates, the exact contract, the approved rules, the run's own audit entries, the models,
 // inputs and outputs, failures and clusters, and the personal values to keep out of it.
 import { createRequire } from 'node:module';
 import type { Contract } from '../contract/types.js';
@@ -18,8 +18,9 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
   const run = engine.sqlite.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as Record<string, string | number>;
   const summary = JSON.parse(String(run.summary_json ?? '{}')) as RunSummary;
   const versionRow = engine.sqlite.prepare('SELECT yaml FROM contract_versions WHERE contract_id = ? AND yaml_sha256 = ? LIMIT 1').get(run.contract_id, run.contract_sha256) as { yaml: string };
-  const seqs = engine.sqlite.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM audit WHERE run_id = ?').get(runId) as { lo: number; hi: number };
-  const auditEntries = engine.audit.range(seqs.lo, seqs.hi);
+  // Only this run's entries: other runs' entries between them stay out (the statement pins the
+  // run's ranges of the chain, see auditSlice.ts).
+  const auditEntries = engine.audit.entries(runId);
   const st = streamTables(contract);
   const r = sqlString(runId);
   const conn = engine.duck.conn;

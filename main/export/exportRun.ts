@@ -1,18 +1,21 @@
 // Export of a run: clean rows (CSV or Parquet, written by DuckDB's COPY), the rows still in
-// quarantine as they arrived with their reasons, and the signed audit bundle. Files are written
-// under temporary names and renamed, so a crash never leaves a half-written export behind.
-import { mkdirSync, renameSync, existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// quarantine as they arrived with their reasons, and the signed audit bundle. Everything is
+// written into a temporary sibling folder that replaces --out only when it is complete
+// (exportDir.ts), so a failed export leaves nothing half-written and nothing of the user's is lost.
+import { join, relative, resolve } from 'node:path';
 import { parseContract } from '../contract/load.js';
 import type { Contract } from '../contract/types.js';
 import { UserError } from '../contract/errors.js';
-import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
-import { streamTables } from '../store/tables.js';
-import { formatSql } from '../validate/typedValue.js';
+import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { ensureStreamTables } from '../store/tables.js';
 import type { Engine } from '../pipeline/context.js';
 import type { RunSummary } from '../pipeline/types.js';
 import { collectBundleInput } from './bundleInput.js';
 import { writeBundle, type BundleResult } from '../audit/bundle.js';
+import { checkExportTarget, commitStagingDir, createStagingDir, discardStagingDir, writeMarker } from './exportDir.js';
+import { assertExportable } from './exportable.js';
+import { fsUserError } from '../store/fsErrors.js';
+import { cleanSelectList, runRowsSql } from './cleanRows.js';
 
 export interface ExportOptions {
   runId?: string;
@@ -56,31 +59,58 @@ export function contractOfRun(engine: Engine, runId: string): { contract: Contra
 
 export async function exportRun(engine: Engine, opts: ExportOptions): Promise<ExportResult> {
   const runId = resolveRunId(engine, opts.runId);
+  const summary = assertExportable(engine, runId);
   const { contract } = contractOfRun(engine, runId);
   const out = resolve(opts.outDir);
-  mkdirSync(out, { recursive: true });
+  checkExportTarget(out);
+  let staging: string;
+  try {
+    staging = createStagingDir(out);
+  } catch (e) {
+    // Named as the folder the user gave, not the hidden staging folder beside it.
+    const err = e as NodeJS.ErrnoException;
+    throw fsUserError({ code: err.code, message: err.message, path: `--out ${out}` }, out) ?? e;
+  }
+  try {
+    const res = await writeExport(engine, runId, contract, summary, staging, opts);
+    writeMarker(staging, runId);
+    commitStagingDir(staging, out);
+    engine.audit.append({ runId, kind: 'export', payload: { outDir: out, files: res.files.map((f) => ({ name: f.name, rows: f.rows })), includePii: opts.includePii ?? false } });
+    // Paths as they are after the swap.
+    const moved = (p: string) => join(out, relative(staging, p));
+    return {
+      runId,
+      files: res.files.map((f) => ({ ...f, path: moved(f.path) })),
+      bundle: { ...res.bundle, dir: moved(res.bundle.dir), archive: moved(res.bundle.archive) },
+    };
+  } catch (e) {
+    discardStagingDir(out);
+    throw e;
+  }
+}
+
+async function writeExport(engine: Engine, runId: string, contract: Contract, summary: RunSummary, dir: string, opts: ExportOptions): Promise<Omit<ExportResult, 'runId'>> {
   const conn = engine.duck.conn;
-  const st = streamTables(contract);
+  // A run with no rows at all (every record malformed) may have created no stream tables yet.
+  const st = await ensureStreamTables(conn, contract);
   const r = sqlString(runId);
-  const cols = contract.columns.map((c) => `${formatSql(c, sqlIdent(c.name))} AS ${sqlIdent(c.name)}`);
   const ext = opts.format === 'parquet' ? 'parquet' : 'csv';
-  const copyOpts = opts.format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)';
   const files: ExportResult['files'] = [];
   const write = async (name: string, select: string, fmt: string) => {
-    const final = join(out, name);
-    const tmp = join(out, `.${name}.tmp-${process.pid}`);
-    await conn.run(`COPY (${select}) TO ${sqlString(tmp)} ${fmt}`);
-    renameSync(tmp, final);
+    const path = join(dir, name);
+    await conn.run(`COPY (${select}) TO ${sqlString(path)} ${fmt}`);
     const rows = Number(await queryValue(conn, `SELECT count(*) FROM (${select})`));
-    files.push({ name, path: final, rows });
+    files.push({ name, path, rows });
   };
-  await write(`clean.${ext}`, `SELECT ${cols.join(', ')}, _airlock_row_id FROM ${st.prod} WHERE _airlock_run_id = ${r} ORDER BY _airlock_row_id`, copyOpts);
+  const rows = runRowsSql(contract, st, runId);
+  const list = await cleanSelectList(conn, contract, st, rows, opts.format);
+  await write(`clean.${ext}`, `SELECT ${list} FROM ${rows} t ORDER BY _airlock_row_id`, opts.format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)');
   await write('quarantine.csv', `SELECT ${contract.columns.map((c) => sqlIdent(c.name)).join(', ')}, _airlock_row_id, _airlock_reasons, _airlock_raw_line FROM ${st.quarantine} WHERE _airlock_run_id = ${r} ORDER BY _airlock_row_id`, '(FORMAT csv, HEADER true)');
-  const bundleDir = join(out, 'bundle');
-  if (existsSync(bundleDir)) rmSync(bundleDir, { recursive: true, force: true });
+  // The signed counts are the run's; the files must hold exactly them.
+  if (files[0].rows !== summary.successRows) {
+    throw new Error(`exportRun: run ${runId} promoted ${summary.successRows} rows but ${files[0].rows} of its rows are in production and history; refusing to sign counts the files do not match`);
+  }
   const input = await collectBundleInput(engine, runId, contract, files, opts.includePii ?? false);
-  const bundle = await writeBundle(out, input);
-  engine.audit.append({ runId, kind: 'export', payload: { outDir: out, files: files.map((f) => ({ name: f.name, rows: f.rows })), includePii: opts.includePii ?? false } });
-  void queryRows;
-  return { runId, files, bundle };
+  const bundle = await writeBundle(dir, input);
+  return { files, bundle };
 }

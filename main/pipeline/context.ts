@@ -1,11 +1,12 @@
 // Everything one run needs, opened once: workspace paths, the SQLite store and audit log, the
 // locked DuckDB connection. Closing it releases the workspace lock.
 import { resolve } from 'node:path';
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { AuditLog } from '../audit/log.js';
 import { openLockedDuckDB, type LockedDuckDB } from '../store/duckdb.js';
 import { openSqlite, type Sqlite } from '../store/sqlite.js';
-import { ensureWorkspace, type WorkspacePaths } from '../store/workspace.js';
+import { ensureWorkspace, workspacePaths, type WorkspacePaths } from '../store/workspace.js';
+import { fsUserError } from '../store/fsErrors.js';
 import { UserError } from '../contract/errors.js';
 import { PiiProtector, loadOrCreateWorkspaceSecret } from '../audit/pii.js';
 import type { CellChange } from '../audit/log.js';
@@ -31,11 +32,39 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+export interface OpenEngineOptions {
+  /** false for commands that only use an existing workspace: a typo must not create one */
+  create?: boolean;
+}
+
+/** Refuses a --workspace that is a file, or (when not creating) that holds no workspace. */
+function checkWorkspaceRoot(root: string, create: boolean): void {
+  const p = workspacePaths(root);
+  if (existsSync(p.root) && !statSync(p.root).isDirectory()) throw new UserError(`--workspace ${p.root} is a file, not a folder: pass a workspace folder.`, p.root);
+  if (!create && !existsSync(p.sqlite)) {
+    throw new UserError(`there is no Airlock workspace at ${p.root} (no ${p.sqlite}): check --workspace, or create one by running a file: airlock run <file> --contract <c.odcs.yaml> --workspace DIR`, p.root);
+  }
+}
+
 /**
  * Opens a workspace for one process. A lock file keeps two processes from writing the same
- * DuckDB database; a lock left by a killed process is taken over.
+ * DuckDB database; a lock left by a killed process is taken over. A file system that refuses
+ * (read-only, full) is one clear UserError naming the path, with nothing left open.
  */
-export async function openEngine(root: string, extraDirs: string[] = []): Promise<Engine> {
+export async function openEngine(root: string, extraDirs: string[] = [], opts: OpenEngineOptions = {}): Promise<Engine> {
+  checkWorkspaceRoot(root, opts.create ?? true);
+  const opened: Array<() => void> = [];
+  try {
+    return await openChecked(root, extraDirs, opened);
+  } catch (e) {
+    for (const close of opened.reverse()) {
+      try { close(); } catch { /* best effort */ }
+    }
+    throw fsUserError(e, workspacePaths(root).root) ?? e;
+  }
+}
+
+async function openChecked(root: string, extraDirs: string[], opened: Array<() => void>): Promise<Engine> {
   const ws = ensureWorkspace(root);
   const lock = resolve(ws.root, 'workspace.lock');
   if (existsSync(lock)) {
@@ -45,7 +74,9 @@ export async function openEngine(root: string, extraDirs: string[] = []): Promis
     }
   }
   writeFileSync(lock, String(process.pid));
+  opened.push(() => { if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock); });
   const sqlite = openSqlite(ws.sqlite);
+  opened.push(() => sqlite.close());
   const audit = new AuditLog(sqlite);
   const duck = await openLockedDuckDB({
     path: ws.duckdb,
@@ -54,6 +85,7 @@ export async function openEngine(root: string, extraDirs: string[] = []): Promis
     // DuckDB spills beyond this; with Node and the models the process stays under 2 GB.
     memoryLimit: process.env.AIRLOCK_MEMORY_LIMIT ?? '1500MB',
   });
+  opened.push(() => duck.close());
   const pii = new PiiProtector(sqlite, loadOrCreateWorkspaceSecret(ws.keys));
   let closed = false;
   return {

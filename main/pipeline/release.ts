@@ -2,8 +2,10 @@
 // remediation as the run's approval mode says), reject keeps everything out of production and
 // moves the held rows to quarantine with the decision as their reason. Both are audited.
 import { UserError } from '../contract/errors.js';
-import { runTables, streamTables } from '../store/tables.js';
-import { sqlIdent, sqlString } from '../store/duckdb.js';
+import { runTables, streamTables, type RunTables, type StreamTables } from '../store/tables.js';
+import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
+import { castSql } from '../validate/typedValue.js';
+import type { Contract } from '../contract/types.js';
 import { nowIso } from '../store/sqlite.js';
 import { contractOfRun } from '../export/exportRun.js';
 import { remediateRun } from '../remediate/remediate.js';
@@ -26,11 +28,32 @@ function finish(engine: Engine, s: RunSummary): RunSummary {
   return s;
 }
 
+/**
+ * A held batch is older than the runs that promoted after it: releasing it must not overwrite
+ * their newer rows of the same key. Such a release is refused (the analyst can reject the batch,
+ * or deliver the file again so that it runs after them).
+ */
+async function refuseOverwritingNewer(engine: Engine, contract: Contract, runId: string, st: StreamTables, rt: RunTables): Promise<void> {
+  const pk = contract.columns.filter((c) => c.primaryKey);
+  if (pk.length === 0) return;
+  const started = engine.sqlite.prepare('SELECT started_at FROM runs WHERE run_id = ?').get(runId) as { started_at: string };
+  const later = (engine.sqlite.prepare('SELECT run_id FROM runs WHERE started_at > ? AND run_id <> ?').all(started.started_at, runId) as Array<{ run_id: string }>).map((r) => r.run_id);
+  if (later.length === 0) return;
+  const on = pk.map((c) => `p.${sqlIdent(c.name)} = ${castSql(c, `f.${sqlIdent(c.name)}`)}`).join(' AND ');
+  const rows = await queryRows<{ n: number; newest: string | null }>(engine.duck.conn, `SELECT count(*)::INTEGER AS n, max(p._airlock_run_id) AS newest FROM ${rt.fast} f JOIN ${st.prod} p ON ${on}
+    WHERE p._airlock_run_id IN (${later.map(sqlString).join(', ')})`);
+  const { n, newest } = rows[0] ?? { n: 0, newest: null };
+  if (n > 0) {
+    throw new UserError(`run ${runId} cannot be released: ${n} of its held rows have keys that a later run (${String(newest)}) already promoted, and releasing would overwrite those newer rows. Reject it (airlock reject ${runId}), or deliver the file again so it runs after them.`);
+  }
+}
+
 export async function releaseRun(engine: Engine, runId: string, by: string): Promise<RunSummary> {
   const { summary, approval } = heldRun(engine, runId);
   const { contract } = contractOfRun(engine, runId);
   const st = streamTables(contract);
   const rt = runTables(runId);
+  await refuseOverwritingNewer(engine, contract, runId, st, rt);
   engine.audit.append({ runId, kind: 'release', payload: { decision: 'released', by, gates: summary.gates.filter((g) => !g.passed).map((g) => g.name) } });
   const recs = [...summary.reconciliation];
   await promoteFastLane(engine, contract, runId, st, rt, recs, summary.timingsMs);

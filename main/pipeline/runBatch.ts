@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { loadContractFile } from '../contract/load.js';
 import { UserError } from '../contract/errors.js';
 import { compareHeader, describeDrift } from '../contract/drift.js';
+import { protectHeaderNames } from '../audit/protectHeader.js';
 import { evolveAdditively, registerContractVersion } from '../contract/versions.js';
 import type { Contract } from '../contract/types.js';
 import { storeInVault, type VaultEntry } from '../ingest/vault.js';
@@ -170,16 +171,20 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
       driftInfo = { changes: drift.changes, decision: `accepted as contract version ${contract.version}` };
       audit.append({ runId, kind: 'drift', payload: { decision: 'additive', newVersion: contract.version, signature: contract.signature, changes: drift.changes } });
     } else {
-      const message = `${vault.originalName}: schema drift against contract ${contract.id} ${contract.version}: ${describeDrift(drift)}. The stream is halted and nothing was promoted; the raw file is in the vault. Fix the file, or update the contract${contract.schemaEvolution === 'strict' ? ' (or set schemaEvolution: additive for new trailing columns)' : ''}.`;
+      // The file's unknown header names may be data (a headerless file): tokens, never clear.
+      const shown = protectHeaderNames(engine.pii, contract, ingest.header);
+      const seen = { ...compareHeader(contract, shown.header), fileSignature: drift.fileSignature };
+      const hint = shown.unknown === ingest.header.length ? ' None of the file\'s column names is in the contract: if the file has no header row, add one.' : '';
+      const message = `${vault.originalName}: schema drift against contract ${contract.id} ${contract.version}: ${describeDrift(seen)}.${hint} The stream is halted and nothing was promoted; the raw file is in the vault. Fix the file, or update the contract${contract.schemaEvolution === 'strict' ? ' (or set schemaEvolution: additive for new trailing columns)' : ''}.`;
       sqlite.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, 'critical', 'SCHEMA_DRIFT', message, nowIso());
-      audit.append({ runId, kind: 'drift', payload: { decision: 'halt', fileSignature: drift.fileSignature, contractSignature: drift.contractSignature, changes: drift.changes } });
+      audit.append({ runId, kind: 'drift', payload: { decision: 'halt', fileSignature: drift.fileSignature, contractSignature: drift.contractSignature, changes: seen.changes } });
       await conn.run(`DROP TABLE IF EXISTS ${rt.stage}; DROP TABLE IF EXISTS ${rt.malformed};`);
       const summary = baseSummary(runId, 'halted', contract, vault, ingest.format, timings, t0);
       summary.sourceRows = ing.records;
       summary.quarantineRows = 0;
       summary.pendingRows = ing.records;
       summary.reconciled = true;
-      summary.drift = { changes: drift.changes, decision: 'halted' };
+      summary.drift = { changes: seen.changes, decision: 'halted' };
       summary.message = message;
       return finish(engine, summary);
     }

@@ -41,6 +41,8 @@ export async function openLockedDuckDB(opts: OpenOptions): Promise<LockedDuckDB>
   await conn.run(`SET allowed_directories = ${list}`);
   if (opts.tempDirectory) await conn.run(`SET temp_directory = ${sqlString(resolve(opts.tempDirectory))}`);
   if (opts.memoryLimit) await conn.run(`SET memory_limit = ${sqlString(opts.memoryLimit)}`);
+  // Timestamps without an offset are UTC, whatever the machine's zone: a value never moves with it.
+  await conn.run(`SET TimeZone = 'UTC'`);
   await conn.run(`SET enable_external_access = false`);
   await conn.run(`SET lock_configuration = true`);
   return {

@@ -1,6 +1,6 @@
 // A workspace is one folder: the raw vault, the DuckDB data, the SQLite run/audit store and the
 // signing key. Everything Airlock writes lives here.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface WorkspacePaths {
@@ -29,4 +29,13 @@ export function ensureWorkspace(root: string): WorkspacePaths {
   for (const dir of [p.root, p.vault, p.tmp]) mkdirSync(dir, { recursive: true });
   mkdirSync(p.keys, { recursive: true, mode: 0o700 });
   return p;
+}
+
+/** Removes what a stopped run left in the workspace's temporary folder (DuckDB spill files, scratch copies). */
+export function clearWorkspaceTmp(p: WorkspacePaths): void {
+  try {
+    for (const name of readdirSync(p.tmp)) rmSync(`${p.tmp}/${name}`, { recursive: true, force: true });
+  } catch {
+    /* nothing there, or nothing removable */
+  }
 }

@@ -40,7 +40,9 @@ export function castSql(col: ColumnSpec, v: string): string {
     case 'date':
       return col.format ? `CAST(try_strptime(${t}, ${sqlString(col.format)}) AS DATE)` : `TRY_CAST(${t} AS DATE)`;
     case 'timestamp':
-      return col.format ? `try_strptime(${t}, ${sqlString(col.format)})` : `TRY_CAST(${t} AS TIMESTAMP)`;
+      // Through TIMESTAMPTZ so that an offset (+02:00, Z) is applied, not dropped: the stored value
+      // is UTC (the connection's TimeZone is UTC, so a value without an offset is taken as UTC).
+      return col.format ? `CAST(try_strptime(${t}, ${sqlString(col.format)}) AS TIMESTAMP)` : `CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP)`;
     default:
       return v;
   }

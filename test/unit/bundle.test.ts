@@ -1,5 +1,5 @@
 // Writing a bundle, and verifying an untouched one in each of its forms.
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -29,9 +29,16 @@ describe('writeBundle', () => {
 
     const statement = JSON.parse(readFileSync(join(result.dir, 'statement.json'), 'utf8'));
     expect(statement._type).toBe('https://in-toto.io/Statement/v1');
-    // Everything but the statement and its envelope is a subject, with its real hash.
-    expect(statement.subject.map((s: { name: string }) => s.name).sort()).toEqual(FILES.filter((f) => !f.startsWith('statement')));
-    for (const s of statement.subject) expect(result.files.find((f) => f.name === s.name)?.sha256).toBe(s.digest.sha256);
+    // Everything but the statement and its envelope is a subject, with its real hash; so are the
+    // exported data files beside the bundle.
+    const bundleSubjects = statement.subject.filter((s: { name: string }) => !s.name.startsWith('../'));
+    expect(bundleSubjects.map((s: { name: string }) => s.name).sort()).toEqual(FILES.filter((f) => !f.startsWith('statement')));
+    for (const s of bundleSubjects) expect(result.files.find((f) => f.name === s.name)?.sha256).toBe(s.digest.sha256);
+    const dataSubjects = statement.subject.filter((s: { name: string }) => s.name.startsWith('../'));
+    expect(dataSubjects.map((s: { name: string }) => s.name).sort()).toEqual(['../clean.csv', '../quarantine.csv']);
+    for (const o of input.outputs) {
+      expect(dataSubjects.find((s: { name: string }) => s.name === `../${o.name}`).digest.sha256).toBe(createHash('sha256').update(readFileSync(o.path)).digest('hex'));
+    }
     expect(statement.predicate).toMatchObject({ runId: 'run-20250101-0001', includePii: false, airlockVersion: '0.1.0' });
     expect(statement.predicate.audit.entries).toBe(input.auditEntries.length);
 
@@ -113,8 +120,11 @@ describe('writeBundle', () => {
   it('refuses to sign a broken chain or a contract that is not the one the run used', async () => {
     const ws = tempDir('bundle');
     const { input } = makeFixture(ws);
-    const gap = input.auditEntries.filter((_, i) => i !== 2);
-    await expect(writeBundle(join(ws, 'a'), { ...input, auditEntries: gap })).rejects.toThrow(/audit entries do not verify/);
+    // A gap is another run's entries; an altered entry, or one of another run, is refused.
+    const altered = input.auditEntries.map((e, i) => (i === 2 ? { ...e, payload: { ...e.payload, failing: 5 } } : e));
+    await expect(writeBundle(join(ws, 'a'), { ...input, auditEntries: altered })).rejects.toThrow(/audit entries do not verify/);
+    const foreign = input.auditEntries.map((e, i) => (i === 2 ? { ...e, run_id: 'run-other' } : e));
+    await expect(writeBundle(join(ws, 'a2'), { ...input, auditEntries: foreign })).rejects.toThrow(/audit entries do not verify/);
     await expect(writeBundle(join(ws, 'b'), { ...input, contractYaml: `${input.contractYaml}# edited\n` })).rejects.toThrow(/does not hash to contractSha256/);
   });
 

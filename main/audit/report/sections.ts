@@ -2,6 +2,18 @@
 import type { ReportData } from '../report.js';
 import { failureChart } from './failureChart.js';
 import { badge, esc, fmtBytes, fmtInt, fmtNumber, fmtPct, hashCell, section, table } from './html.js';
+import { runBadges } from '../../api/runBadges.js';
+import type { RunSummary } from '../../pipeline/types.js';
+
+/** A long list (a thousand clusters) is shown up to this many rows, with the count of the rest:
+ *  the report stays a readable page; every row is in the bundle's JSON files. */
+export const MAX_REPORT_ROWS = 50;
+
+function capped(rows: string[][], width: number, where: string): string[][] {
+  if (rows.length <= MAX_REPORT_ROWS) return rows;
+  const more = `<span class="muted">${fmtInt(rows.length - MAX_REPORT_ROWS)} more (${fmtInt(rows.length)} in all) are in ${esc(where)}</span>`;
+  return [...rows.slice(0, MAX_REPORT_ROWS), [more, ...Array.from({ length: width - 1 }, () => '')]];
+}
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
@@ -46,15 +58,17 @@ export function summaryCards(d: ReportData): string {
 
 export function reconciliationSection(d: ReportData): string {
   const r = d.run;
-  const holds = num(r.sourceRows) === num(r.successRows) + num(r.quarantineRows) + num(r.duplicateRows) && r.reconciled !== false;
-  const term = (n: unknown, t: string) => `<div class="term"><div class="n">${fmtInt(n)}</div><div class="t">${esc(t)}</div></div>`;
-  const equation = `<div class="equation">${term(r.sourceRows, 'source rows')}<span class="op">=</span>${term(r.successRows, 'promoted')}<span class="op">+</span>${term(r.quarantineRows, 'quarantined')}<span class="op">+</span>${term(r.duplicateRows, 'duplicates')}<span class="verdict">${badge(holds, 'reconciled', 'does not reconcile')}</span></div>`;
-  const rows = d.reconciliation.map((s) => [
-    esc(s.stage), fmtInt(s.sourceRows), fmtInt(s.successRows), fmtInt(s.quarantineRows), fmtInt(s.duplicateRows),
-    badge(s.ok && s.sourceRows === s.successRows + s.quarantineRows + s.duplicateRows, 'holds', 'broken'),
+  // The same badges as the Run screen (runBadges): pending rows of a held batch count.
+  const badges = runBadges({ ...r, reconciliation: d.reconciliation } as unknown as RunSummary);
+  const pending = num(r.pendingRows);
+  const term = (v: unknown, t: string) => `<div class="term"><div class="n">${fmtInt(v)}</div><div class="t">${esc(t)}</div></div>`;
+  const equation = `<div class="equation">${term(r.sourceRows, 'source rows')}<span class="op">=</span>${term(r.successRows, 'promoted')}<span class="op">+</span>${term(r.quarantineRows, 'quarantined')}<span class="op">+</span>${term(r.duplicateRows, 'duplicates')}${pending ? `<span class="op">+</span>${term(pending, 'pending')}` : ''}<span class="verdict">${badge(badges.reconciled, badges.reconciled ? 'reconciled' : 'does not reconcile', badges.reconciled ? 'reconciled' : 'does not reconcile')}</span></div>`;
+  const rows = d.reconciliation.map((s, i) => [
+    esc(s.stage), fmtInt(s.sourceRows), fmtInt(s.successRows), fmtInt(s.quarantineRows), fmtInt(s.duplicateRows), fmtInt(num((s as { pendingRows?: unknown }).pendingRows)),
+    badge(badges.stages[i].balanced, badges.stages[i].label, badges.stages[i].label),
   ]);
-  return section('reconciliation', 'Reconciliation', equation + table(['Stage', 'Source', 'Success', 'Quarantine', 'Duplicates', 'Check'], rows, [1, 2, 3, 4]),
-    'Every row is accounted for after every stage: source = success + quarantine + duplicates.');
+  return section('reconciliation', 'Reconciliation', equation + table(['Stage', 'Source', 'Success', 'Quarantine', 'Duplicates', 'Pending', 'Check'], rows, [1, 2, 3, 4, 5]),
+    'Every row is accounted for after every stage: source = success + quarantine + duplicates + pending (rows of a held batch waiting for a decision).');
 }
 
 export function gatesSection(d: ReportData): string {
@@ -67,7 +81,7 @@ export function gatesSection(d: ReportData): string {
 export function failuresSection(d: ReportData): string {
   const rows = [...d.failures].sort((a, b) => b.count - a.count).map((f) => [esc(f.column), `<code>${esc(f.reason)}</code>`, fmtInt(f.count)]);
   const total = d.failures.reduce((a, f) => a + f.count, 0);
-  return section('failures', 'Failures by column and reason', failureChart(d.failures) + table(['Column', 'Reason', 'Cells'], rows, [2]),
+  return section('failures', 'Failures by column and reason', failureChart(d.failures.slice(0, MAX_REPORT_ROWS)) + table(['Column', 'Reason', 'Cells'], capped(rows, 3, 'run.json (failuresByColumn)'), [2]),
     `${fmtInt(total)} failing cells at validation`);
 }
 
@@ -78,7 +92,7 @@ export function clustersSection(d: ReportData): string {
     c.rule ? `<code>${esc(c.rule)}</code>` : '<span class="muted">–</span>',
     `<span class="badge ${c.status === 'applied' || c.status === 'approved' ? 'ok' : c.status === 'rejected' ? 'bad' : 'info'}">${esc(c.status)}</span>`,
   ]);
-  return section('clusters', 'Clusters and their rules', table(['Cluster', 'Column', 'Reason', 'Rows', 'Samples', 'Rule', 'Status'], rows, [3]),
+  return section('clusters', 'Clusters and their rules', table(['Cluster', 'Column', 'Reason', 'Rows', 'Samples', 'Rule', 'Status'], capped(rows, 7, 'run.json (clusterSummaries)'), [3]),
     'Quarantined cells grouped by how they fail; samples are representatives, personal values shown as tokens.');
 }
 
@@ -92,7 +106,7 @@ export function recipeSection(d: ReportData): string {
     fmtPct(r.coverage),
     esc(r.approver),
   ]);
-  return section('recipe', 'Approved rules (recipe)', table(['Rule', 'Column', 'Change', 'Proposer', 'Confidence', 'Coverage', 'Approver'], rows, [4, 5]),
+  return section('recipe', 'Approved rules (recipe)', table(['Rule', 'Column', 'Change', 'Proposer', 'Confidence', 'Coverage', 'Approver'], capped(rows, 7, 'recipe.json'), [4, 5]),
     'recipe.json holds these rules in a form <code>airlock run</code> re-applies.');
 }
 
