@@ -12,7 +12,7 @@
 //      the values it was written with.
 // The scan's limits are small here so that "huge" fields cost kilobytes; one case uses the real
 // defaults with a record over 8 MiB.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../main/contract/errors.js';
