@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import { UserError } from './errors.js';
 import { schemaSignature } from './signature.js';
-import { readTypeOptions } from './typeOptions.js';
+import { readTypeOptions, regexProblem } from './typeOptions.js';
 import {
   LIBRARY_METRICS, OPERATORS, PII_KINDS,
   type ColumnSpec, type Contract, type FunctionalDependency, type GateOperator, type LibraryMetric,
@@ -220,7 +220,11 @@ function parseQuality(
     const args = (o.arguments && typeof o.arguments === 'object' && !Array.isArray(o.arguments) ? o.arguments : {}) as Record<string, Json>;
     if (args.missingValues !== undefined) check.missingValues = strList(args.missingValues, true) ?? at.fail([...path, 'arguments', 'missingValues'], 'missingValues must be a list');
     if (args.validValues !== undefined) check.validValues = strList(args.validValues, true) ?? at.fail([...path, 'arguments', 'validValues'], 'validValues must be a list');
-    if (args.pattern !== undefined) check.pattern = str(args.pattern) ?? at.fail([...path, 'arguments', 'pattern'], 'pattern must be a string');
+    if (args.pattern !== undefined) {
+      check.pattern = str(args.pattern) ?? at.fail([...path, 'arguments', 'pattern'], 'pattern must be a string');
+      const problem = regexProblem(check.pattern);
+      if (problem) at.fail([...path, 'arguments', 'pattern'], `pattern ${JSON.stringify(check.pattern)} is not a valid regular expression: ${problem}`);
+    }
     if (args.properties !== undefined) {
       check.properties = strList(args.properties) ?? at.fail([...path, 'arguments', 'properties'], 'properties must be a list of column names');
       for (const c of check.properties) if (colNames && !colNames.has(c)) at.fail([...path, 'arguments', 'properties'], `column ${JSON.stringify(c)} is not declared in the contract`);

@@ -46,9 +46,28 @@ function readBound(col: ColumnSpec, v: Json): number | string | { error: string 
   }
 }
 
+/**
+ * A quick check without a database, so that a form or an editor can say at once what is wrong;
+ * DuckDB (RE2) has the last word before a run (duckdbChecks.ts). RE2 refuses look-arounds and
+ * back-references; JavaScript reads the rest of RE2's syntax once inline flags and Python-style
+ * group names are rewritten.
+ */
+export function regexProblem(p: string): string | undefined {
+  if (/(^|[^\\])\(\?<?[=!]/.test(p)) return 'look-arounds ((?=, (?!, (?<=, (?<!) are not supported by RE2';
+  if (/(^|[^\\])(\\\\)*\\[1-9]/.test(p)) return 'back-references (\\1) are not supported by RE2';
+  try {
+    new RegExp(p.replace(/\(\?[imsU-]+\)/g, '').replace(/\(\?[imsU-]+:/g, '(?:').replace(/\(\?P</g, '(?<'));
+  } catch (e) {
+    return String((e as Error).message).replace(/^Invalid regular expression: /, '');
+  }
+  return undefined;
+}
+
 export function readTypeOptions(col: ColumnSpec, opts: Record<string, Json>, path: Path, at: Locator): void {
   if (opts.pattern !== undefined) {
     if (typeof opts.pattern !== 'string' || opts.pattern === '') at.fail([...path, 'pattern'], 'pattern must be a non-empty string (a regular expression, in quotes)');
+    const problem = regexProblem(opts.pattern as string);
+    if (problem) at.fail([...path, 'pattern'], `pattern ${JSON.stringify(opts.pattern)} is not a valid regular expression: ${problem}`);
     col.pattern = opts.pattern as string;
   }
   if (opts.format !== undefined) {
