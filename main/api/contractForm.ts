@@ -7,6 +7,7 @@ import { parseContract } from '../contract/load.js';
 import { canonicalJson } from '../audit/canonicalJson.js';
 import type { ColumnSpec, Contract } from '../contract/types.js';
 import { UserError } from '../contract/errors.js';
+import { closedSetCheck } from '../contract/closedSet.js';
 import type { ColumnForm, ContractForm } from './contract.js';
 
 const text = (v: number | string | undefined): string => (v === undefined ? '' : String(v));
@@ -76,7 +77,7 @@ function setClosedSet(doc: Document, at: Path, values: string[]): void {
     return;
   }
   if (!values.length) return;
-  const check = doc.createNode({ metric: 'invalidValues', arguments: { validValues: [] } }) as YAMLMap;
+  const check = doc.createNode(closedSetCheck([])) as YAMLMap;
   (check.get('arguments') as YAMLMap).set('validValues', flowSeq(doc, values));
   if (isSeq(quality)) quality.items.push(check);
   else doc.setIn([...at, 'quality'], doc.createNode([check]));

@@ -3,6 +3,7 @@
 import { Document, Scalar, isCollection, visit } from 'yaml';
 import type { ColumnProfile } from './profileInfer.js';
 import type { FdProposal } from './profileFds.js';
+import { closedSetCheck } from './closedSet.js';
 
 export interface ProposalMeta {
   table: string;
@@ -21,9 +22,8 @@ function property(c: ColumnProfile): Record<string, unknown> {
   if (c.format) opts.format = c.format;
   if (c.pattern) opts.pattern = c.pattern;
   if (Object.keys(opts).length) p.logicalTypeOptions = opts;
-  // ODCS v3.1 has no property-level enum: a closed set is an invalidValues check (row level only,
-  // no operator), which is what the official schema and datacontract-cli read.
-  if (c.enum) p.quality = [{ metric: 'invalidValues', arguments: { validValues: c.enum } }];
+  // ODCS v3.1 has no property-level enum: a closed set is an invalidValues check (closedSet.ts).
+  if (c.enum) p.quality = [closedSetCheck(c.enum)];
   const custom: { property: string; value: unknown }[] = [];
   if (c.pii) custom.push({ property: 'pii', value: c.pii });
   if (c.missingTokens.length) custom.push({ property: 'missingTokens', value: c.missingTokens });
