@@ -95,3 +95,35 @@ describe('A15: numbers and dates at the edges, through run and export', () => {
     });
   });
 });
+
+describe('A10: a JDK date format through run and export', () => {
+  it('valid dates in dd.MM.yyyy are promoted unchanged and exported in the same format, with no repair', async () => {
+    const dir = tempDir('atrun');
+    const contract = writeInput(dir, 'd.odcs.yaml', contractYaml('d', 'd', "      - {name: d, logicalType: date, required: true, logicalTypeOptions: {format: dd.MM.yyyy}}\n      - {name: ts, logicalType: timestamp, logicalTypeOptions: {format: \"yyyy-MM-dd'T'HH:mm:ssXXX\"}}"));
+    let seed = 10;
+    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const rows: string[] = [];
+    for (let i = 1; i <= 40; i++) {
+      const t = new Date(Date.UTC(1950 + Math.floor(next() * 90), Math.floor(next() * 12), 1 + Math.floor(next() * 28), Math.floor(next() * 24), Math.floor(next() * 60)));
+      const p = (n: number) => String(n).padStart(2, '0');
+      rows.push(`${i},${p(t.getUTCDate())}.${p(t.getUTCMonth() + 1)}.${t.getUTCFullYear()},${t.toISOString().slice(0, 16)}:00Z`);
+    }
+    const file = writeInput(dir, 'd.csv', `a,d,ts\n${rows.join('\n')}\n`);
+    const ws = join(dir, 'ws');
+    const res = await cliRun(file, contract, ws, ['--no-model', '--no-embedder', '--approve-all']);
+    expect(res.code, describeResult(res)).toBe(0);
+    expect(summaryOf(res).successRows).toBe(40);
+    await withEngine(ws, async (engine) => {
+      expect(await count(engine, 'SELECT count(*) FROM prod."d__changes"')).toBe(0);
+      expect(await count(engine, 'SELECT count(DISTINCT d) FROM prod."d"')).toBe(new Set(rows.map((r) => r.split(',')[1])).size);
+    });
+    const out = join(dir, 'out');
+    const exp = await runCli(['export', '--workspace', ws, '--out', out]);
+    expect(exp.code, describeResult(exp)).toBe(0);
+    const csv = parseCsv(readFileSync(join(out, 'clean.csv'), 'utf8'));
+    const di = csv.header.indexOf('d'), ai = csv.header.indexOf('a');
+    const want = new Map(rows.map((r) => [r.split(',')[0], r.split(',')[1]]));
+    for (const r of csv.rows) expect(r[di], r[ai]).toBe(want.get(r[ai]));
+    expect(csv.rows).toHaveLength(40);
+  });
+});
