@@ -59,13 +59,11 @@ export function tokenizeJdk(f: string): Tok[] {
     const ch = f[i];
     if (ch === "'") {
       if (f[i + 1] === "'") { lit("'"); i += 2; continue; }
-      const end = f.indexOf("'", i + 1);
-      if (end < 0) throw new FormatError(`the quote at position ${i + 1} is never closed (write '' for a literal quote)`);
       // Inside quotes, '' is one quote.
       let j = i + 1, text = '';
       for (;;) {
         const close = f.indexOf("'", j);
-        if (close < 0) throw new FormatError(`the quote at position ${i + 1} is never closed`);
+        if (close < 0) throw new FormatError(`the quote at position ${i + 1} is never closed (write '' for a literal quote)`);
         text += f.slice(j, close);
         if (f[close + 1] === "'") { text += "'"; j = close + 2; continue; }
         i = close + 1;
@@ -168,7 +166,8 @@ function readJdk(f: string): DateFormat {
 /** Throws FormatError with a sentence saying what is wrong. */
 export function readDateFormat(format: string, type: 'date' | 'timestamp' | 'time'): DateFormat {
   if (format.trim() === '') throw new FormatError('the format is empty');
-  const f = format.includes('%') ? readStrftime(format) : readJdk(format);
+  // A strftime directive is % and a letter; a JDK pattern may quote a literal '%'.
+  const f = /%-?[A-Za-z]/.test(format) ? readStrftime(format) : readJdk(format);
   if (!f.hasDate && !f.hasTime) throw new FormatError(`${JSON.stringify(format)} has no date or time field in it (e.g. yyyy-MM-dd or %Y-%m-%d)`);
   if (type === 'date' && !f.hasDate) throw new FormatError(`${JSON.stringify(format)} has no date field, but the column is a date`);
   if (type === 'time' && !f.hasTime) throw new FormatError(`${JSON.stringify(format)} has no time field, but the column is a time`);
