@@ -22,6 +22,13 @@ const TYPE_ALIASES: Record<string, LogicalType> = {
   object: 'object', record: 'object', struct: 'object', map: 'object', json: 'object',
   array: 'array', list: 'array',
 };
+/** Physical types of common engines (read only when a property has no logicalType). */
+const PHYSICAL_ALIASES: Record<string, LogicalType> = {
+  ...TYPE_ALIASES,
+  char: 'string', nvarchar: 'string', nchar: 'string', int32: 'integer', int64: 'integer', smallint: 'integer',
+  tinyint: 'integer', hugeint: 'number', float64: 'number', float32: 'number', real: 'number', 'double precision': 'number',
+  timestamp_ntz: 'timestamp', timestamp_tz: 'timestamp', timestamp_ltz: 'timestamp', timestamptz: 'timestamp',
+};
 
 /**
  * A property's type: its logicalType, which must be an ODCS type (or a common alias). With no
@@ -36,7 +43,7 @@ function typeOf(o: Record<string, Json>, path: (string | number)[], at: Locator)
     return t!;
   }
   const physical = str(o.physicalType)?.trim().toLowerCase().replace(/\s*\(.*$/, '');
-  return (physical && TYPE_ALIASES[physical]) || 'string';
+  return (physical && PHYSICAL_ALIASES[physical]) || 'string';
 }
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
