@@ -8,6 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseContract } from '../../main/contract/load.js';
+import { applyForm, formOfContract } from '../../main/api/contractForm.js';
 import { profileFile } from '../../main/contract/profile.js';
 import { openLockedDuckDB, type LockedDuckDB } from '../../main/store/duckdb.js';
 import { cliRun, describeResult, summaryOf } from '../helpers/cli.js';
@@ -70,6 +71,14 @@ beforeAll(async () => {
     writeFileSync(out, proposal.yaml);
     written.push({ name: `profile of ${name}`, path: out });
   }
+  // The contract form writes closed sets too: a changed set, a new one, and one from the old enum key.
+  const sample = readFileSync(join(REPO_ROOT, 'resources', 'sample', 'customers.odcs.yaml'), 'utf8');
+  const form = formOfContract(parseContract(sample));
+  form.columns.find((c) => c.name === 'status')!.enum = ['active', 'closed'];
+  form.columns.find((c) => c.name === 'phone')!.enum = ['555-000-0000', '555-111-1111'];
+  const formOut = join(dir, 'form.odcs.yaml');
+  writeFileSync(formOut, applyForm(sample, form));
+  written.push({ name: 'contract form edit', path: formOut });
 }, 600_000);
 afterAll(() => db?.close());
 
