@@ -265,7 +265,7 @@ const name = string({ max: 500 });
 const sqlExpr = string({ max: 20_000 });
 
 const columnForm = object({
-  name, logicalType: oneOf(['string', 'integer', 'number', 'boolean', 'date', 'timestamp']),
+  name, logicalType: oneOf(['string', 'integer', 'number', 'boolean', 'date', 'timestamp', 'time', 'object', 'array']),
   required: boolean(), unique: boolean(), primaryKey: boolean(),
   pattern: string({ min: 0, max: 2000 }), format: string({ min: 0, max: 100 }),
   enum: array(string({ min: 0, max: 500 }), 5000),

@@ -7,6 +7,7 @@ import { parseContract } from '../contract/load.js';
 import { canonicalJson } from '../audit/canonicalJson.js';
 import type { ColumnSpec, Contract } from '../contract/types.js';
 import { UserError } from '../contract/errors.js';
+import { closedSetCheck } from '../contract/closedSet.js';
 import type { ColumnForm, ContractForm } from './contract.js';
 
 const text = (v: number | string | undefined): string => (v === undefined ? '' : String(v));
@@ -16,7 +17,7 @@ export function formOfContract(c: Contract): ContractForm {
     id: c.id, name: c.name, version: c.version, table: c.table, schemaEvolution: c.schemaEvolution,
     columns: c.columns.map((col) => ({
       name: col.name, logicalType: col.logicalType, required: col.required, unique: col.unique, primaryKey: col.primaryKey,
-      pattern: col.pattern ?? '', format: col.format ?? '', enum: col.enum ?? [],
+      pattern: col.pattern ?? '', format: col.formatSource ?? col.format ?? '', enum: col.enum ?? [],
       minimum: text(col.minimum), maximum: text(col.maximum), pii: col.pii ?? '',
     })),
     dependencies: c.fds.map((fd) => ({ determinant: [...fd.determinant], dependent: [...fd.dependent] })),
@@ -50,6 +51,36 @@ function setOption(doc: Document, path: Path, key: string, value: unknown): void
     return;
   }
   mapAt(doc, path).set(key, value);
+}
+
+/**
+ * Writes a column's closed set the ODCS v3.1 way, as the validValues of an invalidValues check
+ * (v3.1 has no property-level `enum`; an old `enum` key is replaced). An existing check keeps
+ * its operator and other arguments; with no values left, a check with nothing else is removed.
+ */
+function setClosedSet(doc: Document, at: Path, values: string[]): void {
+  if (doc.hasIn([...at, 'enum'])) doc.deleteIn([...at, 'enum']);
+  const quality = doc.getIn([...at, 'quality'], true);
+  const items = isSeq(quality) ? quality.items : [];
+  const idx = items.findIndex((q) => isMap(q) && q.get('metric') === 'invalidValues' && (q.get('arguments') as YAMLMap | undefined)?.has?.('validValues'));
+  if (idx >= 0) {
+    const args: Path = [...at, 'quality', idx, 'arguments'];
+    if (values.length) {
+      doc.setIn([...args, 'validValues'], flowSeq(doc, values));
+      return;
+    }
+    doc.deleteIn([...args, 'validValues']);
+    const left = doc.getIn(args, true);
+    if (isMap(left) && left.items.length === 0) doc.deleteIn([...at, 'quality', idx]);
+    const q = doc.getIn([...at, 'quality'], true);
+    if (isSeq(q) && q.items.length === 0) doc.deleteIn([...at, 'quality']);
+    return;
+  }
+  if (!values.length) return;
+  const check = doc.createNode(closedSetCheck([])) as YAMLMap;
+  (check.get('arguments') as YAMLMap).set('validValues', flowSeq(doc, values));
+  if (isSeq(quality)) quality.items.push(check);
+  else doc.setIn([...at, 'quality'], doc.createNode([check]));
 }
 
 function bound(col: ColumnForm, v: string): number | string | undefined {
@@ -100,14 +131,11 @@ function applyColumn(doc: Document, i: number, was: ColumnSpec, col: ColumnForm)
     }
   }
   if (col.pattern !== (was.pattern ?? '')) setOption(doc, opts, 'pattern', col.pattern || undefined);
-  if (col.format !== (was.format ?? '')) setOption(doc, opts, 'format', col.format || undefined);
+  if (col.format !== (was.formatSource ?? was.format ?? '')) setOption(doc, opts, 'format', col.format || undefined);
   if (col.minimum !== text(was.minimum)) setOption(doc, opts, 'minimum', bound(col, col.minimum));
   if (col.maximum !== text(was.maximum)) setOption(doc, opts, 'maximum', bound(col, col.maximum));
   const values = col.enum.map((v) => v.trim()).filter((v) => v !== '');
-  if (!sameList(was.enum, values)) {
-    if (values.length) doc.setIn([...at, 'enum'], flowSeq(doc, values));
-    else doc.deleteIn([...at, 'enum']);
-  }
+  if (!sameList(was.enum, values)) setClosedSet(doc, at, values);
   if (col.pii !== (was.pii ?? '')) setCustom(doc, [...at, 'customProperties'], 'pii', col.pii || undefined);
 }
 

@@ -5,22 +5,48 @@ import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import { UserError } from './errors.js';
 import { schemaSignature } from './signature.js';
+import { readTypeOptions, regexProblem } from './typeOptions.js';
 import {
   LIBRARY_METRICS, OPERATORS, PII_KINDS,
   type ColumnSpec, type Contract, type FunctionalDependency, type GateOperator, type LibraryMetric,
   type LogicalType, type Operator, type PiiKind, type QualityCheck,
 } from './types.js';
 
-const LOGICAL_TYPES: LogicalType[] = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'];
+const LOGICAL_TYPES: LogicalType[] = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp', 'time', 'object', 'array'];
 const TYPE_ALIASES: Record<string, LogicalType> = {
   string: 'string', text: 'string', varchar: 'string',
   integer: 'integer', int: 'integer', long: 'integer', bigint: 'integer',
   number: 'number', double: 'number', float: 'number', decimal: 'number', numeric: 'number',
   boolean: 'boolean', bool: 'boolean',
-  date: 'date', timestamp: 'timestamp', datetime: 'timestamp',
+  date: 'date', timestamp: 'timestamp', datetime: 'timestamp', time: 'time',
+  object: 'object', record: 'object', struct: 'object', map: 'object', json: 'object',
+  array: 'array', list: 'array',
+};
+/** Physical types of common engines (read only when a property has no logicalType). */
+const PHYSICAL_ALIASES: Record<string, LogicalType> = {
+  ...TYPE_ALIASES,
+  char: 'string', nvarchar: 'string', nchar: 'string', int32: 'integer', int64: 'integer', smallint: 'integer',
+  tinyint: 'integer', hugeint: 'number', float64: 'number', float32: 'number', real: 'number', 'double precision': 'number',
+  timestamp_ntz: 'timestamp', timestamp_tz: 'timestamp', timestamp_ltz: 'timestamp', timestamptz: 'timestamp',
 };
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+/**
+ * A property's type: its logicalType, which must be an ODCS type (or a common alias). With no
+ * logicalType, a recognisable physicalType (`varchar(255)`, `BIGINT`) gives the type, and any
+ * other physicalType, or none, is a string: ODCS makes logicalType optional.
+ */
+function typeOf(o: Record<string, Json>, path: (string | number)[], at: Locator): LogicalType {
+  const logical = o.logicalType;
+  if (logical !== undefined && logical !== null) {
+    const t = typeof logical === 'string' ? TYPE_ALIASES[logical.trim().toLowerCase()] : undefined;
+    if (!t) at.fail([...path, 'logicalType'], `logicalType ${JSON.stringify(logical)} is not one of ${LOGICAL_TYPES.join(', ')}`);
+    return t!;
+  }
+  const physical = str(o.physicalType)?.trim().toLowerCase().replace(/\s*\(.*$/, '');
+  return (physical && PHYSICAL_ALIASES[physical]) || 'string';
+}
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 export function loadContractFile(path: string): Contract {
   let text: string;
@@ -120,14 +146,15 @@ function parseColumn(p: Json, path: (string | number)[], at: Locator, tableName:
   if (!p || typeof p !== 'object' || Array.isArray(p)) at.fail(path, 'each property must be a mapping with at least a name');
   const o = p as Record<string, Json>;
   const name = str(o.name) ?? at.fail(path, 'a property needs a name (the column header)');
-  const rawType = (str(o.logicalType) ?? str(o.physicalType) ?? 'string').toLowerCase();
-  const logicalType = TYPE_ALIASES[rawType];
-  if (!logicalType) at.fail([...path, 'logicalType'], `logicalType ${JSON.stringify(rawType)} is not one of ${LOGICAL_TYPES.join(', ')}`);
-  const opts = (o.logicalTypeOptions && typeof o.logicalTypeOptions === 'object' && !Array.isArray(o.logicalTypeOptions)
-    ? o.logicalTypeOptions : {}) as Record<string, Json>;
+  const logicalType = typeOf(o, path, at);
+  if (o.logicalTypeOptions !== undefined && o.logicalTypeOptions !== null
+    && (typeof o.logicalTypeOptions !== 'object' || Array.isArray(o.logicalTypeOptions))) {
+    at.fail([...path, 'logicalTypeOptions'], 'logicalTypeOptions must be a mapping of options');
+  }
+  const opts = (o.logicalTypeOptions ?? {}) as Record<string, Json>;
   const col: ColumnSpec = {
     name,
-    logicalType: logicalType!,
+    logicalType,
     required: o.required === true,
     unique: o.unique === true,
     primaryKey: o.primaryKey === true,
@@ -136,29 +163,7 @@ function parseColumn(p: Json, path: (string | number)[], at: Locator, tableName:
     quality: [],
     line: at.line(path),
   };
-  if (opts.pattern !== undefined) {
-    const pat = str(opts.pattern) ?? at.fail([...path, 'logicalTypeOptions', 'pattern'], 'pattern must be a string');
-    try {
-      new RegExp(pat);
-    } catch {
-      at.fail([...path, 'logicalTypeOptions', 'pattern'], `pattern ${JSON.stringify(pat)} is not a valid regular expression`);
-    }
-    col.pattern = pat;
-  }
-  if (opts.format !== undefined) col.format = str(opts.format) ?? at.fail([...path, 'logicalTypeOptions', 'format'], 'format must be a strftime string such as %m/%d/%Y');
-  for (const k of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
-    const v = opts[k];
-    if (v === undefined) continue;
-    if (typeof v === 'number') col[k] = v;
-    else if (typeof v === 'string' && (logicalType === 'date' || logicalType === 'timestamp' || !Number.isNaN(Number(v)))) col[k] = logicalType === 'date' || logicalType === 'timestamp' ? v : Number(v);
-    else at.fail([...path, 'logicalTypeOptions', k], `${k} must be a number${logicalType === 'date' ? ' or a date' : ''}`);
-  }
-  for (const k of ['minLength', 'maxLength'] as const) {
-    const v = opts[k];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) at.fail([...path, 'logicalTypeOptions', k], `${k} must be a whole number`);
-    col[k] = v as number;
-  }
+  readTypeOptions(col, opts, [...path, 'logicalTypeOptions'], at);
   if (o.enum !== undefined) {
     if (!Array.isArray(o.enum)) at.fail([...path, 'enum'], 'enum must be a list of values');
     col.enum = (o.enum as Json[]).map((e, i) => {
@@ -170,11 +175,20 @@ function parseColumn(p: Json, path: (string | number)[], at: Locator, tableName:
       if (e === null) at.fail([...path, 'enum', i], 'an enum value cannot be null');
       return String(e);
     });
+    col.enumRule = `${name}.enum`;
   }
   col.quality = asList(o.quality).map((q, i) => parseQuality(q, [...path, 'quality', i], at, name, tableName));
+  // ODCS writes a column's closed set as an invalidValues check with validValues: the first such
+  // check is the column's set (NOT_IN_SET), unless the old `enum` key already gave one.
+  const setCheck = col.quality.find((q) => q.metric === 'invalidValues' && q.validValues);
+  if (setCheck && !col.enum) {
+    col.enum = setCheck.validValues;
+    col.enumRule = setCheck.name;
+  }
   const custom = customProps(o.customProperties, [...path, 'customProperties'], at);
-  if (custom.pii) {
-    const v = String(custom.pii.value);
+  if (custom.pii && custom.pii.value !== false && custom.pii.value !== null) {
+    // datacontract-cli's importer writes `pii: true`: personal data of no stated kind.
+    const v = custom.pii.value === true ? 'other' : String(custom.pii.value);
     if (!(PII_KINDS as readonly string[]).includes(v)) at.fail(custom.pii.path, `pii must be one of ${PII_KINDS.join(', ')}`);
     col.pii = v as PiiKind;
   }
@@ -213,7 +227,11 @@ function parseQuality(
     const args = (o.arguments && typeof o.arguments === 'object' && !Array.isArray(o.arguments) ? o.arguments : {}) as Record<string, Json>;
     if (args.missingValues !== undefined) check.missingValues = strList(args.missingValues, true) ?? at.fail([...path, 'arguments', 'missingValues'], 'missingValues must be a list');
     if (args.validValues !== undefined) check.validValues = strList(args.validValues, true) ?? at.fail([...path, 'arguments', 'validValues'], 'validValues must be a list');
-    if (args.pattern !== undefined) check.pattern = str(args.pattern) ?? at.fail([...path, 'arguments', 'pattern'], 'pattern must be a string');
+    if (args.pattern !== undefined) {
+      check.pattern = str(args.pattern) ?? at.fail([...path, 'arguments', 'pattern'], 'pattern must be a string');
+      const problem = regexProblem(check.pattern);
+      if (problem) at.fail([...path, 'arguments', 'pattern'], `pattern ${JSON.stringify(check.pattern)} is not a valid regular expression: ${problem}`);
+    }
     if (args.properties !== undefined) {
       check.properties = strList(args.properties) ?? at.fail([...path, 'arguments', 'properties'], 'properties must be a list of column names');
       for (const c of check.properties) if (colNames && !colNames.has(c)) at.fail([...path, 'arguments', 'properties'], `column ${JSON.stringify(c)} is not declared in the contract`);
@@ -227,7 +245,10 @@ function parseQuality(
   } else if (type === 'sql') {
     const query = str(o.query) ?? at.fail([...path, 'query'], 'a sql quality check needs a query returning one number');
     const quote = (n: string) => `"${n.replace(/"/g, '""')}"`;
-    check.query = query.replace(/\{object\}/g, quote(tableName ?? '')).replace(/\{property\}/g, column ? quote(column) : '');
+    // ODCS writes {object} / {property}; datacontract-cli writes {model} and ${model}.
+    check.query = query
+      .replace(/\$?\{(object|model)\}/g, () => quote(tableName ?? ''))
+      .replace(/\$?\{(property|field)\}/g, () => (column ? quote(column) : ''));
   }
   const ops = OPERATORS.filter((op) => o[op] !== undefined);
   if (ops.length > 1) at.fail([...path, ops[1]], `only one operator per check; found ${ops.join(' and ')}`);
@@ -274,7 +295,7 @@ function strList(v: Json | undefined, allowScalars = false): string[] | undefine
   return v.map((x) => (x === null ? '' : String(x)));
 }
 
-class Locator {
+export class Locator {
   constructor(private readonly doc: Document, private readonly lc: LineCounter, private readonly file: string) {}
 
   line(path: (string | number)[]): number {

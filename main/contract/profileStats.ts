@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { missingSql } from '../validate/compileViolations.js';
-import { castSql, typeOkSql } from '../validate/typedValue.js';
+import { compareSql, typeOkSql } from '../validate/typedValue.js';
 import type { ColumnSpec, LogicalType } from './types.js';
 
 /** Values that stand for "no value" in a column that is otherwise numeric or a date. */
@@ -188,7 +188,7 @@ export interface TypedSummary {
 }
 
 /**
- * Checks proposed types over every row with the validator's own SQL (typeOkSql, castSql), so the
+ * Checks proposed types over every row with the validator's own SQL (typeOkSql, compareSql), so the
  * share is exactly what validation will accept, and reads the observed range.
  */
 export async function typedSummary(conn: DuckDBConnection, table: string, specs: ColumnSpec[]): Promise<Map<string, TypedSummary>> {
@@ -199,7 +199,7 @@ export async function typedSummary(conn: DuckDBConnection, table: string, specs:
     const v = sqlIdent(s.name);
     const present = `NOT ${missingSql(s, v)}`;
     const ok = `${present} AND ${typeOkSql(s, v)}`;
-    const typed = iso[s.logicalType] ? `strftime(${castSql(s, v)}, '${iso[s.logicalType]}')` : castSql(s, v);
+    const typed = iso[s.logicalType] ? `strftime(${compareSql(s, v)}, '${iso[s.logicalType]}')` : compareSql(s, v);
     return `count(*) FILTER (${present}) AS p${i}, count(*) FILTER (${ok}) AS k${i},
       min(${typed}) FILTER (${ok}) AS lo${i}, max(${typed}) FILTER (${ok}) AS hi${i}`;
   });

@@ -3,6 +3,7 @@
 import { Document, Scalar, isCollection, visit } from 'yaml';
 import type { ColumnProfile } from './profileInfer.js';
 import type { FdProposal } from './profileFds.js';
+import { closedSetCheck } from './closedSet.js';
 
 export interface ProposalMeta {
   table: string;
@@ -21,7 +22,8 @@ function property(c: ColumnProfile): Record<string, unknown> {
   if (c.format) opts.format = c.format;
   if (c.pattern) opts.pattern = c.pattern;
   if (Object.keys(opts).length) p.logicalTypeOptions = opts;
-  if (c.enum) p.enum = c.enum;
+  // ODCS v3.1 has no property-level enum: a closed set is an invalidValues check (closedSet.ts).
+  if (c.enum) p.quality = [closedSetCheck(c.enum)];
   const custom: { property: string; value: unknown }[] = [];
   if (c.pii) custom.push({ property: 'pii', value: c.pii });
   if (c.missingTokens.length) custom.push({ property: 'missingTokens', value: c.missingTokens });
@@ -59,18 +61,16 @@ export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: 
   ].join('\n');
   // Short lists and options read best on one line, as in the hand-written contracts.
   columns.forEach((c, i) => {
-    for (const key of ['logicalTypeOptions', 'enum', 'customProperties'] as const) {
+    for (const key of ['logicalTypeOptions', 'customProperties'] as const) {
       const node = doc.getIn(['schema', 0, 'properties', i, key], true);
-      if (isCollection(node) && (key !== 'enum' || (c.enum ?? []).join(', ').length <= 80)) {
+      if (isCollection(node)) {
         node.flow = key !== 'customProperties';
         if (key === 'customProperties') node.items.forEach((item) => { if (isCollection(item)) item.flow = true; });
       }
     }
-  });
-  columns.forEach((c, i) => {
-    if (!c.enumExcluded?.length) return;
-    const node = doc.getIn(['schema', 0, 'properties', i, 'enum'], true);
-    if (isCollection(node)) node.comment = ` left out as probable misspellings: ${c.enumExcluded.join(', ')}`;
+    const values = doc.getIn(['schema', 0, 'properties', i, 'quality', 0, 'arguments', 'validValues'], true);
+    if (isCollection(values) && (c.enum ?? []).join(', ').length <= 80) values.flow = true;
+    if (isCollection(values) && c.enumExcluded?.length) values.comment = ` left out as probable misspellings: ${c.enumExcluded.join(', ')}`;
   });
   fds.forEach((_, i) => {
     for (const key of ['determinant', 'dependent']) {
@@ -79,7 +79,13 @@ export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: 
     }
   });
   // YAML 1.1 readers (still common in ODCS tooling) take a plain yes/no/on/off for a boolean.
+  // Patterns and formats are always quoted: a plain `\d\.\d+(%)?` inside a flow mapping is not
+  // YAML that every parser reads (PyYAML refuses it).
   visit(doc, {
+    Pair(_, pair) {
+      const key = (pair.key as Scalar | null)?.value;
+      if ((key === 'pattern' || key === 'format') && pair.value instanceof Scalar) pair.value.type = Scalar.QUOTE_SINGLE;
+    },
     Scalar(_, node) {
       if (typeof node.value === 'string' && /^(y|n|yes|no|on|off|true|false)$/i.test(node.value)) node.type = Scalar.QUOTE_SINGLE;
     },

@@ -2,7 +2,9 @@
 // The loader turns YAML into this; everything downstream (validation, remediation, export)
 // reads only this shape, never the raw YAML.
 
-export type LogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+// `object` and `array` (nested values other tools declare) are carried as text: only the
+// required/unique checks apply to them.
+export type LogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' | 'time' | 'object' | 'array';
 
 export const PII_KINDS = ['email', 'phone', 'name', 'ssn', 'iban', 'card', 'dob', 'address', 'other'] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
@@ -50,15 +52,23 @@ export interface ColumnSpec {
   unique: boolean;
   primaryKey: boolean;
   pattern?: string;
-  /** strftime format for date/timestamp parsing and export */
+  /** DuckDB strptime/strftime format for date/timestamp/time parsing and export (translated
+   * from the contract's Java pattern when it wrote one: see dateFormat.ts) */
   format?: string;
+  /** the format as the contract wrote it, when it differs from `format` */
+  formatSource?: string;
+  /** the format's offset may be written `Z` at the end of the value (JDK X / XXX / ZZZZZ) */
+  formatZulu?: boolean;
   minimum?: number | string;
   maximum?: number | string;
   exclusiveMinimum?: number | string;
   exclusiveMaximum?: number | string;
   minLength?: number;
   maxLength?: number;
+  /** the column's closed set of values (ODCS invalidValues.validValues, or the old `enum`) */
   enum?: string[];
+  /** the rule name a value outside `enum` is reported under (`<col>.enum` or the quality check's name) */
+  enumRule?: string;
   description?: string;
   pii?: PiiKind;
   /** tokens that mean "no value" (missingValues metric args + missingTokens extension) */

@@ -32,6 +32,24 @@ async function fractionOf(conn: DuckDBConnection, rows: string, col: string): Pr
   return ['', '.%g', '.%f'][level];
 }
 
+/**
+ * A number column is stored as the text that was delivered (every digit kept). Parquet gets it as
+ * DECIMAL(38, s) when every value of the run fits one exactly (s = the most decimals any value
+ * has), and as DOUBLE only when none would (exponents, or over 38 digits).
+ */
+async function numberColumnSql(conn: DuckDBConnection, rows: string, col: string): Promise<string> {
+  const c = sqlIdent(col);
+  const [r] = await queryRows<{ s: number | null; i: number | null; e: number }>(conn, `SELECT
+      max(length(regexp_extract(${c}, '\\.([0-9]*)', 1))) AS s,
+      max(length(regexp_replace(regexp_extract(${c}, '^-?([0-9]*)', 1), '^0+', ''))) AS i,
+      count(*) FILTER (WHERE regexp_matches(${c}, '[eE]')) AS e
+    FROM ${rows} t WHERE ${c} IS NOT NULL`);
+  const scale = Number(r.s ?? 0);
+  const whole = Number(r.i ?? 0);
+  if (Number(r.e) === 0 && scale <= 37 && whole + scale <= 38) return `CAST(${c} AS DECIMAL(38, ${scale}))`;
+  return `CAST(${c} AS DOUBLE)`;
+}
+
 /** SELECT list of the exported clean file, in contract order, then _airlock_row_id. */
 export async function cleanSelectList(conn: DuckDBConnection, contract: Contract, st: StreamTables, rows: string, format: 'csv' | 'parquet'): Promise<string> {
   const types = await prodTypes(conn, st);
@@ -40,7 +58,9 @@ export async function cleanSelectList(conn: DuckDBConnection, contract: Contract
     const c = sqlIdent(col.name);
     const type = types.get(col.name) ?? 'VARCHAR';
     let expr: string;
-    if (format === 'parquet') {
+    if (format === 'parquet' && col.logicalType === 'number' && type === 'VARCHAR') {
+      expr = await numberColumnSql(conn, rows, col.name);
+    } else if (format === 'parquet') {
       // A timestamp without a zone is UTC by convention (the connection's TimeZone is UTC).
       expr = type === 'TIMESTAMP' ? `timezone('UTC', ${c})` : c;
     } else if (isTimestamp(type)) {

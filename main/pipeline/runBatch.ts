@@ -2,24 +2,23 @@
 // route, gates, promote the fast lane, remediate, reconcile after every stage. Each stage is a
 // set operation in DuckDB; each decision is an audit entry.
 import { randomBytes } from 'node:crypto';
-import { loadContractFile } from '../contract/load.js';
-import { UserError } from '../contract/errors.js';
+import { loadContractForRun } from '../contract/duckdbChecks.js';
 import { compareHeader, describeDrift } from '../contract/drift.js';
 import { protectHeaderNames } from '../audit/protectHeader.js';
 import { evolveAdditively, registerContractVersion } from '../contract/versions.js';
 import type { Contract } from '../contract/types.js';
 import { storeInVault, type VaultEntry } from '../ingest/vault.js';
 import { readInput } from '../ingest/readInput.js';
-import { ensureStreamTables, runTables, type RunTables, type StreamTables } from '../store/tables.js';
+import { assertTableFitsContract, ensureStreamTables, runTables, type RunTables, type StreamTables } from '../store/tables.js';
 import { nowIso } from '../store/sqlite.js';
 import { normaliseMissingTokens, routeBatch, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
 import { evaluateGates } from '../validate/gates.js';
-import { checkSqlGateQuery } from '../validate/sqlGateCheck.js';
 import { reconcile, reconcileIngest, recordSourceCount } from './reconcile.js';
 import type { CsvScan } from '../ingest/csvScan.js';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from '../ingest/recordScanner.js';
 import { realpathSync, rmSync } from 'node:fs';
 import { sep } from 'node:path';
+import { UserError } from '../contract/errors.js';
 import { upsertIntoProduction } from './promote.js';
 import { auditTableChanges } from './auditChanges.js';
 import { recoverInterruptedRuns } from './recover.js';
@@ -91,18 +90,10 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   const { sqlite, audit } = engine;
   const conn = engine.duck.conn;
   await recoverInterruptedRuns(engine);
-  let contract = loadContractFile(opts.contractPath);
-  // A contract's own SQL checks are parsed now, before a run exists: a refused one is the
-  // contract's mistake (exit 2), not a run left half-done.
-  for (const q of [...contract.quality, ...contract.columns.flatMap((c) => c.quality)]) {
-    if (q.type !== 'sql' || !q.operator) continue;
-    try {
-      await checkSqlGateQuery(conn, q.query ?? '', contract.table);
-    } catch (e) {
-      if (e instanceof UserError) throw new UserError(`${contract.sourcePath}:${q.line}: quality ${q.name}: ${e.message}`, contract.sourcePath, q.line);
-      throw e;
-    }
-  }
+  // The contract is checked whole now, before a run exists (its patterns, formats, bounds and SQL
+  // checks by DuckDB itself): a refused one is the contract's mistake (exit 2), not a run left half-done.
+  let contract = await loadContractForRun(conn, opts.contractPath);
+  await assertTableFitsContract(conn, contract);
   // A model the user named must be usable before anything is promoted.
   if (opts.remediation?.modelPath) checkGgufFile(opts.remediation.modelPath);
   if (opts.remediation?.embedderDir) checkEmbedderDir(opts.remediation.embedderDir);

@@ -3,18 +3,18 @@
 // to test candidate values in SQL before proposing them.
 import type { ColumnSpec } from '../contract/types.js';
 import { sqlString } from '../store/duckdb.js';
-import { boundLiteral, castSql, typeOkSql } from '../validate/typedValue.js';
+import { boundLiteral, compareSql, typeOkSql } from '../validate/typedValue.js';
 
 export function valueValidSql(col: ColumnSpec, v: string): string {
   const parts: string[] = [`${v} IS NOT NULL`, `trim(${v}) <> ''`];
   const tokens = col.missingTokens.filter((t) => t !== '');
   if (tokens.length) parts.push(`${v} NOT IN (${tokens.map(sqlString).join(', ')})`);
-  if (col.logicalType !== 'string') parts.push(typeOkSql(col, v));
+  parts.push(typeOkSql(col, v));
   if (col.pattern) parts.push(`regexp_full_match(${v}, ${sqlString(col.pattern)})`);
   if (col.enum) parts.push(`${v} IN (${col.enum.map(sqlString).join(', ')})`);
   if (col.minLength !== undefined) parts.push(`length(${v}) >= ${col.minLength}`);
   if (col.maxLength !== undefined) parts.push(`length(${v}) <= ${col.maxLength}`);
-  const typed = castSql(col, v);
+  const typed = compareSql(col, v);
   if (col.minimum !== undefined) parts.push(`${typed} >= ${boundLiteral(col, col.minimum)}`);
   if (col.maximum !== undefined) parts.push(`${typed} <= ${boundLiteral(col, col.maximum)}`);
   if (col.exclusiveMinimum !== undefined) parts.push(`${typed} > ${boundLiteral(col, col.exclusiveMinimum)}`);

@@ -4,6 +4,7 @@
 // run's batch while it is processed.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Contract } from '../contract/types.js';
+import { UserError } from '../contract/errors.js';
 import { sqlIdent } from './duckdb.js';
 import { duckType } from '../validate/typedValue.js';
 
@@ -42,6 +43,31 @@ export function runTables(runId: string): RunTables {
     malformed: `staging.${sqlIdent(`${safe}__malformed`)}`,
     fast: `staging.${sqlIdent(`${safe}__fast`)}`,
   };
+}
+
+/** Types an existing production column may have for a contract type (numbers were DOUBLE before they kept their digits). */
+function compatible(existing: string, wanted: string): boolean {
+  return existing === wanted || (wanted === 'VARCHAR' && existing === 'DOUBLE');
+}
+
+/**
+ * A table belongs to whichever contract created it. A second contract (or a new version) that
+ * names the same table with another type for one of its columns would make promotion fail on a
+ * conversion (defect C8), so it is refused before a run starts, naming the column and both types.
+ */
+export async function assertTableFitsContract(conn: DuckDBConnection, contract: Contract): Promise<void> {
+  const rows = (await (await conn.runAndReadAll(`SELECT column_name, data_type FROM information_schema.columns
+    WHERE table_schema = 'prod' AND table_name = $1`, [contract.table])).getRowObjectsJS()) as Array<{ column_name: string; data_type: string }>;
+  if (rows.length === 0) return;
+  const have = new Map(rows.map((r) => [String(r.column_name), String(r.data_type)]));
+  for (const c of contract.columns) {
+    const existing = have.get(c.name);
+    const wanted = duckType(c);
+    if (existing !== undefined && !compatible(existing, wanted)) {
+      throw new UserError(`${contract.sourcePath}:${c.line}: table ${contract.table} already exists in this workspace with column ${JSON.stringify(c.name)} of type ${existing}, `
+        + `but contract ${contract.id} declares it ${c.logicalType} (${wanted}). Give this contract its own table (schema[0].name), or use a new workspace.`, contract.sourcePath, c.line);
+    }
+  }
 }
 
 /** Creates the stream's tables if missing, and adds columns an additive contract version brought. */

@@ -4,7 +4,7 @@
 // flattens them. Nothing here loops over rows in JavaScript.
 import type { ColumnSpec, Contract, QualityCheck } from '../contract/types.js';
 import { sqlIdent, sqlString } from '../store/duckdb.js';
-import { boundLiteral, castSql, typeOkSql } from './typedValue.js';
+import { boundLiteral, compareSql, typeOkSql } from './typedValue.js';
 
 interface Check {
   column: string;
@@ -26,18 +26,20 @@ function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
   const v = sqlIdent(col.name);
   const present = `NOT ${missingSql(col, v)}`;
   const typeOk = typeOkSql(col, v);
-  const typed = castSql(col, v);
+  const typed = compareSql(col, v);
   const checks: Check[] = [];
   const name = col.name;
   if (col.required) checks.push({ column: name, reason: 'REQUIRED_MISSING', rule: `${name}.required`, when: missingSql(col, v) });
-  if (col.logicalType !== 'string') {
+  if (typeOk !== 'TRUE') {
     checks.push({ column: name, reason: 'TYPE_MISMATCH', rule: `${name}.logicalType=${col.logicalType}${col.format ? ` format ${col.format}` : ''}`, when: `(${present} AND NOT ${typeOk})` });
   }
   if (col.pattern) {
     checks.push({ column: name, reason: 'PATTERN_MISMATCH', rule: `${name}.pattern`, when: `(${present} AND NOT regexp_full_match(${v}, ${sqlString(col.pattern)}))`, detail: sqlString(col.pattern) });
   }
+  // The closed set, however the contract wrote it (the old `enum` key, or an invalidValues check
+  // whose validValues are the set: metricRowChecks leaves that part to this check).
   if (col.enum) {
-    checks.push({ column: name, reason: 'NOT_IN_SET', rule: `${name}.enum`, when: `(${present} AND ${v} NOT IN (${col.enum.map(sqlString).join(', ')}))` });
+    checks.push({ column: name, reason: 'NOT_IN_SET', rule: col.enumRule ?? `${name}.enum`, when: `(${present} AND ${v} NOT IN (${col.enum.map(sqlString).join(', ')}))` });
   }
   if (col.minLength !== undefined) checks.push({ column: name, reason: 'LENGTH_VIOLATION', rule: `${name}.minLength=${col.minLength}`, when: `(${present} AND length(${v}) < ${col.minLength})` });
   if (col.maxLength !== undefined) checks.push({ column: name, reason: 'LENGTH_VIOLATION', rule: `${name}.maxLength=${col.maxLength}`, when: `(${present} AND length(${v}) > ${col.maxLength})` });
@@ -73,8 +75,11 @@ function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: 
         return [];
       case 'invalidValues': {
         const conds: string[] = [];
-        if (q.validValues) conds.push(`${v} NOT IN (${q.validValues.map(sqlString).join(', ')})`);
+        // A set of valid values is the column's closed set (NOT_IN_SET, see columnChecks) when
+        // it is the one the column's enum came from; any further set is an INVALID_VALUE check.
+        if (q.validValues && q.name !== col.enumRule) conds.push(`${v} NOT IN (${q.validValues.map(sqlString).join(', ')})`);
         if (q.pattern) conds.push(`NOT regexp_full_match(${v}, ${sqlString(q.pattern)})`);
+        if (conds.length === 0) return [];
         return [{ column: col.name, reason: 'INVALID_VALUE', rule: q.name, when: `(NOT ${missingSql(col, v)} AND (${conds.join(' OR ')}))` }];
       }
       case 'duplicateValues': {

@@ -6,6 +6,7 @@ import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { missingSql } from './compileViolations.js';
 import type { GateResult } from '../pipeline/types.js';
 import { checkSqlGateQuery } from './sqlGateCheck.js';
+import { typedOrNullSql } from './typedValue.js';
 
 export function operatorHolds(value: number, op: GateOperator): boolean {
   const v = op.value;
@@ -19,6 +20,12 @@ export function operatorHolds(value: number, op: GateOperator): boolean {
     case 'mustBeBetween': return value >= (v as [number, number])[0] && value <= (v as [number, number])[1];
     case 'mustNotBeBetween': return value < (v as [number, number])[0] || value > (v as [number, number])[1];
   }
+}
+
+/** The batch with every contract column cast to its type (NULL where the text does not cast). */
+export function typedViewSql(contract: Contract, batch: string): string {
+  const cols = contract.columns.map((c) => `${typedOrNullSql(c, `b.${sqlIdent(c.name)}`)} AS ${sqlIdent(c.name)}`);
+  return `SELECT ${cols.join(', ')} FROM ${batch} b`;
 }
 
 /**
@@ -35,8 +42,9 @@ export async function evaluateGates(conn: DuckDBConnection, contract: Contract, 
     let count: number;
     if (q.type === 'sql') {
       const query = await checkSqlGateQuery(conn, q.query ?? '', contract.table);
-      // The query names the contract's table; it is answered from this batch only.
-      await conn.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdent(contract.table)} AS SELECT * FROM ${batch}`);
+      // The query names the contract's table; it is answered from this batch only, typed as the
+      // contract says (so `WHERE age > 130` compares numbers; a value that does not cast is NULL).
+      await conn.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdent(contract.table)} AS ${typedViewSql(contract, batch)}`);
       count = Number(await queryValue(conn, query));
     } else {
       const col = q.column ? contract.columns.find((c) => c.name === q.column) : undefined;

@@ -1,12 +1,34 @@
 // How a raw text value is checked against, and cast to, a contract column's logical type.
-// DuckDB's own casts are too lenient for a contract ('12.5' casts to BIGINT 13, '0x10' to 16),
-// so each type is a strict shape test first, then the cast.
+// DuckDB's own casts are too lenient for a contract ('12.5' casts to BIGINT 13, '0x10' to 16,
+// '1e309' to DOUBLE inf, '99999-01-01' to a DATE), so each type is a strict shape test first,
+// then the cast.
+//
+// Numbers keep their digits: a `number` column is stored as its canonical text (the value as
+// written, without surrounding blanks or a leading '+'), because neither DOUBLE (17 significant
+// digits) nor one DECIMAL(38,s) holds every value a file can carry exactly; comparisons (ranges,
+// SQL checks) use the DOUBLE value (compareSql).
 import type { ColumnSpec } from '../contract/types.js';
 import { sqlString } from '../store/duckdb.js';
 
 const INTEGER_RE = '[+-]?[0-9]+';
 const NUMBER_RE = '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?';
 const BOOLEAN_WORDS = ['true', 'false', 't', 'f', '1', '0', 'yes', 'no', 'y', 'n'];
+/** Calendar dates outside years 1..9999 are not dates any other tool reads back. */
+const DATE_RANGE = `BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'`;
+const TS_RANGE = `BETWEEN TIMESTAMP '0001-01-01 00:00:00' AND TIMESTAMP '9999-12-31 23:59:59.999999'`;
+
+/** The text strptime reads: JDK offset patterns write UTC as a trailing `Z`, which %z does not read. */
+function strptimeInput(col: ColumnSpec, t: string): string {
+  return col.formatZulu ? `regexp_replace(${t}, '[Zz]$', '+00:00')` : t;
+}
+
+/** The parsed timestamp (or NULL), as DuckDB reads it with the column's format. */
+function parsedSql(col: ColumnSpec, t: string): string {
+  if (!col.format) throw new Error('parsedSql needs a format');
+  // An offset makes strptime return TIMESTAMPTZ; the engine's session zone is UTC, so the cast
+  // to TIMESTAMP is the UTC instant.
+  return `CAST(try_strptime(${strptimeInput(col, t)}, ${sqlString(col.format)}) AS TIMESTAMP)`;
+}
 
 /** SQL that is TRUE when the (non-missing) text `v` is a valid value of the column's type. */
 export function typeOkSql(col: ColumnSpec, v: string): string {
@@ -15,20 +37,33 @@ export function typeOkSql(col: ColumnSpec, v: string): string {
     case 'integer':
       return `(regexp_full_match(${t}, '${INTEGER_RE}') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL)`;
     case 'number':
-      return `(regexp_full_match(${t}, '${NUMBER_RE}') AND TRY_CAST(${t} AS DOUBLE) IS NOT NULL)`;
+      return `(regexp_full_match(${t}, '${NUMBER_RE}') AND coalesce(isfinite(TRY_CAST(${t} AS DOUBLE)), false))`;
     case 'boolean':
       return `(lower(${t}) IN (${BOOLEAN_WORDS.map((w) => `'${w}'`).join(', ')}))`;
     case 'date':
-      return col.format ? `(try_strptime(${t}, ${sqlString(col.format)}) IS NOT NULL)` : `(TRY_CAST(${t} AS DATE) IS NOT NULL)`;
+      return col.format ? `coalesce(CAST(${parsedSql(col, t)} AS DATE) ${DATE_RANGE}, false)` : `coalesce(TRY_CAST(${t} AS DATE) ${DATE_RANGE}, false)`;
     case 'timestamp':
-      return col.format ? `(try_strptime(${t}, ${sqlString(col.format)}) IS NOT NULL)` : `(TRY_CAST(${t} AS TIMESTAMP) IS NOT NULL)`;
+      return col.format ? `coalesce(${parsedSql(col, t)} ${TS_RANGE}, false)` : `coalesce(TRY_CAST(${t} AS TIMESTAMP) ${TS_RANGE}, false)`;
+    case 'time':
+      return col.format ? `(${parsedSql(col, t)} IS NOT NULL)` : `(TRY_CAST(${t} AS TIME) IS NOT NULL)`;
     default:
       return 'TRUE';
   }
 }
 
-/** SQL casting text `v` to the column's DuckDB type (NULL stays NULL). Only used on valid values. */
+/** SQL casting text `v` to the value production stores (NULL stays NULL). Only used on valid values. */
 export function castSql(col: ColumnSpec, v: string): string {
+  const t = `trim(${v})`;
+  switch (col.logicalType) {
+    case 'number':
+      return `regexp_replace(${t}, '^[+]', '')`;
+    default:
+      return compareSql(col, v);
+  }
+}
+
+/** SQL casting text `v` to the value comparisons use (ranges, typed views). Only used on valid values. */
+export function compareSql(col: ColumnSpec, v: string): string {
   const t = `trim(${v})`;
   switch (col.logicalType) {
     case 'integer':
@@ -38,34 +73,51 @@ export function castSql(col: ColumnSpec, v: string): string {
     case 'boolean':
       return `(CASE WHEN lower(${t}) IN ('true','t','1','yes','y') THEN TRUE WHEN lower(${t}) IN ('false','f','0','no','n') THEN FALSE END)`;
     case 'date':
-      return col.format ? `CAST(try_strptime(${t}, ${sqlString(col.format)}) AS DATE)` : `TRY_CAST(${t} AS DATE)`;
+      return col.format ? `CAST(${parsedSql(col, t)} AS DATE)` : `TRY_CAST(${t} AS DATE)`;
     case 'timestamp':
       // Through TIMESTAMPTZ so that an offset (+02:00, Z) is applied, not dropped: the stored value
       // is UTC (the connection's TimeZone is UTC, so a value without an offset is taken as UTC).
-      return col.format ? `CAST(try_strptime(${t}, ${sqlString(col.format)}) AS TIMESTAMP)` : `CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+      return col.format ? parsedSql(col, t) : `CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+    case 'time':
+      return col.format ? `CAST(${parsedSql(col, t)} AS TIME)` : `TRY_CAST(${t} AS TIME)`;
     default:
       return v;
   }
 }
 
+/** The typed value of text `v`, NULL when it is missing or does not cast (the typed view of a batch). */
+export function typedOrNullSql(col: ColumnSpec, v: string): string {
+  if (col.logicalType === 'string' || col.logicalType === 'object' || col.logicalType === 'array') return v;
+  return `(CASE WHEN ${v} IS NOT NULL AND trim(${v}) <> '' AND ${typeOkSql(col, v)} THEN ${compareSql(col, v)} END)`;
+}
+
+/** The DuckDB type production stores for the column (see the note on numbers above). */
 export function duckType(col: ColumnSpec): string {
-  return { string: 'VARCHAR', integer: 'BIGINT', number: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP' }[col.logicalType];
+  return {
+    string: 'VARCHAR', integer: 'BIGINT', number: 'VARCHAR', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP',
+    time: 'TIME', object: 'VARCHAR', array: 'VARCHAR',
+  }[col.logicalType];
+}
+
+/** The DuckDB type comparisons and typed views use. */
+export function compareType(col: ColumnSpec): string {
+  return col.logicalType === 'number' ? 'DOUBLE' : duckType(col);
 }
 
 /** SQL rendering a typed value back to text in the contract's declared format (export). */
 export function formatSql(col: ColumnSpec, v: string): string {
-  if ((col.logicalType === 'date' || col.logicalType === 'timestamp') && col.format) return `strftime(${v}, ${sqlString(col.format)})`;
-  if (col.logicalType === 'number') {
-    // Whole numbers print without a trailing '.0' noise only when the contract says integer; a
-    // number column keeps DuckDB's shortest round-trip text.
-    return `CAST(${v} AS VARCHAR)`;
+  if ((col.logicalType === 'date' || col.logicalType === 'timestamp' || col.logicalType === 'time') && col.format) {
+    // strftime has no TIME overload: a time is written on an arbitrary day.
+    const x = col.logicalType === 'time' ? `(DATE '2000-01-01' + ${v})` : v;
+    return `strftime(${x}, ${sqlString(col.format)})`;
   }
   return `CAST(${v} AS VARCHAR)`;
 }
 
-/** SQL comparing the typed value with a contract bound. */
+/** SQL comparing the typed value with a contract bound (the loader checked the bound casts). */
 export function boundLiteral(col: ColumnSpec, bound: number | string): string {
   if (col.logicalType === 'date') return `DATE ${sqlString(String(bound))}`;
   if (col.logicalType === 'timestamp') return `TIMESTAMP ${sqlString(String(bound))}`;
+  if (col.logicalType === 'time') return `TIME ${sqlString(String(bound))}`;
   return String(Number(bound));
 }

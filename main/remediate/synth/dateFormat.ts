@@ -169,6 +169,9 @@ export function dateFormat(input: SynthInput, ctx: SynthContext): SynthResult | 
   if (column.logicalType !== 'date' && column.logicalType !== 'timestamp') return null;
   const isDate = column.logicalType === 'date';
   const target = column.format ?? (isDate ? '%Y-%m-%d' : '%Y-%m-%d %H:%M:%S');
+  // A target that cannot tell two dates apart (no year, month and day field) would write one
+  // constant over many distinct values (defect A10): the loader refuses such formats; never here.
+  if (!/%-?[Yy]/.test(target) || !/%-?([md]|[bBj])/.test(target)) return null;
   const values = distinctStrings(input.values);
   const stripped = values.map(jsStrip);
   const validStrings = distinctStrings(ctx.validSample).map(jsStrip);

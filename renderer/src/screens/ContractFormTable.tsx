@@ -5,7 +5,7 @@ import type { ColumnForm, ColumnProfileView, ContractForm, DependencyForm } from
 import { CommitInput } from '../components/CommitInput.js';
 import { count, percent } from '../format.js';
 
-const TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'] as const;
+const TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp', 'time', 'object', 'array'] as const;
 const PII = ['', 'email', 'phone', 'name', 'ssn', 'iban', 'card', 'dob', 'address', 'other'];
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -43,7 +43,7 @@ export function ContractFormTable({ form, profile, onChange }: Props) {
           <tbody>
             {form.columns.map((c, i) => {
               const p = hint(c.name);
-              const temporal = c.logicalType === 'date' || c.logicalType === 'timestamp';
+              const temporal = c.logicalType === 'date' || c.logicalType === 'timestamp' || c.logicalType === 'time';
               return (
                 <tr key={c.name} data-column={c.name}>
                   <td>
