@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream, existsSync, fsyncSync, openSync, c
 import { once } from 'node:events';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../contract/errors.js';
+import { fsUserError } from '../store/fsErrors.js';
 import { CsvScanWriter, type CsvScan } from './csvScan.js';
 import type { ScanLimits } from './recordScanner.js';
 import { looksLikeUtf16 } from './encoding.js';
@@ -90,11 +91,8 @@ export async function storeInVault(inputPath: string, vaultDir: string, opts: Va
   } catch (e) {
     if (scanner) await scanner.abort();
     for (const f of [tmp, ...derived]) rmSync(f, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'the disk is full: free some space and run again'
-      : code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? 'the workspace is not writable: choose a writable --workspace'
-        : (e as Error).message;
-    throw new UserError(`${inputPath}: cannot copy the file into the vault (${why}).`, inputPath);
+    // A refusal of the file system (full, read-only) names the path it refused; the rest names the input.
+    throw fsUserError(e, vaultDir) ?? new UserError(`${inputPath}: cannot copy the file into the vault (${(e as Error).message}).`, inputPath);
   }
   const sha256 = hash.digest('hex');
   const vaultPath = join(vaultDir, `${sha256}${ext}`);

@@ -66,7 +66,7 @@ beforeAll(async () => {
     inputs.push([`generated ${seed}`, p]);
   }
   for (const [name, p] of inputs) {
-    const proposal = await profileFile(db.conn, p, `${name}.csv`);
+    const proposal = await profileFile(db.conn, p, `${name}.csv`, { scratchDir: dir });
     const out = join(dir, `${name.replace(/\W+/g, '_')}.odcs.yaml`);
     writeFileSync(out, proposal.yaml);
     written.push({ name: `profile of ${name}`, path: out });
