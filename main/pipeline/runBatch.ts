@@ -17,7 +17,8 @@ import { checkSqlGateQuery } from '../validate/sqlGateCheck.js';
 import { reconcile, reconcileIngest } from './reconcile.js';
 import { upsertIntoProduction } from './promote.js';
 import { auditTableChanges } from './auditChanges.js';
-import { recoverInterruptedRuns } from './recover.js';
+import { failRunOnError, recoverInterruptedRuns } from './recover.js';
+import { assertInputHeaderNotReserved } from './inputHeader.js';
 import type { Engine } from './context.js';
 import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
 import { sqlString } from '../store/duckdb.js';
@@ -52,6 +53,18 @@ export function newRunId(): string {
 }
 
 export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSummary> {
+  let opened: string | undefined;
+  try {
+    return await processBatch(engine, opts, (runId) => { opened = runId; });
+  } catch (e) {
+    // Whatever went wrong (a user's mistake found late, or an internal error), the run this
+    // process opened is undone and marked failed, never left 'running'.
+    if (opened) await failRunOnError(engine, opened, e);
+    throw e;
+  }
+}
+
+async function processBatch(engine: Engine, opts: RunOptions, onOpened: (runId: string) => void): Promise<RunSummary> {
   const t0 = Date.now();
   const { sqlite, audit } = engine;
   const conn = engine.duck.conn;
@@ -87,6 +100,8 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
     }
   }
 
+  // A header using Airlock's reserved column prefix is refused before a run exists.
+  await assertInputHeaderNotReserved(conn, vault.vaultPath, vault.originalName);
   const runId = newRunId();
   const emit = (stage: Progress['stage'], done: number, total: number, message: string, started?: number) =>
     opts.onProgress?.({ runId, stage, done, total, message, rowsPerSecond: started && done ? Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) : undefined });
@@ -94,6 +109,7 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(
     runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, vault.vaultPath,
     opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath }), nowIso());
+  onOpened(runId);
   audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: vault.vaultPath, replayOf: opts.replayOf ?? null } });
   audit.append({ runId, kind: 'contract', payload: { id: contract.id, version: contract.version, signature: contract.signature, yamlSha256: contract.yamlSha256 } });
 
