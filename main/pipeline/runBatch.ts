@@ -24,6 +24,7 @@ import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types
 import { sqlString } from '../store/duckdb.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
 import { checkEmbedderDir, checkGgufFile } from '../models/modelFiles.js';
+import { rerunOfProcessedFile, waitingForReview, waitingMessage } from './waitingReview.js';
 
 export interface RunOptions {
   file: string;
@@ -94,9 +95,8 @@ async function processBatch(engine: Engine, opts: RunOptions, onOpened: (runId: 
       AND status IN ('completed', 'held', 'halted') AND replay_of IS NULL ORDER BY started_at LIMIT 1`).get(vault.sha256, contract.id, contract.yamlSha256) as
       { run_id: string; summary_json: string } | undefined;
     if (prev) {
-      const summary = JSON.parse(prev.summary_json) as RunSummary;
-      audit.append({ runId: prev.run_id, kind: 'idempotent', payload: { input: vault.originalName, sha256: vault.sha256, contract: contract.id, version: contract.version } });
-      return { ...summary, idempotent: true, previousRunId: prev.run_id, message: `${vault.originalName} (sha256 ${vault.sha256.slice(0, 12)}) was already processed with contract ${contract.id} ${contract.version} by ${prev.run_id}: nothing changed.` };
+      audit.append({ runId: prev.run_id, kind: 'idempotent', payload: { input: vault.originalName, sha256: vault.sha256, contract: contract.id, version: contract.version, approval: opts.approval.kind } });
+      return rerunOfProcessedFile(engine, prev.run_id, opts.approval, `${vault.originalName} (sha256 ${vault.sha256.slice(0, 12)}) was already processed with contract ${contract.id} ${contract.version} by ${prev.run_id}`);
     }
   }
 
@@ -108,7 +108,7 @@ async function processBatch(engine: Engine, opts: RunOptions, onOpened: (runId: 
   sqlite.prepare(`INSERT INTO runs (run_id, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, status, replay_of, options_json, started_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(
     runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, vault.vaultPath,
-    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath }), nowIso());
+    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath, pid: process.pid }), nowIso());
   onOpened(runId);
   audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: vault.vaultPath, replayOf: opts.replayOf ?? null } });
   audit.append({ runId, kind: 'contract', payload: { id: contract.id, version: contract.version, signature: contract.signature, yamlSha256: contract.yamlSha256 } });
@@ -218,10 +218,14 @@ async function processBatch(engine: Engine, opts: RunOptions, onOpened: (runId: 
   summary.proposals = rem.proposals;
   summary.modelCalls = rem.modelCalls;
   summary.models = rem.models;
+  summary.recipe = rem.recipe;
   if (!recRem.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, recRem, recs, timings, t0);
 
   summary.reconciliation = recs;
   summary.timingsMs = { ...timings, total: Date.now() - t0 };
+  const waiting = waitingForReview(engine, runId);
+  summary.waitingForReview = waiting;
+  if (waiting > 0) summary.message = waitingMessage(runId, waiting, rem.recipe.waiting);
   emit('done', 1, 1, 'done');
   return finish(engine, await fillCounts(engine, summary, st, rt, recs));
 }
@@ -302,6 +306,7 @@ async function failReconciliation(engine: Engine, runId: string, contract: Contr
   s.successRows = rec.successRows;
   s.quarantineRows = rec.quarantineRows;
   s.duplicateRows = rec.duplicateRows;
+  s.pendingRows = rec.pendingRows;
   s.message = message;
   return finish(engine, s);
 }
