@@ -212,11 +212,13 @@ async function tryCandidate(engine: Engine, s: RemediationScope, work: string, c
     engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, proposer: cand.proposer, status: 'rejected-by-sandbox', reason: checked.reason, model: cand.model ?? null } });
     return false;
   }
-  const v = await verifyRule(conn, s, work, cluster.id, cluster.column, checked.set, checked.where, true, before);
+  const v = await verifyRule(conn, s, work, cluster.id, cluster.column, checked.set, checked.where, true, before, cand.proposer);
   const ok = acceptable(v);
-  const finalRule: StoredRule = { ...rule, set: checked.set, where: checked.where, verification: { ...v } };
-  saveProposal(engine.sqlite, { ...base, rule: finalRule, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });
-  engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, column: cluster.column, proposer: cand.proposer, status: ok ? 'verified' : 'unverified', confidence: cand.confidence, verification: { ...v }, model: cand.model ?? null } });
+  const { harm, ...counts } = v;
+  const finalRule: StoredRule = { ...rule, set: checked.set, where: checked.where, verification: { ...counts } };
+  const why = harm ? `refused by the harm guard: ${harm}` : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`;
+  saveProposal(engine.sqlite, { ...base, rule: finalRule, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : why, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });
+  engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, column: cluster.column, proposer: cand.proposer, status: ok ? 'verified' : 'unverified', confidence: cand.confidence, verification: { ...counts }, harm: harm ?? null, model: cand.model ?? null } });
   return ok;
 }
 

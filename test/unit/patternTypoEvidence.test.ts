@@ -16,7 +16,7 @@ const email = column({ name: 'email', pattern: EMAIL });
 const NAMES = ['carol', 'max', 'alex', 'rex', 'xena', 'felix', 'dan', 'eve', 'bob', 'oxana'];
 const DOMAINS = ['example', 'foxmail', 'mailbox', 'xmail', 'proton', 'exo'];
 const TLDS = ['com', 'org', 'net'];
-const tokensOf = (s: string) => s.match(/\p{L}+|\p{N}+|[^\p{L}\p{N}]/gu) ?? [];
+const tokensOf = (s: string): string[] => s.match(/\p{L}+|\p{N}+|[^\p{L}\p{N}]/gu) ?? [];
 
 describe('pattern-typo repairs need evidence (B5)', () => {
   it("the reported case: 'carol@example' is left as it is", () => {
