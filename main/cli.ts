@@ -150,7 +150,8 @@ async function cmdReplay(args: string[]): Promise<number> {
     const res = await replayRun(engine, positionals[0]);
     if (values.json) process.stdout.write(`${JSON.stringify(res)}\n`);
     err(res.message);
-    return res.identical ? 0 : 10;
+    // A replay that differs is reported (exit 1); only a replay that fails to reconcile is the Sev-1 exit 10.
+    return res.identical ? 0 : res.reconciled ? 1 : 10;
   } finally {
     engine.close();
   }

@@ -25,6 +25,7 @@ import { sqlString } from '../store/duckdb.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
 import { checkEmbedderDir, checkGgufFile } from '../models/modelFiles.js';
 import { rerunOfProcessedFile, waitingForReview, waitingMessage } from './waitingReview.js';
+import { storedVaultPath } from './vaultFile.js';
 
 export interface RunOptions {
   file: string;
@@ -107,10 +108,10 @@ async function processBatch(engine: Engine, opts: RunOptions, onOpened: (runId: 
     opts.onProgress?.({ runId, stage, done, total, message, rowsPerSecond: started && done ? Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) : undefined });
   sqlite.prepare(`INSERT INTO runs (run_id, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, status, replay_of, options_json, started_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(
-    runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, vault.vaultPath,
+    runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, storedVaultPath(engine.ws, vault.vaultPath),
     opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath, pid: process.pid }), nowIso());
   onOpened(runId);
-  audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: vault.vaultPath, replayOf: opts.replayOf ?? null } });
+  audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: storedVaultPath(engine.ws, vault.vaultPath), replayOf: opts.replayOf ?? null } });
   audit.append({ runId, kind: 'contract', payload: { id: contract.id, version: contract.version, signature: contract.signature, yamlSha256: contract.yamlSha256 } });
 
   const rt = runTables(runId);
