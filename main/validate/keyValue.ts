@@ -15,3 +15,13 @@ export function keyPartitionSql(col: ColumnSpec, v: string): string[] {
   const ok = typeOkSql(col, v);
   return [`CASE WHEN ${ok} THEN ${castSql(col, v)} END`, `CASE WHEN NOT coalesce(${ok}, false) THEN ${v} END`];
 }
+
+/**
+ * One VARCHAR standing for the key value of `v`, equal exactly when keyPartitionSql's
+ * expressions are: the typed value's text when `v` is a valid value, the raw text otherwise
+ * (prefixed so the two never meet). For joining rows that share a key.
+ */
+export function keyTextSql(col: ColumnSpec, v: string): string {
+  if (col.logicalType === 'string') return v;
+  return `coalesce('t:' || CAST(CASE WHEN ${typeOkSql(col, v)} THEN ${castSql(col, v)} END AS VARCHAR), 'r:' || ${v})`;
+}

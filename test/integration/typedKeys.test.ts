@@ -9,6 +9,10 @@ import { runBatch } from '../../main/pipeline/runBatch.js';
 import { seededRandom } from '../../main/models/tiny/seededRandom.js';
 import { count, csvText, writeInput } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
+import { parseContract } from '../../main/contract/load.js';
+import { listClusters } from '../../main/remediate/proposalStore.js';
+import { acceptable, createWorkingCopy, verifyRule } from '../../main/remediate/verify.js';
+import { runTables, streamTables } from '../../main/store/tables.js';
 
 type Gen = { type: string; keys: (rand: () => number, n: number) => string[]; spell: (k: string, rand: () => number) => string };
 const pick = <T>(rand: () => number, xs: T[]): T => xs[Math.floor(rand() * xs.length)];
@@ -82,5 +86,27 @@ describe('keys compare as typed values (A4)', () => {
         }
       }, 120_000);
     }
+  }
+});
+
+describe('remediation judges keys as typed values too (A4)', () => {
+  for (const spelling of ['01', '+1', ' 1', '1', '001']) {
+    it(`a fix that turns '1x' into key 1 is refused while '${spelling}' holds that key; a fix to a free key is not`, async () => {
+      const dir = tempDir('keys-fix');
+      const cpath = writeInput(dir, 'c.odcs.yaml', contract('integer', false));
+      const engine = await openEngine(join(dir, 'ws'));
+      engines.push(engine);
+      const rows = [[spelling, '1', 'first'], ...Array.from({ length: 8 }, (_, i) => [String(i + 2), '1', `v${i}`]), ['1x', '1', 'second']];
+      const summary = await runBatch(engine, { file: writeInput(dir, 'f.csv', csvText(['k', 'part', 'v'], rows)), contractPath: cpath, approval: { kind: 'none' }, remediation: { modelPath: null, embedderDir: null } });
+      const c = parseContract(contract('integer', false), cpath);
+      const s = { contract: c, runId: summary.runId, st: streamTables(c), rt: runTables(summary.runId) };
+      const cluster = listClusters(engine.sqlite, summary.runId).find((x) => x.column === 'k')!;
+      const work = await createWorkingCopy(engine.duck.conn, s, '_keys_work');
+      const collide = await verifyRule(engine.duck.conn, s, work, cluster.id, 'k', { k: "replace(k, 'x', '')" }, undefined, false, undefined, 'llm:test');
+      expect(acceptable(collide), JSON.stringify(collide)).toBe(false);
+      const free = await verifyRule(engine.duck.conn, s, work, cluster.id, 'k', { k: "replace(k, '1x', '99')" }, undefined, false, undefined, 'llm:test');
+      expect(acceptable(free), JSON.stringify(free)).toBe(true);
+      engine.close();
+    }, 60_000);
   }
 });
