@@ -11,6 +11,7 @@ import { runBatch } from '../../main/pipeline/runBatch.js';
 import type { ApprovalMode, RunSummary } from '../../main/pipeline/types.js';
 import { count, customerCsvWithIds, writeInput } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
+import { describeEntry } from '../../main/api/auditSummary.js';
 
 let engine: Engine;
 let first: RunSummary;
@@ -68,6 +69,8 @@ describe('a recipe learned on one file', () => {
     const entry = engine.audit.entries(second.runId).find((e) => e.kind === 'recipe');
     expect(entry?.payload.waitingForReview).toHaveLength(recipe.length);
     expect(entry?.payload.rules).toHaveLength(0);
+    // The audit trail's one-line description (app and report) says they wait.
+    expect(describeEntry(entry!)).toMatch(new RegExp(`${recipe.length} wait for review`));
     expect(second.sourceRows).toBe(second.successRows + second.quarantineRows + second.duplicateRows + second.pendingRows);
   });
 
