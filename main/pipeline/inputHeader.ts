@@ -22,8 +22,13 @@ function head(path: string): Buffer {
 
 export async function inputHeader(conn: DuckDBConnection, path: string, displayName: string): Promise<string[]> {
   if (detectFormat(path, displayName) === 'parquet') {
-    const rows = await queryRows<{ name: string }>(conn, `SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet(${sqlString(path)}))`);
-    return rows.map((r) => String(r.name));
+    try {
+      const rows = await queryRows<{ name: string }>(conn, `SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet(${sqlString(path)}))`);
+      return rows.map((r) => String(r.name));
+    } catch {
+      // An unreadable Parquet file is ingest's to report (with its own clear message).
+      return [];
+    }
   }
   return parseHeaderLine(head(path), displayName).header;
 }
