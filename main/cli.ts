@@ -54,7 +54,7 @@ function err(line: string): void {
 function printSummary(s: RunSummary): void {
   if (s.message) err(s.message);
   for (const h of s.hints ?? []) err(`note: ${h}`);
-  err(`${s.runId}: ${s.status} · source ${s.sourceRows} = success ${s.successRows} + quarantine ${s.quarantineRows} + duplicates ${s.duplicateRows}${s.pendingRows ? ` + pending ${s.pendingRows}` : ''} ${s.reconciled ? '✓ reconciled' : '✗ NOT RECONCILED'}`);
+  err(`${s.runId}: ${s.status} · source ${s.sourceRows} = success ${s.successRows} + quarantine ${s.quarantineRows} + duplicates ${s.duplicateRows} + pending ${s.pendingRows ?? 0} ${s.reconciled ? '✓ reconciled' : '✗ NOT RECONCILED'}`);
   err(`  fast lane ${s.fastLaneRows}, remediated ${s.remediatedRows}, clusters ${s.clusters}, proposals ${s.proposals}, model calls ${s.modelCalls}`);
   for (const g of s.gates) err(`  gate ${g.name}: ${g.value}${g.unit === 'percent' ? '%' : ''} ${g.operator} ${JSON.stringify(g.threshold)} ${g.passed ? 'passed' : 'FAILED'}`);
 }
@@ -185,7 +185,8 @@ async function cmdReplay(args: string[]): Promise<number> {
     const res = await replayRun(engine, positionals[0]);
     if (values.json) process.stdout.write(`${JSON.stringify(res)}\n`);
     err(res.message);
-    return res.identical ? 0 : 10;
+    // A replay that differs is reported (exit 1); only a replay that fails to reconcile is the Sev-1 exit 10.
+    return res.identical ? 0 : res.reconciled ? 1 : 10;
   } finally {
     engine.close();
   }
@@ -197,7 +198,7 @@ async function cmdRuns(args: string[]): Promise<number> {
   try {
     const runs = listRuns(engine);
     if (values.json) process.stdout.write(`${JSON.stringify(runs)}\n`);
-    else for (const r of runs) process.stdout.write(`${r.runId}  ${r.status.padEnd(9)} ${r.input}  source ${r.sourceRows} = success ${r.successRows} + quarantine ${r.quarantineRows} + duplicates ${r.duplicateRows}  ${r.reconciled ? 'reconciled' : 'NOT RECONCILED'}\n`);
+    else for (const r of runs) process.stdout.write(`${r.runId}  ${r.status.padEnd(9)} ${r.input}  source ${r.sourceRows} = success ${r.successRows} + quarantine ${r.quarantineRows} + duplicates ${r.duplicateRows} + pending ${r.pendingRows}  ${r.reconciled ? 'reconciled' : 'NOT RECONCILED'}\n`);
     return 0;
   } finally {
     engine.close();

@@ -30,11 +30,12 @@ const DESCRIBE: Record<string, (p: P) => string> = {
   cell_change: (p) => `Row ${p.row_id} ${p.column}: ${short(p.old)} → ${short(p.new)}`,
   release: (p) => `Held batch ${p.decision} by ${p.by}`,
   export: (p) => `Exported ${Array.isArray(p.files) ? p.files.map((f) => `${(f as P).name} (${n((f as P).rows)})`).join(', ') : ''}`,
-  recipe: (p) => `Re-applied ${Array.isArray(p.rules) ? p.rules.length : 0} approved rules from earlier files (${n(p.promotedRows)} rows)`,
+  recipe: (p) => `Re-applied ${Array.isArray(p.rules) ? p.rules.length : 0} approved rules from earlier files (${n(p.promotedRows)} rows)`
+    + (Array.isArray(p.waitingForReview) && p.waitingForReview.length ? `; ${p.waitingForReview.length} wait for review (this run's approval mode)` : ''),
   model: (p) => (p.loaded ? `Loaded ${p.role} model ${(p.loaded as P).fileName ?? (p.loaded as P).dir ?? ''}` : `Model gave no proposal for ${p.cluster}`),
   alert: (p) => `Alert ${p.severity}: ${p.code}`,
   idempotent: (p) => `${p.input} was already processed with ${p.contract} ${p.version}: nothing changed`,
-  replay: (p) => `Replayed as ${p.replayRunId}: ${p.identical ? 'identical' : 'DIFFERENT'}`,
+  replay: (p) => `Replayed as ${p.replayRunId}: ${p.identical ? 'identical' : `DIFFERENT${Array.isArray(p.differences) && p.differences.length ? ` (${p.differences.join('; ')})` : ''}`}`,
 };
 
 export function describeEntry(e: Pick<AuditEntry, 'kind' | 'payload'>): string {

@@ -1,5 +1,6 @@
 // Loads an ODCS v3.1 contract. Keys Airlock does not act on are kept and ignored; unknown metric
 // names, wrong value types and impossible combinations are errors naming file, line and key.
+import { isReservedColumn, RESERVED_PREFIX } from '../validate/reservedColumns.js';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node as YamlNode } from 'yaml';
@@ -146,6 +147,8 @@ function parseColumn(p: Json, path: (string | number)[], at: Locator, tableName:
   if (!p || typeof p !== 'object' || Array.isArray(p)) at.fail(path, 'each property must be a mapping with at least a name');
   const o = p as Record<string, Json>;
   const name = str(o.name) ?? at.fail(path, 'a property needs a name (the column header)');
+  // Airlock's own bookkeeping columns share the row; their prefix is reserved (see reservedColumns).
+  if (isReservedColumn(name)) at.fail([...path, 'name'], `column ${JSON.stringify(name)}: names starting with ${RESERVED_PREFIX} are reserved for Airlock's own columns; rename it`);
   const logicalType = typeOf(o, path, at);
   if (o.logicalTypeOptions !== undefined && o.logicalTypeOptions !== null
     && (typeof o.logicalTypeOptions !== 'object' || Array.isArray(o.logicalTypeOptions))) {

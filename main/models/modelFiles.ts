@@ -1,6 +1,7 @@
 // Finding and fingerprinting model files on disk. The SHA-256 goes into the audit trail, so a
 // reviewer can tell exactly which weights proposed a fix.
 import { ModelLoadError, EMBEDDER_HINT, GGUF_HINT } from './modelLoadError.js';
+import { GgufFormatError, validateGgufFile } from './ggufHeader.js';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -73,5 +74,12 @@ export function checkGgufFile(path: string): void {
   }
   if (magic.toString('latin1') !== 'GGUF') {
     throw new ModelLoadError(path, `${path} is not a GGUF model file (it does not start with "GGUF"). ${GGUF_HINT}`);
+  }
+  // The whole header is checked against the file's size before llama.cpp trusts its counts.
+  try {
+    validateGgufFile(path);
+  } catch (e) {
+    if (e instanceof GgufFormatError) throw new ModelLoadError(path, `${path} is not a usable GGUF model file: ${e.message}. ${GGUF_HINT}`, { cause: e });
+    throw e;
   }
 }

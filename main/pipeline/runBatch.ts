@@ -21,12 +21,15 @@ import { sep } from 'node:path';
 import { UserError } from '../contract/errors.js';
 import { upsertIntoProduction } from './promote.js';
 import { auditTableChanges } from './auditChanges.js';
-import { recoverInterruptedRuns } from './recover.js';
+import { failRunOnError, recoverInterruptedRuns } from './recover.js';
+import { assertInputHeaderNotReserved } from './inputHeader.js';
 import type { Engine } from './context.js';
 import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
 import { sqlString } from '../store/duckdb.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
 import { checkEmbedderDir, checkGgufFile } from '../models/modelFiles.js';
+import { rerunOfProcessedFile, waitingForReview, waitingMessage } from './waitingReview.js';
+import { storedVaultPath } from './vaultFile.js';
 
 export interface RunOptions {
   file: string;
@@ -58,6 +61,18 @@ export function newRunId(): string {
 }
 
 export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSummary> {
+  let opened: string | undefined;
+  try {
+    return await processBatch(engine, opts, (runId) => { opened = runId; });
+  } catch (e) {
+    // Whatever went wrong (a user's mistake found late, or an internal error), the run this
+    // process opened is undone and marked failed, never left 'running'.
+    if (opened) await failRunOnError(engine, opened, e);
+    throw e;
+  }
+}
+
+async function processBatch(engine: Engine, opts: RunOptions, onOpened: (runId: string) => void): Promise<RunSummary> {
   const t0 = Date.now();
   opts.onStage?.('vault');
   // A file inside the workspace (its key, its database) is refused before a byte is copied.
@@ -66,7 +81,7 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   // same read counts the records, apart from the parser that will read them.
   const vault = await storeInVault(opts.file, engine.ws.vault, { scratchDir: engine.ws.tmp, limits: { ...DEFAULT_SCAN_LIMITS, ...opts.scanLimits } });
   try {
-    return await runVaulted(engine, opts, vault, t0);
+    return await runVaulted(engine, opts, vault, t0, onOpened);
   } finally {
     if (vault.scan) for (const f of [vault.scan.parsePath, vault.scan.malformedPath]) rmSync(f, { force: true });
   }
@@ -86,7 +101,7 @@ function refuseWorkspaceInput(file: string, wsRoot: string): void {
   }
 }
 
-async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & { scan?: CsvScan }, t0: number): Promise<RunSummary> {
+async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & { scan?: CsvScan }, t0: number, onOpened: (runId: string) => void): Promise<RunSummary> {
   const { sqlite, audit } = engine;
   const conn = engine.duck.conn;
   await recoverInterruptedRuns(engine);
@@ -104,20 +119,22 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
       AND status IN ('completed', 'held', 'halted') AND replay_of IS NULL ORDER BY started_at LIMIT 1`).get(vault.sha256, contract.id, contract.yamlSha256) as
       { run_id: string; summary_json: string } | undefined;
     if (prev) {
-      const summary = JSON.parse(prev.summary_json) as RunSummary;
-      audit.append({ runId: prev.run_id, kind: 'idempotent', payload: { input: vault.originalName, sha256: vault.sha256, contract: contract.id, version: contract.version } });
-      return { ...summary, idempotent: true, previousRunId: prev.run_id, message: `${vault.originalName} (sha256 ${vault.sha256.slice(0, 12)}) was already processed with contract ${contract.id} ${contract.version} by ${prev.run_id}: nothing changed.` };
+      audit.append({ runId: prev.run_id, kind: 'idempotent', payload: { input: vault.originalName, sha256: vault.sha256, contract: contract.id, version: contract.version, approval: opts.approval.kind } });
+      return rerunOfProcessedFile(engine, prev.run_id, opts.approval, `${vault.originalName} (sha256 ${vault.sha256.slice(0, 12)}) was already processed with contract ${contract.id} ${contract.version} by ${prev.run_id}`);
     }
   }
 
+  // A header using Airlock's reserved column prefix is refused before a run exists.
+  await assertInputHeaderNotReserved(conn, vault.vaultPath, vault.originalName, vault.scan);
   const runId = newRunId();
   const emit = (stage: Progress['stage'], done: number, total: number, message: string, started?: number) =>
     opts.onProgress?.({ runId, stage, done, total, message, rowsPerSecond: started && done ? Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) : undefined });
   sqlite.prepare(`INSERT INTO runs (run_id, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, status, replay_of, options_json, started_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(
-    runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, vault.vaultPath,
-    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath }), nowIso());
-  audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: vault.vaultPath, replayOf: opts.replayOf ?? null } });
+    runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, storedVaultPath(engine.ws, vault.vaultPath),
+    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath, pid: process.pid }), nowIso());
+  onOpened(runId);
+  audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: storedVaultPath(engine.ws, vault.vaultPath), replayOf: opts.replayOf ?? null } });
   audit.append({ runId, kind: 'contract', payload: { id: contract.id, version: contract.version, signature: contract.signature, yamlSha256: contract.yamlSha256 } });
 
   const rt = runTables(runId);
@@ -235,10 +252,14 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   summary.proposals = rem.proposals;
   summary.modelCalls = rem.modelCalls;
   summary.models = rem.models;
+  summary.recipe = rem.recipe;
   if (!recRem.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, recRem, recs, timings, t0);
 
   summary.reconciliation = recs;
   summary.timingsMs = { ...timings, total: Date.now() - t0 };
+  const waiting = waitingForReview(engine, runId);
+  summary.waitingForReview = waiting;
+  if (waiting > 0) summary.message = waitingMessage(runId, waiting, rem.recipe.waiting);
   emit('done', 1, 1, 'done');
   return finish(engine, await fillCounts(engine, summary, st, rt, recs));
 }
@@ -319,6 +340,7 @@ async function failReconciliation(engine: Engine, runId: string, contract: Contr
   s.successRows = rec.successRows;
   s.quarantineRows = rec.quarantineRows;
   s.duplicateRows = rec.duplicateRows;
+  s.pendingRows = rec.pendingRows;
   s.message = message;
   return finish(engine, s);
 }

@@ -53,6 +53,10 @@ export interface RunSummary {
   /** what the user should hear about the input (encoding, blank lines) */
   hints?: string[];
   models?: { llm: string | null; embedder: string | null };
+  /** recipe rules of earlier files: applied under this run's approval mode, or waiting for review */
+  recipe?: { applied: number; waiting: number };
+  /** verified fixes of this run that no approval covered: they wait for review */
+  waitingForReview?: number;
 }
 
 export interface Progress {

@@ -5,6 +5,7 @@ import { sqlIdent, sqlString } from '../store/duckdb.js';
 import type { RunTables, StreamTables } from '../store/tables.js';
 import { candidatesSql } from '../validate/route.js';
 import { clusterTable } from './clusterCells.js';
+import { keyTextSql } from '../validate/keyValue.js';
 
 export interface RemediationScope {
   contract: Contract;
@@ -70,7 +71,13 @@ export function validationUniverseSteps(s: RemediationScope, subject: string, wo
   if (subject === work) {
     return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM ${routed} UNION ALL SELECT ${cols}, _airlock_row_id FROM ${work}`];
   }
-  const expr = (k: string[], alias: string) => (k.length === 1 ? `${alias}.${sqlIdent(k[0])}` : `concat_ws(chr(31), ${k.map((c) => `${alias}.${sqlIdent(c)}`).join(', ')})`);
+  // Keys compare as typed values in validation (`01` and `1` are one integer key), so rows tie by
+  // the typed key too; for a dependency determinant that is a superset of tying by text.
+  const part = (c: string, alias: string) => {
+    const spec = s.contract.columns.find((x) => x.name === c);
+    return spec ? keyTextSql(spec, `${alias}.${sqlIdent(c)}`) : `${alias}.${sqlIdent(c)}`;
+  };
+  const expr = (k: string[], alias: string) => (k.length === 1 ? part(k[0], alias) : `concat_ws(chr(31), ${k.map((c) => part(c, alias)).join(', ')})`);
   const tie = keys.map((k) => `${expr(k, 'o')} IN (SELECT ${expr(k, 'x')} FROM _subjrows x)`).join(' OR ');
   const others = `SELECT ${cols}, _airlock_row_id FROM ${work} o WHERE o._airlock_row_id NOT IN (SELECT _airlock_row_id FROM _subjrows) AND (${tie})
     UNION ALL SELECT * FROM ${routed} o WHERE ${tie}`;

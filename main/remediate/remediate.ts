@@ -10,7 +10,7 @@ import type { RunTables, StreamTables } from '../store/tables.js';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { applyApproved } from './apply.js';
 import { clusterQuarantine, clusterValues, mergeClusterCells, summarizeClusters } from './clusterCells.js';
-import { batchRows, quarantinedRows, type RemediationScope } from './context.js';
+import { batchRows, clusterRowIds, quarantinedRows, type RemediationScope } from './context.js';
 import { addToRecipe, listProposals, recipeRules, saveClusters, saveProposal, setProposalStatus, type StoredProposal, type StoredRule } from './proposalStore.js';
 import { checkProposal } from './sandbox.js';
 import { createWorkingCopy, initWorkingViolations, verifyRule, violationsBefore } from './verify.js';
@@ -43,18 +43,22 @@ export interface RemediationResult {
   modelCalls: number;
   remediatedRows: number;
   models: { llm: string | null; embedder: string | null };
+  /** recipe rules (approved on earlier files): applied under this run's approval, or waiting for review */
+  recipe: RecipeCounts;
 }
+
+export interface RecipeCounts { applied: number; waiting: number }
 
 const RESOURCES = resolve(import.meta.dirname, '..', '..', 'resources');
 let referenceCache: ReferenceTables | null = null;
 
-function approver(mode: ApprovalMode): string | null {
+export function approver(mode: ApprovalMode): string | null {
   if (mode.kind === 'all') return 'cli:--approve-all';
   if (mode.kind === 'min-confidence') return `cli:--approve-min-confidence ${mode.min}`;
   return null;
 }
 
-function approves(mode: ApprovalMode, confidence: number): boolean {
+export function approves(mode: ApprovalMode, confidence: number): boolean {
   return mode.kind === 'all' || (mode.kind === 'min-confidence' && confidence >= mode.min);
 }
 
@@ -67,8 +71,10 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
   let modelCalls = 0;
   let remediatedRows = 0;
   try {
-    // 1. The recipe of this contract: rules approved on earlier files of the stream, first.
-    remediatedRows += await applyRecipe(engine, s, columns);
+    // 1. The recipe of this contract: rules approved on earlier files of the stream, first. They
+    // follow this run's approval mode: approved on an earlier file is not approved for this one.
+    const recipe = await applyRecipe(engine, s, columns, input.approval);
+    remediatedRows += recipe.promotedRows;
 
     // 2. Clusters of what is left.
     emit({ stage: 'cluster', done: 0, total: 1, message: 'grouping failures into patterns' });
@@ -76,7 +82,7 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
     clusters = await mergeSimilarClusters(engine, s, clusters, models, input.options.mergeThreshold ?? 0.92);
     saveClusters(engine.sqlite, input.runId, clusters);
     emit({ stage: 'cluster', done: 1, total: 1, message: `${clusters.length} patterns` });
-    if (clusters.length === 0) return { clusters: 0, proposals: 0, modelCalls: 0, remediatedRows, models: models.names() };
+    if (clusters.length === 0) return { clusters: 0, proposals: 0, modelCalls: 0, remediatedRows, models: models.names(), recipe: recipe.counts };
 
     // 3. Proposals, each proven in the sandbox against a working copy of the quarantine.
     referenceCache ??= loadReferenceTables(RESOURCES);
@@ -123,7 +129,7 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
     }
     emit({ stage: 'apply', done: 0, total: 1, message: 'promoting approved fixes' });
     remediatedRows += await promoteApproved(engine, s);
-    return { clusters: clusters.length, proposals: proposals.length, modelCalls, remediatedRows, models: models.names() };
+    return { clusters: clusters.length, proposals: proposals.length, modelCalls, remediatedRows, models: models.names(), recipe: recipe.counts };
   } finally {
     await models.dispose();
   }
@@ -133,7 +139,8 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
 export async function promoteApproved(engine: Engine, s: RemediationScope): Promise<number> {
   const approved = listProposals(engine.sqlite, s.runId).filter((p) => p.status === 'approved' || p.status === 'applied');
   if (!approved.some((p) => p.status === 'approved')) return 0;
-  const res = await applyApproved(engine, s, approved);
+  // A recipe rule has no cluster of its own in this run: it applies to the rows failing in its column.
+  const res = await applyApproved(engine, s, approved, (p) => (isRecipeProposal(p) ? failingIn(s, p.column) : clusterRowIds(s, p.clusterId)));
   if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while promoting fixes of ${s.runId}`);
   const run = engine.sqlite.prepare('SELECT contract_sha256 FROM runs WHERE run_id = ?').get(s.runId) as { contract_sha256: string };
   for (const p of approved.filter((x) => x.status === 'approved')) {
@@ -205,39 +212,62 @@ async function tryCandidate(engine: Engine, s: RemediationScope, work: string, c
     engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, proposer: cand.proposer, status: 'rejected-by-sandbox', reason: checked.reason, model: cand.model ?? null } });
     return false;
   }
-  const v = await verifyRule(conn, s, work, cluster.id, cluster.column, checked.set, checked.where, true, before);
+  const v = await verifyRule(conn, s, work, cluster.id, cluster.column, checked.set, checked.where, true, before, cand.proposer);
   const ok = acceptable(v);
-  const finalRule: StoredRule = { ...rule, set: checked.set, where: checked.where, verification: { ...v } };
-  saveProposal(engine.sqlite, { ...base, rule: finalRule, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });
-  engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, column: cluster.column, proposer: cand.proposer, status: ok ? 'verified' : 'unverified', confidence: cand.confidence, verification: { ...v }, model: cand.model ?? null } });
+  const { harm, ...counts } = v;
+  const finalRule: StoredRule = { ...rule, set: checked.set, where: checked.where, verification: { ...counts } };
+  const why = harm ? `refused by the harm guard: ${harm}` : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`;
+  saveProposal(engine.sqlite, { ...base, rule: finalRule, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : why, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });
+  engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, column: cluster.column, proposer: cand.proposer, status: ok ? 'verified' : 'unverified', confidence: cand.confidence, verification: { ...counts }, harm: harm ?? null, model: cand.model ?? null } });
   return ok;
 }
 
-/** Recipe rules apply to the rows of this run that fail in the rule's column. */
-async function applyRecipe(engine: Engine, s: RemediationScope, columns: string[]): Promise<number> {
+function isRecipeProposal(p: StoredProposal): boolean {
+  return p.clusterId.startsWith('recipe:');
+}
+
+function failingIn(s: RemediationScope, column: string): string {
+  return `(SELECT DISTINCT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(column)})`;
+}
+
+/**
+ * Recipe rules apply to the rows of this run that fail in the rule's column, as far as this run's
+ * approval mode allows: `--approve-all` applies them all, `--approve-min-confidence X` those at or
+ * above X; every other rule (all of them with no flag) is stored as verified and waits for review,
+ * like any proposal of this run. The audit entry says which.
+ */
+async function applyRecipe(engine: Engine, s: RemediationScope, columns: string[], approval: ApprovalMode): Promise<{ promotedRows: number; counts: RecipeCounts }> {
   const rules = recipeRules(engine.sqlite, s.contract.id);
-  if (rules.length === 0) return 0;
+  if (rules.length === 0) return { promotedRows: 0, counts: { applied: 0, waiting: 0 } };
   const conn = engine.duck.conn;
-  const stored: StoredProposal[] = [];
+  const who = approver(approval);
+  const approvedNow: StoredProposal[] = [];
+  const waiting: StoredProposal[] = [];
   for (const [i, r] of rules.entries()) {
     const checked = await checkProposal(conn, { set: r.rule.set, where: r.rule.where }, columns);
     if (!checked.ok) continue;
+    const approve = who !== null && approves(approval, r.rule.confidence);
     const p: StoredProposal = {
       id: `${s.runId}:recipe:${i + 1}`, runId: s.runId, clusterId: `recipe:${r.proposalId}`, column: r.column,
       rule: { ...r.rule, set: checked.set, where: checked.where, reasoning: `recipe fix (approved as ${r.proposalId}): ${r.rule.reasoning}` },
-      proposer: `recipe:${r.rule.proposer}`, confidence: r.rule.confidence, status: 'approved', sandboxReason: null, coverage: null, fixedRows: null, clusterRows: null,
-      decidedBy: 'recipe', decidedAt: null, createdAt: '',
+      proposer: `recipe:${r.rule.proposer}`, confidence: r.rule.confidence, status: approve ? 'approved' : 'verified', sandboxReason: null, coverage: null, fixedRows: null, clusterRows: null,
+      decidedBy: approve ? `recipe (${who})` : null, decidedAt: null, createdAt: '',
     };
-    saveProposal(engine.sqlite, { ...p, decidedBy: 'recipe' });
-    stored.push(p);
+    saveProposal(engine.sqlite, p);
+    (approve ? approvedNow : waiting).push(p);
   }
-  if (stored.length === 0) return 0;
-  const failingIn = (column: string) => `(SELECT DISTINCT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(column)})`;
-  const res = await applyApproved(engine, s, stored, (p) => failingIn(p.column));
-  if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while applying the recipe to ${s.runId}`);
-  for (const p of stored) setProposalStatus(engine.sqlite, p.id, 'applied');
-  engine.audit.append({ runId: s.runId, kind: 'recipe', payload: { rules: stored.map((p) => p.id), promotedRows: res.promotedRows } });
-  return res.promotedRows;
+  let promotedRows = 0;
+  if (approvedNow.length > 0) {
+    const res = await applyApproved(engine, s, approvedNow, (p) => failingIn(s, p.column));
+    if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while applying the recipe to ${s.runId}`);
+    for (const p of approvedNow) setProposalStatus(engine.sqlite, p.id, 'applied');
+    promotedRows = res.promotedRows;
+  }
+  engine.audit.append({
+    runId: s.runId, kind: 'recipe',
+    payload: { approval: who ?? 'none (review)', rules: approvedNow.map((p) => p.id), waitingForReview: waiting.map((p) => p.id), promotedRows },
+  });
+  return { promotedRows, counts: { applied: approvedNow.length, waiting: waiting.length } };
 }
 
 /**

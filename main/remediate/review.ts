@@ -54,7 +54,7 @@ export async function editProposal(engine: Engine, runId: string, proposalId: st
     return getProposal(engine.sqlite, id)!;
   }
   const work = await createWorkingCopy(conn, s, '_review');
-  const v = await verifyRule(conn, s, work, p.clusterId, p.column, checked.set, checked.where, false);
+  const { harm: _harm, ...v } = await verifyRule(conn, s, work, p.clusterId, p.column, checked.set, checked.where, false, undefined, base.proposer);
   await conn.run(`DROP TABLE IF EXISTS ${work}`);
   const ok = acceptable(v);
   saveProposal(engine.sqlite, { ...base, rule: { ...rule, set: checked.set, where: checked.where, verification: { ...v } }, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });

@@ -5,6 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { compileViolations } from '../validate/compileViolations.js';
 import { clusterRowIds, quarantinedRows, validationUniverseSteps, type RemediationScope } from './context.js';
+import { harmOf } from './harmGuard.js';
 
 export interface Verification {
   clusterRows: number;
@@ -18,6 +19,8 @@ export interface Verification {
   coverage: number;
   /** changed rows that fail a check they did not fail before */
   regressions: number;
+  /** why the rule would destroy data although it passes the checks (harmGuard.ts); never accepted */
+  harm?: string;
 }
 
 /** The working copy: the run's quarantined rows, as text, to which verified rules are applied. */
@@ -57,7 +60,7 @@ export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, 
  * are copied and changed. When the rule fixes cells and breaks (almost) nothing, the working copy
  * keeps the change (later rules build on it).
  */
-export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, work: string, clusterId: string, column: string, set: Record<string, string>, where: string | undefined, keep: boolean, before?: string): Promise<Verification> {
+export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, work: string, clusterId: string, column: string, set: Record<string, string>, where: string | undefined, keep: boolean, before?: string, proposer?: string): Promise<Verification> {
   const ids = clusterRowIds(s, clusterId);
   await conn.run(`CREATE OR REPLACE TEMP TABLE _try AS SELECT * FROM ${work} WHERE _airlock_row_id IN ${ids}`);
   await conn.run(updateSql('_try', set, '(SELECT _airlock_row_id FROM _try)', where));
@@ -85,6 +88,9 @@ export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, wo
     coverage: Number(row.n) ? Number(row.valid) / Number(row.n) : 0,
     regressions: Number(row.regressions),
   };
+  // Every proposal passes here, model proposals included: the harm guard is part of verification.
+  const harm = await harmOf(conn, s, '_try', work, Object.keys(set), proposer);
+  if (harm) v.harm = harm;
   if (keep && acceptable(v)) {
     const assign = Object.keys(set).map((c) => `${sqlIdent(c)} = t.${sqlIdent(c)}`).join(', ');
     await conn.run(`UPDATE ${work} SET ${assign} FROM _try t WHERE ${work}._airlock_row_id = t._airlock_row_id`);
@@ -112,8 +118,9 @@ export async function violationsBefore(conn: DuckDBConnection, s: RemediationSco
 /**
  * A rule is verified when it fixes cells and breaks (almost) nothing: at most one changed row in
  * ten may fail a check it did not fail before. Such rows are never promoted (only rows that pass
- * every check are), so they stay in quarantine as they arrived.
+ * every check are), so they stay in quarantine as they arrived. A rule the harm guard flagged is
+ * never acceptable.
  */
 export function acceptable(v: Verification): boolean {
-  return v.cellsFixed > 0 && v.regressions <= Math.floor(0.1 * v.changedRows);
+  return !v.harm && v.cellsFixed > 0 && v.regressions <= Math.floor(0.1 * v.changedRows);
 }

@@ -5,6 +5,7 @@
 import type { ColumnSpec, Contract, QualityCheck } from '../contract/types.js';
 import { sqlIdent, sqlString } from '../store/duckdb.js';
 import { boundLiteral, compareSql, typeOkSql } from './typedValue.js';
+import { keyPartitionSql } from './keyValue.js';
 
 interface Check {
   column: string;
@@ -54,7 +55,7 @@ function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
   }
   if (col.unique || col.primaryKey) {
     const w = `_dup_${windows.length}`;
-    windows.push(`row_number() OVER (PARTITION BY ${v} ORDER BY _airlock_row_id) AS ${w}`);
+    windows.push(`row_number() OVER (PARTITION BY ${keyPartitionSql(col, v).join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
     checks.push({ column: name, reason: 'DUPLICATE_KEY', rule: `${name}.${col.primaryKey ? 'primaryKey' : 'unique'}`, when: `(${present} AND ${w} > 1)` });
   }
   col.quality.forEach((q) => checks.push(...metricRowChecks(q, col, windows)));
@@ -62,7 +63,7 @@ function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
 }
 
 /** Row-level effect of a library metric: the rows it counts are violations. */
-function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: string[]): Check[] {
+function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: string[], contract?: Contract): Check[] {
   if (q.type !== 'library') return [];
   if (col) {
     const v = sqlIdent(col.name);
@@ -84,7 +85,7 @@ function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: 
       }
       case 'duplicateValues': {
         const w = `_dup_${windows.length}`;
-        windows.push(`row_number() OVER (PARTITION BY ${v} ORDER BY _airlock_row_id) AS ${w}`);
+        windows.push(`row_number() OVER (PARTITION BY ${keyPartitionSql(col, v).join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
         return [{ column: col.name, reason: 'DUPLICATE_KEY', rule: q.name, when: `(${v} IS NOT NULL AND ${w} > 1)` }];
       }
       default:
@@ -94,7 +95,13 @@ function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: 
   if (q.metric === 'duplicateValues' && q.properties?.length) {
     const w = `_dup_${windows.length}`;
     const cols = q.properties.map(sqlIdent);
-    windows.push(`row_number() OVER (PARTITION BY ${cols.join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
+    // Each part of a composite key compares as its column's type (a property the contract does
+    // not declare compares as text).
+    const parts = q.properties.flatMap((p) => {
+      const spec = contract?.columns.find((c) => c.name === p);
+      return spec ? keyPartitionSql(spec, sqlIdent(p)) : [sqlIdent(p)];
+    });
+    windows.push(`row_number() OVER (PARTITION BY ${parts.join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
     return [{ column: q.properties.join('+'), reason: 'DUPLICATE_KEY', rule: q.name, when: `(${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${w} > 1)` }];
   }
   return [];
@@ -154,7 +161,7 @@ export function compileViolations(contract: Contract, source: string, only?: Ite
   const checks: Check[] = [];
   for (const col of contract.columns) if (!onlySet || onlySet.has(col.name)) checks.push(...columnChecks(col, windows));
   for (const q of contract.quality) {
-    if (!onlySet || (q.properties ?? []).some((p) => onlySet.has(p))) checks.push(...metricRowChecks(q, undefined, windows));
+    if (!onlySet || (q.properties ?? []).some((p) => onlySet.has(p))) checks.push(...metricRowChecks(q, undefined, windows, contract));
   }
   checks.push(...fdChecks(contract, windows, onlySet));
   const rules = [...new Set(checks.map((c) => c.rule))];

@@ -7,9 +7,19 @@ import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import type { RunTables, StreamTables } from '../store/tables.js';
 import { compileViolations } from './compileViolations.js';
 
+/**
+ * The identity of a row as it arrived: SHA-256 of an unambiguous encoding of its raw values.
+ * Each value is written as `<byte length>:<bytes>` and a NULL as `-`, so no value can absorb a
+ * separator or pass for another's NULL (`x\x1fy|z` vs `x|y\x1fz`, NUL vs empty vs NULL); a
+ * separator-joined encoding made such rows collide and dropped one as a "re-delivery".
+ */
 export function rowHashSql(contract: Contract, alias = ''): string {
   const p = alias ? `${alias}.` : '';
-  return `md5(concat_ws(chr(31), ${contract.columns.map((c) => `coalesce(${p}${sqlIdent(c.name)}, chr(0))`).join(', ')}))`;
+  const fields = contract.columns.map((c) => {
+    const v = `CAST(${p}${sqlIdent(c.name)} AS VARCHAR)`;
+    return `coalesce(CAST(strlen(${v}) AS VARCHAR) || ':' || ${v}, '-')`;
+  });
+  return `sha256(${fields.length ? fields.join(' || ') : "''"})`;
 }
 
 /** Adds `_airlock_row_hash` to the stage and records exact re-deliveries. Returns their count. */

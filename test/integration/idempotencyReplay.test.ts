@@ -61,7 +61,7 @@ describe('replay of a run', () => {
     expect(r.identical).toBe(true);
     expect(r.replay).toEqual(r.original);
     expect(r.original).toMatchObject({ sourceRows: first.sourceRows, successRows: first.successRows, quarantineRows: first.quarantineRows, duplicateRows: first.duplicateRows });
-    expect(r.original.cleanDigest).toMatch(/^[0-9a-f]{32}$/);
+    expect(r.original.cleanDigest).toMatch(/^[0-9a-f]{64}$/);
     const countsAfter = await withEngine(ws, (e) => workspaceCounts(e, 'customers'));
     for (const k of ['prod', 'history', 'quarantine', 'violations', 'duplicates', 'changes', 'sqlite.runs']) expect(countsAfter[k], k).toBe(countsBefore[k]);
   });

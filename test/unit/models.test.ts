@@ -123,10 +123,10 @@ describe('ProposalModel.load errors', () => {
     await expectLoadError(path, /is a folder/);
   });
 
-  it('passes on llama.cpp\'s reason for a truncated GGUF', async () => {
+  it('refuses a truncated GGUF before llama.cpp reads it, and says it is truncated', async () => {
     const path = join(tempDir('models-llm'), 'truncated.gguf');
     writeFileSync(path, readFileSync(gguf).subarray(0, 60_000));
-    await expectLoadError(path, /not within the file bounds/);
+    await expectLoadError(path, /truncated/);
   });
 });
 

@@ -3,6 +3,7 @@
 // rewrite the halted run's contract to match the file as a new version.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { vaultFileOf } from '../../pipeline/vaultFile.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { UserError } from '../../contract/errors.js';
@@ -91,7 +92,7 @@ export function contractCalls(session: EngineSession): ContractCalls {
         if (!run) throw new UserError(`run ${runId} is not in this workspace.`);
         if (run.status !== 'halted') throw new UserError(`run ${runId} is ${run.status}, not halted by a schema drift: there is no drift to accept.`);
         const { contract } = contractOfRun(engine, runId);
-        const header = await fileHeader(engine.duck.conn, run.vault_path, run.input_name);
+        const header = await fileHeader(engine.duck.conn, vaultFileOf(engine.ws, run.vault_path), run.input_name);
         const next = contractMatchingHeader(contract.yaml, header, run.input_name);
         return draftOf(next.yaml, null, 'drift', `Version ${next.version} of ${contract.id}, matching ${run.input_name}: ${next.changes.join('; ')}. Check the new columns' rules, then run again.`);
       });

@@ -4,6 +4,7 @@
 import { sqlIdent, sqlString } from '../../store/duckdb.js';
 import type { ColumnSpec } from '../../contract/types.js';
 import type { SynthInput, SynthResult, ValueCount } from '../types.js';
+import { safeRegExp } from './safeRegex.js';
 
 /** Whitespace the strategies treat as such, spelled identically for RE2 (DuckDB) and JS. */
 export const WS_CLASS = '[ \\t\\r\\n\u00a0]';
@@ -43,27 +44,13 @@ export function jsStrip(s: string): string {
 }
 
 /**
- * A full-match tester for a contract pattern (RE2 syntax). Returns null when JavaScript cannot
- * compile it: a strategy that needs the pattern then declines rather than guess.
+ * A full-match tester for a contract pattern (RE2 syntax), run on the linear-time engine so that
+ * no pattern can make a strategy hang. Returns null when that engine cannot compile it: a
+ * strategy that needs the pattern then declines rather than guess.
  */
-/**
- * A quantified group that itself contains a quantifier (`(a+)+`, `(\w*)*`, `(x|y+){2,}`) can make
- * a backtracking engine run for exponential time. DuckDB matches patterns with RE2 (linear), but
- * the strategies check values in JavaScript: such a pattern is not run here at all, and the
- * strategies that need it propose nothing (the values stay in quarantine).
- */
-export function backtrackingRisk(pattern: string): boolean {
-  return /\([^()]*[+*}|][^()]*\)\s*[+*{]/.test(pattern);
-}
-
 export function fullMatcher(pattern: string): ((s: string) => boolean) | null {
-  if (backtrackingRisk(pattern)) return null;
-  try {
-    const re = new RegExp(`^(?:${pattern})$`);
-    return (s) => re.test(s);
-  } catch {
-    return null;
-  }
+  const re = safeRegExp(`^(?:${pattern})$`);
+  return re ? (s) => re.test(s) : null;
 }
 
 const INTEGER_RE = /^[+-]?\d+$/;

@@ -2,7 +2,8 @@
 // public hospital table's corruption) or, failing that, one wrong character. Every way of filling
 // those positions is tried over a bounded alphabet; only a value with exactly one completion that
 // the pattern accepts and that looks like the valid values is repaired ('95x' → '95%' for
-// '(\d{1,3}%|empty)'; '9x%' has ten completions and is left).
+// '(\d{1,3}%|empty)'; '9x%' has ten completions and is left). A unique completion is still only
+// a candidate: the tokens it creates must occur in the column's valid values (see hasEvidence).
 import type { SynthInput, SynthResult } from '../types.js';
 import type { SynthContext } from './index.js';
 import {
@@ -77,7 +78,38 @@ function oneSubstitution(v: string, alphabet: string[], ok: (s: string) => boole
   return [...found];
 }
 
+/** Word, number and single-symbol tokens: `carol@example` → carol, @, example. */
+function tokens(s: string): string[] {
+  return s.match(/\p{L}+|\p{N}+|[^\p{L}\p{N}]/gu) ?? [];
+}
+
+/**
+ * Evidence that a completion is the value that was meant, not merely one the pattern accepts:
+ * either it occurs among the column's valid values, or every token the repair created (those the
+ * original value does not have) occurs in valid values. `carol@example` → `carol@e.ample` creates
+ * `e`, `.` and `ample`; valid e-mails hold `example`, never `ample`: the value was incomplete (no
+ * top-level domain), not corrupted, and reading its `x` as a typo would invent a domain.
+ */
+function hasEvidence(v: string, out: string, valid: Set<string>, vocabulary: Set<string>): boolean {
+  if (valid.has(out)) return true;
+  const left = new Map<string, number>();
+  for (const t of tokens(v)) left.set(t, (left.get(t) ?? 0) + 1);
+  for (const t of tokens(out)) {
+    const n = left.get(t) ?? 0;
+    if (n > 0) left.set(t, n - 1);
+    else if (!vocabulary.has(t)) return false;
+  }
+  return true;
+}
+
 export function repairByPattern(v: string, pattern: string, validSample: string[]): { out: string; how: 'x' | 'substitution' } | null {
+  const r = uniqueCompletion(v, pattern, validSample);
+  if (!r) return null;
+  const vocabulary = new Set(validSample.flatMap(tokens));
+  return hasEvidence(v, r.out, new Set(validSample), vocabulary) ? r : null;
+}
+
+function uniqueCompletion(v: string, pattern: string, validSample: string[]): { out: string; how: 'x' | 'substitution' } | null {
   const matches = fullMatcher(pattern);
   if (!matches || matches(v)) return null;
   const shapes = new Set(validSample.map(shapeOf));

@@ -1,0 +1,56 @@
+// The harm guard of verification (A10). A rule can "fix" every cell of a cluster and break no
+// check, and still destroy the data: writing one constant into many distinct values (every date
+// became the text 'yyyy-MM-dd'), or writing values unlike anything the column's valid rows hold.
+// Such a rule is refused unless its proposer brings its own evidence for the values it writes:
+// a dependency group's agreed value, a look-up into a reference table or the contract's set, a
+// value found in the row itself, or an analyst's own edit.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
+import { batchRows, type RemediationScope } from './context.js';
+
+/** Strategies whose written values come from evidence outside the failing value itself. */
+const EVIDENCE_STRATEGIES = new Set(['fd-agreed-value', 'reference-lookup', 'enum-typo', 'value-in-other-column']);
+
+/** Distinct failing values one constant may replace before that needs evidence. */
+export const MAX_COLLAPSE = 2;
+
+export function suppliesEvidence(proposer: string | undefined): boolean {
+  if (!proposer) return false;
+  if (proposer.startsWith('analyst:')) return true;
+  const base = proposer.replace(/^recipe:/, '');
+  return base.startsWith('synth:') && EVIDENCE_STRATEGIES.has(base.slice('synth:'.length));
+}
+
+/** Collapsed shape, the SQL twin of synth/common.ts shapeOf: digit runs → 9, letter runs → a. */
+function shapeSql(v: string): string {
+  return `regexp_replace(regexp_replace(${v}, '[0-9]+', '9', 'g'), '\\p{L}+', 'a', 'g')`;
+}
+
+/**
+ * Why the rule trialled in `tried` (against the working copy `work`) is harmful, or null. Judged
+ * per column it writes, on the cells it changed.
+ */
+export async function harmOf(conn: DuckDBConnection, s: RemediationScope, tried: string, work: string, columns: string[], proposer: string | undefined): Promise<string | null> {
+  if (suppliesEvidence(proposer)) return null;
+  for (const column of columns) {
+    const c = sqlIdent(column);
+    const [row] = await queryRows<{ olds: number; news: number; one: string | null; held: number; nvalid: number; unseen: number; example: string | null }>(conn, `WITH
+      ch AS (SELECT b.${c} AS old, a.${c} AS new FROM ${tried} a JOIN ${work} b USING (_airlock_row_id) WHERE a.${c} IS DISTINCT FROM b.${c} AND a.${c} IS NOT NULL),
+      valid AS (SELECT DISTINCT ${c} AS v FROM ${batchRows(s)} WHERE ${c} IS NOT NULL
+        AND _airlock_row_id NOT IN (SELECT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(column)})),
+      shapes AS (SELECT DISTINCT ${shapeSql('v')} AS shape FROM valid)
+      SELECT (SELECT count(DISTINCT old) FROM ch) AS olds, (SELECT count(DISTINCT new) FROM ch) AS news, (SELECT min(new) FROM ch) AS one,
+             (SELECT count(*) FROM ch WHERE new IN (SELECT v FROM valid)) AS held,
+             (SELECT count(*) FROM valid) AS nvalid,
+             (SELECT count(*) FROM ch WHERE ${shapeSql('new')} NOT IN (SELECT shape FROM shapes)) AS unseen,
+             (SELECT min(new) FROM ch WHERE ${shapeSql('new')} NOT IN (SELECT shape FROM shapes)) AS example`);
+    const olds = Number(row.olds), news = Number(row.news), held = Number(row.held), nvalid = Number(row.nvalid), unseen = Number(row.unseen);
+    if (news === 1 && olds > MAX_COLLAPSE && held === 0) {
+      return `writes the one value ${JSON.stringify(row.one)} into ${olds} distinct values of ${column}, and no valid row holds it`;
+    }
+    if (nvalid > 0 && unseen > 0) {
+      return `writes ${unseen} value${unseen === 1 ? '' : 's'} of ${column} shaped like no valid value (${JSON.stringify(row.example)})`;
+    }
+  }
+  return null;
+}
