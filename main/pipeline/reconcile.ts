@@ -22,6 +22,11 @@ export async function recordSourceCount(conn: DuckDBConnection, runId: string, r
   await conn.run(`INSERT OR REPLACE INTO ${SOURCE_COUNTS} VALUES (${sqlString(runId)}, ${Math.trunc(records)}, ${sqlString(countedBy)})`);
 }
 
+/** An undone run leaves nothing behind, its source count included. */
+export async function forgetSourceCount(conn: DuckDBConnection, runId: string): Promise<void> {
+  if (await tableExists(conn, SOURCE_COUNTS)) await conn.run(`DELETE FROM ${SOURCE_COUNTS} WHERE run_id = ${sqlString(runId)}`);
+}
+
 export async function reconcile(conn: DuckDBConnection, runId: string, stage: string, st: StreamTables, rt: RunTables): Promise<Reconciliation> {
   const r = sqlString(runId);
   const hasFast = await tableExists(conn, rt.fast);

@@ -7,6 +7,7 @@ import type { Contract } from '../contract/types.js';
 import { streamTables, runTables } from '../store/tables.js';
 import { nowIso } from '../store/sqlite.js';
 import { undoRun } from './promote.js';
+import { forgetSourceCount } from './reconcile.js';
 import type { Engine } from './context.js';
 
 interface OpenRun { run_id: string; contract_id: string; yaml: string | null; options_json: string }
@@ -33,6 +34,7 @@ async function closeRun(engine: Engine, run: OpenRun, reason: string, code: stri
   }
   const rt = runTables(run.run_id);
   await conn.run(`DROP TABLE IF EXISTS ${rt.stage}; DROP TABLE IF EXISTS ${rt.malformed}; DROP TABLE IF EXISTS ${rt.fast};`);
+  await forgetSourceCount(conn, run.run_id);
   // Rules the run approved were never promoted: they leave the recipe.
   engine.sqlite.prepare('DELETE FROM recipes WHERE proposal_id IN (SELECT proposal_id FROM proposals WHERE run_id = ?)').run(run.run_id);
   engine.sqlite.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, summary_json = coalesce(summary_json, ?) WHERE run_id = ?`)
