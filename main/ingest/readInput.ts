@@ -2,12 +2,13 @@
 // independent scan could not vouch for, or the CSV parser could not take, lands in a malformed
 // table with its line and its place in the vault, and every record gets `_airlock_row_id`, its
 // 1-based ordinal in the file as the scan counted it.
-import { openSync, readSync, closeSync, rmSync } from 'node:fs';
+import { openSync, readSync, closeSync, fstatSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../contract/errors.js';
 import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { refetchRecords, scanCsvFile, type CsvScan } from './csvScan.js';
+import { headerDelimiter } from './recordScanner.js';
 import { LATIN1_ADVICE, UTF16_ADVICE, looksLikeUtf16 } from './encoding.js';
 
 export interface IngestResult {
@@ -38,19 +39,38 @@ function leadingBytes(path: string): Buffer {
   }
 }
 
+function tailMagic(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size < 8) return '';
+    const buf = Buffer.alloc(4);
+    readSync(fd, buf, 0, 4, size - 4);
+    return buf.toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function detectFormat(path: string, displayName: string): 'csv' | 'parquet' {
+  // Opening a FIFO would wait for a writer forever; a folder cannot be read as a table.
+  let regular = false;
+  try { regular = statSync(path).isFile(); } catch { /* reported below as unreadable */ }
+  if (!regular) throw new UserError(`${displayName}: not a regular file that can be read. Pass a CSV or Parquet file.`, displayName);
   const head = leadingBytes(path);
   if (head.length === 0) throw new UserError(`${displayName}: the file is empty. Export the table again with a header row.`, displayName);
-  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+  // Parquet starts and ends with PAR1; a CSV whose first column happens to be named PAR1 does not.
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1' && tailMagic(path) === 'PAR1') return 'parquet';
   if (/\.parquet$/i.test(displayName)) {
-    throw new UserError(`${displayName}: not a Parquet file (no PAR1 magic). Check that the file was fully written.`, displayName);
+    throw new UserError(`${displayName}: not a complete Parquet file (a Parquet file starts and ends with PAR1). The file may be truncated: copy it again.`, displayName);
   }
   if (looksLikeUtf16(head)) throw new UserError(`${displayName}: ${UTF16_ADVICE}`, displayName);
   // A stray NUL is a malformed record (the scan quarantines it); many are a binary file.
   // Text has almost no control characters; compressed or binary data is full of them.
+  // NUL bytes are left to the record scan (a record holding one is quarantined).
   let control = 0;
-  for (const b of head) if (b === 0 || b < 0x09 || b === 0x0b || b === 0x0c || (b > 0x0d && b < 0x20) || b === 0x7f) control++;
-  if (control > head.length * 0.02) {
+  for (const b of head) if ((b > 0 && b < 0x09) || b === 0x0b || b === 0x0c || (b > 0x0d && b < 0x20) || b === 0x7f) control++;
+  if (control >= 4 && control > head.length * 0.02) {
     throw new UserError(`${displayName}: ${control} of the first ${head.length} bytes are control characters, so this is a binary file, not CSV text. Export the data as CSV (UTF-8) or Parquet.`, displayName);
   }
   const firstLine = head.subarray(0, Math.max(0, head.indexOf(0x0a)) || head.length);
@@ -130,14 +150,15 @@ async function readCsv(conn: DuckDBConnection, path: string, displayName: string
 async function stageScannedCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scan: CsvScan): Promise<IngestResult> {
   if (!scan.header) throw new UserError(`${displayName}: the file is empty. Export the table again with a header row.`, displayName);
   const { header, delimiter } = parseHeaderLine(Buffer.concat([scan.header, Buffer.from('\n')]), displayName);
-  if (delimiter !== scan.delimiter) throw new Error(`header delimiter ${JSON.stringify(delimiter)} differs from the scan's ${JSON.stringify(scan.delimiter)}`);
+  if (delimiter !== scan.delimiter) throw new UserError(`${displayName}:1: the header line's delimiter cannot be told (${JSON.stringify(delimiter)} or ${JSON.stringify(scan.delimiter)}). Check the quotes in the first line.`, displayName, 1);
   const n = scan.summary.records;
   // Standard CSV quoting is fixed and the delimiter comes from the header line. Everything is
   // read as text so that no value is lost to a cast; the contract's types are applied later.
   // Room for the longest record the scan handed on (plus its ordinal): DuckDB sizes buffers by
   // this per column, so a needlessly large value exhausts memory on wide tables.
   const maxLine = Math.max(scan.summary.longestGoodRecord, (scan.header?.length ?? 0)) + 1024;
-  const opts = `all_varchar=true, quote='"', escape='"', max_line_size=${maxLine}, strict_mode=true, auto_detect=false, header=true, delim=${sqlString(delimiter)}`;
+  // A quoted empty field is the empty text, not NULL: the audited missing-value rule decides.
+  const opts = `all_varchar=true, allow_quoted_nulls=false, quote='"', escape='"', max_line_size=${maxLine}, strict_mode=true, auto_detect=false, header=true, delim=${sqlString(delimiter)}`;
   const cols = `columns={'_airlock_row_id': 'VARCHAR', ${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(', ')}}`;
   await conn.run(`DROP TABLE IF EXISTS _rej; DROP TABLE IF EXISTS _rej_scan;`);
   // A record the parser cannot take is skipped and then found missing by its ordinal. The
@@ -224,7 +245,6 @@ function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
 }
 
-const DELIMITERS = [',', ';', '\t', '|'];
 
 /**
  * Splits the first record of the file (the header) on the delimiter that occurs most often in
@@ -240,29 +260,30 @@ export function parseHeaderLine(head: Buffer, displayName: string): { header: st
     if (!quoted && (ch === '\n' || ch === '\r')) break;
     line += ch;
   }
-  const outside = line.replace(/"[^"]*"/g, '');
-  let delimiter = ',';
-  let best = 0;
-  for (const d of DELIMITERS) {
-    const n = outside.split(d).length - 1;
-    if (n > best) {
-      best = n;
-      delimiter = d;
-    }
-  }
+  // The same choice of delimiter as the record scan's, and the same quoting rules: a quote opens
+  // only at the start of a field and must close before the end of the header.
+  const delimiter = String.fromCharCode(headerDelimiter(Buffer.from(line, 'utf8')));
   const header: string[] = [];
   let field = '';
+  let closed = false;
   quoted = false;
+  const bad = (what: string): never => {
+    throw new UserError(`${displayName}:1: the header line has ${what} (column ${header.length + 1}). Fix the quotes in the first line: a quote may only open and close a whole name.`, displayName, 1);
+  };
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (quoted) {
       if (ch === '"' && line[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
+      else if (ch === '"') { quoted = false; closed = true; }
       else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) { header.push(field.trim()); field = ''; }
+    } else if (ch === '"') {
+      if (field !== '' || closed) bad('a quote inside a name');
+      quoted = true;
+    } else if (ch === delimiter) { header.push(field.trim()); field = ''; closed = false; }
+    else if (closed) bad('text after a closing quote');
     else field += ch;
   }
+  if (quoted) bad('a quote that is never closed');
   header.push(field.trim());
   if (header.length === 1 && header[0] === '') {
     throw new UserError(`${displayName}:1: the first line is empty. The first line must name the columns.`, displayName, 1);

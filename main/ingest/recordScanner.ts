@@ -240,7 +240,8 @@ export class RecordScanner {
       const b = c[i];
       if (this.state === QUOTED) {
         if (b === QUOTE) this.state = QUOTE_IN_QUOTED;
-        else if (b === LF || (b === CR && this.style === 'cr')) {
+        else if ((b === LF && !(this.style === 'cr' && this.byteBefore(c, i) === CR)) || (b === CR && this.style === 'cr')) {
+          // (In a CR file, a CRLF inside quotes is one line break, not two.)
           this.line++;
           this.quotedBreaks++;
           if (this.quotedBreaks === 1) this.firstQuotedBreak(c, base, i, segStart);
@@ -323,6 +324,13 @@ export class RecordScanner {
     if (from < c.length) this.feed(c.subarray(from), base + from);
   }
 
+  /** The byte before c[i], which may lie in an earlier chunk (kept in parts). */
+  private byteBefore(c: Buffer, i: number): number {
+    if (i > 0) return c[i - 1];
+    const last = this.parts[this.parts.length - 1];
+    return last && last.length ? last[last.length - 1] : -1;
+  }
+
   private isDelimiter(b: number): boolean {
     if (this.delim >= 0) return b === this.delim;
     return HEADER_DELIMITERS.includes(b);
@@ -366,7 +374,8 @@ export class RecordScanner {
     this.partsBytes += to - from;
     // A record too large to keep is tracked by offset only, unless a quote in it has crossed a
     // line break: that span may be scanned again, and it is bounded by maxQuotedSpanBytes.
-    if (this.partsBytes > this.limits.maxRecordBytes && this.quotedBreaks === 0) {
+    // (One byte of slack: a CR kept here may turn out to be the first half of the line ending.)
+    if (this.partsBytes > this.limits.maxRecordBytes + 1 && this.quotedBreaks === 0) {
       this.keepParts = false;
       this.parts = [];
       return;
@@ -460,6 +469,8 @@ export class RecordScanner {
     } else {
       const f = this.flags;
       if (length > this.limits.maxRecordBytes) this.emit(this.recStart, length, `the record is ${length} bytes, over the limit of ${this.limits.maxRecordBytes}`, 'RECORD_TOO_LARGE', null);
+      // Never hand on a record whose bytes were not all kept (a guard: the limits above keep them).
+      else if (!this.keepParts || this.partsStart !== this.recStart || this.partsBytes !== length) this.emit(this.recStart, length, 'the record\'s bytes could not be kept whole', 'RECORD_TOO_LARGE', null);
       else if (f & F_NUL) this.emit(this.recStart, length, 'a NUL byte is not text', 'NUL_BYTE', this.recordBytes());
       else if (f & F_STRAY) this.emit(this.recStart, length, 'a quote inside an unquoted field', 'STRAY_QUOTE', this.recordBytes());
       else if (f & F_AFTER) this.emit(this.recStart, length, 'text after a closing quote', 'TEXT_AFTER_QUOTE', this.recordBytes());

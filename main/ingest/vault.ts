@@ -37,9 +37,9 @@ export interface VaultOptions {
   limits?: ScanLimits;
 }
 
-/** Text the scanner can read: not Parquet, not UTF-16 (both are told apart by their first bytes). */
-function scannable(head: Buffer): boolean {
-  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return false;
+/** Text the scanner can read: not UTF-16, and not a .parquet file (whose first bytes are PAR1). */
+function scannable(head: Buffer, ext: string): boolean {
+  if (ext === '.parquet' && head.subarray(0, 4).toString('latin1') === 'PAR1') return false;
   return !looksLikeUtf16(head);
 }
 
@@ -77,7 +77,7 @@ export async function storeInVault(inputPath: string, vaultDir: string, opts: Va
       bytes += chunk.length;
       if (!decided) {
         decided = true;
-        if (scratch && scannable(chunk)) scanner = new CsvScanWriter(derived[0], derived[1], opts.limits);
+        if (scratch && scannable(chunk, ext)) scanner = new CsvScanWriter(derived[0], derived[1], opts.limits);
       }
       if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
       if (scanner) await scanner.push(chunk);

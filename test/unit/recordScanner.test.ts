@@ -190,3 +190,30 @@ describe('the record scanner', () => {
     expect(scan(Buffer.from('a;b\r1;2\r3;"x\ry"\r'), [1]).summary).toMatchObject({ records: 2, goodRecords: 2, lineEnding: 'cr' });
   });
 });
+
+describe('the record scanner at its limits, under every chunking (found by an adversarial pass)', () => {
+  const LIM: ScanLimits = { maxRecordBytes: 64, maxQuotedLineBreaks: 3, maxQuotedSpanBytes: 48, maxCapturedBytes: 64 };
+  it('records of exactly the size limit, one less and one more, with LF, CRLF or CR endings: kept whole or refused, never emptied', () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      for (const len of [63, 64, 65]) {
+        const rec = 'x'.repeat(len);
+        const buf = Buffer.from(`a${eol}${rec}${eol}y${eol}`);
+        for (let chunk = 1; chunk <= buf.length; chunk++) {
+          const { events } = scan(buf, [chunk], LIM);
+          const r = events.filter((e) => e.kind !== 'H');
+          expect(r.map((e) => e.ordinal), `eol ${JSON.stringify(eol)} len ${len} chunk ${chunk}`).toEqual([1, 2]);
+          if (len <= 64) expect(r[0], `eol ${JSON.stringify(eol)} len ${len} chunk ${chunk}`).toMatchObject({ kind: 'G', bytes: rec });
+          else expect(r[0], `eol ${JSON.stringify(eol)} len ${len} chunk ${chunk}`).toMatchObject({ kind: 'M', reason: 'RECORD_TOO_LARGE', length: len });
+          expect(r[1]).toMatchObject({ kind: 'G', bytes: 'y' });
+        }
+      }
+    }
+  });
+
+  it('in a CR file a CRLF inside quotes is one line break, not two', () => {
+    const value = Array.from({ length: 3 }, (_, i) => `l${i}`).join('\r\n');
+    const { summary, events } = scan(Buffer.from(`a\r"${value}"\rz\r`), [2], LIM);
+    expect(summary).toMatchObject({ records: 2, goodRecords: 2 });
+    expect(events[1]).toMatchObject({ kind: 'G', bytes: `"${value}"` });
+  });
+});

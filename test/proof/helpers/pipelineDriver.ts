@@ -144,7 +144,8 @@ try {
   engine.close();
 }
 const out = resolve(values.out!);
-const exporter = await openEngine(values.workspace!, [out]);
+const { stagingDirFor } = await import('../../../main/export/exportDir.js');
+const exporter = await openEngine(values.workspace!, [out, stagingDirFor(out)]);
 let report: Record<string, unknown>;
 try {
   const exported = await exportRun(exporter, { runId: summary.runId, outDir: out, format: 'csv' });
