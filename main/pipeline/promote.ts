@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Contract } from '../contract/types.js';
 import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import type { StreamTables } from '../store/tables.js';
-import { castSql } from '../validate/typedValue.js';
+import { castSql, keySql } from '../validate/typedValue.js';
 
 /** The cluster cells table of the stream (written by remediation; named here to undo it). */
 function clusterCellsTable(st: StreamTables): string {
@@ -28,7 +28,10 @@ export async function upsertIntoProduction(conn: DuckDBConnection, contract: Con
   await conn.run(`CREATE OR REPLACE TEMP TABLE _promote AS
     SELECT ${typed.join(', ')}, s._airlock_row_id, ${r} AS _airlock_run_id, s._airlock_row_hash FROM ${source} s`);
   if (pk.length > 0) {
-    const on = pk.map((c) => `p.${sqlIdent(c.name)} = n.${sqlIdent(c.name)}`).join(' AND ');
+    // Numbers are stored as delivered: their keys meet in one canonical spelling (keySql).
+    const on = pk.map((c) => (c.logicalType === 'number'
+      ? `${keySql(c, `p.${sqlIdent(c.name)}`)} = ${keySql(c, `n.${sqlIdent(c.name)}`)}`
+      : `p.${sqlIdent(c.name)} = n.${sqlIdent(c.name)}`)).join(' AND ');
     await conn.run(`INSERT INTO ${st.history} SELECT p.*, ${r} FROM ${st.prod} p SEMI JOIN _promote n ON ${on}`);
     await conn.run(`DELETE FROM ${st.prod} p WHERE EXISTS (SELECT 1 FROM _promote n WHERE ${on})`);
   }

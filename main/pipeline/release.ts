@@ -4,7 +4,7 @@
 import { UserError } from '../contract/errors.js';
 import { runTables, streamTables, type RunTables, type StreamTables } from '../store/tables.js';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
-import { castSql } from '../validate/typedValue.js';
+import { castSql, keySql } from '../validate/typedValue.js';
 import type { Contract } from '../contract/types.js';
 import { nowIso } from '../store/sqlite.js';
 import { contractOfRun } from '../export/exportRun.js';
@@ -39,7 +39,9 @@ async function refuseOverwritingNewer(engine: Engine, contract: Contract, runId:
   const started = engine.sqlite.prepare('SELECT started_at FROM runs WHERE run_id = ?').get(runId) as { started_at: string };
   const later = (engine.sqlite.prepare('SELECT run_id FROM runs WHERE started_at > ? AND run_id <> ?').all(started.started_at, runId) as Array<{ run_id: string }>).map((r) => r.run_id);
   if (later.length === 0) return;
-  const on = pk.map((c) => `p.${sqlIdent(c.name)} = ${castSql(c, `f.${sqlIdent(c.name)}`)}`).join(' AND ');
+  const on = pk.map((c) => (c.logicalType === 'number'
+    ? `${keySql(c, `p.${sqlIdent(c.name)}`)} = ${keySql(c, `f.${sqlIdent(c.name)}`)}`
+    : `p.${sqlIdent(c.name)} = ${castSql(c, `f.${sqlIdent(c.name)}`)}`)).join(' AND ');
   const rows = await queryRows<{ n: number; newest: string | null }>(engine.duck.conn, `SELECT count(*)::INTEGER AS n, max(p._airlock_run_id) AS newest FROM ${rt.fast} f JOIN ${st.prod} p ON ${on}
     WHERE p._airlock_run_id IN (${later.map(sqlString).join(', ')})`);
   const { n, newest } = rows[0] ?? { n: 0, newest: null };

@@ -2,7 +2,7 @@
 // the same way: with an integer key, `1`, `01`, `+1` and ` 1` are one key (a text comparison let
 // all four through as distinct rows and production ended up with four rows whose key is 1).
 import type { ColumnSpec } from '../contract/types.js';
-import { castSql, typeOkSql } from './typedValue.js';
+import { keySql, typeOkSql } from './typedValue.js';
 
 /**
  * SQL expressions to PARTITION BY for one key column of the raw text `v`: the typed value when
@@ -13,7 +13,7 @@ import { castSql, typeOkSql } from './typedValue.js';
 export function keyPartitionSql(col: ColumnSpec, v: string): string[] {
   if (col.logicalType === 'string') return [v];
   const ok = typeOkSql(col, v);
-  return [`CASE WHEN ${ok} THEN ${castSql(col, v)} END`, `CASE WHEN NOT coalesce(${ok}, false) THEN ${v} END`];
+  return [`CASE WHEN ${ok} THEN ${keySql(col, v)} END`, `CASE WHEN NOT coalesce(${ok}, false) THEN ${v} END`];
 }
 
 /**
@@ -23,5 +23,5 @@ export function keyPartitionSql(col: ColumnSpec, v: string): string[] {
  */
 export function keyTextSql(col: ColumnSpec, v: string): string {
   if (col.logicalType === 'string') return v;
-  return `coalesce('t:' || CAST(CASE WHEN ${typeOkSql(col, v)} THEN ${castSql(col, v)} END AS VARCHAR), 'r:' || ${v})`;
+  return `coalesce('t:' || CAST(CASE WHEN ${typeOkSql(col, v)} THEN ${keySql(col, v)} END AS VARCHAR), 'r:' || ${v})`;
 }

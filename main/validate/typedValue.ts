@@ -62,6 +62,22 @@ export function castSql(col: ColumnSpec, v: string): string {
   }
 }
 
+/**
+ * SQL for the value a key compares by. For a number, its exact decimal text in one spelling
+ * (`1.50`, `+1.5` and `01.5` are one key; DOUBLE would merge long numbers that differ in a late
+ * digit); numbers written with an exponent compare by their DOUBLE value. Other types: the typed value.
+ */
+export function keySql(col: ColumnSpec, v: string): string {
+  if (col.logicalType !== 'number') return castSql(col, v);
+  const t = `regexp_replace(trim(CAST(${v} AS VARCHAR)), '^[+]', '')`;
+  const u = `ltrim(${t}, '-')`;
+  const ip = `regexp_replace(regexp_extract(${u}, '^([0-9]*)', 1), '^0+', '')`;
+  const fp = `regexp_replace(regexp_extract(${u}, '\\.([0-9]*)$', 1), '0+$', '')`;
+  const body = `((CASE WHEN ${ip} = '' THEN '0' ELSE ${ip} END) || (CASE WHEN ${fp} = '' THEN '' ELSE '.' || ${fp} END))`;
+  return `(CASE WHEN regexp_matches(${t}, '[eE]') THEN CAST(TRY_CAST(${t} AS DOUBLE) AS VARCHAR)
+    WHEN ${body} = '0' THEN '0' WHEN starts_with(${t}, '-') THEN '-' || ${body} ELSE ${body} END)`;
+}
+
 /** SQL casting text `v` to the value comparisons use (ranges, typed views). Only used on valid values. */
 export function compareSql(col: ColumnSpec, v: string): string {
   const t = `trim(${v})`;
