@@ -16,21 +16,13 @@ import { withEngine } from '../helpers/fixtures.js';
 import { datacontractVenv, run } from '../helpers/pythonTools.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { SHARED, tempDir } from '../helpers/tmp.js';
+import { seeded as seededRng } from '../helpers/seeded.js';
+
+/** The shared seeded generator (test/helpers/seeded.ts), as a plain function of no arguments. */
+const rng = (seed: number): (() => number) => seededRng(seed).next;
 
 const ODCS = join(REPO_ROOT, 'test', 'fixtures', 'odcs');
 const addFormats = addFormatsModule as unknown as (a: Ajv2019) => void;
-
-/** A seeded generator (mulberry32), so a failure names a reproducible table. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A table with the column kinds profile writes options for: codes with a pattern, closed sets, dates, numbers. */
 function generatedTable(seed: number): string {

@@ -21,6 +21,10 @@ import { runBatch } from '../../main/pipeline/runBatch.js';
 import { queryRows, queryValue, sqlString } from '../../main/store/duckdb.js';
 import type { ScanLimits } from '../../main/ingest/recordScanner.js';
 import { tempDir } from '../helpers/tmp.js';
+import { seeded as seededRng } from '../helpers/seeded.js';
+
+/** The shared seeded generator (test/helpers/seeded.ts), as a plain function of no arguments. */
+const seeded = (seed: number): (() => number) => seededRng(seed).next;
 
 const FILES = 2000;
 const PER_WORKSPACE = 100;
@@ -40,17 +44,6 @@ schema:
       - { name: b, logicalType: string }
       - { name: c, logicalType: string }
 `;
-
-/** mulberry32: a small seeded generator, so that a failing case can be rebuilt from its seed. */
-function seeded(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   bytes: Buffer;

@@ -14,17 +14,10 @@ import type { ColumnSpec } from '../../main/contract/types.js';
 import { sqlString } from '../../main/store/duckdb.js';
 import { compareSql, typeOkSql } from '../../main/validate/typedValue.js';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { seeded as seededRng } from '../helpers/seeded.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator (test/helpers/seeded.ts), as a plain function of no arguments. */
+const rng = (seed: number): (() => number) => seededRng(seed).next;
 
 type Kind = 'date' | 'timestamp' | 'time';
 interface Case {

@@ -10,16 +10,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordScanner, DEFAULT_SCAN_LIMITS, type ScanLimits, type ScanSummary } from '../../main/ingest/recordScanner.js';
 import { tempDir } from '../helpers/tmp.js';
+import { seeded as seededRng } from '../helpers/seeded.js';
 
-function seeded(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator (test/helpers/seeded.ts), as a plain function of no arguments. */
+const seeded = (seed: number): (() => number) => seededRng(seed).next;
 
 interface Event { kind: 'H' | 'G' | 'M'; ordinal?: number; line?: number; offset?: number; length: number; reason?: string; bytes?: string }
 
