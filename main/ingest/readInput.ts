@@ -65,9 +65,8 @@ export function detectFormat(path: string, displayName: string): 'csv' | 'parque
     throw new UserError(`${displayName}: not a complete Parquet file (a Parquet file starts and ends with PAR1). The file may be truncated: copy it again.`, displayName);
   }
   if (looksLikeUtf16(head)) throw new UserError(`${displayName}: ${UTF16_ADVICE}`, displayName);
-  // A stray NUL is a malformed record (the scan quarantines it); many are a binary file.
-  // Text has almost no control characters; compressed or binary data is full of them.
-  // NUL bytes are left to the record scan (a record holding one is quarantined).
+  // Text has almost no control characters; compressed or binary data is full of them. NUL bytes
+  // are left to the record scan (a record holding one is quarantined).
   let control = 0;
   for (const b of head) if ((b > 0 && b < 0x09) || b === 0x0b || b === 0x0c || (b > 0x0d && b < 0x20) || b === 0x7f) control++;
   if (control >= 4 && control > head.length * 0.02) {
