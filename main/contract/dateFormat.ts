@@ -23,7 +23,7 @@ export interface DateFormat {
 
 export class FormatError extends Error {}
 
-/** The strftime directives DuckDB parses (https://duckdb.org/docs/sql/functions/dateformat). */
+/** The strftime directives DuckDB parses (its documentation of date formats, "dateformat"). */
 const STRFTIME_DATE = new Set(['a', 'A', 'w', 'u', 'd', '-d', 'b', 'B', 'h', 'm', '-m', 'y', '-y', 'Y', 'G', 'j', '-j', 'U', 'W', 'V', 'x', 'c']);
 const STRFTIME_TIME = new Set(['H', '-H', 'I', '-I', 'p', 'M', '-M', 'S', '-S', 'f', 'g', 'n', 'z', 'Z', 'X', 'c']);
 
