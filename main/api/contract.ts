@@ -4,11 +4,13 @@
 // window.airlock from CALL_NAMES, and the end-to-end tests bind the same table into Chromium.
 // Runtime imports: ./schema.js only (the preload bundles this file; the renderer imports types).
 import {
-  array, boolean, number, object, oneOf, optional, record, string, variant, type Infer, type Schema,
+  array, boolean, nullable, number, object, oneOf, optional, record, string, variant, type Infer, type Schema,
 } from './schema.js';
 import type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary } from '../pipeline/types.js';
 import type { RunListItem } from '../pipeline/listRuns.js';
 import type { ProposalStatus } from '../remediate/proposalStore.js';
+import type { TypedRule } from '../remediate/rules/ruleTypes.js';
+import type { RuleDescription } from '../remediate/rules/describeRule.js';
 import type { LogicalType } from '../contract/types.js';
 import type { RunBadges, RunState, StageBadge } from './runBadges.js';
 
@@ -162,6 +164,12 @@ export interface ProposalView {
   coverage: number | null;
   fixedRows: number | null;
   clusterRows: number | null;
+  /** the typed rule: what the recipe stores and every screen renders */
+  kind: TypedRule['kind'];
+  rule: TypedRule;
+  /** a sentence under 200 characters, and the rule's table where it has lines */
+  description: RuleDescription;
+  /** an expression rule's SQL (empty for the other kinds) */
   set: Record<string, string>;
   where: string | null;
   reasoning: string;
@@ -335,6 +343,10 @@ export const API = {
   decideProposal: call(object({ runId, proposalId: id, decision: oneOf(['approve', 'reject']) }), returns<ProposalView>()),
   /** an edited rule: sandboxed and verified like any proposal, stored as a new one */
   editProposal: call(object({ runId, proposalId: id, ...rule }), returns<ProposalView>()),
+  /** a value map edited in its table: lines ticked, unticked or retargeted; verified like any proposal */
+  editMap: call(object({ runId, proposalId: id, entries: array(object({ from: string({ max: 10_000 }), to: string({ max: 10_000 }), enabled: boolean() }), 200_000) }), returns<ProposalView>()),
+  /** the analyst's own values for chosen quarantined cells of one column (a manual rule) */
+  editCells: call(object({ runId, column: name, cells: array(object({ rowId: number({ min: 0, integer: true }), value: nullable(string({ max: 10_000 })) }), 10_000) }), returns<ProposalView>()),
   /** the sandbox's verdict on a rule as it is typed; nothing is stored */
   checkRule: call(object({ runId, ...rule }), returns<{ ok: boolean; reason?: string }>()),
   promoteReviewed: call(ofRun, returns<RunView>()),

@@ -1,8 +1,13 @@
-// Promotion of approved fixes. The approved rules are applied, in order, to a working copy of
-// the run's quarantined rows; every changed cell is attributed to the rule that last changed it;
-// the rows that now pass every check (in the batch's context) are upserted into production with
-// each changed cell recorded, leave quarantine, and reconciliation is checked before COMMIT.
-// Rows that still fail stay in quarantine exactly as they arrived.
+// Application of approved fixes. The approved rules are applied, in order, to a working copy of
+// the run's quarantined rows, each to every cell it matches (every quarantined cell failing in
+// the column it writes, whichever cluster it belongs to); every changed cell is attributed to the
+// rule that last changed it. A row whose change made it fail a check it did not fail before gets
+// its values back (do no harm). Then, in one transaction: rows that now pass every check (in the
+// batch's context) are upserted into production and leave quarantine; rows that still fail keep
+// their new values in quarantine with the reasons that remain (their arrival bytes stay in the
+// vault, untouched); every change is in the changes table; reconciliation is checked before COMMIT.
+// The row hash stays the one of the row as it arrived (from the stage), so that a re-delivery of
+// the same raw row is still recognised.
 import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { upsertIntoProduction } from '../pipeline/promote.js';
 import { reconcile } from '../pipeline/reconcile.js';
@@ -10,61 +15,105 @@ import { auditTableChanges } from '../pipeline/auditChanges.js';
 import type { Engine } from '../pipeline/context.js';
 import type { Reconciliation } from '../pipeline/types.js';
 import { nowIso } from '../store/sqlite.js';
-import { rowHashSql } from '../validate/route.js';
-import { clusterRowIds, type RemediationScope } from './context.js';
+import { evidenceRows, type RemediationScope } from './context.js';
 import { createWorkingCopy, updateSql, violationsOf } from './verify.js';
-import type { StoredProposal } from './proposalStore.js';
+import { ruleOp, type StoredProposal } from './proposalStore.js';
+import { withCompiledRule } from './rules/runRule.js';
+import { writtenColumns } from './rules/ruleTypes.js';
+import type { ReferenceTables } from './synth/reference.js';
 
 export interface ApplyResult {
   promotedRows: number;
+  /** cells whose value changed (in rows promoted or still quarantined) */
   changedCells: number;
+  /** rows changed that still fail a check: they stay in quarantine with their new values */
+  stillQuarantined: number;
+  /** rows whose changes were undone because they made the row fail a new check */
+  reverted: number;
   reconciliation: Reconciliation;
 }
 
-export async function applyApproved(engine: Engine, s: RemediationScope, proposals: StoredProposal[], rowIdsFor?: (p: StoredProposal) => string): Promise<ApplyResult> {
+export interface ApplyOptions {
+  reference?: ReferenceTables;
+}
+
+export async function applyApproved(engine: Engine, s: RemediationScope, proposals: StoredProposal[], opts: ApplyOptions = {}): Promise<ApplyResult> {
   const conn = engine.duck.conn;
   const r = sqlString(s.runId);
   const work = await createWorkingCopy(conn, s, '_apply');
   await conn.run('CREATE OR REPLACE TEMP TABLE _orig AS SELECT * FROM _apply');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _arrived_viol AS SELECT row_id, "column", reason, rule, detail FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD'`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE _chg (row_id BIGINT, "column" VARCHAR, new_value VARCHAR, rule VARCHAR, proposer VARCHAR, confidence DOUBLE, seq INTEGER)`);
   let seq = 0;
   for (const p of proposals) {
     seq += 1;
-    const ids = rowIdsFor ? rowIdsFor(p) : clusterRowIds(s, p.clusterId);
-    // The cells this rule will change, recorded before the UPDATE (no copy of the working table).
-    const where = `_airlock_row_id IN ${ids}${p.rule.where ? ` AND coalesce((${p.rule.where}), false)` : ''}`;
-    for (const [c, expr] of Object.entries(p.rule.set)) {
-      await conn.run(`INSERT INTO _chg SELECT _airlock_row_id, ${sqlString(c)}, (${expr}), ${sqlString(p.id)}, ${sqlString(p.proposer)}, ${p.confidence}, ${seq}
-        FROM ${work} WHERE ${where} AND (${expr}) IS DISTINCT FROM ${sqlIdent(c)}`);
-    }
-    await conn.run(updateSql(work, p.rule.set, ids, p.rule.where));
+    const op = ruleOp(p.rule);
+    const written = writtenColumns(op);
+    // Every cell the rule may touch: quarantined cells failing in a column it writes.
+    const ids = `(SELECT DISTINCT row_id FROM _arrived_viol WHERE "column" IN (${written.map(sqlString).join(', ')}))`;
+    const ctx = { contract: s.contract, runId: s.runId, evidence: evidenceRows(s, work, '_arrived_viol'), reference: opts.reference };
+    await withCompiledRule(conn, op, ctx, async (c) => {
+      // The cells this rule will change, recorded before the UPDATE (no copy of the working table).
+      const where = `_airlock_row_id IN ${ids}${c.where ? ` AND coalesce((${c.where}), false)` : ''}`;
+      for (const [col, expr] of Object.entries(c.set)) {
+        await conn.run(`INSERT INTO _chg SELECT _airlock_row_id, ${sqlString(col)}, (${expr}), ${sqlString(p.id)}, ${sqlString(p.proposer)}, ${p.confidence}, ${seq}
+          FROM ${work} WHERE ${where} AND (${expr}) IS DISTINCT FROM ${sqlIdent(col)}`);
+      }
+      await conn.run(updateSql(work, c.set, ids, c.where));
+    });
   }
+  const changedColumns = [...new Set(proposals.flatMap((p) => writtenColumns(ruleOp(p.rule))))];
   // Only the checks the changed columns can affect are run again; the rest carry over.
-  const changedColumns = [...new Set(proposals.flatMap((p) => Object.keys(p.rule.set)))];
-  await conn.run(`CREATE OR REPLACE TEMP TABLE _arrived_viol AS SELECT row_id, "column", reason, rule, detail FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD'`);
   await violationsOf(conn, s, work, work, `(SELECT _airlock_row_id FROM ${work})`, '_left', changedColumns, '_arrived_viol');
-  await conn.run('DROP TABLE _arrived_viol');
-  await conn.run(`CREATE OR REPLACE TEMP TABLE _ready AS
-    SELECT w.*, ${rowHashSql(s.contract, 'o')} AS _airlock_row_hash FROM ${work} w JOIN _orig o USING (_airlock_row_id)
-    WHERE w._airlock_row_id NOT IN (SELECT row_id FROM _left)
-      AND w._airlock_row_id IN (SELECT row_id FROM _chg)`);
+  // Do no harm: a changed row failing a check it did not fail on arrival gets its values back.
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _harmed AS SELECT DISTINCT a.row_id FROM _left a
+    ANTI JOIN _arrived_viol b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
+    WHERE a.row_id IN (SELECT row_id FROM _chg)`);
+  const reverted = Number(await queryValue(conn, 'SELECT count(*) FROM _harmed'));
+  if (reverted > 0) {
+    const cols = s.contract.columns.map((c) => `${sqlIdent(c.name)} = o.${sqlIdent(c.name)}`).join(', ');
+    await conn.run(`UPDATE ${work} SET ${cols} FROM _orig o WHERE ${work}._airlock_row_id = o._airlock_row_id AND o._airlock_row_id IN (SELECT row_id FROM _harmed)`);
+    await conn.run('DELETE FROM _chg WHERE row_id IN (SELECT row_id FROM _harmed)');
+    await conn.run(`DELETE FROM _left WHERE row_id IN (SELECT row_id FROM _harmed);
+      INSERT INTO _left SELECT row_id, "column", reason, rule, detail FROM _arrived_viol WHERE row_id IN (SELECT row_id FROM _harmed)`);
+  }
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _changed AS
+    SELECT w.*, b._airlock_row_hash, w._airlock_row_id NOT IN (SELECT row_id FROM _left) AS _airlock_ready
+    FROM ${work} w JOIN ${s.rt.stage} b USING (_airlock_row_id)
+    WHERE w._airlock_row_id IN (SELECT row_id FROM _chg)`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _ready AS SELECT * EXCLUDE (_airlock_ready) FROM _changed WHERE _airlock_ready`);
   const ts = nowIso();
   let promoted = 0;
+  let stillQuarantined = 0;
   let rec: Reconciliation;
   const ruleIds = proposals.map((p) => p.id);
   await conn.run('BEGIN TRANSACTION');
   try {
-    // The cell's final value, attributed to the last rule that changed it; old = as it arrived.
+    // The cell's new value, attributed to the last rule that changed it; old = as it stood.
     await conn.run(`INSERT INTO ${s.st.changes}
       SELECT ${r}, c.row_id, c."column", ${valueOf(s, 'o', 'c."column"')}, ${valueOf(s, 'w', 'c."column"')},
              coalesce(v.reasons, 'FIXED'), c.rule, c.confidence, c.proposer, ${sqlString(ts)}
       FROM (SELECT row_id, "column", arg_max(rule, seq) AS rule, arg_max(proposer, seq) AS proposer, arg_max(confidence, seq) AS confidence FROM _chg GROUP BY ALL) c
-      JOIN _orig o ON o._airlock_row_id = c.row_id JOIN _ready w ON w._airlock_row_id = c.row_id
-      LEFT JOIN (SELECT row_id, "column", string_agg(DISTINCT reason, '+' ORDER BY reason) AS reasons FROM ${s.st.violations} WHERE run_id = ${r} GROUP BY ALL) v
+      JOIN _orig o ON o._airlock_row_id = c.row_id JOIN _changed w ON w._airlock_row_id = c.row_id
+      LEFT JOIN (SELECT row_id, "column", string_agg(DISTINCT reason, '+' ORDER BY reason) AS reasons FROM _arrived_viol GROUP BY ALL) v
         ON v.row_id = c.row_id AND v."column" = c."column"
       WHERE ${valueOf(s, 'o', 'c."column"')} IS DISTINCT FROM ${valueOf(s, 'w', 'c."column"')}`);
     promoted = await upsertIntoProduction(conn, s.contract, s.runId, s.st, '_ready');
     await conn.run(`DELETE FROM ${s.st.quarantine} WHERE _airlock_run_id = ${r} AND _airlock_row_id IN (SELECT _airlock_row_id FROM _ready)`);
+    // Rows that still fail keep their new values and the reasons that remain.
+    const assign = s.contract.columns.map((c) => `${sqlIdent(c.name)} = w.${sqlIdent(c.name)}`).join(', ');
+    await conn.run(`UPDATE ${s.st.quarantine} SET ${assign} FROM _changed w
+      WHERE ${s.st.quarantine}._airlock_run_id = ${r} AND ${s.st.quarantine}._airlock_row_id = w._airlock_row_id AND NOT w._airlock_ready`);
+    await conn.run(`DELETE FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD' AND row_id IN (SELECT _airlock_row_id FROM _changed WHERE NOT _airlock_ready)`);
+    await conn.run(`INSERT INTO ${s.st.violations} (run_id, row_id, "column", reason, rule, detail)
+      SELECT ${r}, row_id, "column", reason, rule, detail FROM _left WHERE row_id IN (SELECT _airlock_row_id FROM _changed WHERE NOT _airlock_ready)`);
+    await conn.run(`UPDATE ${s.st.quarantine} SET _airlock_reasons = v.reasons
+      FROM (SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS reasons FROM _left GROUP BY row_id) v
+      WHERE ${s.st.quarantine}._airlock_run_id = ${r} AND ${s.st.quarantine}._airlock_row_id = v.row_id
+        AND v.row_id IN (SELECT _airlock_row_id FROM _changed WHERE NOT _airlock_ready)`);
+    // The batch as it now stands: later rounds and later reviews judge groups on these values.
+    await conn.run(`UPDATE ${s.rt.stage} SET ${assign} FROM _changed w WHERE ${s.rt.stage}._airlock_row_id = w._airlock_row_id`);
+    stillQuarantined = Number(await queryValue(conn, 'SELECT count(*) FROM _changed WHERE NOT _airlock_ready'));
     rec = await reconcile(conn, s.runId, 'promote-remediated', s.st, s.rt);
     await conn.run(rec.ok ? 'COMMIT' : 'ROLLBACK');
   } catch (e) {
@@ -72,14 +121,15 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     throw e;
   }
   const changedCells = Number(await queryValue(conn, `SELECT count(*) FROM ${s.st.changes} WHERE run_id = ${r} AND rule IN (${ruleIds.length ? ruleIds.map(sqlString).join(', ') : "''"}) AND ts = ${sqlString(ts)}`));
-  await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready;');
-  if (rec.ok && promoted > 0) {
+  await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready; DROP TABLE IF EXISTS _changed; DROP TABLE IF EXISTS _harmed; DROP TABLE IF EXISTS _arrived_viol;');
+  if (rec.ok && changedCells > 0) {
     await auditTableChanges(engine, s.contract, s.runId, s.st, undefined, ruleIds, ts);
-    engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: promoted, cells: changedCells, rules: ruleIds, reconciliation: rec } });
+    engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: promoted, cells: changedCells, stillQuarantined, reverted, rules: ruleIds, reconciliation: rec } });
   }
-  return { promotedRows: rec.ok ? promoted : 0, changedCells, reconciliation: rec };
+  return { promotedRows: rec.ok ? promoted : 0, changedCells: rec.ok ? changedCells : 0, stillQuarantined: rec.ok ? stillQuarantined : 0, reverted, reconciliation: rec };
 }
 
 function valueOf(s: RemediationScope, alias: string, columnExpr: string): string {
   return `CASE ${columnExpr} ${s.contract.columns.map((c) => `WHEN ${sqlString(c.name)} THEN ${alias}.${sqlIdent(c.name)}`).join(' ')} END`;
 }
+

@@ -28,7 +28,14 @@ export function quarantinedRows(s: RemediationScope): string {
   return `(SELECT ${contractColumns(s.contract)}, _airlock_row_id FROM ${s.st.quarantine} WHERE _airlock_run_id = ${sqlString(s.runId)} AND _airlock_raw_line IS NULL)`;
 }
 
-export function clusterRowIds(s: RemediationScope, clusterId: string): string {
+/**
+ * The rows a proposal is judged on: its cluster's rows; for a recipe rule or an analyst's manual
+ * edit (no cluster of this run), every quarantined row failing in the proposal's column.
+ */
+export function clusterRowIds(s: RemediationScope, clusterId: string, column?: string): string {
+  if (column && (clusterId.startsWith('recipe:') || clusterId.startsWith('manual:'))) {
+    return `(SELECT DISTINCT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(column)} AND reason <> 'MALFORMED_RECORD')`;
+  }
   return `(SELECT DISTINCT row_id FROM ${clusterTable(s.st)} WHERE run_id = ${sqlString(s.runId)} AND cluster_id = ${sqlString(clusterId)})`;
 }
 
@@ -82,4 +89,20 @@ export function validationUniverseSteps(s: RemediationScope, subject: string, wo
   const others = `SELECT ${cols}, _airlock_row_id FROM ${work} o WHERE o._airlock_row_id NOT IN (SELECT _airlock_row_id FROM _subjrows) AND (${tie})
     UNION ALL SELECT * FROM ${routed} o WHERE ${tie}`;
   return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM _subjrows UNION ALL ${others}`];
+}
+
+/**
+ * The rows as they stand, for rules that compute their evidence when applied (agreedValue): the
+ * batch with the working copy `work` substituted for its quarantined rows, each row marked
+ * `_airlock_passes` when `violations` (row_id, ...) holds nothing for it; plus production rows of
+ * earlier runs, which passed. Production is typed: only its text columns are evidence as stored,
+ * the others are NULL there (a typed value's text may not be its spelling in this stream).
+ */
+export function evidenceRows(s: RemediationScope, work: string, violations: string): string {
+  const cols = contractColumns(s.contract);
+  const routed = `SELECT ${cols}, _airlock_row_id, TRUE AS _airlock_passes FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work})`;
+  const worked = `SELECT ${cols}, _airlock_row_id, _airlock_row_id NOT IN (SELECT row_id FROM ${violations}) AS _airlock_passes FROM ${work}`;
+  const prodCols = s.contract.columns.map((c) => (c.logicalType === 'string' ? `CAST(${sqlIdent(c.name)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)') + ` AS ${sqlIdent(c.name)}`).join(', ');
+  const prod = `SELECT ${prodCols}, _airlock_row_id, TRUE AS _airlock_passes FROM ${s.st.prod} WHERE _airlock_run_id <> ${sqlString(s.runId)}`;
+  return `(${routed} UNION ALL ${worked} UNION ALL ${prod})`;
 }

@@ -14,7 +14,11 @@ const EVIDENCE_STRATEGIES = new Set(['fd-agreed-value', 'reference-lookup', 'enu
 /** Distinct failing values one constant may replace before that needs evidence. */
 export const MAX_COLLAPSE = 2;
 
-export function suppliesEvidence(proposer: string | undefined): boolean {
+/** Rule kinds that bring the evidence for what they write: a group's vote, a reference table, an analyst. */
+const EVIDENCE_KINDS = new Set(['agreedValue', 'lookup', 'manual']);
+
+export function suppliesEvidence(proposer: string | undefined, kind?: string): boolean {
+  if (kind && EVIDENCE_KINDS.has(kind)) return true;
   if (!proposer) return false;
   if (proposer.startsWith('analyst:')) return true;
   const base = proposer.replace(/^recipe:/, '');
@@ -30,8 +34,8 @@ function shapeSql(v: string): string {
  * Why the rule trialled in `tried` (against the working copy `work`) is harmful, or null. Judged
  * per column it writes, on the cells it changed.
  */
-export async function harmOf(conn: DuckDBConnection, s: RemediationScope, tried: string, work: string, columns: string[], proposer: string | undefined): Promise<string | null> {
-  if (suppliesEvidence(proposer)) return null;
+export async function harmOf(conn: DuckDBConnection, s: RemediationScope, tried: string, work: string, columns: string[], proposer: string | undefined, kind?: string): Promise<string | null> {
+  if (suppliesEvidence(proposer, kind)) return null;
   for (const column of columns) {
     const c = sqlIdent(column);
     const [row] = await queryRows<{ olds: number; news: number; one: string | null; held: number; nvalid: number; unseen: number; example: string | null }>(conn, `WITH

@@ -3,11 +3,18 @@
 // applied.
 import { nowIso, type Sqlite } from '../store/sqlite.js';
 import type { Cluster, Proposal } from './types.js';
+import type { TypedRule } from './rules/ruleTypes.js';
 
 export type ProposalStatus = 'proposed' | 'rejected-by-sandbox' | 'unverified' | 'verified' | 'approved' | 'rejected' | 'applied';
 
-/** A proposal's rule as stored: the rule itself (types.ts `Proposal`) plus where it came from. */
-export interface StoredRule extends Omit<Proposal, 'id' | 'clusterId'> {
+/**
+ * A proposal's rule as stored: the typed rule (`op`) plus where it came from. Rules stored before
+ * typed rules existed have only `set`/`where` (an expression); `ruleOp` reads both.
+ */
+export interface StoredRule extends Omit<Proposal, 'id' | 'clusterId' | 'set'> {
+  op?: TypedRule;
+  /** the expression of an `expression` rule (legacy field, mirrors `op.set`) */
+  set?: Record<string, string>;
   /** model file, size and sha256 when a language model wrote it */
   model?: { fileName: string; sizeBytes: number; sha256: string };
   verification?: Record<string, number>;
@@ -42,6 +49,12 @@ function fromRow(r: Row): StoredProposal {
     clusterRows: r.cluster_rows === null ? null : Number(r.cluster_rows),
     decidedBy: r.decided_by as string | null, decidedAt: r.decided_at as string | null, createdAt: String(r.created_at),
   };
+}
+
+/** The typed rule of a stored rule (a legacy rule is an expression). */
+export function ruleOp(r: Pick<StoredRule, 'op' | 'set' | 'where'>): TypedRule {
+  if (r.op) return r.op;
+  return { kind: 'expression', set: r.set ?? {}, ...(r.where ? { where: r.where } : {}) };
 }
 
 export function saveProposal(db: Sqlite, p: Omit<StoredProposal, 'createdAt' | 'decidedAt' | 'decidedBy'> & { decidedBy?: string | null }): void {
@@ -96,7 +109,7 @@ export function addToRecipe(db: Sqlite, contractId: string, contractSha: string,
   const same = (db.prepare('SELECT rule_json FROM recipes WHERE contract_id = ?').all(contractId) as Array<{ rule_json: string }>)
     .some((r) => {
       const x = JSON.parse(r.rule_json) as StoredRule & { column: string };
-      return x.column === p.column && JSON.stringify(x.set) === JSON.stringify(p.rule.set) && (x.where ?? null) === (p.rule.where ?? null);
+      return x.column === p.column && JSON.stringify(ruleOp(x)) === JSON.stringify(ruleOp(p.rule));
     });
   if (same) return;
   db.prepare('INSERT OR IGNORE INTO recipes (contract_id, contract_sha256, proposal_id, rule_json, added_at) VALUES (?, ?, ?, ?, ?)')

@@ -2,7 +2,6 @@
 // recipe first, then clustering, proposals (row-context strategies, value strategies, then the
 // local language model for what they cannot fix), the sandbox, verification, approval by the
 // chosen mode, and promotion of the rows that pass. Model output is logic, never data.
-import { resolve } from 'node:path';
 import type { Contract } from '../contract/types.js';
 import type { Engine } from '../pipeline/context.js';
 import type { ApprovalMode, Progress } from '../pipeline/types.js';
@@ -10,14 +9,16 @@ import type { RunTables, StreamTables } from '../store/tables.js';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { applyApproved } from './apply.js';
 import { clusterQuarantine, clusterValues, mergeClusterCells, summarizeClusters } from './clusterCells.js';
-import { batchRows, clusterRowIds, quarantinedRows, type RemediationScope } from './context.js';
-import { addToRecipe, listProposals, recipeRules, saveClusters, saveProposal, setProposalStatus, type StoredProposal, type StoredRule } from './proposalStore.js';
-import { checkProposal } from './sandbox.js';
-import { createWorkingCopy, initWorkingViolations, verifyRule, violationsBefore } from './verify.js';
+import { batchRows, quarantinedRows, type RemediationScope } from './context.js';
+import { addToRecipe, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type StoredProposal, type StoredRule } from './proposalStore.js';
+import { createWorkingCopy, initWorkingViolations, verifyTypedRule, violationsBefore } from './verify.js';
+import { validateRule } from './rules/validateRule.js';
+import { referenceTables } from './rules/referenceData.js';
+import type { TypedRule } from './rules/ruleTypes.js';
 import { acceptable } from './verify.js';
 import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
-import { loadReferenceTables, synthesizeValueRules, type ReferenceTables } from './synth/index.js';
+import { synthesizeValueRules } from './synth/index.js';
 import type { Cluster, ValueCount } from './types.js';
 import { ModelSession, type ModelChoice } from './modelSession.js';
 
@@ -25,6 +26,8 @@ export interface RemediationOptions extends ModelChoice {
   /** clusters merged when their representatives' embeddings are at least this similar */
   mergeThreshold?: number;
   maxModelCalls?: number;
+  /** rounds of cluster → propose → verify → apply at most (DEFAULT_ROUNDS) */
+  maxRounds?: number;
 }
 
 export interface RemediationInput {
@@ -49,8 +52,6 @@ export interface RemediationResult {
 
 export interface RecipeCounts { applied: number; waiting: number }
 
-const RESOURCES = resolve(import.meta.dirname, '..', '..', 'resources');
-let referenceCache: ReferenceTables | null = null;
 
 export function approver(mode: ApprovalMode): string | null {
   if (mode.kind === 'all') return 'cli:--approve-all';
@@ -66,92 +67,141 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
   const conn = engine.duck.conn;
   const s: RemediationScope = { contract: input.contract, runId: input.runId, st: input.st, rt: input.rt };
   const emit = input.emit ?? (() => undefined);
-  const columns = input.contract.columns.map((c) => c.name);
   const models = new ModelSession(engine, input.runId, input.options);
   let modelCalls = 0;
   let remediatedRows = 0;
+  let proposals = 0;
+  const seenClusters = new Set<string>();
   try {
     // 1. The recipe of this contract: rules approved on earlier files of the stream, first. They
     // follow this run's approval mode: approved on an earlier file is not approved for this one.
-    const recipe = await applyRecipe(engine, s, columns, input.approval);
+    const recipe = await applyRecipe(engine, s, input.approval);
     remediatedRows += recipe.promotedRows;
-
-    // 2. Clusters of what is left.
-    emit({ stage: 'cluster', done: 0, total: 1, message: 'grouping failures into patterns' });
-    let clusters = await clusterQuarantine(conn, input.contract, input.runId, input.st);
-    clusters = await mergeSimilarClusters(engine, s, clusters, models, input.options.mergeThreshold ?? 0.92);
-    saveClusters(engine.sqlite, input.runId, clusters);
-    emit({ stage: 'cluster', done: 1, total: 1, message: `${clusters.length} patterns` });
-    if (clusters.length === 0) return { clusters: 0, proposals: 0, modelCalls: 0, remediatedRows, models: models.names(), recipe: recipe.counts };
-
-    // 3. Proposals, each proven in the sandbox against a working copy of the quarantine.
-    referenceCache ??= loadReferenceTables(RESOURCES);
-    const work = await createWorkingCopy(conn, s, '_work');
-    await initWorkingViolations(conn, s);
-    const maxCalls = input.options.maxModelCalls ?? 50;
-    // FD evidence is read from the batch as the working copy has it (earlier fixes applied), and
-    // value-level clusters go first, so that groups are judged on repaired values.
-    const cols = input.contract.columns.map((c) => sqlIdent(c.name)).join(', ');
-    const current = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work})
-      UNION ALL SELECT ${cols}, _airlock_row_id FROM ${work})`;
-    const evidence = new FdEvidence(conn, input.contract, current, work);
-    const fdOnly = (c: Cluster) => (c.reasons ?? [c.reason]).every((r) => r === 'FD_VIOLATION');
-    clusters = [...clusters.filter((c) => !fdOnly(c)), ...clusters.filter(fdOnly)];
-    let done = 0;
-    for (const cluster of clusters) {
-      emit({ stage: 'propose', done, total: clusters.length, message: `${cluster.column}: ${cluster.reason} (${cluster.size} rows)` });
-      const before = await violationsBefore(conn, s, cluster.id);
-      const candidates = await synthCandidates(engine, s, cluster, evidence);
-      let verified = false;
-      for (const cand of candidates) {
-        if (await tryCandidate(engine, s, work, cluster, cand, columns, before)) {
-          verified = true;
-          break;
-        }
-      }
-      if (!verified && modelCalls < maxCalls && (await models.llm())) {
-        modelCalls += 1;
-        const cand = await models.propose(input.contract, cluster);
-        if (cand) await tryCandidate(engine, s, work, cluster, cand, columns, before);
-      }
-      done += 1;
+    const maxRounds = Math.max(1, input.options.maxRounds ?? DEFAULT_ROUNDS);
+    // Tried clusters, by their content: a cluster whose cells did not change is not tried again.
+    const tried = new Set<string>();
+    for (let round = 1; round <= maxRounds; round += 1) {
+      const r = await remediationRound(engine, s, input, models, round, tried, emit, input.options.maxModelCalls ?? 50, modelCalls);
+      modelCalls = r.modelCalls;
+      proposals += r.proposals;
+      for (const id of r.clusterIds) seenClusters.add(id);
+      remediatedRows += r.promotedRows;
+      engine.audit.append({ runId: input.runId, kind: 'stage', payload: { stage: 'remediation-round', round, clusters: r.clusterIds.length, proposals: r.proposals, changedCells: r.changedCells, promotedRows: r.promotedRows } });
+      // A fixpoint: nothing changed, or nothing new to try.
+      if (r.changedCells === 0) break;
     }
-    await conn.run(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS _cluster_before; DROP TABLE IF EXISTS _wviol;`);
-
-    // 4. Approval by the chosen mode, then promotion of what was approved.
-    const who = approver(input.approval);
-    const proposals = listProposals(engine.sqlite, input.runId);
-    for (const p of proposals) {
-      if (p.status === 'verified' && who && approves(input.approval, p.confidence)) {
-        setProposalStatus(engine.sqlite, p.id, 'approved', who);
-        engine.audit.append({ runId: input.runId, kind: 'decision', payload: { proposal: p.id, decision: 'approved', by: who, confidence: p.confidence } });
-      }
-    }
-    emit({ stage: 'apply', done: 0, total: 1, message: 'promoting approved fixes' });
-    remediatedRows += await promoteApproved(engine, s);
-    return { clusters: clusters.length, proposals: proposals.length, modelCalls, remediatedRows, models: models.names(), recipe: recipe.counts };
+    return { clusters: seenClusters.size, proposals, modelCalls, remediatedRows, models: models.names(), recipe: recipe.counts };
   } finally {
     await models.dispose();
   }
 }
 
-/** Applies every approved (not yet applied) proposal of the run and promotes the rows that pass. */
-export async function promoteApproved(engine: Engine, s: RemediationScope): Promise<number> {
+/** Rounds of cluster → propose → verify → apply, until nothing changes (bounded). */
+export const DEFAULT_ROUNDS = 4;
+
+interface RoundResult { clusterIds: string[]; proposals: number; modelCalls: number; changedCells: number; promotedRows: number }
+
+async function remediationRound(engine: Engine, s: RemediationScope, input: RemediationInput, models: ModelSession, round: number, tried: Set<string>,
+  emit: (p: Omit<Progress, 'runId'>) => void, maxCalls: number, callsSoFar: number): Promise<RoundResult> {
+  const conn = engine.duck.conn;
+  let modelCalls = callsSoFar;
+  emit({ stage: 'cluster', done: 0, total: 1, message: `grouping failures into patterns (round ${round})` });
+  let clusters = await clusterQuarantine(conn, s.contract, s.runId, s.st);
+  clusters = await mergeSimilarClusters(engine, s, clusters, models, input.options.mergeThreshold ?? 0.92);
+  clusters = clusters.filter((c) => !tried.has(clusterContent(c)));
+  for (const c of clusters) tried.add(clusterContent(c));
+  saveClusters(engine.sqlite, s.runId, clusters);
+  emit({ stage: 'cluster', done: 1, total: 1, message: `${clusters.length} patterns` });
+  if (clusters.length === 0) return { clusterIds: [], proposals: 0, modelCalls, changedCells: 0, promotedRows: 0 };
+  const before = listProposals(engine.sqlite, s.runId).length;
+
+  // Proposals, each proven in the sandbox against a working copy of the quarantine.
+  const work = await createWorkingCopy(conn, s, '_work');
+  await initWorkingViolations(conn, s);
+  // FD evidence is read from the batch as the working copy has it (earlier fixes applied).
+  const cols = s.contract.columns.map((c) => sqlIdent(c.name)).join(', ');
+  const current = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work})
+    UNION ALL SELECT ${cols}, _airlock_row_id FROM ${work})`;
+  const evidence = new FdEvidence(conn, s.contract, current, work);
+  // Value-level clusters go first, so that groups are judged on repaired values.
+  const fdOnly = (c: Cluster) => (c.reasons ?? [c.reason]).every((r) => r === 'FD_VIOLATION');
+  clusters = [...clusters.filter((c) => !fdOnly(c)), ...clusters.filter(fdOnly)];
+  let done = 0;
+  for (const cluster of clusters) {
+    emit({ stage: 'propose', done, total: clusters.length, message: `${cluster.column}: ${cluster.reason} (${cluster.size} rows)` });
+    const beforeViol = await violationsBefore(conn, s, cluster.id);
+    const candidates = await synthCandidates(engine, s, cluster, evidence);
+    let verified = false;
+    for (const cand of candidates) {
+      if (await tryCandidate(engine, s, work, cluster, cand, beforeViol)) {
+        verified = true;
+        break;
+      }
+    }
+    if (!verified && modelCalls < maxCalls && (await models.llm())) {
+      modelCalls += 1;
+      const out = await models.propose(s.contract, cluster);
+      if (out) {
+        const { set, where, ...rest } = out;
+        await tryCandidate(engine, s, work, cluster, { ...rest, op: { kind: 'expression', set, ...(where ? { where } : {}) } }, beforeViol);
+      }
+    }
+    done += 1;
+  }
+  await conn.run(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS _cluster_before; DROP TABLE IF EXISTS _wviol;`);
+
+  // Approval by the chosen mode, then application of what was approved.
+  const who = approver(input.approval);
+  const all = listProposals(engine.sqlite, s.runId);
+  for (const p of all) {
+    if (p.status === 'verified' && who && approves(input.approval, p.confidence)) {
+      setProposalStatus(engine.sqlite, p.id, 'approved', who);
+      engine.audit.append({ runId: s.runId, kind: 'decision', payload: { proposal: p.id, decision: 'approved', by: who, confidence: p.confidence } });
+    }
+  }
+  emit({ stage: 'apply', done: 0, total: 1, message: 'applying approved fixes' });
+  const applied = await promoteApproved(engine, s);
+  return { clusterIds: clusters.map((c) => c.id), proposals: all.length - before, modelCalls, changedCells: applied.changedCells, promotedRows: applied.promotedRows };
+}
+
+function clusterContent(c: Cluster): string {
+  return JSON.stringify([c.id, c.size, c.distinctValues, c.samples]);
+}
+
+/**
+ * Applies every approved rule of the run (and, again, those applied earlier, in order: a later
+ * round may have unlocked cells they match) to every quarantined cell it matches, and promotes
+ * the rows that pass. Newly approved rules join the contract's recipe.
+ */
+export async function promoteApproved(engine: Engine, s: RemediationScope): Promise<{ promotedRows: number; changedCells: number }> {
   const approved = listProposals(engine.sqlite, s.runId).filter((p) => p.status === 'approved' || p.status === 'applied');
-  if (!approved.some((p) => p.status === 'approved')) return 0;
-  // A recipe rule has no cluster of its own in this run: it applies to the rows failing in its column.
-  const res = await applyApproved(engine, s, approved, (p) => (isRecipeProposal(p) ? failingIn(s, p.column) : clusterRowIds(s, p.clusterId)));
+  if (!approved.some((p) => p.status === 'approved')) return { promotedRows: 0, changedCells: 0 };
+  const res = await applyApproved(engine, s, approved, { reference: referenceTables() });
   if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while promoting fixes of ${s.runId}`);
   const run = engine.sqlite.prepare('SELECT contract_sha256 FROM runs WHERE run_id = ?').get(s.runId) as { contract_sha256: string };
   for (const p of approved.filter((x) => x.status === 'approved')) {
     setProposalStatus(engine.sqlite, p.id, 'applied');
-    addToRecipe(engine.sqlite, s.contract.id, run.contract_sha256, p);
+    if (ruleOp(p.rule).kind !== 'manual') addToRecipe(engine.sqlite, s.contract.id, run.contract_sha256, p);
   }
-  return res.promotedRows;
+  return { promotedRows: res.promotedRows, changedCells: res.changedCells };
 }
 
 /** A proposal before the sandbox and verification have seen it. */
-type Candidate = Omit<StoredRule, 'verification'>;
+interface Candidate {
+  op: TypedRule;
+  confidence: number;
+  reasoning: string;
+  patternType: string;
+  proposer: string;
+  model?: StoredRule['model'];
+}
+
+/** A strategy's answer as a typed rule (strategies that still answer with `set`/`expr` write expressions). */
+function opOf(r: { op?: TypedRule; set?: Record<string, string>; where?: string }, column?: string, expr?: string): TypedRule {
+  if (r.op) return r.op;
+  const set = r.set && Object.keys(r.set).length ? r.set : column && expr ? { [column]: expr } : {};
+  return { kind: 'expression', set, ...(r.where ? { where: r.where } : {}) };
+}
 
 async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Cluster, evidence: FdEvidence): Promise<Candidate[]> {
   const conn = engine.duck.conn;
@@ -170,12 +220,14 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   const cross = await valueInOtherColumn(conn, s.contract, cluster, universe, rows);
   // A value found glued into another column explains both cells (the missing one and the noisy
   // one); a group's agreed value only fills the missing one. The fuller explanation goes first.
-  for (const r of cross ? [cross, fd] : [fd]) if (r) out.push({ ...r, proposer: `synth:${r.strategy}` });
+  for (const r of cross ? [cross, fd] : [fd]) {
+    if (r) out.push({ op: opOf(r), confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
+  }
   const values = await clusterValues(conn, s.st, s.runId, cluster.id);
   const validSample = await validSampleOf(engine, s, col.name);
-  const value = synthesizeValueRules({ contract: s.contract, column: col, cluster, values }, { reference: referenceCache!, validSample });
+  const value = synthesizeValueRules({ contract: s.contract, column: col, cluster, values }, { reference: referenceTables(), validSample });
   for (const r of value) {
-    out.push({ set: { [col.name]: r.expr }, where: r.where, confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
+    out.push({ op: opOf(r as { op?: TypedRule; where?: string }, col.name, r.expr), confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
   }
   return out;
 }
@@ -200,43 +252,41 @@ function clusterTableOf(s: RemediationScope): string {
   return s.st.violations.replace(/__violations"$/, '__clusters"');
 }
 
-/** Sandbox, then verification; the proposal is stored with its outcome. True when verified. */
-async function tryCandidate(engine: Engine, s: RemediationScope, work: string, cluster: Cluster, cand: Candidate, columns: string[], before?: string): Promise<boolean> {
+/** The stored form of a typed rule: the op, with the legacy `set`/`where` of an expression. */
+export function storedRule(op: TypedRule, meta: Omit<StoredRule, 'op' | 'set' | 'where'>): StoredRule {
+  return { ...meta, op, ...(op.kind === 'expression' ? { set: op.set, ...(op.where ? { where: op.where } : {}) } : {}) };
+}
+
+/** The gate, then verification; the proposal is stored with its outcome. True when verified. */
+async function tryCandidate(engine: Engine, s: RemediationScope, work: string, cluster: Cluster, cand: Candidate, before?: string): Promise<boolean> {
   const conn = engine.duck.conn;
   const id = `${s.runId}:${cluster.id}:${listProposals(engine.sqlite, s.runId).length + 1}`;
   const base = { id, runId: s.runId, clusterId: cluster.id, column: cluster.column, proposer: cand.proposer, confidence: cand.confidence };
-  const rule: StoredRule = { set: cand.set, where: cand.where, confidence: cand.confidence, reasoning: cand.reasoning, patternType: cand.patternType, proposer: cand.proposer, model: cand.model };
-  const checked = await checkProposal(conn, { set: cand.set, where: cand.where }, columns);
+  const meta = { confidence: cand.confidence, reasoning: cand.reasoning, patternType: cand.patternType, proposer: cand.proposer, ...(cand.model ? { model: cand.model } : {}) };
+  const checked = await validateRule(conn, cand.op, s.contract);
   if (!checked.ok) {
-    saveProposal(engine.sqlite, { ...base, rule, status: 'rejected-by-sandbox', sandboxReason: checked.reason, coverage: null, fixedRows: null, clusterRows: cluster.size });
-    engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, proposer: cand.proposer, status: 'rejected-by-sandbox', reason: checked.reason, model: cand.model ?? null } });
+    saveProposal(engine.sqlite, { ...base, rule: storedRule(cand.op, meta), status: 'rejected-by-sandbox', sandboxReason: checked.reason, coverage: null, fixedRows: null, clusterRows: cluster.size });
+    engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, proposer: cand.proposer, kind: cand.op.kind, status: 'rejected-by-sandbox', reason: checked.reason, model: cand.model ?? null } });
     return false;
   }
-  const v = await verifyRule(conn, s, work, cluster.id, cluster.column, checked.set, checked.where, true, before, cand.proposer);
+  const v = await verifyTypedRule(conn, s, work, '_wviol', cluster.id, cluster.column, checked.rule, true, before, cand.proposer);
   const ok = acceptable(v);
   const { harm, ...counts } = v;
-  const finalRule: StoredRule = { ...rule, set: checked.set, where: checked.where, verification: { ...counts } };
+  const finalRule: StoredRule = { ...storedRule(checked.rule, meta), verification: { ...counts } };
   const why = harm ? `refused by the harm guard: ${harm}` : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`;
   saveProposal(engine.sqlite, { ...base, rule: finalRule, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : why, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });
-  engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, column: cluster.column, proposer: cand.proposer, status: ok ? 'verified' : 'unverified', confidence: cand.confidence, verification: { ...counts }, harm: harm ?? null, model: cand.model ?? null } });
+  engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, column: cluster.column, proposer: cand.proposer, kind: checked.rule.kind, status: ok ? 'verified' : 'unverified', confidence: cand.confidence, verification: { ...counts }, harm: harm ?? null, model: cand.model ?? null } });
   return ok;
 }
 
-function isRecipeProposal(p: StoredProposal): boolean {
-  return p.clusterId.startsWith('recipe:');
-}
-
-function failingIn(s: RemediationScope, column: string): string {
-  return `(SELECT DISTINCT row_id FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)} AND "column" = ${sqlString(column)})`;
-}
-
 /**
- * Recipe rules apply to the rows of this run that fail in the rule's column, as far as this run's
- * approval mode allows: `--approve-all` applies them all, `--approve-min-confidence X` those at or
- * above X; every other rule (all of them with no flag) is stored as verified and waits for review,
- * like any proposal of this run. The audit entry says which.
+ * Recipe rules apply to every cell of this run that fails in a column they write, as far as this
+ * run's approval mode allows: `--approve-all` applies them all, `--approve-min-confidence X` those
+ * at or above X; every other rule (all of them with no flag) is stored as verified and waits for
+ * review, like any proposal of this run. The audit entry says which. A rule that computes its
+ * evidence when applied (agreedValue) decides this file's new keys from this file's groups.
  */
-async function applyRecipe(engine: Engine, s: RemediationScope, columns: string[], approval: ApprovalMode): Promise<{ promotedRows: number; counts: RecipeCounts }> {
+async function applyRecipe(engine: Engine, s: RemediationScope, approval: ApprovalMode): Promise<{ promotedRows: number; counts: RecipeCounts }> {
   const rules = recipeRules(engine.sqlite, s.contract.id);
   if (rules.length === 0) return { promotedRows: 0, counts: { applied: 0, waiting: 0 } };
   const conn = engine.duck.conn;
@@ -244,12 +294,13 @@ async function applyRecipe(engine: Engine, s: RemediationScope, columns: string[
   const approvedNow: StoredProposal[] = [];
   const waiting: StoredProposal[] = [];
   for (const [i, r] of rules.entries()) {
-    const checked = await checkProposal(conn, { set: r.rule.set, where: r.rule.where }, columns);
+    const checked = await validateRule(conn, ruleOp(r.rule), s.contract);
     if (!checked.ok) continue;
     const approve = who !== null && approves(approval, r.rule.confidence);
+    const { op: _op, set: _set, where: _where, verification: _v, ...meta } = r.rule;
     const p: StoredProposal = {
       id: `${s.runId}:recipe:${i + 1}`, runId: s.runId, clusterId: `recipe:${r.proposalId}`, column: r.column,
-      rule: { ...r.rule, set: checked.set, where: checked.where, reasoning: `recipe fix (approved as ${r.proposalId}): ${r.rule.reasoning}` },
+      rule: storedRule(checked.rule, { ...meta, reasoning: `recipe fix (approved as ${r.proposalId}): ${r.rule.reasoning}` }),
       proposer: `recipe:${r.rule.proposer}`, confidence: r.rule.confidence, status: approve ? 'approved' : 'verified', sandboxReason: null, coverage: null, fixedRows: null, clusterRows: null,
       decidedBy: approve ? `recipe (${who})` : null, decidedAt: null, createdAt: '',
     };
@@ -258,7 +309,7 @@ async function applyRecipe(engine: Engine, s: RemediationScope, columns: string[
   }
   let promotedRows = 0;
   if (approvedNow.length > 0) {
-    const res = await applyApproved(engine, s, approvedNow, (p) => failingIn(s, p.column));
+    const res = await applyApproved(engine, s, approvedNow, { reference: referenceTables() });
     if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while applying the recipe to ${s.runId}`);
     for (const p of approvedNow) setProposalStatus(engine.sqlite, p.id, 'applied');
     promotedRows = res.promotedRows;

@@ -9,12 +9,14 @@ import type { RunSummary } from '../pipeline/types.js';
 import { nowIso } from '../store/sqlite.js';
 import { queryRows, sqlIdent } from '../store/duckdb.js';
 import { runTables, streamTables } from '../store/tables.js';
-import { clusterRowIds, quarantinedRows, type RemediationScope } from './context.js';
-import { getProposal, listClusters, listProposals, saveProposal, setProposalStatus, type StoredProposal } from './proposalStore.js';
-import { promoteApproved } from './remediate.js';
-import { checkProposal } from './sandbox.js';
-import { createWorkingCopy, updateSql, verifyRule } from './verify.js';
-import { acceptable } from './verify.js';
+import { clusterRowIds, evidenceRows, quarantinedRows, type RemediationScope } from './context.js';
+import { getProposal, listClusters, listProposals, ruleOp, saveProposal, setProposalStatus, type StoredProposal } from './proposalStore.js';
+import { promoteApproved, storedRule } from './remediate.js';
+import { acceptable, createWorkingCopy, initWorkingViolations, updateSql, verifyTypedRule } from './verify.js';
+import { validateRule } from './rules/validateRule.js';
+import { referenceTables } from './rules/referenceData.js';
+import { withCompiledRule } from './rules/runRule.js';
+import { writtenColumns, type TypedRule } from './rules/ruleTypes.js';
 
 function scopeOf(engine: Engine, runId: string): RemediationScope {
   const { contract } = contractOfRun(engine, runId);
@@ -38,35 +40,57 @@ export function decideProposal(engine: Engine, runId: string, proposalId: string
   return getProposal(engine.sqlite, p.id)!;
 }
 
-/** An edited rule: checked in the sandbox and verified on the cluster like any proposal. */
-export async function editProposal(engine: Engine, runId: string, proposalId: string, edit: { set: Record<string, string>; where?: string }, by: string): Promise<StoredProposal> {
+/**
+ * An edited rule: gated (sandbox for an expression, shape checks for the other kinds) and verified
+ * on the cluster like any proposal, stored as a new proposal; the one it edits stays on record.
+ * An expression edit is `{set, where}`; a value map is edited as its lines (`{op}` of kind map).
+ */
+export async function editProposal(engine: Engine, runId: string, proposalId: string, edit: { set: Record<string, string>; where?: string } | { op: TypedRule }, by: string): Promise<StoredProposal> {
   const p = proposalOf(engine, runId, proposalId);
+  const op: TypedRule = 'op' in edit ? edit.op : { kind: 'expression', set: edit.set, ...(edit.where ? { where: edit.where } : {}) };
+  return proposeRule(engine, runId, { clusterId: p.clusterId, column: p.column, op, patternType: p.rule.patternType, reasoning: `edited by ${by} from ${p.id}`, editOf: p }, by);
+}
+
+/**
+ * The analyst's own values for chosen quarantined cells: a `manual` rule, verified like any
+ * proposal (on the rows it names) and applied once approved, with every cell in the audit.
+ */
+export async function proposeManualEdit(engine: Engine, runId: string, column: string, cells: Array<{ rowId: number; value: string | null }>, by: string): Promise<StoredProposal> {
+  const op: TypedRule = { kind: 'manual', column, runId, cells };
+  return proposeRule(engine, runId, { clusterId: `manual:${column}`, column, op, patternType: 'manual-edit', reasoning: `cells set by ${by}` }, by);
+}
+
+async function proposeRule(engine: Engine, runId: string, r: { clusterId: string; column: string; op: TypedRule; patternType: string; reasoning: string; editOf?: StoredProposal }, by: string): Promise<StoredProposal> {
   const s = scopeOf(engine, runId);
   const conn = engine.duck.conn;
-  const columns = s.contract.columns.map((c) => c.name);
-  const id = `${p.id}:edit${listProposals(engine.sqlite, runId).length + 1}`;
-  const base = { id, runId, clusterId: p.clusterId, column: p.column, proposer: `analyst:${by}`, confidence: 1 };
-  const rule = { set: edit.set, where: edit.where, confidence: 1, reasoning: `edited by ${by} from ${p.id}`, patternType: p.rule.patternType, proposer: `analyst:${by}` };
-  const checked = await checkProposal(conn, edit, columns, { maxChars: 20_000 });
+  const id = `${r.editOf?.id ?? `${runId}:${r.clusterId}`}:edit${listProposals(engine.sqlite, runId).length + 1}`;
+  const proposer = `analyst:${by}`;
+  const base = { id, runId, clusterId: r.clusterId, column: r.column, proposer, confidence: 1 };
+  const meta = { confidence: 1, reasoning: r.reasoning, patternType: r.patternType, proposer };
+  const clusterRows = r.editOf?.clusterRows ?? null;
+  const checked = await validateRule(conn, r.op, s.contract, { maxChars: 20_000 });
   if (!checked.ok) {
-    saveProposal(engine.sqlite, { ...base, rule, status: 'rejected-by-sandbox', sandboxReason: checked.reason, coverage: null, fixedRows: null, clusterRows: p.clusterRows });
-    engine.audit.append({ runId, kind: 'proposal', payload: { proposal: id, editOf: p.id, by, status: 'rejected-by-sandbox', reason: checked.reason } });
+    saveProposal(engine.sqlite, { ...base, rule: storedRule(r.op, meta), status: 'rejected-by-sandbox', sandboxReason: checked.reason, coverage: null, fixedRows: null, clusterRows });
+    engine.audit.append({ runId, kind: 'proposal', payload: { proposal: id, editOf: r.editOf?.id ?? null, by, kind: r.op.kind, status: 'rejected-by-sandbox', reason: checked.reason } });
     return getProposal(engine.sqlite, id)!;
   }
   const work = await createWorkingCopy(conn, s, '_review');
-  const { harm: _harm, ...v } = await verifyRule(conn, s, work, p.clusterId, p.column, checked.set, checked.where, false, undefined, base.proposer);
-  await conn.run(`DROP TABLE IF EXISTS ${work}`);
-  const ok = acceptable(v);
-  saveProposal(engine.sqlite, { ...base, rule: { ...rule, set: checked.set, where: checked.where, verification: { ...v } }, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });
-  if (p.status === 'verified') setProposalStatus(engine.sqlite, p.id, 'rejected', by);
-  engine.audit.append({ runId, kind: 'proposal', payload: { proposal: id, editOf: p.id, by, status: ok ? 'verified' : 'unverified', verification: { ...v } } });
+  const viol = await initWorkingViolations(conn, s, '_review_viol');
+  const { harm, ...v } = await verifyTypedRule(conn, s, work, viol, r.clusterId, r.column, checked.rule, false, undefined, proposer);
+  await conn.run(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS ${viol};`);
+  const ok = acceptable({ ...v, harm });
+  const why = harm ? `refused by the harm guard: ${harm}` : `fixed ${v.cellsFixed} of ${v.clusterRows} cells, ${v.regressions} regressions`;
+  saveProposal(engine.sqlite, { ...base, rule: { ...storedRule(checked.rule, meta), verification: { ...v } }, status: ok ? 'verified' : 'unverified', sandboxReason: ok ? null : why, coverage: v.coverage, fixedRows: v.cellsFixed, clusterRows: v.clusterRows });
+  if (r.editOf?.status === 'verified') setProposalStatus(engine.sqlite, r.editOf.id, 'rejected', by);
+  engine.audit.append({ runId, kind: 'proposal', payload: { proposal: id, editOf: r.editOf?.id ?? null, by, kind: checked.rule.kind, status: ok ? 'verified' : 'unverified', verification: { ...v } } });
   return getProposal(engine.sqlite, id)!;
 }
 
-/** Only checks a rule (for live feedback while the analyst types): sandbox verdict, no storage. */
-export async function checkRule(engine: Engine, runId: string, edit: { set: Record<string, string>; where?: string }): Promise<{ ok: boolean; reason?: string }> {
+/** Only checks a rule (for live feedback while the analyst types): the gate's verdict, no storage. */
+export async function checkRule(engine: Engine, runId: string, edit: { set: Record<string, string>; where?: string } | { op: TypedRule }): Promise<{ ok: boolean; reason?: string }> {
   const s = scopeOf(engine, runId);
-  const r = await checkProposal(engine.duck.conn, edit, s.contract.columns.map((c) => c.name), { maxChars: 20_000 });
+  const op: TypedRule = 'op' in edit ? edit.op : { kind: 'expression', set: edit.set, ...(edit.where ? { where: edit.where } : {}) };
+  const r = await validateRule(engine.duck.conn, op, s.contract, { maxChars: 20_000 });
   return r.ok ? { ok: true } : { ok: false, reason: r.reason };
 }
 
@@ -85,16 +109,19 @@ export async function previewProposal(engine: Engine, runId: string, proposalId:
   const p = proposalOf(engine, runId, proposalId);
   const s = scopeOf(engine, runId);
   const conn = engine.duck.conn;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE _preview AS SELECT * FROM ${quarantinedRows(s)} WHERE _airlock_row_id IN ${clusterRowIds(s, p.clusterId)} ORDER BY _airlock_row_id LIMIT ${limit}`);
+  const op = ruleOp(p.rule);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _preview AS SELECT * FROM ${quarantinedRows(s)} WHERE _airlock_row_id IN ${clusterRowIds(s, p.clusterId, p.column)} ORDER BY _airlock_row_id LIMIT ${limit}`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE _preview_after AS SELECT * FROM _preview`);
-  await conn.run(updateSql('_preview_after', p.rule.set, '(SELECT _airlock_row_id FROM _preview_after)', p.rule.where));
+  const viol = await initWorkingViolations(conn, s, '_preview_viol');
+  const ctx = { contract: s.contract, runId, evidence: evidenceRows(s, '_preview', viol), reference: referenceTables() };
+  await withCompiledRule(conn, op, ctx, (c) => conn.run(updateSql('_preview_after', c.set, '(SELECT _airlock_row_id FROM _preview_after)', c.where)));
   const out: Array<{ rowId: number; column: string; before: string | null; after: string | null }> = [];
-  for (const col of Object.keys(p.rule.set)) {
+  for (const col of writtenColumns(op)) {
     const rows = await queryRows<{ id: number; b: string | null; a: string | null }>(conn, `SELECT b._airlock_row_id AS id, b.${sqlIdent(col)} AS b, a.${sqlIdent(col)} AS a
       FROM _preview b JOIN _preview_after a USING (_airlock_row_id) ORDER BY id`);
     for (const r of rows) out.push({ rowId: Number(r.id), column: col, before: r.b, after: r.a });
   }
-  await conn.run('DROP TABLE _preview; DROP TABLE _preview_after;');
+  await conn.run(`DROP TABLE _preview; DROP TABLE _preview_after; DROP TABLE ${viol};`);
   return out;
 }
 

@@ -4,8 +4,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { compileViolations } from '../validate/compileViolations.js';
-import { clusterRowIds, quarantinedRows, validationUniverseSteps, type RemediationScope } from './context.js';
+import { clusterRowIds, evidenceRows, quarantinedRows, validationUniverseSteps, type RemediationScope } from './context.js';
 import { harmOf } from './harmGuard.js';
+import { withCompiledRule } from './rules/runRule.js';
+import type { TypedRule } from './rules/ruleTypes.js';
+import { referenceTables } from './rules/referenceData.js';
 
 export interface Verification {
   clusterRows: number;
@@ -60,8 +63,8 @@ export async function violationsOf(conn: DuckDBConnection, s: RemediationScope, 
  * are copied and changed. When the rule fixes cells and breaks (almost) nothing, the working copy
  * keeps the change (later rules build on it).
  */
-export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, work: string, clusterId: string, column: string, set: Record<string, string>, where: string | undefined, keep: boolean, before?: string, proposer?: string): Promise<Verification> {
-  const ids = clusterRowIds(s, clusterId);
+export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, work: string, clusterId: string, column: string, set: Record<string, string>, where: string | undefined, keep: boolean, before?: string, proposer?: string, kind?: string): Promise<Verification> {
+  const ids = clusterRowIds(s, clusterId, column);
   await conn.run(`CREATE OR REPLACE TEMP TABLE _try AS SELECT * FROM ${work} WHERE _airlock_row_id IN ${ids}`);
   await conn.run(updateSql('_try', set, '(SELECT _airlock_row_id FROM _try)', where));
   const beforeTable = before ?? '_before';
@@ -89,7 +92,7 @@ export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, wo
     regressions: Number(row.regressions),
   };
   // Every proposal passes here, model proposals included: the harm guard is part of verification.
-  const harm = await harmOf(conn, s, '_try', work, Object.keys(set), proposer);
+  const harm = await harmOf(conn, s, '_try', work, Object.keys(set), proposer, kind);
   if (harm) v.harm = harm;
   if (keep && acceptable(v)) {
     const assign = Object.keys(set).map((c) => `${sqlIdent(c)} = t.${sqlIdent(c)}`).join(', ');
@@ -123,4 +126,13 @@ export async function violationsBefore(conn: DuckDBConnection, s: RemediationSco
  */
 export function acceptable(v: Verification): boolean {
   return !v.harm && v.cellsFixed > 0 && v.regressions <= Math.floor(0.1 * v.changedRows);
+}
+
+/**
+ * Verifies a typed rule on its cluster: compiled against the rows as they stand (the working
+ * copy `work`, whose current violations are in `violations`), then judged as `verifyRule` does.
+ */
+export async function verifyTypedRule(conn: DuckDBConnection, s: RemediationScope, work: string, violations: string, clusterId: string, column: string, rule: TypedRule, keep: boolean, before?: string, proposer?: string): Promise<Verification> {
+  const ctx = { contract: s.contract, runId: s.runId, evidence: evidenceRows(s, work, violations), reference: referenceTables() };
+  return withCompiledRule(conn, rule, ctx, (c) => verifyRule(conn, s, work, clusterId, column, c.set, c.where, keep, before, proposer, rule.kind));
 }

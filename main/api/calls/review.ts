@@ -2,19 +2,23 @@
 // before/after preview, the analyst's decisions and edits (sandboxed and verified by the engine),
 // and promotion of what was approved. The analyst's name goes into every audit entry.
 import { UserError } from '../../contract/errors.js';
-import { checkRule, decideProposal, editProposal, previewProposal, promoteReviewed, reviewState } from '../../remediate/review.js';
-import type { StoredProposal } from '../../remediate/proposalStore.js';
+import { checkRule, decideProposal, editProposal, previewProposal, promoteReviewed, proposeManualEdit, reviewState } from '../../remediate/review.js';
+import { getProposal, ruleOp, type StoredProposal } from '../../remediate/proposalStore.js';
+import { describeRule } from '../../remediate/rules/describeRule.js';
 import type { RunStatus } from '../../pipeline/types.js';
 import type { ProposalView, ReviewCluster } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
 import { withBadges } from './runs.js';
 
-type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'decideProposal' | 'editProposal' | 'checkRule' | 'promoteReviewed'>;
+type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'decideProposal' | 'editProposal' | 'editMap' | 'editCells' | 'checkRule' | 'promoteReviewed'>;
 
 export function proposalView(p: StoredProposal): ProposalView {
+  const op = ruleOp(p.rule);
   return {
     id: p.id, clusterId: p.clusterId, column: p.column, status: p.status, proposer: p.proposer, confidence: p.confidence,
-    coverage: p.coverage, fixedRows: p.fixedRows, clusterRows: p.clusterRows, set: p.rule.set, where: p.rule.where ?? null,
+    coverage: p.coverage, fixedRows: p.fixedRows, clusterRows: p.clusterRows,
+    kind: op.kind, rule: op, description: describeRule(op),
+    set: op.kind === 'expression' ? op.set : {}, where: op.kind === 'expression' ? op.where ?? null : null,
     reasoning: p.rule.reasoning, patternType: p.rule.patternType, sandboxReason: p.sandboxReason, decidedBy: p.decidedBy,
     model: p.rule.model ?? null,
   };
@@ -54,6 +58,21 @@ export function reviewCalls(session: EngineSession): ReviewCalls {
 
     editProposal({ runId, proposalId, set, where }) {
       return session.exclusive(async (engine) => proposalView(await editProposal(engine, runId, proposalId, { set, where }, ctx.analyst)));
+    },
+
+    editMap({ runId, proposalId, entries }) {
+      return session.exclusive(async (engine) => {
+        const p = getProposal(engine.sqlite, proposalId);
+        const op = p ? ruleOp(p.rule) : null;
+        if (!p || p.runId !== runId || !op || op.kind !== 'map') throw new UserError(`proposal ${proposalId} of run ${runId} is not a value map: edit it as an expression.`);
+        const counts = new Map(op.entries.map((e) => [e.from, e.count]));
+        const edited = { ...op, entries: entries.map((e) => ({ from: e.from, to: e.to, enabled: e.enabled, ...(counts.get(e.from) !== undefined ? { count: counts.get(e.from) } : {}) })) };
+        return proposalView(await editProposal(engine, runId, proposalId, { op: edited }, ctx.analyst));
+      });
+    },
+
+    editCells({ runId, column, cells }) {
+      return session.exclusive(async (engine) => proposalView(await proposeManualEdit(engine, runId, column, cells, ctx.analyst)));
     },
 
     checkRule({ runId, set, where }) {
