@@ -12,6 +12,8 @@ import type { AuditEntry } from './log.js';
 import { auditRanges, verifyAuditSlice, type AuditRange } from './auditSlice.js';
 import { createScrubber, loadOrCreateWorkspaceSecret, piiToken, scrubDeep, TOKEN_PATTERN } from './pii.js';
 import { createPiiFinder, stringsOf } from './piiInBundle.js';
+import type { TypedRule } from '../remediate/rules/ruleTypes.js';
+import type { RuleDescription } from '../remediate/rules/describeRule.js';
 import { renderReport } from './report.js';
 import { buildStatement, loadOrCreateSigningKey, signDsse, type Subject } from './sign.js';
 
@@ -47,6 +49,11 @@ export interface GateResult {
 export interface RecipeRule {
   id: string;
   column: string;
+  /** the typed rule, as the recipe stores it and `airlock run` re-applies it */
+  rule: TypedRule;
+  /** the rule in words (under 200 characters) and its lines, as every screen shows it */
+  description: RuleDescription;
+  /** an expression rule's SQL (empty for the other kinds) */
   set: Record<string, string>;
   where?: string;
   proposer: string;

@@ -1,6 +1,8 @@
 // Gathers what the audit bundle says about a run, from the stores: summary, reconciliation,
 // gates, the exact contract, the approved rules, the run's own audit entries, the models,
 // inputs and outputs, failures and clusters, and the personal values to keep out of it.
+import { ruleOp, type StoredRule } from '../remediate/proposalStore.js';
+import { describeRule } from '../remediate/rules/describeRule.js';
 import { createRequire } from 'node:module';
 import type { Contract } from '../contract/types.js';
 import type { BundleInput, RecipeRule } from '../audit/bundle.js';
@@ -28,9 +30,11 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
     `SELECT "column", reason, count(*) AS count FROM ${st.violations} WHERE run_id = ${r} GROUP BY ALL ORDER BY count DESC`);
   const proposals = engine.sqlite.prepare(`SELECT * FROM proposals WHERE run_id = ? ORDER BY created_at`).all(runId) as Array<Record<string, string | number | null>>;
   const rules: RecipeRule[] = proposals.filter((p) => p.status === 'applied' || p.status === 'approved').map((p) => {
-    const rule = JSON.parse(String(p.rule_json)) as { set: Record<string, string>; where?: string; patternType: string; reasoning: string };
+    const rule = JSON.parse(String(p.rule_json)) as StoredRule;
+    const op = ruleOp(rule);
     return {
-      id: String(p.proposal_id), column: String(p.column_name), set: rule.set, where: rule.where, proposer: String(p.proposer),
+      id: String(p.proposal_id), column: String(p.column_name), rule: op, description: describeRule(op),
+      set: op.kind === 'expression' ? op.set : {}, ...(op.kind === 'expression' && op.where ? { where: op.where } : {}), proposer: String(p.proposer),
       confidence: Number(p.confidence), coverage: Number(p.coverage ?? 0), approver: String(p.decided_by ?? ''), patternType: rule.patternType, reasoning: rule.reasoning,
     };
   });

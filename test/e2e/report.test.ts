@@ -1,5 +1,6 @@
 // report.html in a real browser with the network off: it renders completely from its own bytes,
 // asks for nothing outside itself, and leaves a screenshot for a human to look at.
+import { asRecipe } from '../helpers/recipeRule.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,9 +55,9 @@ beforeAll(async () => {
       { id: 'c-04', column: 'score', reason: 'TYPE_MISMATCH', size: 12, samples: [{ value: '9x%', count: 8 }, { value: '<script>alert(1)</script>', count: 1 }], status: 'rejected' },
     ],
     rules: [
-      { id: 'r-city-typo', column: 'city', set: { city: "replace(city, 'x', 'l')" }, where: "city NOT IN (SELECT city FROM cities)", proposer: 'llm:qwen2.5-0.5b-q4.gguf', confidence: 0.88, coverage: 0.93, approver: 'm.okafor (analyst)', patternType: 'typo', reasoning: "The letter 'l' was typed as 'x' throughout the file." },
-      { id: 'r-zip-pad', column: 'zip', set: { zip: "lpad(zip, 5, '0')" }, where: 'length(zip) = 4', proposer: 'synth:pad', confidence: 0.97, coverage: 1, approver: 'm.okafor (analyst)', patternType: 'pad', reasoning: 'Four-digit zips lost their leading zero.' },
-      { id: 'r-phone-x', column: 'phone', set: { phone: "CASE phone WHEN '205325810x' THEN '2053258100' ELSE phone END" }, proposer: 'synth:lookup', confidence: 0.91, coverage: 0.86, approver: 'm.okafor (analyst)', patternType: 'lookup', reasoning: 'Same provider, same phone elsewhere in the file.' },
+      asRecipe({ id: 'r-city-typo', column: 'city', set: { city: "replace(city, 'x', 'l')" }, where: "city NOT IN (SELECT city FROM cities)", proposer: 'llm:qwen2.5-0.5b-q4.gguf', confidence: 0.88, coverage: 0.93, approver: 'm.okafor (analyst)', patternType: 'typo', reasoning: "The letter 'l' was typed as 'x' throughout the file." }),
+      asRecipe({ id: 'r-zip-pad', column: 'zip', set: { zip: "lpad(zip, 5, '0')" }, where: 'length(zip) = 4', proposer: 'synth:pad', confidence: 0.97, coverage: 1, approver: 'm.okafor (analyst)', patternType: 'pad', reasoning: 'Four-digit zips lost their leading zero.' }),
+      asRecipe({ id: 'r-phone-x', column: 'phone', set: { phone: "CASE phone WHEN '205325810x' THEN '2053258100' ELSE phone END" }, proposer: 'synth:lookup', confidence: 0.91, coverage: 0.86, approver: 'm.okafor (analyst)', patternType: 'lookup', reasoning: 'Same provider, same phone elsewhere in the file.' }),
     ],
     summary: { sourceRows: 1000, successRows: 951, quarantineRows: 37, duplicateRows: 12, fastLaneRows: 812, remediatedRows: 139, clusters: 4 },
   });

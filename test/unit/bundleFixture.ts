@@ -1,5 +1,6 @@
 // A realistic BundleInput without the pipeline: a real hash-chained audit log on a temp SQLite,
 // cell changes protected by a real PiiProtector, exported files on disk, clusters and rules.
+import { asRecipe } from '../helpers/recipeRule.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,7 +115,7 @@ export function makeFixture(workspace: string, opts: FixtureOptions = {}): Fixtu
     contractSha256: sha256(contractYaml),
     recipe: {
       rules: opts.rules ?? [
-        { id: 'r-zip-pad', column: 'zip', set: { zip: "lpad(zip, 5, '0')" }, where: "length(zip) = 4", proposer: 'synth:pad', confidence: 0.97, coverage: 1, approver: 'analyst', patternType: 'pad', reasoning: 'Four-digit zips lost their leading zero.' },
+        asRecipe({ id: 'r-zip-pad', column: 'zip', set: { zip: "lpad(zip, 5, '0')" }, where: "length(zip) = 4", proposer: 'synth:pad', confidence: 0.97, coverage: 1, approver: 'analyst', patternType: 'pad', reasoning: 'Four-digit zips lost their leading zero.' }),
       ],
     },
     auditEntries: log.entries(runId),

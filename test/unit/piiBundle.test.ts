@@ -2,6 +2,7 @@
 // log, the report, the recipe's SQL, the cluster samples or the run summary. Tokens do, so the
 // auditor can still follow a value. With --include-pii the same values do appear (the control
 // that shows these assertions can fail).
+import { asRecipe } from '../helpers/recipeRule.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -47,13 +48,13 @@ describe('the hospital table (phone is pii)', () => {
     expect(phones.length).toBeGreaterThan(70);
 
     const ws = tempDir('pii-hospital');
-    const rules: RecipeRule[] = [{
+    const rules: RecipeRule[] = [asRecipe({
       id: 'r-phone-x', column: 'phone', proposer: 'llm:tiny.gguf', confidence: 0.91, coverage: 0.96, approver: 'analyst', patternType: 'lookup',
       // The worst case: a rule that quotes the values it fixes, and reasoning that cites them.
       set: { phone: `CASE phone ${fixes.slice(0, 6).map((f) => `WHEN '${f.old}' THEN '${f.new}'`).join(' ')} ELSE phone END` },
       where: `phone IN (${fixes.slice(0, 6).map((f) => `'${f.old}'`).join(', ')})`,
       reasoning: `Typed 'x' for digits: ${fixes[0].old} is ${fixes[0].new} elsewhere in the file.`,
-    }];
+    })];
     const clusters: ClusterSummary[] = [{ id: 'c-phone', column: 'phone', reason: 'PATTERN_MISMATCH', size: fixes.length, samples: badShapes.slice(0, 8), rule: 'r-phone-x', status: 'applied' }];
     const fx = makeFixture(ws, {
       changes: fixes.map((f) => change(Number(f.row), 'phone', f.old, f.new, 'r-phone-x')),
@@ -146,8 +147,8 @@ describe('a generated customer table', () => {
       columnKinds: new Map(kinds.map(([col, kind]) => [col, kind])),
       piiClear: [...byValue],
       rules: [
-        { id: 'r-email-lower', column: 'email', set: { email: 'lower(email)' }, where: `email = '${dirty[0].email}'`, proposer: 'synth:case', confidence: 0.99, coverage: 1, approver: 'analyst', patternType: 'case', reasoning: `e.g. ${dirty[0].email} -> ${people[0].email}` },
-        { id: 'r-name-case', column: 'name', set: { name: "CASE name WHEN 'JANE O''BRIEN' THEN 'Jane O''Brien' ELSE initcap(name) END" }, proposer: 'llm:tiny.gguf', confidence: 0.8, coverage: 0.9, approver: 'analyst', patternType: 'case', reasoning: `${dirty[7].name} is ${people[7].name}` },
+        asRecipe({ id: 'r-email-lower', column: 'email', set: { email: 'lower(email)' }, where: `email = '${dirty[0].email}'`, proposer: 'synth:case', confidence: 0.99, coverage: 1, approver: 'analyst', patternType: 'case', reasoning: `e.g. ${dirty[0].email} -> ${people[0].email}` }),
+        asRecipe({ id: 'r-name-case', column: 'name', set: { name: "CASE name WHEN 'JANE O''BRIEN' THEN 'Jane O''Brien' ELSE initcap(name) END" }, proposer: 'llm:tiny.gguf', confidence: 0.8, coverage: 0.9, approver: 'analyst', patternType: 'case', reasoning: `${dirty[7].name} is ${people[7].name}` }),
       ],
       clusters: [
         { id: 'c-ssn', column: 'ssn', reason: 'PATTERN_MISMATCH', size: 40, samples: dirty.slice(0, 5).map((p) => ({ value: p.ssn, count: 1 })), rule: 'r-ssn-dashes', status: 'applied' },

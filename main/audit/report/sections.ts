@@ -96,11 +96,25 @@ export function clustersSection(d: ReportData): string {
     'Quarantined cells grouped by how they fail; samples are representatives, personal values shown as tokens.');
 }
 
+/** Lines of a rule's table the report shows; recipe.json holds them all. */
+const RULE_LINES = 12;
+
+/** A rule as every screen shows it: its sentence, then its SQL (expressions) or its first lines. */
+function ruleChange(r: ReportData['rules'][number]): string {
+  const d = r.description;
+  const sql = d.sql ? `<code class="sql">${esc(d.sql)}</code>` : '';
+  const lines = d.table
+    ? `<table class="rule-lines"><tr>${d.table.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${d.table.rows.slice(0, RULE_LINES)
+      .map((row) => `<tr>${row.map((v) => `<td>${esc(v === null ? '' : String(v))}</td>`).join('')}</tr>`).join('')}</table>${d.table.rows.length > RULE_LINES ? `<div class="muted">${d.table.rows.length - RULE_LINES} more lines in recipe.json</div>` : ''}`
+    : '';
+  return `<div>${esc(d.sentence)}</div>${sql}${lines}`;
+}
+
 export function recipeSection(d: ReportData): string {
   const rows = d.rules.map((r) => [
     `<code>${esc(r.id)}</code>`,
     esc(r.column),
-    `<div class="muted">${esc(r.patternType)}</div>${Object.entries(r.set).map(([col, expr]) => `<code class="sql">${esc(col)} := ${esc(expr)}${r.where ? `\nWHERE ${esc(r.where)}` : ''}</code>`).join('')}<div class="rule-why">${esc(r.reasoning)}</div>`,
+    `<div class="muted">${esc(r.patternType)}</div>${ruleChange(r)}<div class="rule-why">${esc(r.reasoning)}</div>`,
     `<code>${esc(r.proposer)}</code>`,
     fmtPct(r.confidence),
     fmtPct(r.coverage),
