@@ -105,7 +105,7 @@ async function writeExport(engine: Engine, runId: string, contract: Contract, su
   const rows = runRowsSql(contract, st, runId);
   const list = await cleanSelectList(conn, contract, st, rows, opts.format);
   await write(`clean.${ext}`, `SELECT ${list} FROM ${rows} t ORDER BY _airlock_row_id`, opts.format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)');
-  await write('quarantine.csv', `SELECT ${contract.columns.map((c) => sqlIdent(c.name)).join(', ')}, _airlock_row_id, _airlock_reasons, _airlock_raw_line FROM ${st.quarantine} WHERE _airlock_run_id = ${r} ORDER BY _airlock_row_id`, '(FORMAT csv, HEADER true)');
+  await write('quarantine.csv', `SELECT ${contract.columns.map((c) => sqlIdent(c.name)).join(', ')}, _airlock_row_id, _airlock_reasons, _airlock_raw_line, _airlock_raw_lineno, _airlock_raw_offset, _airlock_raw_length FROM ${st.quarantine} WHERE _airlock_run_id = ${r} ORDER BY _airlock_row_id`, '(FORMAT csv, HEADER true)');
   // The signed counts are the run's; the files must hold exactly them.
   if (files[0].rows !== summary.successRows) {
     throw new Error(`exportRun: run ${runId} promoted ${summary.successRows} rows but ${files[0].rows} of its rows are in production and history; refusing to sign counts the files do not match`);

@@ -12,7 +12,7 @@ export interface CsvScan {
   /** the header record's bytes (BOM removed), or null for a file with no line at all */
   header: Buffer | null;
   delimiter: string;
-  /** `_airlock_row_id<delim><header>` then `<ordinal><delim><record>` for each good record, LF-ended */
+  /** `_airlock_row_id<d>_airlock_raw_offset<d>_airlock_raw_length<d>_airlock_raw_lineno<d><header>`, then each good record prefixed with those four numbers, LF-ended */
   parsePath: string;
   /** one JSON object per malformed record: MalformedLine */
   malformedPath: string;
@@ -57,20 +57,36 @@ class OutputBuffer {
     this.len += b.length;
   }
 
-  /** `<ordinal><delimiter><record bytes>\n` */
-  record(ordinal: number, delimiter: number, parts: Buffer[]): void {
-    let size = 22;
-    for (const p of parts) size += p.length;
-    this.ensure(size);
+  /** A non-negative integer in decimal at `at`; returns the position after it. */
+  private digits(at: number, n: number): number {
     const b = this.buf;
-    let at = this.len;
-    const digits = ordinal < 10 ? 1 : Math.floor(Math.log10(ordinal)) + 1;
-    let v = ordinal;
+    const digits = n < 10 ? 1 : Math.floor(Math.log10(n)) + 1;
+    let v = n;
     for (let k = at + digits - 1; k >= at; k--) {
       b[k] = 0x30 + (v % 10);
       v = Math.floor(v / 10);
     }
-    at += digits;
+    return at + digits;
+  }
+
+  /**
+   * `<ordinal><d><offset><d><length><d><line><d><record bytes>\n`: the record's place in the vault
+   * travels with it, so a quarantined row always leads back to its exact arrival bytes.
+   */
+  record(ordinal: number, delimiter: number, parts: Buffer[], offset: number, line: number): void {
+    let size = 4 * 22;
+    let length = 0;
+    for (const p of parts) length += p.length;
+    size += length;
+    this.ensure(size);
+    const b = this.buf;
+    let at = this.digits(this.len, ordinal);
+    b[at++] = delimiter;
+    at = this.digits(at, offset);
+    b[at++] = delimiter;
+    at = this.digits(at, length);
+    b[at++] = delimiter;
+    at = this.digits(at, line);
     b[at++] = delimiter;
     for (const p of parts) {
       p.copy(b, at);
@@ -112,11 +128,11 @@ export class CsvScanWriter {
         this.header = Buffer.from(h);
         this.delim = String.fromCharCode(d);
         this.delimByte = d;
-        this.out.bytes(Buffer.from(`_airlock_row_id${this.delim}`));
+        this.out.bytes(Buffer.from(['_airlock_row_id', '_airlock_raw_offset', '_airlock_raw_length', '_airlock_raw_lineno', ''].join(this.delim)));
         this.out.bytes(this.header);
         this.out.bytes(Buffer.from('\n'));
       },
-      good: (r: GoodRecord) => this.out.record(r.ordinal, this.delimByte, r.parts),
+      good: (r: GoodRecord) => this.out.record(r.ordinal, this.delimByte, r.parts, r.offset, r.line),
       malformed: (r: MalformedRecord) => {
         const text = r.bytes ? decodeUtf8(r.bytes) : null;
         const line: MalformedLine = { ordinal: r.ordinal, line: r.line, offset: r.offset, length: r.length, reason: r.reason, detail: r.detail, text, base64: r.bytes ? r.bytes.toString('base64') : null };

@@ -117,7 +117,8 @@ async function readParquet(conn: DuckDBConnection, path: string, displayName: st
   const casts = header.map((h) => `CAST(${sqlIdent(h)} AS VARCHAR) AS ${sqlIdent(h)}`).join(', ');
   try {
     await conn.run(`CREATE OR REPLACE TABLE ${stage} AS
-      SELECT ${casts}, CAST(row_number() OVER () AS BIGINT) AS _airlock_row_id FROM read_parquet(${sqlString(path)})`);
+      SELECT ${casts}, CAST(row_number() OVER () AS BIGINT) AS _airlock_row_id,
+        NULL::BIGINT AS _airlock_raw_offset, NULL::BIGINT AS _airlock_raw_length, NULL::BIGINT AS _airlock_raw_lineno FROM read_parquet(${sqlString(path)})`);
   } catch (e) {
     throw new UserError(`${displayName}: the Parquet data cannot be read (${firstLine(e)}). The file may be truncated or corrupt: copy it again.`, displayName);
   }
@@ -158,7 +159,7 @@ async function stageScannedCsv(conn: DuckDBConnection, path: string, displayName
   const maxLine = Math.max(scan.summary.longestGoodRecord, (scan.header?.length ?? 0)) + 1024;
   // A quoted empty field is the empty text, not NULL: the audited missing-value rule decides.
   const opts = `all_varchar=true, allow_quoted_nulls=false, quote='"', escape='"', max_line_size=${maxLine}, strict_mode=true, auto_detect=false, header=true, delim=${sqlString(delimiter)}`;
-  const cols = `columns={'_airlock_row_id': 'VARCHAR', ${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(', ')}}`;
+  const cols = `columns={'_airlock_row_id': 'VARCHAR', '_airlock_raw_offset': 'VARCHAR', '_airlock_raw_length': 'VARCHAR', '_airlock_raw_lineno': 'VARCHAR', ${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(', ')}}`;
   await conn.run(`DROP TABLE IF EXISTS _rej; DROP TABLE IF EXISTS _rej_scan;`);
   // A record the parser cannot take is skipped and then found missing by its ordinal. The
   // parser's reasons are kept for tables of modest width (its reject store costs memory per
@@ -170,7 +171,8 @@ async function stageScannedCsv(conn: DuckDBConnection, path: string, displayName
     throw new UserError(`${displayName}: cannot read as CSV (${firstLine(e)}).`, displayName);
   }
   const select = header.map((h) => sqlIdent(h)).join(', ');
-  await conn.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT ${select}, TRY_CAST(_airlock_row_id AS BIGINT) AS _airlock_row_id FROM _raw`);
+  await conn.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT ${select}, TRY_CAST(_airlock_row_id AS BIGINT) AS _airlock_row_id,
+    TRY_CAST(_airlock_raw_offset AS BIGINT) AS _airlock_raw_offset, TRY_CAST(_airlock_raw_length AS BIGINT) AS _airlock_raw_length, TRY_CAST(_airlock_raw_lineno AS BIGINT) AS _airlock_raw_lineno FROM _raw`);
   await conn.run('DROP TABLE _raw');
   await conn.run(`CREATE OR REPLACE TABLE ${malformed} (${MALFORMED_COLUMNS})`);
   const vaultName = basename(path);

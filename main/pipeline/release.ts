@@ -73,8 +73,8 @@ export async function rejectRun(engine: Engine, runId: string, by: string): Prom
   const conn = engine.duck.conn;
   await conn.run('BEGIN TRANSACTION');
   try {
-    await conn.run(`INSERT INTO ${st.quarantine} (${cols}, _airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line)
-      SELECT ${cols}, _airlock_row_id, ${sqlString(runId)}, 'batch:REJECTED_BY_ANALYST', NULL FROM ${rt.fast}`);
+    await conn.run(`INSERT INTO ${st.quarantine} (${cols}, _airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line, _airlock_raw_offset, _airlock_raw_length, _airlock_raw_lineno)
+      SELECT ${cols}, _airlock_row_id, ${sqlString(runId)}, 'batch:REJECTED_BY_ANALYST', NULL, _airlock_raw_offset, _airlock_raw_length, _airlock_raw_lineno FROM ${rt.fast}`);
     await restoreArrivedTokens(conn, contract, runId, st);
     await conn.run(`DROP TABLE ${rt.fast}`);
     const rec = await reconcile(conn, runId, 'reject', st, rt);

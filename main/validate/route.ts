@@ -87,8 +87,10 @@ export async function routeBatch(conn: DuckDBConnection, contract: Contract, run
     await conn.run(`CREATE OR REPLACE TABLE ${rt.fast} AS
       SELECT c.* FROM ${candidatesSql(runId, st, rt)} c
       ANTI JOIN (SELECT DISTINCT row_id FROM ${st.violations} WHERE run_id = ${r}) v ON v.row_id = c._airlock_row_id`);
-    await conn.run(`INSERT INTO ${st.quarantine} (${cols.join(', ')}, _airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line)
-      SELECT ${cols.map((c) => `c.${c}`).join(', ')}, c._airlock_row_id, ${r}, v.reasons, NULL
+    // Its place in the vault goes with every quarantined row: remediation may change its values,
+    // never the bytes it arrived as (a Parquet row has no byte span: NULL).
+    await conn.run(`INSERT INTO ${st.quarantine} (${cols.join(', ')}, _airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line, _airlock_raw_offset, _airlock_raw_length, _airlock_raw_lineno)
+      SELECT ${cols.map((c) => `c.${c}`).join(', ')}, c._airlock_row_id, ${r}, v.reasons, NULL, c._airlock_raw_offset, c._airlock_raw_length, c._airlock_raw_lineno
       FROM ${candidatesSql(runId, st, rt)} c
       JOIN (SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS reasons
             FROM ${st.violations} WHERE run_id = ${r} GROUP BY row_id) v ON v.row_id = c._airlock_row_id`);

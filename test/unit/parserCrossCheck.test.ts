@@ -58,7 +58,7 @@ describe('the parser, checked against the independent scan', () => {
     const doubled = await doctored('doubled', (r) => [...r.slice(0, 10), r[9], ...r.slice(10)]);
     expect(doubled.res.parserDisagreement).toMatch(/not records of the independent scan/);
     expect(doubled.res.goodRows).toBe(0);
-    const invented = await doctored('invented', (r) => [...r.slice(0, 5), 'zzz,9,x,y', ...r.slice(5)]);
+    const invented = await doctored('invented', (r) => [...r.slice(0, 5), 'zzz,0,5,1,9,x,y', ...r.slice(5)]);
     expect(invented.res.parserDisagreement).toMatch(/split or merged/);
     expect(invented.res.goodRows).toBe(0);
   });
