@@ -2,8 +2,8 @@
 // (in JavaScript or SQL) to decide which rule to write, and returns it as a candidate; whether the
 // rule is any good is never decided here but by the judge (judge.ts), which runs the compiled rule
 // over the values in DuckDB and tests every output with the column's own checks.
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, sqlIdent, sqlString } from '../../store/duckdb.js';
+import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { sqlIdent, sqlString } from '../../store/duckdb.js';
 import type { ExpressionRule, LookupRule, MapRule } from '../rules/ruleTypes.js';
 import type { SynthInput, ValueCount } from '../types.js';
 
@@ -88,14 +88,16 @@ export interface Candidate {
  * when DuckDB refuses the pattern. For strategies that read a pattern to decide what to write.
  */
 export async function fullMatches(conn: DuckDBConnection, pattern: string, strings: string[]): Promise<boolean[]> {
-  const out: boolean[] = new Array<boolean>(strings.length).fill(false);
-  const CHUNK = 5000;
+  const out: boolean[] = [];
+  const CHUNK = 20_000;
   try {
     for (let i = 0; i < strings.length; i += CHUNK) {
       const part = strings.slice(i, i + CHUNK);
-      const rows = part.map((x, j) => `(${i + j}, ${sqlString(x)})`).join(', ');
-      const hits = await queryRows<{ i: number }>(conn, `SELECT i FROM (VALUES ${rows}) t(i, s) WHERE regexp_full_match(s, ${sqlString(pattern)})`);
-      for (const h of hits) out[Number(h.i)] = true;
+      // One bound list per query: no literal per string to parse.
+      const reader = await conn.runAndReadAll(`SELECT list_transform($1, x -> coalesce(regexp_full_match(x, ${sqlString(pattern)}), false)) AS m`, [listValue(part)], [LIST(VARCHAR)]);
+      const m = reader.getRowObjectsJS()[0]?.m;
+      if (!Array.isArray(m) || m.length !== part.length) throw new Error('unexpected answer');
+      for (const x of m) out.push(x === true);
     }
   } catch {
     return new Array<boolean>(strings.length).fill(false);
