@@ -139,7 +139,7 @@ function plausibleBand(input: SynthInput, ctx: SynthContext): Band | null {
   const min = Number(c.minimum ?? c.exclusiveMinimum), max = Number(c.maximum ?? c.exclusiveMaximum);
   if (Number.isFinite(min)) lo = Math.max(lo, min);
   if (Number.isFinite(max)) hi = Math.min(hi, max);
-  // Six significant digits keep the emitted SQL readable; the mirror uses the same bounds.
+  // Six significant digits keep the emitted SQL readable.
   return Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi ? { lo: round6(lo), hi: round6(hi) } : null;
 }
 
