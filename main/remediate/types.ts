@@ -1,5 +1,6 @@
 // Shapes shared by clustering, the proposers, the sandbox and the apply step.
 import type { ColumnSpec, Contract, ReasonCode } from '../contract/types.js';
+import type { TypedRule } from './rules/ruleTypes.js';
 
 /** One distinct failing value of a cluster, with how many quarantined rows hold it. */
 export interface ValueCount {
@@ -48,13 +49,23 @@ export interface SynthInput {
   values: ValueCount[];
 }
 
-/** A strategy's answer: an expression for the column, or null when it does not apply. */
+/**
+ * A strategy's judged answer for a cluster: a typed rule that DuckDB ran over the cluster's
+ * values, every change of which passes the column's checks.
+ */
 export interface SynthResult {
-  /** DuckDB scalar expression producing the new value (VARCHAR) */
+  /** the rule: a value map, a reference look-up, or one expression over the column */
+  op: TypedRule;
+  /**
+   * The expression rule's single `set` value (a DuckDB scalar over the raw VARCHAR column);
+   * '' for map and look-up rules, which have no expression of their own.
+   */
   expr: string;
   where?: string;
   confidence: number;
   reasoning: string;
   patternType: string;
   strategy: string;
+  /** what the judge measured: the share of the cluster's distinct values and rows repaired */
+  coverage?: { distinctShare: number; rowShare: number };
 }

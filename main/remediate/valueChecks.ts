@@ -1,25 +1,18 @@
 // The single-column part of a contract column's checks, as one SQL predicate: would this text be
-// a valid value of the column on its own (type, pattern, enum, length, range)? Strategies use it
-// to test candidate values in SQL before proposing them.
+// a valid value of the column on its own (type, pattern, closed set, length, range, the value
+// metrics)? It is built from the very check builders validation compiles
+// (validate/compileViolations.ts singleValueChecks), so a value it accepts raises none of the
+// column's own violations; it also asks for a value that is present (not missing), since a
+// repair that writes a missing value repairs nothing. The judge of rule candidates
+// (synth/judge.ts) and the agreed-value rule test candidate values with it, in SQL.
 import type { ColumnSpec } from '../contract/types.js';
 import { sqlString } from '../store/duckdb.js';
-import { boundLiteral, compareSql, typeOkSql } from '../validate/typedValue.js';
+import { missingSql, singleValueChecks, singleValueMetricChecks } from '../validate/compileViolations.js';
 
 export function valueValidSql(col: ColumnSpec, v: string): string {
-  const parts: string[] = [`${v} IS NOT NULL`, `trim(${v}) <> ''`];
-  const tokens = col.missingTokens.filter((t) => t !== '');
-  if (tokens.length) parts.push(`${v} NOT IN (${tokens.map(sqlString).join(', ')})`);
-  parts.push(typeOkSql(col, v));
-  if (col.pattern) parts.push(`regexp_full_match(${v}, ${sqlString(col.pattern)})`);
-  if (col.enum) parts.push(`${v} IN (${col.enum.map(sqlString).join(', ')})`);
-  if (col.minLength !== undefined) parts.push(`length(${v}) >= ${col.minLength}`);
-  if (col.maxLength !== undefined) parts.push(`length(${v}) <= ${col.maxLength}`);
-  const typed = compareSql(col, v);
-  if (col.minimum !== undefined) parts.push(`${typed} >= ${boundLiteral(col, col.minimum)}`);
-  if (col.maximum !== undefined) parts.push(`${typed} <= ${boundLiteral(col, col.maximum)}`);
-  if (col.exclusiveMinimum !== undefined) parts.push(`${typed} > ${boundLiteral(col, col.exclusiveMinimum)}`);
-  if (col.exclusiveMaximum !== undefined) parts.push(`${typed} < ${boundLiteral(col, col.exclusiveMaximum)}`);
-  return `coalesce((${parts.join(' AND ')}), false)`;
+  const checks = [...singleValueChecks(col, v), ...singleValueMetricChecks(col, v)];
+  // A check's `when` that is NULL raises no violation in validation (CASE WHEN NULL): same here.
+  return `coalesce((NOT ${missingSql(col, v)}${checks.map((c) => ` AND NOT coalesce(${c.when}, false)`).join('')}), false)`;
 }
 
 /** A `CASE <key> WHEN 'k' THEN 'v' ... END` look-up expression (NULL when the key is unmapped). */

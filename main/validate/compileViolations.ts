@@ -7,7 +7,7 @@ import { sqlIdent, sqlString } from '../store/duckdb.js';
 import { boundLiteral, compareSql, typeOkSql } from './typedValue.js';
 import { keyPartitionSql } from './keyValue.js';
 
-interface Check {
+export interface Check {
   column: string;
   reason: string;
   rule: string;
@@ -23,14 +23,17 @@ export function missingSql(col: ColumnSpec, v: string): string {
   return `(${v} IS NULL OR trim(${v}) = ''${tokenTest})`;
 }
 
-function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
-  const v = sqlIdent(col.name);
+/**
+ * The checks of one column that judge a value on its own (type, pattern, closed set, length,
+ * range): each `when` is TRUE when the text `v` violates. Validation compiles these; a repair's
+ * output is judged by the same builders (remediate/valueChecks.ts valueValidSql), so the two agree.
+ */
+export function singleValueChecks(col: ColumnSpec, v: string): Check[] {
   const present = `NOT ${missingSql(col, v)}`;
   const typeOk = typeOkSql(col, v);
   const typed = compareSql(col, v);
   const checks: Check[] = [];
   const name = col.name;
-  if (col.required) checks.push({ column: name, reason: 'REQUIRED_MISSING', rule: `${name}.required`, when: missingSql(col, v) });
   if (typeOk !== 'TRUE') {
     checks.push({ column: name, reason: 'TYPE_MISMATCH', rule: `${name}.logicalType=${col.logicalType}${col.format ? ` format ${col.format}` : ''}`, when: `(${present} AND NOT ${typeOk})` });
   }
@@ -53,6 +56,21 @@ function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
       when: `(${present} AND ${typeOk} AND ${typed} ${op} ${boundLiteral(col, bound)})`,
     });
   }
+  return checks;
+}
+
+/** The value-level part of the column's library metrics (nullValues, invalidValues), over text `v`. */
+export function singleValueMetricChecks(col: ColumnSpec, v: string): Check[] {
+  return col.quality.flatMap((q) => (q.type === 'library' && (q.metric === 'nullValues' || q.metric === 'invalidValues') ? metricRowChecks(q, col, [], undefined, v) : []));
+}
+
+function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
+  const v = sqlIdent(col.name);
+  const present = `NOT ${missingSql(col, v)}`;
+  const checks: Check[] = [];
+  const name = col.name;
+  if (col.required) checks.push({ column: name, reason: 'REQUIRED_MISSING', rule: `${name}.required`, when: missingSql(col, v) });
+  checks.push(...singleValueChecks(col, v));
   if (col.unique || col.primaryKey) {
     const w = `_dup_${windows.length}`;
     windows.push(`row_number() OVER (PARTITION BY ${keyPartitionSql(col, v).join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
@@ -63,10 +81,10 @@ function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
 }
 
 /** Row-level effect of a library metric: the rows it counts are violations. */
-function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: string[], contract?: Contract): Check[] {
+function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: string[], contract?: Contract, valueExpr?: string): Check[] {
   if (q.type !== 'library') return [];
   if (col) {
-    const v = sqlIdent(col.name);
+    const v = valueExpr ?? sqlIdent(col.name);
     switch (q.metric) {
       case 'nullValues':
         return [{ column: col.name, reason: 'NULL_VALUE', rule: q.name, when: `(${v} IS NULL)` }];

@@ -3,9 +3,9 @@
 // new parts occur nowhere among the valid values. Generated from seeded names and domains.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
-import { patternTypo, repairByPattern } from '../../main/remediate/synth/patternTypo.js';
+import { patternTypo } from '../../main/remediate/synth/patternTypo.js';
 import { seededRandom } from '../../main/models/tiny/seededRandom.js';
-import { apply, column, ctx, openDb, synthInput } from './synthHarness.js';
+import { apply, column, ctx, openDb, synthInput, run, repair1 } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
@@ -19,8 +19,8 @@ const TLDS = ['com', 'org', 'net'];
 const tokensOf = (s: string): string[] => s.match(/\p{L}+|\p{N}+|[^\p{L}\p{N}]/gu) ?? [];
 
 describe('pattern-typo repairs need evidence (B5)', () => {
-  it("the reported case: 'carol@example' is left as it is", () => {
-    expect(repairByPattern('carol@example', EMAIL, ['alice@example.com', 'bob@example.com', 'dan@example.com'])).toBeNull();
+  it("the reported case: 'carol@example' is left as it is", async () => {
+    expect(await repair1(db, 'carol@example', EMAIL, ['alice@example.com', 'bob@example.com', 'dan@example.com'])).toBeNull();
   });
 
   it('generated incomplete e-mails (no TLD) are never repaired; nothing is ever repaired into unseen parts (300 cases)', async () => {
@@ -31,25 +31,25 @@ describe('pattern-typo repairs need evidence (B5)', () => {
       const incomplete = Array.from({ length: 10 }, () => `${pick(NAMES)}@${pick(DOMAINS)}`).filter((v) => v.includes('x'));
       const vocabulary = new Set(valid.flatMap(tokensOf));
       for (const v of incomplete) {
-        expect(repairByPattern(v, EMAIL, valid), `${v} with valid ${valid.join(' ')}`).toBeNull();
+        expect(await repair1(db, v, EMAIL, valid), `${v} with valid ${valid.join(' ')}`).toBeNull();
       }
       // The strategy over the whole cluster changes none of them.
-      const r = patternTypo(synthInput(email, incomplete), ctx(valid, 0.01));
+      const r = await run(db, patternTypo, synthInput(email, incomplete), ctx(valid, 0.01));
       if (r) expect(await apply(db, 'email', r, incomplete)).toEqual(incomplete);
       // Other corruptions of valid values: whatever is repaired is made of seen parts only.
       for (const v of valid.slice(0, 5)) {
         const at = Math.floor(rand() * v.length);
         const bad = `${v.slice(0, at)}x${v.slice(at + 1)}`;
-        const out = repairByPattern(bad, EMAIL, valid)?.out;
+        const out = (await repair1(db, bad, EMAIL, valid))?.out;
         if (out) for (const t of tokensOf(out)) expect(vocabulary.has(t) || tokensOf(bad).includes(t), `${bad} → ${out}: ${t}`).toBe(true);
       }
     }
   });
 
-  it('a corruption with evidence is still repaired', () => {
+  it('a corruption with evidence is still repaired', async () => {
     const strict = '[a-z]+@[a-z]+\\.[a-z]+';
-    expect(repairByPattern('bob@gmailxcom', strict, ['alice@gmail.com', 'bob@gmail.org'])).toEqual({ out: 'bob@gmail.com', how: 'x' });
+    expect(await repair1(db, 'bob@gmailxcom', strict, ['alice@gmail.com', 'bob@gmail.org'])).toEqual({ out: 'bob@gmail.com', how: 'x' });
     // ... but not into a top-level domain no valid value has.
-    expect(repairByPattern('bob@gmailxqqq', strict, ['alice@gmail.com', 'bob@gmail.org'])).toBeNull();
+    expect(await repair1(db, 'bob@gmailxqqq', strict, ['alice@gmail.com', 'bob@gmail.org'])).toBeNull();
   });
 });

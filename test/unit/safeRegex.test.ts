@@ -4,8 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nestedQuantifierRisk, safeRegExp } from '../../main/remediate/synth/safeRegex.js';
-import { fullMatcher } from '../../main/remediate/synth/common.js';
+import { fullMatcher, nestedQuantifierRisk, safeRegExp } from '../../main/remediate/synth/safeRegex.js';
 import { seededRandom } from '../../main/models/tiny/seededRandom.js';
 
 const DRIVER = join(import.meta.dirname, 'helpers', 'evilPatternDriver.ts');

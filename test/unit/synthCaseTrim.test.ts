@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { caseTrim } from '../../main/remediate/synth/caseTrim.js';
-import { apply, column, ctx, disallowedFunctions, openDb, synthInput } from './synthHarness.js';
+import { apply, column, ctx, disallowedFunctions, openDb, synthInput, run, ruleText } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
@@ -48,12 +48,12 @@ describe('case-trim strategy', () => {
 
   for (const c of cases) {
     it(c.name, async () => {
-      const r = caseTrim(synthInput(c.col, c.values), ctx());
+      const r = await run(db, caseTrim, synthInput(c.col, c.values), ctx());
       expect(r).not.toBeNull();
       expect(r!.patternType).toBe(c.patternType);
       expect(r!.strategy).toBe('case-trim');
       expect(r!.confidence).toBeGreaterThan(0.9);
-      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(disallowedFunctions(ruleText(r!))).toEqual([]);
       expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
     });
   }
@@ -61,7 +61,7 @@ describe('case-trim strategy', () => {
   it('leaves values it cannot fix untouched in SQL, and confidence reflects the share', async () => {
     const col = column({ name: 'state', pattern: '[A-Z]{2}' });
     const values: Array<[string, number]> = [['ca', 9], ['calif', 1]];
-    const r = caseTrim(synthInput(col, values), ctx([], 0.5));
+    const r = await run(db, caseTrim, synthInput(col, values), ctx([], 0.5));
     expect(r).not.toBeNull();
     expect(r!.confidence).toBeCloseTo(0.97 * 0.9, 3);
     expect(await apply(db, 'state', r!, ['ca', 'calif', null])).toEqual(['CA', 'calif', null]);
@@ -75,8 +75,8 @@ describe('case-trim strategy', () => {
     { name: 'a number with inner text is not whitespace', col: column({ name: 'n', logicalType: 'integer' }), values: ['12 oz'] },
   ];
   for (const n of negatives) {
-    it(`declines: ${n.name}`, () => {
-      expect(caseTrim(synthInput(n.col, n.values), ctx())).toBeNull();
+    it(`declines: ${n.name}`, async () => {
+      expect(await run(db, caseTrim, synthInput(n.col, n.values), ctx())).toBeNull();
     });
   }
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { dateFormat } from '../../main/remediate/synth/dateFormat.js';
-import { apply, column, ctx, disallowedFunctions, openDb, synthInput } from './synthHarness.js';
+import { apply, column, ctx, disallowedFunctions, openDb, synthInput, run, ruleText } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
@@ -43,31 +43,31 @@ describe('date-format strategy', () => {
 
   for (const c of cases) {
     it(c.name, async () => {
-      const r = dateFormat(synthInput(c.col, c.values), ctx());
+      const r = await run(db, dateFormat, synthInput(c.col, c.values), ctx());
       expect(r).not.toBeNull();
       expect(r!.patternType).toBe('date-format');
-      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(disallowedFunctions(ruleText(r!))).toEqual([]);
       expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
     });
   }
 
   it('uses the valid sample as evidence of day-first order', async () => {
     const col = column({ name: 'd', logicalType: 'date' });
-    const r = dateFormat(synthInput(col, ['04/05/2020']), ctx(['25/12/2019', '13/01/2020']));
+    const r = await run(db, dateFormat, synthInput(col, ['04/05/2020']), ctx(['25/12/2019', '13/01/2020']));
     expect(r).not.toBeNull();
     expect(await apply(db, 'd', r!, ['04/05/2020'])).toEqual(['2020-05-04']);
     expect(r!.confidence).toBeGreaterThan(0.9);
   });
 
-  it('assumes month-first without evidence, but with lower confidence', () => {
-    const r = dateFormat(synthInput(column({ name: 'd', logicalType: 'date' }), ['04/05/2020']), ctx());
+  it('assumes month-first without evidence, but with lower confidence', async () => {
+    const r = await run(db, dateFormat, synthInput(column({ name: 'd', logicalType: 'date' }), ['04/05/2020']), ctx());
     expect(r).not.toBeNull();
     expect(r!.confidence).toBeLessThan(0.9);
   });
 
   it('leaves impossible dates as they are', async () => {
     const col = column({ name: 'd', logicalType: 'date' });
-    const r = dateFormat(synthInput(col, ['03/15/2021', '03/16/2021']), ctx());
+    const r = await run(db, dateFormat, synthInput(col, ['03/15/2021', '03/16/2021']), ctx());
     expect(await apply(db, 'd', r!, ['02/30/2021', 'soon', null])).toEqual(['02/30/2021', 'soon', null]);
   });
 
@@ -80,8 +80,8 @@ describe('date-format strategy', () => {
     { name: 'out of the contract range', col: column({ name: 'd', logicalType: 'date', minimum: '2000-01-01' }), values: ['03/15/1999'] },
   ];
   for (const n of negatives) {
-    it(`declines: ${n.name}`, () => {
-      expect(dateFormat(synthInput(n.col, n.values), ctx())).toBeNull();
+    it(`declines: ${n.name}`, async () => {
+      expect(await run(db, dateFormat, synthInput(n.col, n.values), ctx())).toBeNull();
     });
   }
 });

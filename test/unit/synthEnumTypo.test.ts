@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { enumTypo, levenshtein, nearestMember } from '../../main/remediate/synth/enumTypo.js';
-import { apply, column, ctx, disallowedFunctions, openDb, synthInput } from './synthHarness.js';
+import { apply, column, ctx, disallowedFunctions, openDb, synthInput, run, ruleText } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
@@ -44,26 +44,26 @@ describe('enum-typo strategy', () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const r = enumTypo(synthInput(c.col, c.values), ctx());
+      const r = await run(db, enumTypo, synthInput(c.col, c.values), ctx());
       expect(r).not.toBeNull();
       expect(r!.patternType).toBe('enum-typo');
-      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(disallowedFunctions(ruleText(r!))).toEqual([]);
       expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
     });
   }
 
   it("maps the values it can and leaves hospital states like 'xl' (al, fl or il?) as they are", async () => {
     // 'fx' can only be fl, but 'xl' and 'ax' fit several states: one value of three is too little
-    expect(enumTypo(synthInput(state, ['xl', 'ax', 'fx']), ctx())).toBeNull();
-    const some = enumTypo(synthInput(state, ['xl', 'ax', 'fx']), ctx([], 0.3));
+    expect(await run(db, enumTypo, synthInput(state, ['xl', 'ax', 'fx']), ctx())).toBeNull();
+    const some = await run(db, enumTypo, synthInput(state, ['xl', 'ax', 'fx']), ctx([], 0.3));
     expect(await apply(db, 'state', some!, ['xl', 'ax', 'fx'])).toEqual(['xl', 'ax', 'fl']);
-    const mixed = enumTypo(synthInput(emergency, ['yxs', 'xx', 'maybe']), ctx([], 0.3));
+    const mixed = await run(db, enumTypo, synthInput(emergency, ['yxs', 'xx', 'maybe']), ctx([], 0.3));
     expect(mixed).not.toBeNull();
     expect(await apply(db, 'emergency_service', mixed!, ['yxs', 'xx', 'maybe', null])).toEqual(['yes', 'xx', 'maybe', null]);
   });
 
   it('takes case and spacing slips in the same cluster, so one rule covers it', async () => {
-    const r = enumTypo(synthInput(emergency, [' Yes ', 'yxs', 'NO']), ctx());
+    const r = await run(db, enumTypo, synthInput(emergency, [' Yes ', 'yxs', 'NO']), ctx());
     expect(r!.confidence).toBe(0.95);
     expect(await apply(db, 'emergency_service', r!, [' Yes ', 'yxs', 'NO'])).toEqual(['yes', 'yes', 'no']);
   });
@@ -78,12 +78,12 @@ describe('enum-typo strategy', () => {
     { name: 'no enum', col: column({ name: 'c' }), values: ['yxs'] },
   ];
   for (const n of negatives) {
-    it(`declines: ${n.name}`, () => {
-      expect(enumTypo(synthInput(n.col, n.values), ctx())).toBeNull();
+    it(`declines: ${n.name}`, async () => {
+      expect(await run(db, enumTypo, synthInput(n.col, n.values), ctx())).toBeNull();
     });
   }
 
-  it('levenshtein and nearestMember basics', () => {
+  it('levenshtein and nearestMember basics', async () => {
     expect(levenshtein('kitten', 'sitting')).toBe(3);
     expect(levenshtein('', 'abc')).toBe(3);
     expect(nearestMember('yxs', ['yes', 'no'])).toEqual({ member: 'yes', how: 'x-wildcard' });

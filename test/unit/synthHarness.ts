@@ -2,11 +2,14 @@
 // emitted expression in a real (locked) DuckDB over those values, so tests check what the SQL
 // does, not what the JavaScript mirror believes it does.
 import { resolve } from 'node:path';
+import { expect } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import type { ColumnSpec, Contract } from '../../main/contract/types.js';
 import type { SynthInput, SynthResult, ValueCount } from '../../main/remediate/types.js';
 import { openLockedDuckDB, queryRows, sqlIdent, sqlString, type LockedDuckDB } from '../../main/store/duckdb.js';
-import { loadReferenceTables, type SynthContext, type ReferenceTables } from '../../main/remediate/synth/index.js';
+import { loadReferenceTables, runStrategy, type SynthContext, type ReferenceTables, type Strategy } from '../../main/remediate/synth/index.js';
+import { compileRule } from '../../main/remediate/rules/compileRule.js';
+import { repairByPattern, type PatternRepair } from '../../main/remediate/synth/patternTypo.js';
 import { parseCsv } from '../../main/remediate/synth/reference.js';
 import { checkProposal } from '../../main/remediate/sandbox.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -26,7 +29,7 @@ export function column(spec: Partial<ColumnSpec> & { name: string }): ColumnSpec
   };
 }
 
-function contractFor(col: ColumnSpec): Contract {
+export function contractFor(col: ColumnSpec): Contract {
   return {
     id: 't', name: 't', version: '1.0.0', table: 't', columns: [col], quality: [], fds: [],
     schemaEvolution: 'strict', signature: '', yamlSha256: '', yaml: '', sourcePath: '',
@@ -83,24 +86,59 @@ export async function openDb(): Promise<LockedDuckDB> {
   return { ...db, close() { db.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
+/** One strategy's judged result (the judge runs in the test database). */
+export function run(db: LockedDuckDB, strategy: Strategy, input: SynthInput, c: SynthContext): Promise<SynthResult | null> {
+  return runStrategy(db.conn, strategy, input, c);
+}
+
 /**
- * Passes a result through the remediation sandbox, as the pipeline does, then applies the
- * sandbox's normalized text to the values in DuckDB, in order (rows outside `where` keep theirs).
+ * Applies a judged result to the values in DuckDB, as the pipeline does: an expression rule
+ * passes the remediation sandbox and its normalized text runs; a map or look-up rule is compiled
+ * (its lines in a temp table). Rows outside the rule's `where` keep their value.
  */
 export async function apply(db: LockedDuckDB, colName: string, r: SynthResult, values: Array<string | null>): Promise<Array<string | null>> {
   const col = sqlIdent(colName);
-  const checked = await checkProposal(db.conn, { set: { [colName]: r.expr }, ...(r.where ? { where: r.where } : {}) }, [colName]);
-  if (!checked.ok) throw new Error(`sandbox refused the rule: ${checked.reason}`);
+  let expr: string, where: string | undefined;
+  const setup: string[] = [], teardown: string[] = [];
+  if (r.op.kind === 'expression') {
+    expect(r.expr).toBe(r.op.set[colName]);
+    const checked = await checkProposal(db.conn, { set: r.op.set, ...(r.op.where ? { where: r.op.where } : {}) }, [colName]);
+    if (!checked.ok) throw new Error(`sandbox refused the rule: ${checked.reason}`);
+    expr = checked.set[colName];
+    where = checked.where;
+  } else {
+    expect(r.expr).toBe('');
+    const spec = column({ name: colName });
+    const compiled = compileRule(r.op, { contract: contractFor(spec), runId: 'test', reference: referenceTables() });
+    expr = compiled.set[colName];
+    where = compiled.where;
+    setup.push(...compiled.setup);
+    teardown.push(...compiled.teardown);
+  }
   const rows = values.map((v, i) => `(${i}, ${v === null ? 'CAST(NULL AS VARCHAR)' : sqlString(v)})`).join(', ');
-  const expr = checked.set[colName];
-  const out = checked.where ? `CASE WHEN ${checked.where} THEN ${expr} ELSE ${col} END` : expr;
+  const out = where ? `CASE WHEN ${where} THEN ${expr} ELSE ${col} END` : expr;
   const sql = `SELECT ${out} AS out FROM (VALUES ${rows}) t(i, ${col}) ORDER BY i`;
-  const res = await queryRows<{ out: string | null }>(db.conn, sql);
-  return res.map((x) => x.out);
+  try {
+    for (const s of setup) await db.conn.run(s);
+    const res = await queryRows<{ out: string | null }>(db.conn, sql);
+    return res.map((x) => x.out);
+  } finally {
+    for (const s of teardown) await db.conn.run(s);
+  }
+}
+
+/** The SQL text a result carries for the function allow-list test ('' for map/look-up rules). */
+export function ruleText(r: SynthResult): string {
+  return r.op.kind === 'expression' ? Object.values(r.op.set).join(' ') : '';
 }
 
 /** A benchmark table as header + rows (test-only reader). */
 export function readBench(path: string): { header: string[]; rows: string[][] } {
   const [header, ...rows] = parseCsv(readFileSync(path, 'utf8'));
   return { header, rows };
+}
+
+/** The pattern-typo search for one value (the strategy runs it over a whole cluster at once). */
+export async function repair1(db: LockedDuckDB, v: string, pattern: string, valid: string[]): Promise<PatternRepair> {
+  return (await repairByPattern(db.conn, [v], pattern, valid))[0];
 }

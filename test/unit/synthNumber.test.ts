@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { numberUnits } from '../../main/remediate/synth/numberUnits.js';
-import { apply, column, ctx, disallowedFunctions, openDb, synthInput } from './synthHarness.js';
+import { apply, column, ctx, disallowedFunctions, openDb, synthInput, run, ruleText } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
@@ -86,16 +86,16 @@ describe('number-units strategy', () => {
 
   for (const c of cases) {
     it(c.name, async () => {
-      const r = numberUnits(synthInput(c.col, c.values), ctx(c.valid));
+      const r = await run(db, numberUnits, synthInput(c.col, c.values), ctx(c.valid));
       expect(r).not.toBeNull();
       expect(r!.patternType).toBe(c.patternType);
-      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(disallowedFunctions(ruleText(r!))).toEqual([]);
       expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
     });
   }
 
   it('leaves ambiguous percents and non-matching shapes alone in SQL', async () => {
-    const r = numberUnits(synthInput(abv, ['0.05%', '0.06%', '0.07%', '0.08%', '0.09%', '0.045%', '0.055%', '0.065%', '0.075%', '0.5%']), ctx(abvValid, 0.5));
+    const r = await run(db, numberUnits, synthInput(abv, ['0.05%', '0.06%', '0.07%', '0.08%', '0.09%', '0.045%', '0.055%', '0.065%', '0.075%', '0.5%']), ctx(abvValid, 0.5));
     expect(r).not.toBeNull();
     // 0.5 is ten times any valid abv, 0.005 a tenth of the smallest: neither reading is trusted.
     expect(await apply(db, 'abv', r!, ['0.5%', '0.05%', 'N/A', null, '5 oz', '.05%'])).toEqual(['0.5%', '0.05', 'N/A', null, '5 oz', '.05%']);
@@ -116,8 +116,8 @@ describe('number-units strategy', () => {
     { name: 'negative numbers are not guessed', col: column({ name: 'p', logicalType: 'number' }), values: ['-5 kg', '-3 kg'], valid: [] },
   ];
   for (const n of negatives) {
-    it(`declines: ${n.name}`, () => {
-      expect(numberUnits(synthInput(n.col, n.values), ctx(n.valid))).toBeNull();
+    it(`declines: ${n.name}`, async () => {
+      expect(await run(db, numberUnits, synthInput(n.col, n.values), ctx(n.valid))).toBeNull();
     });
   }
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
-import { patternTypo, repairByPattern } from '../../main/remediate/synth/patternTypo.js';
-import { apply, column, ctx, disallowedFunctions, openDb, synthInput } from './synthHarness.js';
+import { patternTypo } from '../../main/remediate/synth/patternTypo.js';
+import { apply, column, ctx, disallowedFunctions, openDb, synthInput, run, ruleText, repair1 } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
@@ -27,17 +27,17 @@ describe('pattern-typo strategy', () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const r = patternTypo(synthInput(c.col, c.values), ctx(c.valid));
+      const r = await run(db, patternTypo, synthInput(c.col, c.values), ctx(c.valid));
       expect(r).not.toBeNull();
       expect(r!.patternType).toBe('pattern-typo');
-      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(disallowedFunctions(ruleText(r!))).toEqual([]);
       expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
     });
   }
 
   it('repairs the unique ones and leaves the ambiguous ones in a mixed cluster', async () => {
     const values = ['95x', '9x%', 'x5%', '1xx%'];
-    const r = patternTypo(synthInput(score, values), ctx(scoreValid, 0.25));
+    const r = await run(db, patternTypo, synthInput(score, values), ctx(scoreValid, 0.25));
     expect(r).not.toBeNull();
     expect(await apply(db, 'score', r!, values)).toEqual(['95%', '9x%', 'x5%', '1xx%']);
     expect(r!.confidence).toBeCloseTo(0.92 * 0.25, 3);
@@ -54,15 +54,15 @@ describe('pattern-typo strategy', () => {
     { name: "'al_scipxvtex2' has several completions", col: stateAvg, values: ['al_scipxvtex2'], valid: stateAvgValid },
   ];
   for (const n of negatives) {
-    it(`declines: ${n.name}`, () => {
-      expect(patternTypo(synthInput(n.col, n.values), ctx(n.valid))).toBeNull();
+    it(`declines: ${n.name}`, async () => {
+      expect(await run(db, patternTypo, synthInput(n.col, n.values), ctx(n.valid))).toBeNull();
     });
   }
 
-  it('a completion must look like the valid values', () => {
-    expect(repairByPattern('x', '(\\d|[a-z])', ['5', '7'])).toBeNull(); // 10 digits and 26 letters
-    expect(repairByPattern('ax', '[a-z][0-9]', ['a1', 'b2'])).toBeNull(); // ten digits fit
-    expect(repairByPattern('emptx', '(\\d{1,3}%|empty)', ['97%'])).toBeNull(); // valid values never say 'empty'
-    expect(repairByPattern('emptx', '(\\d{1,3}%|empty)', ['97%', 'empty'])).toEqual({ out: 'empty', how: 'x' });
+  it('a completion must look like the valid values', async () => {
+    expect(await repair1(db, 'x', '(\\d|[a-z])', ['5', '7'])).toBeNull(); // 10 digits and 26 letters
+    expect(await repair1(db, 'ax', '[a-z][0-9]', ['a1', 'b2'])).toBeNull(); // ten digits fit
+    expect(await repair1(db, 'emptx', '(\\d{1,3}%|empty)', ['97%'])).toBeNull(); // valid values never say 'empty'
+    expect(await repair1(db, 'emptx', '(\\d{1,3}%|empty)', ['97%', 'empty'])).toEqual({ out: 'empty', how: 'x' });
   });
 });

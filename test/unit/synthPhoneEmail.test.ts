@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { phone } from '../../main/remediate/synth/phone.js';
 import { email } from '../../main/remediate/synth/email.js';
-import { apply, column, ctx, disallowedFunctions, openDb, synthInput } from './synthHarness.js';
+import { apply, column, ctx, disallowedFunctions, openDb, synthInput, run, ruleText } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
@@ -31,17 +31,17 @@ describe('phone strategy', () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const r = phone(synthInput(c.col, c.values), ctx(c.valid));
+      const r = await run(db, phone, synthInput(c.col, c.values), ctx(c.valid));
       expect(r).not.toBeNull();
       expect(r!.patternType).toBe('phone');
-      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(disallowedFunctions(ruleText(r!))).toEqual([]);
       expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
     });
   }
 
   it('leaves typos, extensions and foreign numbers unchanged in SQL', async () => {
     const col = column({ name: 'phone', pattern: '\\d{10}' });
-    const r = phone(synthInput(col, ['(205) 325-8100', '205-325-8101']), ctx());
+    const r = await run(db, phone, synthInput(col, ['(205) 325-8100', '205-325-8101']), ctx());
     const odd = ['25x47x7xx0', '205-325-8100 ext 4', '+44 20 7946 0958', '+4420794609', '12345', null];
     expect(await apply(db, 'phone', r!, odd)).toEqual(odd);
   });
@@ -53,8 +53,8 @@ describe('phone strategy', () => {
     { name: 'no pattern and no valid layout', col: column({ name: 'phone' }), values: ['(205) 325-8100'], valid: [] },
   ];
   for (const n of negatives) {
-    it(`declines: ${n.name}`, () => {
-      expect(phone(synthInput(n.col, n.values), ctx(n.valid))).toBeNull();
+    it(`declines: ${n.name}`, async () => {
+      expect(await run(db, phone, synthInput(n.col, n.values), ctx(n.valid))).toBeNull();
     });
   }
 });
@@ -83,17 +83,17 @@ describe('email strategy', () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const r = email(synthInput(c.col, c.values), ctx(c.valid));
+      const r = await run(db, email, synthInput(c.col, c.values), ctx(c.valid));
       expect(r).not.toBeNull();
       expect(r!.patternType).toBe('email');
-      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(disallowedFunctions(ruleText(r!))).toEqual([]);
       expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
     });
   }
 
   it('leaves text that is not an address unchanged in SQL', async () => {
     const col = column({ name: 'email' });
-    const r = email(synthInput(col, ['john at example dot com']), ctx());
+    const r = await run(db, email, synthInput(col, ['john at example dot com']), ctx());
     const odd = ['meet at noon', 'a@b@c.com', 'no address', null];
     expect(await apply(db, 'email', r!, odd)).toEqual(odd);
   });
@@ -104,8 +104,8 @@ describe('email strategy', () => {
     { name: 'the result still fails the pattern', col: column({ name: 'email', pattern: '[a-z]+@corp\\.com' }), values: ['john at example dot com'] },
   ];
   for (const n of negatives) {
-    it(`declines: ${n.name}`, () => {
-      expect(email(synthInput(n.col, n.values), ctx())).toBeNull();
+    it(`declines: ${n.name}`, async () => {
+      expect(await run(db, email, synthInput(n.col, n.values), ctx())).toBeNull();
     });
   }
 });

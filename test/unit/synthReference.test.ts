@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { referenceLookup } from '../../main/remediate/synth/referenceLookup.js';
 import { referenceKey } from '../../main/remediate/synth/reference.js';
-import { apply, column, ctx, disallowedFunctions, openDb, referenceTables, synthInput } from './synthHarness.js';
+import { apply, column, ctx, disallowedFunctions, openDb, referenceTables, synthInput, run, ruleText } from './synthHarness.js';
 
 let db: LockedDuckDB;
 beforeAll(async () => { db = await openDb(); });
@@ -11,7 +11,7 @@ afterAll(() => db.close());
 const stateValid = ['CA', 'TX', 'NY', 'OR', 'CO', 'IN', 'MA', 'WA'];
 
 describe('reference tables', () => {
-  it('load with every row complete and no alias shared inside a form', () => {
+  it('load with every row complete and no alias shared inside a form', async () => {
     const ref = referenceTables();
     expect(ref.country.entities.length).toBe(249);
     expect(ref.us_state.entities.length).toBe(56);
@@ -79,10 +79,10 @@ describe('reference-lookup strategy', () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const r = referenceLookup(synthInput(c.col, c.values), ctx(c.valid));
+      const r = await run(db, referenceLookup, synthInput(c.col, c.values), ctx(c.valid));
       expect(r).not.toBeNull();
       expect(r!.patternType).toBe('reference-lookup');
-      expect(disallowedFunctions(r!.expr)).toEqual([]);
+      expect(disallowedFunctions(ruleText(r!))).toEqual([]);
       expect(await apply(db, c.col.name, r!, c.values)).toEqual(c.expected);
     });
   }
@@ -95,8 +95,8 @@ describe('reference-lookup strategy', () => {
     { name: "a hospital typo is not a name ('xl')", col: column({ name: 'state', enum: ['al', 'fl', 'il'] }), values: ['xl'], valid: [] },
   ];
   for (const n of negatives) {
-    it(`declines: ${n.name}`, () => {
-      expect(referenceLookup(synthInput(n.col, n.values), ctx(n.valid))).toBeNull();
+    it(`declines: ${n.name}`, async () => {
+      expect(await run(db, referenceLookup, synthInput(n.col, n.values), ctx(n.valid))).toBeNull();
     });
   }
 });

@@ -1,26 +1,24 @@
-// Helpers shared by the value-level strategies. Every strategy keeps a JavaScript mirror of the
-// SQL it emits, runs that mirror over the cluster's distinct values (never over rows), and only
-// proposes when what the SQL would change ends up valid for the column.
+// Helpers shared by the value-level strategies. A strategy analyses the cluster's distinct values
+// (in JavaScript or SQL) to decide which rule to write, and returns it as a candidate; whether the
+// rule is any good is never decided here but by the judge (judge.ts), which runs the compiled rule
+// over the values in DuckDB and tests every output with the column's own checks.
+import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdent, sqlString } from '../../store/duckdb.js';
-import type { ColumnSpec } from '../../contract/types.js';
-import type { SynthInput, SynthResult, ValueCount } from '../types.js';
-import { safeRegExp } from './safeRegex.js';
+import type { ExpressionRule, LookupRule, MapRule } from '../rules/ruleTypes.js';
+import type { SynthInput, ValueCount } from '../types.js';
 
 /** Whitespace the strategies treat as such, spelled identically for RE2 (DuckDB) and JS. */
 export const WS_CLASS = '[ \\t\\r\\n\u00a0]';
 const WS_EDGES_JS = new RegExp(`^${WS_CLASS}+|${WS_CLASS}+$`, 'g');
 const WS_RUN_JS = new RegExp(`${WS_CLASS}+`, 'g');
 
-/** Share of a cluster's distinct values a per-value strategy must handle before it proposes. */
-export const PER_VALUE_FLOOR = 0.5;
-/** Share a systematic (format-level) strategy must handle: one rule for the whole cluster. */
-export const SYSTEMATIC_FLOOR = 0.9;
+export { PER_VALUE_FLOOR, SYSTEMATIC_FLOOR } from './judge.js';
 
 export function colRef(input: SynthInput): string {
   return sqlIdent(input.column.name);
 }
 
-/** DuckDB `trim(x)` strips spaces only; this is its exact mirror. */
+/** Spaces stripped from the ends (as DuckDB's `trim(x)`), for analysis. */
 export function jsTrim(s: string): string {
   return s.replace(/^ +| +$/g, '');
 }
@@ -43,52 +41,7 @@ export function jsStrip(s: string): string {
   return s.replace(WS_EDGES_JS, '');
 }
 
-/**
- * A full-match tester for a contract pattern (RE2 syntax), run on the linear-time engine so that
- * no pattern can make a strategy hang. Returns null when that engine cannot compile it: a
- * strategy that needs the pattern then declines rather than guess.
- */
-export function fullMatcher(pattern: string): ((s: string) => boolean) | null {
-  const re = safeRegExp(`^(?:${pattern})$`);
-  return re ? (s) => re.test(s) : null;
-}
-
-const INTEGER_RE = /^[+-]?\d+$/;
 const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-function numericBound(v: number | string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/**
- * Whether a candidate output would pass the column's value checks that JavaScript can judge:
- * type shape (strict: no stray spaces), pattern, enum, length, numeric range. Dates are judged
- * by the date strategy itself. Conservative on purpose: a false "no" only costs a repair.
- */
-export function acceptsValue(column: ColumnSpec, v: string): boolean {
-  if (v === '' || column.missingTokens.includes(v)) return false;
-  if (column.logicalType === 'integer' && !INTEGER_RE.test(v)) return false;
-  if (column.logicalType === 'number' && !NUMBER_RE.test(v)) return false;
-  if (column.logicalType === 'integer' || column.logicalType === 'number') {
-    const n = Number(v);
-    const min = numericBound(column.minimum), max = numericBound(column.maximum);
-    const xmin = numericBound(column.exclusiveMinimum), xmax = numericBound(column.exclusiveMaximum);
-    if (min !== undefined && n < min) return false;
-    if (max !== undefined && n > max) return false;
-    if (xmin !== undefined && n <= xmin) return false;
-    if (xmax !== undefined && n >= xmax) return false;
-  }
-  if (column.enum && !column.enum.includes(v)) return false;
-  if (column.minLength !== undefined && [...v].length < column.minLength) return false;
-  if (column.maxLength !== undefined && [...v].length > column.maxLength) return false;
-  if (column.pattern) {
-    const m = fullMatcher(column.pattern);
-    if (!m || !m(v)) return false;
-  }
-  return true;
-}
 
 /** Collapsed shape: digit runs → 9, letter runs → a, everything else kept. For format votes. */
 export function shapeOf(s: string): string {
@@ -110,67 +63,46 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[i];
 }
 
-/** `CASE <key> WHEN 'k' THEN 'v' ... ELSE <elseExpr> END` over a bounded map. */
-export function caseLookup(keyExpr: string, map: Map<string, string>, elseExpr: string): string {
-  const arms = [...map].map(([k, v]) => `WHEN ${sqlString(k)} THEN ${sqlString(v)}`);
-  return `CASE ${keyExpr} ${arms.join(' ')} ELSE ${elseExpr} END`;
-}
-
-export interface Coverage {
-  distinctShare: number;
-  rowShare: number;
-}
-
-/** How much of the cluster a set of handled raw values covers (nulls count as not handled). */
-export function coverage(values: ValueCount[], handled: (v: string) => boolean): Coverage {
-  let rows = 0, hitRows = 0, hits = 0;
-  for (const vc of values) {
-    rows += vc.count;
-    if (vc.value !== null && handled(vc.value)) {
-      hits += 1;
-      hitRows += vc.count;
-    }
-  }
-  return {
-    distinctShare: values.length ? hits / values.length : 0,
-    rowShare: rows ? hitRows / rows : 0,
-  };
-}
-
-export interface Outcome {
-  /** raw value → repaired value, for every value the emitted SQL changes */
-  changes: Map<string, string>;
-  expr: string;
-  where?: string;
-  /** confidence of the rule on the values it handles, before coverage */
+/**
+ * What a strategy proposes for a cluster, before the judge has run it: a typed rule (a value map,
+ * a reference look-up or one expression over the column), its confidence on the values it
+ * handles (before coverage), and its coverage floor.
+ */
+export interface Candidate {
+  op: MapRule | LookupRule | ExpressionRule;
   base: number;
   floor: number;
-  reasoning: string;
   patternType: string;
   strategy: string;
+  /** the reasoning, given a few judged examples ('a' → 'b', ...) */
+  reasoning: (examples: string) => string;
+  /**
+   * A strategy's own plausibility test over the judged changes (raw → output, as DuckDB wrote
+   * them), for evidence the column's checks cannot see (a magnitude, a unit). Never a validity test.
+   */
+  plausible?: (changes: Array<[string, string]>) => boolean;
 }
 
 /**
- * Turns a strategy's mirror run into a result: declines when the SQL would change a value into
- * something the column still rejects (a wrong-looking repair) or when too little of the cluster
- * is handled; confidence is the base scaled by the share of rows handled.
+ * Which of `strings` the pattern fully matches, in DuckDB (RE2, as validation runs it); all false
+ * when DuckDB refuses the pattern. For strategies that read a pattern to decide what to write.
  */
-export function finish(input: SynthInput, o: Outcome, minCoverage?: number): SynthResult | null {
-  if (o.changes.size === 0) return null;
-  for (const [from, to] of o.changes) {
-    if (from === to || !acceptsValue(input.column, to)) return null;
+export async function fullMatches(conn: DuckDBConnection, pattern: string, strings: string[]): Promise<boolean[]> {
+  const out: boolean[] = [];
+  const CHUNK = 20_000;
+  try {
+    for (let i = 0; i < strings.length; i += CHUNK) {
+      const part = strings.slice(i, i + CHUNK);
+      // One bound list per query: no literal per string to parse.
+      const reader = await conn.runAndReadAll(`SELECT list_transform($1, x -> coalesce(regexp_full_match(x, ${sqlString(pattern)}), false)) AS m`, [listValue(part)], [LIST(VARCHAR)]);
+      const m = reader.getRowObjectsJS()[0]?.m;
+      if (!Array.isArray(m) || m.length !== part.length) throw new Error('unexpected answer');
+      for (const x of m) out.push(x === true);
+    }
+  } catch {
+    return new Array<boolean>(strings.length).fill(false);
   }
-  const cov = coverage(input.values, (v) => o.changes.has(v));
-  const floor = minCoverage ?? o.floor;
-  if (cov.distinctShare < floor || cov.rowShare < floor) return null;
-  return {
-    expr: o.expr,
-    ...(o.where ? { where: o.where } : {}),
-    confidence: Math.round(o.base * cov.rowShare * 1000) / 1000,
-    reasoning: o.reasoning,
-    patternType: o.patternType,
-    strategy: o.strategy,
-  };
+  return out;
 }
 
 /** Non-null distinct values of the cluster. */

@@ -2,10 +2,12 @@
 // '15.03.2021', 'Mar 15 2021', '2021-03-15T10:00:00') rewritten to the contract's `format`
 // (ISO when it has none). Day-first vs month-first is decided once for the whole cluster from
 // evidence (a first field above 12 means day-first); a cluster with evidence both ways is left.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../store/duckdb.js';
-import type { SynthInput, SynthResult } from '../types.js';
+import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
-import { SYSTEMATIC_FLOOR, colRef, distinctStrings, examples, finish, jsStrip, sqlStrip } from './common.js';
+import type { Candidate } from './common.js';
+import { SYSTEMATIC_FLOOR, colRef, distinctStrings, jsStrip, sqlStrip } from './common.js';
 
 const STRATEGY = 'date-format';
 
@@ -102,45 +104,6 @@ function parseWith(f: Compiled, s: string): Parts | null {
   return p;
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/** JS strftime for the directives the engine accepts; null on anything else (then we decline). */
-export function jsStrftime(fmt: string, p: Parts): string | null {
-  let out = '';
-  for (let i = 0; i < fmt.length; i++) {
-    if (fmt[i] !== '%') { out += fmt[i]; continue; }
-    let code = fmt[++i];
-    let noPad = false;
-    if (code === '-') { noPad = true; code = fmt[++i]; }
-    const num = (n: number, w = 2) => (noPad ? String(n) : pad(n, w));
-    switch (code) {
-      case 'Y': out += pad(p.y, 4); break;
-      case 'y': out += num(p.y % 100); break;
-      case 'm': out += num(p.m); break;
-      case 'd': out += num(p.d); break;
-      case 'H': out += num(p.H); break;
-      case 'M': out += num(p.M); break;
-      case 'S': out += num(p.S); break;
-      case 'f': out += p.frac.padEnd(6, '0'); break;
-      case 'b': out += MONTHS[p.m - 1].slice(0, 1).toUpperCase() + MONTHS[p.m - 1].slice(1, 3); break;
-      case 'B': out += MONTHS[p.m - 1][0].toUpperCase() + MONTHS[p.m - 1].slice(1); break;
-      case '%': out += '%'; break;
-      default: return null;
-    }
-  }
-  return out;
-}
-
-function sortable(p: Parts): string {
-  return `${pad(p.y, 4)}-${pad(p.m)}-${pad(p.d)} ${pad(p.H)}:${pad(p.M)}:${pad(p.S)}`;
-}
-
-function boundKey(v: number | string | undefined): string | null {
-  if (typeof v !== 'string') return null;
-  const g = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(v);
-  return g ? `${g[1]}-${g[2]}-${g[3]} ${g[4] ?? '00'}:${g[5] ?? '00'}:${g[6] ?? '00'}` : null;
-}
-
 /** Day/month order for the ambiguous numeric families, from the values themselves. */
 function decideOrder(values: string[], hint: Order | null): { order: Order | null; evidence: boolean } {
   let firstBig = false, secondBig = false;
@@ -164,47 +127,41 @@ function contractOrder(format: string | undefined): Order | null {
   return d < m ? 'dmy' : 'mdy';
 }
 
-export function dateFormat(input: SynthInput, ctx: SynthContext): SynthResult | null {
+/**
+ * One expression: the formats the cluster's values are written in (read in JavaScript to decide
+ * which to handle and the day/month order), each parsed by try_strptime and written with the
+ * column's format. Whether the dates come out valid (in range, parseable by the column's format)
+ * is the judge's call, in DuckDB.
+ */
+export async function dateFormat(_conn: DuckDBConnection, input: SynthInput, ctx: SynthContext): Promise<Candidate[]> {
   const { column } = input;
-  if (column.logicalType !== 'date' && column.logicalType !== 'timestamp') return null;
+  if (column.logicalType !== 'date' && column.logicalType !== 'timestamp') return [];
   const isDate = column.logicalType === 'date';
   const target = column.format ?? (isDate ? '%Y-%m-%d' : '%Y-%m-%d %H:%M:%S');
   // A target that cannot tell two dates apart (no year, month and day field) would write one
   // constant over many distinct values (defect A10): the loader refuses such formats; never here.
-  if (!/%-?[Yy]/.test(target) || !/%-?([md]|[bBj])/.test(target)) return null;
+  if (!/%-?[Yy]/.test(target) || !/%-?([md]|[bBj])/.test(target)) return [];
   const values = distinctStrings(input.values);
   const stripped = values.map(jsStrip);
   const validStrings = distinctStrings(ctx.validSample).map(jsStrip);
   const { order, evidence } = decideOrder([...stripped, ...validStrings], contractOrder(column.format));
   const usable = FORMATS.filter((f) => !f.order || f.order === order);
 
-  const changes = new Map<string, string>();
   const used = new Set<Compiled>();
-  const lo = boundKey(column.minimum), hi = boundKey(column.maximum);
-  for (const v of values) {
-    const s = jsStrip(v);
-    // The SQL takes the first format whose shape matches; so does the mirror.
+  const lossy = new Set<Compiled>();
+  for (const s of stripped) {
+    // The SQL takes the first format whose shape matches; so does this reading.
     const f = usable.find((x) => x.js.test(s));
     if (!f) continue;
     const p = parseWith(f, s);
     if (!p) continue; // DuckDB's try_strptime yields NULL too, and coalesce keeps the raw value
     if (!isDate && !p.hasTime) continue; // a date alone does not say which time it was
-    if (!isDate && p.frac && !target.includes('%f') && /[1-9]/.test(p.frac)) continue; // would lose precision
-    const out = jsStrftime(target, isDate ? { ...p, H: 0, M: 0, S: 0, frac: '' } : p);
-    if (out === null) return null;
-    const key = sortable(isDate ? { ...p, H: 0, M: 0, S: 0 } : p);
-    if ((lo && key < lo) || (hi && key > hi)) continue;
-    changes.set(v, out);
+    // A fraction the target cannot hold would be lost: the format is not one this rule rewrites.
+    if (!isDate && p.frac && !target.includes('%f') && /[1-9]/.test(p.frac)) lossy.add(f);
     used.add(f);
   }
-  // The SQL rewrites every value of a used format; one the mirror refused (out of range, a lost
-  // fraction) would be rewritten anyway, so the rule is not safe for this cluster: decline.
-  for (const v of values) {
-    const s = jsStrip(v);
-    const f = usable.find((x) => x.js.test(s));
-    if (f && used.has(f) && !changes.has(v) && parseWith(f, s)) return null;
-  }
-  if (!used.size) return null;
+  for (const f of lossy) used.delete(f);
+  if (!used.size) return [];
 
   const col = colRef(input);
   const s = sqlStrip(col);
@@ -212,19 +169,18 @@ export function dateFormat(input: SynthInput, ctx: SynthContext): SynthResult | 
     const test = `regexp_full_match(${s}, ${sqlString(f.re)}${f.ci ? ", 'i'" : ''})`;
     return `WHEN ${test} THEN strftime(try_strptime(${s}, ${sqlString(f.strptime)}), ${sqlString(target)})`;
   });
-  // Formats earlier in the list take precedence in SQL as in the mirror; unmatched arms fall
-  // through to NULL and coalesce keeps the raw value.
+  // Formats earlier in the list take precedence; unmatched arms fall through to NULL and
+  // coalesce keeps the raw value.
   const expr = `coalesce(CASE ${arms.join(' ')} END, ${col})`;
   const ambiguousUsed = [...used].some((f) => f.order);
   const fmts = [...used].map((f) => f.strptime).join(', ');
-  return finish(input, {
-    changes,
-    expr,
+  return [{
+    op: { kind: 'expression', set: { [column.name]: expr } },
     base: ambiguousUsed && !evidence ? 0.85 : 0.96,
     floor: SYSTEMATIC_FLOOR,
     strategy: STRATEGY,
     patternType: 'date-format',
-    reasoning: `Dates written as ${fmts} (${examples(changes)}); the rule re-writes them as ${target}`
+    reasoning: (ex) => `Dates written as ${fmts} (${ex}); the rule re-writes them as ${target}`
       + (ambiguousUsed ? (evidence ? `, reading numeric dates ${order === 'dmy' ? 'day' : 'month'}-first as the values show.` : ', assuming month-first numeric dates (no value shows the order).') : '.'),
-  }, ctx.minCoverage);
+  }];
 }

@@ -2,9 +2,12 @@
 // were replaced by 'x' ('yxs' → 'yes', 'acuxe care hospixals' → 'acute care hospitals'): reading
 // each 'x' as any one letter must leave exactly one member. Otherwise the nearest member by edit
 // distance, when it is close and clearly nearer than the runner-up. Ties are never guessed.
-import type { SynthInput, SynthResult } from '../types.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { MapEntry } from '../rules/ruleTypes.js';
+import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
-import { PER_VALUE_FLOOR, acceptsValue, caseLookup, colRef, distinctStrings, examples, finish, jsTrim } from './common.js';
+import type { Candidate } from './common.js';
+import { PER_VALUE_FLOOR, jsTrim } from './common.js';
 
 const STRATEGY = 'enum-typo';
 
@@ -60,32 +63,31 @@ export function nearestMember(value: string, members: string[]): EnumMatch {
   return { member: best.m, how: 'edit-distance' };
 }
 
-export function enumTypo(input: SynthInput, ctx: SynthContext): SynthResult | null {
+/** A value map (case and spacing aside) from each misspelt value to the one member it can be. */
+export async function enumTypo(_conn: DuckDBConnection, input: SynthInput, _ctx: SynthContext): Promise<Candidate[]> {
   const members = input.column.enum;
-  if (!members || members.length === 0) return null;
-  const lookup = new Map<string, string>();
-  const changes = new Map<string, string>();
+  if (!members || members.length === 0) return [];
+  const entries: MapEntry[] = [];
   const hows = new Set<string>();
-  for (const v of distinctStrings(input.values)) {
-    if (members.includes(v)) continue;
+  for (const vc of input.values) {
+    const v = vc.value;
+    if (v === null || members.includes(v)) continue;
     const hit = nearestMember(v, members);
-    if (!hit || !acceptsValue(input.column, hit.member)) continue;
-    lookup.set(jsTrim(v).toLowerCase(), hit.member);
-    changes.set(v, hit.member);
+    if (!hit) continue;
+    entries.push({ from: v, to: hit.member, count: vc.count });
     hows.add(hit.how);
   }
-  const col = colRef(input);
+  if (!entries.length) return [];
   const guessed = hows.has('edit-distance');
-  return finish(input, {
-    changes,
-    expr: caseLookup(`lower(trim(${col}))`, lookup, col),
+  return [{
+    op: { kind: 'map', column: input.column.name, match: 'folded', entries },
     base: guessed ? 0.9 : 0.95,
     floor: PER_VALUE_FLOOR,
     strategy: STRATEGY,
     patternType: 'enum-typo',
-    reasoning: `Values are misspelt allowed values (${examples(changes)}); each maps to the only member it can be`
+    reasoning: (ex) => `Values are misspelt allowed values (${ex}); each maps to the only member it can be`
       + (hows.has('case') ? ' (case aside)' : '')
       + (hows.has('x-wildcard') ? " (letters replaced by 'x' read as wildcards)" : '')
       + (hows.has('edit-distance') ? ' (clearly nearest by edit distance)' : '') + '.',
-  }, ctx.minCoverage);
+  }];
 }

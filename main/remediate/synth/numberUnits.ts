@@ -2,12 +2,14 @@
 // a currency ('$1,234.50', '1.234,50 €'), a percent sign ('5%', '0.09%'), thousands separators or a
 // decimal comma, or a '.0' on an integer. The number is extracted in SQL; a percent is scaled by
 // 1/100 only where the contract range and the valid sample's magnitude say so.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../store/duckdb.js';
-import type { SynthInput, SynthResult } from '../types.js';
+import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
 import type { ReferenceTables } from './reference.js';
+import type { Candidate } from './common.js';
 import {
-  SYSTEMATIC_FLOOR, colRef, distinctStrings, escapeRegex, examples, finish, jsStrip, quantile, sampleNumbers, sqlStrip,
+  SYSTEMATIC_FLOOR, colRef, distinctStrings, escapeRegex, jsStrip, quantile, sampleNumbers, sqlStrip,
 } from './common.js';
 import { CURRENCY_WORDS, UNIT_GROUPS, groupsNamedIn } from './units.js';
 
@@ -122,12 +124,6 @@ function decimals(x: number): number {
   return s.split('.')[1]?.length ?? 0;
 }
 
-/** DuckDB's DOUBLE → VARCHAR, for the mirror: '12.0' for whole numbers, two-digit exponents. */
-function duckDouble(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return `${x}.0`;
-  return String(x).replace(/e([+-])(\d)$/, 'e$10$2');
-}
-
 interface Band { lo: number; hi: number }
 
 /** Where valid values live: the sample's 5th–95th percentile widened 3x, clipped to the range. */
@@ -143,7 +139,7 @@ function plausibleBand(input: SynthInput, ctx: SynthContext): Band | null {
   const min = Number(c.minimum ?? c.exclusiveMinimum), max = Number(c.maximum ?? c.exclusiveMaximum);
   if (Number.isFinite(min)) lo = Math.max(lo, min);
   if (Number.isFinite(max)) hi = Math.min(hi, max);
-  // Six significant digits keep the emitted SQL readable; the mirror uses the same bounds.
+  // Six significant digits keep the emitted SQL readable.
   return Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi ? { lo: round6(lo), hi: round6(hi) } : null;
 }
 
@@ -155,9 +151,9 @@ function inBand(x: number, b: Band): boolean {
   return x >= b.lo && x <= b.hi;
 }
 
-export function numberUnits(input: SynthInput, ctx: SynthContext): SynthResult | null {
+export async function numberUnits(_conn: DuckDBConnection, input: SynthInput, ctx: SynthContext): Promise<Candidate[]> {
   const { column } = input;
-  if (column.logicalType !== 'integer' && column.logicalType !== 'number') return null;
+  if (column.logicalType !== 'integer' && column.logicalType !== 'number') return [];
   const integer = column.logicalType === 'integer';
   const cur = currencyTokens(ctx.reference);
   const curByLength = [...cur.keys()].sort((a, b) => b.length - a.length);
@@ -174,26 +170,26 @@ export function numberUnits(input: SynthInput, ctx: SynthContext): SynthResult |
     rowsByKind.set(p.kind, (rowsByKind.get(p.kind) ?? 0) + vc.count);
   }
   const marked = [...rowsByKind.keys()].filter((k) => k !== 'plain');
-  if (marked.length > 1) return null; // percent beside units, or units beside currency: not one story
+  if (marked.length > 1) return []; // percent beside units, or units beside currency: not one story
   const kind: Kind = marked.length ? marked[0] : 'plain';
   const ofKind = [...parsed.values()].filter((p) => p.kind === kind);
   const markers = new Set(ofKind.map((p) => p.marker));
-  if (markers.size > 1) return null; // mixed units or currencies: a conversion we will not guess
+  if (markers.size > 1) return []; // mixed units or currencies: a conversion we will not guess
   const marker = [...markers][0] ?? '';
 
   // 2. The unit or currency must be the column's own, when its description says.
   if (kind === 'unit') {
     const named = groupsNamedIn(column.description);
-    if (named.size && !named.has(marker)) return null;
+    if (named.size && !named.has(marker)) return [];
   }
   if (kind === 'currency') {
     const named = Object.keys(CURRENCY_WORDS).filter((c) => CURRENCY_WORDS[c].test(column.description ?? ''));
-    if (named.length && !marker.split('|').some((c) => named.includes(c))) return null;
+    if (named.length && !marker.split('|').some((c) => named.includes(c))) return [];
   }
 
   // 3. Separator convention, from tokens that prove it; ambiguous ones are settled by magnitude.
   const ev = new Set(ofKind.map((p) => evidence(p.num)));
-  if (ev.has('us') && ev.has('eu')) return null;
+  if (ev.has('us') && ev.has('eu')) return [];
   const band = plausibleBand(input, ctx);
   let conv: Convention = ev.has('eu') ? 'eu' : 'us';
   const ambiguous = ofKind.filter((p) => {
@@ -202,7 +198,7 @@ export function numberUnits(input: SynthInput, ctx: SynthContext): SynthResult |
   });
   if (!ev.has('us') && !ev.has('eu') && ambiguous.length) {
     const fits = (c: Convention) => band !== null && ambiguous.every((p) => inBand(Number(canonical(p.num, c)), band));
-    if (fits('us') === fits('eu')) return null;
+    if (fits('us') === fits('eu')) return [];
     conv = fits('us') ? 'us' : 'eu';
   }
 
@@ -222,7 +218,7 @@ export function numberUnits(input: SynthInput, ctx: SynthContext): SynthResult |
 
   // 5. Scale: only a percent may be divided by 100, and only where exactly one reading is plausible.
   const pct = kind === 'percent';
-  if (pct && (integer || !band)) return null;
+  if (pct && (integer || !band)) return [];
   const keep = band!, scaled: Band = pct ? { lo: round6(band!.lo * 100), hi: round6(band!.hi * 100) } : keep;
   const scaleOf = (n: number): 1 | 0.01 | null => {
     if (!pct) return 1;
@@ -230,36 +226,28 @@ export function numberUnits(input: SynthInput, ctx: SynthContext): SynthResult |
     return k === d ? null : k ? 1 : 0.01;
   };
 
-  // 6. Mirror: every value the guard admits, and what it becomes.
-  const numbers = new Map<string, { n: number; scale: 1 | 0.01 | null; canon: string }>();
+  // 6. Which values the guard admits and their numbers (for the decimals to keep): analysis only.
+  const numbers: Array<{ n: number; scale: 1 | 0.01 | null; canon: string }> = [];
   for (const v of values) {
     const s = jsStrip(v);
     if (!guardJs.test(s)) continue;
-    const tok = FIRST_NUM_JS.exec(s)![0];
-    const canon = canonical(tok, conv);
-    numbers.set(v, { n: Number(canon), scale: scaleOf(Number(canon)), canon });
+    const canon = canonical(FIRST_NUM_JS.exec(s)![0], conv);
+    numbers.push({ n: Number(canon), scale: scaleOf(Number(canon)), canon });
   }
-  if (!numbers.size) return null;
-  const noisy = !integer && [...numbers.values()].some((x) => isNoisy(x.canon));
+  if (!numbers.length) return [];
+  const noisy = !integer && numbers.some((x) => isNoisy(x.canon));
   const numeric = pct || noisy;
   const scaledValue = (x: { n: number; scale: 1 | 0.01 | null }) => (x.scale === 0.01 ? x.n / 100 : x.n);
-  const digits = Math.min(15, Math.max(0, ...[...numbers.values()].filter((x) => x.scale).map((x) => decimals(denoise(scaledValue(x))))));
+  const digits = Math.min(15, Math.max(0, ...numbers.filter((x) => x.scale).map((x) => decimals(denoise(scaledValue(x))))));
   const nums = sampleNumbers(ctx.validSample);
   const stripZero = integer || (!numeric && (nums.length === 0 || nums.filter(Number.isInteger).length * 2 > nums.length));
-  const changes = new Map<string, string>();
-  for (const [v, x] of numbers) {
-    if (x.scale === null) continue; // SQL leaves it: neither or both readings plausible
-    const out = numeric
-      ? duckDouble(Number(scaledValue(x).toFixed(digits)))
-      : stripZero ? x.canon.replace(/\.0+$/, '') : x.canon;
-    if (out !== v) changes.set(v, out);
-  }
 
-  // 7. Units and currencies: the numbers must look like the valid ones (else it may be ml, not oz).
-  if (!pct && nums.length >= 5 && kind !== 'plain') {
-    const lo = quantile(nums, 0.05) / 10, hi = quantile(nums, 0.95) * 10;
-    if ([...changes.values()].some((o) => Number(o) < lo || Number(o) > hi)) return null;
-  }
+  // 7. Units and currencies: the numbers must look like the valid ones (else it may be ml, not oz),
+  // tested on what DuckDB wrote.
+  const lo = nums.length ? quantile(nums, 0.05) / 10 : 0, hi = nums.length ? quantile(nums, 0.95) * 10 : 0;
+  const plausible = !pct && nums.length >= 5 && kind !== 'plain'
+    ? (changes: Array<[string, string]>) => changes.every(([, o]) => Number(o) >= lo && Number(o) <= hi)
+    : undefined;
 
   // 8. The SQL.
   const col = colRef(input);
@@ -282,14 +270,14 @@ export function numberUnits(input: SynthInput, ctx: SynthContext): SynthResult |
   const scaleNote = pct
     ? ` Each number is kept where it already has the magnitude of valid values (${+keep.lo.toPrecision(3)}–${+keep.hi.toPrecision(3)}) and divided by 100 where that brings it there.`
     : '';
-  return finish(input, {
-    changes,
-    expr,
+  return [{
+    op: { kind: 'expression', set: { [column.name]: expr } },
     base: pct ? 0.93 : 0.96,
     floor: SYSTEMATIC_FLOOR,
     strategy: STRATEGY,
     patternType,
-    reasoning: `Numbers carry ${what} (${examples(changes)}); the rule keeps the bare number`
+    ...(plausible ? { plausible } : {}),
+    reasoning: (ex) => `Numbers carry ${what} (${ex}); the rule keeps the bare number`
       + (conv === 'eu' ? ", reading ',' as the decimal mark" : '') + '.' + scaleNote,
-  }, ctx.minCoverage);
+  }];
 }

@@ -4,11 +4,14 @@
 // the pattern accepts and that looks like the valid values is repaired ('95x' → '95%' for
 // '(\d{1,3}%|empty)'; '9x%' has ten completions and is left). A unique completion is still only
 // a candidate: the tokens it creates must occur in the column's valid values (see hasEvidence).
-import type { SynthInput, SynthResult } from '../types.js';
+// The completions are tested against the pattern in DuckDB (RE2, as validation runs it), in
+// batches across the cluster's values, so any pattern the checks can run works and none can hang.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { MapEntry } from '../rules/ruleTypes.js';
+import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
-import {
-  PER_VALUE_FLOOR, acceptsValue, caseLookup, colRef, distinctStrings, examples, finish, fullMatcher, shapeOf,
-} from './common.js';
+import type { Candidate } from './common.js';
+import { PER_VALUE_FLOOR, distinctStrings, fullMatches, shapeOf } from './common.js';
 
 const STRATEGY = 'pattern-typo';
 
@@ -34,48 +37,68 @@ function alphabetFor(pattern: string, validSample: string[]): string[] {
   return [...chars];
 }
 
-/**
- * Completions of `v` accepted by `ok`, stopping at the second (two already means ambiguous).
- * Each listed position may become any alphabet character, itself included.
- */
-function completions(v: string, positions: number[], alphabet: string[], ok: (s: string) => boolean): string[] {
-  const found: string[] = [];
+/** Every way of filling the listed positions with alphabet characters (the original included). */
+function* completions(v: string, positions: number[], alphabet: string[]): Generator<string> {
   const chars = [...v];
-  const walk = (i: number): void => {
-    if (found.length > 1) return;
-    if (i === positions.length) {
-      const s = chars.join('');
-      if (ok(s) && !found.includes(s)) found.push(s);
-      return;
-    }
+  function* walk(i: number): Generator<string> {
+    if (i === positions.length) { yield chars.join(''); return; }
     const p = positions[i], orig = chars[p];
     for (const c of alphabet.includes(orig) ? alphabet : [orig, ...alphabet]) {
       chars[p] = c;
-      walk(i + 1);
-      if (found.length > 1) break;
+      yield* walk(i + 1);
     }
     chars[p] = orig;
-  };
-  walk(0);
-  return found;
+  }
+  yield* walk(0);
 }
 
-/** Completions with exactly one character changed, anywhere. */
-function oneSubstitution(v: string, alphabet: string[], ok: (s: string) => boolean): string[] {
-  const found = new Set<string>();
+/** Every value with exactly one character changed, anywhere. */
+function* oneSubstitution(v: string, alphabet: string[]): Generator<string> {
   const chars = [...v];
-  for (let p = 0; p < chars.length && found.size < 2; p++) {
+  for (let p = 0; p < chars.length; p++) {
     const orig = chars[p];
     for (const c of alphabet) {
       if (c === orig) continue;
       chars[p] = c;
-      const s = chars.join('');
-      if (ok(s)) found.add(s);
-      if (found.size > 1) break;
+      yield chars.join('');
     }
     chars[p] = orig;
   }
-  return [...found];
+}
+
+/** Most completions sent to DuckDB per query, and per value per query. */
+const BATCH = 20_000;
+const PER_VALUE_BATCH = 4_000;
+
+/**
+ * For each generator, the distinct strings it yields that `keep` lets through and the pattern
+ * fully matches (in DuckDB), stopping at the second (two already means ambiguous).
+ */
+async function firstTwoMatches(conn: DuckDBConnection, pattern: string, gens: Array<Generator<string> | null>, keep: (s: string) => boolean): Promise<string[][]> {
+  const found = gens.map(() => new Set<string>());
+  const live = gens.map((g) => g !== null);
+  while (live.some(Boolean)) {
+    const batch: Array<{ g: number; s: string }> = [];
+    for (let g = 0; g < gens.length && batch.length < BATCH; g++) {
+      if (!live[g]) continue;
+      let n = 0;
+      while (n < PER_VALUE_BATCH) {
+        const r = gens[g]!.next();
+        if (r.done) { live[g] = false; break; }
+        if (!keep(r.value)) continue;
+        batch.push({ g, s: r.value });
+        n++;
+      }
+    }
+    if (!batch.length) break;
+    const ok = await fullMatches(conn, pattern, batch.map((b) => b.s));
+    batch.forEach((b, i) => {
+      if (!ok[i]) return;
+      found[b.g].add(b.s);
+      if (found[b.g].size > 1) live[b.g] = false;
+    });
+  }
+  return found.map((f) => [...f].slice(0, 2));
 }
 
 /** Word, number and single-symbol tokens: `carol@example` → carol, @, example. */
@@ -102,52 +125,68 @@ function hasEvidence(v: string, out: string, valid: Set<string>, vocabulary: Set
   return true;
 }
 
-export function repairByPattern(v: string, pattern: string, validSample: string[]): { out: string; how: 'x' | 'substitution' } | null {
-  const r = uniqueCompletion(v, pattern, validSample);
-  if (!r) return null;
+export type PatternRepair = { out: string; how: 'x' | 'substitution' } | null;
+
+/** The one completion of each value that the pattern accepts and the valid values bear out, or null. */
+export async function repairByPattern(conn: DuckDBConnection, values: string[], pattern: string, validSample: string[]): Promise<PatternRepair[]> {
   const vocabulary = new Set(validSample.flatMap(tokens));
-  return hasEvidence(v, r.out, new Set(validSample), vocabulary) ? r : null;
+  const valid = new Set(validSample);
+  const found = await uniqueCompletions(conn, values, pattern, validSample);
+  return found.map((r, i) => (r && hasEvidence(values[i], r.out, valid, vocabulary) ? r : null));
 }
 
-function uniqueCompletion(v: string, pattern: string, validSample: string[]): { out: string; how: 'x' | 'substitution' } | null {
-  const matches = fullMatcher(pattern);
-  if (!matches || matches(v)) return null;
+async function uniqueCompletions(conn: DuckDBConnection, values: string[], pattern: string, validSample: string[]): Promise<PatternRepair[]> {
+  const already = await fullMatches(conn, pattern, values);
   const shapes = new Set(validSample.map(shapeOf));
   // Consistent with the valid sample: a completion must have a shape valid values have.
-  const ok = (s: string) => matches(s) && (shapes.size === 0 || shapes.has(shapeOf(s)));
+  const keep = (s: string) => shapes.size === 0 || shapes.has(shapeOf(s));
   const alphabet = alphabetFor(pattern, validSample);
-  const xs = [...v].flatMap((ch, i) => (ch === 'x' || ch === 'X' ? [i] : []));
-  if (xs.length > 0 && xs.length <= MAX_WILDCARDS && (alphabet.length + 1) ** xs.length <= MAX_COMPLETIONS) {
-    const found = completions(v, xs, alphabet, ok);
-    if (found.length === 1) return { out: found[0], how: 'x' };
-    if (found.length > 1) return null;
-  }
-  if (xs.length > MAX_WILDCARDS || [...v].length > MAX_SUBSTITUTION_LENGTH) return null;
-  const found = oneSubstitution(v, alphabet, ok);
-  return found.length === 1 ? { out: found[0], how: 'substitution' } : null;
+  const xsOf = values.map((v) => [...v].flatMap((ch, i) => (ch === 'x' || ch === 'X' ? [i] : [])));
+  const out: PatternRepair[] = values.map(() => null);
+  // First reading: each 'x' stands for one replaced character.
+  const xGens = values.map((v, i) => {
+    const xs = xsOf[i];
+    return !already[i] && xs.length > 0 && xs.length <= MAX_WILDCARDS && (alphabet.length + 1) ** xs.length <= MAX_COMPLETIONS
+      ? completions(v, xs, alphabet) : null;
+  });
+  const xFound = await firstTwoMatches(conn, pattern, xGens, keep);
+  // Failing that (no completion at all), one wrong character anywhere.
+  const subGens = values.map((v, i) => {
+    if (already[i] || xFound[i].length > 0) return null;
+    if (xsOf[i].length > MAX_WILDCARDS || [...v].length > MAX_SUBSTITUTION_LENGTH) return null;
+    return oneSubstitution(v, alphabet);
+  });
+  const subFound = await firstTwoMatches(conn, pattern, subGens, keep);
+  values.forEach((_, i) => {
+    if (xFound[i].length === 1) out[i] = { out: xFound[i][0], how: 'x' };
+    else if (xFound[i].length === 0 && subFound[i].length === 1) out[i] = { out: subFound[i][0], how: 'substitution' };
+  });
+  return out;
 }
 
-export function patternTypo(input: SynthInput, ctx: SynthContext): SynthResult | null {
+/** A value map (exact values) from each typo to its one completion; the judge runs it in DuckDB. */
+export async function patternTypo(conn: DuckDBConnection, input: SynthInput, ctx: SynthContext): Promise<Candidate[]> {
   const pattern = input.column.pattern;
-  if (!pattern || input.column.logicalType !== 'string' || !fullMatcher(pattern)) return null;
+  if (!pattern || input.column.logicalType !== 'string') return [];
   const valid = distinctStrings(ctx.validSample);
-  const lookup = new Map<string, string>();
+  const raw = input.values.filter((v): v is { value: string; count: number } => v.value !== null);
+  const repairs = await repairByPattern(conn, raw.map((v) => v.value), pattern, valid);
+  const entries: MapEntry[] = [];
   const hows = new Set<string>();
-  for (const v of distinctStrings(input.values)) {
-    const r = repairByPattern(v, pattern, valid);
-    if (!r || !acceptsValue(input.column, r.out)) continue;
-    lookup.set(v, r.out);
+  raw.forEach((vc, i) => {
+    const r = repairs[i];
+    if (!r) return;
+    entries.push({ from: vc.value, to: r.out, count: vc.count });
     hows.add(r.how);
-  }
-  const col = colRef(input);
-  return finish(input, {
-    changes: lookup,
-    expr: caseLookup(col, lookup, col),
+  });
+  if (!entries.length) return [];
+  return [{
+    op: { kind: 'map', column: input.column.name, match: 'exact', entries },
     base: hows.has('substitution') ? 0.85 : 0.92,
     floor: PER_VALUE_FLOOR,
     strategy: STRATEGY,
     patternType: 'pattern-typo',
-    reasoning: `Values fail the pattern ${pattern} by a typo (${examples(lookup)}); each has exactly one completion `
+    reasoning: (ex) => `Values fail the pattern ${pattern} by a typo (${ex}); each has exactly one completion `
       + `the pattern accepts${hows.has('x') ? " reading 'x' as a replaced character" : ''}${hows.has('substitution') ? ' with one character changed' : ''}.`,
-  }, ctx.minCoverage);
+  }];
 }

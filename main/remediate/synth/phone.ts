@@ -1,10 +1,12 @@
 // Strategy 4: North American phone numbers written with punctuation, spaces or a +1/1 country
 // code, rewritten to the layout the contract's pattern (or the valid sample) uses. Values with
 // letters (an 'x' typo, an extension) or a foreign country code are left alone.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../store/duckdb.js';
-import type { SynthInput, SynthResult } from '../types.js';
+import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
-import { SYSTEMATIC_FLOOR, colRef, distinctStrings, examples, finish, fullMatcher, jsStrip, sqlStrip } from './common.js';
+import type { Candidate } from './common.js';
+import { SYSTEMATIC_FLOOR, colRef, distinctStrings, fullMatches, jsStrip, sqlStrip } from './common.js';
 
 const STRATEGY = 'phone';
 
@@ -29,7 +31,6 @@ const LAYOUTS: Layout[] = [
 ];
 
 const PROBES = ['2025550143', '9876543210'];
-const ALLOWED_JS = /^[0-9 ().+/-]+$/;
 const ALLOWED_SQL = '[0-9 ().+/-]+';
 
 function looksLikePhoneColumn(input: SynthInput): boolean {
@@ -43,7 +44,7 @@ function layoutOf(v: string): Layout | undefined {
   return n.length === 10 ? LAYOUTS.find((l) => l.js(n) === v) : undefined;
 }
 
-function chooseLayout(input: SynthInput, ctx: SynthContext): Layout | null {
+async function chooseLayout(conn: DuckDBConnection, input: SynthInput, ctx: SynthContext): Promise<Layout | null> {
   const valid = distinctStrings(ctx.validSample).map(jsStrip);
   const votes = new Map<Layout, number>();
   for (const v of valid) {
@@ -53,9 +54,9 @@ function chooseLayout(input: SynthInput, ctx: SynthContext): Layout | null {
   const byVotes = (ls: Layout[]) => [...ls].sort((a, b) => (votes.get(b) ?? 0) - (votes.get(a) ?? 0));
   const pattern = input.column.pattern;
   if (pattern) {
-    const m = fullMatcher(pattern);
-    if (!m) return null;
-    const fits = LAYOUTS.filter((l) => PROBES.every((p) => m(l.js(p))));
+    // The layouts whose writing of two probe numbers the pattern accepts, asked of DuckDB.
+    const ok = await fullMatches(conn, pattern, LAYOUTS.flatMap((l) => PROBES.map((p) => l.js(p))));
+    const fits = LAYOUTS.filter((_, i) => PROBES.every((_p, j) => ok[i * PROBES.length + j]));
     return byVotes(fits)[0] ?? null; // the sample's favourite among those the pattern accepts, else the first
   }
   const [top] = byVotes(LAYOUTS);
@@ -63,37 +64,23 @@ function chooseLayout(input: SynthInput, ctx: SynthContext): Layout | null {
   return top && total >= 3 && (votes.get(top) ?? 0) >= 0.6 * valid.length ? top : null;
 }
 
-export function phone(input: SynthInput, ctx: SynthContext): SynthResult | null {
-  if (input.column.logicalType !== 'string' || !looksLikePhoneColumn(input)) return null;
-  const layout = chooseLayout(input, ctx);
-  if (!layout) return null;
-
-  const changes = new Map<string, string>();
-  for (const v of distinctStrings(input.values)) {
-    const s = jsStrip(v);
-    if (!ALLOWED_JS.test(s)) continue;
-    const digits = s.replace(/[^0-9]/g, '');
-    const m = /^1?([0-9]{10})$/.exec(digits);
-    if (!m) continue;
-    // A '+' is a country code: only +1 is ours (+44 20 7946 0958 must not become a US number).
-    if (s.includes('+') && !/^1[0-9]{10}$/.test(digits)) continue;
-    const out = layout.js(m[1]);
-    if (out !== v) changes.set(v, out);
-  }
-
+export async function phone(conn: DuckDBConnection, input: SynthInput, ctx: SynthContext): Promise<Candidate[]> {
+  if (input.column.logicalType !== 'string' || !looksLikePhoneColumn(input)) return [];
+  const layout = await chooseLayout(conn, input, ctx);
+  if (!layout) return [];
   const col = colRef(input);
   const s = sqlStrip(col);
   const digits = `regexp_replace(${s}, '[^0-9]', '', 'g')`;
   const national = `regexp_extract(${digits}, '^1?([0-9]{10})$', 1)`;
+  // A '+' is a country code: only +1 is ours (+44 20 7946 0958 must not become a US number).
   const guard = `regexp_full_match(${s}, ${sqlString(ALLOWED_SQL)}) AND length(${national}) = 10`
     + ` AND (NOT regexp_full_match(${s}, '.*[+].*') OR regexp_full_match(${digits}, '1[0-9]{10}'))`;
-  return finish(input, {
-    changes,
-    expr: `CASE WHEN ${guard} THEN ${layout.sql(national)} ELSE ${col} END`,
+  return [{
+    op: { kind: 'expression', set: { [input.column.name]: `CASE WHEN ${guard} THEN ${layout.sql(national)} ELSE ${col} END` } },
     base: 0.95,
     floor: SYSTEMATIC_FLOOR,
     strategy: STRATEGY,
     patternType: 'phone',
-    reasoning: `Phone numbers written with punctuation or a country code (${examples(changes)}); the rule keeps the 10 digits and writes them as ${layout.name}.`,
-  }, ctx.minCoverage);
+    reasoning: (ex) => `Phone numbers written with punctuation or a country code (${ex}); the rule keeps the 10 digits and writes them as ${layout.name}.`,
+  }];
 }

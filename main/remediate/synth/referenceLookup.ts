@@ -2,13 +2,14 @@
 // uses ('California' / 'Calif.' → 'CA'; 'Germany' / 'DEU' → 'DE'; '€' / 'euro' → 'EUR'). Which
 // table and which form the column wants is read from its enum, else its valid sample, else its
 // pattern with the column name; the output's letter case follows the same evidence.
-import type { SynthInput, SynthResult } from '../types.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { LookupRule } from '../rules/ruleTypes.js';
+import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
 import type { ReferenceDomain, ReferenceTable } from './reference.js';
 import { referenceKey } from './reference.js';
-import {
-  PER_VALUE_FLOOR, acceptsValue, caseLookup, colRef, distinctStrings, examples, finish, fullMatcher, jsSquish, jsStrip, sqlSquish,
-} from './common.js';
+import type { Candidate } from './common.js';
+import { PER_VALUE_FLOOR, distinctStrings, fullMatches, jsStrip } from './common.js';
 
 const STRATEGY = 'reference-lookup';
 
@@ -59,7 +60,7 @@ function bestForm(tables: ReferenceTable[], strings: string[], columnName: strin
   return named.length === 1 ? named[0] : null;
 }
 
-function chooseTarget(input: SynthInput, ctx: SynthContext): Target | null {
+async function chooseTarget(conn: DuckDBConnection, input: SynthInput, ctx: SynthContext): Promise<Target | null> {
   const tables = Object.values(ctx.reference);
   const c = input.column;
   if (c.enum && c.enum.length) {
@@ -76,65 +77,63 @@ function chooseTarget(input: SynthInput, ctx: SynthContext): Target | null {
     if (b) return { table: b.t, form: b.f, style: styleOf(b.hits), evidence: 'its valid values' };
   }
   if (c.pattern) {
-    const m = fullMatcher(c.pattern);
-    if (!m) return null;
     const named = tables.filter((t) => NAME_HINTS[t.domain].test(c.name));
     if (named.length !== 1) return null;
     const t = named[0];
-    for (const f of t.formNames) {
-      for (const style of ['upper', 'lower', 'asis'] as Style[]) {
-        const forms = t.entities.map((e) => e.forms[f]).filter(Boolean);
-        if (forms.length && forms.filter((x) => m(applyStyle(x, style))).length >= 0.9 * forms.length) {
-          return { table: t, form: f, style, evidence: 'its pattern and name' };
-        }
-      }
+    // Which form, in which case, the pattern accepts (nine tenths of the entities), asked of DuckDB.
+    const tries = t.formNames.flatMap((f) => (['upper', 'lower', 'asis'] as Style[]).map((style) => ({
+      f, style, forms: t.entities.map((e) => e.forms[f]).filter(Boolean).map((x) => applyStyle(x, style)),
+    })));
+    const ok = await fullMatches(conn, c.pattern, tries.flatMap((x) => x.forms));
+    let at = 0;
+    for (const x of tries) {
+      const hits = ok.slice(at, at + x.forms.length).filter(Boolean).length;
+      at += x.forms.length;
+      if (x.forms.length && hits >= 0.9 * x.forms.length) return { table: t, form: x.f, style: x.style, evidence: 'its pattern and name' };
     }
   }
   return null;
 }
 
-export function referenceLookup(input: SynthInput, ctx: SynthContext): SynthResult | null {
-  if (input.column.logicalType !== 'string') return null;
-  const target = chooseTarget(input, ctx);
-  if (!target) return null;
-
-  // Every spelling of every entity, by lookup key; a key two entities share is ambiguous.
-  const byKey = new Map<string, Set<number>>();
-  target.table.entities.forEach((e, i) => {
-    for (const a of e.aliases) {
-      const k = referenceKey(a);
-      if (!byKey.has(k)) byKey.set(k, new Set());
-      byKey.get(k)!.add(i);
-    }
-  });
-  const validSet = new Set(distinctStrings(ctx.validSample).map(jsStrip));
-  const render = (i: number): string | null => {
-    const f = target.table.entities[i].forms[target.form];
-    if (!f) return null;
-    if (target.enumByLower) return target.enumByLower.get(f.toLowerCase()) ?? null;
-    return applyStyle(f, target.style);
-  };
-
-  const lookup = new Map<string, string>();
-  const changes = new Map<string, string>();
-  for (const v of distinctStrings(input.values)) {
-    const ids = [...(byKey.get(referenceKey(v)) ?? [])];
-    let outs = [...new Set(ids.map(render).filter((x): x is string => x !== null))];
-    // '$' may be USD or another dollar: the one the column already uses, if only one is.
-    if (outs.length > 1) outs = outs.filter((o) => validSet.has(o));
-    if (outs.length !== 1 || outs[0] === v || !acceptsValue(input.column, outs[0])) continue;
-    lookup.set(jsSquish(v).toLowerCase(), outs[0]);
-    changes.set(v, outs[0]);
-  }
-  const col = colRef(input);
+/**
+ * A look-up in the reference table: every spelling of every entity, keyed in SQL, written in the
+ * column's form. A spelling two entities share is no key ('$'), unless the column's own values
+ * settle it: then a second candidate spells the output as one of the codes the column already uses.
+ */
+export async function referenceLookup(conn: DuckDBConnection, input: SynthInput, ctx: SynthContext): Promise<Candidate[]> {
+  if (input.column.logicalType !== 'string') return [];
+  const target = await chooseTarget(conn, input, ctx);
+  if (!target) return [];
   const domain = { country: 'countries', us_state: 'US states', currency: 'currencies' }[target.table.domain];
-  return finish(input, {
-    changes,
-    expr: caseLookup(`lower(${sqlSquish(col)})`, lookup, col),
+  const base = {
     base: 0.95,
     floor: PER_VALUE_FLOOR,
     strategy: STRATEGY,
     patternType: 'reference-lookup',
-    reasoning: `Values name ${domain} in another form than the column's ${target.form} (${examples(changes)}), as ${target.evidence} show; the rule looks each up in the reference table.`,
-  }, ctx.minCoverage);
+    reasoning: (ex: string) => `Values name ${domain} in another form than the column's ${target.form} (${ex}), as ${target.evidence} show; the rule looks each up in the reference table.`,
+  };
+  const rule: LookupRule = {
+    kind: 'lookup', column: input.column.name, table: target.table.domain, form: target.form, style: target.style,
+    ...(target.enumByLower ? { members: [...target.enumByLower.values()] } : {}),
+  };
+  const out: Candidate[] = [{ op: rule, ...base }];
+  if (target.enumByLower) return out;
+  // '$' may be USD or another dollar: the one the column already uses, if only one is.
+  const inUse = [...new Set(distinctStrings(ctx.validSample).map(jsStrip))];
+  const byKey = new Map<string, Set<string>>();
+  for (const e of target.table.entities) {
+    const f = e.forms[target.form];
+    if (!f) continue;
+    for (const a of e.aliases) {
+      const k = referenceKey(a);
+      if (!byKey.has(k)) byKey.set(k, new Set());
+      byKey.get(k)!.add(applyStyle(f, target.style));
+    }
+  }
+  const settled = distinctStrings(input.values).some((v) => {
+    const outs = [...(byKey.get(referenceKey(v)) ?? [])];
+    return outs.length > 1 && outs.filter((o) => inUse.includes(o)).length === 1;
+  });
+  if (settled) out.push({ op: { ...rule, members: inUse }, ...base });
+  return out;
 }

@@ -83,3 +83,13 @@ export function safeRegExp(source: string, flags = ''): RegExp | null {
     return null;
   }
 }
+
+/**
+ * A full-match tester for a contract pattern on the linear-time engine, or null when that engine
+ * cannot compile it. Only for reading a pattern's structure: no strategy judges a value with it
+ * (the judge runs the pattern in DuckDB, as validation does).
+ */
+export function fullMatcher(pattern: string): ((s: string) => boolean) | null {
+  const re = safeRegExp(`^(?:${pattern})$`);
+  return re ? (s) => re.test(s) : null;
+}
