@@ -114,6 +114,18 @@ describe('agreedValue: suspicion and disagreement', () => {
   });
 });
 
+describe('agreedValue: column names', () => {
+  it('columns named like the rule\'s own temp columns (k, v, det, total) are the row\'s', async () => {
+    const contract = contractOf(['k', 'v', 'det', 'total'], [[['k', 'det'], ['total', 'v']]]);
+    await tableOf(conn, 'names', ['k', 'v', 'det', 'total'], [
+      { k: '1', det: 'a', v: 'x', total: '10' }, { k: '1', det: 'a', v: 'x', total: '10' }, { k: '1', det: 'a', v: 'x', total: '11' },
+      { k: '2', det: 'a', v: 'y', total: '20' }, { k: '2', det: 'a', v: 'y', total: '20' }, { k: '2', det: 'a', v: 'y', total: '21' },
+    ]);
+    const out = await applyRule(conn, rule({ column: 'total', determinants: [['k', 'det']] }), { contract, runId: 'r', evidence: 'names' }, 'names');
+    expect([...out.values()]).toEqual(['10', '10', '10', '20', '20', '20']);
+  });
+});
+
 describe('agreedValue: logic, not data', () => {
   const contract = contractOf(['zip', 'city'], [[['zip'], ['city']]]);
   const batch = (keys: number, prefix: string) => Array.from({ length: keys }, (_, k) => [

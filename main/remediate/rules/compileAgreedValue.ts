@@ -185,13 +185,20 @@ export function agreedValueTeardown(rule: AgreedValueRule): string[] {
   return [T.final, T.suspects, T.votes, T.accuracy, T.ballots].map((t) => `DROP TABLE IF EXISTS ${t}`);
 }
 
-/** The value determinant `i` decides for the row (NULL: undecided, suspect or no determinant). */
+/**
+ * The value determinant `i` decides for the row (NULL: undecided, suspect or no determinant).
+ * The row's columns are unqualified in the compiled rule, so each look-up reads a derived table
+ * whose only columns carry the reserved prefix: a contract column named `k` or `total` still
+ * means the row's own column, never the temp table's.
+ */
 function pickSql(rule: AgreedValueRule, ctx: CompileContext, i: number, alias?: string): string {
   const T = agreedValueTables(rule);
   const det = rule.determinants[i];
   const rowId = alias ? `${alias}._airlock_row_id` : '_airlock_row_id';
-  return `(CASE WHEN ${presentSql(det, alias)} AND NOT EXISTS (SELECT 1 FROM ${T.suspects} s WHERE s.det = ${i} AND s.row_id = ${rowId})
-    THEN (SELECT f.v FROM ${T.final} f WHERE f.det = ${i} AND f.decided AND f.k = ${determinantKeySql(ctx, det, alias)}) END)`;
+  return `(CASE WHEN ${presentSql(det, alias)}
+      AND NOT EXISTS (SELECT 1 FROM (SELECT row_id AS _airlock_suspect FROM ${T.suspects} WHERE det = ${i}) s WHERE s._airlock_suspect = ${rowId})
+    THEN (SELECT f._airlock_agreed FROM (SELECT k AS _airlock_agreed_key, v AS _airlock_agreed FROM ${T.final} WHERE det = ${i} AND decided) f
+          WHERE f._airlock_agreed_key = ${determinantKeySql(ctx, det, alias)}) END)`;
 }
 
 /** The rule's decision for a row: its agreed value, or NULL when it keeps its own. */
