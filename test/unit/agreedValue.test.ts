@@ -53,6 +53,13 @@ describe('agreedValue: plurality with a margin', () => {
     expect(forRow(11)).toEqual([['M', 1, 0.6], ['N', 2, 0.4]]);
     expect(forRow(1)).toEqual([['A', 1, 0.5], ['B', 2, 0.33], ['C', 3, 0.17]]);
     expect(ranked.every((r) => r.column === 'city' && r.determinant === 'zip')).toBe(true);
+    expect(new Set(ranked.map((r) => r.rowId))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]));
+    const some = await rankedCandidates(conn, rule({ minMargin: 0.3 }), ctx, '(SELECT 7 AS _airlock_row_id)');
+    expect(some.map((r) => r.candidate)).toEqual(['P', 'Q']);
+    // Decided rows and groups with a single candidate offer none.
+    await tableOf(conn, 'plural', ['zip', 'city'], [...rows, { zip: '4', city: 'Solo' }]);
+    const atDefault = await rankedCandidates(conn, rule(), ctx);
+    expect(new Set(atDefault.map((r) => r.rowId))).toEqual(new Set([7, 8, 9, 10]));
   });
 });
 

@@ -64,7 +64,7 @@ export interface AgreedValueTables {
   ballots: string;
   /** source accuracies per iteration: (src, acc, claims, iter); only with sourceColumn */
   accuracy: string;
-  /** every candidate of every group of every attribute: (det, attr, k, v, n, supporters, total, share, rk, runner_up, decided) */
+  /** every candidate of every group of every attribute: (det, attr, k, v, n, supporters, total, share, rk, runner_up, candidates, decided) */
   votes: string;
   /** rows whose determinant is suspect: (det, row_id) */
   suspects: string;
@@ -102,10 +102,10 @@ function evidenceOf(rule: AgreedValueRule, ctx: CompileContext): string {
 /** Plurality with margin over a relation of weighted ballots (det, attr, k, v, src, w). */
 function rankedSql(rule: AgreedValueRule, weighted: string): string {
   return `WITH votes AS (SELECT det, attr, k, v, sum(w) AS n, count(DISTINCT src) AS supporters FROM ${weighted} GROUP BY ALL),
-    ranked AS (SELECT *, sum(n) OVER (PARTITION BY det, attr, k) AS total,
+    ranked AS (SELECT *, sum(n) OVER (PARTITION BY det, attr, k) AS total, count(*) OVER (PARTITION BY det, attr, k) AS candidates,
                       row_number() OVER (PARTITION BY det, attr, k ORDER BY n DESC, v) AS rk,
                       coalesce(lead(n, 1) OVER (PARTITION BY det, attr, k ORDER BY n DESC, v), 0) AS runner_up FROM votes)
-    SELECT det, attr, k, v, n, supporters, total, n / total AS share, rk, runner_up,
+    SELECT det, attr, k, v, n, supporters, total, n / total AS share, rk, runner_up, candidates,
            (rk = 1 AND supporters >= ${Number(rule.minSupport)} AND n > runner_up
             AND (n - runner_up) >= ${Number(rule.minMargin)} * total - 1e-9) AS decided
     FROM ranked`;
@@ -269,24 +269,27 @@ export interface RankedCandidate {
 
 /**
  * Ranked candidate values for the evidence rows the rule leaves undecided (a tie, a thin margin,
- * too little support, or determinants that disagree): one row per (row, determinant, candidate),
- * over the rule's temp tables (valid between setup and teardown). Suspect determinants offer none.
+ * too little support, or determinants that disagree), in groups offering a choice (two
+ * candidates or more): one row per (row, determinant, candidate), over the rule's temp tables
+ * (valid between setup and teardown). Suspect determinants offer none. `rows`, when given, is a
+ * relation with `_airlock_row_id` narrowing the answer (e.g. the cells shown in Quarantine).
  */
-export function rankedCandidatesSql(rule: AgreedValueRule, ctx: CompileContext): string {
+export function rankedCandidatesSql(rule: AgreedValueRule, ctx: CompileContext, rows?: string): string {
   const evidence = evidenceOf(rule, ctx);
   const T = agreedValueTables(rule);
+  const only = rows ? ` AND e._airlock_row_id IN (SELECT r._airlock_row_id FROM ${rows} r)` : '';
   const parts = rule.determinants.map((det, i) => `SELECT e._airlock_row_id AS row_id, ${sqlString(rule.column)} AS "column", ${sqlString(det.join('+'))} AS determinant,
       f.v AS candidate, f.n AS weight, f.share AS share, f.rk AS rank
-    FROM ${evidence} e JOIN ${T.final} f ON f.det = ${i} AND f.k = ${determinantKeySql(ctx, det, 'e')}
-    WHERE ${presentSql(det, 'e')} AND ${decisionSql(rule, ctx, 'e')} IS NULL
+    FROM ${evidence} e JOIN ${T.final} f ON f.det = ${i} AND f.candidates >= 2 AND f.k = ${determinantKeySql(ctx, det, 'e')}
+    WHERE ${presentSql(det, 'e')} AND ${decisionSql(rule, ctx, 'e')} IS NULL${only}
       AND NOT EXISTS (SELECT 1 FROM ${T.suspects} s WHERE s.det = ${i} AND s.row_id = e._airlock_row_id)`);
   if (parts.length === 0) return `SELECT CAST(0 AS BIGINT) AS row_id, '' AS "column", '' AS determinant, '' AS candidate, 0.0 AS weight, 0.0 AS share, 0 AS rank WHERE false`;
   return `${parts.join(' UNION ALL ')} ORDER BY row_id, determinant, rank`;
 }
 
 /** rankedCandidatesSql, run: set up, read, tear down. */
-export async function rankedCandidates(conn: DuckDBConnection, rule: AgreedValueRule, ctx: CompileContext): Promise<RankedCandidate[]> {
+export async function rankedCandidates(conn: DuckDBConnection, rule: AgreedValueRule, ctx: CompileContext, rows?: string): Promise<RankedCandidate[]> {
   return withAgreedValueTables(conn, rule, ctx, async () =>
-    (await queryRows<{ row_id: number; column: string; determinant: string; candidate: string; weight: number; share: number; rank: number }>(conn, rankedCandidatesSql(rule, ctx)))
+    (await queryRows<{ row_id: number; column: string; determinant: string; candidate: string; weight: number; share: number; rank: number }>(conn, rankedCandidatesSql(rule, ctx, rows)))
       .map((r) => ({ rowId: Number(r.row_id), column: r.column, determinant: r.determinant, candidate: r.candidate, weight: Number(r.weight), share: Number(r.share), rank: Number(r.rank) })));
 }
