@@ -62,6 +62,8 @@ function presentSql(determinant: string[], alias?: string): string {
 export interface AgreedValueTables {
   /** ballots: (det, attr, k, v, row_id, src, ok) */
   ballots: string;
+  /** each source's claims per group: (det, attr, k, v, src, frac, checked, gid, cid); only with sourceColumn */
+  claims: string;
   /** source accuracies per iteration: (src, acc, claims, iter); only with sourceColumn */
   accuracy: string;
   /** every candidate of every group of every attribute: (det, attr, k, v, n, supporters, total, share, rk, runner_up, candidates, decided) */
@@ -74,7 +76,7 @@ export interface AgreedValueTables {
 
 export function agreedValueTables(rule: AgreedValueRule): AgreedValueTables {
   const t = tableFor(rule, 'agree');
-  return { ballots: `${t}_b`, accuracy: `${t}_acc`, votes: `${t}_v`, suspects: `${t}_s`, final: `${t}_f` };
+  return { ballots: `${t}_b`, claims: `${t}_c`, accuracy: `${t}_acc`, votes: `${t}_v`, suspects: `${t}_s`, final: `${t}_f` };
 }
 
 /** The columns voted on for one determinant: the rule's column, then its siblings in the contract's dependencies. */
@@ -142,22 +144,26 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
       WHERE r.ok OR NOT g.any_ok`,
   ];
   if (rule.sourceColumn) {
-    setup.push(`CREATE OR REPLACE TEMP TABLE ${T.accuracy} AS SELECT DISTINCT src, ${INITIAL_SOURCE_ACCURACY}::DOUBLE AS acc, CAST(0 AS BIGINT) AS claims, 0 AS iter FROM ${T.ballots}`);
+    // Each source's claims, once: the share of its rows in the group holding each value (a source
+    // reporting one value, however many times, claims it whole), and whether another source
+    // reports the group too (only such claims say anything about a source's accuracy).
+    // Groups and claimed values are numbered once, so that each iteration joins on integers.
+    setup.push(`CREATE OR REPLACE TEMP TABLE ${T.claims} AS
+      WITH c AS (SELECT det, attr, k, v, src, count(*) AS n FROM ${T.ballots} GROUP BY ALL),
+      g AS (SELECT det, attr, k, count(DISTINCT src) >= 2 AS checked FROM c GROUP BY ALL)
+      SELECT c.det, c.attr, c.k, c.v, c.src, c.n / sum(c.n) OVER (PARTITION BY c.det, c.attr, c.k, c.src) AS frac, g.checked,
+             dense_rank() OVER (ORDER BY c.det, c.attr, c.k) AS gid, dense_rank() OVER (ORDER BY c.det, c.attr, c.k, c.v) AS cid
+      FROM c JOIN g ON g.det = c.det AND g.attr = c.attr AND g.k = c.k`);
+    setup.push(`CREATE OR REPLACE TEMP TABLE ${T.accuracy} AS SELECT DISTINCT src, ${INITIAL_SOURCE_ACCURACY}::DOUBLE AS acc, CAST(0 AS BIGINT) AS claims, 0 AS iter FROM ${T.claims}`);
     for (let it = 0; it < TRUTH_DISCOVERY_ITERATIONS; it++) {
       // Weight = the source's accuracy (not ACCU's log-odds ln(n·acc/(1−acc))): log-odds go
       // negative for a source below chance, and a group's shares and margin would stop being
       // fractions of its weight; with accuracy as weight the vote stays a weighted plurality.
       setup.push(`INSERT INTO ${T.accuracy}
         WITH a AS (SELECT src, acc FROM ${T.accuracy} WHERE iter = ${it}),
-        w AS (SELECT b.det, b.attr, b.k, b.v, b.src, a.acc / count(*) OVER (PARTITION BY b.det, b.attr, b.k, b.src) AS w
-              FROM ${T.ballots} b JOIN a ON a.src = b.src),
-        conf AS (SELECT det, attr, k, v, sum(w) AS c FROM w GROUP BY ALL),
-        share AS (SELECT det, attr, k, v, c / sum(c) OVER (PARTITION BY det, attr, k) AS s FROM conf),
-        multi AS (SELECT det, attr, k FROM ${T.ballots} GROUP BY ALL HAVING count(DISTINCT src) >= 2),
-        claims AS (SELECT DISTINCT b.det, b.attr, b.k, b.v, b.src FROM ${T.ballots} b
-                   JOIN multi m ON m.det = b.det AND m.attr = b.attr AND m.k = b.k),
-        est AS (SELECT c.src, avg(s.s) AS acc, count(*) AS n FROM claims c
-                JOIN share s ON s.det = c.det AND s.attr = c.attr AND s.k = c.k AND s.v = c.v GROUP BY c.src)
+        conf AS (SELECT c.gid, c.cid, sum(a.acc * c.frac) AS w FROM ${T.claims} c JOIN a ON a.src = c.src GROUP BY ALL),
+        share AS (SELECT cid, w / sum(w) OVER (PARTITION BY gid) AS s FROM conf),
+        est AS (SELECT c.src, avg(s.s) AS acc, count(*) AS n FROM ${T.claims} c JOIN share s ON s.cid = c.cid WHERE c.checked GROUP BY c.src)
         SELECT a.src, greatest(${ACCURACY_FLOOR}, least(${ACCURACY_CEILING}, coalesce(est.acc, a.acc))), coalesce(est.n, 0), ${it + 1}
         FROM a LEFT JOIN est ON est.src = a.src`);
     }
@@ -182,7 +188,7 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
 
 export function agreedValueTeardown(rule: AgreedValueRule): string[] {
   const T = agreedValueTables(rule);
-  return [T.final, T.suspects, T.votes, T.accuracy, T.ballots].map((t) => `DROP TABLE IF EXISTS ${t}`);
+  return [T.final, T.suspects, T.votes, T.accuracy, T.claims, T.ballots].map((t) => `DROP TABLE IF EXISTS ${t}`);
 }
 
 /**
