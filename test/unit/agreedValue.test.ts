@@ -3,9 +3,10 @@
 // dependencies, ranked candidates for undecided cells, and evidence taken at apply time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { compileAgreedValue, rankedCandidates } from '../../main/remediate/rules/compileAgreedValue.js';
+import { agreedValuesSql, compileAgreedValue, rankedCandidates, withAgreedValueTables } from '../../main/remediate/rules/compileAgreedValue.js';
 import type { CompileContext } from '../../main/remediate/rules/compileRule.js';
 import type { AgreedValueRule } from '../../main/remediate/rules/ruleTypes.js';
+import { queryRows } from '../../main/store/duckdb.js';
 import { applyRule, contractOf, tableOf } from '../helpers/agreedValue.js';
 
 let instance: DuckDBInstance;
@@ -36,6 +37,13 @@ describe('agreedValue: plurality with a margin', () => {
     expect([1, 2, 3, 4, 5, 6].map((i) => out.get(i))).toEqual(['A', 'A', 'A', 'A', 'A', 'A']);
     expect([7, 8, 9, 10].map((i) => out.get(i))).toEqual(['P', 'P', 'Q', 'Q']);
     expect([11, 12, 13, 14, 15].map((i) => out.get(i))).toEqual(['M', 'M', 'M', 'M', 'M']);
+  });
+
+  it('lists each decided group with its support and share', async () => {
+    await tableOf(conn, 'plural', ['zip', 'city'], rows);
+    const groups = await withAgreedValueTables(conn, rule(), ctx, async () => queryRows<{ _airlock_key: string; _airlock_to: string; support: number; share: number }>(conn,
+      `${agreedValuesSql(rule(), ctx, ['zip'])} ORDER BY 1`));
+    expect(groups.map((g) => [g._airlock_key, g._airlock_to, Number(g.support), Math.round(Number(g.share) * 100) / 100])).toEqual([['1', 'A', 3, 0.5], ['3', 'M', 3, 0.6]]);
   });
 
   it('a thin lead is no decision at a high margin', async () => {

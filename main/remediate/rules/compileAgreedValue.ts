@@ -192,6 +192,20 @@ export function agreedValueTeardown(rule: AgreedValueRule): string[] {
 }
 
 /**
+ * The decided groups of one of the rule's determinants, one row per key: `_airlock_key`,
+ * `_airlock_to` (the agreed value), `support` (rows, or sources when weighted), `weight`, `total`,
+ * `share` (the winner's share of the group's weight: its confidence) and `runner_up`. Reads the
+ * rule's temp tables (valid between setup and teardown).
+ */
+export function agreedValuesSql(rule: AgreedValueRule, ctx: CompileContext, determinant: string[]): string {
+  evidenceOf(rule, ctx);
+  const i = rule.determinants.findIndex((d) => d.length === determinant.length && d.every((c) => determinant.includes(c)));
+  if (i < 0) throw new Error(`agreedValue rule on ${rule.column}: ${determinant.join('+')} is not one of its determinants`);
+  return `SELECT k AS _airlock_key, v AS _airlock_to, supporters AS support, n AS weight, total, share, runner_up
+    FROM ${agreedValueTables(rule).final} WHERE det = ${i} AND decided`;
+}
+
+/**
  * The value determinant `i` decides for the row (NULL: undecided, suspect or no determinant).
  * The row's columns are unqualified in the compiled rule, so each look-up reads a derived table
  * whose only columns carry the reserved prefix: a contract column named `k` or `total` still
