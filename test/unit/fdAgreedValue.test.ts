@@ -67,7 +67,8 @@ describe('fdAgreedValue', () => {
     const ev = new FdEvidence(conn, withSource, 'u', 'q');
     const r = await fdAgreedValue(ev, withSource, cluster, async () => new Set(['1']));
     expect(r?.op.sourceColumn).toBe('site');
-    expect(r?.reasoning).toMatch(/weighted by its estimated accuracy \(site\)/);
+    expect(r?.reasoning).toMatch(/weighted by its estimated accuracy \(site: s\d \d\.\d\d, /);
+    expect(r?.sourceAccuracy?.map((x) => x.source).sort()).toEqual(['s1', 's2']); // s3's one row is outvoted by passing rows: no ballot, no estimate
     expect(await fdAgreedValue(ev, withSource, cluster, async () => new Set(['2']))).toBeNull();
   });
 });

@@ -9,7 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Contract, FunctionalDependency } from '../../contract/types.js';
 import { queryRows, sqlIdent, sqlString } from '../../store/duckdb.js';
-import { agreedValueTables, compileAgreedValue, determinantKeySql } from '../rules/compileAgreedValue.js';
+import { agreedValueTables, compileAgreedValue, determinantKeySql, sourceAccuracySql, type SourceAccuracy } from '../rules/compileAgreedValue.js';
 import type { CompileContext } from '../rules/compileRule.js';
 import { insertValues } from '../rules/compileRule.js';
 import type { AgreedValueRule } from '../rules/ruleTypes.js';
@@ -108,7 +108,15 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
     // Confidence: the mean share of its group's weight the agreed value holds (1: unanimous).
     const confidence = Math.round(Math.min(MAX_CONFIDENCE, Number(g.share)) * 1000) / 1000;
     const by = rule.determinants.map((x) => x.join('+')).join(' and ');
-    const weighted = rule.sourceColumn ? `, each source's vote weighted by its estimated accuracy (${rule.sourceColumn})` : '';
+    let sources: SourceAccuracy[] | undefined;
+    let weighted = '';
+    if (rule.sourceColumn) {
+      sources = (await queryRows<{ source: string; accuracy: number; claims: number }>(conn, sourceAccuracySql(rule)))
+        .map((x) => ({ source: x.source, accuracy: Number(x.accuracy), claims: Number(x.claims) }));
+      const shown = sources.slice(0, 8).map((x) => `${x.source === '' ? '(none)' : x.source} ${x.accuracy.toFixed(2)}`).join(', ');
+      const more = sources.length > 8 ? ` and ${sources.length - 8} more` : '';
+      weighted = `, each source's vote weighted by its estimated accuracy (${rule.sourceColumn}: ${shown}${more})`;
+    }
     return {
       op: rule,
       set: {},
@@ -116,6 +124,7 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
       reasoning: `${rule.column} is determined by ${by}; ${Number(g.groups)} group(s) of the cluster's rows agree on a value by a plurality leading by at least ${Math.round(rule.minMargin * 100)}% of the group${weighted} (${Number(g.support)} supporting ${rule.sourceColumn ? 'sources' : 'rows'}, ${Number(n)} row(s) decided). Rows take their group's agreed value; ties, thin leads, rows whose determinant looks wrong and rows whose dependencies disagree keep theirs.`,
       patternType: 'fd-agreed-value',
       strategy: 'fd-agreed-value',
+      ...(sources ? { sourceAccuracy: sources } : {}),
     };
   } finally {
     for (const s of compiled.teardown) await conn.run(s);

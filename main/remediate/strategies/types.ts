@@ -1,4 +1,5 @@
 // A strategy that needs the row's other columns (or the batch's groups) to propose a rule.
+import type { SourceAccuracy } from '../rules/compileAgreedValue.js';
 import type { AgreedValueRule, TypedRule } from '../rules/ruleTypes.js';
 
 export interface RowStrategyResult {
@@ -19,4 +20,6 @@ export interface AgreedValueResult extends RowStrategyResult {
   set: Record<string, never>;
   patternType: 'fd-agreed-value';
   strategy: 'fd-agreed-value';
+  /** with the contract's source column: each source's estimated accuracy over this batch, best first */
+  sourceAccuracy?: SourceAccuracy[];
 }
