@@ -8,6 +8,7 @@ import type { CompileContext } from '../../main/remediate/rules/compileRule.js';
 import type { AgreedValueRule } from '../../main/remediate/rules/ruleTypes.js';
 import { queryRows } from '../../main/store/duckdb.js';
 import { applyRule, contractOf, tableOf } from '../helpers/agreedValue.js';
+import { seeded } from '../helpers/seeded.js';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -168,5 +169,35 @@ describe('agreedValue: logic, not data', () => {
     await tableOf(conn, 'second', ['zip', 'city'], batch(5, 'new'));
     const out = await applyRule(conn, r, { contract, runId: 'r2', evidence: 'second' }, 'second');
     expect([3, 6, 9, 12, 15].map((i) => out.get(i))).toEqual(['C0', 'C1', 'C2', 'C3', 'C4']);
+  });
+});
+
+describe('agreedValue: against a plain-count oracle', () => {
+  it('random groups decide exactly where the winner leads by the margin with enough support', async () => {
+    const contract = contractOf(['zip', 'city'], [[['zip'], ['city']]]);
+    for (const seed of [1, 2, 3]) {
+      const rng = seeded(seed);
+      const rows: Array<Record<string, string | boolean>> = [];
+      for (let g = 0; g < 60; g++) {
+        const n = rng.int(1, 9);
+        for (let j = 0; j < n; j++) rows.push({ zip: `z${g}`, city: rng.pick(['A', 'B', 'C', 'D'].slice(0, rng.int(1, 4))), _passes: rng.chance(0.15) });
+      }
+      await tableOf(conn, 'oracle', ['zip', 'city'], rows);
+      const r = rule({ minMargin: rng.pick([0, 0.1, 0.25, 0.4]), minSupport: rng.int(1, 3) });
+      const out = await applyRule(conn, r, { contract, runId: 'r', evidence: 'oracle' }, 'oracle');
+      // The oracle: per group, the passing rows if any, else all; counts; the leader and runner-up.
+      const expected = new Map<string, string | null>();
+      for (const zip of new Set(rows.map((x) => String(x.zip)))) {
+        const all = rows.filter((x) => x.zip === zip);
+        const voters = all.some((x) => x._passes) ? all.filter((x) => x._passes) : all;
+        const counts = new Map<string, number>();
+        for (const x of voters) counts.set(String(x.city), (counts.get(String(x.city)) ?? 0) + 1);
+        const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+        const [top, second] = [sorted[0], sorted[1]?.[1] ?? 0];
+        const ok = top[1] >= r.minSupport && top[1] > second && top[1] - second >= r.minMargin * voters.length - 1e-9;
+        expected.set(zip, ok ? top[0] : null);
+      }
+      rows.forEach((x, i) => expect(out.get(i + 1), `seed ${seed} row ${i + 1}`).toBe(expected.get(String(x.zip)) ?? x.city));
+    }
   });
 });
