@@ -13,6 +13,14 @@ export function nextMinorVersion(version: string): string {
 function renameInDependencies(doc: Document, renames: Map<string, string>, kept: Set<string>): void {
   const list = doc.getIn(['schema', 0, 'customProperties'], true);
   if (!isSeq(list)) return;
+  // The source column follows its column's rename; with the column dropped, it goes too.
+  list.items = list.items.filter((item) => {
+    if (!isMap(item) || item.get('property') !== 'sourceColumn') return true;
+    const name = String(item.get('value'));
+    if (renames.has(name)) item.set('value', renames.get(name));
+    else if (!kept.has(name)) return false;
+    return true;
+  });
   for (const item of list.items) {
     if (!isMap(item) || item.get('property') !== 'functionalDependencies') continue;
     const fds = item.get('value', true);

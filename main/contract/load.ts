@@ -119,6 +119,15 @@ export function parseContract(text: string, path = '<contract>'): Contract {
       fds.push({ determinant: det!, dependent: dep! });
     });
   }
+  let sourceColumn: string | undefined;
+  if (custom.sourceColumn) {
+    const { value, path: p } = custom.sourceColumn;
+    if (typeof value !== 'string' || value.trim() === '') at.fail(p, 'sourceColumn must be the name of a column (the one saying which source delivered each row)');
+    if (!colNames.has(value as string)) {
+      at.fail(p, `sourceColumn names column ${JSON.stringify(value)}, which the contract does not declare; use one of ${[...colNames].join(', ')}`);
+    }
+    sourceColumn = value as string;
+  }
   let schemaEvolution: 'strict' | 'additive' = 'strict';
   if (custom.schemaEvolution) {
     const v = custom.schemaEvolution.value;
@@ -135,6 +144,7 @@ export function parseContract(text: string, path = '<contract>'): Contract {
     columns,
     quality,
     fds,
+    ...(sourceColumn !== undefined ? { sourceColumn } : {}),
     schemaEvolution,
     signature: schemaSignature(columns),
     yamlSha256: createHash('sha256').update(text).digest('hex'),

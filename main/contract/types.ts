@@ -93,6 +93,12 @@ export interface Contract {
   /** table-level checks */
   quality: QualityCheck[];
   fds: FunctionalDependency[];
+  /**
+   * The column saying which source (system, site, reporter) delivered each row (table-level
+   * `customProperties` `sourceColumn`): dependency repair weighs each source's votes by its
+   * estimated accuracy.
+   */
+  sourceColumn?: string;
   schemaEvolution: 'strict' | 'additive';
   /** SHA-256 of the canonical column list (see signature.ts) */
   signature: string;

@@ -1,16 +1,45 @@
 // `agreedValue`: a dependent column takes the value its determinant group agrees on. The votes are
 // counted when the rule is applied, over the rows as they stand (the caller's evidence relation),
-// so the rule carries no values and fixes the next file's new keys. Rows that pass every check
-// outvote quarantined ones: a group with any passing row is decided by its passing rows only.
-// A group decides with a plurality that leads the runner-up by the rule's margin; a tie or a thin
-// lead is no decision (the cell keeps its value and its violation). Where two determinants decide
-// differently for one row, the row keeps its value.
-import { sqlIdent } from '../../store/duckdb.js';
+// so the rule carries no values and fixes the next file's new keys. Everything below is a set
+// operation in DuckDB over small temp tables; TypeScript only writes the statements (one per
+// truth-discovery iteration, never one per row or group), and their length does not grow with
+// the number of groups.
+//
+// The vote, per determinant and per dependent of the contract's dependencies with that
+// determinant (the rule's column first, its siblings for suspicion and source accuracy):
+// - a ballot is a row whose determinant values are all present (a NULL or blank determinant does
+//   not vote) and whose value is itself valid for the column (valueValidSql);
+// - rows that pass every check outvote quarantined ones: a group with any passing ballot is
+//   decided by its passing ballots only;
+// - a group decides with a plurality: the winner must have `minSupport` supporters (rows, or
+//   distinct sources when weighted) and lead the runner-up by `minMargin` of the group's total
+//   weight; a tie or a thin lead is no decision (the cell keeps its value and its violation).
+//   The winner's share of the group's weight is its confidence;
+// - determinant suspicion: a row that disagrees with its group's agreed values on at least half
+//   (and at least two) of the dependency's other dependents probably has a wrong determinant: it
+//   is not repaired through that determinant and its ballot does not count in that group;
+// - where two determinants decide differently for one row, the row keeps its value.
+//
+// With `sourceColumn`, each ballot is weighted by its source's accuracy, estimated by truth
+// discovery (as ACCU / TruthFinder do): every source starts at the same accuracy; per iteration a
+// value's confidence in a group is the sum of the weights of the sources claiming it, and a
+// source's accuracy is the mean, over its claims in groups that at least two sources report, of
+// the confidence share of the value it claimed (clamped to [0.01, 0.99]). A source's rows in one
+// group share its one weight: reporting the same thing twice is one claim, not two votes.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, sqlIdent, sqlString } from '../../store/duckdb.js';
 import { keyTextSql } from '../../validate/keyValue.js';
 import { valueValidSql } from '../valueChecks.js';
 import type { CompileContext, CompiledRule } from './compileRule.js';
 import { tableFor } from './compileRule.js';
 import type { AgreedValueRule } from './ruleTypes.js';
+
+/** Every source starts here: the first iteration is then a plain count of distinct sources. */
+export const INITIAL_SOURCE_ACCURACY = 0.8;
+/** Fixed, not until convergence: the same statements (and result) for the same evidence. */
+export const TRUTH_DISCOVERY_ITERATIONS = 8;
+const ACCURACY_FLOOR = 0.01;
+const ACCURACY_CEILING = 0.99;
 
 export function determinantKeySql(ctx: CompileContext, determinant: string[], alias?: string): string {
   const part = (c: string) => {
@@ -21,38 +50,266 @@ export function determinantKeySql(ctx: CompileContext, determinant: string[], al
   return determinant.length === 1 ? part(determinant[0]) : `concat_ws(chr(31), ${determinant.map(part).join(', ')})`;
 }
 
-/** The grouped vote of one determinant: one row per decided key. */
-export function agreedValuesSql(rule: AgreedValueRule, ctx: CompileContext, determinant: string[]): string {
+/** All determinant values present (NULL or blank determinants do not vote and are not repaired). */
+function presentSql(determinant: string[], alias?: string): string {
+  return determinant.map((c) => {
+    const ref = alias ? `${alias}.${sqlIdent(c)}` : sqlIdent(c);
+    return `(${ref} IS NOT NULL AND trim(${ref}) <> '')`;
+  }).join(' AND ');
+}
+
+/** The names of the temp tables one rule's evidence lives in (valid between setup and teardown). */
+export interface AgreedValueTables {
+  /** ballots: (det, attr, k, v, row_id, src, ok) */
+  ballots: string;
+  /** each source's claims per group: (det, attr, k, v, src, frac, checked, gid, cid); only with sourceColumn */
+  claims: string;
+  /** source accuracies per iteration: (src, acc, claims, iter); only with sourceColumn */
+  accuracy: string;
+  /** every candidate of every group of every attribute: (det, attr, k, v, n, supporters, total, share, rk, runner_up, candidates, decided) */
+  votes: string;
+  /** rows whose determinant is suspect: (det, row_id) */
+  suspects: string;
+  /** the rule column's final vote, suspects left out: same columns as votes */
+  final: string;
+}
+
+export function agreedValueTables(rule: AgreedValueRule): AgreedValueTables {
+  const t = tableFor(rule, 'agree');
+  return { ballots: `${t}_b`, claims: `${t}_c`, accuracy: `${t}_acc`, votes: `${t}_v`, suspects: `${t}_s`, final: `${t}_f` };
+}
+
+/** The columns voted on for one determinant: the rule's column, then its siblings in the contract's dependencies. */
+export function votedAttributes(rule: AgreedValueRule, ctx: CompileContext, determinant: string[]): string[] {
+  const same = (a: string[]) => a.length === determinant.length && a.every((x) => determinant.includes(x));
+  const others: string[] = [];
+  for (const fd of ctx.contract.fds) {
+    if (!same(fd.determinant) || !fd.dependent.includes(rule.column)) continue;
+    for (const o of fd.dependent) if (o !== rule.column && !determinant.includes(o) && !others.includes(o)) others.push(o);
+  }
+  return [rule.column, ...others];
+}
+
+/** A determinant is suspect on this many disagreements among `others` siblings (0: never). */
+function suspicionLimit(others: number): number {
+  return others >= 2 ? Math.max(2, Math.ceil(others / 2)) : 0;
+}
+
+function evidenceOf(rule: AgreedValueRule, ctx: CompileContext): string {
   if (!ctx.evidence) throw new Error(`agreedValue rule on ${rule.column}: no evidence relation to vote over`);
-  const spec = ctx.contract.columns.find((c) => c.name === rule.column);
-  if (!spec) throw new Error(`agreedValue rule: ${rule.column} is not a column of the contract`);
-  const v = `e.${sqlIdent(rule.column)}`;
-  const notNull = determinant.map((c) => `e.${sqlIdent(c)} IS NOT NULL`).join(' AND ');
-  return `WITH e AS (
-      SELECT ${determinantKeySql(ctx, determinant, 'e')} AS k, ${v} AS v, e._airlock_passes AS ok
-      FROM ${ctx.evidence} e WHERE ${notNull} AND ${valueValidSql(spec, v)}),
-    g AS (SELECT k, bool_or(ok) AS any_ok FROM e GROUP BY k),
-    votes AS (SELECT e.k, e.v, count(*) AS n FROM e JOIN g USING (k) WHERE e.ok OR NOT g.any_ok GROUP BY ALL),
-    ranked AS (SELECT k, v, n, sum(n) OVER (PARTITION BY k) AS total,
-                      row_number() OVER (PARTITION BY k ORDER BY n DESC, v) AS rk,
-                      lead(n, 1, 0) OVER (PARTITION BY k ORDER BY n DESC, v) AS runner_up FROM votes)
-    SELECT k AS _airlock_key, v AS _airlock_to, n AS support, total, runner_up FROM ranked
-    WHERE rk = 1 AND n >= ${Number(rule.minSupport)} AND (n - runner_up) >= ${Number(rule.minMargin)} * total AND n > runner_up`;
+  if (!ctx.contract.columns.some((c) => c.name === rule.column)) throw new Error(`agreedValue rule: ${rule.column} is not a column of the contract`);
+  return ctx.evidence;
+}
+
+/** Plurality with margin over a relation of weighted ballots (det, attr, k, v, src, w). */
+function rankedSql(rule: AgreedValueRule, weighted: string): string {
+  return `WITH votes AS (SELECT det, attr, k, v, sum(w) AS n, count(DISTINCT src) AS supporters FROM ${weighted} GROUP BY ALL),
+    ranked AS (SELECT *, sum(n) OVER (PARTITION BY det, attr, k) AS total, count(*) OVER (PARTITION BY det, attr, k) AS candidates,
+                      row_number() OVER (PARTITION BY det, attr, k ORDER BY n DESC, v) AS rk,
+                      coalesce(lead(n, 1) OVER (PARTITION BY det, attr, k ORDER BY n DESC, v), 0) AS runner_up FROM votes)
+    SELECT det, attr, k, v, n, supporters, total, n / total AS share, rk, runner_up, candidates,
+           (rk = 1 AND supporters >= ${Number(rule.minSupport)} AND n > runner_up
+            AND (n - runner_up) >= ${Number(rule.minMargin)} * total - 1e-9) AS decided
+    FROM ranked`;
+}
+
+/** Ballots with their weight: 1 per row, or the source's accuracy shared among its rows in the group. */
+function weightedSql(rule: AgreedValueRule, ballots: string, tables: AgreedValueTables): string {
+  if (!rule.sourceColumn) return `(SELECT b.*, 1.0::DOUBLE AS w FROM ${ballots} b)`;
+  return `(SELECT b.*, a.acc / count(*) OVER (PARTITION BY b.det, b.attr, b.k, b.src) AS w
+    FROM ${ballots} b JOIN ${tables.accuracy} a ON a.src = b.src AND a.iter = ${TRUTH_DISCOVERY_ITERATIONS})`;
+}
+
+/** Statements that build the evidence tables, in order (the first part of the compiled setup). */
+export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): string[] {
+  const evidence = evidenceOf(rule, ctx);
+  const T = agreedValueTables(rule);
+  const src = rule.sourceColumn ? `coalesce(CAST(e.${sqlIdent(rule.sourceColumn)} AS VARCHAR), '')` : 'CAST(e._airlock_row_id AS VARCHAR)';
+  const parts: string[] = [];
+  rule.determinants.forEach((det, i) => {
+    for (const attr of votedAttributes(rule, ctx, det)) {
+      const spec = ctx.contract.columns.find((c) => c.name === attr);
+      if (!spec) continue;
+      const v = `e.${sqlIdent(attr)}`;
+      parts.push(`SELECT ${i} AS det, ${sqlString(attr)} AS attr, ${determinantKeySql(ctx, det, 'e')} AS k, CAST(${v} AS VARCHAR) AS v,
+          e._airlock_row_id AS row_id, ${src} AS src, coalesce(e._airlock_passes, false) AS ok
+        FROM ${evidence} e WHERE ${presentSql(det, 'e')} AND ${valueValidSql(spec, v)}`);
+    }
+  });
+  const empty = `SELECT 0 AS det, '' AS attr, '' AS k, '' AS v, CAST(0 AS BIGINT) AS row_id, '' AS src, false AS ok WHERE false`;
+  const setup = [
+    `CREATE OR REPLACE TEMP TABLE ${T.ballots} AS WITH raw AS (${parts.length ? parts.join('\n UNION ALL ') : empty}),
+      g AS (SELECT det, attr, k, bool_or(ok) AS any_ok FROM raw GROUP BY ALL)
+      SELECT r.det, r.attr, r.k, r.v, r.row_id, r.src, r.ok FROM raw r JOIN g ON g.det = r.det AND g.attr = r.attr AND g.k = r.k
+      WHERE r.ok OR NOT g.any_ok`,
+  ];
+  if (rule.sourceColumn) {
+    // Each source's claims, once: the share of its rows in the group holding each value (a source
+    // reporting one value, however many times, claims it whole), and whether another source
+    // reports the group too (only such claims say anything about a source's accuracy).
+    // Groups and claimed values are numbered once, so that each iteration joins on integers.
+    setup.push(`CREATE OR REPLACE TEMP TABLE ${T.claims} AS
+      WITH c AS (SELECT det, attr, k, v, src, count(*) AS n FROM ${T.ballots} GROUP BY ALL),
+      g AS (SELECT det, attr, k, count(DISTINCT src) >= 2 AS checked FROM c GROUP BY ALL)
+      SELECT c.det, c.attr, c.k, c.v, c.src, c.n / sum(c.n) OVER (PARTITION BY c.det, c.attr, c.k, c.src) AS frac, g.checked,
+             dense_rank() OVER (ORDER BY c.det, c.attr, c.k) AS gid, dense_rank() OVER (ORDER BY c.det, c.attr, c.k, c.v) AS cid
+      FROM c JOIN g ON g.det = c.det AND g.attr = c.attr AND g.k = c.k`);
+    setup.push(`CREATE OR REPLACE TEMP TABLE ${T.accuracy} AS SELECT DISTINCT src, ${INITIAL_SOURCE_ACCURACY}::DOUBLE AS acc, CAST(0 AS BIGINT) AS claims, 0 AS iter FROM ${T.claims}`);
+    for (let it = 0; it < TRUTH_DISCOVERY_ITERATIONS; it++) {
+      // Weight = the source's accuracy (not ACCU's log-odds ln(n·acc/(1−acc))): log-odds go
+      // negative for a source below chance, and a group's shares and margin would stop being
+      // fractions of its weight; with accuracy as weight the vote stays a weighted plurality.
+      setup.push(`INSERT INTO ${T.accuracy}
+        WITH a AS (SELECT src, acc FROM ${T.accuracy} WHERE iter = ${it}),
+        conf AS (SELECT c.gid, c.cid, sum(a.acc * c.frac) AS w FROM ${T.claims} c JOIN a ON a.src = c.src GROUP BY ALL),
+        share AS (SELECT cid, w / sum(w) OVER (PARTITION BY gid) AS s FROM conf),
+        est AS (SELECT c.src, avg(s.s) AS acc, count(*) AS n FROM ${T.claims} c JOIN share s ON s.cid = c.cid WHERE c.checked GROUP BY c.src)
+        SELECT a.src, greatest(${ACCURACY_FLOOR}, least(${ACCURACY_CEILING}, coalesce(est.acc, a.acc))), coalesce(est.n, 0), ${it + 1}
+        FROM a LEFT JOIN est ON est.src = a.src`);
+    }
+  }
+  setup.push(`CREATE OR REPLACE TEMP TABLE ${T.votes} AS ${rankedSql(rule, weightedSql(rule, T.ballots, T))}`);
+  const suspects: string[] = [];
+  rule.determinants.forEach((det, i) => {
+    const others = votedAttributes(rule, ctx, det).slice(1);
+    const limit = suspicionLimit(others.length);
+    if (!limit) return;
+    const joins = others.map((o, j) => `LEFT JOIN ${T.votes} a${j} ON a${j}.det = ${i} AND a${j}.attr = ${sqlString(o)} AND a${j}.decided AND a${j}.k = ${determinantKeySql(ctx, det, 'e')}`);
+    const disagreements = others.map((o, j) => `(CASE WHEN a${j}.v IS NOT NULL AND CAST(e.${sqlIdent(o)} AS VARCHAR) IS DISTINCT FROM a${j}.v THEN 1 ELSE 0 END)`);
+    suspects.push(`SELECT ${i} AS det, e._airlock_row_id AS row_id FROM ${evidence} e ${joins.join(' ')}
+      WHERE ${presentSql(det, 'e')} AND (${disagreements.join(' + ')}) >= ${limit}`);
+  });
+  setup.push(`CREATE OR REPLACE TEMP TABLE ${T.suspects} AS ${suspects.length ? suspects.join(' UNION ALL ') : 'SELECT 0 AS det, CAST(0 AS BIGINT) AS row_id WHERE false'}`);
+  const kept = `(SELECT b.* FROM ${T.ballots} b WHERE b.attr = ${sqlString(rule.column)}
+    AND NOT EXISTS (SELECT 1 FROM ${T.suspects} s WHERE s.det = b.det AND s.row_id = b.row_id))`;
+  setup.push(`CREATE OR REPLACE TEMP TABLE ${T.final} AS ${rankedSql(rule, weightedSql(rule, kept, T))}`);
+  return setup;
+}
+
+export function agreedValueTeardown(rule: AgreedValueRule): string[] {
+  const T = agreedValueTables(rule);
+  return [T.final, T.suspects, T.votes, T.accuracy, T.claims, T.ballots].map((t) => `DROP TABLE IF EXISTS ${t}`);
+}
+
+/**
+ * The decided groups of one of the rule's determinants, one row per key: `_airlock_key`,
+ * `_airlock_to` (the agreed value), `support` (rows, or sources when weighted), `weight`, `total`,
+ * `share` (the winner's share of the group's weight: its confidence) and `runner_up`. Reads the
+ * rule's temp tables (valid between setup and teardown).
+ */
+export function agreedValuesSql(rule: AgreedValueRule, ctx: CompileContext, determinant: string[]): string {
+  evidenceOf(rule, ctx);
+  const i = rule.determinants.findIndex((d) => d.length === determinant.length && d.every((c) => determinant.includes(c)));
+  if (i < 0) throw new Error(`agreedValue rule on ${rule.column}: ${determinant.join('+')} is not one of its determinants`);
+  return `SELECT k AS _airlock_key, v AS _airlock_to, supporters AS support, n AS weight, total, share, runner_up
+    FROM ${agreedValueTables(rule).final} WHERE det = ${i} AND decided`;
+}
+
+/**
+ * The value determinant `i` decides for the row (NULL: undecided, suspect or no determinant).
+ * The row's columns are unqualified in the compiled rule, so each look-up reads a derived table
+ * whose only columns carry the reserved prefix: a contract column named `k` or `total` still
+ * means the row's own column, never the temp table's.
+ */
+function pickSql(rule: AgreedValueRule, ctx: CompileContext, i: number, alias?: string): string {
+  const T = agreedValueTables(rule);
+  const det = rule.determinants[i];
+  const rowId = alias ? `${alias}._airlock_row_id` : '_airlock_row_id';
+  return `(CASE WHEN ${presentSql(det, alias)}
+      AND NOT EXISTS (SELECT 1 FROM (SELECT row_id AS _airlock_suspect FROM ${T.suspects} WHERE det = ${i}) s WHERE s._airlock_suspect = ${rowId})
+    THEN (SELECT f._airlock_agreed FROM (SELECT k AS _airlock_agreed_key, v AS _airlock_agreed FROM ${T.final} WHERE det = ${i} AND decided) f
+          WHERE f._airlock_agreed_key = ${determinantKeySql(ctx, det, alias)}) END)`;
+}
+
+/** The rule's decision for a row: its agreed value, or NULL when it keeps its own. */
+export function decisionSql(rule: AgreedValueRule, ctx: CompileContext, alias?: string): string {
+  const picks = rule.determinants.map((_, i) => pickSql(rule, ctx, i, alias));
+  if (picks.length === 0) return 'CAST(NULL AS VARCHAR)';
+  if (picks.length === 1) return picks[0];
+  const agree = picks.flatMap((a, i) => picks.slice(i + 1).map((b) => `(${a} IS NULL OR ${b} IS NULL OR ${a} = ${b})`)).join(' AND ');
+  return `(CASE WHEN ${agree} THEN coalesce(${picks.join(', ')}) END)`;
 }
 
 export function compileAgreedValue(rule: AgreedValueRule, ctx: CompileContext): CompiledRule {
   const col = sqlIdent(rule.column);
-  const setup: string[] = [];
-  const teardown: string[] = [];
-  const picks: string[] = [];
-  rule.determinants.forEach((det, i) => {
-    const t = `${tableFor(rule, 'agree')}_${i}`;
-    setup.push(`CREATE OR REPLACE TEMP TABLE ${t} AS ${agreedValuesSql(rule, ctx, det)}`);
-    teardown.push(`DROP TABLE IF EXISTS ${t}`);
-    picks.push(`(SELECT a._airlock_to FROM ${t} a WHERE a._airlock_key = ${determinantKeySql(ctx, det)})`);
-  });
-  if (picks.length === 0) return { setup, set: { [rule.column]: col }, where: 'FALSE', teardown };
-  const chosen = picks.length === 1 ? picks[0] : `coalesce(${picks.join(', ')})`;
-  const agree = picks.length === 1 ? 'TRUE' : picks.flatMap((a, i) => picks.slice(i + 1).map((b) => `(${a} IS NULL OR ${b} IS NULL OR ${a} = ${b})`)).join(' AND ');
-  return { setup, set: { [rule.column]: `CASE WHEN ${chosen} IS NOT NULL AND ${agree} THEN ${chosen} ELSE ${col} END` }, teardown };
+  if (rule.determinants.length === 0) return { setup: [], set: { [rule.column]: col }, where: 'FALSE', teardown: [] };
+  const decision = decisionSql(rule, ctx);
+  return {
+    setup: agreedValueSetup(rule, ctx),
+    set: { [rule.column]: `coalesce(${decision}, ${col})` },
+    where: `${decision} IS NOT NULL`,
+    teardown: agreedValueTeardown(rule),
+  };
+}
+
+/** Runs `fn` between the rule's setup and teardown. */
+export async function withAgreedValueTables<T>(conn: DuckDBConnection, rule: AgreedValueRule, ctx: CompileContext, fn: (tables: AgreedValueTables) => Promise<T>): Promise<T> {
+  for (const s of agreedValueSetup(rule, ctx)) await conn.run(s);
+  try {
+    return await fn(agreedValueTables(rule));
+  } finally {
+    for (const s of agreedValueTeardown(rule)) await conn.run(s);
+  }
+}
+
+export interface SourceAccuracy {
+  source: string;
+  /** estimated share of its claims that are the agreed truth, in [0.01, 0.99] */
+  accuracy: number;
+  /** claims it made in groups at least two sources report (the evidence behind the estimate) */
+  claims: number;
+}
+
+/** The sources' estimated accuracies, best first (valid between setup and teardown; sourceColumn rules only). */
+export function sourceAccuracySql(rule: AgreedValueRule): string {
+  const T = agreedValueTables(rule);
+  return `SELECT src AS source, acc AS accuracy, claims FROM ${T.accuracy} WHERE iter = ${TRUTH_DISCOVERY_ITERATIONS} ORDER BY acc DESC, src`;
+}
+
+/** Each source's estimated accuracy for this rule over this evidence (empty without sourceColumn). */
+export async function estimateSourceAccuracy(conn: DuckDBConnection, rule: AgreedValueRule, ctx: CompileContext): Promise<SourceAccuracy[]> {
+  if (!rule.sourceColumn) return [];
+  return withAgreedValueTables(conn, rule, ctx, async () =>
+    (await queryRows<{ source: string; accuracy: number; claims: number }>(conn, sourceAccuracySql(rule)))
+      .map((r) => ({ source: r.source, accuracy: Number(r.accuracy), claims: Number(r.claims) })));
+}
+
+export interface RankedCandidate {
+  rowId: number;
+  column: string;
+  /** the determinant whose group offers the candidate (`a+b` for a composite one) */
+  determinant: string;
+  candidate: string;
+  /** the votes (or summed source weights) behind it */
+  weight: number;
+  /** its share of the group's weight, 0..1 */
+  share: number;
+  rank: number;
+}
+
+/**
+ * Ranked candidate values for the evidence rows the rule leaves undecided (a tie, a thin margin,
+ * too little support, or determinants that disagree), in groups offering a choice (two
+ * candidates or more): one row per (row, determinant, candidate), over the rule's temp tables
+ * (valid between setup and teardown). Suspect determinants offer none. `rows`, when given, is a
+ * relation with `_airlock_row_id` narrowing the answer (e.g. the cells shown in Quarantine).
+ */
+export function rankedCandidatesSql(rule: AgreedValueRule, ctx: CompileContext, rows?: string): string {
+  const evidence = evidenceOf(rule, ctx);
+  const T = agreedValueTables(rule);
+  const only = rows ? ` AND e._airlock_row_id IN (SELECT r._airlock_row_id FROM ${rows} r)` : '';
+  const parts = rule.determinants.map((det, i) => `SELECT e._airlock_row_id AS row_id, ${sqlString(rule.column)} AS "column", ${sqlString(det.join('+'))} AS determinant,
+      f.v AS candidate, f.n AS weight, f.share AS share, f.rk AS rank
+    FROM ${evidence} e JOIN ${T.final} f ON f.det = ${i} AND f.candidates >= 2 AND f.k = ${determinantKeySql(ctx, det, 'e')}
+    WHERE ${presentSql(det, 'e')} AND ${decisionSql(rule, ctx, 'e')} IS NULL${only}
+      AND NOT EXISTS (SELECT 1 FROM ${T.suspects} s WHERE s.det = ${i} AND s.row_id = e._airlock_row_id)`);
+  if (parts.length === 0) return `SELECT CAST(0 AS BIGINT) AS row_id, '' AS "column", '' AS determinant, '' AS candidate, 0.0 AS weight, 0.0 AS share, 0 AS rank WHERE false`;
+  return `${parts.join(' UNION ALL ')} ORDER BY row_id, determinant, rank`;
+}
+
+/** rankedCandidatesSql, run: set up, read, tear down. */
+export async function rankedCandidates(conn: DuckDBConnection, rule: AgreedValueRule, ctx: CompileContext, rows?: string): Promise<RankedCandidate[]> {
+  return withAgreedValueTables(conn, rule, ctx, async () =>
+    (await queryRows<{ row_id: number; column: string; determinant: string; candidate: string; weight: number; share: number; rank: number }>(conn, rankedCandidatesSql(rule, ctx, rows)))
+      .map((r) => ({ rowId: Number(r.row_id), column: r.column, determinant: r.determinant, candidate: r.candidate, weight: Number(r.weight), share: Number(r.share), rank: Number(r.rank) })));
 }

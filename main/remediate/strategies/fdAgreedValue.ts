@@ -1,122 +1,133 @@
-// The agreed value of a functional-dependency group. For a cluster of cells in column d, every
-// FD with d as a dependent proposes, per determinant value, the value held by the clear majority
-// (more than half, at least two rows) of the group, when that value is itself valid. Where two
-// FDs propose different values for the same row, the row keeps its value (no guess). A row that
-// disagrees with its group on most dependents of an FD probably has a wrong determinant: that FD
-// is not used for it.
+// The agreed value of a functional-dependency group, as a typed rule. For a cluster of cells in
+// column d, the rule says "d takes the value its determinant group agrees on", for every
+// determinant of the contract's dependencies with d as a dependent (rules/compileAgreedValue.ts
+// holds the vote: plurality with a margin, passing rows first, valid candidates only, suspicious
+// determinants left out, sources weighted by estimated accuracy when the contract names a source
+// column). The rule carries no values: its evidence is counted when it is applied. This strategy
+// proposes it when the compiled rule, run over the batch as it stands, decides at least one of
+// the cluster's rows; that decision is the compiled SQL itself, not a copy of the vote.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Contract, FunctionalDependency } from '../../contract/types.js';
 import { queryRows, sqlIdent, sqlString } from '../../store/duckdb.js';
+import { agreedValueTables, compileAgreedValue, determinantKeySql, sourceAccuracySql, type SourceAccuracy } from '../rules/compileAgreedValue.js';
+import type { CompileContext } from '../rules/compileRule.js';
+import { insertValues } from '../rules/compileRule.js';
+import type { AgreedValueRule } from '../rules/ruleTypes.js';
 import type { Cluster } from '../types.js';
-import { valueValidSql } from '../valueChecks.js';
-import { sqlString as lit } from '../../store/duckdb.js';
-import type { RowStrategyResult } from './types.js';
-
-export interface Majority {
-  value: string;
-  support: number;
-  group: number;
-}
+import type { AgreedValueResult } from './types.js';
 
 /**
- * A look-up from the determinant's value(s) to a value: `CASE col WHEN ...` for one column, a
- * searched `CASE WHEN a = .. AND b = ..` for composite determinants (keys joined by U+001F in JS).
+ * Two supporters at least: one row (or one source) alone is an opinion, not an agreement. A
+ * parameter of the rule, the same for every table (not tuned to one).
  */
-function lookupSql(fd: FunctionalDependency, map: Map<string, string>): string {
-  if (map.size === 0) return 'CAST(NULL AS VARCHAR)';
-  const entries = [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (fd.determinant.length === 1) return `CASE ${sqlIdent(fd.determinant[0])} ${entries.map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`).join(' ')} END`;
-  const whens = entries.map(([k, v]) => {
-    const parts = k.split('\u001f');
-    return `WHEN ${fd.determinant.map((c, i) => `${sqlIdent(c)} = ${lit(parts[i] ?? '')}`).join(' AND ')} THEN ${lit(v)}`;
-  });
-  return `CASE ${whens.join(' ')} END`;
-}
+export const DEFAULT_MIN_SUPPORT = 2;
+/**
+ * The winner must lead the runner-up by a tenth of its group's weight: a 3-2-1 group (a lead of
+ * a sixth) decides, a tie never does, and in a large noisy group a lead of one vote is not
+ * agreement. A parameter of the rule, the same for every table (not tuned to one).
+ */
+export const DEFAULT_MIN_MARGIN = 0.1;
+/** Never certain: the agreed value is the likeliest, not a proven, truth. */
+const MAX_CONFIDENCE = 0.95;
 
-function keySql(fd: FunctionalDependency): string {
-  return fd.determinant.length === 1 ? sqlIdent(fd.determinant[0]) : `concat_ws(chr(31), ${fd.determinant.map(sqlIdent).join(', ')})`;
-}
+/** The cluster's determinant keys per dependency, as remediate.ts computes them (raw text, joined by U+001F). */
+export type ClusterKeys = (fd: FunctionalDependency) => Promise<Set<string>>;
 
 /**
- * Majority values of every dependent of every FD, for the determinant keys of the quarantined
- * rows: one grouped query per FD, computed once per run and shared by all clusters.
+ * The batch as the vote reads it: every row of `universe` (contract columns as text, the row id)
+ * and whether it passes every check (it is not in `quarantined`).
  */
 export class FdEvidence {
-  private readonly cache = new Map<number, Map<string, Map<string, Majority>>>();
+  readonly relation: string;
 
-  constructor(private readonly conn: DuckDBConnection, private readonly contract: Contract, private readonly universe: string, private readonly quarantined: string) {}
-
-  async of(fdIndex: number): Promise<Map<string, Map<string, Majority>>> {
-    const hit = this.cache.get(fdIndex);
-    if (hit) return hit;
-    const fd = this.contract.fds[fdIndex];
-    const key = keySql(fd);
-    const groups = fd.dependent.map((dep) => {
-      const col = this.contract.columns.find((c) => c.name === dep)!;
-      return `SELECT ${sqlString(dep)} AS dep, k, v, c, n FROM (
-        SELECT k, arg_max(v, c) AS v, max(c) AS c, sum(c) AS n FROM (
-          SELECT ${key} AS k, ${sqlIdent(dep)} AS v, count(*) AS c FROM u GROUP BY ALL) GROUP BY k)
-        WHERE 2 * c > n AND c >= 2 AND ${valueValidSql(col, 'v')}`;
-    });
-    // Evidence from rows that pass every check is preferred: a group whose clean rows agree on a
-    // value gives that value, even if more of its quarantined rows repeat another. Groups with no
-    // clean row fall back to all their rows.
-    const run = async (source: string) => queryRows<{ dep: string; k: string; v: string; c: number; n: number }>(this.conn, `
-      WITH u AS (SELECT * FROM ${source} WHERE ${key} IN (SELECT ${key} FROM ${this.quarantined}))
-      ${groups.join(' UNION ALL ')}`);
-    const clean = await run(`(SELECT * FROM ${this.universe} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${this.quarantined}))`);
-    const everything = await run(this.universe);
-    const seen = new Set(clean.map((r) => `${r.dep}\u001f${r.k}`));
-    const rows = [...clean, ...everything.filter((r) => !seen.has(`${r.dep}\u001f${r.k}`))];
-    const out = new Map<string, Map<string, Majority>>();
-    for (const r of rows) {
-      const m = out.get(r.dep) ?? new Map<string, Majority>();
-      m.set(r.k, { value: r.v, support: Number(r.c), group: Number(r.n) });
-      out.set(r.dep, m);
-    }
-    this.cache.set(fdIndex, out);
-    return out;
+  constructor(readonly conn: DuckDBConnection, readonly contract: Contract, readonly universe: string, readonly quarantined: string) {
+    const cols = contract.columns.map((c) => `CAST(u.${sqlIdent(c.name)} AS VARCHAR) AS ${sqlIdent(c.name)}`).join(', ');
+    this.relation = `(SELECT ${cols}, u._airlock_row_id,
+      u._airlock_row_id NOT IN (SELECT q._airlock_row_id FROM ${quarantined} q) AS _airlock_passes FROM ${universe} u)`;
   }
 }
 
-export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cluster: Cluster, clusterKeys: (fd: FunctionalDependency) => Promise<Set<string>>): Promise<RowStrategyResult | null> {
-  const d = cluster.column;
-  const perFd: string[] = [];
-  let support = 0;
-  let groups = 0;
-  const used: string[] = [];
-  for (const [i, fd] of contract.fds.entries()) {
+/** The agreedValue rule the contract gives column `d`, or null when no dependency has it as a dependent. */
+export function agreedValueRuleFor(contract: Contract, d: string, minSupport = DEFAULT_MIN_SUPPORT, minMargin = DEFAULT_MIN_MARGIN): AgreedValueRule | null {
+  const determinants: string[][] = [];
+  for (const fd of contract.fds) {
     if (!fd.dependent.includes(d) || fd.determinant.includes(d)) continue;
-    const all = await evidence.of(i);
-    const keys = await clusterKeys(fd);
-    const pick = (dep: string) => new Map([...(all.get(dep) ?? new Map<string, Majority>())].filter(([k]) => keys.has(k)).map(([k, m]) => [k, m.value]));
-    const mapD = pick(d);
-    if (mapD.size === 0) continue;
-    let expr = lookupSql(fd, mapD);
-    // Determinant suspicion: the row disagrees with its group on at least half of the FD's other
-    // dependents (and at least two of them): the determinant is the likelier error.
-    const others = fd.dependent.filter((x) => x !== d);
-    if (others.length >= 2) {
-      const disagreements = others.map((o) => [o, pick(o)] as const).filter(([, m]) => m.size > 0)
-        .map(([o, m]) => `(CASE WHEN ${sqlIdent(o)} IS DISTINCT FROM ${lookupSql(fd, m)} AND ${lookupSql(fd, m)} IS NOT NULL THEN 1 ELSE 0 END)`);
-      const limit = Math.max(2, Math.ceil(others.length / 2));
-      if (disagreements.length >= limit) expr = `CASE WHEN (${disagreements.join(' + ')}) >= ${limit} THEN NULL ELSE ${expr} END`;
-    }
-    perFd.push(`(${expr})`);
-    const mj = all.get(d)!;
-    for (const k of mapD.keys()) support += mj.get(k)!.support;
-    groups += mapD.size;
-    used.push(fd.determinant.join('+'));
+    const same = (x: string[]) => x.length === fd.determinant.length && x.every((c) => fd.determinant.includes(c));
+    if (!determinants.some(same)) determinants.push([...fd.determinant]);
   }
-  if (perFd.length === 0) return null;
-  const agree = perFd.length === 1 ? 'TRUE' : perFd.flatMap((a, i) => perFd.slice(i + 1).map((b) => `(${a} IS NULL OR ${b} IS NULL OR ${a} = ${b})`)).join(' AND ');
-  const chosen = perFd.length === 1 ? perFd[0] : `coalesce(${perFd.join(', ')})`;
-  const expr = `CASE WHEN ${chosen} IS NOT NULL AND ${agree} THEN ${chosen} ELSE ${sqlIdent(d)} END`;
-  return {
-    set: { [d]: expr },
-    confidence: 0.95,
-    reasoning: `${d} is determined by ${used.join(' and ')}; ${groups} group(s) agree on a value held by a clear majority (${support} supporting rows). Rows take their group's agreed value; rows whose dependencies disagree keep theirs.`,
-    patternType: 'fd-agreed-value',
-    strategy: 'fd-agreed-value',
-  };
+  if (determinants.length === 0) return null;
+  const src = contract.sourceColumn;
+  const useSource = src !== undefined && src !== d && !determinants.some((x) => x.includes(src));
+  return { kind: 'agreedValue', column: d, determinants, minSupport, minMargin, ...(useSource ? { sourceColumn: src } : {}) };
+}
+
+function rawKeySql(det: string[], alias: string): string {
+  return det.length === 1 ? `${alias}.${sqlIdent(det[0])}` : `concat_ws(chr(31), ${det.map((c) => `${alias}.${sqlIdent(c)}`).join(', ')})`;
+}
+
+/**
+ * Proposes the agreedValue rule for the cluster's column when, over the evidence as it stands, it
+ * decides at least one of the cluster's rows. `cluster` names the rows either as a relation (the
+ * cluster's rows with the contract's columns and `_airlock_row_id`) or, as remediate.ts calls it
+ * today, by their determinant keys per dependency (then the cluster's rows are the quarantined
+ * rows of the evidence holding one of those keys).
+ */
+export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cluster: Cluster, rows: string | ClusterKeys): Promise<AgreedValueResult | null> {
+  const rule = agreedValueRuleFor(contract, cluster.column);
+  if (!rule) return null;
+  const conn = evidence.conn;
+  const ctx: CompileContext = { contract, runId: '', evidence: evidence.relation };
+  const compiled = compileAgreedValue(rule, ctx);
+  const keyTables: string[] = [];
+  let clusterRows: string;
+  if (typeof rows === 'string') clusterRows = rows;
+  else {
+    const filters: string[] = [];
+    for (const [i, det] of rule.determinants.entries()) {
+      const fd = contract.fds.find((f) => f.dependent.includes(rule.column) && f.determinant.length === det.length && f.determinant.every((c) => det.includes(c)))!;
+      const keys = await rows(fd);
+      const t = `_fd_cluster_keys_${i}`;
+      keyTables.push(t);
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ${t} (k VARCHAR)`);
+      for (const s of insertValues(t, [...keys].map((k) => [sqlString(k)]))) await conn.run(s);
+      filters.push(`${rawKeySql(fd.determinant, 'e')} IN (SELECT k FROM ${t})`);
+    }
+    clusterRows = `(SELECT * FROM ${evidence.relation} e WHERE NOT e._airlock_passes AND (${filters.join(' OR ')}))`;
+  }
+  const T = agreedValueTables(rule);
+  try {
+    for (const s of compiled.setup) await conn.run(s);
+    const decided = `(SELECT * FROM ${clusterRows} WHERE ${compiled.where})`;
+    const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${decided}`);
+    if (Number(n) === 0) return null;
+    // The decided groups behind those rows: how many, their supporters, their winners' shares.
+    const groups = rule.determinants.map((det, i) => `SELECT f.det, f.k, f.supporters, f.share FROM ${T.final} f
+      WHERE f.det = ${i} AND f.decided AND f.k IN (SELECT ${determinantKeySql(ctx, det, 'c')} FROM ${decided} c)`);
+    const [g] = await queryRows<{ groups: number; support: number; share: number }>(conn,
+      `SELECT count(*) AS groups, sum(supporters) AS support, avg(share) AS share FROM (${groups.join(' UNION ALL ')})`);
+    // Confidence: the mean share of its group's weight the agreed value holds (1: unanimous).
+    const confidence = Math.round(Math.min(MAX_CONFIDENCE, Number(g.share)) * 1000) / 1000;
+    const by = rule.determinants.map((x) => x.join('+')).join(' and ');
+    let sources: SourceAccuracy[] | undefined;
+    let weighted = '';
+    if (rule.sourceColumn) {
+      sources = (await queryRows<{ source: string; accuracy: number; claims: number }>(conn, sourceAccuracySql(rule)))
+        .map((x) => ({ source: x.source, accuracy: Number(x.accuracy), claims: Number(x.claims) }));
+      const shown = sources.slice(0, 8).map((x) => `${x.source === '' ? '(none)' : x.source} ${x.accuracy.toFixed(2)}`).join(', ');
+      const more = sources.length > 8 ? ` and ${sources.length - 8} more` : '';
+      weighted = `, each source's vote weighted by its estimated accuracy (${rule.sourceColumn}: ${shown}${more})`;
+    }
+    return {
+      op: rule,
+      set: {},
+      confidence,
+      reasoning: `${rule.column} is determined by ${by}; ${Number(g.groups)} group(s) of the cluster's rows agree on a value by a plurality leading by at least ${Math.round(rule.minMargin * 100)}% of the group${weighted} (${Number(g.support)} supporting ${rule.sourceColumn ? 'sources' : 'rows'}, ${Number(n)} row(s) decided). Rows take their group's agreed value; ties, thin leads, rows whose determinant looks wrong and rows whose dependencies disagree keep theirs.`,
+      patternType: 'fd-agreed-value',
+      strategy: 'fd-agreed-value',
+      ...(sources ? { sourceAccuracy: sources } : {}),
+    };
+  } finally {
+    for (const s of compiled.teardown) await conn.run(s);
+    for (const t of keyTables) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+  }
 }
