@@ -195,11 +195,10 @@ interface Candidate {
   model?: StoredRule['model'];
 }
 
-/** A strategy's answer as a typed rule (strategies that still answer with `set`/`expr` write expressions). */
-function opOf(r: { op?: TypedRule; set?: Record<string, string>; where?: string }, column?: string, expr?: string): TypedRule {
+/** A row strategy's answer as a typed rule (one that answers with `set`/`where` writes an expression). */
+function opOf(r: { op?: TypedRule; set?: Record<string, string>; where?: string }): TypedRule {
   if (r.op) return r.op;
-  const set = r.set && Object.keys(r.set).length ? r.set : column && expr ? { [column]: expr } : {};
-  return { kind: 'expression', set, ...(r.where ? { where: r.where } : {}) };
+  return { kind: 'expression', set: r.set ?? {}, ...(r.where ? { where: r.where } : {}) };
 }
 
 async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Cluster, evidence: FdEvidence): Promise<Candidate[]> {
@@ -209,13 +208,7 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   const out: Candidate[] = [];
   const universe = batchRows(s);
   const rows = `(SELECT * FROM ${quarantinedRows(s)} WHERE _airlock_row_id IN (SELECT row_id FROM ${clusterTableOf(s)} WHERE run_id = ${sqlString(s.runId)} AND cluster_id = ${sqlString(cluster.id)}))`;
-  const keyCache = new Map<string, Set<string>>();
-  const clusterKeys = async (fdef: { determinant: string[] }) => {
-    const key = fdef.determinant.length === 1 ? sqlIdent(fdef.determinant[0]) : `concat_ws(chr(31), ${fdef.determinant.map(sqlIdent).join(', ')})`;
-    if (!keyCache.has(key)) keyCache.set(key, new Set((await queryRows<{ k: string }>(conn, `SELECT DISTINCT ${key} AS k FROM ${rows} WHERE ${key} IS NOT NULL`)).map((r) => r.k)));
-    return keyCache.get(key)!;
-  };
-  const fd = await fdAgreedValue(evidence, s.contract, cluster, clusterKeys);
+  const fd = await fdAgreedValue(evidence, s.contract, cluster, rows);
   const cross = await valueInOtherColumn(conn, s.contract, cluster, universe, rows);
   // A value found glued into another column explains both cells (the missing one and the noisy
   // one); a group's agreed value only fills the missing one. The fuller explanation goes first.
@@ -224,9 +217,9 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   }
   const values = await clusterValues(conn, s.st, s.runId, cluster.id);
   const validSample = await validSampleOf(engine, s, col.name);
-  const value = synthesizeValueRules({ contract: s.contract, column: col, cluster, values }, { reference: referenceTables(), validSample });
+  const value = await synthesizeValueRules(conn, { contract: s.contract, column: col, cluster, values }, { reference: referenceTables(), validSample });
   for (const r of value) {
-    out.push({ op: opOf(r as { op?: TypedRule; where?: string }, col.name, r.expr), confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
+    out.push({ op: r.op, confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
   }
   return out;
 }
