@@ -15,7 +15,7 @@ import { auditTableChanges } from '../pipeline/auditChanges.js';
 import type { Engine } from '../pipeline/context.js';
 import type { Reconciliation } from '../pipeline/types.js';
 import { nowIso } from '../store/sqlite.js';
-import { evidenceRows, type RemediationScope } from './context.js';
+import { materializeEvidence, type RemediationScope } from './context.js';
 import { createWorkingCopy, updateSql, violationsOf } from './verify.js';
 import { ruleOp, type StoredProposal } from './proposalStore.js';
 import { withCompiledRule } from './rules/runRule.js';
@@ -45,13 +45,16 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   await conn.run(`CREATE OR REPLACE TEMP TABLE _arrived_viol AS SELECT row_id, "column", reason, rule, detail FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD'`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE _chg (row_id BIGINT, "column" VARCHAR, new_value VARCHAR, rule VARCHAR, proposer VARCHAR, confidence DOUBLE, seq INTEGER)`);
   let seq = 0;
+  // Rules that vote read the rows as they stand: the evidence is rebuilt after earlier rules changed them.
+  let evidence: string | null = null;
   for (const p of proposals) {
     seq += 1;
     const op = ruleOp(p.rule);
     const written = writtenColumns(op);
     // Every cell the rule may touch: quarantined cells failing in a column it writes.
     const ids = `(SELECT DISTINCT row_id FROM _arrived_viol WHERE "column" IN (${written.map(sqlString).join(', ')}))`;
-    const ctx = { contract: s.contract, runId: s.runId, evidence: evidenceRows(s, work, '_arrived_viol'), reference: opts.reference };
+    if (op.kind === 'agreedValue' && evidence === null) evidence = await materializeEvidence(conn, s, work, '_arrived_viol', '_apply_evidence');
+    const ctx = { contract: s.contract, runId: s.runId, evidence: evidence ?? undefined, reference: opts.reference };
     await withCompiledRule(conn, op, ctx, async (c) => {
       // The cells this rule will change, recorded before the UPDATE (no copy of the working table).
       const where = `_airlock_row_id IN ${ids}${c.where ? ` AND coalesce((${c.where}), false)` : ''}`;
@@ -61,6 +64,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
       }
       await conn.run(updateSql(work, c.set, ids, c.where));
     });
+    if (Number(await queryValue(conn, `SELECT count(*) FROM _chg WHERE seq = ${seq}`)) > 0) evidence = null;
   }
   const changedColumns = [...new Set(proposals.flatMap((p) => writtenColumns(ruleOp(p.rule))))];
   // Only the checks the changed columns can affect are run again; the rest carry over.
@@ -121,7 +125,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     throw e;
   }
   const changedCells = Number(await queryValue(conn, `SELECT count(*) FROM ${s.st.changes} WHERE run_id = ${r} AND rule IN (${ruleIds.length ? ruleIds.map(sqlString).join(', ') : "''"}) AND ts = ${sqlString(ts)}`));
-  await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready; DROP TABLE IF EXISTS _changed; DROP TABLE IF EXISTS _harmed; DROP TABLE IF EXISTS _arrived_viol;');
+  await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready; DROP TABLE IF EXISTS _changed; DROP TABLE IF EXISTS _harmed; DROP TABLE IF EXISTS _arrived_viol; DROP TABLE IF EXISTS _apply_evidence;');
   if (rec.ok && changedCells > 0) {
     await auditTableChanges(engine, s.contract, s.runId, s.st, undefined, ruleIds, ts);
     engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: promoted, cells: changedCells, stillQuarantined, reverted, rules: ruleIds, reconciliation: rec } });

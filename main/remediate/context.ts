@@ -106,3 +106,13 @@ export function evidenceRows(s: RemediationScope, work: string, violations: stri
   const prod = `SELECT ${prodCols}, _airlock_row_id, TRUE AS _airlock_passes FROM ${s.st.prod} WHERE _airlock_run_id <> ${sqlString(s.runId)}`;
   return `(${routed} UNION ALL ${worked} UNION ALL ${prod})`;
 }
+
+/**
+ * The evidence relation materialised as a table: rules that vote over it run several grouped
+ * statements, which must not each re-derive the batch. Refreshed by the caller when the working
+ * copy has changed.
+ */
+export async function materializeEvidence(conn: { run: (sql: string) => Promise<unknown> }, s: RemediationScope, work: string, violations: string, name: string): Promise<string> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM ${evidenceRows(s, work, violations)}`);
+  return name;
+}

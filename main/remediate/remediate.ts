@@ -9,12 +9,12 @@ import type { RunTables, StreamTables } from '../store/tables.js';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { applyApproved } from './apply.js';
 import { clusterQuarantine, clusterValues, mergeClusterCells, summarizeClusters } from './clusterCells.js';
-import { batchRows, quarantinedRows, type RemediationScope } from './context.js';
+import { batchRows, materializeEvidence, quarantinedRows, type RemediationScope } from './context.js';
 import { addToRecipe, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type StoredProposal, type StoredRule } from './proposalStore.js';
 import { createWorkingCopy, initWorkingViolations, verifyTypedRule, violationsBefore } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
 import { referenceTables } from './rules/referenceData.js';
-import type { TypedRule } from './rules/ruleTypes.js';
+import { writtenColumns, type TypedRule } from './rules/ruleTypes.js';
 import { acceptable } from './verify.js';
 import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
@@ -118,10 +118,10 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
   const work = await createWorkingCopy(conn, s, '_work');
   await initWorkingViolations(conn, s);
   // FD evidence is read from the batch as the working copy has it (earlier fixes applied).
-  const cols = s.contract.columns.map((c) => sqlIdent(c.name)).join(', ');
-  const current = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work})
-    UNION ALL SELECT ${cols}, _airlock_row_id FROM ${work})`;
-  const evidence = new FdEvidence(conn, s.contract, current, work);
+  // The evidence table is rebuilt when a kept rule has changed the working copy.
+  const evidenceTable = await materializeEvidence(conn, s, work, '_wviol', '_evidence');
+  const evidence = new FdEvidence(conn, s.contract, batchRows(s), work, evidenceTable);
+  let stale = false;
   // Value-level clusters go first, so that groups are judged on repaired values.
   const fdOnly = (c: Cluster) => (c.reasons ?? [c.reason]).every((r) => r === 'FD_VIOLATION');
   clusters = [...clusters.filter((c) => !fdOnly(c)), ...clusters.filter(fdOnly)];
@@ -129,11 +129,16 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
   for (const cluster of clusters) {
     emit({ stage: 'propose', done, total: clusters.length, message: `${cluster.column}: ${cluster.reason} (${cluster.size} rows)` });
     const beforeViol = await violationsBefore(conn, s, cluster.id);
+    if (stale) {
+      await materializeEvidence(conn, s, work, '_wviol', evidenceTable);
+      stale = false;
+    }
     const candidates = await synthCandidates(engine, s, cluster, evidence);
     let verified = false;
     for (const cand of candidates) {
-      if (await tryCandidate(engine, s, work, cluster, cand, beforeViol)) {
+      if (await tryCandidate(engine, s, work, cluster, cand, beforeViol, evidenceTable)) {
         verified = true;
+        stale = true;
         break;
       }
     }
@@ -142,12 +147,12 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
       const out = await models.propose(s.contract, cluster);
       if (out) {
         const { set, where, ...rest } = out;
-        await tryCandidate(engine, s, work, cluster, { ...rest, op: { kind: 'expression', set, ...(where ? { where } : {}) } }, beforeViol);
+        if (await tryCandidate(engine, s, work, cluster, { ...rest, op: { kind: 'expression', set, ...(where ? { where } : {}) } }, beforeViol, evidenceTable)) stale = true;
       }
     }
     done += 1;
   }
-  await conn.run(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS _cluster_before; DROP TABLE IF EXISTS _wviol;`);
+  await conn.run(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS _cluster_before; DROP TABLE IF EXISTS _wviol; DROP TABLE IF EXISTS ${evidenceTable};`);
 
   // Approval by the chosen mode, then application of what was approved.
   const who = approver(input.approval);
@@ -173,8 +178,11 @@ function clusterContent(c: Cluster): string {
  * the rows that pass. Newly approved rules join the contract's recipe.
  */
 export async function promoteApproved(engine: Engine, s: RemediationScope): Promise<{ promotedRows: number; changedCells: number }> {
-  const approved = listProposals(engine.sqlite, s.runId).filter((p) => p.status === 'approved' || p.status === 'applied');
-  if (!approved.some((p) => p.status === 'approved')) return { promotedRows: 0, changedCells: 0 };
+  const all = listProposals(engine.sqlite, s.runId).filter((p) => p.status === 'approved' || p.status === 'applied');
+  if (!all.some((p) => p.status === 'approved')) return { promotedRows: 0, changedCells: 0 };
+  // A rule applied before is applied again only where cells of its columns still fail.
+  const failing = new Set((await queryRows<{ c: string }>(engine.duck.conn, `SELECT DISTINCT "column" AS c FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)}`)).map((r) => r.c));
+  const approved = all.filter((p) => p.status === 'approved' || writtenColumns(ruleOp(p.rule)).some((c) => failing.has(c)));
   const res = await applyApproved(engine, s, approved, { reference: referenceTables() });
   if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while promoting fixes of ${s.runId}`);
   const run = engine.sqlite.prepare('SELECT contract_sha256 FROM runs WHERE run_id = ?').get(s.runId) as { contract_sha256: string };
@@ -250,7 +258,7 @@ export function storedRule(op: TypedRule, meta: Omit<StoredRule, 'op' | 'set' | 
 }
 
 /** The gate, then verification; the proposal is stored with its outcome. True when verified. */
-async function tryCandidate(engine: Engine, s: RemediationScope, work: string, cluster: Cluster, cand: Candidate, before?: string): Promise<boolean> {
+async function tryCandidate(engine: Engine, s: RemediationScope, work: string, cluster: Cluster, cand: Candidate, before?: string, evidence?: string): Promise<boolean> {
   const conn = engine.duck.conn;
   const id = `${s.runId}:${cluster.id}:${listProposals(engine.sqlite, s.runId).length + 1}`;
   const base = { id, runId: s.runId, clusterId: cluster.id, column: cluster.column, proposer: cand.proposer, confidence: cand.confidence };
@@ -261,7 +269,7 @@ async function tryCandidate(engine: Engine, s: RemediationScope, work: string, c
     engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, proposer: cand.proposer, kind: cand.op.kind, status: 'rejected-by-sandbox', reason: checked.reason, model: cand.model ?? null } });
     return false;
   }
-  const v = await verifyTypedRule(conn, s, work, '_wviol', cluster.id, cluster.column, checked.rule, true, before, cand.proposer);
+  const v = await verifyTypedRule(conn, s, work, '_wviol', cluster.id, cluster.column, checked.rule, true, before, cand.proposer, evidence);
   const ok = acceptable(v);
   const { harm, ...counts } = v;
   const finalRule: StoredRule = { ...storedRule(checked.rule, meta), verification: { ...counts } };

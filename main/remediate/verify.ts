@@ -132,7 +132,8 @@ export function acceptable(v: Verification): boolean {
  * Verifies a typed rule on its cluster: compiled against the rows as they stand (the working
  * copy `work`, whose current violations are in `violations`), then judged as `verifyRule` does.
  */
-export async function verifyTypedRule(conn: DuckDBConnection, s: RemediationScope, work: string, violations: string, clusterId: string, column: string, rule: TypedRule, keep: boolean, before?: string, proposer?: string): Promise<Verification> {
-  const ctx = { contract: s.contract, runId: s.runId, evidence: evidenceRows(s, work, violations), reference: referenceTables() };
+/** `evidence`, when given, is the evidence relation already materialised for `work`. */
+export async function verifyTypedRule(conn: DuckDBConnection, s: RemediationScope, work: string, violations: string, clusterId: string, column: string, rule: TypedRule, keep: boolean, before?: string, proposer?: string, evidence?: string): Promise<Verification> {
+  const ctx = { contract: s.contract, runId: s.runId, evidence: evidence ?? evidenceRows(s, work, violations), reference: referenceTables() };
   return withCompiledRule(conn, rule, ctx, (c) => verifyRule(conn, s, work, clusterId, column, c.set, c.where, keep, before, proposer, rule.kind));
 }

@@ -40,7 +40,12 @@ export type ClusterKeys = (fd: FunctionalDependency) => Promise<Set<string>>;
 export class FdEvidence {
   readonly relation: string;
 
-  constructor(readonly conn: DuckDBConnection, readonly contract: Contract, readonly universe: string, readonly quarantined: string) {
+  /** `relation`, when given, is an evidence table already built (context.ts materializeEvidence). */
+  constructor(readonly conn: DuckDBConnection, readonly contract: Contract, readonly universe: string, readonly quarantined: string, relation?: string) {
+    if (relation) {
+      this.relation = relation;
+      return;
+    }
     const cols = contract.columns.map((c) => `CAST(u.${sqlIdent(c.name)} AS VARCHAR) AS ${sqlIdent(c.name)}`).join(', ');
     this.relation = `(SELECT ${cols}, u._airlock_row_id,
       u._airlock_row_id NOT IN (SELECT q._airlock_row_id FROM ${quarantined} q) AS _airlock_passes FROM ${universe} u)`;
