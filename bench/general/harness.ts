@@ -30,6 +30,8 @@ export interface VariantResult {
   rowsWithErrors: number;
   runMs: number;
   error?: string;
+  /** the batch was held by these failed gates and released to be scored */
+  heldBy?: string;
   /** the plain export failed (product bug) and the run was scored from an --include-pii export */
   exportNeededPii?: string;
   scorer?: ScorerReport;
@@ -73,6 +75,7 @@ export function runGeneral(opts: GeneralOptions): { failed: boolean; reportPath:
         const cli = runCli(files.dirty, contract, runDir);
         r.runMs = cli.ms;
         r.exportNeededPii = cli.exportNeededPii;
+        r.heldBy = cli.heldBy;
         const tag = `${name} @${pct(rate)} [${label}]`;
         if (!cli.ok) {
           r.error = cli.error;
@@ -84,6 +87,7 @@ export function runGeneral(opts: GeneralOptions): { failed: boolean; reportPath:
           Object.assign(r, { scorer: s.report, scorerExit: s.code, kinds: k.kinds, wrongSamples: k.wrongSamples.slice(0, 20) });
           if (s.code !== 0) failed = true;
           console.log(`${s.line} | ${injected.log.length} cells injected in ${rowsWithErrors} rows | run ${cli.ms} ms`);
+          if (cli.heldBy) console.log(`  held by gate ${cli.heldBy}: released (airlock release) to be scored`);
           if (cli.exportNeededPii) console.log(`  plain export failed, scored from --include-pii export: ${cli.exportNeededPii.slice(0, 200)}`);
         }
         results.push(r);

@@ -3,6 +3,7 @@
 // Every result is checked by the injector to differ from the clean value under the scorer's
 // same(): a change the scorer would not count as an error is not an injection.
 import type { Rng } from '../../test/helpers/seeded.js';
+import { same } from './csv.js';
 import type { ColumnRole, Kind } from './types.js';
 import { DEFAULT_MISSING, MONTHS, NEIGHBOURS } from './vocab.js';
 
@@ -23,6 +24,12 @@ export interface KindContext {
 }
 
 type Corrupt = (ctx: KindContext) => Change[] | null;
+
+/** One of the spellings that the scorer would count as an error (not same() as the clean value). */
+function pickError(rng: Rng, clean: string, options: string[]): string | null {
+  const errors = options.filter((o) => !same(o, clean));
+  return errors.length ? rng.pick(errors) : null;
+}
 
 const one = (ctx: KindContext, dirty: string | null): Change[] | null => (dirty === null ? null : [{ col: ctx.col, dirty }]);
 const colOf = (ctx: KindContext, name: string | undefined) => (name === undefined ? -1 : ctx.header.indexOf(name));
@@ -54,8 +61,8 @@ function caseWhitespace(v: string, rng: Rng): string | null {
   const options = [v.toUpperCase(), v.toLowerCase(), title];
   if (v.includes(' ')) options.push(v.replace(' ', '  '));
   // padding alone is invisible to the scorer (it trims), so a padded value also changes case
-  const cased = rng.pick(options);
-  return rng.chance(0.3) ? `${rng.pick([' ', '  ', '\t'])}${cased}${rng.pick(['', ' '])}` : cased;
+  const cased = pickError(rng, v, options);
+  return cased !== null && rng.chance(0.3) ? `${rng.pick([' ', '  ', '\t'])}${cased}${rng.pick(['', ' '])}` : cased;
 }
 
 function dateFormat(v: string, role: ColumnRole, rng: Rng): string | null {
@@ -63,7 +70,7 @@ function dateFormat(v: string, role: ColumnRole, rng: Rng): string | null {
     const m = /^(\d{2}):(\d{2})$/.exec(v);
     if (!m) return null;
     const h = Number(m[1]);
-    return rng.pick([
+    return pickError(rng, v, [
       `${h % 12 === 0 ? 12 : h % 12}:${m[2]} ${h < 12 ? 'AM' : 'PM'}`, `${m[1]}${m[2]}`, `${m[1]}.${m[2]}`, `${m[1]}:${m[2]}:00`, `${h}h${m[2]}`,
     ]);
   }
@@ -71,7 +78,7 @@ function dateFormat(v: string, role: ColumnRole, rng: Rng): string | null {
   if (!m) return null;
   const [y, mo, d] = [m[1], m[2], m[3]];
   const month = MONTHS[Number(mo) - 1];
-  return rng.pick([
+  return pickError(rng, v, [
     `${mo}/${d}/${y}`, `${d}.${mo}.${y}`, `${month} ${Number(d)} ${y}`, `${Number(d)} ${month.slice(0, 3)} ${y}`,
     `${y}/${mo}/${d}`, `${Number(mo)}/${Number(d)}/${y.slice(2)}`, `${y}${mo}${d}`, `${month.slice(0, 3)} ${d}, ${y}`,
   ]);
@@ -94,7 +101,7 @@ function numberFormat(v: string, rng: Rng): string | null {
     opts.push(`${sign}${withThousands(int, ',')}${frac ? `.${frac}` : ''}`, `${sign}${withThousands(int, '.')},${frac || '00'}`,
       `${sign}${withThousands(int, ' ')}${frac ? `.${frac}` : ''}`, `+${withThousands(int, ',')}.${frac || '0'}`);
   }
-  return rng.pick(opts);
+  return pickError(rng, v, opts);
 }
 
 function unit(v: string, role: ColumnRole, rng: Rng): string | null {
@@ -113,13 +120,13 @@ function currency(ctx: KindContext, v: string): string | null {
   const code = c >= 0 && ctx.row[c] ? ctx.row[c] : 'USD';
   const sym = SYMBOLS[code] ?? code;
   const fixed = Number(v).toFixed(2);
-  return ctx.rng.pick([`${sym}${fixed}`, `${fixed} ${code}`, `${code} ${fixed.replace('.', ',')}`, `${sym} ${v}`, `${v}${sym}`]);
+  return pickError(ctx.rng, v, [`${sym}${fixed}`, `${fixed} ${code}`, `${code} ${fixed.replace('.', ',')}`, `${sym} ${v}`, `${v}${sym}`]);
 }
 
 function emailDisguise(v: string, rng: Rng): string | null {
   const m = /^([^@\s]+)@([^@\s]+)\.([a-z]+)$/i.exec(v);
   if (!m) return null;
-  return rng.pick([
+  return pickError(rng, v, [
     `${m[1]} at ${m[2]}.${m[3]}`, `${m[1]} at ${m[2]} dot ${m[3]}`, `mailto:${v}`, v.toUpperCase(), `  ${v.toUpperCase()} `,
     `<${v}>`, `${m[1]}[at]${m[2]}.${m[3]}`,
   ]);
@@ -129,11 +136,11 @@ function phoneFormat(v: string, rng: Rng): string | null {
   const d = v.replace(/\D/g, '').slice(-10);
   if (d.length !== 10) return null;
   const [a, b, c] = [d.slice(0, 3), d.slice(3, 6), d.slice(6)];
-  return rng.pick([`(${a}) ${b}-${c}`, `${a}.${b}.${c}`, `+1 ${a} ${b} ${c}`, `${a} ${b} ${c}`, `${a}-${b}-${c}`, `1-${a}-${b}-${c}`, d, `+1${d}`]);
+  return pickError(rng, v, [`(${a}) ${b}-${c}`, `${a}.${b}.${c}`, `+1 ${a} ${b} ${c}`, `${a} ${b} ${c}`, `${a}-${b}-${c}`, `1-${a}-${b}-${c}`, d, `+1${d}`]);
 }
 
 function anotherFromPool(ctx: KindContext, v: string): string | null {
-  const others = ctx.pool.filter((p) => p.trim() !== '' && p.trim() !== v.trim());
+  const others = ctx.pool.filter((p) => p.trim() !== '' && !same(p, v));
   return others.length ? ctx.rng.pick(others) : null;
 }
 
@@ -152,7 +159,11 @@ function shifted(v: string, how: 'time' | 'date', rng: Rng): string | null {
 }
 
 export const CORRUPT: Record<Kind, Corrupt> = {
-  'typo': (ctx) => one(ctx, typo(ctx.row[ctx.col], ctx.rng)),
+  'typo': (ctx) => {
+    const t = typo(ctx.row[ctx.col], ctx.rng);
+    // a doubled or dropped zero can leave a number numerically equal ("0.05" -> "0.050")
+    return one(ctx, t !== null && !same(t, ctx.row[ctx.col]) ? t : null);
+  },
   'case-whitespace': (ctx) => one(ctx, caseWhitespace(ctx.row[ctx.col], ctx.rng)),
   'date-format': (ctx) => one(ctx, dateFormat(ctx.row[ctx.col], ctx.role, ctx.rng)),
   'number-format': (ctx) => one(ctx, numberFormat(ctx.row[ctx.col], ctx.rng)),

@@ -11,6 +11,8 @@ export interface CliOutcome {
   ok: boolean;
   /** why it failed, when it did: exit code and the end of stderr */
   error?: string;
+  /** the batch was held by a quality gate (exit 4) and released, as an analyst would to see it: the failed gates */
+  heldBy?: string;
   /** the plain export failed and the retry with --include-pii worked: why the plain one failed */
   exportNeededPii?: string;
   summary?: Record<string, unknown>;
@@ -27,7 +29,18 @@ export function runCli(dirty: string, contract: string, dir: string): CliOutcome
   const ms = Date.now() - t0;
   const paths = { cleanCsv: join(out, 'clean.csv'), quarantineCsv: join(out, 'quarantine.csv') };
   const tail = (s: string) => s.trim().split('\n').slice(-3).join(' | ');
-  if (run.status !== 0) return { ok: false, error: `run exit ${run.status}: ${tail(run.stderr ?? '')}`, ms, ...paths };
+  let summary: Record<string, unknown> | undefined;
+  let heldBy: string | undefined;
+  if (run.status === 4) {
+    // A failed gate holds the whole batch (nothing promoted): right for the contract, but then
+    // there is nothing to score. Release it, as the analyst reviewing it would, and flag the run.
+    const held = JSON.parse(run.stdout) as { runId: string; gates?: { name: string; value: number; passed: boolean }[] };
+    heldBy = (held.gates ?? []).filter((g) => !g.passed).map((g) => `${g.name}=${g.value}`).join(', ');
+    const rel = spawnSync('node', [AIRLOCK, 'release', held.runId, '--workspace', ws, '--json'], { encoding: 'utf8' });
+    if (rel.status !== 0) return { ok: false, error: `held by ${heldBy}; release exit ${rel.status}: ${tail(rel.stderr ?? '')}`, ms, ...paths };
+    summary = JSON.parse(rel.stdout) as Record<string, unknown>;
+  } else if (run.status !== 0) return { ok: false, error: `run exit ${run.status}: ${tail(run.stderr ?? '')}`, ms, ...paths };
+  else summary = JSON.parse(run.stdout) as Record<string, unknown>;
   const exportTo = (extra: string[]) => spawnSync('node', [AIRLOCK, 'export', '--workspace', ws, '--out', out, ...extra], { encoding: 'utf8' });
   const exp = exportTo([]);
   let exportNeededPii: string | undefined;
@@ -40,7 +53,7 @@ export function runCli(dirty: string, contract: string, dir: string): CliOutcome
     if (again.status !== 0) return { ok: false, error: `export exit ${exp.status}: ${why}`, ms, ...paths };
     exportNeededPii = why;
   }
-  return { ok: true, summary: JSON.parse(run.stdout) as Record<string, unknown>, exportNeededPii, ms, ...paths };
+  return { ok: true, summary, heldBy, exportNeededPii, ms, ...paths };
 }
 
 export interface ScorerReport {

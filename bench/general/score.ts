@@ -25,12 +25,14 @@ export interface KindReport {
 
 export const emptyScore = (): KindScore => ({ injected: 0, corrected: 0, wrong: 0, left: 0, quarantined: 0, lost: 0 });
 
-function byKey(t: Table): Map<string, string[]> {
-  return new Map(t.rows.map((r) => [r[0].trim(), r]));
+/** Rows by the key column, found by name as the scorer finds it (the export adds and may move columns). */
+function byKey(t: Table, key: string): Map<string, string[]> {
+  const k = t.header.indexOf(key);
+  return k < 0 ? new Map() : new Map(t.rows.map((r) => [r[k].trim(), r]));
 }
 
 export function scoreKinds(truth: Table, log: Injection[], out: Table, quarantine: Table): KindReport {
-  const outRows = byKey(out), held = byKey(quarantine);
+  const outRows = byKey(out, truth.header[0]), held = byKey(quarantine, truth.header[0]);
   const outCol = new Map(truth.header.map((h, j) => [j, out.header.indexOf(h)]));
   const injected = new Map(log.map((l) => [`${l.key}\u0000${l.column}`, l]));
   const kinds: Partial<Record<ScoredKind, KindScore>> = {};
