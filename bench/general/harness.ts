@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readTable, writeTable } from './csv.js';
 import { inject, writeInjected } from './inject.js';
-import { kindTable, sumKinds } from './report.js';
+import { kindTable, runsTable, sumKinds } from './report.js';
 import { runCli, runScorer, type ScorerReport } from './run.js';
 import { scoreKinds, type KindReport } from './score.js';
 import { BASE_TABLES } from './tables/index.js';
@@ -99,6 +99,7 @@ export function runGeneral(opts: GeneralOptions): { failed: boolean; reportPath:
       console.log(`\n${kindTable(`${name} [${label}] — per kind, rates ${opts.rates.map(pct).join(', ')} summed`, sumKinds(mine.map((r) => r.kinds ?? {})))}\n`);
     }
   }
+  console.log(`${runsTable(results)}\n`);
   // overall: the first contract of each table, so a table run under two contracts counts once
   const primary = results.filter((r) => r.kinds && r.contract === Object.keys(BASE_TABLES[r.table].contracts)[0]);
   console.log(kindTable(`overall — per kind, ${opts.tables.join(', ')} (first contract each), rates ${opts.rates.map(pct).join(', ')}`, sumKinds(primary.map((r) => r.kinds ?? {}))));

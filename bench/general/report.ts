@@ -37,3 +37,29 @@ export function kindTable(title: string, kinds: Kinds): string {
   const line = (r: string[]) => r.map((c, j) => (j === 0 ? c.padEnd(width[j]) : c.padStart(width[j]))).join('  ');
   return [`${title}`, line(head), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+export interface RunLine {
+  table: string;
+  contract: string;
+  rate: number;
+  injectedCells: number;
+  runMs: number;
+  error?: string;
+  heldBy?: string;
+  exportNeededPii?: string;
+  scorer?: { correction: { precision: number; recall: number; f1: number }; rowsQuarantined: number; rowsLost: number };
+}
+
+/** One line per run: the public scorer's P/R/F1 for each table, rate and contract. */
+export function runsTable(runs: RunLine[]): string {
+  const head = ['table', 'contract', 'rate', 'injected', 'P', 'R', 'F1', 'quarant.', 'lost', 'run s', 'notes'];
+  const rows = runs.map((r) => {
+    const c = r.scorer?.correction;
+    const notes = [r.error ? `FAILED: ${r.error.slice(0, 60)}` : '', r.heldBy ? `held (${r.heldBy}), released` : '', r.exportNeededPii ? 'export needed --include-pii' : ''].filter(Boolean).join('; ');
+    return [r.table, r.contract, `${+(r.rate * 100).toFixed(1)}%`, String(r.injectedCells), c ? pct(c.precision) : '-', c ? pct(c.recall) : '-', c ? pct(c.f1) : '-',
+      String(r.scorer?.rowsQuarantined ?? '-'), String(r.scorer?.rowsLost ?? '-'), (r.runMs / 1000).toFixed(1), notes];
+  });
+  const width = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (r: string[]) => r.map((c, j) => (j < 2 || j === r.length - 1 ? c.padEnd(width[j]) : c.padStart(width[j]))).join('  ').trimEnd();
+  return ['per table — public scorer, cell level', line(head), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
