@@ -5,7 +5,7 @@
 // tables made dirty by a seeded injector, scored per error kind. Its figures are reported, not
 // gated; only a lost row fails it.
 //
-//   npm run bench:quality [-- --public | --general] [--rate 0.08] [--table NAME] [--seed N] [--keep]
+//   npm run bench:quality [-- --public | --general] [--rate 0.08] [--table NAME] [--seed N] [--jobs 2] [--keep]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ const AIRLOCK = join(ROOT, 'bin', 'airlock.js');
 const PUBLIC = ['hospital', 'beers'];
 
 function parseArgs(argv: string[]) {
-  const o = { public: false, general: false, tables: [] as string[], rates: [] as number[], seed: 20261201, keep: !!process.env.KEEP };
+  const o = { public: false, general: false, tables: [] as string[], rates: [] as number[], seed: 20261201, keep: !!process.env.KEEP, jobs: 2 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--public') o.public = true;
@@ -28,6 +28,7 @@ function parseArgs(argv: string[]) {
     else if (a === '--table') o.tables.push(...argv[++i].split(','));
     else if (a === '--rate') o.rates.push(...argv[++i].split(',').map(Number));
     else if (a === '--seed') o.seed = Number(argv[++i]);
+    else if (a === '--jobs') o.jobs = Number(argv[++i]);
     else if (!a.startsWith('--')) o.tables.push(a); // the old form: table names as arguments
     else throw new Error(`bench:quality: unknown flag ${a}`);
   }
@@ -77,6 +78,6 @@ if (opts.public) {
 if (opts.general) {
   if (opts.public) console.log('\n== generalisation harness (bench/general) ==');
   const tables = opts.tables.length ? opts.tables : Object.keys(BASE_TABLES);
-  failed = runGeneral({ tables, rates: opts.rates.length ? opts.rates : DEFAULT_RATES, seed: opts.seed, keep: opts.keep }).failed || failed;
+  failed = (await runGeneral({ tables, rates: opts.rates.length ? opts.rates : DEFAULT_RATES, seed: opts.seed, keep: opts.keep, jobs: opts.jobs })).failed || failed;
 }
 process.exitCode = failed ? 1 : 0;
