@@ -30,6 +30,7 @@ export interface CliOutcome {
   /** the plain export failed and the retry with --include-pii worked: why the plain one failed */
   exportNeededPii?: string;
   summary?: Record<string, unknown>;
+  /** wall time of `run`, plus `release` when the batch was held (release is where it remediates) */
   ms: number;
   cleanCsv: string;
   quarantineCsv: string;
@@ -40,7 +41,7 @@ export async function runCli(dirty: string, contract: string, dir: string): Prom
   const ws = join(dir, 'ws'), out = join(dir, 'out');
   const t0 = Date.now();
   const run = await node([AIRLOCK, 'run', dirty, '--contract', contract, '--workspace', ws, '--approve-all', '--no-model', '--no-embedder', '--json']);
-  const ms = Date.now() - t0;
+  let ms = Date.now() - t0;
   const paths = { cleanCsv: join(out, 'clean.csv'), quarantineCsv: join(out, 'quarantine.csv') };
   const tail = (s: string) => s.trim().split('\n').slice(-3).join(' | ');
   let summary: Record<string, unknown> | undefined;
@@ -51,6 +52,7 @@ export async function runCli(dirty: string, contract: string, dir: string): Prom
     const held = JSON.parse(run.stdout) as { runId: string; gates?: { name: string; value: number; passed: boolean }[] };
     heldBy = (held.gates ?? []).filter((g) => !g.passed).map((g) => `${g.name}=${g.value}`).join(', ');
     const rel = await node([AIRLOCK, 'release', held.runId, '--workspace', ws, '--json']);
+    ms = Date.now() - t0;
     if (rel.status !== 0) return { ok: false, error: `held by ${heldBy}; release exit ${rel.status}: ${tail(rel.stderr)}`, ms, ...paths };
     summary = JSON.parse(rel.stdout) as Record<string, unknown>;
   } else if (run.status !== 0) return { ok: false, error: `run exit ${run.status}: ${tail(run.stderr)}`, ms, ...paths };
