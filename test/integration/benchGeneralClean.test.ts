@@ -16,7 +16,7 @@ describe('generated base tables against their contracts', () => {
   it.each(cases)('$name [$label]: clean rows all pass and export unchanged', async ({ name, contract }) => {
     const dir = tempDir(`bench-general-${name}`);
     const full = BASE_TABLES[name].load();
-    const clean = { header: full.header, rows: full.rows.slice(0, 300) };
+    const clean = { header: full.header, rows: full.rows.slice(0, 200) };
     const csv = join(dir, 'clean.csv');
     writeTable(csv, clean);
     const run = await runCli(['run', csv, '--contract', contract, '--workspace', join(dir, 'ws'), '--approve-all', '--no-model', '--no-embedder', '--json']);
