@@ -57,8 +57,9 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
     const rows = await queryRows<{ v: string }>(conn, `SELECT DISTINCT CAST(${v} AS VARCHAR) AS v FROM ${st.prod} WHERE _airlock_run_id = ${r} AND ${v} IS NOT NULL
       UNION SELECT DISTINCT ${v} FROM ${st.quarantine} WHERE _airlock_run_id = ${r} AND ${v} IS NOT NULL
       UNION SELECT DISTINCT old_value FROM ${st.changes} WHERE run_id = ${r} AND "column" = ${sqlString(col.name)} AND old_value IS NOT NULL`);
-    // Missing-value tokens ('N/A', 'empty') are not personal data, whatever column they are in.
-    const tokens = new Set(col.missingTokens.map((t) => t.toLowerCase()));
+    // Missing-value tokens ('N/A', 'empty') are not personal data, whatever column declares them:
+    // an 'N/A' in an e-mail column says no more about a person than the same 'N/A' elsewhere.
+    const tokens = new Set(contract.columns.flatMap((c) => c.missingTokens).map((t) => t.toLowerCase()));
     const values = rows.map((row) => row.v).filter((x) => x.trim() !== '' && !tokens.has(x.toLowerCase()));
     for (const [clear, token] of engine.pii.tokenMany(values, col.pii!)) piiValues.set(clear, token);
   }
