@@ -1,5 +1,6 @@
 // One failure pattern and its proposed fix: sample values, the rule with who proposed it and how
-// sure it is, how much of the pattern it fixes, and the rows before and after, as a diff.
+// sure it is, how much of the pattern it fixes, and the rows before and after, as a diff. The rule
+// reads as its description (a sentence, then a map's table, an expression's SQL or parameters).
 import type { DiffRow, ProposalView, ReviewCluster } from '../../../main/api/contract.js';
 import { call } from '../bridge.js';
 import { useLoad } from '../useLoad.js';
@@ -7,7 +8,8 @@ import { count, percent } from '../format.js';
 import { Badge, StatusBadge } from '../components/Badge.js';
 import { DiffText } from '../components/DiffText.js';
 import { ErrorNote } from '../components/ErrorNote.js';
-import { RuleEditor } from './RuleEditor.js';
+import { ProposalEditor } from './ProposalEditor.js';
+import { RuleBody, RuleSentence } from './RuleView.js';
 
 interface Props {
   runId: string;
@@ -33,7 +35,9 @@ export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, on
       <div className="cd-head">
         <div>
           <h2><span className="mono">{cluster.column}</span> <span className="reason-tag">{cluster.reason}</span></h2>
-          <p className="small muted">{count(cluster.size)} quarantined rows · {count(cluster.distinctValues)} distinct failing values{cluster.reasons.length > 1 ? ` · also ${cluster.reasons.slice(1).join(', ')}` : ''}</p>
+          {cluster.reason === 'MANUAL_EDIT'
+            ? <p className="small muted">{count(cluster.size)} cell{cluster.size === 1 ? '' : 's'} you set by hand in the quarantine grid</p>
+            : <p className="small muted">{count(cluster.size)} quarantined rows · {count(cluster.distinctValues)} distinct failing values{cluster.reasons.length > 1 ? ` · also ${cluster.reasons.slice(1).join(', ')}` : ''}</p>}
         </div>
         {p && <StatusBadge status={p.status} />}
       </div>
@@ -51,15 +55,16 @@ export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, on
           </div>
           <p className="reasoning">{p.reasoning}</p>
           {p.sandboxReason && <p className="note note-amber small">{p.sandboxReason}</p>}
-          {editing
-            ? <RuleEditor runId={runId} proposal={p} onClose={() => onEditing(false)} onSaved={(v) => { onEdited(v); onEditing(false); }} />
-            : (
-              <div className="rule">
-                <div className="rule-head"><span className="meta-l">Rule</span><button className="link" onClick={() => onEditing(true)}>Edit rule (e)</button></div>
-                {Object.entries(p.set).map(([col, expr]) => <pre key={col} className="code"><span className="code-k">SET {col} =</span> {expr}</pre>)}
-                {p.where && <pre className="code"><span className="code-k">WHERE</span> {p.where}</pre>}
-              </div>
-            )}
+          <div className="rule" data-testid="rule" data-kind={p.kind}>
+            <div className="rule-head">
+              <span className="meta-l">Rule</span>
+              {!editing && <button className="link" onClick={() => onEditing(true)} data-testid="edit-rule">{p.kind === 'map' ? 'Edit the table' : p.kind === 'manual' ? 'Edit the cells' : 'Edit rule'} (e)</button>}
+            </div>
+            <RuleSentence proposal={p} />
+            {editing
+              ? <ProposalEditor runId={runId} proposal={p} onClose={() => onEditing(false)} onSaved={(v) => { onEdited(v); onEditing(false); }} />
+              : <RuleBody proposal={p} />}
+          </div>
           <div className="diff">
             <div className="rule-head"><span className="meta-l">Before → after</span><span className="tiny muted">first rows of the pattern, in the sandbox</span></div>
             <ErrorNote error={preview.error} />
