@@ -30,8 +30,11 @@ export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, on
   const p = cluster.proposal;
   const preview = useLoad<DiffRow[]>(p ? () => call('previewProposal', { runId, proposalId: p.id }) : null, [p?.id]);
   const who = p ? proposerLabel(p) : null;
+  // A manual edit's preview shows only the cells it sets (its pattern is every failing cell of the column).
+  const mine = p?.rule.kind === 'manual' ? new Set(p.rule.cells.map((c) => c.rowId)) : null;
+  const diff = preview.data && mine ? preview.data.filter((d) => mine.has(d.rowId)) : preview.data;
   return (
-    <section className="cluster-detail card" data-testid="cluster-detail" data-cluster-id={cluster.id}>
+    <section className="cluster-detail card" data-testid="cluster-detail" data-cluster-id={cluster.id} data-proposal-id={p?.id}>
       <div className="cd-head">
         <div>
           <h2><span className="mono">{cluster.column}</span> <span className="reason-tag">{cluster.reason}</span></h2>
@@ -41,9 +44,9 @@ export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, on
         </div>
         {p && <StatusBadge status={p.status} />}
       </div>
-      <div className="samples">
+      {cluster.samples.length > 0 && <div className="samples">
         {cluster.samples.map((s, i) => <span key={i} className="sample"><span className="mono">{s.value ?? '∅'}</span><em>×{count(s.count)}</em></span>)}
-      </div>
+      </div>}
 
       {!p && <p className="note note-grey small">No fix could be proposed for this pattern. Its rows stay in quarantine; fix them at the source.</p>}
       {p && who && (
@@ -51,7 +54,9 @@ export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, on
           <div className="proposal-meta">
             <div><span className="meta-l">Proposed by</span><Badge tone={who.tone}>{who.text}</Badge></div>
             <div><span className="meta-l">Confidence</span><span className="meter"><span style={{ width: percent(p.confidence) }} /></span><strong>{percent(p.confidence)}</strong></div>
-            <div><span className="meta-l">Coverage</span><strong>{p.coverage === null ? '–' : percent(p.coverage)}</strong><span className="small muted">{p.fixedRows !== null ? ` fixes ${count(p.fixedRows)} of ${count(p.clusterRows)} rows` : ''}</span></div>
+            {p.rule.kind === 'manual'
+              ? <div><span className="meta-l">Cells</span><strong>{count(p.fixedRows)} of {count(p.rule.cells.length)}</strong><span className="small muted">set by hand now pass the contract</span></div>
+              : <div><span className="meta-l">Coverage</span><strong>{p.coverage === null ? '–' : percent(p.coverage)}</strong><span className="small muted">{p.fixedRows !== null ? ` fixes ${count(p.fixedRows)} of ${count(p.clusterRows)} rows` : ''}</span></div>}
           </div>
           <p className="reasoning">{p.reasoning}</p>
           {p.sandboxReason && <p className="note note-amber small">{p.sandboxReason}</p>}
@@ -69,11 +74,11 @@ export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, on
             <div className="rule-head"><span className="meta-l">Before → after</span><span className="tiny muted">first rows of the pattern, in the sandbox</span></div>
             <ErrorNote error={preview.error} />
             {preview.loading && !preview.data && <p className="small muted"><span className="spinner" />Applying the rule in the sandbox…</p>}
-            {preview.data && (
+            {diff && (
               <table className="table compact diff-table" data-testid="diff">
                 <thead><tr><th>Row</th><th>Column</th><th>Change</th></tr></thead>
                 <tbody>
-                  {preview.data.map((d, i) => <tr key={i}><td className="mono">{d.rowId}</td><td className="mono">{d.column}</td><td><DiffText before={d.before} after={d.after} /></td></tr>)}
+                  {diff.map((d, i) => <tr key={i}><td className="mono">{d.rowId}</td><td className="mono">{d.column}</td><td><DiffText before={d.before} after={d.after} /></td></tr>)}
                 </tbody>
               </table>
             )}

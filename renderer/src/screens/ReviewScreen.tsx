@@ -111,7 +111,7 @@ export function ReviewScreen() {
           <aside className="cluster-list card" data-testid="clusters">
             {clusters.map((c, i) => (
               <button key={c.id} data-cluster-index={i} data-cluster-id={c.id} className={`cluster-item ${i === index ? 'selected' : ''}`} onClick={() => setIndex(i)}>
-                <div className="ci-top"><span className="mono strong">{c.column}</span><span className="ci-size">{count(c.size)} rows</span></div>
+                <div className="ci-top"><span className="mono strong">{c.column}</span><span className="ci-size">{count(c.size)} {c.reason === 'MANUAL_EDIT' ? 'cell' : 'row'}{c.size === 1 ? '' : 's'}</span></div>
                 <div className="ci-bottom">
                   <span className="reason-tag">{c.reason}</span>
                   {c.proposal ? <StatusBadge status={c.proposal.status} /> : <Badge>no fix</Badge>}

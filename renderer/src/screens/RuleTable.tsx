@@ -55,7 +55,7 @@ export function PagedFrame<T>({ paged, total, noun, children, tools }: { paged: 
       {total <= PAGE_SIZE && !paged.filter && tools && <div className="rt-tools">{tools}</div>}
       <div className="table-scroll rt-scroll">{children}</div>
       <div className="rt-pager small muted" data-testid="rule-pager">
-        <span>{paged.matching.length === 0 ? `No ${noun} matches.` : <>{count(from)}–{count(to)} of {count(paged.matching.length)} {noun}{paged.matching.length === 1 ? '' : 's'}{paged.filter ? ` matching (${count(total)} in all)` : ''}</>}</span>
+        <span>{paged.matching.length === 0 ? `No ${noun} matches.` : paged.pages === 1 && !paged.filter ? `${count(total)} ${noun}${total === 1 ? '' : 's'}` : <>{count(from)}–{count(to)} of {count(paged.matching.length)} {noun}{paged.matching.length === 1 ? '' : 's'}{paged.filter ? ` matching (${count(total)} in all)` : ''}</>}</span>
         {paged.pages > 1 && (
           <span className="rt-pages">
             <button className="btn btn-secondary btn-sm" disabled={paged.page === 0} onClick={() => paged.setPage(paged.page - 1)} aria-label="Previous page">‹ Previous</button>
@@ -83,7 +83,7 @@ export function RuleTable({ columns, rows }: { columns: string[]; rows: Cell[][]
           {paged.shown.map(({ item, index }) => {
             const off = applied >= 0 && item[applied] === 'no';
             return (
-              <tr key={index} className={off ? 'rt-off' : ''} data-line={index} data-applied={applied >= 0 ? String(item[applied]) : undefined}>
+              <tr key={index} className={off ? 'rt-off' : ''} data-line={index} data-key={item[0] === null ? '' : String(item[0])} data-applied={applied >= 0 ? String(item[applied]) : undefined}>
                 {item.map((c, i) => (
                   <td key={i} className={numeric[i] ? 'num mono' : i === applied ? '' : 'mono rt-val'} title={c === null ? 'empty' : String(c)}>
                     {i === applied ? (c === 'no' ? <span className="rt-no">not applied</span> : <span className="rt-yes">✓ applied</span>) : c === null ? <span className="muted">∅</span> : typeof c === 'number' ? count(c) : c}

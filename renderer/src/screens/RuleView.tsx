@@ -52,12 +52,13 @@ function LookupParams({ rule }: { rule: RuleOf<'lookup'> }) {
   );
 }
 
-/** Past this, an expression is shown cut, with a way to see it whole. */
-const SQL_PREVIEW = 1_200;
+/** Past SQL_LONG characters, an expression is shown cut to SQL_PREVIEW, with a way to see it whole. */
+const SQL_LONG = 600;
+const SQL_PREVIEW = 360;
 
 function ExpressionSql({ sql }: { sql: string }) {
   const [whole, setWhole] = useState(false);
-  const long = sql.length > SQL_PREVIEW;
+  const long = sql.length > SQL_LONG;
   return (
     <div className="rule-sql">
       <pre className={`code ${whole ? 'code-tall' : ''}`} data-testid="rule-sql" data-clipped={long && !whole ? 'yes' : 'no'}>{long && !whole ? `${sql.slice(0, SQL_PREVIEW)}…` : sql}</pre>
