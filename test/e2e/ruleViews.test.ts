@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED, tempDir } from '../helpers/tmp.js';
 import type { ProposalView, ReviewCluster, ReviewState } from '../../main/api/contract.js';
 import { saveProposal } from '../../main/remediate/proposalStore.js';
-import type { MapRule } from '../../main/remediate/rules/ruleTypes.js';
+import type { MapRule, TypedRule } from '../../main/remediate/rules/ruleTypes.js';
 import { launchApp, TEST_ORIGIN, type AppHarness } from './harness.js';
 import { StartPage } from './pages/StartPage.js';
 import { ContractPage } from './pages/ContractPage.js';
@@ -72,12 +72,19 @@ async function storeMapFor(cluster: ReviewCluster): Promise<void> {
   expect(pairs.size).toBeGreaterThanOrEqual(2);
   const op: MapRule = { kind: 'map', column: cluster.column, match: 'exact', entries: [...pairs].map(([from, to]) => ({ from, to, count: counts.get(from) ?? 1, enabled: true })) };
   const fixed = op.entries.reduce((n, e) => n + (e.count ?? 0), 0);
+  store(cluster, op, `the values this pattern's rule fixes, as a table (${pairs.size} lines)`, fixed);
+}
+
+/** Stores a rule as the cluster's latest proposal, verified, as the synthesizer records one. */
+function store(cluster: ReviewCluster, op: TypedRule, reasoning: string, fixed: number): void {
+  const p = cluster.proposal!;
+  const proposer = `synth:${op.kind}`;
   const db = new Database(join(ws, 'airlock.sqlite'));
   try {
     saveProposal(db, {
-      id: `${runId}:${cluster.id}:map`, runId, clusterId: cluster.id, column: cluster.column,
-      rule: { op, confidence: p.confidence, reasoning: `the values this pattern's rule fixes, as a table (${pairs.size} lines)`, patternType: 'typo', proposer: 'synth:value-map' },
-      proposer: 'synth:value-map', confidence: p.confidence, status: 'verified', sandboxReason: null,
+      id: `${runId}:${cluster.id}:${op.kind}`, runId, clusterId: cluster.id, column: cluster.column,
+      rule: { op, confidence: p.confidence, reasoning, patternType: op.kind, proposer },
+      proposer, confidence: p.confidence, status: 'verified', sandboxReason: null,
       coverage: p.clusterRows ? fixed / p.clusterRows : null, fixedRows: fixed, clusterRows: p.clusterRows,
     });
   } finally {
@@ -221,6 +228,67 @@ describe('rules as typed operations, on the hospital table', () => {
     expect(await page.diff().locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining(String(fix.rowId))]);
     await page.screenshot('30-review-manual-approved');
   }, 180_000);
+
+  it('pages a map of thousands of lines and finds a line with the filter, in the table and in its editor', async () => {
+    // A stress case: a provider-number map as long as a big file's typo table (made-up keys).
+    const cluster = (await review()).clusters.find((c) => c.column === 'provider_number' && c.proposal?.status === 'verified')!;
+    const entries = Array.from({ length: 3_000 }, (_, i) => ({ from: `1x${String(i).padStart(4, '0')}`, to: `1${String(i).padStart(5, '0')}`, count: 1 + (i % 3), enabled: true }));
+    store(cluster, { kind: 'map', column: 'provider_number', match: 'exact', entries }, 'a long map (3,000 lines)', 0);
+    const page = await openReview();
+    await page.select(cluster.id);
+    expect(await page.ruleKind()).toBe('map');
+    expect((await page.sentence()).length).toBeLessThan(200);
+    expect(await page.ruleTable().locator('tbody tr').count()).toBe(25);
+    expect(await page.ruleTable().getByTestId('rule-pager').innerText()).toMatch(/1–25 of 3,000 lines[\s\S]*page 1 of 120/);
+    await page.ruleTable().getByRole('button', { name: 'Next page' }).click();
+    expect(await page.ruleTable().locator('tbody tr').first().getAttribute('data-key')).toBe('1x0025');
+    await page.filterLines('1x2999');
+    expect(await page.ruleTable().locator('tbody tr').count()).toBe(1);
+    expect(await page.ruleTable().getByTestId('rule-pager').innerText()).toContain('matching (3,000 in all)');
+    const spill = await app.page.getByTestId('cluster-detail').evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(spill).toBeLessThanOrEqual(0);
+    await page.filterLines('');
+    await page.screenshot('31-review-long-map');
+
+    await page.edit();
+    await page.mapEditor().waitFor();
+    expect(await page.mapEditor().locator('tbody tr').count()).toBe(25);
+    await page.setApplied('1x2999', false);
+    expect(await page.mapEditor().innerText()).toContain('2,999 of 3,000 lines applied · 1 changed');
+    await page.mapEditor().getByRole('button', { name: 'Cancel' }).click();
+  }, 120_000);
+
+  it('shows an agreed value and a lookup as their parameters in words, and opens them', async () => {
+    const clusters = (await review()).clusters;
+    const county = clusters.find((c) => c.column === 'city' && c.proposal?.status === 'verified')!;
+    const state = clusters.find((c) => c.column === 'state' && c.proposal?.status === 'verified')!;
+    store(county, { kind: 'agreedValue', column: 'city', determinants: [['provider_number'], ['zip']], minSupport: 2, minMargin: 0.5, sourceColumn: 'owner' }, 'city follows provider_number and zip', 0);
+    store(state, { kind: 'lookup', column: 'state', table: 'us_state', form: 'code', style: 'lower' }, 'states by their postal code', 0);
+    const page = await openReview();
+
+    await page.select(county.id);
+    expect(await page.ruleKind()).toBe('agreedValue');
+    const params = await page.rule().getByTestId('rule-params').innerText();
+    expect(params).toMatch(/provider_number[\s\S]*or[\s\S]*zip/);
+    expect(params).toContain('leads the runner-up by 50%');
+    expect(params).toContain('source column owner');
+    expect((await page.sentence()).length).toBeLessThan(200);
+    await page.diff().waitFor({ timeout: 60_000 });
+    await page.screenshot('32-review-agreed-value');
+    await page.edit();
+    expect(await page.editor().getAttribute('data-testid')).toBe('params-editor');
+    expect(await page.editor().locator('textarea').first().inputValue()).toBe('"city"');
+    await page.editor().getByRole('button', { name: 'Cancel' }).click();
+
+    await page.select(state.id);
+    expect(await page.ruleKind()).toBe('lookup');
+    expect(await page.rule().getByTestId('rule-params').innerText()).toMatch(/us_state[\s\S]*code, in lower case/);
+    await page.edit();
+    expect(await page.editor().getAttribute('data-testid')).toBe('params-editor');
+    await page.diff().waitFor({ timeout: 60_000 });
+    await page.screenshot('33-review-lookup-editor');
+    await page.editor().getByRole('button', { name: 'Cancel' }).click();
+  }, 120_000);
 
   it('asked for nothing outside the app, and the page logged no error', () => {
     expect(app.requests.filter((u) => !u.startsWith(`${TEST_ORIGIN}/`))).toEqual([]);
