@@ -119,7 +119,7 @@ describe('rules as typed operations, on the hospital table', () => {
     if (p.description.table) {
       // Its lines in a paged table: never more than a page on screen, however long the rule.
       const rows = await page.ruleTable().locator('tbody tr').count();
-      expect(rows).toBe(Math.min(25, p.description.table.rows.length));
+      expect(rows).toBe(Math.min(20, p.description.table.rows.length));
       expect(await page.ruleTable().getByTestId('rule-pager').innerText()).toContain(`${p.description.table.rows.length.toLocaleString('en-US')} line`);
     } else if (p.description.sql !== undefined) {
       // An expression shows as its SQL, cut to a few lines when it is long.
@@ -238,10 +238,10 @@ describe('rules as typed operations, on the hospital table', () => {
     await page.select(cluster.id);
     expect(await page.ruleKind()).toBe('map');
     expect((await page.sentence()).length).toBeLessThan(200);
-    expect(await page.ruleTable().locator('tbody tr').count()).toBe(25);
-    expect(await page.ruleTable().getByTestId('rule-pager').innerText()).toMatch(/1–25 of 3,000 lines[\s\S]*page 1 of 120/);
+    expect(await page.ruleTable().locator('tbody tr').count()).toBe(20);
+    expect(await page.ruleTable().getByTestId('rule-pager').innerText()).toMatch(/1–20 of 3,000 lines[\s\S]*page 1 of 150/);
     await page.ruleTable().getByRole('button', { name: 'Next page' }).click();
-    expect(await page.ruleTable().locator('tbody tr').first().getAttribute('data-key')).toBe('1x0025');
+    expect(await page.ruleTable().locator('tbody tr').first().getAttribute('data-key')).toBe('1x0020');
     await page.filterLines('1x2999');
     expect(await page.ruleTable().locator('tbody tr').count()).toBe(1);
     expect(await page.ruleTable().getByTestId('rule-pager').innerText()).toContain('matching (3,000 in all)');
@@ -252,7 +252,7 @@ describe('rules as typed operations, on the hospital table', () => {
 
     await page.edit();
     await page.mapEditor().waitFor();
-    expect(await page.mapEditor().locator('tbody tr').count()).toBe(25);
+    expect(await page.mapEditor().locator('tbody tr').count()).toBe(20);
     await page.setApplied('1x2999', false);
     expect(await page.mapEditor().innerText()).toContain('2,999 of 3,000 lines applied · 1 changed');
     await page.mapEditor().getByRole('button', { name: 'Cancel' }).click();

@@ -4,7 +4,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { count } from '../format.js';
 
-export const PAGE_SIZE = 25;
+export const PAGE_SIZE = 20;
 
 export interface Paged<T> {
   filter: string;
