@@ -40,30 +40,37 @@ export function usePaged<T>(items: T[], text: (item: T) => string): Paged<T> {
   };
 }
 
-/** The filter box above the lines and the pager below them. */
+/** The lines with their filter box and pager. */
 export function PagedFrame<T>({ paged, total, noun, children, tools }: { paged: Paged<T>; total: number; noun: string; children: ReactNode; tools?: ReactNode }) {
   const from = paged.matching.length === 0 ? 0 : paged.page * PAGE_SIZE + 1;
   const to = Math.min(paged.matching.length, (paged.page + 1) * PAGE_SIZE);
+  const pager = (
+    <div className="rt-pager small muted" data-testid="rule-pager">
+      <span>{paged.matching.length === 0 ? `No ${noun} matches.` : paged.pages === 1 && !paged.filter ? `${count(total)} ${noun}${total === 1 ? '' : 's'}` : <>{count(from)}–{count(to)} of {count(paged.matching.length)} {noun}{paged.matching.length === 1 ? '' : 's'}{paged.filter ? ` matching (${count(total)} in all)` : ''}</>}</span>
+      {paged.pages > 1 && (
+        <span className="rt-pages">
+          <button className="btn btn-secondary btn-sm" disabled={paged.page === 0} onClick={() => paged.setPage(paged.page - 1)} aria-label="Previous page">‹</button>
+          <span>page {paged.page + 1} of {paged.pages}</span>
+          <button className="btn btn-secondary btn-sm" disabled={paged.page >= paged.pages - 1} onClick={() => paged.setPage(paged.page + 1)} aria-label="Next page">›</button>
+        </span>
+      )}
+    </div>
+  );
+  // A long table has its filter, pager and tools above the lines, where the eye is; a short one
+  // its tools above and its count below.
+  const long = total > PAGE_SIZE || paged.filter !== '';
   return (
     <div className="rule-table" data-testid="rule-table">
-      {(total > PAGE_SIZE || paged.filter) && (
+      {long && (
         <div className="rt-tools">
           <input type="search" placeholder={`Filter ${count(total)} ${noun}s…`} aria-label={`Filter the ${noun}s`} value={paged.filter} onChange={(e) => paged.setFilter(e.target.value)} data-testid="rule-filter" />
+          {pager}
           {tools}
         </div>
       )}
-      {total <= PAGE_SIZE && !paged.filter && tools && <div className="rt-tools">{tools}</div>}
+      {!long && tools && <div className="rt-tools">{tools}</div>}
       <div className="table-scroll rt-scroll">{children}</div>
-      <div className="rt-pager small muted" data-testid="rule-pager">
-        <span>{paged.matching.length === 0 ? `No ${noun} matches.` : paged.pages === 1 && !paged.filter ? `${count(total)} ${noun}${total === 1 ? '' : 's'}` : <>{count(from)}–{count(to)} of {count(paged.matching.length)} {noun}{paged.matching.length === 1 ? '' : 's'}{paged.filter ? ` matching (${count(total)} in all)` : ''}</>}</span>
-        {paged.pages > 1 && (
-          <span className="rt-pages">
-            <button className="btn btn-secondary btn-sm" disabled={paged.page === 0} onClick={() => paged.setPage(paged.page - 1)} aria-label="Previous page">‹ Previous</button>
-            <span>page {paged.page + 1} of {paged.pages}</span>
-            <button className="btn btn-secondary btn-sm" disabled={paged.page >= paged.pages - 1} onClick={() => paged.setPage(paged.page + 1)} aria-label="Next page">Next ›</button>
-          </span>
-        )}
-      </div>
+      {!long && pager}
     </div>
   );
 }
