@@ -64,7 +64,6 @@ export function approves(mode: ApprovalMode, confidence: number): boolean {
 }
 
 export async function remediateRun(engine: Engine, input: RemediationInput): Promise<RemediationResult> {
-  const conn = engine.duck.conn;
   const s: RemediationScope = { contract: input.contract, runId: input.runId, st: input.st, rt: input.rt };
   const emit = input.emit ?? (() => undefined);
   const models = new ModelSession(engine, input.runId, input.options);
