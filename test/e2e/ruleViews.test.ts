@@ -138,6 +138,12 @@ describe('rules as typed operations, on the hospital table', () => {
     await page.edit();
     await page.editor().waitFor();
     expect(await page.editor().getAttribute('data-testid')).toBe({ map: 'map-editor', expression: 'rule-editor', manual: 'manual-editor', agreedValue: 'params-editor', lookup: 'params-editor' }[p.kind]);
+    if (p.rule.kind === 'expression' && Object.values(p.rule.set).some((e) => e.length > 20_000)) {
+      // Too long to edit as text: the editor says so and what to do, and does not offer to save.
+      expect(await page.editor().getByTestId('too-long').innerText()).toContain('more than the 20,000');
+      expect(await page.editor().getByRole('button', { name: /Verify and save/ }).isDisabled()).toBe(true);
+    }
+    await page.screenshot('25b-review-longest-rule-editor');
     await page.editor().getByRole('button', { name: 'Cancel' }).click();
     await page.rule().getByTestId('rule-sentence').waitFor();
   }, 120_000);
