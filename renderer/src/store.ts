@@ -40,8 +40,11 @@ interface State {
   outcome: RunOutcome | null;
   /** bumped when a run's data changed (promotion, release), so open screens reload */
   revision: number;
+  /** the pattern the Review screen opens on next (a cell edit just proposed from the quarantine) */
+  reviewFocus: string | null;
 
   go(screen: Screen): void;
+  openReview(clusterId: string): void;
   boot(): Promise<void>;
   refreshRuns(): Promise<void>;
   refreshModels(): Promise<void>;
@@ -67,8 +70,10 @@ export const useApp = create<State>((set, get) => ({
   active: null,
   outcome: null,
   revision: 0,
+  reviewFocus: null,
 
   go: (screen) => set({ screen }),
+  openReview: (clusterId) => set({ reviewFocus: clusterId, screen: 'review' }),
 
   async boot() {
     window.airlock.on('progress', (p) => get().progress(p));

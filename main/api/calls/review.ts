@@ -45,6 +45,21 @@ export function reviewCalls(session: EngineSession): ReviewCalls {
           samples: c.samples, proposal: latest ? proposalView(latest) : null, earlier: Math.max(0, list.length - 1),
         };
       });
+      // The analyst's own cell edits (manual:<column>) have no cluster of the run's: each is
+      // listed as a pattern of its own, after the run's, so it is reviewed and approved like any fix.
+      const known = new Set(clusters.map((c) => c.id));
+      for (const [clusterId, list] of byCluster) {
+        if (known.has(clusterId) || !clusterId.startsWith('manual:')) continue;
+        const latest = list[list.length - 1];
+        const op = ruleOp(latest.rule);
+        const cells = op.kind === 'manual' ? op.cells : [];
+        const key = latest.status;
+        counts[key] = (counts[key] ?? 0) + 1;
+        out.push({
+          id: clusterId, column: latest.column, reason: 'MANUAL_EDIT', reasons: ['MANUAL_EDIT'], size: cells.length, distinctValues: 0,
+          samples: [], proposal: proposalView(latest), earlier: Math.max(0, list.length - 1),
+        });
+      }
       return { runId, status: run.status, clusters: out, counts };
     },
 

@@ -1,7 +1,7 @@
 // The quarantine as a virtualized grid: only the rows on screen exist in the page, and pages of
 // rows are asked of the engine as they scroll into view, so a million-row quarantine scrolls as
 // easily as a hundred. Failing cells are marked with their reason.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ApiError, QuarantineFilter, QuarantineRow } from '../../../main/api/contract.js';
 import { call, errorOf } from '../bridge.js';
@@ -15,13 +15,24 @@ const ID_WIDTH = 84;
 const REASON_WIDTH = 250;
 const COL_WIDTH = 168;
 
+/** A failing cell the analyst picked to set by hand. */
+export interface PickedCell {
+  rowId: number;
+  column: string;
+  value: string | null;
+}
+
 interface Props {
   runId: string;
   filter: QuarantineFilter;
   revision: number;
+  /** the picked cells (one column at a time), keyed `rowId` */
+  picked?: { column: string; rows: Set<number> } | null;
+  /** a click on a failing cell; `add` with Ctrl/⌘/Shift keeps the cells already picked */
+  onPick?(cell: PickedCell, add: boolean): void;
 }
 
-export function QuarantineGrid({ runId, filter, revision }: Props) {
+export function QuarantineGrid({ runId, filter, revision, picked, onPick }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const pages = useRef(new Map<number, QuarantineRow[]>());
   const loading = useRef(new Set<number>());
@@ -108,8 +119,20 @@ export function QuarantineGrid({ runId, filter, revision }: Props) {
                     </div>
                     {row.values.map((v, i) => {
                       const why = failing.get(columns[i]);
+                      const pickable = Boolean(why && onPick);
+                      const on = pickable && picked?.column === columns[i] && picked.rows.has(row.rowId);
                       return (
-                        <div key={i} className={`gc ${why ? 'gc-bad' : ''} ${v === null ? 'gc-null' : ''}`} title={why ? `${columns[i]}: ${why}${v === null ? '' : ` — ${v}`}` : v ?? 'empty'}>
+                        <div
+                          key={i}
+                          className={`gc ${why ? 'gc-bad' : ''} ${v === null ? 'gc-null' : ''} ${pickable ? 'gc-pick' : ''} ${on ? 'gc-picked' : ''}`}
+                          title={why ? `${columns[i]}: ${why}${v === null ? '' : ` — ${v}`}${pickable ? ' · click to set this cell by hand' : ''}` : v ?? 'empty'}
+                          data-column={columns[i]}
+                          {...(pickable ? {
+                            role: 'button', tabIndex: 0, 'aria-pressed': on,
+                            onClick: (e: MouseEvent) => onPick!({ rowId: row.rowId, column: columns[i], value: v }, e.ctrlKey || e.metaKey || e.shiftKey),
+                            onKeyDown: (e: KeyboardEvent) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onPick!({ rowId: row.rowId, column: columns[i], value: v }, e.ctrlKey || e.metaKey || e.shiftKey); } },
+                          } : {})}
+                        >
                           {v ?? '∅'}
                         </div>
                       );

@@ -1,5 +1,5 @@
 // Quarantine: the rows held back, with facets by reason and column, a chart of failures, and a
-// grid paged from the engine.
+// grid paged from the engine. A failing cell picked in the grid can be set by hand (ManualEdit).
 import { useState } from 'react';
 import type { QuarantineFacets, QuarantineFilter } from '../../../main/api/contract.js';
 import { useApp } from '../store.js';
@@ -11,12 +11,19 @@ import { FailureChart } from '../components/FailureChart.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { FacetPanel } from './FacetPanel.js';
-import { QuarantineGrid } from './QuarantineGrid.js';
+import { QuarantineGrid, type PickedCell } from './QuarantineGrid.js';
+import { ManualEdit } from './ManualEdit.js';
 
 export function QuarantineScreen() {
   const { runId, revision } = useApp();
   const [search, setSearch] = useState('');
   const [picked, setPicked] = useState<QuarantineFilter>({});
+  const [cells, setCells] = useState<PickedCell[]>([]);
+  const pick = (cell: PickedCell, add: boolean) => setCells((cs) => {
+    if (!add || cs[0]?.column !== cell.column) return cs.length === 1 && cs[0].rowId === cell.rowId && cs[0].column === cell.column ? [] : [cell];
+    return cs.some((c) => c.rowId === cell.rowId) ? cs.filter((c) => c.rowId !== cell.rowId) : [...cs, cell];
+  });
+  const chosen = cells.length ? { column: cells[0].column, rows: new Set(cells.map((c) => c.rowId)) } : null;
   const term = useDebounced(search.trim(), 300);
   const filter: QuarantineFilter = { ...picked, ...(term ? { search: term } : {}) };
   const facets = useLoad<QuarantineFacets>(runId ? () => call('quarantineFacets', { runId, filter: term ? { search: term } : {} }) : null, [runId, term, revision]);
@@ -43,7 +50,8 @@ export function QuarantineScreen() {
             </section>
           )}
           <section className="card grid-card">
-            <QuarantineGrid runId={runId} filter={filter} revision={revision} />
+            <ManualEdit key={runId} runId={runId} cells={cells} onClear={() => setCells([])} />
+            <QuarantineGrid runId={runId} filter={filter} revision={revision} picked={chosen} onPick={pick} />
           </section>
         </div>
       </div>

@@ -16,7 +16,7 @@ import { ClusterDetail } from './ClusterDetail.js';
 const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 
 export function ReviewScreen() {
-  const { runId, revision, changed, outcome } = useApp();
+  const { runId, revision, changed, outcome, reviewFocus } = useApp();
   const state = useLoad<ReviewState>(runId ? () => call('reviewState', { runId }) : null, [runId, revision]);
   const [data, setData] = useState<ReviewState | null>(null);
   const [index, setIndex] = useState(0);
@@ -27,6 +27,12 @@ export function ReviewScreen() {
 
   useEffect(() => { if (state.data) setData(state.data); }, [state.data]);
   useEffect(() => { setIndex(0); setPromoted(null); }, [runId]);
+  useEffect(() => {
+    if (!reviewFocus || !state.data) return;
+    const at = state.data.clusters.findIndex((c) => c.id === reviewFocus);
+    if (at >= 0) setIndex(at);
+    useApp.setState({ reviewFocus: null });
+  }, [reviewFocus, state.data]);
 
   const clusters = data?.clusters ?? [];
   const current = clusters[Math.min(index, Math.max(0, clusters.length - 1))];
@@ -105,7 +111,7 @@ export function ReviewScreen() {
           <aside className="cluster-list card" data-testid="clusters">
             {clusters.map((c, i) => (
               <button key={c.id} data-cluster-index={i} data-cluster-id={c.id} className={`cluster-item ${i === index ? 'selected' : ''}`} onClick={() => setIndex(i)}>
-                <div className="ci-top"><span className="mono strong">{c.column}</span><span className="ci-size">{count(c.size)} rows</span></div>
+                <div className="ci-top"><span className="mono strong">{c.column}</span><span className="ci-size">{count(c.size)} {c.reason === 'MANUAL_EDIT' ? 'cell' : 'row'}{c.size === 1 ? '' : 's'}</span></div>
                 <div className="ci-bottom">
                   <span className="reason-tag">{c.reason}</span>
                   {c.proposal ? <StatusBadge status={c.proposal.status} /> : <Badge>no fix</Badge>}

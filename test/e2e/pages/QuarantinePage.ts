@@ -44,6 +44,31 @@ export class QuarantinePage extends AppShell {
     return this.page.locator('.grid-row[data-loaded="yes"] .gc-reasons').evaluateAll((els) => els.map((e) => [...e.querySelectorAll('.reason-pill')].map((p) => p.getAttribute('title') ?? '')));
   }
 
+  /** Clicks a failing cell of a drawn row (Ctrl-click with `add`, to pick more of the column). */
+  async pickCell(rowId: number, column: string, add = false): Promise<void> {
+    const cell = this.page.locator(`.grid-row[data-row-id="${rowId}"] .gc-pick[data-column="${column}"]`);
+    await cell.click(add ? { modifiers: ['Control'] } : undefined);
+    await this.page.getByTestId('manual-edit').waitFor();
+  }
+
+  /** Types the new value for the picked cells and proposes the edit; returns the outcome's status. */
+  async proposeEdit(value: string): Promise<string> {
+    await this.page.getByTestId('manual-value').fill(value);
+    await this.page.getByTestId('propose-edit').click();
+    const outcome = this.manualOutcome();
+    await outcome.waitFor({ timeout: 120_000 });
+    return (await outcome.getAttribute('data-status')) ?? '';
+  }
+
+  manualOutcome() {
+    return this.page.getByTestId('manual-outcome');
+  }
+
+  async openInReview(): Promise<void> {
+    await this.manualOutcome().getByTestId('open-review').click();
+    await this.page.locator('main[data-screen="review"]').waitFor();
+  }
+
   chartBars() {
     return this.page.getByTestId('failure-chart').locator('rect');
   }

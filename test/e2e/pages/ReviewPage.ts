@@ -27,6 +27,73 @@ export class ReviewPage extends AppShell {
     return this.page.getByTestId('diff');
   }
 
+  /** Selects a pattern by clicking it in the list. */
+  async select(clusterId: string): Promise<void> {
+    await this.page.locator(`.cluster-item[data-cluster-id="${clusterId}"]`).click();
+    await this.page.locator(`[data-testid="cluster-detail"][data-cluster-id="${clusterId}"]`).waitFor();
+  }
+
+  /** The selected pattern's rule: its kind, sentence, table or SQL, and the editor it opens. */
+  rule() {
+    return this.page.getByTestId('cluster-detail').getByTestId('rule');
+  }
+
+  async ruleKind(): Promise<string> {
+    return (await this.rule().getAttribute('data-kind')) ?? '';
+  }
+
+  /** The rule's sentence, without its kind label. */
+  async sentence(): Promise<string> {
+    return this.rule().getByTestId('rule-sentence').locator('span').last().innerText();
+  }
+
+  ruleTable() {
+    return this.rule().getByTestId('rule-table');
+  }
+
+  /** Narrows the rule's table to lines containing `text` (the box shows on long tables only). */
+  async filterLines(text: string): Promise<void> {
+    const box = this.rule().getByTestId('rule-filter');
+    if (await box.count()) await box.fill(text);
+  }
+
+  /** "yes" or "no" for the read-only table's line whose first cell is `key`. */
+  async applied(key: string): Promise<string | null> {
+    await this.filterLines(key);
+    const rows = this.ruleTable().locator('tbody tr');
+    await rows.first().waitFor();
+    const all = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.getAttribute('data-applied')]));
+    return all.find(([k]) => k === key)?.[1] ?? null;
+  }
+
+  async edit(): Promise<void> {
+    await this.rule().getByTestId('edit-rule').click();
+  }
+
+  /** Whichever editor the rule's kind opens. */
+  editor() {
+    return this.rule().locator('[data-testid="rule-editor"], [data-testid="map-editor"], [data-testid="manual-editor"], [data-testid="params-editor"]').first();
+  }
+
+  mapEditor() {
+    return this.rule().getByTestId('map-editor');
+  }
+
+  async setApplied(from: string, on: boolean): Promise<void> {
+    const box = this.mapEditor().getByTestId('rule-filter');
+    if (await box.count()) await box.fill(from);
+    await this.mapEditor().getByLabel(`apply ${from}`, { exact: true }).setChecked(on);
+  }
+
+  /** Saves the edited map and waits for the new proposal to replace the one edited. */
+  async saveMap(previousId: string): Promise<void> {
+    await this.mapEditor().getByTestId('save-map').click();
+    await this.page.waitForFunction((id) => {
+      const el = document.querySelector('[data-testid="cluster-detail"] [data-testid="rule"]');
+      return el && !document.querySelector('[data-testid="map-editor"]') && document.querySelector('[data-testid="cluster-detail"]')?.getAttribute('data-proposal-id') !== id;
+    }, previousId, { timeout: 120_000 });
+  }
+
   async promote(): Promise<void> {
     await this.page.getByTestId('promote').click();
     await this.page.getByTestId('promoted').waitFor({ timeout: 120_000 });
