@@ -2,7 +2,8 @@
 // injector, run through the CLI as a user runs it, scored overall by the public scorer and per
 // error kind from the injection log. Figures are reported, not gated: only a lost row (the
 // scorer's non-zero exit) or a run that cannot be scored fails it.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { join, resolve } from 'node:path';
 import { readTable, writeTable } from './csv.js';
 import { inject, writeInjected } from './inject.js';
@@ -10,7 +11,7 @@ import { kindTable, runsTable, sumKinds } from './report.js';
 import { runCli, runScorer, type ScorerReport } from './run.js';
 import { scoreKinds, type KindReport } from './score.js';
 import { BASE_TABLES } from './tables/index.js';
-import type { Injection, Table } from './types.js';
+import type { Injection, Table, TableRoles } from './types.js';
 
 export const DEFAULT_RATES = [0.03, 0.08, 0.15];
 const DATA = resolve(import.meta.dirname, '..', '.data', 'general');
@@ -60,6 +61,13 @@ function seedFor(base: number, table: string, rate: number): number {
 
 const pct = (r: number) => `${+(r * 100).toFixed(1)}%`;
 
+/** The roles with the contract's optional columns marked (the contract says which, not the harness). */
+function withOptional(roles: TableRoles, contractPath: string): TableRoles {
+  const doc = parseYaml(readFileSync(contractPath, 'utf8')) as { schema: Array<{ properties: Array<{ name: string; required?: boolean }> }> };
+  const optional = new Set(doc.schema[0].properties.filter((p) => !p.required).map((p) => p.name));
+  return { ...roles, columns: Object.fromEntries(Object.entries(roles.columns).map(([c, r]) => [c, optional.has(c) ? { ...r, optional: true } : r])) };
+}
+
 /** Injects every (table, rate) up front: cheap, and it leaves the CLI runs free to overlap. */
 function prepare(opts: GeneralOptions): Job[] {
   const jobs: Job[] = [];
@@ -76,7 +84,7 @@ function prepare(opts: GeneralOptions): Job[] {
       const dir = join(tableDir, `rate-${rate}`);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      const injected = inject(clean, base.roles, { rate, seed });
+      const injected = inject(clean, withOptional(base.roles, Object.values(base.contracts)[0]), { rate, seed });
       const files = writeInjected(dir, injected);
       const rowsWithErrors = new Set(injected.log.map((l) => l.key)).size;
       for (const [label, contract] of Object.entries(base.contracts)) {

@@ -186,7 +186,7 @@ export const CORRUPT: Record<Kind, Corrupt> = {
     const sep = ctx.rng.pick([', ', ' ', ',', ' - ']);
     return [{ col: ctx.col, dirty: `${ctx.row[ctx.col]}${sep}${ctx.row[from]}` }, { col: from, dirty: '' }];
   },
-  'missing': (ctx) => one(ctx, ctx.rng.pick([...(ctx.role.missingTokens ?? []), ...DEFAULT_MISSING])),
+  'missing': (ctx) => one(ctx, ctx.role.optional ? '' : ctx.rng.pick([...(ctx.role.missingTokens ?? []), ...DEFAULT_MISSING])),
   'fd-violation': (ctx) => {
     if (!ctx.role.determinant || ctx.groupSize(ctx.role.determinant) < 2) return null;
     return one(ctx, anotherFromPool(ctx, ctx.row[ctx.col]));

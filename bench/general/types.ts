@@ -33,6 +33,12 @@ export interface ColumnRole {
   disagree?: 'pool' | 'time' | 'date';
   /** missing: tokens a source writes for "no value" (besides the empty cell) */
   missingTokens?: string[];
+  /**
+   * The contract leaves the column optional (set by the harness from the contract): a missing
+   * value is then only ever the empty cell. A declared token there means "no value" by contract,
+   * and its audited normalisation to empty is not a repair any scorer could judge.
+   */
+  optional?: boolean;
 }
 
 export interface TableRoles {

@@ -13,6 +13,7 @@ import { batchRows, materializeEvidence, quarantinedRows, type RemediationScope 
 import { addToRecipe, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type StoredProposal, type StoredRule } from './proposalStore.js';
 import { createWorkingCopy, initWorkingViolations, verifyTypedRule, violationsBefore } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
+import { releaseKeptRules } from './rules/runRule.js';
 import { referenceTables } from './rules/referenceData.js';
 import { writtenColumns, type TypedRule } from './rules/ruleTypes.js';
 import { acceptable } from './verify.js';
@@ -121,6 +122,8 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
   // The evidence table is rebuilt when a kept rule has changed the working copy.
   const evidenceTable = await materializeEvidence(conn, s, work, '_wviol', '_evidence');
   const evidence = new FdEvidence(conn, s.contract, batchRows(s), work, evidenceTable);
+  let generation = 1;
+  evidence.cacheKey = `${s.runId}:${round}:${generation}`;
   let stale = false;
   // Value-level clusters go first, so that groups are judged on repaired values.
   const fdOnly = (c: Cluster) => (c.reasons ?? [c.reason]).every((r) => r === 'FD_VIOLATION');
@@ -130,13 +133,17 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
     emit({ stage: 'propose', done, total: clusters.length, message: `${cluster.column}: ${cluster.reason} (${cluster.size} rows)` });
     const beforeViol = await violationsBefore(conn, s, cluster.id);
     if (stale) {
+      await releaseKeptRules(conn);
       await materializeEvidence(conn, s, work, '_wviol', evidenceTable);
+      generation += 1;
+      evidence.cacheKey = `${s.runId}:${round}:${generation}`;
       stale = false;
     }
+    const ev = { table: evidenceTable, cacheKey: evidence.cacheKey };
     const candidates = await synthCandidates(engine, s, cluster, evidence);
     let verified = false;
     for (const cand of candidates) {
-      if (await tryCandidate(engine, s, work, cluster, cand, beforeViol, evidenceTable)) {
+      if (await tryCandidate(engine, s, work, cluster, cand, beforeViol, ev)) {
         verified = true;
         stale = true;
         break;
@@ -147,11 +154,12 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
       const out = await models.propose(s.contract, cluster);
       if (out) {
         const { set, where, ...rest } = out;
-        if (await tryCandidate(engine, s, work, cluster, { ...rest, op: { kind: 'expression', set, ...(where ? { where } : {}) } }, beforeViol, evidenceTable)) stale = true;
+        if (await tryCandidate(engine, s, work, cluster, { ...rest, op: { kind: 'expression', set, ...(where ? { where } : {}) } }, beforeViol, ev)) stale = true;
       }
     }
     done += 1;
   }
+  await releaseKeptRules(conn);
   await conn.run(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS _cluster_before; DROP TABLE IF EXISTS _wviol; DROP TABLE IF EXISTS ${evidenceTable};`);
 
   // Approval by the chosen mode, then application of what was approved.
@@ -258,7 +266,7 @@ export function storedRule(op: TypedRule, meta: Omit<StoredRule, 'op' | 'set' | 
 }
 
 /** The gate, then verification; the proposal is stored with its outcome. True when verified. */
-async function tryCandidate(engine: Engine, s: RemediationScope, work: string, cluster: Cluster, cand: Candidate, before?: string, evidence?: string): Promise<boolean> {
+async function tryCandidate(engine: Engine, s: RemediationScope, work: string, cluster: Cluster, cand: Candidate, before?: string, evidence?: { table: string; cacheKey: string }): Promise<boolean> {
   const conn = engine.duck.conn;
   const id = `${s.runId}:${cluster.id}:${listProposals(engine.sqlite, s.runId).length + 1}`;
   const base = { id, runId: s.runId, clusterId: cluster.id, column: cluster.column, proposer: cand.proposer, confidence: cand.confidence };

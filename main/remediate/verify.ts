@@ -133,7 +133,7 @@ export function acceptable(v: Verification): boolean {
  * copy `work`, whose current violations are in `violations`), then judged as `verifyRule` does.
  */
 /** `evidence`, when given, is the evidence relation already materialised for `work`. */
-export async function verifyTypedRule(conn: DuckDBConnection, s: RemediationScope, work: string, violations: string, clusterId: string, column: string, rule: TypedRule, keep: boolean, before?: string, proposer?: string, evidence?: string): Promise<Verification> {
-  const ctx = { contract: s.contract, runId: s.runId, evidence: evidence ?? evidenceRows(s, work, violations), reference: referenceTables() };
+export async function verifyTypedRule(conn: DuckDBConnection, s: RemediationScope, work: string, violations: string, clusterId: string, column: string, rule: TypedRule, keep: boolean, before?: string, proposer?: string, evidence?: { table: string; cacheKey: string }): Promise<Verification> {
+  const ctx = { contract: s.contract, runId: s.runId, evidence: evidence?.table ?? evidenceRows(s, work, violations), reference: referenceTables(), ...(evidence ? { cacheKey: evidence.cacheKey } : {}) };
   return withCompiledRule(conn, rule, ctx, (c) => verifyRule(conn, s, work, clusterId, column, c.set, c.where, keep, before, proposer, rule.kind));
 }

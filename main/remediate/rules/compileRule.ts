@@ -21,6 +21,11 @@ export interface CompileContext {
    */
   evidence?: string;
   reference?: ReferenceTables;
+  /**
+   * A name for the current state of `evidence`: rules compiled again while it holds may reuse
+   * their tables (runRule.ts); the caller releases them when the evidence changes.
+   */
+  cacheKey?: string;
 }
 
 export interface CompiledRule {

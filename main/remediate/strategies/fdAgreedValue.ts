@@ -6,6 +6,7 @@
 // column). The rule carries no values: its evidence is counted when it is applied. This strategy
 // proposes it when the compiled rule, run over the batch as it stands, decides at least one of
 // the cluster's rows; that decision is the compiled SQL itself, not a copy of the vote.
+import { setUpRule, tearDownRule } from '../rules/runRule.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Contract, FunctionalDependency } from '../../contract/types.js';
 import { queryRows, sqlIdent, sqlString } from '../../store/duckdb.js';
@@ -39,6 +40,8 @@ export type ClusterKeys = (fd: FunctionalDependency) => Promise<Set<string>>;
  */
 export class FdEvidence {
   readonly relation: string;
+  /** the evidence's current generation, when the caller keeps vote tables across clusters */
+  cacheKey?: string;
 
   /** `relation`, when given, is an evidence table already built (context.ts materializeEvidence). */
   constructor(readonly conn: DuckDBConnection, readonly contract: Contract, readonly universe: string, readonly quarantined: string, relation?: string) {
@@ -81,7 +84,7 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
   const rule = agreedValueRuleFor(contract, cluster.column);
   if (!rule) return null;
   const conn = evidence.conn;
-  const ctx: CompileContext = { contract, runId: '', evidence: evidence.relation };
+  const ctx: CompileContext = { contract, runId: '', evidence: evidence.relation, ...(evidence.cacheKey ? { cacheKey: evidence.cacheKey } : {}) };
   const compiled = compileAgreedValue(rule, ctx);
   const keyTables: string[] = [];
   let clusterRows: string;
@@ -100,8 +103,9 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
     clusterRows = `(SELECT * FROM ${evidence.relation} e WHERE NOT e._airlock_passes AND (${filters.join(' OR ')}))`;
   }
   const T = agreedValueTables(rule);
+  let mine = false;
   try {
-    for (const s of compiled.setup) await conn.run(s);
+    mine = await setUpRule(conn, rule, ctx, compiled);
     const decided = `(SELECT * FROM ${clusterRows} WHERE ${compiled.where})`;
     const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${decided}`);
     if (Number(n) === 0) return null;
@@ -132,7 +136,7 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
       ...(sources ? { sourceAccuracy: sources } : {}),
     };
   } finally {
-    for (const s of compiled.teardown) await conn.run(s);
+    if (mine) await tearDownRule(conn, compiled);
     for (const t of keyTables) await conn.run(`DROP TABLE IF EXISTS ${t}`);
   }
 }
