@@ -69,10 +69,17 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   const changedColumns = [...new Set(proposals.flatMap((p) => writtenColumns(ruleOp(p.rule))))];
   // Only the checks the changed columns can affect are run again; the rest carry over.
   await violationsOf(conn, s, work, work, `(SELECT _airlock_row_id FROM ${work})`, '_left', changedColumns, '_arrived_viol');
-  // Do no harm: a changed row failing a check it did not fail on arrival gets its values back.
-  await conn.run(`CREATE OR REPLACE TEMP TABLE _harmed AS SELECT DISTINCT a.row_id FROM _left a
-    ANTI JOIN _arrived_viol b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
-    WHERE a.row_id IN (SELECT row_id FROM _chg)`);
+  // Do no harm: a changed row gets its values back when a cell the rules changed now fails a check
+  // it did not fail before, or when two or more of its other cells newly fail (the change moved
+  // the row into groups it disagrees with). One newly failing other cell is kept: a repaired
+  // determinant reveals the one dependent that disagrees with its group (the next round's work).
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _harmed AS
+    WITH fresh AS (SELECT DISTINCT a.row_id, a."column" FROM _left a
+      ANTI JOIN _arrived_viol b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
+      WHERE a.row_id IN (SELECT row_id FROM _chg)),
+    judged AS (SELECT f.row_id, bool_or(c.row_id IS NOT NULL) AS own, count(*) FILTER (WHERE c.row_id IS NULL) AS others
+      FROM fresh f LEFT JOIN (SELECT DISTINCT row_id, "column" FROM _chg) c ON c.row_id = f.row_id AND c."column" = f."column" GROUP BY f.row_id)
+    SELECT row_id FROM judged WHERE own OR others >= 2`);
   const reverted = Number(await queryValue(conn, 'SELECT count(*) FROM _harmed'));
   if (reverted > 0) {
     const cols = s.contract.columns.map((c) => `${sqlIdent(c.name)} = o.${sqlIdent(c.name)}`).join(', ');

@@ -20,7 +20,7 @@ export interface Verification {
   fullyValid: number;
   /** share of the cluster's rows that become fully valid */
   coverage: number;
-  /** changed rows that fail a check they did not fail before */
+  /** changed rows where a written cell fails a check it did not fail before, or two other cells do */
   regressions: number;
   /** why the rule would destroy data although it passes the checks (harmGuard.ts); never accepted */
   harm?: string;
@@ -76,8 +76,12 @@ export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, wo
     changed AS (SELECT a._airlock_row_id AS id FROM _try a JOIN ${work} b USING (_airlock_row_id) WHERE a._airlock_row_id IN (SELECT row_id FROM ids) AND (${changedPred})),
     still AS (SELECT DISTINCT row_id FROM _after WHERE "column" = ${sqlString(column)}),
     bad AS (SELECT DISTINCT row_id FROM _after),
-    fresh AS (SELECT DISTINCT a.row_id FROM _after a ANTI JOIN ${beforeTable} b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
-              WHERE a.row_id IN (SELECT id FROM changed))
+    newly AS (SELECT DISTINCT a.row_id, a."column" FROM _after a ANTI JOIN ${beforeTable} b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
+              WHERE a.row_id IN (SELECT id FROM changed)),
+    -- As apply.ts judges harm: a written cell newly failing, or two other cells of the row; one
+    -- other cell newly failing is what a repaired determinant reveals, not a regression.
+    fresh AS (SELECT row_id FROM newly GROUP BY row_id
+              HAVING bool_or("column" IN (${Object.keys(set).map(sqlString).join(', ')})) OR count(*) FILTER (WHERE "column" NOT IN (${Object.keys(set).map(sqlString).join(', ')})) >= 2)
     SELECT (SELECT count(*) FROM ids) AS n,
            (SELECT count(*) FROM changed) AS changed,
            (SELECT count(*) FROM ids WHERE row_id NOT IN (SELECT row_id FROM still)) AS fixed,
