@@ -57,10 +57,7 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
     const rows = await queryRows<{ v: string }>(conn, `SELECT DISTINCT CAST(${v} AS VARCHAR) AS v FROM ${st.prod} WHERE _airlock_run_id = ${r} AND ${v} IS NOT NULL
       UNION SELECT DISTINCT ${v} FROM ${st.quarantine} WHERE _airlock_run_id = ${r} AND ${v} IS NOT NULL
       UNION SELECT DISTINCT old_value FROM ${st.changes} WHERE run_id = ${r} AND "column" = ${sqlString(col.name)} AND old_value IS NOT NULL`);
-    // Missing-value tokens ('N/A', 'empty') are not personal data, whatever column declares them:
-    // an 'N/A' in an e-mail column says no more about a person than the same 'N/A' elsewhere.
-    const tokens = new Set(contract.columns.flatMap((c) => c.missingTokens).map((t) => t.toLowerCase()));
-    const values = rows.map((row) => row.v).filter((x) => x.trim() !== '' && !tokens.has(x.toLowerCase()));
+    const values = rows.map((row) => row.v).filter((x) => !isNoValueWord(x, contract));
     for (const [clear, token] of engine.pii.tokenMany(values, col.pii!)) piiValues.set(clear, token);
   }
   return {
@@ -88,4 +85,19 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
     includePii,
     keysDir: engine.ws.keys,
   };
+}
+
+/** Words that stand for "no value" in exports everywhere, declared or not. */
+const NO_VALUE_WORDS = new Set(['n/a', 'na', '#n/a', 'null', 'nil', 'none', 'nan', 'unknown', 'missing', 'empty', 'tbd']);
+
+/**
+ * Whether a value of a personal-data column is no personal data at all: a missing-value token
+ * ('N/A', 'empty') whatever column declares it, a common no-value word, or text without a letter
+ * or digit ('-', '?'). An 'N/A' in an e-mail column says no more about a person than the same
+ * 'N/A' elsewhere, and treating it as personal would flag every audit entry quoting it.
+ */
+export function isNoValueWord(value: string, contract: Contract): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '' || !/[\p{L}\p{N}]/u.test(v) || NO_VALUE_WORDS.has(v)) return true;
+  return contract.columns.some((c) => c.missingTokens.some((t) => t.trim().toLowerCase() === v));
 }

@@ -45,3 +45,15 @@ describe('missing tokens in a bundle with personal data', () => {
     expect((await verifyBundle(out)).ok).toBe(true);
   });
 });
+
+describe('isNoValueWord', () => {
+  it('knows declared tokens, common no-value words and punctuation, and nothing personal', async () => {
+    const { isNoValueWord } = await import('../../main/export/bundleInput.js');
+    const { loadContractFile } = await import('../../main/contract/load.js');
+    const p = join(tempDir('pii-words'), 'c.yaml');
+    writeFileSync(p, CONTRACT);
+    const c = loadContractFile(p);
+    for (const v of ['N/A', ' n/a ', '-', '?', '--', 'NULL', 'none', 'Unknown', '']) expect(isNoValueWord(v, c), v).toBe(true);
+    for (const v of ['ann@x.org', 'Ann', 'Nona', '555-0100', 'nullable', 'x']) expect(isNoValueWord(v, c), v).toBe(false);
+  });
+});
