@@ -19,6 +19,7 @@ import { writtenColumns, type TypedRule } from './rules/ruleTypes.js';
 import { acceptable } from './verify.js';
 import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
+import { swappedColumns } from './strategies/swappedColumns.js';
 import { synthesizeValueRules } from './synth/index.js';
 import type { Cluster, ValueCount } from './types.js';
 import { ModelSession, type ModelChoice } from './modelSession.js';
@@ -226,9 +227,10 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   const rows = `(SELECT * FROM ${quarantinedRows(s)} WHERE _airlock_row_id IN (SELECT row_id FROM ${clusterTableOf(s)} WHERE run_id = ${sqlString(s.runId)} AND cluster_id = ${sqlString(cluster.id)}))`;
   const fd = await fdAgreedValue(evidence, s.contract, cluster, rows);
   const cross = await valueInOtherColumn(conn, s.contract, cluster, universe, rows);
-  // A value found glued into another column explains both cells (the missing one and the noisy
-  // one); a group's agreed value only fills the missing one. The fuller explanation goes first.
-  for (const r of cross ? [cross, fd] : [fd]) {
+  const swap = await swappedColumns(conn, s.contract, cluster, universe, rows);
+  // A value found glued into another column, or swapped with it, explains both cells; a group's
+  // agreed value only fills one. The fuller explanation goes first.
+  for (const r of [swap, cross, fd]) {
     if (r) out.push({ op: opOf(r), confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
   }
   const values = await clusterValues(conn, s.st, s.runId, cluster.id);
