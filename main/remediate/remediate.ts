@@ -120,12 +120,13 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
   const work = await createWorkingCopy(conn, s, '_work');
   await initWorkingViolations(conn, s);
   // FD evidence is read from the batch as the working copy has it (earlier fixes applied).
-  // The evidence table is rebuilt when a kept rule has changed the working copy.
+  // The evidence table: the rows as they stand when the round starts, rebuilt once (below).
   const evidenceTable = await materializeEvidence(conn, s, work, '_wviol', '_evidence');
   const evidence = new FdEvidence(conn, s.contract, batchRows(s), work, evidenceTable);
   let generation = 1;
   evidence.cacheKey = `${s.runId}:${round}:${generation}`;
   let stale = false;
+  let votedOnRepaired = false;
   // Value-level clusters go first, so that groups are judged on repaired values.
   const fdOnly = (c: Cluster) => (c.reasons ?? [c.reason]).every((r) => r === 'FD_VIOLATION');
   clusters = [...clusters.filter((c) => !fdOnly(c)), ...clusters.filter(fdOnly)];
@@ -133,7 +134,10 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
   for (const cluster of clusters) {
     emit({ stage: 'propose', done, total: clusters.length, message: `${cluster.column}: ${cluster.reason} (${cluster.size} rows)` });
     const beforeViol = await violationsBefore(conn, s, cluster.id);
-    if (stale) {
+    // Votes are rebuilt once, where the value-level clusters end: the dependency clusters then vote
+    // on repaired values, and every vote of a round reuses its tables (a later round sees the rest).
+    if (stale && fdOnly(cluster) && !votedOnRepaired) {
+      votedOnRepaired = true;
       await releaseKeptRules(conn);
       await materializeEvidence(conn, s, work, '_wviol', evidenceTable);
       generation += 1;
