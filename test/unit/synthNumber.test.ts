@@ -47,6 +47,15 @@ describe('number-units strategy', () => {
       patternType: 'percent',
     },
     {
+      // Found by the generalisation harness: 5 as 5 or as 0.05 both fall within 0..100; the valid
+      // values are whole numbers, so the reading with two decimals is unlike every one of them.
+      name: 'a column of whole percents from 0 keeps the number, whatever the spelling of the sign',
+      col: column({ name: 'discount_pct', logicalType: 'number', minimum: 0, maximum: 100 }), valid: ['0', '5', '10', '15', '20', '25', '0', '10'],
+      values: ['20 pct', '25%', '0 percent', '15 %', '5 pct'],
+      expected: ['20', '25', '0', '15', '5'],
+      patternType: 'percent',
+    },
+    {
       name: 'US currency with thousands separators',
       col: column({ name: 'price', logicalType: 'number' }), valid: [],
       values: ['$1,234.50', '$ 99.99', 'USD 1,000,000', '12.00 USD'],

@@ -220,10 +220,18 @@ export async function numberUnits(_conn: DuckDBConnection, input: SynthInput, ct
   const pct = kind === 'percent';
   if (pct && (integer || !band)) return [];
   const keep = band!, scaled: Band = pct ? { lo: round6(band!.lo * 100), hi: round6(band!.hi * 100) } : keep;
+  // Where both readings fall among the valid values, their form decides: a reading with more
+  // decimals than any valid value has ('20 %' as 0.2 in a column of whole percents) is unlike them.
+  const validNums = sampleNumbers(ctx.validSample);
+  const validDecimals = validNums.length >= 5 ? Math.max(...validNums.map(decimals)) : null;
   const scaleOf = (n: number): 1 | 0.01 | null => {
     if (!pct) return 1;
     const k = inBand(n, keep), d = inBand(n, scaled);
-    return k === d ? null : k ? 1 : 0.01;
+    if (k !== d) return k ? 1 : 0.01;
+    if (!k || validDecimals === null) return null;
+    if (n === 0) return 1; // both readings are zero
+    const asIs = decimals(n) <= validDecimals, divided = decimals(round6(n / 100)) <= validDecimals;
+    return asIs === divided ? null : asIs ? 1 : 0.01;
   };
 
   // 6. Which values the guard admits and their numbers (for the decimals to keep): analysis only.
@@ -258,8 +266,15 @@ export async function numberUnits(_conn: DuckDBConnection, input: SynthInput, ct
     const n = `TRY_CAST(${canonSql} AS DOUBLE)`;
     const k = `(${n} >= ${keep.lo} AND ${n} <= ${keep.hi})`;
     const d = `(${n} >= ${scaled.lo} AND ${n} <= ${scaled.hi})`;
+    // A whole percent is written as the valid whole numbers are ('20', not '20.0').
+    const fmt = (x: string) => (pct && digits === 0 ? `CAST(CAST(round(${x}) AS HUGEINT) AS VARCHAR)` : `CAST(round(${x}, ${digits}) AS VARCHAR)`);
+    // Both readings among the valid values: the one with no more decimals than they have (step 5).
+    const form = validDecimals === null ? '' : (() => {
+      const asIs = `(${n} = round(${n}, ${validDecimals}))`, divided = `(${n} / 100 = round(${n} / 100, ${validDecimals}))`;
+      return ` WHEN ${k} AND ${d} AND (${n} = 0 OR (${asIs} AND NOT ${divided})) THEN ${fmt(n)} WHEN ${k} AND ${d} AND ${divided} AND NOT ${asIs} THEN ${fmt(`${n} / 100`)}`;
+    })();
     value = pct
-      ? `CASE WHEN ${k} AND NOT ${d} THEN CAST(round(${n}, ${digits}) AS VARCHAR) WHEN ${d} AND NOT ${k} THEN CAST(round(${n} / 100, ${digits}) AS VARCHAR) ELSE ${col} END`
+      ? `CASE WHEN ${k} AND NOT ${d} THEN ${fmt(n)} WHEN ${d} AND NOT ${k} THEN ${fmt(`${n} / 100`)}${form} ELSE ${col} END`
       : `CAST(round(${n}, ${digits}) AS VARCHAR)`;
   } else value = stripZero ? `regexp_replace(${canonSql}, '\\.0+$', '')` : canonSql;
   const expr = `CASE WHEN regexp_full_match(${s}, ${sqlString(guard)}${flags ? `, '${flags}'` : ''}) THEN ${value} ELSE ${col} END`;
