@@ -57,7 +57,7 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
     const rows = await queryRows<{ v: string }>(conn, `SELECT DISTINCT CAST(${v} AS VARCHAR) AS v FROM ${st.prod} WHERE _airlock_run_id = ${r} AND ${v} IS NOT NULL
       UNION SELECT DISTINCT ${v} FROM ${st.quarantine} WHERE _airlock_run_id = ${r} AND ${v} IS NOT NULL
       UNION SELECT DISTINCT old_value FROM ${st.changes} WHERE run_id = ${r} AND "column" = ${sqlString(col.name)} AND old_value IS NOT NULL`);
-    const values = rows.map((row) => row.v).filter((x) => !isNoValueWord(x, contract));
+    const values = rows.map((row) => row.v).filter((x) => !isNoValueWord(x, contract, col.name));
     for (const [clear, token] of engine.pii.tokenMany(values, col.pii!)) piiValues.set(clear, token);
   }
   return {
@@ -88,7 +88,8 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
 }
 
 /** Words that stand for "no value" in exports everywhere, declared or not. */
-const NO_VALUE_WORDS = new Set(['n/a', 'na', '#n/a', 'null', 'nil', 'none', 'nan', 'unknown', 'missing', 'empty', 'tbd']);
+// Short words that are also names (Na, Nan, Nil) are not on it: a surname must stay a token.
+const NO_VALUE_WORDS = new Set(['n/a', '#n/a', 'null', 'none', 'unknown', 'missing', 'empty', 'tbd']);
 
 /**
  * Whether a value of a personal-data column is no personal data at all: a missing-value token
@@ -96,8 +97,10 @@ const NO_VALUE_WORDS = new Set(['n/a', 'na', '#n/a', 'null', 'nil', 'none', 'nan
  * or digit ('-', '?'). An 'N/A' in an e-mail column says no more about a person than the same
  * 'N/A' elsewhere, and treating it as personal would flag every audit entry quoting it.
  */
-export function isNoValueWord(value: string, contract: Contract): boolean {
+export function isNoValueWord(value: string, contract: Contract, column?: string): boolean {
   const v = value.trim().toLowerCase();
   if (v === '' || !/[\p{L}\p{N}]/u.test(v) || NO_VALUE_WORDS.has(v)) return true;
-  return contract.columns.some((c) => c.missingTokens.some((t) => t.trim().toLowerCase() === v));
+  // A token the column itself declares; another column's token only when it is no plain word
+  // ('N/A', '-'): a bare 'X' declared elsewhere may be someone's initial here.
+  return contract.columns.some((c) => c.missingTokens.some((t) => t.trim().toLowerCase() === v && (c.name === column || /[^\p{L}]/u.test(v))));
 }

@@ -33,6 +33,9 @@ export interface ApplyResult {
   reconciliation: Reconciliation;
 }
 
+/** Rounds of "revert the harmed rows, judge everyone again" before nothing is kept at all. */
+const MAX_REVERT_PASSES = 5;
+
 export interface ApplyOptions {
   reference?: ReferenceTables;
 }
@@ -67,26 +70,30 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     if (Number(await queryValue(conn, `SELECT count(*) FROM _chg WHERE seq = ${seq}`)) > 0) evidence = null;
   }
   const changedColumns = [...new Set(proposals.flatMap((p) => writtenColumns(ruleOp(p.rule))))];
-  // Only the checks the changed columns can affect are run again; the rest carry over.
-  await violationsOf(conn, s, work, work, `(SELECT _airlock_row_id FROM ${work})`, '_left', changedColumns, '_arrived_viol');
   // Do no harm: a changed row gets its values back when a cell the rules changed now fails a check
   // it did not fail before, or when two or more of its other cells newly fail (the change moved
   // the row into groups it disagrees with). One newly failing other cell is kept: a repaired
   // determinant reveals the one dependent that disagrees with its group (the next round's work).
-  await conn.run(`CREATE OR REPLACE TEMP TABLE _harmed AS
-    WITH fresh AS (SELECT DISTINCT a.row_id, a."column" FROM _left a
-      ANTI JOIN _arrived_viol b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
-      WHERE a.row_id IN (SELECT row_id FROM _chg)),
-    judged AS (SELECT f.row_id, bool_or(c.row_id IS NOT NULL) AS own, count(*) FILTER (WHERE c.row_id IS NULL) AS others
-      FROM fresh f LEFT JOIN (SELECT DISTINCT row_id, "column" FROM _chg) c ON c.row_id = f.row_id AND c."column" = f."column" GROUP BY f.row_id)
-    SELECT row_id FROM judged WHERE own OR others >= 2`);
-  const reverted = Number(await queryValue(conn, 'SELECT count(*) FROM _harmed'));
-  if (reverted > 0) {
-    const cols = s.contract.columns.map((c) => `${sqlIdent(c.name)} = o.${sqlIdent(c.name)}`).join(', ');
+  // After a revert every row is judged again (a key or group another row relied on is back), until
+  // no row is harmed; if that does not settle, nothing of this application is kept.
+  const cols = s.contract.columns.map((c) => `${sqlIdent(c.name)} = o.${sqlIdent(c.name)}`).join(', ');
+  let reverted = 0;
+  for (let pass = 1; ; pass += 1) {
+    // Only the checks the changed columns can affect are run again; the rest carry over.
+    await violationsOf(conn, s, work, work, `(SELECT _airlock_row_id FROM ${work})`, '_left', changedColumns, '_arrived_viol');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _harmed AS
+      WITH fresh AS (SELECT DISTINCT a.row_id, a."column" FROM _left a
+        ANTI JOIN _arrived_viol b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
+        WHERE a.row_id IN (SELECT row_id FROM _chg)),
+      judged AS (SELECT f.row_id, bool_or(c.row_id IS NOT NULL) AS own, count(*) FILTER (WHERE c.row_id IS NULL) AS others
+        FROM fresh f LEFT JOIN (SELECT DISTINCT row_id, "column" FROM _chg) c ON c.row_id = f.row_id AND c."column" = f."column" GROUP BY f.row_id)
+      SELECT row_id FROM judged WHERE own OR others >= 2`);
+    const harmed = Number(await queryValue(conn, 'SELECT count(*) FROM _harmed'));
+    if (harmed === 0) break;
+    if (pass >= MAX_REVERT_PASSES) await conn.run('CREATE OR REPLACE TEMP TABLE _harmed AS SELECT DISTINCT row_id FROM _chg');
+    reverted += Number(await queryValue(conn, 'SELECT count(*) FROM _harmed'));
     await conn.run(`UPDATE ${work} SET ${cols} FROM _orig o WHERE ${work}._airlock_row_id = o._airlock_row_id AND o._airlock_row_id IN (SELECT row_id FROM _harmed)`);
     await conn.run('DELETE FROM _chg WHERE row_id IN (SELECT row_id FROM _harmed)');
-    await conn.run(`DELETE FROM _left WHERE row_id IN (SELECT row_id FROM _harmed);
-      INSERT INTO _left SELECT row_id, "column", reason, rule, detail FROM _arrived_viol WHERE row_id IN (SELECT row_id FROM _harmed)`);
   }
   await conn.run(`CREATE OR REPLACE TEMP TABLE _changed AS
     SELECT w.*, b._airlock_row_hash, w._airlock_row_id NOT IN (SELECT row_id FROM _left) AS _airlock_ready

@@ -54,6 +54,6 @@ describe('isNoValueWord', () => {
     writeFileSync(p, CONTRACT);
     const c = loadContractFile(p);
     for (const v of ['N/A', ' n/a ', '-', '?', '--', 'NULL', 'none', 'Unknown', '']) expect(isNoValueWord(v, c), v).toBe(true);
-    for (const v of ['ann@x.org', 'Ann', 'Nona', '555-0100', 'nullable', 'x']) expect(isNoValueWord(v, c), v).toBe(false);
+    for (const v of ['ann@x.org', 'Ann', 'Nona', '555-0100', 'nullable', 'x', 'Na', 'Nan', 'Nil']) expect(isNoValueWord(v, c), v).toBe(false);
   });
 });

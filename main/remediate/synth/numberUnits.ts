@@ -270,7 +270,8 @@ export async function numberUnits(_conn: DuckDBConnection, input: SynthInput, ct
     const fmt = (x: string) => (pct && digits === 0 ? `CAST(CAST(round(${x}) AS HUGEINT) AS VARCHAR)` : `CAST(round(${x}, ${digits}) AS VARCHAR)`);
     // Both readings among the valid values: the one with no more decimals than they have (step 5).
     const form = validDecimals === null ? '' : (() => {
-      const asIs = `(${n} = round(${n}, ${validDecimals}))`, divided = `(${n} / 100 = round(${n} / 100, ${validDecimals}))`;
+      // Compared after rounding to six significant places, as scaleOf does: 0.07 / 100 is 0.0007.
+      const asIs = `(round(${n}, 6) = round(${n}, ${validDecimals}))`, divided = `(round(${n} / 100, 8) = round(${n} / 100, ${validDecimals}))`;
       return ` WHEN ${k} AND ${d} AND (${n} = 0 OR (${asIs} AND NOT ${divided})) THEN ${fmt(n)} WHEN ${k} AND ${d} AND ${divided} AND NOT ${asIs} THEN ${fmt(`${n} / 100`)}`;
     })();
     value = pct
