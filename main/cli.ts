@@ -54,6 +54,11 @@ function err(line: string): void {
 function printSummary(s: RunSummary): void {
   if (s.message) err(s.message);
   for (const h of s.hints ?? []) err(`note: ${h}`);
+  const unconfirmed = s.unconfirmedRules ?? [];
+  if (unconfirmed.length) {
+    const shown = unconfirmed.slice(0, 4).join('; ') + (unconfirmed.length > 4 ? `; and ${unconfirmed.length - 4} more` : '');
+    err(`note: this contract enforces ${unconfirmed.length} inferred rule(s) no analyst has confirmed (${shown}). Review each one and set confirmed: true where it is a real rule.`);
+  }
   err(`${s.runId}: ${s.status} · source ${s.sourceRows} = success ${s.successRows} + quarantine ${s.quarantineRows} + duplicates ${s.duplicateRows} + pending ${s.pendingRows ?? 0} ${s.reconciled ? '✓ reconciled' : '✗ NOT RECONCILED'}`);
   err(`  fast lane ${s.fastLaneRows}, remediated ${s.remediatedRows}, clusters ${s.clusters}, proposals ${s.proposals}, model calls ${s.modelCalls}`);
   for (const g of s.gates) err(`  gate ${g.name}: ${g.value}${g.unit === 'percent' ? '%' : ''} ${g.operator} ${JSON.stringify(g.threshold)} ${g.passed ? 'passed' : 'FAILED'}`);

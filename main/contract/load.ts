@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import { UserError } from './errors.js';
 import { schemaSignature } from './signature.js';
+import { readInferredList, readInferredRule } from './inferredRules.js';
 import { readTypeOptions, regexProblem } from './typeOptions.js';
 import {
   LIBRARY_METRICS, OPERATORS, PII_KINDS,
@@ -116,7 +117,8 @@ export function parseContract(text: string, path = '<contract>'): Contract {
       for (const c of [...det!, ...dep!]) {
         if (!colNames.has(c)) at.fail([...p, i], `functional dependency names column ${JSON.stringify(c)}, which the contract does not declare`);
       }
-      fds.push({ determinant: det!, dependent: dep! });
+      const inferred = o.inferred === undefined ? undefined : readInferredRule(o.inferred, (why) => at.fail([...p, i, 'inferred'], why));
+      fds.push({ determinant: det!, dependent: dep!, ...(inferred ? { inferred } : {}) });
     });
   }
   let sourceColumn: string | undefined;
@@ -212,6 +214,7 @@ function parseColumn(p: Json, path: (string | number)[], at: Locator, tableName:
   }
   for (const q of col.quality) if (q.metric === 'missingValues') (q.missingValues ?? []).forEach((x) => tokens.add(x));
   col.missingTokens = [...tokens];
+  if (custom.inferred) col.inferred = readInferredList(custom.inferred.value, (why) => at.fail(custom.inferred.path, why));
   return col;
 }
 

@@ -12,6 +12,7 @@ import {
   buildValueCounts, columnBasics, columnShapes, columnValues, patternCoverage, typedSummary, typeEvidence,
 } from './profileStats.js';
 import { proposalYaml } from './profileYaml.js';
+import { quantityEvidence } from './profileQuantity.js';
 import type { ColumnSpec, Contract } from './types.js';
 
 export type { ColumnProfile } from './profileInfer.js';
@@ -96,7 +97,9 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     const values = await columnValues(conn, VALUES, header, TOP_VALUES);
     // Shapes only propose a pattern, which is then checked over every row: a sample suffices.
     const shapes = await columnShapes(conn, sampled ? SAMPLE_VALUES : VALUES, header, TOP_SHAPES);
-    const infer = (i: number, asText = false) => inferColumn(basics[i], evidence.get(header[i])!, values.get(header[i])!, shapes.get(header[i])!, asText);
+    // Over every distinct value, not the sample: its counts are checked against the whole table's.
+    const quantities = await quantityEvidence(conn, VALUES, header);
+    const infer = (i: number, asText = false) => inferColumn(basics[i], evidence.get(header[i])!, values.get(header[i])!, shapes.get(header[i])!, asText, quantities.get(header[i]));
     const columns = header.map((_, i) => infer(i));
 
     // Types are confirmed over every row with the validator's own tests.

@@ -5,6 +5,7 @@
 import type { LogicalType, PiiKind } from './types.js';
 import { patternFromShapes, shapeText } from './profilePattern.js';
 import { TEMPORAL_FORMATS, type ColumnBasics, type ColumnShapes, type ColumnValues, type TypeEvidence, type TypedSummary, type ValueCount } from './profileStats.js';
+import type { QuantityEvidence } from './profileQuantity.js';
 
 /**
  * Share of values a rule must hold for. The brief's 98% is too tight for real dirty files: the
@@ -17,6 +18,18 @@ const TYPO_RATIO = 50;
 const ENUM_MAX_VALUES = 20;
 const ENUM_MAX_RATIO = 0.05;
 const PII_SHARE = 0.9;
+/**
+ * A date column whose values are dates in several formats takes the most common format when it
+ * holds at least this share of the dates: the others are the suspected errors (a format repair),
+ * not a reason to give up on the type.
+ */
+export const DOMINANT_FORMAT_SHARE = 0.6;
+/**
+ * A spelling folds onto another of the same letters and digits (' active ', 'ACTIVE', 'Active.'
+ * onto 'active') only when that one is at least this many times as frequent: two comparably
+ * common spellings are two conventions the analyst must choose between, not dirt.
+ */
+export const FOLD_RATIO = 4;
 export const EMAIL_PATTERN = '[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}';
 
 export interface ColumnProfile {
@@ -55,11 +68,17 @@ export interface ColumnProfile {
   enum?: string[];
   /** repeated values left out of the enum as probable misspellings */
   enumExcluded?: string[];
+  /** spellings folded onto a member of the enum (case, spaces, punctuation): evidence for a map repair */
+  enumVariants?: { value: string; canonical: string; count: number }[];
+  /** a number column written with a unit: the unit group, the spellings seen and how many values carry one */
+  unit?: { group: string; spellings: string[]; values: number };
+  /** share of the dates in the chosen format, when other formats occur too */
+  formatShare?: number;
   pii?: PiiKind;
   description?: string;
 }
 
-function pickType(e: TypeEvidence): { type: LogicalType; format?: string; code?: boolean } {
+function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; format?: string; code?: boolean; unit?: ColumnProfile['unit']; formatShare?: number } {
   if (e.present === 0) return { type: 'string' };
   const enough = (n: number) => n >= AGREEMENT * e.present;
   if (enough(e.integers)) {
@@ -70,12 +89,23 @@ function pickType(e: TypeEvidence): { type: LogicalType; format?: string; code?:
     return code ? { type: 'string', code: true } : { type: 'integer' };
   }
   if (enough(e.numbers)) return { type: 'number' };
+  // Amounts in one unit, however it is spelled ('12.0 oz', '12.0 OZ.', '12 ounce'), or bare numbers
+  // with a few stray '%': a number column. Values in another unit group stay violations (no
+  // conversion is guessed), so only the dominant group counts.
+  if (q && q.affixed > 0) {
+    const [group, n] = [...q.groups].sort((a, b) => b[1] - a[1])[0];
+    if (enough(e.numbers + n)) return { type: 'number', unit: { group, spellings: q.spellings.slice(0, 8), values: n } };
+  }
   if (enough(e.booleans)) return { type: 'boolean' };
   let best = -1;
   e.temporal.forEach((n, i) => {
     if (best < 0 || n > e.temporal[best]) best = i;
   });
   if (best >= 0 && enough(e.temporal[best])) return { type: TEMPORAL_FORMATS[best].kind, format: TEMPORAL_FORMATS[best].format };
+  // Dates in several formats: the dominant one, when dates of any format are nearly all values.
+  if (best >= 0 && enough(e.temporalAny) && e.temporal[best] >= DOMINANT_FORMAT_SHARE * e.temporalAny) {
+    return { type: TEMPORAL_FORMATS[best].kind, format: TEMPORAL_FORMATS[best].format, formatShare: e.temporal[best] / e.present };
+  }
   return { type: 'string' };
 }
 
@@ -107,22 +137,59 @@ function similar(a: string, b: string): boolean {
   return Math.abs(a.length - b.length) <= limit && editDistance(a, b) <= limit;
 }
 
+/** The letters and digits of a value, case folded: the key that spelling variants share. */
+export function foldKey(v: string): string {
+  return v.toLowerCase().normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+interface Folded extends ValueCount {
+  variants: ValueCount[];
+}
+
 /**
- * A closed value set for a low-cardinality text column: the values that occur at least twice,
- * when they are few (at most 20, at most 5% of the rows) and cover the agreement share of the
- * values. Left out are values seen once and values that look like a misspelling of a value at
- * least TYPO_RATIO times as frequent ('acute care hospitaxs' beside 'acute care hospitals').
+ * Spellings of one value folded onto its most frequent spelling, when that one dominates
+ * (FOLD_RATIO); the counts add up. Works on the column's top values (a few dozen), not on rows.
  */
-function enumFor(s: ColumnBasics, v: ColumnValues): { values: string[]; excluded: string[] } | undefined {
+function foldSpellings(top: ValueCount[]): Folded[] {
+  const groups = new Map<string, ValueCount[]>();
+  for (const x of top) {
+    const k = foldKey(x.value);
+    groups.set(k, [...(groups.get(k) ?? []), x]);
+  }
+  const out: Folded[] = [];
+  for (const [k, members] of groups) {
+    const sorted = [...members].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+    const [head, ...rest] = sorted;
+    // An empty key (punctuation only) or a rival spelling keeps every spelling apart.
+    const foldable = k !== '' && rest.every((x) => head.count >= FOLD_RATIO * x.count);
+    if (!foldable) { for (const x of sorted) out.push({ ...x, variants: [] }); continue; }
+    out.push({ value: head.value, count: sorted.reduce((n, x) => n + x.count, 0), variants: rest });
+  }
+  return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+}
+
+/**
+ * A closed value set for a low-cardinality text column: its canonical spellings that occur at
+ * least twice, when they are few (at most 20, at most 5% of the rows) and cover the agreement
+ * share of the values. Spelling variants (case, spaces, punctuation) count for their canonical
+ * spelling and are not members: they are the dirt a map repair folds back. Left out too are values
+ * seen once and values that look like a misspelling of a value at least TYPO_RATIO times as
+ * frequent ('acute care hospitaxs' beside 'acute care hospitals').
+ */
+function enumFor(s: ColumnBasics, v: ColumnValues): { values: string[]; excluded: string[]; variants: { value: string; canonical: string; count: number }[] } | undefined {
   const nonEmpty = s.rows - s.empties;
-  const repeated = v.top.filter((x) => x.count >= 2);
+  if (nonEmpty === 0 || v.top.length === 0) return undefined;
   // Repeated values beyond the top list: far too many for a value set.
-  if (nonEmpty === 0 || repeated.length === 0 || repeated.length < v.repeatedDistinct) return undefined;
+  if (v.top.filter((x) => x.count >= 2).length < v.repeatedDistinct) return undefined;
+  const folded = foldSpellings(v.top);
+  const repeated = folded.filter((x) => x.count >= 2);
+  if (repeated.length === 0) return undefined;
   const typo = (x: ValueCount) => repeated.some((w) => w.count >= TYPO_RATIO * x.count && similar(x.value, w.value));
   const kept = repeated.filter((x) => !typo(x));
   if (kept.length > ENUM_MAX_VALUES || kept.length > ENUM_MAX_RATIO * nonEmpty) return undefined;
   if (kept.reduce((n, x) => n + x.count, 0) < AGREEMENT * nonEmpty) return undefined;
-  return { values: kept.map((x) => x.value).sort(), excluded: repeated.filter(typo).map((x) => x.value) };
+  const variants = kept.flatMap((k) => k.variants.map((x) => ({ value: x.value, canonical: k.value, count: x.count })));
+  return { values: kept.map((x) => x.value).sort(), excluded: repeated.filter(typo).map((x) => x.value), variants };
 }
 
 /**
@@ -130,14 +197,16 @@ function enumFor(s: ColumnBasics, v: ColumnValues): { values: string[]; excluded
  * checks over every row (typedSummary, pattern coverage). `asText` forces the string path, for a
  * type the sample suggested but the whole table does not bear out.
  */
-export function inferColumn(b: ColumnBasics, e: TypeEvidence, v: ColumnValues, sh: ColumnShapes, asText = false): ColumnProfile {
-  const t = asText ? { type: 'string' as const } : pickType(e);
+export function inferColumn(b: ColumnBasics, e: TypeEvidence, v: ColumnValues, sh: ColumnShapes, asText = false, q?: QuantityEvidence): ColumnProfile {
+  const t: ReturnType<typeof pickType> = asText ? { type: 'string' } : pickType(e, q);
   // Missing tokens only mean "no value" where they cannot be a value: in typed columns.
   const typed = t.type !== 'string';
   const profile: ColumnProfile = {
     name: b.name,
     inferredType: t.type,
-    format: 'format' in t ? t.format : undefined,
+    format: t.format,
+    ...(t.unit ? { unit: t.unit } : {}),
+    ...(t.formatShare !== undefined ? { formatShare: t.formatShare } : {}),
     rows: b.rows,
     nullCount: b.empties,
     missingTokens: typed ? b.tokenValues : [],
@@ -154,13 +223,15 @@ export function inferColumn(b: ColumnBasics, e: TypeEvidence, v: ColumnValues, s
     unique: false,
     primaryKey: false,
     pii: piiHint(b.name, e, t.type),
-    description: 'code' in t && t.code ? 'digits kept as text (a code: leading zeros and width matter)' : undefined,
+    description: t.code ? 'digits kept as text (a code: leading zeros and width matter)'
+      : t.unit ? unitDescription(t.unit) : undefined,
   };
   if (!typed) {
     const en = enumFor(b, v);
     if (en) {
       profile.enum = en.values;
       if (en.excluded.length) profile.enumExcluded = en.excluded;
+      if (en.variants.length) profile.enumVariants = en.variants;
     } else {
       profile.pattern = profile.pii === 'email' && e.emails >= AGREEMENT * e.present
         ? EMAIL_PATTERN
@@ -176,13 +247,22 @@ export function inferColumn(b: ColumnBasics, e: TypeEvidence, v: ColumnValues, s
  */
 export function applyTypedSummary(c: ColumnProfile, s: TypedSummary): boolean {
   c.typeShare = s.present ? s.valid / s.present : 1;
-  if (c.typeShare < AGREEMENT) return false;
+  // Amounts written with the column's unit are numbers the validator reads once the unit is
+  // stripped (the number repair does that): they count for the type, not against it.
+  const withUnit = s.present ? (s.valid + (c.unit?.values ?? 0)) / s.present : 1;
+  if (withUnit < AGREEMENT) return false;
   if (s.min !== null && s.max !== null && c.inferredType !== 'boolean') {
     c.min = s.min;
     c.max = s.max;
     // Observed ranges go into the description, not minimum/maximum: a bound read off one file
     // would quarantine the first valid value outside it.
-    c.description = `observed ${s.min} to ${s.max}`;
+    c.description = [c.unit ? unitDescription(c.unit) : '', `observed ${s.min} to ${s.max}`].filter(Boolean).join('; ');
   }
   return true;
+}
+
+/** How a number column with a unit is described: the unit, and that values are bare numbers. */
+function unitDescription(u: NonNullable<ColumnProfile['unit']>): string {
+  const what = u.group === '%' ? 'a percent sign' : /^[A-Z]{3}$/.test(u.group) ? `the currency ${u.group}` : `the unit ${u.group}`;
+  return `a bare number; ${u.values} value(s) carry ${what} (${u.spellings.map((x) => `'${x}'`).join(', ')})`;
 }

@@ -113,6 +113,8 @@ export interface TypeEvidence {
   booleans: number;
   /** per TEMPORAL_FORMATS entry */
   temporal: number[];
+  /** values that are a date or timestamp in any of the formats */
+  temporalAny: number;
   emails: number;
   phones: number;
   ssns: number;
@@ -156,6 +158,7 @@ export async function typeEvidence(conn: DuckDBConnection, vc: string, columns: 
       coalesce(sum(c) FILTER (is_phone), 0) AS phones,
       coalesce(sum(c) FILTER (is_ssn), 0) AS ssns,
       ${TEMPORAL_FORMATS.map((_, i) => `coalesce(sum(c) FILTER (t${i}), 0) AS t${i}_n`).join(', ')},
+      coalesce(sum(c) FILTER (${TEMPORAL_FORMATS.map((_, i) => `t${i}`).join(' OR ')}), 0) AS t_any,
       any_value(lens.modal_len) AS modal_len, any_value(lens.modal_n) AS modal_n
     FROM f LEFT JOIN lens USING (col) GROUP BY col`);
   const out = new Map<string, TypeEvidence>();
@@ -170,6 +173,7 @@ export async function typeEvidence(conn: DuckDBConnection, vc: string, columns: 
       numbers: Number(r.numbers ?? 0),
       booleans: Number(r.booleans ?? 0),
       temporal: TEMPORAL_FORMATS.map((_, i) => Number(r[`t${i}_n`] ?? 0)),
+      temporalAny: Number(r.t_any ?? 0),
       emails: Number(r.emails ?? 0),
       phones: Number(r.phones ?? 0),
       ssns: Number(r.ssns ?? 0),

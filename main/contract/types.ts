@@ -74,12 +74,34 @@ export interface ColumnSpec {
   /** tokens that mean "no value" (missingValues metric args + missingTokens extension) */
   missingTokens: string[];
   quality: QualityCheck[];
+  /** what `airlock profile` inferred about this column, with its evidence, until the analyst confirms it */
+  inferred?: InferredRule[];
   line: number;
+}
+
+/**
+ * A rule the profiler inferred from the data rather than one an analyst wrote (customProperties
+ * `inferred`): it carries the share of values it holds for and a few values that break it, and
+ * stays unconfirmed until the analyst ticks it. An unconfirmed rule is still enforced; a run
+ * says how many it enforced.
+ */
+export interface InferredRule {
+  /** the part inferred: type, format, pattern, validValues, required, unique, primaryKey, missingTokens, dependency */
+  rule: string;
+  /** share of the values (or rows) it holds for, 0..1 */
+  share: number;
+  /** one line for the analyst: "96.1% match \d{5}; 39 values do not: 'xxxx1', '3562x', …" */
+  evidence: string;
+  /** a few values (or groups) that break it */
+  counterexamples: string[];
+  confirmed: boolean;
 }
 
 export interface FunctionalDependency {
   determinant: string[];
   dependent: string[];
+  /** set when the profiler inferred it: its confidence and counterexamples, until confirmed */
+  inferred?: InferredRule;
 }
 
 export interface Contract {

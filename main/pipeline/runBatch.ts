@@ -1,6 +1,7 @@
 // One batch, start to finish: vault, contract, ingest, drift, dedupe, normalise, validate,
 // route, gates, promote the fast lane, remediate, reconcile after every stage. Each stage is a
 // set operation in DuckDB; each decision is an audit entry.
+import { unconfirmedRules } from '../contract/inferredRules.js';
 import { randomBytes } from 'node:crypto';
 import { loadContractForRun } from '../contract/duckdbChecks.js';
 import { compareHeader, describeDrift } from '../contract/drift.js';
@@ -297,7 +298,14 @@ function baseSummary(runId: string, status: RunSummary['status'], contract: Cont
     reconciliation: [],
     contract: { id: contract.id, version: contract.version, signature: contract.signature, sha256: contract.yamlSha256, table: contract.table },
     input: { name: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, format },
+    ...unconfirmedOf(contract),
   };
+}
+
+/** The profiler's rules this contract enforces without an analyst's confirmation, so the run can say so. */
+function unconfirmedOf(contract: Contract): Pick<RunSummary, 'unconfirmedRules'> {
+  const rules = unconfirmedRules(contract);
+  return rules.length ? { unconfirmedRules: rules } : {};
 }
 
 /** Final counts, read from the tables. */

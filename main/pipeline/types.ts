@@ -55,6 +55,8 @@ export interface RunSummary {
   models?: { llm: string | null; embedder: string | null };
   /** recipe rules of earlier files: applied under this run's approval mode, or waiting for review */
   recipe?: { applied: number; waiting: number };
+  /** rules the profiler inferred that no analyst has confirmed (contract `inferred` markers): enforced all the same */
+  unconfirmedRules?: string[];
   /** verified fixes of this run that no approval covered: they wait for review */
   waitingForReview?: number;
 }

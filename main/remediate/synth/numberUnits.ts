@@ -11,7 +11,7 @@ import type { Candidate } from './common.js';
 import {
   SYSTEMATIC_FLOOR, colRef, distinctStrings, escapeRegex, jsStrip, quantile, sampleNumbers, sqlStrip,
 } from './common.js';
-import { CURRENCY_WORDS, UNIT_GROUPS, groupsNamedIn } from './units.js';
+import { CURRENCY_WORDS, UNIT_GROUPS, groupsNamedIn } from '../../contract/units.js';
 
 const STRATEGY = 'number-units';
 
