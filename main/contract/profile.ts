@@ -13,6 +13,7 @@ import {
 } from './profileStats.js';
 import { proposalYaml } from './profileYaml.js';
 import { quantityEvidence } from './profileQuantity.js';
+import { columnEvidence, dependencyEvidence } from './profileEvidence.js';
 import type { ColumnSpec, Contract } from './types.js';
 
 export type { ColumnProfile } from './profileInfer.js';
@@ -111,7 +112,11 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     markKeys(columns);
     const fds = await discoverFds(conn, source, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })));
     const table = tableNameFor(displayName);
-    const yaml = proposalYaml({ table, displayName, rows, malformedRows: input.malformedRows }, columns, fds);
+    const meta = { table, displayName, rows, malformedRows: input.malformedRows };
+    // The evidence is measured with the validator's checks of the proposal itself: a draft first.
+    const draft = parseContract(proposalYaml(meta, columns, fds), `${table}.odcs.yaml (proposed)`);
+    const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map(dependencyEvidence) };
+    const yaml = proposalYaml(meta, columns, fds, proof);
     const contract = parseContract(yaml, `${table}.odcs.yaml (proposed)`);
     return { yaml, contract, columns, fds, rows, malformedRows: input.malformedRows };
   } finally {

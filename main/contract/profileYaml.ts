@@ -4,6 +4,15 @@ import { Document, Scalar, isCollection, visit } from 'yaml';
 import type { ColumnProfile } from './profileInfer.js';
 import type { FdProposal } from './profileFds.js';
 import { closedSetCheck } from './closedSet.js';
+import { inferredYaml } from './inferredRules.js';
+import type { InferredRule } from './types.js';
+
+/** The evidence of each inferred rule, written beside it with `confirmed: false` (profileEvidence.ts). */
+export interface ProposalEvidence {
+  columns: Map<string, InferredRule[]>;
+  /** one per entry of the fds list, in order */
+  dependencies: InferredRule[];
+}
 
 export interface ProposalMeta {
   table: string;
@@ -12,7 +21,7 @@ export interface ProposalMeta {
   malformedRows: number;
 }
 
-function property(c: ColumnProfile): Record<string, unknown> {
+function property(c: ColumnProfile, inferred: InferredRule[] | undefined): Record<string, unknown> {
   const p: Record<string, unknown> = { name: c.name, logicalType: c.inferredType };
   if (c.description) p.description = c.description;
   if (c.required) p.required = true;
@@ -27,21 +36,25 @@ function property(c: ColumnProfile): Record<string, unknown> {
   const custom: { property: string; value: unknown }[] = [];
   if (c.pii) custom.push({ property: 'pii', value: c.pii });
   if (c.missingTokens.length) custom.push({ property: 'missingTokens', value: c.missingTokens });
+  if (inferred?.length) custom.push({ property: 'inferred', value: inferred.map(inferredYaml) });
   if (custom.length) p.customProperties = custom;
   return p;
 }
 
-export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: FdProposal[]): string {
+export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: FdProposal[], evidence?: ProposalEvidence): string {
   const table: Record<string, unknown> = {
     name: meta.table,
     logicalType: 'object',
-    properties: columns.map(property),
+    properties: columns.map((c) => property(c, evidence?.columns.get(c.name))),
     quality: [{ metric: 'rowCount', mustBeGreaterThan: 0 }],
   };
   if (fds.length) {
     table.customProperties = [{
       property: 'functionalDependencies',
-      value: fds.map((f) => ({ determinant: f.determinant, dependent: f.dependent })),
+      value: fds.map((f, i) => {
+        const r = evidence?.dependencies[i];
+        return { determinant: f.determinant, dependent: f.dependent, ...(r ? { inferred: inferredYaml(r) } : {}) };
+      }),
     }];
   }
   const doc = new Document({
@@ -56,8 +69,9 @@ export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: 
   const malformed = meta.malformedRows ? `, ${meta.malformedRows} malformed record(s) left out` : '';
   doc.commentBefore = [
     ` Proposed by \`airlock profile\` from ${meta.displayName} (${meta.rows} rows${malformed}).`,
-    ' Inferred from the data as it is, errors included: review every type, pattern, value set and',
-    ' dependency, and keep only what is a real rule, before using this contract.',
+    ' Each inferred rule carries its evidence (the share it holds for, values that break it) and',
+    ' confirmed: false. It is enforced all the same; review each one, keep what is a real rule and',
+    ' set confirmed: true (the contract screen does this with a tick).',
   ].join('\n');
   // Short lists and options read best on one line, as in the hand-written contracts.
   columns.forEach((c, i) => {
@@ -65,7 +79,17 @@ export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: 
       const node = doc.getIn(['schema', 0, 'properties', i, key], true);
       if (isCollection(node)) {
         node.flow = key !== 'customProperties';
-        if (key === 'customProperties') node.items.forEach((item) => { if (isCollection(item)) item.flow = true; });
+        // One line per extension, except the evidence of inferred rules, which reads best as a block.
+        if (key === 'customProperties') node.items.forEach((item) => { if (isCollection(item)) item.flow = !isInferred(item); });
+      }
+    }
+    // Inferred rules: one line each, their counterexamples on one line.
+    const custom = doc.getIn(['schema', 0, 'properties', i, 'customProperties'], true);
+    if (isCollection(custom)) {
+      for (const item of custom.items) {
+        if (!isInferred(item)) continue;
+        const list = (item as { get(k: string, keep: true): unknown }).get('value', true);
+        if (isCollection(list)) list.items.forEach((r) => { if (isCollection(r)) r.flow = true; });
       }
     }
     const values = doc.getIn(['schema', 0, 'properties', i, 'quality', 0, 'arguments', 'validValues'], true);
@@ -73,7 +97,7 @@ export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: 
     if (isCollection(values) && c.enumExcluded?.length) values.comment = ` left out as probable misspellings: ${c.enumExcluded.join(', ')}`;
   });
   fds.forEach((_, i) => {
-    for (const key of ['determinant', 'dependent']) {
+    for (const key of ['determinant', 'dependent', 'inferred']) {
       const node = doc.getIn(['schema', 0, 'customProperties', 0, 'value', i, key], true);
       if (isCollection(node)) node.flow = true;
     }
@@ -91,4 +115,8 @@ export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: 
     },
   });
   return doc.toString({ lineWidth: 0 });
+}
+
+function isInferred(item: unknown): boolean {
+  return isCollection(item) && (item as { get(k: string): unknown }).get('property') === 'inferred';
 }

@@ -1,0 +1,139 @@
+// The evidence behind every rule a profile proposes: the share of values it holds for and the
+// values that break it, measured with the validator's own checks (singleValueChecks) over the
+// value-count table, so "96.1% match" is exactly what validation will say. Each rule leaves the
+// profiler unconfirmed; the analyst confirms it in the contract screen (or sets confirmed: true).
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, sqlString } from '../store/duckdb.js';
+import { missingSql, singleValueChecks } from '../validate/compileViolations.js';
+import type { FdProposal } from './profileFds.js';
+import type { ColumnProfile } from './profileInfer.js';
+import type { Contract, InferredRule } from './types.js';
+
+const EXAMPLES = 5;
+const EMPTY = `(v IS NULL OR trim(v) = '')`;
+
+const pct = (x: number) => `${(100 * x).toFixed(x >= 0.999 && x < 1 ? 2 : 1)}%`;
+const num = (n: number) => n.toLocaleString('en-US');
+const quoted = (xs: string[]) => xs.map((x) => `'${x.length > 40 ? `${x.slice(0, 40)}…` : x}'`).join(', ');
+
+interface Tally {
+  present: number;
+  bad: number;
+  examples: string[];
+}
+
+/** Per column and rule kind (TYPE_MISMATCH, PATTERN_MISMATCH, NOT_IN_SET, DUPLICATE), the values that break it. */
+async function tallies(conn: DuckDBConnection, vc: string, contract: Contract): Promise<Map<string, Tally>> {
+  const parts: string[] = [];
+  for (const spec of contract.columns) {
+    const col = sqlString(spec.name);
+    // Present as validation sees it: neither empty nor one of the column's missing tokens.
+    const present = `NOT ${missingSql(spec, 'v')}`;
+    for (const check of singleValueChecks(spec, 'v')) {
+      if (!['TYPE_MISMATCH', 'PATTERN_MISMATCH', 'NOT_IN_SET'].includes(check.reason)) continue;
+      parts.push(`SELECT ${col} AS col, ${sqlString(check.reason)} AS kind,
+        coalesce(sum(c) FILTER (${present}), 0) AS present, coalesce(sum(c) FILTER (${check.when}), 0) AS bad,
+        coalesce(list(v ORDER BY c DESC, v) FILTER (${check.when}), [])[1:${EXAMPLES}] AS examples
+        FROM ${vc} WHERE col = ${col}`);
+    }
+    if (spec.unique || spec.primaryKey) {
+      parts.push(`SELECT ${col} AS col, 'DUPLICATE' AS kind,
+        coalesce(sum(c) FILTER (NOT ${EMPTY}), 0) AS present, coalesce(sum(c - 1) FILTER (NOT ${EMPTY} AND c > 1), 0) AS bad,
+        coalesce(list(v ORDER BY c DESC, v) FILTER (NOT ${EMPTY} AND c > 1), [])[1:${EXAMPLES}] AS examples
+        FROM ${vc} WHERE col = ${col}`);
+    }
+  }
+  const out = new Map<string, Tally>();
+  if (!parts.length) return out;
+  const rows = await queryRows<{ col: string; kind: string; present: number; bad: number; examples: string[] }>(conn, parts.join('\nUNION ALL\n'));
+  for (const r of rows) out.set(`${r.col}\u0000${r.kind}`, { present: Number(r.present), bad: Number(r.bad), examples: r.examples ?? [] });
+  return out;
+}
+
+function rule(name: string, share: number, evidence: string, counterexamples: string[] = []): InferredRule {
+  return { rule: name, share, evidence, counterexamples, confirmed: false };
+}
+
+function breaks(t: Tally, what: string): string {
+  if (t.bad === 0) return `all ${num(t.present)} values ${what}`;
+  return `${pct((t.present - t.bad) / t.present)} of ${num(t.present)} values ${what}; ${num(t.bad)} do not: ${quoted(t.examples)}${t.bad > t.examples.length ? ', …' : ''}`;
+}
+
+/** The inferred rules of one column, from its profile and the tallies of the draft contract. */
+function columnRules(p: ColumnProfile, spec: Contract['columns'][number], tally: (kind: string) => Tally | undefined): InferredRule[] {
+  const out: InferredRule[] = [];
+  const present = p.rows - p.nullCount - p.missingTokenCount;
+  if (spec.logicalType !== 'string') {
+    const t = tally('TYPE_MISMATCH') ?? { present, bad: 0, examples: [] };
+    const what = `are ${spec.logicalType === 'integer' ? 'integers' : spec.logicalType === 'number' ? 'numbers' : `${spec.logicalType}s`}${spec.format ? ` in the format ${spec.format}` : ''}`;
+    let text = breaks(t, what);
+    // Values written with the unit break the type only until the unit is stripped: say so.
+    if (p.unit) {
+      const neither = Math.max(0, t.bad - p.unit.values);
+      const unit = p.unit.group === '%' ? 'a percent sign' : /^[A-Z]{3}$/.test(p.unit.group) ? `the currency ${p.unit.group}` : `the unit ${p.unit.group}`;
+      text = `${num(t.present - t.bad)} of ${num(t.present)} values are bare numbers and ${num(p.unit.values)} are numbers written with ${unit} (${quoted(p.unit.spellings)}), which a repair strips; ${num(neither)} are neither${neither ? `: ${quoted(t.examples.filter((x) => !/[0-9]/.test(x)).slice(0, 3))}` : ''}`;
+    }
+    const share = t.present ? (t.present - t.bad + (p.unit?.values ?? 0)) / t.present : 1;
+    out.push(rule(spec.format ? 'type and format' : 'type', Math.min(1, share), text, t.examples));
+  }
+  if (spec.pattern) {
+    const t = tally('PATTERN_MISMATCH');
+    if (t) out.push(rule('pattern', t.present ? (t.present - t.bad) / t.present : 1, breaks(t, `match ${spec.pattern}`), t.examples));
+  }
+  if (spec.enum) {
+    const t = tally('NOT_IN_SET');
+    if (t) {
+      let text = breaks(t, `are one of the ${spec.enum.length} values`);
+      const variants = p.enumVariants ?? [];
+      if (variants.length) text += `. Spellings folded onto a member (a map repair, not members): ${variants.slice(0, 4).map((x) => `'${x.value}' → '${x.canonical}'`).join(', ')}${variants.length > 4 ? ', …' : ''}`;
+      if (p.enumExcluded?.length) text += `. Left out as probable misspellings: ${quoted(p.enumExcluded.slice(0, 4))}`;
+      out.push(rule('validValues', t.present ? (t.present - t.bad) / t.present : 1, text, t.examples));
+    }
+  }
+  if (spec.required) out.push(rule('required', 1, `all ${num(p.rows)} rows have a value`));
+  if (spec.unique || spec.primaryKey) {
+    const t = tally('DUPLICATE') ?? { present, bad: 0, examples: [] };
+    const what = spec.primaryKey ? 'primaryKey' : 'unique';
+    const text = t.bad === 0 ? `all ${num(t.present)} values are distinct`
+      : `${pct((t.present - t.bad) / t.present)} of ${num(t.present)} values are distinct; ${num(t.bad)} repeat an earlier one: ${quoted(t.examples)}`;
+    out.push(rule(what, t.present ? (t.present - t.bad) / t.present : 1, text, t.examples));
+  }
+  if (p.missingTokens.length) {
+    out.push(rule('missingTokens', p.rows ? p.missingTokenCount / p.rows : 0,
+      `${quoted(p.missingTokens)} in ${num(p.missingTokenCount)} rows of ${/^[aeiou]/.test(spec.logicalType) ? 'an' : 'a'} ${spec.logicalType} column: read as no value`));
+  }
+  return out;
+}
+
+/** Every column's inferred rules, keyed by column name. */
+export async function columnEvidence(conn: DuckDBConnection, vc: string, draft: Contract, profiles: ColumnProfile[]): Promise<Map<string, InferredRule[]>> {
+  const t = await tallies(conn, vc, draft);
+  const out = new Map<string, InferredRule[]>();
+  for (const p of profiles) {
+    const spec = draft.columns.find((c) => c.name === p.name);
+    if (!spec) continue;
+    const rules = columnRules(p, spec, (kind) => t.get(`${p.name}\u0000${kind}`));
+    if (rules.length) out.set(p.name, rules);
+  }
+  return out;
+}
+
+/** What FD discovery reports per dependent (profileFds.ts FdEvidenceItem). */
+interface DependentEvidence {
+  dependent: string;
+  violatingRows: number;
+  violatingGroups: number;
+  counterexamples: { determinant: string[]; values: { value: string; count: number }[] }[];
+}
+
+/** A dependency's inferred rule: its weakest dependent's agreement and the groups that break it. */
+export function dependencyEvidence(fd: FdProposal & { evidence?: DependentEvidence[] }): InferredRule {
+  const items = fd.evidence ?? [];
+  const breaking = items.filter((e) => e.violatingRows > 0);
+  const examples = breaking.flatMap((e) => e.counterexamples.slice(0, 2).map((g) =>
+    `${fd.determinant.join(', ')} = ${g.determinant.map((x) => `'${x}'`).join(', ')}: ${e.dependent} is ${g.values.map((v) => `'${v.value}' ×${v.count}`).join(', ')}`)).slice(0, EXAMPLES);
+  const text = breaking.length === 0
+    ? (fd.support >= 1 ? 'holds on every row' : `holds on ${pct(fd.support)} of the rows at worst`)
+    : `holds on ${pct(fd.support)} of the rows at worst; ${breaking.map((e) => `${e.dependent}: ${num(e.violatingRows)} row(s) in ${num(e.violatingGroups)} group(s) disagree`).join('; ')}`;
+  return { rule: 'dependency', share: fd.support, evidence: text, counterexamples: examples, confirmed: false };
+}
