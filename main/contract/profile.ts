@@ -57,12 +57,30 @@ export function tableNameFor(displayName: string): string {
   return /^[0-9]/.test(stem) ? `t_${stem}` : stem;
 }
 
+/**
+ * A column unique on all but a few rows is still a key when it looks machine-made (integers, or
+ * text of one pattern): its few duplicates are dirt to show, not a reason to drop the key. Free
+ * text that is nearly unique (names) is not: namesakes are real.
+ */
+export const NEAR_KEY_SHARE = 0.99;
+
+function nearKey(c: ColumnProfile): boolean {
+  const nonEmpty = c.rows - c.nullCount;
+  const duplicates = nonEmpty - c.distinctCount;
+  const machineMade = c.inferredType === 'integer' || (c.inferredType === 'string' && !!c.pattern && !c.enum);
+  return machineMade && c.rows >= 20 && duplicates > 0 && duplicates <= (1 - NEAR_KEY_SHARE) * nonEmpty
+    && c.nullCount <= (1 - NEAR_KEY_SHARE) * c.rows;
+}
+
 /** unique on every key-like column; primaryKey on the first one named like an id, else the first. */
 function markKeys(columns: ColumnProfile[]): void {
   // Floats, dates and flags that happen to be all distinct are measurements, not identifiers.
-  const keys = columns.filter((c) => c.candidateKey && (c.inferredType === 'integer' || c.inferredType === 'string'));
-  keys.forEach((c) => { c.unique = true; });
-  const pk = keys.find((c) => KEY_NAME.test(c.name)) ?? keys[0];
+  const exact = columns.filter((c) => c.candidateKey && (c.inferredType === 'integer' || c.inferredType === 'string'));
+  const near = columns.filter((c) => !c.candidateKey && nearKey(c));
+  [...exact, ...near].forEach((c) => { c.unique = true; });
+  // A primary key has a value on every row: only an exact key, or a near one with no empty cell.
+  const pkable = [...exact, ...near.filter((c) => c.nullCount === 0)];
+  const pk = pkable.find((c) => KEY_NAME.test(c.name)) ?? pkable[0];
   if (pk) pk.primaryKey = true;
 }
 
@@ -110,6 +128,8 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
 
     await confirmPatterns(conn, columns);
     markKeys(columns);
+    // A primary key with duplicates is required; its duplicates are the violations.
+    for (const c of columns) if (c.primaryKey) c.required = c.nullCount === 0;
     const fds = await discoverFds(conn, source, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })));
     const table = tableNameFor(displayName);
     const meta = { table, displayName, rows, malformedRows: input.malformedRows };
