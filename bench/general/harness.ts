@@ -1,12 +1,16 @@
 // The generalisation harness: every base table, at every error rate, made dirty by the seeded
 // injector, run through the CLI as a user runs it, scored overall by the public scorer and per
-// error kind from the injection log. Figures are reported, not gated: only a lost row (the
-// scorer's non-zero exit) or a run that cannot be scored fails it.
+// error kind from the injection log. Each dirty file runs under the hand-written contract(s) and
+// under the contract `airlock profile` proposes from it (profiled.ts), reported side by side.
+// Figures are reported, not gated: only a lost row (the scorer's non-zero exit) or a run that
+// cannot be scored fails it.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { join, resolve } from 'node:path';
 import { readTable, writeTable } from './csv.js';
 import { inject, writeInjected } from './inject.js';
+import { barLine, harnessBars, harnessTable, kindRecallTable } from './compare.js';
+import { PROFILED, runProfiled } from './profiled.js';
 import { kindTable, runsTable, sumKinds } from './report.js';
 import { runCli, runScorer, type ScorerReport } from './run.js';
 import { scoreKinds, type KindReport } from './score.js';
@@ -23,7 +27,11 @@ export interface GeneralOptions {
   keep: boolean;
   /** CLI runs at once (2 cores: two runs keep both busy while one is in single-threaded JavaScript) */
   jobs: number;
+  /** which contracts to run each dirty file under: the hand-written ones, the profiled one (default both) */
+  contracts?: ContractKind[];
 }
+
+export type ContractKind = 'hand' | 'profiled';
 
 export interface VariantResult {
   table: string;
@@ -48,7 +56,8 @@ interface Job {
   truth: string;
   dirty: string;
   log: Injection[];
-  contract: string;
+  /** the hand-written contract's path; undefined: profile the dirty file (runProfiled) */
+  contract?: string;
   dir: string;
 }
 
@@ -71,6 +80,7 @@ function withOptional(roles: TableRoles, contractPath: string): TableRoles {
 /** Injects every (table, rate) up front: cheap, and it leaves the CLI runs free to overlap. */
 function prepare(opts: GeneralOptions): Job[] {
   const jobs: Job[] = [];
+  const kinds = contractsOf(opts);
   for (const name of opts.tables) {
     const base = BASE_TABLES[name];
     if (!base) throw new Error(`unknown table ${name} (known: ${Object.keys(BASE_TABLES).join(', ')})`);
@@ -87,7 +97,11 @@ function prepare(opts: GeneralOptions): Job[] {
       const injected = inject(clean, withOptional(base.roles, Object.values(base.contracts)[0]), { rate, seed });
       const files = writeInjected(dir, injected);
       const rowsWithErrors = new Set(injected.log.map((l) => l.key)).size;
-      for (const [label, contract] of Object.entries(base.contracts)) {
+      const contracts: [string, string | undefined][] = [
+        ...(kinds.includes('hand') ? Object.entries(base.contracts) : []),
+        ...(kinds.includes('profiled') ? [[PROFILED, undefined] as [string, undefined]] : []),
+      ];
+      for (const [label, contract] of contracts) {
         const result: VariantResult = { table: name, contract: label, rate, seed, injectedCells: injected.log.length, rowsWithErrors, runMs: 0 };
         jobs.push({ result, clean, truth, dirty: files.dirty, log: injected.log, contract, dir: join(dir, label) });
       }
@@ -99,9 +113,11 @@ function prepare(opts: GeneralOptions): Job[] {
 async function runJob(job: Job, keep: boolean): Promise<void> {
   const r = job.result;
   const tag = `${r.table} @${pct(r.rate)} [${r.contract}]`;
-  const cli = await runCli(job.dirty, job.contract, job.dir);
+  const profiled = job.contract ? undefined : await runProfiled(job.dirty, job.dir);
+  const cli = profiled ?? await runCli(job.dirty, job.contract ?? '', job.dir);
   Object.assign(r, { runMs: cli.ms, heldBy: cli.heldBy, exportNeededPii: cli.exportNeededPii });
   const notes: string[] = [];
+  if (profiled) notes.push(`  profiled contract (airlock profile, ${profiled.profileMs} ms)${keep ? `: ${profiled.contract}` : ''}`);
   if (cli.heldBy) notes.push(`  held by gate ${cli.heldBy}: released (airlock release) to be scored`);
   if (cli.exportNeededPii) notes.push(`  plain export failed, scored from --include-pii export: ${cli.exportNeededPii.slice(0, 200)}`);
   if (!cli.ok) {
@@ -116,6 +132,8 @@ async function runJob(job: Job, keep: boolean): Promise<void> {
   if (!keep) rmSync(job.dir, { recursive: true, force: true });
 }
 
+const contractsOf = (opts: GeneralOptions): ContractKind[] => opts.contracts ?? ['hand', 'profiled'];
+
 export async function runGeneral(opts: GeneralOptions): Promise<{ failed: boolean; reportPath: string; results: VariantResult[] }> {
   const t0 = Date.now();
   const jobs = prepare(opts);
@@ -126,17 +144,27 @@ export async function runGeneral(opts: GeneralOptions): Promise<{ failed: boolea
   const results = jobs.map((j) => j.result);
   const failed = results.some((r) => r.error !== undefined || r.scorerExit !== 0);
 
+  const kinds = contractsOf(opts), rates = opts.rates.map(pct).join(', ');
+  // the hand-written contract a table's profiled run is compared with: its first
+  const hand = (table: string) => Object.keys(BASE_TABLES[table].contracts)[0];
+  const summed = (table: string, label: string) => sumKinds(results.filter((r) => r.table === table && r.contract === label && r.kinds).map((r) => r.kinds ?? {}));
   for (const name of opts.tables) {
-    for (const label of Object.keys(BASE_TABLES[name].contracts)) {
-      const mine = results.filter((r) => r.table === name && r.contract === label && r.kinds);
-      console.log(`\n${kindTable(`${name} [${label}] — per kind, rates ${opts.rates.map(pct).join(', ')} summed`, sumKinds(mine.map((r) => r.kinds ?? {})))}`);
+    if (kinds.includes('hand')) {
+      for (const label of Object.keys(BASE_TABLES[name].contracts)) console.log(`\n${kindTable(`${name} [${label}] — per kind, rates ${rates} summed`, summed(name, label))}`);
+    }
+    if (kinds.includes('profiled')) {
+      console.log(`\n${kindRecallTable(`${name} [${PROFILED}] — recall per kind beside [${hand(name)}], rates ${rates} summed`, kinds.includes('hand') ? summed(name, hand(name)) : undefined, summed(name, PROFILED))}`);
     }
   }
   console.log(`\n${runsTable(results)}\n`);
   // overall: the first contract of each table, so a table run under two contracts counts once
-  const primary = results.filter((r) => r.kinds && r.contract === Object.keys(BASE_TABLES[r.table].contracts)[0]);
+  const primary = results.filter((r) => r.kinds && r.contract === hand(r.table));
   const overall = sumKinds(primary.map((r) => r.kinds ?? {}));
-  console.log(kindTable(`overall — per kind, ${opts.tables.join(', ')} (first contract each), rates ${opts.rates.map(pct).join(', ')}`, overall));
+  if (kinds.includes('hand')) console.log(kindTable(`overall — per kind, ${opts.tables.join(', ')} (first contract each), rates ${rates}`, overall));
+  if (kinds.includes('profiled')) {
+    console.log(`\n${harnessTable(results, opts.tables, opts.rates, hand, PROFILED)}\n`);
+    for (const b of harnessBars(results, opts.tables, hand, PROFILED)) console.log(barLine(b));
+  }
   mkdirSync(DATA, { recursive: true });
   const reportPath = join(DATA, 'report.json');
   const totalMs = Date.now() - t0;

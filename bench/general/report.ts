@@ -33,9 +33,14 @@ export function kindTable(title: string, kinds: Kinds): string {
   }
   const t = totalOf(kinds), m = prf(t);
   rows.push(['all', String(t.injected), String(t.corrected), String(t.wrong), String(t.left), String(t.quarantined), String(t.lost), pct(m.precision), pct(m.recall), pct(m.f1)]);
+  return [title, grid(head, rows, (j) => j === 0)].join('\n');
+}
+
+/** A plain-text grid: header, rule, rows; columns padded to width, left-aligned where `left(j)`, else right-aligned. */
+export function grid(head: string[], rows: string[][], left: (j: number, last: boolean) => boolean): string {
   const width = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (r: string[]) => r.map((c, j) => (j === 0 ? c.padEnd(width[j]) : c.padStart(width[j]))).join('  ');
-  return [`${title}`, line(head), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const line = (r: string[]) => r.map((c, j) => (left(j, j === r.length - 1) ? c.padEnd(width[j]) : c.padStart(width[j]))).join('  ').trimEnd();
+  return [line(head), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 export interface RunLine {
@@ -59,7 +64,5 @@ export function runsTable(runs: RunLine[]): string {
     return [r.table, r.contract, `${+(r.rate * 100).toFixed(1)}%`, String(r.injectedCells), c ? pct(c.precision) : '-', c ? pct(c.recall) : '-', c ? pct(c.f1) : '-',
       String(r.scorer?.rowsQuarantined ?? '-'), String(r.scorer?.rowsLost ?? '-'), (r.runMs / 1000).toFixed(1), notes];
   });
-  const width = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (r: string[]) => r.map((c, j) => (j < 2 || j === r.length - 1 ? c.padEnd(width[j]) : c.padStart(width[j]))).join('  ').trimEnd();
-  return ['per table — public scorer, cell level', line(head), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return ['per table — public scorer, cell level', grid(head, rows, (j, last) => j < 2 || last)].join('\n');
 }

@@ -5,12 +5,13 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const AIRLOCK = join(ROOT, 'bin', 'airlock.js');
+export const AIRLOCK = join(ROOT, 'bin', 'airlock.js');
 const SCORER = resolve(ROOT, '..', 'shared', 'bench', 'score.mjs');
 
-interface Exit { status: number | null; stdout: string; stderr: string }
+export interface Exit { status: number | null; stdout: string; stderr: string }
 
-function node(args: string[]): Promise<Exit> {
+/** `node ARGS` as a child process, its output collected. */
+export function node(args: string[]): Promise<Exit> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [], err: Buffer[] = [];
@@ -83,6 +84,7 @@ export interface ScorerReport {
   rowsQuarantined: number;
   rowsLost: number;
   missingColumns: string[];
+  sampleWrongRepairs?: unknown[];
 }
 
 /** ../shared/bench/score.mjs over an export: its JSON report, its summary line and exit code (non-zero: lost rows or columns). */
