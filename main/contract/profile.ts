@@ -7,12 +7,14 @@ import { readInput } from '../ingest/readInput.js';
 import { queryValue } from '../store/duckdb.js';
 import { parseContract } from './load.js';
 import { discoverFds, type FdProposal } from './profileFds.js';
-import { AGREEMENT, applyTypedSummary, inferColumn, type ColumnProfile } from './profileInfer.js';
+import { DOMINANT_SHARE, applyTypedSummary, inferColumn, type ColumnProfile } from './profileInfer.js';
 import {
   buildValueCounts, columnBasics, columnShapes, columnValues, patternCoverage, typedSummary, typeEvidence,
 } from './profileStats.js';
 import { proposalYaml } from './profileYaml.js';
 import { quantityEvidence } from './profileQuantity.js';
+import { referenceTables } from './referenceData.js';
+import type { ReferenceTables } from './reference.js';
 import { columnEvidence, dependencyEvidence } from './profileEvidence.js';
 import type { ColumnSpec, Contract } from './types.js';
 
@@ -39,6 +41,8 @@ export interface ProfileOptions {
   sampleRows?: number;
   /** a folder DuckDB may write to, for a line-ending-normalised copy of a CSV that needs one */
   scratchDir?: string;
+  /** reference tables for folding names of one entity in a value set (default: resources/reference) */
+  reference?: ReferenceTables;
 }
 
 const STAGE = '_airlock_profile_stage';
@@ -92,11 +96,11 @@ function typeSpec(c: ColumnProfile): ColumnSpec {
   };
 }
 
-/** Drops proposed patterns that, checked over every value, cover less than the agreement share. */
+/** Drops proposed patterns that, checked over every value, cover less than the dominant share. */
 async function confirmPatterns(conn: DuckDBConnection, columns: ColumnProfile[]): Promise<void> {
   const patterns = new Map(columns.filter((c) => c.pattern).map((c) => [c.name, c.pattern!]));
   const shares = await patternCoverage(conn, VALUES, patterns);
-  for (const c of columns) if (c.pattern && (shares.get(c.name) ?? 0) < AGREEMENT) delete c.pattern;
+  for (const c of columns) if (c.pattern && (shares.get(c.name) ?? 0) < DOMINANT_SHARE) delete c.pattern;
 }
 
 export async function profileFile(conn: DuckDBConnection, path: string, displayName: string, opts: ProfileOptions = {}): Promise<ContractProposal> {
@@ -118,7 +122,8 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     const shapes = await columnShapes(conn, sampled ? SAMPLE_VALUES : VALUES, header, TOP_SHAPES);
     // Over every distinct value, not the sample: its counts are checked against the whole table's.
     const quantities = await quantityEvidence(conn, VALUES, header);
-    const infer = (i: number, asText = false) => inferColumn(basics[i], evidence.get(header[i])!, values.get(header[i])!, shapes.get(header[i])!, asText, quantities.get(header[i]));
+    const reference = opts.reference ?? referenceTables();
+    const infer = (i: number, asText = false) => inferColumn(basics[i], evidence.get(header[i])!, values.get(header[i])!, shapes.get(header[i])!, asText, quantities.get(header[i]), reference);
     const columns = header.map((_, i) => infer(i));
 
     // Types are confirmed over every row with the validator's own tests.

@@ -70,7 +70,7 @@ function columnRules(p: ColumnProfile, spec: Contract['columns'][number], tally:
     // Values written with the unit break the type only until the unit is stripped: say so.
     if (p.unit) {
       const neither = Math.max(0, t.bad - p.unit.values);
-      const unit = p.unit.group === '%' ? 'a percent sign' : /^[A-Z]{3}$/.test(p.unit.group) ? `the currency ${p.unit.group}` : `the unit ${p.unit.group}`;
+      const unit = p.unit.group === '%' ? 'a percent sign' : p.unit.group === 'currency' ? 'a currency mark' : /^[A-Z]{3}$/.test(p.unit.group) ? `the currency ${p.unit.group}` : `the unit ${p.unit.group}`;
       text = `${num(t.present - t.bad)} of ${num(t.present)} values are bare numbers and ${num(p.unit.values)} are numbers written with ${unit} (${quoted(p.unit.spellings)}), which a repair strips; ${num(neither)} are neither${neither ? `: ${quoted(t.examples.filter((x) => !/[0-9]/.test(x)).slice(0, 3))}` : ''}`;
     }
     const share = t.present ? (t.present - t.bad + (p.unit?.values ?? 0)) / t.present : 1;

@@ -1,11 +1,14 @@
 // Decides, from one column's summaries, what a contract should say about it: logical type (and
 // date format), whether it is required, missing tokens, a value set, a pattern and a PII hint.
-// Every rule asks that AGREEMENT (95%) of the values agree, so a few percent of errors do not
-// change the proposal, and the errors themselves become the violations the contract will report.
+// It describes the data as it should be, not as it is: the form most values share (DOMINANT_SHARE
+// of them) is proposed, and the minority that does not share it are the suspected errors, which
+// become the violations the contract reports and the repairs work on.
 import type { LogicalType, PiiKind } from './types.js';
 import { patternFromShapes, shapeText } from './profilePattern.js';
 import { TEMPORAL_FORMATS, type ColumnBasics, type ColumnShapes, type ColumnValues, type TypeEvidence, type TypedSummary, type ValueCount } from './profileStats.js';
 import type { QuantityEvidence } from './profileQuantity.js';
+import { entityOfColumn, type EntityOf } from './profileReference.js';
+import type { ReferenceTables } from './reference.js';
 
 /**
  * Share of values a rule must hold for. The brief's 98% is too tight for real dirty files: the
@@ -13,6 +16,21 @@ import type { QuantityEvidence } from './profileQuantity.js';
  * 98% rule would give up on exactly the columns a contract should protect.
  */
 export const AGREEMENT = 0.95;
+/**
+ * The share of a column's values the dominant form (a type, a pattern, a value set) must hold to
+ * be proposed. Dirty exports carry 5 to 20% of errors in a column; a rule that had to fit 95% of
+ * them would describe the dirt (a text column of amounts, a pattern with an e-mail alternative in
+ * a phone column). Below it, the column has no dominant form and stays free text.
+ */
+export const DOMINANT_SHARE = 0.8;
+/** Bare numbers and amounts with a unit both this common: one column written two ways. */
+const MIXED_SHARE = 0.05;
+/**
+ * A column with a value on this share of its rows is required: its blanks (and, in a typed
+ * column, its 'N/A's) are suspected gaps. Stricter than the other rules, because optional
+ * columns are common and their blanks are real (beers: 2.6% of abv is unknown).
+ */
+export const REQUIRED_SHARE = 0.98;
 /** A value this many times rarer than a near-identical one is taken for its misspelling. */
 const TYPO_RATIO = 50;
 const ENUM_MAX_VALUES = 20;
@@ -80,8 +98,27 @@ export interface ColumnProfile {
 
 function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; format?: string; code?: boolean; unit?: ColumnProfile['unit']; formatShare?: number } {
   if (e.present === 0) return { type: 'string' };
-  const enough = (n: number) => n >= AGREEMENT * e.present;
-  if (enough(e.integers)) {
+  const enough = (n: number) => n >= DOMINANT_SHARE * e.present;
+  // Amounts in one unit, however it is spelled ('12.0 oz', '12.0 OZ.', '12 ounce'), or bare numbers
+  // with a few stray '%': a number column. Values in another unit group stay violations (no
+  // conversion is guessed), so only the dominant group counts. Currencies are the exception: a
+  // column of amounts in the row's own currency carries several, and none is named.
+  // A column that writes every amount the same way ('97%' throughout) has a consistent form of
+  // its own: that stays text with its pattern. Only several spellings, or bare numbers beside
+  // affixed ones, are the dirt that a number column in one unit cleans up.
+  if (q && q.affixed > 0) {
+    const currencies = [...q.groups].filter(([g]) => /^[A-Z]{3}$/.test(g));
+    const [group, n] = currencies.length > 1
+      ? ['currency', currencies.reduce((k, [, c]) => k + c, 0)]
+      : [...q.groups].sort((a, b) => b[1] - a[1])[0];
+    const spellings = group === 'currency' ? currencies.flatMap(([g]) => q.spellingsOf.get(g) ?? []) : q.spellingsOf.get(group) ?? [];
+    const mixed = spellings.length >= 2 || (e.numbers >= MIXED_SHARE * e.present && n >= MIXED_SHARE * e.present);
+    // A quantity with a unit is a measure: a number column, even where most values are whole.
+    if (mixed && n > 0 && enough(e.numbers + n)) return { type: 'number', unit: { group, spellings: spellings.slice(0, 8), values: n } };
+  }
+  // Integers when nearly all the numbers are integers: a column of amounts with a few whole ones
+  // is a number column.
+  if (enough(e.integers) && e.integers >= AGREEMENT * e.numbers) {
     // Digits with leading zeros, or all of one long width (zip codes, phone numbers, provider
     // numbers), are codes: typed as integers they would lose their zeros and invite arithmetic.
     const code = e.leadingZeros > 0.001 * e.integers
@@ -89,13 +126,6 @@ function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; f
     return code ? { type: 'string', code: true } : { type: 'integer' };
   }
   if (enough(e.numbers)) return { type: 'number' };
-  // Amounts in one unit, however it is spelled ('12.0 oz', '12.0 OZ.', '12 ounce'), or bare numbers
-  // with a few stray '%': a number column. Values in another unit group stay violations (no
-  // conversion is guessed), so only the dominant group counts.
-  if (q && q.affixed > 0) {
-    const [group, n] = [...q.groups].sort((a, b) => b[1] - a[1])[0];
-    if (enough(e.numbers + n)) return { type: 'number', unit: { group, spellings: q.spellings.slice(0, 8), values: n } };
-  }
   if (enough(e.booleans)) return { type: 'boolean' };
   let best = -1;
   e.temporal.forEach((n, i) => {
@@ -150,13 +180,15 @@ interface Folded extends ValueCount {
  * Spellings of one value folded onto its most frequent spelling, when that one dominates
  * (FOLD_RATIO); the counts add up. Works on the column's top values (a few dozen), not on rows.
  */
-function foldSpellings(top: ValueCount[]): Folded[] {
+function foldSpellings(top: ValueCount[], keyOf: (v: string) => string | undefined = foldKey): Folded[] {
   const groups = new Map<string, ValueCount[]>();
+  const alone: ValueCount[] = [];
   for (const x of top) {
-    const k = foldKey(x.value);
+    const k = keyOf(x.value);
+    if (k === undefined) { alone.push(x); continue; }
     groups.set(k, [...(groups.get(k) ?? []), x]);
   }
-  const out: Folded[] = [];
+  const out: Folded[] = alone.map((x) => ({ ...x, variants: [] }));
   for (const [k, members] of groups) {
     const sorted = [...members].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     const [head, ...rest] = sorted;
@@ -168,6 +200,18 @@ function foldSpellings(top: ValueCount[]): Folded[] {
   return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
 }
 
+/** Spelling variants folded first, then names of one reference entity ('USA' onto 'US'). */
+function foldValues(top: ValueCount[], entityOf: EntityOf | undefined): Folded[] {
+  const spelled = foldSpellings(top);
+  if (!entityOf) return spelled;
+  const byValue = new Map(spelled.map((f) => [f.value, f]));
+  return foldSpellings(spelled.map(({ value, count }) => ({ value, count })), entityOf).map((f) => ({
+    ...f,
+    // the variants of the canonical spelling, and every folded entity spelling with its own variants
+    variants: [...(byValue.get(f.value)?.variants ?? []), ...f.variants.flatMap((x) => [x, ...(byValue.get(x.value)?.variants ?? [])])],
+  }));
+}
+
 /**
  * A closed value set for a low-cardinality text column: its canonical spellings that occur at
  * least twice, when they are few (at most 20, at most 5% of the rows) and cover the agreement
@@ -176,18 +220,18 @@ function foldSpellings(top: ValueCount[]): Folded[] {
  * seen once and values that look like a misspelling of a value at least TYPO_RATIO times as
  * frequent ('acute care hospitaxs' beside 'acute care hospitals').
  */
-function enumFor(s: ColumnBasics, v: ColumnValues): { values: string[]; excluded: string[]; variants: { value: string; canonical: string; count: number }[] } | undefined {
+function enumFor(s: ColumnBasics, v: ColumnValues, entityOf?: EntityOf): { values: string[]; excluded: string[]; variants: { value: string; canonical: string; count: number }[] } | undefined {
   const nonEmpty = s.rows - s.empties;
   if (nonEmpty === 0 || v.top.length === 0) return undefined;
   // Repeated values beyond the top list: far too many for a value set.
   if (v.top.filter((x) => x.count >= 2).length < v.repeatedDistinct) return undefined;
-  const folded = foldSpellings(v.top);
+  const folded = foldValues(v.top, entityOf);
   const repeated = folded.filter((x) => x.count >= 2);
   if (repeated.length === 0) return undefined;
   const typo = (x: ValueCount) => repeated.some((w) => w.count >= TYPO_RATIO * x.count && similar(x.value, w.value));
   const kept = repeated.filter((x) => !typo(x));
   if (kept.length > ENUM_MAX_VALUES || kept.length > ENUM_MAX_RATIO * nonEmpty) return undefined;
-  if (kept.reduce((n, x) => n + x.count, 0) < AGREEMENT * nonEmpty) return undefined;
+  if (kept.reduce((n, x) => n + x.count, 0) < DOMINANT_SHARE * nonEmpty) return undefined;
   const variants = kept.flatMap((k) => k.variants.map((x) => ({ value: x.value, canonical: k.value, count: x.count })));
   return { values: kept.map((x) => x.value).sort(), excluded: repeated.filter(typo).map((x) => x.value), variants };
 }
@@ -197,7 +241,9 @@ function enumFor(s: ColumnBasics, v: ColumnValues): { values: string[]; excluded
  * checks over every row (typedSummary, pattern coverage). `asText` forces the string path, for a
  * type the sample suggested but the whole table does not bear out.
  */
-export function inferColumn(b: ColumnBasics, e: TypeEvidence, v: ColumnValues, sh: ColumnShapes, asText = false, q?: QuantityEvidence): ColumnProfile {
+export function inferColumn(
+  b: ColumnBasics, e: TypeEvidence, v: ColumnValues, sh: ColumnShapes, asText = false, q?: QuantityEvidence, reference?: ReferenceTables,
+): ColumnProfile {
   const t: ReturnType<typeof pickType> = asText ? { type: 'string' } : pickType(e, q);
   // Missing tokens only mean "no value" where they cannot be a value: in typed columns.
   const typed = t.type !== 'string';
@@ -219,7 +265,7 @@ export function inferColumn(b: ColumnBasics, e: TypeEvidence, v: ColumnValues, s
     minLength: b.minLength,
     maxLength: b.maxLength,
     candidateKey: b.rows >= 2 && b.empties === 0 && b.distinct === b.rows,
-    required: b.rows > 0 && b.empties === 0 && (!typed || b.tokens === 0),
+    required: b.rows > 0 && b.rows - b.empties - (typed ? b.tokens : 0) >= REQUIRED_SHARE * b.rows,
     unique: false,
     primaryKey: false,
     pii: piiHint(b.name, e, t.type),
@@ -227,16 +273,24 @@ export function inferColumn(b: ColumnBasics, e: TypeEvidence, v: ColumnValues, s
       : t.unit ? unitDescription(t.unit) : undefined,
   };
   if (!typed) {
-    const en = enumFor(b, v);
+    // In a column of codes or words, 'N/A' and 'null' are no value, never members of its set.
+    const tokens = new Set(b.tokenValues);
+    const repeatedTokens = v.top.filter((x) => tokens.has(x.value) && x.count >= 2).length;
+    const top = v.top.filter((x) => !tokens.has(x.value));
+    const entityOf = entityOfColumn(top, b.rows - b.empties - b.tokens, reference, DOMINANT_SHARE);
+    const en = enumFor(b, { ...v, top, repeatedDistinct: v.repeatedDistinct - repeatedTokens }, entityOf);
     if (en) {
       profile.enum = en.values;
       if (en.excluded.length) profile.enumExcluded = en.excluded;
       if (en.variants.length) profile.enumVariants = en.variants;
     } else {
-      profile.pattern = profile.pii === 'email' && e.emails >= AGREEMENT * e.present
+      profile.pattern = profile.pii === 'email' && e.emails >= DOMINANT_SHARE * e.present
         ? EMAIL_PATTERN
-        : patternFromShapes(sh.top, sh.total, AGREEMENT);
+        : patternFromShapes(sh.top, sh.total, AGREEMENT, DOMINANT_SHARE);
     }
+    // They are not declared as missing tokens, though: in a text column 'N/A' may stand where a
+    // value was lost, and read as no value it would leave quarantine as an empty cell. Outside the
+    // set or the pattern, it waits in quarantine for the analyst.
   }
   return profile;
 }
@@ -250,7 +304,7 @@ export function applyTypedSummary(c: ColumnProfile, s: TypedSummary): boolean {
   // Amounts written with the column's unit are numbers the validator reads once the unit is
   // stripped (the number repair does that): they count for the type, not against it.
   const withUnit = s.present ? (s.valid + (c.unit?.values ?? 0)) / s.present : 1;
-  if (withUnit < AGREEMENT) return false;
+  if (withUnit < DOMINANT_SHARE) return false;
   if (s.min !== null && s.max !== null && c.inferredType !== 'boolean') {
     c.min = s.min;
     c.max = s.max;
@@ -263,6 +317,6 @@ export function applyTypedSummary(c: ColumnProfile, s: TypedSummary): boolean {
 
 /** How a number column with a unit is described: the unit, and that values are bare numbers. */
 function unitDescription(u: NonNullable<ColumnProfile['unit']>): string {
-  const what = u.group === '%' ? 'a percent sign' : /^[A-Z]{3}$/.test(u.group) ? `the currency ${u.group}` : `the unit ${u.group}`;
+  const what = u.group === '%' ? 'a percent sign' : u.group === 'currency' ? 'a currency mark' : /^[A-Z]{3}$/.test(u.group) ? `the currency ${u.group}` : `the unit ${u.group}`;
   return `a bare number; ${u.values} value(s) carry ${what} (${u.spellings.map((x) => `'${x}'`).join(', ')})`;
 }

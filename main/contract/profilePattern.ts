@@ -25,8 +25,12 @@ interface Group {
 
 const MAX_ALTERNATIVES = 3;
 const MAX_CHAIN = 4;
-/** A shape rarer than this is not part of the pattern: one-off shapes are typos, left to be violations. */
-const MIN_GROUP_SHARE = 0.01;
+/**
+ * A shape rarer than this is not part of the pattern: a convention of the column is held by a
+ * sizeable share of its values, while each kind of dirt (a typo, a value swapped in from another
+ * column, another phone format) is a few percent at most, and is left to be a violation.
+ */
+const MIN_GROUP_SHARE = 0.03;
 
 /** Human-readable form of a shape for the app: ['a2', '=_', '95'] -> 'a{2}_9{5}'. */
 export function shapeText(runs: string[]): string {
@@ -138,7 +142,7 @@ interface Candidate {
   groups: number;
 }
 
-function fromGroups(groups: Group[], total: number, coverage: number): Candidate | undefined {
+function fromGroups(groups: Group[], total: number, coverage: number, minimum: number): Candidate | undefined {
   const chosen: Group[] = [];
   let covered = 0;
   for (const g of groups) {
@@ -146,7 +150,7 @@ function fromGroups(groups: Group[], total: number, coverage: number): Candidate
     chosen.push(g);
     covered += g.count;
   }
-  if (covered < coverage * total || !informative(chosen)) return undefined;
+  if (covered < minimum * total || !informative(chosen)) return undefined;
   // Letters-and-digits segments split on spaces are words: a word count is not a rule.
   if (chosen.some((g) => g.toks.some((t) => t.key === 'S')) && chosen.some((g) => g.toks.some((t) => t.text !== undefined && /\s/.test(t.text)))) return undefined;
   if (chosen.length === 1) return { regex: groupRegex(chosen[0]), groups: 1 };
@@ -159,17 +163,17 @@ function fromGroups(groups: Group[], total: number, coverage: number): Candidate
 }
 
 /**
- * A regex (full match, RE2 and JavaScript compatible) covering at least `coverage` of `total`
- * non-empty values, from the column's most frequent shapes; undefined when none is both simple
+ * A regex (full match, RE2 and JavaScript compatible) covering up to `coverage` of `total`
+ * non-empty values with common shapes, and at least `minimum` of them, from the column's most frequent shapes; undefined when none is both simple
  * and informative. Of the exact-run and the segment generalisations, the one needing fewer
  * shapes wins (the exact one on a tie). The caller re-checks the coverage in SQL, since
  * `shapes` may be a top-k.
  */
-export function patternFromShapes(shapes: ShapeCount[], total: number, coverage: number): string | undefined {
+export function patternFromShapes(shapes: ShapeCount[], total: number, coverage: number, minimum = coverage): string | undefined {
   if (total === 0 || shapes.length === 0) return undefined;
-  const exact = fromGroups(groupShapes(shapes, runTokens), total, coverage);
+  const exact = fromGroups(groupShapes(shapes, runTokens), total, coverage, minimum);
   if (exact?.groups === 1) return exact.regex;
-  const segments = fromGroups(groupShapes(shapes, segmentTokens), total, coverage);
+  const segments = fromGroups(groupShapes(shapes, segmentTokens), total, coverage, minimum);
   if (!exact) return segments?.regex;
   return segments && segments.groups < exact.groups ? segments.regex : exact.regex;
 }

@@ -15,6 +15,8 @@ export interface QuantityEvidence {
   groups: Map<string, number>;
   /** the affix spellings seen, most frequent first ('oz', 'oz.', 'OZ.', 'ounce') */
   spellings: string[];
+  /** the same, per unit group */
+  spellingsOf: Map<string, string[]>;
 }
 
 const PERCENT = ['%', 'percent', 'per cent', 'pct'];
@@ -63,7 +65,7 @@ export async function quantityEvidence(conn: DuckDBConnection, vc: string, colum
     )
     SELECT col, grp, rtrim(spelling) AS spelling, sum(c) AS n FROM m GROUP BY ALL ORDER BY n DESC`);
   const out = new Map<string, QuantityEvidence>();
-  for (const name of columns) out.set(name, { affixed: 0, groups: new Map(), spellings: [] });
+  for (const name of columns) out.set(name, { affixed: 0, groups: new Map(), spellings: [], spellingsOf: new Map() });
   for (const r of rows) {
     const q = out.get(r.col);
     if (!q) continue;
@@ -71,6 +73,8 @@ export async function quantityEvidence(conn: DuckDBConnection, vc: string, colum
     q.affixed += n;
     q.groups.set(r.grp, (q.groups.get(r.grp) ?? 0) + n);
     if (!q.spellings.includes(r.spelling)) q.spellings.push(r.spelling);
+    const own = q.spellingsOf.get(r.grp) ?? [];
+    if (!own.includes(r.spelling)) q.spellingsOf.set(r.grp, [...own, r.spelling]);
   }
   return out;
 }

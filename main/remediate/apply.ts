@@ -20,7 +20,7 @@ import { createWorkingCopy, updateSql, violationsOf } from './verify.js';
 import { ruleOp, type StoredProposal } from './proposalStore.js';
 import { withCompiledRule } from './rules/runRule.js';
 import { writtenColumns } from './rules/ruleTypes.js';
-import type { ReferenceTables } from './synth/reference.js';
+import type { ReferenceTables } from '../contract/reference.js';
 
 export interface ApplyResult {
   promotedRows: number;

@@ -14,7 +14,7 @@ import { addToRecipe, listProposals, recipeRules, ruleOp, saveClusters, saveProp
 import { createWorkingCopy, initWorkingViolations, verifyTypedRule, violationsBefore } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
 import { releaseKeptRules } from './rules/runRule.js';
-import { referenceTables } from './rules/referenceData.js';
+import { referenceTables } from '../contract/referenceData.js';
 import { writtenColumns, type TypedRule } from './rules/ruleTypes.js';
 import { acceptable } from './verify.js';
 import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';

@@ -14,7 +14,7 @@ import { getProposal, listClusters, listProposals, ruleOp, saveProposal, setProp
 import { promoteApproved, storedRule } from './remediate.js';
 import { acceptable, createWorkingCopy, initWorkingViolations, updateSql, verifyTypedRule } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
-import { referenceTables } from './rules/referenceData.js';
+import { referenceTables } from '../contract/referenceData.js';
 import { withCompiledRule } from './rules/runRule.js';
 import { writtenColumns, type TypedRule } from './rules/ruleTypes.js';
 

@@ -8,7 +8,7 @@ import { clusterRowIds, evidenceRows, quarantinedRows, validationUniverseSteps, 
 import { harmOf } from './harmGuard.js';
 import { withCompiledRule } from './rules/runRule.js';
 import type { TypedRule } from './rules/ruleTypes.js';
-import { referenceTables } from './rules/referenceData.js';
+import { referenceTables } from '../contract/referenceData.js';
 
 export interface Verification {
   clusterRows: number;

@@ -10,7 +10,7 @@ import { openLockedDuckDB, queryRows, sqlIdent, sqlString, type LockedDuckDB } f
 import { loadReferenceTables, runStrategy, type SynthContext, type ReferenceTables, type Strategy } from '../../main/remediate/synth/index.js';
 import { compileRule } from '../../main/remediate/rules/compileRule.js';
 import { repairByPattern, type PatternRepair } from '../../main/remediate/synth/patternTypo.js';
-import { parseCsv } from '../../main/remediate/synth/reference.js';
+import { parseCsv } from '../../main/contract/reference.js';
 import { checkProposal } from '../../main/remediate/sandbox.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { referenceLookup } from '../../main/remediate/synth/referenceLookup.js';
-import { referenceKey } from '../../main/remediate/synth/reference.js';
+import { referenceKey } from '../../main/contract/reference.js';
 import { apply, column, ctx, disallowedFunctions, openDb, referenceTables, synthInput, run, ruleText } from './synthHarness.js';
 
 let db: LockedDuckDB;

@@ -6,7 +6,7 @@
 import type { Contract } from '../../contract/types.js';
 import { sqlIdent, sqlString } from '../../store/duckdb.js';
 import { stableId } from '../clusterCells.js';
-import type { ReferenceTables } from '../synth/reference.js';
+import type { ReferenceTables } from '../../contract/reference.js';
 import { compileAgreedValue } from './compileAgreedValue.js';
 import { foldSql, referenceKeySql } from './foldSql.js';
 import type { LookupRule, ManualRule, MapRule, TypedRule } from './ruleTypes.js';

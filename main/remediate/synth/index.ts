@@ -6,7 +6,7 @@
 // leaves the values it does not handle unchanged, so it is safe to apply to every row of the cluster.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SynthInput, SynthResult, ValueCount } from '../types.js';
-import type { ReferenceTables } from './reference.js';
+import type { ReferenceTables } from '../../contract/reference.js';
 import type { Candidate } from './common.js';
 import { examples } from './common.js';
 import { judgeRule } from './judge.js';
@@ -19,8 +19,8 @@ import { enumTypo } from './enumTypo.js';
 import { referenceLookup } from './referenceLookup.js';
 import { patternTypo } from './patternTypo.js';
 
-export { loadReferenceTables } from './reference.js';
-export type { ReferenceTables, ReferenceTable, ReferenceEntity, ReferenceDomain } from './reference.js';
+export { loadReferenceTables } from '../../contract/reference.js';
+export type { ReferenceTables, ReferenceTable, ReferenceEntity, ReferenceDomain } from '../../contract/reference.js';
 export type { Candidate } from './common.js';
 export { judgeRule, PER_VALUE_FLOOR, SYSTEMATIC_FLOOR } from './judge.js';
 export type { Judgement, JudgeOptions, ValueOutcome, Coverage } from './judge.js';

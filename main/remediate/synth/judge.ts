@@ -15,7 +15,7 @@ import type { TypedRule } from '../rules/ruleTypes.js';
 import { checkProposal } from '../sandbox.js';
 import type { ValueCount } from '../types.js';
 import { valueValidSql } from '../valueChecks.js';
-import type { ReferenceTables } from './reference.js';
+import type { ReferenceTables } from '../../contract/reference.js';
 
 /** Share of a cluster's distinct values a per-value strategy must repair before it proposes. */
 export const PER_VALUE_FLOOR = 0.5;

@@ -6,7 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../store/duckdb.js';
 import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
-import type { ReferenceTables } from './reference.js';
+import type { ReferenceTables } from '../../contract/reference.js';
 import type { Candidate } from './common.js';
 import {
   SYSTEMATIC_FLOOR, colRef, distinctStrings, escapeRegex, jsStrip, quantile, sampleNumbers, sqlStrip,

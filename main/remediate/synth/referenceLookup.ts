@@ -6,8 +6,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LookupRule } from '../rules/ruleTypes.js';
 import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
-import type { ReferenceDomain, ReferenceTable } from './reference.js';
-import { referenceKey } from './reference.js';
+import type { ReferenceDomain, ReferenceTable } from '../../contract/reference.js';
+import { referenceKey } from '../../contract/reference.js';
 import type { Candidate } from './common.js';
 import { PER_VALUE_FLOOR, distinctStrings, fullMatches, jsStrip } from './common.js';
 
