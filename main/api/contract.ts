@@ -296,8 +296,8 @@ const name = string({ max: 500 });
 const sqlExpr = string({ max: 20_000 });
 
 const inferredRule = object({
-  rule: string({ max: 100 }), share: number({ min: 0, max: 1 }), evidence: string({ min: 0, max: 5000 }),
-  counterexamples: array(string({ min: 0, max: 2000 }), 100), confirmed: boolean(),
+  rule: string({ max: 100 }), share: number({ min: 0, max: 1 }), evidence: string({ min: 0, max: 20_000 }),
+  counterexamples: array(string({ min: 0, max: 10_000 }), 100), confirmed: boolean(),
 });
 
 const columnForm = object({

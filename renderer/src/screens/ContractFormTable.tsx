@@ -64,7 +64,7 @@ export function ContractFormTable({ form, profile, onChange }: Props) {
                     {p && <div className="tiny muted">{`${p.inferredType} ${percent(p.typeShare)} · ${count(p.distinctCount)} distinct · ${count(p.nullCount)} empty`}</div>}
                     {(c.inferred.length > 0 || p) && (
                       <button className={`evidence-toggle tiny${unconfirmed ? ' pending' : ''}`} aria-expanded={open} onClick={() => setOpenCols({ ...openCols, [c.name]: !open })} data-testid="evidence-toggle">
-                        {open ? '▾' : '▸'} {c.inferred.length === 0 ? 'facts' : unconfirmed ? `${unconfirmed} of ${c.inferred.length} unconfirmed` : `${c.inferred.length} confirmed`}
+                        {open ? '▾' : '▸'} {c.inferred.length === 0 ? 'values and shapes' : unconfirmed ? `${unconfirmed} of ${c.inferred.length} unconfirmed` : `${c.inferred.length} confirmed`}
                       </button>
                     )}
                   </td>

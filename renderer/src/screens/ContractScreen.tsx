@@ -126,7 +126,7 @@ export function ContractScreen() {
               </span>
               <div className="spacer" />
               {inferred.unconfirmed > 0 && (
-                <button className="btn btn-secondary btn-sm" onClick={() => void editForm(confirmAll(draft.form!))} data-testid="confirm-all">Confirm all {count(inferred.unconfirmed)}</button>
+                <button className="btn btn-secondary btn-sm" disabled={!!draft.problem} onClick={() => void editForm(confirmAll(draft.form!))} data-testid="confirm-all">Confirm all {count(inferred.unconfirmed)}</button>
               )}
             </div>
           )}
