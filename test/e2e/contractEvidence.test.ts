@@ -105,9 +105,15 @@ describe('inferred rules on the beers proposal', () => {
     await run.screenshot('36-run-unconfirmed-rules');
   }, 360_000);
 
-  it('confirm all ticks every rule left', async () => {
+  it('an edit of a rule confirms it; confirm all ticks every rule left', async () => {
     const contract = new ContractPage(app.page);
     await contract.open('contract');
+    // Choosing a type is a decision: the type rule comes back confirmed, its other rule does not.
+    await contract.openEvidence('ibu');
+    await contract.setType('ibu', 'number');
+    await expect.poll(() => contract.rule('ibu', 'type').getAttribute('data-confirmed')).toBe('true');
+    expect(await contract.rule('ibu', 'missingTokens').getAttribute('data-confirmed')).toBe('false');
+    expect(await contract.unconfirmedCount()).toBe(before - 2);
     await contract.confirmAll();
     await expect.poll(() => contract.unconfirmedCount()).toBe(0);
     expect(await contract.inferredBar().innerText()).toContain(`All ${before} inferred rules confirmed`);

@@ -62,6 +62,10 @@ export class ContractPage extends AppShell {
     await input.press('Enter');
   }
 
+  async setType(column: string, type: string): Promise<void> {
+    await this.column(column).getByLabel(`${column} type`).selectOption(type);
+  }
+
   async setRequired(column: string, on: boolean): Promise<void> {
     await this.column(column).getByLabel(`${column} required`).setChecked(on);
   }
