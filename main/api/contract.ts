@@ -39,6 +39,23 @@ export interface AppInfo {
   version: string;
 }
 
+/**
+ * A rule `airlock profile` inferred from the data (the contract's `inferred` marker), with the
+ * facts it was decided from. It is enforced like any rule; `confirmed` stays false until the
+ * analyst ticks it (or edits the rule, which is a decision too).
+ */
+export interface InferredRuleView {
+  /** the part inferred: type, 'type and format', pattern, validValues, required, unique, primaryKey, missingTokens, dependency */
+  rule: string;
+  /** share of the values (or rows) it holds for, 0..1 */
+  share: number;
+  /** one sentence: what was measured */
+  evidence: string;
+  /** a few values that break it */
+  counterexamples: string[];
+  confirmed: boolean;
+}
+
 export interface ColumnForm {
   name: string;
   logicalType: LogicalType;
@@ -52,11 +69,15 @@ export interface ColumnForm {
   minimum: string;
   maximum: string;
   pii: string;
+  /** the inferred rules of the column, in the order the YAML lists them ([] when none) */
+  inferred: InferredRuleView[];
 }
 
 export interface DependencyForm {
   determinant: string[];
   dependent: string[];
+  /** set when the profiler inferred the dependency */
+  inferred?: InferredRuleView;
 }
 
 /** The contract as the form edits it; everything else in the YAML is kept as written. */
@@ -79,6 +100,8 @@ export interface ColumnProfileView {
   distinctCount: number;
   typeShare: number;
   topValues: { value: string | null; count: number }[];
+  /** the most frequent character-class shapes ('9{5}', 'A{2}'), most frequent first */
+  shapes: { shape: string; count: number }[];
   pattern?: string;
   enum?: string[];
   pii?: string;
@@ -272,6 +295,11 @@ const yamlText = string({ max: 2_000_000 });
 const name = string({ max: 500 });
 const sqlExpr = string({ max: 20_000 });
 
+const inferredRule = object({
+  rule: string({ max: 100 }), share: number({ min: 0, max: 1 }), evidence: string({ min: 0, max: 20_000 }),
+  counterexamples: array(string({ min: 0, max: 10_000 }), 100), confirmed: boolean(),
+});
+
 const columnForm = object({
   name, logicalType: oneOf(['string', 'integer', 'number', 'boolean', 'date', 'timestamp', 'time', 'object', 'array']),
   required: boolean(), unique: boolean(), primaryKey: boolean(),
@@ -279,13 +307,14 @@ const columnForm = object({
   enum: array(string({ min: 0, max: 500 }), 5000),
   minimum: string({ min: 0, max: 100 }), maximum: string({ min: 0, max: 100 }),
   pii: string({ min: 0, max: 20 }),
+  inferred: array(inferredRule, 50),
 });
 
 const contractForm = object({
   id: name, name, version: string({ max: 50 }), table: name,
   schemaEvolution: oneOf(['strict', 'additive']),
   columns: array(columnForm, 2000),
-  dependencies: array(object({ determinant: array(name, 50), dependent: array(name, 50) }), 500),
+  dependencies: array(object({ determinant: array(name, 50), dependent: array(name, 50), inferred: optional(inferredRule) }), 500),
 });
 
 const approval = variant({
@@ -325,8 +354,11 @@ export const API = {
   profileFile: call(object({ path }), returns<ContractDraft>()),
   /** the YAML the analyst typed, as a form (or the error with its line) */
   parseContractText: call(object({ yaml: yamlText }), returns<ContractForm>()),
-  /** the form's edits written into the YAML, keeping everything else as it was */
-  applyContractForm: call(object({ yaml: yamlText, form: contractForm }), returns<{ yaml: string }>()),
+  /**
+   * the form's edits written into the YAML, keeping everything else as it was, and the form of
+   * the result (an edited inferred rule comes back confirmed)
+   */
+  applyContractForm: call(object({ yaml: yamlText, form: contractForm }), returns<{ yaml: string; form: ContractForm }>()),
   /** stores a checked contract in the workspace, returns the file a run reads */
   saveContract: call(object({ yaml: yamlText }), returns<{ path: string; id: string; version: string }>()),
   runFile: call(object({ file: path, contractPath: path, approval, useModels: boolean() }), returns<RunView>()),

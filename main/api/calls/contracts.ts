@@ -57,7 +57,7 @@ export function contractCalls(session: EngineSession): ContractCalls {
           file: abs, rows: p.rows, malformedRows: p.malformedRows,
           columns: p.columns.map((c) => ({
             name: c.name, inferredType: c.inferredType, format: c.format, rows: c.rows, nullCount: c.nullCount,
-            distinctCount: c.distinctCount, typeShare: c.typeShare, topValues: c.topValues.slice(0, 5), pattern: c.pattern,
+            distinctCount: c.distinctCount, typeShare: c.typeShare, topValues: c.topValues.slice(0, 5), shapes: c.shapes.slice(0, 5), pattern: c.pattern,
             enum: c.enum, pii: c.pii, min: c.min, max: c.max,
           })),
           dependencies: p.fds.map((f) => ({ determinant: f.determinant, dependent: f.dependent, support: f.support })),
@@ -74,7 +74,8 @@ export function contractCalls(session: EngineSession): ContractCalls {
     },
 
     async applyContractForm({ yaml, form }) {
-      return { yaml: applyForm(yaml, form, 'YAML') };
+      const out = applyForm(yaml, form, 'YAML');
+      return { yaml: out, form: formOfContract(parseContract(out, 'YAML')) };
     },
 
     async saveContract({ yaml }) {

@@ -1,9 +1,13 @@
 // The contract as a form: the table's identity, then one row per column (type, required,
 // unique, pattern or date format, allowed values, range, personal data), then the functional
-// dependencies. Each change is handed up whole; the engine writes it into the YAML.
+// dependencies. Each change is handed up whole; the engine writes it into the YAML. A column
+// with rules the profiler inferred opens onto them (share, evidence, values that break them, a
+// tick to confirm each) and onto the column's top values and shapes.
+import { Fragment, useState } from 'react';
 import type { ColumnForm, ColumnProfileView, ContractForm, DependencyForm } from '../../../main/api/contract.js';
 import { CommitInput } from '../components/CommitInput.js';
 import { count, percent } from '../format.js';
+import { ColumnFacts, InferredRuleLine, needsALook } from './InferredRules.js';
 
 const TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp', 'time', 'object', 'array'] as const;
 const PII = ['', 'email', 'phone', 'name', 'ssn', 'iban', 'card', 'dob', 'address', 'other'];
@@ -22,6 +26,12 @@ export function ContractFormTable({ form, profile, onChange }: Props) {
     onChange({ ...form, dependencies: deps });
   };
   const hint = (name: string) => profile?.find((p) => p.name === name);
+  // Which columns show their evidence; until the analyst opens or closes one, those whose rules
+  // do not hold for every value are open.
+  const [openCols, setOpenCols] = useState<Record<string, boolean>>({});
+  const isOpen = (c: ColumnForm) => openCols[c.name] ?? needsALook(c.inferred);
+  const confirmRule = (i: number, k: number, confirmed: boolean) =>
+    setCol(i, { inferred: form.columns[i].inferred.map((r, j) => (j === k ? { ...r, confirmed } : r)) });
   return (
     <div className="contract-form" data-testid="contract-form">
       <div className="form-row">
@@ -44,11 +54,19 @@ export function ContractFormTable({ form, profile, onChange }: Props) {
             {form.columns.map((c, i) => {
               const p = hint(c.name);
               const temporal = c.logicalType === 'date' || c.logicalType === 'timestamp' || c.logicalType === 'time';
+              const unconfirmed = c.inferred.filter((r) => !r.confirmed).length;
+              const open = (c.inferred.length > 0 || !!p) && isOpen(c);
               return (
-                <tr key={c.name} data-column={c.name}>
+                <Fragment key={c.name}>
+                <tr data-column={c.name} className={open ? 'has-evidence' : undefined}>
                   <td>
                     <div className="mono strong">{c.name}</div>
                     {p && <div className="tiny muted">{`${p.inferredType} ${percent(p.typeShare)} · ${count(p.distinctCount)} distinct · ${count(p.nullCount)} empty`}</div>}
+                    {(c.inferred.length > 0 || p) && (
+                      <button className={`evidence-toggle tiny${unconfirmed ? ' pending' : ''}`} aria-expanded={open} onClick={() => setOpenCols({ ...openCols, [c.name]: !open })} data-testid="evidence-toggle">
+                        {open ? '▾' : '▸'} {c.inferred.length === 0 ? 'values and shapes' : unconfirmed ? `${unconfirmed} of ${c.inferred.length} unconfirmed` : `${c.inferred.length} confirmed`}
+                      </button>
+                    )}
                   </td>
                   <td>
                     <select value={c.logicalType} onChange={(e) => setCol(i, { logicalType: e.target.value as ColumnForm['logicalType'] })} aria-label={`${c.name} type`}>
@@ -80,6 +98,17 @@ export function ContractFormTable({ form, profile, onChange }: Props) {
                     </select>
                   </td>
                 </tr>
+                {open && (
+                  <tr className="evidence-row" data-evidence={c.name}>
+                    <td colSpan={8}>
+                      <div className="evidence-body">
+                        {c.inferred.map((r, k) => <InferredRuleLine key={k} rule={r} label={c.name} onConfirm={(on) => confirmRule(i, k, on)} />)}
+                        {p && <ColumnFacts profile={p} />}
+                      </div>
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
               );
             })}
           </tbody>
@@ -89,11 +118,14 @@ export function ContractFormTable({ form, profile, onChange }: Props) {
         <div className="card-head"><h4>Dependencies</h4><span className="small muted">rows that agree on the left columns must agree on the right ones</span></div>
         {form.dependencies.length === 0 && <p className="small muted">None declared.</p>}
         {form.dependencies.map((d, i) => (
-          <div className="dep-row" key={i}>
-            <CommitInput className="mono" value={d.determinant.join(', ')} onCommit={(v) => setDep(i, { ...d, determinant: list(v) })} aria-label="determinant columns" />
-            <span className="dep-arrow">→</span>
-            <CommitInput className="mono" value={d.dependent.join(', ')} onCommit={(v) => setDep(i, { ...d, dependent: list(v) })} aria-label="dependent columns" />
-            <button className="btn btn-ghost btn-sm" onClick={() => setDep(i, null)} aria-label="remove dependency">Remove</button>
+          <div className="dep" key={i} data-dependency={`${d.determinant.join(', ')} -> ${d.dependent.join(', ')}`}>
+            <div className="dep-row">
+              <CommitInput className="mono" value={d.determinant.join(', ')} onCommit={(v) => setDep(i, { ...d, determinant: list(v) })} aria-label="determinant columns" />
+              <span className="dep-arrow">→</span>
+              <CommitInput className="mono" value={d.dependent.join(', ')} onCommit={(v) => setDep(i, { ...d, dependent: list(v) })} aria-label="dependent columns" />
+              <button className="btn btn-ghost btn-sm" onClick={() => setDep(i, null)} aria-label="remove dependency">Remove</button>
+            </div>
+            {d.inferred && <InferredRuleLine rule={d.inferred} label={`${d.determinant.join(', ')} → ${d.dependent.join(', ')}`} onConfirm={(confirmed) => setDep(i, { ...d, inferred: { ...d.inferred!, confirmed } })} />}
           </div>
         ))}
         <button className="btn btn-secondary btn-sm" onClick={() => onChange({ ...form, dependencies: [...form.dependencies, { determinant: [form.columns[0]?.name ?? ''], dependent: [form.columns[1]?.name ?? ''] }] })}>Add a dependency</button>

@@ -4,12 +4,14 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiError, ApprovalMode, ContractDraft, ContractForm } from '../../../main/api/contract.js';
 import { useApp } from '../store.js';
 import { call, errorOf, pathForFile } from '../bridge.js';
+import { count } from '../format.js';
 import { Badge } from '../components/Badge.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { ContractFormTable } from './ContractFormTable.js';
 import { YamlEditor } from './YamlEditor.js';
+import { confirmAll, inferredCounts } from './InferredRules.js';
 
 const ORIGIN_TEXT: Record<ContractDraft['origin'], string> = { file: 'From a file', profile: 'Proposed from the data', drift: 'New version after a drift' };
 
@@ -50,8 +52,9 @@ export function ContractScreen() {
     const mine = ++seq.current;
     setDraft({ ...draft, form });
     try {
-      const { yaml } = await call('applyContractForm', { yaml: draft.yaml, form });
-      if (mine === seq.current) setDraft({ ...useApp.getState().draft!, yaml, form, problem: null });
+      // The engine's form of the result: an inferred rule the edit changed comes back confirmed.
+      const { yaml, form: written } = await call('applyContractForm', { yaml: draft.yaml, form });
+      if (mine === seq.current) setDraft({ ...useApp.getState().draft!, yaml, form: written, problem: null });
     } catch (e) {
       if (mine === seq.current) setDraft({ ...useApp.getState().draft!, problem: errorOf(e) });
     }
@@ -77,6 +80,9 @@ export function ContractScreen() {
     const mode: ApprovalMode = approval === 'min-confidence' ? { kind: 'min-confidence', min: 0.9 } : { kind: approval };
     void startRun({ yaml: draft.yaml, approval: mode, useModels, contractLabel: `${draft.form.id} ${draft.form.version}` });
   };
+
+  const inferred = draft?.form ? inferredCounts(draft.form) : { total: 0, unconfirmed: 0 };
+  const rules = (n: number) => `${count(n)} inferred rule${n === 1 ? '' : 's'}`;
 
   return (
     <div className="screen screen-contract">
@@ -108,6 +114,22 @@ export function ContractScreen() {
             <Badge tone={draft.origin === 'drift' ? 'amber' : draft.origin === 'profile' ? 'violet' : 'blue'}>{ORIGIN_TEXT[draft.origin]}</Badge>
             <span className="small" data-testid="draft-note">{draft.note}</span>
           </div>
+          {inferred.total > 0 && draft.form && (
+            <div className={`inferred-bar ${inferred.unconfirmed ? 'pending' : 'done'}`} data-testid="inferred-bar">
+              <strong data-testid="unconfirmed-count" data-unconfirmed={inferred.unconfirmed}>
+                {inferred.unconfirmed ? `${rules(inferred.unconfirmed)} unconfirmed` : `All ${rules(inferred.total)} confirmed`}
+              </strong>
+              <span className="small">
+                {inferred.unconfirmed
+                  ? `of ${count(inferred.total)} proposed from the data. Open a column to see the share each rule holds for and the values that break it; tick the ones you have checked.`
+                  : 'Each rule proposed from the data has been checked against its evidence.'}
+              </span>
+              <div className="spacer" />
+              {inferred.unconfirmed > 0 && (
+                <button className="btn btn-secondary btn-sm" disabled={!!draft.problem} onClick={() => void editForm(confirmAll(draft.form!))} data-testid="confirm-all">Confirm all {count(inferred.unconfirmed)}</button>
+              )}
+            </div>
+          )}
           <div className="contract-split">
             <section className="card contract-form-card">
               {draft.form
@@ -133,6 +155,9 @@ export function ContractScreen() {
               Use local models {hasModels ? '' : '(none installed)'}
             </label>
             <div className="spacer" />
+            {inferred.unconfirmed > 0 && (
+              <span className="run-unconfirmed small" data-testid="run-unconfirmed">The run will enforce {rules(inferred.unconfirmed)} nobody has confirmed.</span>
+            )}
             <button className="btn btn-primary btn-lg" disabled={!input || !draft.form || !!draft.problem || !!active} onClick={run} data-testid="run">
               <Icon name="run" size={16} />{input ? `Run ${input.name}` : 'Drop a file first'}
             </button>

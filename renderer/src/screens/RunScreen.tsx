@@ -14,6 +14,7 @@ import { Icon } from '../components/Icon.js';
 import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { StageProgress } from './StageProgress.js';
 import { DriftPanel } from './DriftPanel.js';
+import { ruleText } from './InferredRules.js';
 
 // The banner's look per state; its words and numbers come from the engine's runBadges.
 const ICON: Record<RunState, string> = {
@@ -89,6 +90,7 @@ function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: R
         </div>
       </div>
       <ErrorNote error={error} />
+      <UnconfirmedRules rules={summary.unconfirmedRules ?? []} />
 
       <section className="card">
         <div className="card-head"><h3>Reconciliation</h3><span className="small muted">Source = clean + quarantine + duplicates + pending</span></div>
@@ -151,6 +153,31 @@ function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: R
         </section>
       </div>
     </div>
+  );
+}
+
+/** `ibu: missingTokens` as `ibu: no-value spellings`, `a -> b` as `a → b`. */
+function inWords(rule: string): string {
+  const at = rule.lastIndexOf(': ');
+  return at < 0 ? rule.replace(' -> ', ' → ') : `${rule.slice(0, at)}: ${ruleText(rule.slice(at + 2))}`;
+}
+
+/** The inferred rules the run enforced that no analyst had confirmed, listed when opened. */
+function UnconfirmedRules({ rules }: { rules: string[] }) {
+  if (rules.length === 0) return null;
+  const n = rules.length;
+  return (
+    <details className="note note-amber unconfirmed-note" data-testid="run-unconfirmed-rules">
+      <summary>
+        <Icon name="alert" size={16} />
+        <span><strong>This run enforced {count(n)} inferred rule{n === 1 ? '' : 's'} nobody has confirmed.</strong>{' '}
+          <span className="small">They were proposed from the data and no analyst has checked them, so a row one of them held back may be fine.</span>{' '}
+          <span className="small link-like">Show them</span></span>
+      </summary>
+      <ul className="unconfirmed-list" data-testid="run-unconfirmed-list">
+        {rules.map((r) => <li key={r} className="small">{inWords(r)}</li>)}
+      </ul>
+    </details>
   );
 }
 

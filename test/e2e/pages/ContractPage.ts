@@ -29,6 +29,25 @@ export class ContractPage extends AppShell {
     return this.page.getByTestId('yaml').inputValue();
   }
 
+  /** Scrolls the YAML pane to the first line matching `line`, with the line's end in view. */
+  async showYamlLine(line: RegExp): Promise<number> {
+    return this.page.getByTestId('yaml').evaluate((el, [source, flags]) => {
+      const area = el as HTMLTextAreaElement;
+      const re = new RegExp(source, flags);
+      const lines = area.value.split('\n');
+      const i = lines.findIndex((l) => re.test(l));
+      if (i < 0) return -1;
+      const style = getComputedStyle(area);
+      const lineHeight = parseFloat(style.lineHeight);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${style.fontSize} ${style.fontFamily}`;
+      area.scrollTop = Math.max(0, (i - 6) * lineHeight);
+      area.scrollLeft = Math.max(0, ctx.measureText(lines[i]).width + 24 - area.clientWidth);
+      area.dispatchEvent(new Event('scroll'));
+      return i + 1;
+    }, [line.source, line.flags] as const);
+  }
+
   async typeYaml(text: string): Promise<void> {
     await this.page.getByTestId('yaml').fill(text);
   }
@@ -43,8 +62,67 @@ export class ContractPage extends AppShell {
     await input.press('Enter');
   }
 
+  async setType(column: string, type: string): Promise<void> {
+    await this.column(column).getByLabel(`${column} type`).selectOption(type);
+  }
+
   async setRequired(column: string, on: boolean): Promise<void> {
     await this.column(column).getByLabel(`${column} required`).setChecked(on);
+  }
+
+  /** How many inferred rules the header says are unconfirmed (0 when none, or all confirmed). */
+  async unconfirmedCount(): Promise<number> {
+    const bar = this.page.getByTestId('unconfirmed-count');
+    if (!(await bar.count())) return 0;
+    return Number(await bar.getAttribute('data-unconfirmed'));
+  }
+
+  inferredBar() {
+    return this.page.getByTestId('inferred-bar');
+  }
+
+  /** The row under a column with its inferred rules, their evidence, and its top values and shapes. */
+  evidence(column: string) {
+    return this.form().locator(`tr[data-evidence="${column}"]`);
+  }
+
+  async openEvidence(column: string): Promise<void> {
+    const toggle = this.column(column).getByTestId('evidence-toggle');
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await this.evidence(column).waitFor();
+  }
+
+  /** Scrolls the form's table so that the column's row is the first under the header. */
+  async scrollToColumn(column: string): Promise<void> {
+    await this.column(column).evaluate((row) => {
+      const box = row.closest('.table-scroll')!;
+      const head = box.querySelector('thead')!;
+      box.scrollTop = (row as HTMLElement).offsetTop - head.getBoundingClientRect().height;
+    });
+  }
+
+  /** One inferred rule of a column (type, pattern, required, …) as its line under the column. */
+  rule(column: string, rule: string) {
+    return this.evidence(column).locator(`.inferred-rule[data-rule="${rule}"]`);
+  }
+
+  async confirmRule(column: string, rule: string, on = true): Promise<void> {
+    await this.openEvidence(column);
+    await this.rule(column, rule).locator('input[type="checkbox"]').setChecked(on);
+  }
+
+  /** A dependency's inferred rule, by its `a, b -> c` text. */
+  dependencyRule(dependency: string) {
+    return this.form().locator(`[data-dependency="${dependency}"] .inferred-rule`);
+  }
+
+  async confirmAll(): Promise<void> {
+    await this.page.getByTestId('confirm-all').click();
+  }
+
+  /** The line beside the run button saying how many unconfirmed rules the run will enforce. */
+  runUnconfirmed() {
+    return this.page.getByTestId('run-unconfirmed');
   }
 
   async run(approval: 'none' | 'min-confidence' | 'all' = 'none'): Promise<void> {

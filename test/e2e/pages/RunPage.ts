@@ -67,6 +67,18 @@ export class RunPage extends AppShell {
     return this.page.getByTestId('gates').locator('tbody tr');
   }
 
+  /** The note on a run that enforced inferred rules nobody had confirmed (closed until opened). */
+  unconfirmedRules() {
+    return this.page.getByTestId('run-unconfirmed-rules');
+  }
+
+  /** Opens the note and reads its list of rules. */
+  async unconfirmedList(): Promise<string[]> {
+    const note = this.unconfirmedRules();
+    if ((await note.getAttribute('open')) === null) await note.locator('summary').click();
+    return this.page.getByTestId('run-unconfirmed-list').locator('li').allInnerTexts();
+  }
+
   drift() {
     return this.page.getByTestId('drift');
   }
