@@ -92,11 +92,13 @@ export interface ColumnProfile {
   unit?: { group: string; spellings: string[]; values: number };
   /** share of the dates in the chosen format, when other formats occur too */
   formatShare?: number;
+  /** dates written in another of the known formats (a format repair reads them) */
+  otherFormatValues?: number;
   pii?: PiiKind;
   description?: string;
 }
 
-function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; format?: string; code?: boolean; unit?: ColumnProfile['unit']; formatShare?: number } {
+function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; format?: string; code?: boolean; unit?: ColumnProfile['unit']; formatShare?: number; otherFormatValues?: number } {
   if (e.present === 0) return { type: 'string' };
   const enough = (n: number) => n >= DOMINANT_SHARE * e.present;
   // Amounts in one unit, however it is spelled ('12.0 oz', '12.0 OZ.', '12 ounce'), or bare numbers
@@ -122,7 +124,7 @@ function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; f
     // Digits with leading zeros, or all of one long width (zip codes, phone numbers, provider
     // numbers), are codes: typed as integers they would lose their zeros and invite arithmetic.
     const code = e.leadingZeros > 0.001 * e.integers
-      || (e.integerModalLength !== null && e.integerModalLength >= 5 && enough(e.integerModalCount) && e.integers > 1);
+      || (e.integerModalLength !== null && e.integerModalLength >= 5 && e.integerModalCount >= DOMINANT_SHARE * e.integers && e.integers > 1);
     return code ? { type: 'string', code: true } : { type: 'integer' };
   }
   if (enough(e.numbers)) return { type: 'number' };
@@ -134,7 +136,7 @@ function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; f
   if (best >= 0 && enough(e.temporal[best])) return { type: TEMPORAL_FORMATS[best].kind, format: TEMPORAL_FORMATS[best].format };
   // Dates in several formats: the dominant one, when dates of any format are nearly all values.
   if (best >= 0 && enough(e.temporalAny) && e.temporal[best] >= DOMINANT_FORMAT_SHARE * e.temporalAny) {
-    return { type: TEMPORAL_FORMATS[best].kind, format: TEMPORAL_FORMATS[best].format, formatShare: e.temporal[best] / e.present };
+    return { type: TEMPORAL_FORMATS[best].kind, format: TEMPORAL_FORMATS[best].format, formatShare: e.temporal[best] / e.present, otherFormatValues: e.temporalAny - e.temporal[best] };
   }
   return { type: 'string' };
 }
@@ -252,7 +254,7 @@ export function inferColumn(
     inferredType: t.type,
     format: t.format,
     ...(t.unit ? { unit: t.unit } : {}),
-    ...(t.formatShare !== undefined ? { formatShare: t.formatShare } : {}),
+    ...(t.formatShare !== undefined ? { formatShare: t.formatShare, otherFormatValues: t.otherFormatValues } : {}),
     rows: b.rows,
     nullCount: b.empties,
     missingTokens: typed ? b.tokenValues : [],
@@ -302,8 +304,10 @@ export function inferColumn(
 export function applyTypedSummary(c: ColumnProfile, s: TypedSummary): boolean {
   c.typeShare = s.present ? s.valid / s.present : 1;
   // Amounts written with the column's unit are numbers the validator reads once the unit is
-  // stripped (the number repair does that): they count for the type, not against it.
-  const withUnit = s.present ? (s.valid + (c.unit?.values ?? 0)) / s.present : 1;
+  // stripped, and dates in another known format are dates once reformatted (the number and date
+  // repairs do that): they count for the type, not against it. (Counted on the sample when the
+  // table is sampled, hence the clamp.)
+  const withUnit = s.present ? Math.min(1, (s.valid + (c.unit?.values ?? 0) + (c.otherFormatValues ?? 0)) / s.present) : 1;
   if (withUnit < DOMINANT_SHARE) return false;
   if (s.min !== null && s.max !== null && c.inferredType !== 'boolean') {
     c.min = s.min;

@@ -63,7 +63,7 @@ describe('quantities with a unit', () => {
   });
 
   it('one spelling on every value is the column\'s own form: it stays text with a pattern', async () => {
-    const { p } = await profileOf({ id: ids(200), score: column(200, ['97%', '88%', '100%', '5%']) });
+    const { p } = await profileOf({ id: ids(200), score: Array.from({ length: 200 }, (_, i) => `${(i * 37) % 101}%`) });
     expect(col(p, 'score')).toMatchObject({ inferredType: 'string', pattern: '\\d+%' });
   });
 
@@ -77,7 +77,8 @@ describe('quantities with a unit', () => {
     const dirt = { 3: '$12.50', 30: 'EUR 7.10', 60: '9.99 USD', 90: '€ 4.00', 120: '£3' };
     const { p } = await profileOf({ id: ids(200), amount: column(200, ['12.50', '7.10', '1003.99', '4.00'], dirt) });
     expect(col(p, 'amount')).toMatchObject({ inferredType: 'number', unit: { group: 'currency' } });
-    expect(col(p, 'amount').description).not.toMatch(/USD|EUR/);
+    // the row's own currency column says which: the amount column names none of them as its unit
+    expect(col(p, 'amount').description).not.toMatch(/the currency/);
   });
 });
 
@@ -135,7 +136,9 @@ describe('keys despite dirt', () => {
   });
 
   it('free text unique on nearly every row (names: namesakes are real) is not a key', async () => {
-    const names = Array.from({ length: 500 }, (_, i) => `person ${['ann', 'bo', 'cy', 'di', 'ed'][i % 5]} ${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26)}`);
+    const first = ['Ann', 'Bo', 'Cyd', 'Dina', 'Ed', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo', 'Kim', 'Lou', 'Max', 'Ned', 'Ola', 'Pia', 'Quin', 'Rex', 'Sal', 'Tom'];
+    const last = ['Smith', 'Ng', 'Okafor', 'Rossi', 'Kowalski', 'Haddad', 'Silva', 'Berg', 'Novak', 'Dubois', 'Tanaka', 'Moreau', 'Lind', 'Ortiz', 'Weber', 'Sato', 'Costa', 'Meyer', 'Lopez', 'Park', 'Ivanov', 'Khan', 'Olsen', 'Byrne', 'Reyes'];
+    const names = Array.from({ length: 500 }, (_, i) => `${first[i % 20]} ${last[Math.floor(i / 20)]}`);
     names[100] = names[5]; names[200] = names[6];
     const { p } = await profileOf({ id: ids(500), name: names });
     expect(col(p, 'name').unique).toBe(false);
@@ -186,7 +189,7 @@ describe('property: on generated tables with up to 15% dirt per column', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const t = table(seed);
       const { p, path } = await profileOf(t.columns);
-      for (const f of FORMS) if (t.columns[f.name]) expect(col(p, f.name).inferredType, `seed ${seed} ${f.name} at ${t.rate}`).toBe(f.type);
+      for (const f of FORMS) if (t.columns[f.name]) expect(col(p, f.name).inferredType, `seed ${seed} ${f.name} at ${t.rate}: ${JSON.stringify(col(p, f.name).shapes.slice(0, 4))}`).toBe(f.type);
       await readInput(db.conn, path, path, 'checked', 'checked_bad', dir);
       const { sql } = compileViolations(p.contract, 'checked');
       const flagged = await queryRows<{ col: string; id: string }>(db.conn, `
