@@ -11,7 +11,7 @@ import { parseContract } from '../../main/contract/load.js';
 import { applyForm, formOfContract } from '../../main/api/contractForm.js';
 import { profileFile } from '../../main/contract/profile.js';
 import { openLockedDuckDB, type LockedDuckDB } from '../../main/store/duckdb.js';
-import { cliRun, describeResult, summaryOf } from '../helpers/cli.js';
+import { cliRun, describeResult, runCli, summaryOf } from '../helpers/cli.js';
 import { withEngine } from '../helpers/fixtures.js';
 import { datacontractVenv, run } from '../helpers/pythonTools.js';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -164,4 +164,25 @@ describe('real-world-shaped ODCS files load and run', () => {
       ]);
     });
   });
+});
+
+describe('the contract inside an export bundle', () => {
+  it('of a run with a profiled contract is valid ODCS v3.1 for the official JSON schema, inferred markers and all', async () => {
+    const profiled = written.find((c) => c.name === 'profile of beers');
+    expect(profiled).toBeDefined();
+    const ws = join(dir, 'ws-bundle-schema');
+    const run = await cliRun(join(SHARED, 'bench', 'beers', 'dirty.csv'), profiled!.path, ws, ['--no-model', '--no-embedder', '--approve-all']);
+    expect([0, 4], describeResult(run)).toContain(run.code);
+    const out = join(dir, 'out-bundle-schema');
+    const exp = await runCli(['export', '--workspace', ws, '--out', out]);
+    expect(exp.code, describeResult(exp)).toBe(0);
+    const bundled = readFileSync(join(out, 'bundle', 'contract.odcs.yaml'), 'utf8');
+    // the bundle holds the contract exactly as the run used it, so the markers are in it
+    expect(bundled).toBe(readFileSync(profiled!.path, 'utf8'));
+    expect(bundled).toContain('property: inferred');
+    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(ODCS, 'odcs-3.1.0.schema.json'), 'utf8')));
+    expect(validate(parseYaml(bundled)), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
+  }, 300_000);
 });
