@@ -63,7 +63,7 @@ export interface ColumnProfile {
   missingTokenCount: number;
   /** distinct non-empty values */
   distinctCount: number;
-  /** share of the non-empty, non-token values that are valid values of inferredType */
+  /** share of the non-empty, non-token values that are valid values of inferredType (a unit or another date format stripped) */
   typeShare: number;
   topValues: ValueCount[];
   /**
@@ -309,6 +309,9 @@ export function applyTypedSummary(c: ColumnProfile, s: TypedSummary): boolean {
   // table is sampled, hence the clamp.)
   const withUnit = s.present ? Math.min(1, (s.valid + (c.unit?.values ?? 0) + (c.otherFormatValues ?? 0)) / s.present) : 1;
   if (withUnit < DOMINANT_SHARE) return false;
+  // What the analyst reads as the type's share: values that are of the type once read as the
+  // repairs will read them.
+  c.typeShare = withUnit;
   if (s.min !== null && s.max !== null && c.inferredType !== 'boolean') {
     c.min = s.min;
     c.max = s.max;

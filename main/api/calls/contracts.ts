@@ -52,7 +52,7 @@ export function contractCalls(session: EngineSession): ContractCalls {
       try {
         const p = await profileFile(db.conn, abs, basename(abs), { scratchDir: scratch });
         const draft = draftOf(p.yaml, null, 'profile',
-          `Proposed from ${basename(abs)} (${p.rows.toLocaleString('en-US')} rows). Inferred from the data as it is, errors included: check every rule before running.`);
+          `Proposed from ${basename(abs)} (${p.rows.toLocaleString('en-US')} rows). Each rule is the form most values share; the values that break it are the suspected errors. Check each rule and tick it.`);
         draft.profile = {
           file: abs, rows: p.rows, malformedRows: p.malformedRows,
           columns: p.columns.map((c) => ({
