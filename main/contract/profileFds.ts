@@ -11,8 +11,9 @@
 // state 'ak'). A dependency whose disagreements another column explains is not proposed; when the
 // pair (A, C) determines B, that composite is proposed instead.
 //
-// The work is bounded: at most MAX_COLUMNS columns, one query per determinant, one per
-// determinant and refiner, one per proposal for its evidence, on a row sample for large tables.
+// The work is bounded: at most `maxColumns` columns, one query per determinant, one per
+// determinant and refiner (on at most about `maxRefineRows` rows), one per proposal for its
+// evidence, on a row sample for large tables.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent } from '../store/duckdb.js';
 
@@ -69,6 +70,12 @@ export interface FdOptions {
   minExceptionRows: number;
   /** ... and on at least this share of the rows holding it */
   minExceptionShare: number;
+  /**
+   * The search for explaining columns reads whole determinant groups chosen by a hash of the
+   * determinant, about this many rows, so that its cost stays bounded on large wide tables
+   * (one query per determinant and refiner); a group and its exceptions stay together.
+   */
+  maxRefineRows: number;
   /** counterexample groups kept per dependent, and values kept per counterexample */
   counterexamples: number;
   counterexampleValues: number;
@@ -87,6 +94,7 @@ export const FD_DEFAULTS: Readonly<FdOptions> = {
   minExplainedShare: 0.3,
   minExceptionRows: 3,
   minExceptionShare: 0.5,
+  maxRefineRows: 20_000,
   counterexamples: 3,
   counterexampleValues: 5,
 };
@@ -154,6 +162,9 @@ interface Explanation {
  */
 async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], refiners: string[], o: FdOptions): Promise<Explanation[]> {
   const out: Explanation[] = [];
+  const rows = Number((await queryRows<{ n: number }>(conn, `SELECT CAST(count(*) AS DOUBLE) AS n FROM ${table}`))[0]?.n ?? 0);
+  const share = rows > o.maxRefineRows ? o.maxRefineRows / rows : 1;
+  const some = (a: string) => (share < 1 ? ` AND hash(trim(${sqlIdent(a)})) % 1000000 < ${Math.ceil(share * 1_000_000)}` : '');
   const determined = new Set(pairs.map((p) => `${p.a}\u0000${p.b}`));
   const dets = [...new Set(pairs.filter((p) => p.violations > 0).map((p) => p.a))];
   for (const a of dets) {
@@ -167,7 +178,7 @@ async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], ref
     // not into near-singletons, which would make anything hold.
     const [counts] = await queryRows<Record<string, number>>(conn, `
       WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${cs.map((c) => `coalesce(trim(${sqlIdent(c)}), '') AS ${sqlIdent(c)}`).join(', ')}
-        FROM ${table} WHERE trim(${sqlIdent(a)}) <> '')
+        FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''${some(a)})
       SELECT CAST(count(*) AS DOUBLE) AS _n, CAST(count(DISTINCT ${DET}) AS DOUBLE) AS _a,
         ${cs.map((c, i) => `CAST(count(DISTINCT (${DET}, ${sqlIdent(c)})) AS DOUBLE) AS r${i}`).join(', ')} FROM s`);
     const found = new Map<string, { c: string; explained: number }[]>();
@@ -179,7 +190,7 @@ async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], ref
       const rows = await queryRows<{ dep: string; violations: number; explained: number }>(conn, `
         WITH s AS (
           SELECT trim(${sqlIdent(a)}) AS ${DET}, coalesce(trim(${sqlIdent(c)}), '') AS ${REF}, ${depList(bs)}
-          FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''
+          FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''${some(a)}
         ),
         u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
         g AS (SELECT dep, ${DET}, ${REF}, val, count(*) AS c FROM u GROUP BY ALL),
