@@ -162,8 +162,8 @@ interface Explanation {
  */
 async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], refiners: string[], o: FdOptions): Promise<Explanation[]> {
   const out: Explanation[] = [];
-  const rows = Number((await queryRows<{ n: number }>(conn, `SELECT CAST(count(*) AS DOUBLE) AS n FROM ${table}`))[0]?.n ?? 0);
-  const share = rows > o.maxRefineRows ? o.maxRefineRows / rows : 1;
+  const tableRows = Number((await queryRows<{ n: number }>(conn, `SELECT CAST(count(*) AS DOUBLE) AS n FROM ${table}`))[0]?.n ?? 0);
+  const share = tableRows > o.maxRefineRows ? o.maxRefineRows / tableRows : 1;
   const some = (a: string) => (share < 1 ? ` AND hash(trim(${sqlIdent(a)})) % 1000000 < ${Math.ceil(share * 1_000_000)}` : '');
   const determined = new Set(pairs.map((p) => `${p.a}\u0000${p.b}`));
   const dets = [...new Set(pairs.filter((p) => p.violations > 0).map((p) => p.a))];
