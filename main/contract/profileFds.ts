@@ -1,15 +1,47 @@
-// Finds functional dependencies A -> B that hold on the clear majority of rows. For each
-// determinant A, one query unpivots the candidate dependents and counts, per A-group, the rows
-// holding the group's majority B value: the share of rows that agree. The work is bounded
-// (at most MAX_COLUMNS columns, one query per determinant, a row sample for large tables).
+// Finds functional dependencies A -> B that hold on the clear majority of rows, for an analyst to
+// review. For each determinant A, one query unpivots the candidate dependents and counts, per
+// A-group, the rows holding the group's majority B value: the share of rows that agree.
+//
+// Agreement alone cannot tell a real dependency with a few wrong cells from a non-dependency that
+// happens to hold for most groups (Portland OR and Portland ME; a hospital's city when most cities
+// have one hospital). The two differ in the kind of disagreement. A cell error is random: it stays
+// a disagreement however the determinant's groups are refined. A genuine exception is structured:
+// refining the groups by some other column C makes it disappear, because the exception's rows
+// share a value of C (Portland ME's rows have their own brewery ids; 'ak_' state averages have
+// state 'ak'). A dependency whose disagreements another column explains is not proposed; when the
+// pair (A, C) determines B, that composite is proposed instead.
+//
+// The work is bounded: at most `maxColumns` columns, one query per determinant, one per
+// determinant and refiner (on at most about `maxRefineRows` rows), one per proposal for its
+// evidence, on a row sample for large tables.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent } from '../store/duckdb.js';
+
+export interface FdCounterexample {
+  /** the determinant's values, in the order of `determinant` */
+  determinant: string[];
+  /** the dependent's values in that group with their counts, most frequent first (at most a few) */
+  values: { value: string; count: number }[];
+}
+
+export interface FdEvidenceItem {
+  dependent: string;
+  /** share of rows (with a determinant value) that agree with their group's majority */
+  agreement: number;
+  /** rows that disagree with their group's majority, and groups with any disagreement */
+  violatingRows: number;
+  violatingGroups: number;
+  /** up to 3 groups that break it, largest first: the determinant values and the dependent's values with counts */
+  counterexamples: FdCounterexample[];
+}
 
 export interface FdProposal {
   determinant: string[];
   dependent: string[];
   /** the smallest share of rows (with a determinant value) that agree with their group's majority, over the dependents */
   support: number;
+  /** per dependent: how well it holds, and a few groups that break it */
+  evidence: FdEvidenceItem[];
 }
 
 export interface FdColumn {
@@ -19,102 +51,349 @@ export interface FdColumn {
   distinct: number;
 }
 
-const MAX_COLUMNS = 30;
-const MIN_AGREEMENT = 0.95;
-const MIN_GROUP_SIZE = 2;
-const MIN_ROWS = 10;
+export interface FdOptions {
+  /** columns considered, in file order; bounds the number of queries on wide tables */
+  maxColumns: number;
+  /** share of rows that must agree with their group's majority */
+  minAgreement: number;
+  /** rows per group on average, for a determinant and for a determinant refined by another column */
+  minGroupSize: number;
+  /** tables with fewer rows get no proposals */
+  minRows: number;
+  /** a determinant (single or composite) whose value is unique on more than this share of rows is never proposed */
+  maxUniqueShare: number;
+  /** A -> B is explained by C when refining by C removes at least this many of its disagreeing rows ... */
+  minExplainedRows: number;
+  /** ... and at least this share of them */
+  minExplainedShare: number;
+  /** a lone row is explained by its C value only when that value disagrees on at least this many rows ... */
+  minExceptionRows: number;
+  /** ... and on at least this share of the rows holding it */
+  minExceptionShare: number;
+  /**
+   * The search for explaining columns reads whole determinant groups chosen by a hash of the
+   * determinant, about this many rows, so that its cost stays bounded on large wide tables
+   * (one query per determinant and refiner); a group and its exceptions stay together.
+   */
+  maxRefineRows: number;
+  /** counterexample groups kept per dependent, and values kept per counterexample */
+  counterexamples: number;
+  counterexampleValues: number;
+}
+
+export const FD_DEFAULTS: Readonly<FdOptions> = {
+  maxColumns: 30,
+  minAgreement: 0.95,
+  minGroupSize: 2,
+  minRows: 10,
+  maxUniqueShare: 0.95,
+  minExplainedRows: 5,
+  // Not a majority: a real exception is not less real because random typos sit beside it (the
+  // 20 'ak' rows of hospital among 26 typos). Random errors that happen to repeat within a
+  // refined group stay near the error rate itself (a few percent of the disagreements).
+  minExplainedShare: 0.3,
+  minExceptionRows: 3,
+  minExceptionShare: 0.5,
+  maxRefineRows: 20_000,
+  counterexamples: 3,
+  counterexampleValues: 5,
+};
 
 interface Pair {
   a: string;
   b: string;
   agree: number;
+  violations: number;
 }
 
-/** Agreement of every eligible pair, measured on `table` (the sample). */
-async function measurePairs(conn: DuckDBConnection, table: string, dets: string[], deps: string[]): Promise<Pair[]> {
+const DET = '_airlock_det';
+const REF = '_airlock_ref';
+
+/** The dependents as text, an empty one as '' so that a group half empty, half filled disagrees. */
+const depList = (bs: string[]) => bs.map((b) => `coalesce(trim(${sqlIdent(b)}), '') AS ${sqlIdent(b)}`).join(', ');
+
+/** Whether a measured dependency holds: agreement, and B explained rather than near-constant. */
+function holds(agree: number, baseline: number, o: FdOptions): boolean {
+  // The dependency must explain B: errors within A-groups at most half of the errors that
+  // always guessing B's most common value would make. A near-constant B "follows" anything.
+  return agree >= o.minAgreement && 1 - agree <= 0.5 * (1 - baseline);
+}
+
+/** Agreement of every eligible pair, measured on `table` (the sample), with its disagreeing rows. */
+async function measurePairs(conn: DuckDBConnection, table: string, dets: string[], deps: string[], o: FdOptions): Promise<Pair[]> {
   const pairs: Pair[] = [];
   for (const a of dets) {
     const bs = deps.filter((b) => b !== a);
     if (bs.length === 0) continue;
-    // Empty dependents count as one value ('') so that a group half empty, half filled disagrees.
-    const rows = await queryRows<{ dep: string; agree: number; baseline: number; n: number }>(conn, `
-      WITH s AS (
-        SELECT trim(${sqlIdent(a)}) AS _airlock_det, ${bs.map((b) => `coalesce(trim(${sqlIdent(b)}), '') AS ${sqlIdent(b)}`).join(', ')}
-        FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''
-      ),
+    const rows = await queryRows<{ dep: string; agree: number; baseline: number; violations: number; unique_share: number }>(conn, `
+      WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${depList(bs)} FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''),
       u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
-      g AS (SELECT dep, _airlock_det, val, count(*) AS c FROM u GROUP BY ALL),
-      m AS (SELECT dep, max(c) AS mc, sum(c) AS n FROM g GROUP BY dep, _airlock_det),
+      g AS (SELECT dep, ${DET}, val, count(*) AS c FROM u GROUP BY ALL),
+      m AS (SELECT dep, max(c) AS mc, sum(c) AS n FROM g GROUP BY dep, ${DET}),
       b AS (SELECT dep, max(c) AS top FROM (SELECT dep, val, sum(c) AS c FROM g GROUP BY ALL) GROUP BY dep)
-      SELECT m.dep, sum(mc) / sum(n) AS agree, any_value(b.top) / sum(n) AS baseline, sum(n) AS n
+      SELECT m.dep, sum(mc) / sum(n) AS agree, any_value(b.top) / sum(n) AS baseline,
+        CAST(sum(n) - sum(mc) AS DOUBLE) AS violations, count(*) FILTER (WHERE n = 1) / sum(n) AS unique_share
       FROM m JOIN b USING (dep) GROUP BY m.dep`);
+    // The candidate test uses full-table counts; on a sample a determinant can still be nearly
+    // unique, and a nearly unique determinant "determines" anything.
+    if (rows.some((r) => Number(r.unique_share) > o.maxUniqueShare)) continue;
     for (const r of rows) {
-      const agree = Number(r.agree), baseline = Number(r.baseline);
-      // The dependency must explain B: errors within A-groups at most half of the errors that
-      // always guessing B's most common value would make. A near-constant B "follows" anything.
-      if (agree >= MIN_AGREEMENT && 1 - agree <= 0.5 * (1 - baseline)) pairs.push({ a, b: r.dep, agree });
+      const agree = Number(r.agree);
+      if (holds(agree, Number(r.baseline), o)) pairs.push({ a, b: r.dep, agree, violations: Number(r.violations) });
     }
   }
   return pairs;
 }
 
+interface Explanation {
+  a: string;
+  b: string;
+  /** refiners that explain A -> B, most explained rows first */
+  by: { c: string; explained: number }[];
+}
+
+/**
+ * For every determinant A whose dependencies have disagreeing rows, the refiners C that explain
+ * them. A disagreeing row (its B differs from its A-group's majority) is explained by C when,
+ * in its (A, C) group, its B value outnumbers the A-group's majority and the exception repeats:
+ * at least two rows of that (A, C) group hold it, or, for a row alone in its (A, C) group (the
+ * one 'ak' hospital among a measure's rows), its C value disagrees on many rows across A-groups.
+ * A random typo repeats neither way.
+ */
+async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], refiners: string[], o: FdOptions): Promise<Explanation[]> {
+  const out: Explanation[] = [];
+  const tableRows = Number((await queryRows<{ n: number }>(conn, `SELECT CAST(count(*) AS DOUBLE) AS n FROM ${table}`))[0]?.n ?? 0);
+  const share = tableRows > o.maxRefineRows ? o.maxRefineRows / tableRows : 1;
+  const some = (a: string) => (share < 1 ? ` AND hash(trim(${sqlIdent(a)})) % 1000000 < ${Math.ceil(share * 1_000_000)}` : '');
+  const determined = new Set(pairs.map((p) => `${p.a}\u0000${p.b}`));
+  const dets = [...new Set(pairs.filter((p) => p.violations > 0).map((p) => p.a))];
+  for (const a of dets) {
+    const violated = pairs.filter((p) => p.a === a && p.violations > 0);
+    // A column that A already determines is no refiner: within A-groups it varies only where it
+    // is wrong, and when one error touches two cells of a row (a city with its state run into it,
+    // the state left empty) refining by one wrong cell would "explain" the other.
+    const cs = refiners.filter((c) => c !== a && !determined.has(`${a}\u0000${c}`));
+    if (cs.length === 0) continue;
+    // One pass counts the (A, C) groups of every refiner: a refiner must split A's groups, and
+    // not into near-singletons, which would make anything hold.
+    const [counts] = await queryRows<Record<string, number>>(conn, `
+      WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${cs.map((c) => `coalesce(trim(${sqlIdent(c)}), '') AS ${sqlIdent(c)}`).join(', ')}
+        FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''${some(a)})
+      SELECT CAST(count(*) AS DOUBLE) AS _n, CAST(count(DISTINCT ${DET}) AS DOUBLE) AS _a,
+        ${cs.map((c, i) => `CAST(count(DISTINCT (${DET}, ${sqlIdent(c)})) AS DOUBLE) AS r${i}`).join(', ')} FROM s`);
+    const found = new Map<string, { c: string; explained: number }[]>();
+    for (const [i, c] of cs.entries()) {
+      const groups = Number(counts[`r${i}`]);
+      if (groups <= Number(counts._a) || Number(counts._n) / groups < o.minGroupSize) continue;
+      const bs = violated.map((p) => p.b).filter((b) => b !== c);
+      if (bs.length === 0) continue;
+      const rows = await queryRows<{ dep: string; violations: number; explained: number }>(conn, `
+        WITH s AS (
+          SELECT trim(${sqlIdent(a)}) AS ${DET}, coalesce(trim(${sqlIdent(c)}), '') AS ${REF}, ${depList(bs)}
+          FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''${some(a)}
+        ),
+        u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
+        g AS (SELECT dep, ${DET}, ${REF}, val, count(*) AS c FROM u GROUP BY ALL),
+        -- The A-group's majority value; a tie goes to the smaller value, so counts are repeatable.
+        top AS (SELECT dep, ${DET}, first(val ORDER BY c DESC, val) AS top
+                FROM (SELECT dep, ${DET}, val, sum(c) AS c FROM g GROUP BY ALL) GROUP BY ALL),
+        -- Per (A, C) group: its rows, the rows holding the A-majority, and the most frequent other
+        -- value. A missing value (B or C empty) is no exception: it contradicts nothing.
+        ac AS (
+          SELECT g.dep, g.${DET}, g.${REF}, sum(g.c) AS n,
+            coalesce(sum(g.c) FILTER (WHERE g.val = top.top), 0) AS ag,
+            coalesce(max(g.c) FILTER (WHERE g.val <> top.top AND g.val <> '' AND g.${REF} <> ''), 0) AS other,
+            coalesce(sum(g.c) FILTER (WHERE g.val <> top.top AND g.val <> ''), 0) AS off
+          FROM g JOIN top USING (dep, ${DET}) GROUP BY ALL
+        ),
+        -- Per C value: how many of its rows disagree with their A-group, over all A-groups.
+        cv AS (SELECT dep, ${REF}, sum(off) AS off, sum(n) AS n FROM ac GROUP BY ALL)
+        SELECT ac.dep, CAST(sum(ac.n - ac.ag) AS DOUBLE) AS violations,
+          CAST(coalesce(sum(ac.other) FILTER (WHERE ac.other > ac.ag AND (ac.other >= 2
+            OR (ac.n = 1 AND cv.off >= ${o.minExceptionRows} AND cv.off >= ${o.minExceptionShare} * cv.n))), 0) AS DOUBLE) AS explained
+        FROM ac JOIN cv USING (dep, ${REF}) GROUP BY ac.dep`);
+      for (const r of rows) {
+        const explained = Number(r.explained), violations = Number(r.violations);
+        if (explained >= o.minExplainedRows && explained >= o.minExplainedShare * violations) {
+          const list = found.get(r.dep) ?? [];
+          list.push({ c, explained });
+          found.set(r.dep, list);
+        }
+      }
+    }
+    for (const [b, by] of found) out.push({ a, b, by: by.sort((x, y) => y.explained - x.explained || refiners.indexOf(x.c) - refiners.indexOf(y.c)) });
+  }
+  return out;
+}
+
 /**
  * Columns that determine each other (A -> B and B -> A: a hospital's number, its name, its
- * phone) are one class: its first column carries the class's dependencies, every other member
- * points to it, and a dependent is named by its class's first column only. Dependents of one
- * determinant are merged into one entry.
+ * phone) are one class, represented by its first column in the file.
  */
-function summarise(pairs: Pair[], order: string[]): FdProposal[] {
-  const holds = new Map(pairs.map((p) => [`${p.a}\u0000${p.b}`, p.agree]));
+function classes(pairs: Pair[], order: string[]): (c: string) => string {
+  const holdsPair = new Set(pairs.map((p) => `${p.a}\u0000${p.b}`));
   const rep = new Map<string, string>(order.map((c) => [c, c]));
   const find = (c: string): string => (rep.get(c) === c ? c : find(rep.get(c)!));
   for (const p of pairs) {
-    if (!holds.has(`${p.b}\u0000${p.a}`)) continue;
+    if (!holdsPair.has(`${p.b}\u0000${p.a}`)) continue;
     const [x, y] = [find(p.a), find(p.b)];
     if (x === y) continue;
     // The earlier column in the file represents the class.
     if (order.indexOf(x) < order.indexOf(y)) rep.set(y, x);
     else rep.set(x, y);
   }
-  const out = new Map<string, FdProposal>();
-  const add = (a: string, b: string, agree: number) => {
-    const fd = out.get(a) ?? { determinant: [a], dependent: [], support: 1 };
+  return find;
+}
+
+/**
+ * The class's first column carries the class's dependencies, every other member points to it,
+ * and a dependent is named by its class's first column only. Dependents of one determinant are
+ * merged into one entry.
+ */
+function summarise(pairs: Pair[], order: string[]): { determinant: string[]; dependent: string[] }[] {
+  const holdsPair = new Set(pairs.map((p) => `${p.a}\u0000${p.b}`));
+  const find = classes(pairs, order);
+  const out = new Map<string, { determinant: string[]; dependent: string[] }>();
+  const add = (a: string, b: string) => {
+    const fd = out.get(a) ?? { determinant: [a], dependent: [] };
     if (!fd.dependent.includes(b)) fd.dependent.push(b);
-    fd.support = Math.min(fd.support, agree);
     out.set(a, fd);
   };
   for (const p of pairs) {
     const ra = find(p.a), rb = find(p.b);
     if (ra === rb) {
       // Inside a class only the links to and from its first column are kept.
-      if (p.a === ra || p.b === ra) add(p.a, p.b, p.agree);
+      if (p.a === ra || p.b === ra) add(p.a, p.b);
       continue;
     }
     // Another member's dependency is implied by its class's first column, when that one holds it.
-    if (p.a !== ra && (holds.has(`${ra}\u0000${p.b}`) || holds.has(`${ra}\u0000${rb}`))) continue;
+    if (p.a !== ra && (holdsPair.has(`${ra}\u0000${p.b}`) || holdsPair.has(`${ra}\u0000${rb}`))) continue;
     // A -> member is implied by A -> first column and first column -> member.
-    if (p.b !== rb && holds.has(`${p.a}\u0000${rb}`) && holds.has(`${rb}\u0000${p.b}`)) continue;
-    add(p.a, p.b, p.agree);
+    if (p.b !== rb && holdsPair.has(`${p.a}\u0000${rb}`) && holdsPair.has(`${rb}\u0000${p.b}`)) continue;
+    add(p.a, p.b);
   }
-  const pos = (c: string) => order.indexOf(c);
-  return [...out.values()]
-    .map((fd) => ({ ...fd, dependent: fd.dependent.sort((x, y) => pos(x) - pos(y)) }))
-    .sort((x, y) => pos(x.determinant[0]) - pos(y.determinant[0]));
+  return [...out.values()];
+}
+
+interface Measured {
+  evidence: FdEvidenceItem[];
+  baseline: Map<string, number>;
+  uniqueShare: number;
 }
 
 /**
- * Approximate single-column functional dependencies of `table`. `columns` carry the full-table
- * counts used to choose candidates: a determinant must group rows (not a key, on average at least
- * two rows a value); a dependent must vary and not be a key.
+ * Evidence of `determinant -> dependents` on `table`, over the rows with every determinant
+ * column filled: agreement, disagreeing rows and groups, the largest counterexamples, B's
+ * baseline (share of its most common value) and the share of rows whose determinant is unique.
  */
-export async function discoverFds(conn: DuckDBConnection, table: string, columns: FdColumn[]): Promise<FdProposal[]> {
+async function measure(conn: DuckDBConnection, table: string, determinant: string[], bs: string[], o: FdOptions): Promise<Measured> {
+  const ds = determinant.map((_, i) => `_airlock_d${i}`);
+  const rows = await queryRows<{ dep: string; agree: number; violations: number; groups: number; baseline: number; unique_share: number; ex: { det: string[]; vals: { value: string; count: number }[] }[] | null }>(conn, `
+    WITH s AS (
+      SELECT ${determinant.map((d, i) => `trim(${sqlIdent(d)}) AS ${ds[i]}`).join(', ')}, ${depList(bs)}
+      FROM ${table} WHERE ${determinant.map((d) => `trim(${sqlIdent(d)}) <> ''`).join(' AND ')}
+    ),
+    u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
+    g AS (SELECT dep, ${ds.join(', ')}, val, CAST(count(*) AS INTEGER) AS c FROM u GROUP BY ALL),
+    m AS (
+      SELECT dep, ${ds.join(', ')}, sum(c) AS n, max(c) AS mc, count(*) AS k,
+        list({'value': val, 'count': c} ORDER BY c DESC, val) AS vals
+      FROM g GROUP BY ALL
+    ),
+    b AS (SELECT dep, max(c) AS top FROM (SELECT dep, val, sum(c) AS c FROM g GROUP BY ALL) GROUP BY dep),
+    x AS (
+      SELECT dep, ${ds.join(', ')}, vals, row_number() OVER (PARTITION BY dep ORDER BY n - mc DESC, n DESC, ${ds.join(', ')}) AS r
+      FROM m WHERE k > 1
+    ),
+    xl AS (
+      SELECT dep, list({'det': [${ds.join(', ')}], 'vals': vals[1:${o.counterexampleValues}]} ORDER BY r) AS ex
+      FROM x WHERE r <= ${o.counterexamples} GROUP BY dep
+    )
+    SELECT m.dep, sum(mc) / sum(n) AS agree, CAST(sum(n) - sum(mc) AS DOUBLE) AS violations,
+      CAST(count(*) FILTER (WHERE k > 1) AS DOUBLE) AS groups, any_value(b.top) / sum(n) AS baseline,
+      count(*) FILTER (WHERE n = 1) / sum(n) AS unique_share, any_value(xl.ex) AS ex
+    FROM m JOIN b USING (dep) LEFT JOIN xl USING (dep) GROUP BY m.dep`);
+  const byDep = new Map(rows.map((r) => [r.dep, r]));
+  const evidence: FdEvidenceItem[] = [];
+  const baseline = new Map<string, number>();
+  for (const dep of bs) {
+    const r = byDep.get(dep);
+    // No row with a determinant value: nothing agrees, nothing to propose.
+    if (!r) { evidence.push({ dependent: dep, agreement: 0, violatingRows: 0, violatingGroups: 0, counterexamples: [] }); continue; }
+    baseline.set(dep, Number(r.baseline));
+    evidence.push({
+      dependent: dep,
+      agreement: Number(r.agree),
+      violatingRows: Number(r.violations),
+      violatingGroups: Number(r.groups),
+      counterexamples: (r.ex ?? []).map((e) => ({ determinant: [...e.det], values: e.vals.map((v) => ({ value: v.value, count: Number(v.count) })) })),
+    });
+  }
+  return { evidence, baseline, uniqueShare: Number(rows[0]?.unique_share ?? 1) };
+}
+
+/**
+ * Approximate functional dependencies of `table`, single-column and two-column. `columns` carry
+ * the full-table counts used to choose candidates: a determinant must group rows (not a key, on
+ * average at least two rows a value); a dependent must vary and not be a key.
+ */
+export async function discoverFds(conn: DuckDBConnection, table: string, columns: FdColumn[], options: Partial<FdOptions> = {}): Promise<FdProposal[]> {
+  const o: FdOptions = { ...FD_DEFAULTS, ...options };
   const rows = columns[0]?.rows ?? 0;
-  if (rows < MIN_ROWS) return [];
-  const isDet = (c: FdColumn) => c.distinct >= 2 && c.distinct < c.nonEmpty && c.nonEmpty / c.distinct >= MIN_GROUP_SIZE;
+  if (rows < o.minRows) return [];
+  const isDet = (c: FdColumn) => c.distinct >= 2 && c.distinct < c.nonEmpty && c.nonEmpty / c.distinct >= o.minGroupSize;
   const isDep = (c: FdColumn) => c.distinct >= 2 && !(c.nonEmpty === rows && c.distinct === rows);
-  const eligible = columns.filter((c) => isDet(c) || isDep(c)).slice(0, MAX_COLUMNS);
+  const eligible = columns.filter((c) => isDet(c) || isDep(c)).slice(0, o.maxColumns);
   const dets = eligible.filter(isDet).map((c) => c.name);
   const deps = eligible.filter(isDep).map((c) => c.name);
-  const pairs = await measurePairs(conn, table, dets, deps);
-  return summarise(pairs, columns.map((c) => c.name));
+  const order = columns.map((c) => c.name);
+  const pos = (c: string) => order.indexOf(c);
+
+  const pairs = await measurePairs(conn, table, dets, deps, o);
+  const explained = await explain(conn, table, pairs, eligible.map((c) => c.name), o);
+  const rejected = new Set(explained.map((e) => `${e.a}\u0000${e.b}`));
+  const kept = pairs.filter((p) => !rejected.has(`${p.a}\u0000${p.b}`));
+
+  const out: FdProposal[] = [];
+  for (const fd of summarise(kept, order)) {
+    const dependent = fd.dependent.sort((x, y) => pos(x) - pos(y));
+    const m = await measure(conn, table, fd.determinant, dependent, o);
+    out.push({ ...fd, dependent, support: Math.min(...m.evidence.map((e) => e.agreement)), evidence: m.evidence });
+  }
+
+  // A rejected A -> B becomes (A, C) -> B for the refiner C that explains it, when the pair
+  // holds and B is not already determined by one column (that would make the composite redundant).
+  // A determinant column is named by its class's first column, so that [state, measure_name]
+  // and [state, measure_code] are one composite.
+  const single = new Set(kept.map((p) => p.b));
+  const find = classes(kept, order);
+  const composites = new Map<string, FdProposal>();
+  for (const e of explained) {
+    if (single.has(e.b)) continue;
+    for (const { c } of e.by) {
+      const determinant = [...new Set([find(e.a), find(c)])].sort((x, y) => pos(x) - pos(y));
+      if (determinant.length < 2 || determinant.includes(e.b)) continue;
+      const key = determinant.join('\u0000');
+      if (composites.get(key)?.dependent.includes(e.b)) break;
+      const m = await measure(conn, table, determinant, [e.b], o);
+      const ev = m.evidence[0];
+      if (m.uniqueShare > o.maxUniqueShare || !holds(ev.agreement, m.baseline.get(e.b) ?? 1, o)) continue;
+      const fd = composites.get(key) ?? { determinant, dependent: [], support: 1, evidence: [] };
+      fd.dependent.push(e.b);
+      fd.evidence.push(ev);
+      fd.support = Math.min(fd.support, ev.agreement);
+      composites.set(key, fd);
+      break;
+    }
+  }
+  for (const fd of composites.values()) {
+    const ranked = fd.dependent.map((d, i) => ({ d, ev: fd.evidence[i] })).sort((x, y) => pos(x.d) - pos(y.d));
+    out.push({ ...fd, dependent: ranked.map((r) => r.d), evidence: ranked.map((r) => r.ev) });
+  }
+  const rank = (fd: FdProposal) => fd.determinant.map(pos);
+  return out.sort((x, y) => {
+    const [rx, ry] = [rank(x), rank(y)];
+    for (let i = 0; i < Math.max(rx.length, ry.length); i++) if ((rx[i] ?? -1) !== (ry[i] ?? -1)) return (rx[i] ?? -1) - (ry[i] ?? -1);
+    return 0;
+  });
 }
