@@ -6,8 +6,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readInput } from '../ingest/readInput.js';
 import { queryValue } from '../store/duckdb.js';
 import { parseContract } from './load.js';
-import { discoverFds, type FdProposal } from './profileFds.js';
-import { DOMINANT_SHARE, applyTypedSummary, inferColumn, type ColumnProfile } from './profileInfer.js';
+import { discoverFds, type FdOptions, type FdProposal } from './profileFds.js';
+import { PROFILE_DEFAULTS, applyTypedSummary, inferColumn, type ColumnProfile, type ProfileThresholds } from './profileInfer.js';
 import {
   buildValueCounts, columnBasics, columnShapes, columnValues, patternCoverage, typedSummary, typeEvidence,
 } from './profileStats.js';
@@ -43,6 +43,9 @@ export interface ProfileOptions {
   scratchDir?: string;
   /** reference tables for folding names of one entity in a value set (default: resources/reference) */
   reference?: ReferenceTables;
+  /** the profile's thresholds (PROFILE_DEFAULTS) and the dependency search's (FD_DEFAULTS), each overridable */
+  thresholds?: Partial<ProfileThresholds>;
+  dependencies?: Partial<FdOptions>;
 }
 
 const STAGE = '_airlock_profile_stage';
@@ -66,21 +69,19 @@ export function tableNameFor(displayName: string): string {
  * text of one pattern): its few duplicates are dirt to show, not a reason to drop the key. Free
  * text that is nearly unique (names) is not: namesakes are real.
  */
-export const NEAR_KEY_SHARE = 0.99;
-
-function nearKey(c: ColumnProfile): boolean {
+function nearKey(c: ColumnProfile, share: number): boolean {
   const nonEmpty = c.rows - c.nullCount;
   const duplicates = nonEmpty - c.distinctCount;
   const machineMade = c.inferredType === 'integer' || (c.inferredType === 'string' && !!c.pattern && !c.enum);
-  return machineMade && c.rows >= 20 && duplicates > 0 && duplicates <= (1 - NEAR_KEY_SHARE) * nonEmpty
-    && c.nullCount <= (1 - NEAR_KEY_SHARE) * c.rows;
+  return machineMade && c.rows >= 20 && duplicates > 0 && duplicates <= (1 - share) * nonEmpty
+    && c.nullCount <= (1 - share) * c.rows;
 }
 
 /** unique on every key-like column; primaryKey on the first one named like an id, else the first. */
-function markKeys(columns: ColumnProfile[]): void {
+function markKeys(columns: ColumnProfile[], nearKeyShare: number): void {
   // Floats, dates and flags that happen to be all distinct are measurements, not identifiers.
   const exact = columns.filter((c) => c.candidateKey && (c.inferredType === 'integer' || c.inferredType === 'string'));
-  const near = columns.filter((c) => !c.candidateKey && nearKey(c));
+  const near = columns.filter((c) => !c.candidateKey && nearKey(c, nearKeyShare));
   [...exact, ...near].forEach((c) => { c.unique = true; });
   // A primary key has a value on every row: only an exact key, or a near one with no empty cell.
   const pkable = [...exact, ...near.filter((c) => c.nullCount === 0)];
@@ -97,14 +98,15 @@ function typeSpec(c: ColumnProfile): ColumnSpec {
 }
 
 /** Drops proposed patterns that, checked over every value, cover less than the dominant share. */
-async function confirmPatterns(conn: DuckDBConnection, columns: ColumnProfile[]): Promise<void> {
+async function confirmPatterns(conn: DuckDBConnection, columns: ColumnProfile[], minShare: number): Promise<void> {
   const patterns = new Map(columns.filter((c) => c.pattern).map((c) => [c.name, c.pattern!]));
   const shares = await patternCoverage(conn, VALUES, patterns);
-  for (const c of columns) if (c.pattern && (shares.get(c.name) ?? 0) < DOMINANT_SHARE) delete c.pattern;
+  for (const c of columns) if (c.pattern && (shares.get(c.name) ?? 0) < minShare) delete c.pattern;
 }
 
 export async function profileFile(conn: DuckDBConnection, path: string, displayName: string, opts: ProfileOptions = {}): Promise<ContractProposal> {
   const sampleRows = Math.max(1, Math.floor(opts.sampleRows ?? 200_000));
+  const th: ProfileThresholds = { ...PROFILE_DEFAULTS, ...opts.thresholds };
   try {
     const input = await readInput(conn, path, displayName, STAGE, MALFORMED, opts.scratchDir);
     const header = input.header;
@@ -123,19 +125,19 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     // Over every distinct value, not the sample: its counts are checked against the whole table's.
     const quantities = await quantityEvidence(conn, VALUES, header);
     const reference = opts.reference ?? referenceTables();
-    const infer = (i: number, asText = false) => inferColumn(basics[i], evidence.get(header[i])!, values.get(header[i])!, shapes.get(header[i])!, asText, quantities.get(header[i]), reference);
+    const infer = (i: number, asText = false) => inferColumn(basics[i], evidence.get(header[i])!, values.get(header[i])!, shapes.get(header[i])!, asText, quantities.get(header[i]), reference, th);
     const columns = header.map((_, i) => infer(i));
 
     // Types are confirmed over every row with the validator's own tests.
     const typed = columns.map((c, i) => ({ c, i })).filter(({ c }) => c.inferredType !== 'string');
     const summaries = await typedSummary(conn, STAGE, typed.map(({ c }) => typeSpec(c)));
-    for (const { c, i } of typed) if (!applyTypedSummary(c, summaries.get(c.name)!)) columns[i] = infer(i, true);
+    for (const { c, i } of typed) if (!applyTypedSummary(c, summaries.get(c.name)!, th)) columns[i] = infer(i, true);
 
-    await confirmPatterns(conn, columns);
-    markKeys(columns);
+    await confirmPatterns(conn, columns, th.dominantShare);
+    markKeys(columns, th.nearKeyShare);
     // A primary key with duplicates is required; its duplicates are the violations.
     for (const c of columns) if (c.primaryKey) c.required = c.nullCount === 0;
-    const fds = await discoverFds(conn, source, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })));
+    const fds = await discoverFds(conn, source, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), opts.dependencies);
     const table = tableNameFor(displayName);
     const meta = { table, displayName, rows, malformedRows: input.malformedRows };
     // The evidence is measured with the validator's checks of the proposal itself: a draft first.

@@ -48,6 +48,29 @@ export const DOMINANT_FORMAT_SHARE = 0.6;
  * common spellings are two conventions the analyst must choose between, not dirt.
  */
 export const FOLD_RATIO = 4;
+
+/** The profile's thresholds, each a parameter with the default documented above. */
+export interface ProfileThresholds {
+  /** share the dominant form must hold (DOMINANT_SHARE) */
+  dominantShare: number;
+  /** share of numbers that must be whole for an integer column, and the pattern's coverage target (AGREEMENT) */
+  agreement: number;
+  /** share of rows with a value for a required column (REQUIRED_SHARE) */
+  requiredShare: number;
+  /** share of the dates the dominant format must hold among dates of any format (DOMINANT_FORMAT_SHARE) */
+  formatShare: number;
+  /** how many times as frequent a spelling must be to absorb its variants (FOLD_RATIO) */
+  foldRatio: number;
+  /** share of distinct values for a machine-made column to stay a key despite duplicates */
+  nearKeyShare: number;
+  /** a value shape rarer than this share is dirt, not part of a pattern */
+  minShapeShare: number;
+}
+
+export const PROFILE_DEFAULTS: Readonly<ProfileThresholds> = {
+  dominantShare: DOMINANT_SHARE, agreement: AGREEMENT, requiredShare: REQUIRED_SHARE, formatShare: DOMINANT_FORMAT_SHARE,
+  foldRatio: FOLD_RATIO, nearKeyShare: 0.99, minShapeShare: 0.03,
+};
 export const EMAIL_PATTERN = '[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}';
 
 export interface ColumnProfile {
@@ -98,9 +121,9 @@ export interface ColumnProfile {
   description?: string;
 }
 
-function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; format?: string; code?: boolean; unit?: ColumnProfile['unit']; formatShare?: number; otherFormatValues?: number } {
+function pickType(e: TypeEvidence, q: QuantityEvidence | undefined, th: ProfileThresholds): { type: LogicalType; format?: string; code?: boolean; unit?: ColumnProfile['unit']; formatShare?: number; otherFormatValues?: number } {
   if (e.present === 0) return { type: 'string' };
-  const enough = (n: number) => n >= DOMINANT_SHARE * e.present;
+  const enough = (n: number) => n >= th.dominantShare * e.present;
   // Amounts in one unit, however it is spelled ('12.0 oz', '12.0 OZ.', '12 ounce'), or bare numbers
   // with a few stray '%': a number column. Values in another unit group stay violations (no
   // conversion is guessed), so only the dominant group counts. Currencies are the exception: a
@@ -120,11 +143,11 @@ function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; f
   }
   // Integers when nearly all the numbers are integers: a column of amounts with a few whole ones
   // is a number column.
-  if (enough(e.integers) && e.integers >= AGREEMENT * e.numbers) {
+  if (enough(e.integers) && e.integers >= th.agreement * e.numbers) {
     // Digits with leading zeros, or all of one long width (zip codes, phone numbers, provider
     // numbers), are codes: typed as integers they would lose their zeros and invite arithmetic.
     const code = e.leadingZeros > 0.001 * e.integers
-      || (e.integerModalLength !== null && e.integerModalLength >= 5 && e.integerModalCount >= DOMINANT_SHARE * e.integers && e.integers > 1);
+      || (e.integerModalLength !== null && e.integerModalLength >= 5 && e.integerModalCount >= th.dominantShare * e.integers && e.integers > 1);
     return code ? { type: 'string', code: true } : { type: 'integer' };
   }
   if (enough(e.numbers)) return { type: 'number' };
@@ -135,7 +158,7 @@ function pickType(e: TypeEvidence, q?: QuantityEvidence): { type: LogicalType; f
   });
   if (best >= 0 && enough(e.temporal[best])) return { type: TEMPORAL_FORMATS[best].kind, format: TEMPORAL_FORMATS[best].format };
   // Dates in several formats: the dominant one, when dates of any format are nearly all values.
-  if (best >= 0 && enough(e.temporalAny) && e.temporal[best] >= DOMINANT_FORMAT_SHARE * e.temporalAny) {
+  if (best >= 0 && enough(e.temporalAny) && e.temporal[best] >= th.formatShare * e.temporalAny) {
     return { type: TEMPORAL_FORMATS[best].kind, format: TEMPORAL_FORMATS[best].format, formatShare: e.temporal[best] / e.present, otherFormatValues: e.temporalAny - e.temporal[best] };
   }
   return { type: 'string' };
@@ -182,7 +205,7 @@ interface Folded extends ValueCount {
  * Spellings of one value folded onto its most frequent spelling, when that one dominates
  * (FOLD_RATIO); the counts add up. Works on the column's top values (a few dozen), not on rows.
  */
-function foldSpellings(top: ValueCount[], keyOf: (v: string) => string | undefined = foldKey): Folded[] {
+function foldSpellings(top: ValueCount[], foldRatio: number, keyOf: (v: string) => string | undefined = foldKey): Folded[] {
   const groups = new Map<string, ValueCount[]>();
   const alone: ValueCount[] = [];
   for (const x of top) {
@@ -195,7 +218,7 @@ function foldSpellings(top: ValueCount[], keyOf: (v: string) => string | undefin
     const sorted = [...members].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     const [head, ...rest] = sorted;
     // An empty key (punctuation only) or a rival spelling keeps every spelling apart.
-    const foldable = k !== '' && rest.every((x) => head.count >= FOLD_RATIO * x.count);
+    const foldable = k !== '' && rest.every((x) => head.count >= foldRatio * x.count);
     if (!foldable) { for (const x of sorted) out.push({ ...x, variants: [] }); continue; }
     out.push({ value: head.value, count: sorted.reduce((n, x) => n + x.count, 0), variants: rest });
   }
@@ -203,11 +226,11 @@ function foldSpellings(top: ValueCount[], keyOf: (v: string) => string | undefin
 }
 
 /** Spelling variants folded first, then names of one reference entity ('USA' onto 'US'). */
-function foldValues(top: ValueCount[], entityOf: EntityOf | undefined): Folded[] {
-  const spelled = foldSpellings(top);
+function foldValues(top: ValueCount[], entityOf: EntityOf | undefined, foldRatio: number): Folded[] {
+  const spelled = foldSpellings(top, foldRatio);
   if (!entityOf) return spelled;
   const byValue = new Map(spelled.map((f) => [f.value, f]));
-  return foldSpellings(spelled.map(({ value, count }) => ({ value, count })), entityOf).map((f) => ({
+  return foldSpellings(spelled.map(({ value, count }) => ({ value, count })), foldRatio, entityOf).map((f) => ({
     ...f,
     // the variants of the canonical spelling, and every folded entity spelling with its own variants
     variants: [...(byValue.get(f.value)?.variants ?? []), ...f.variants.flatMap((x) => [x, ...(byValue.get(x.value)?.variants ?? [])])],
@@ -222,18 +245,18 @@ function foldValues(top: ValueCount[], entityOf: EntityOf | undefined): Folded[]
  * seen once and values that look like a misspelling of a value at least TYPO_RATIO times as
  * frequent ('acute care hospitaxs' beside 'acute care hospitals').
  */
-function enumFor(s: ColumnBasics, v: ColumnValues, entityOf?: EntityOf): { values: string[]; excluded: string[]; variants: { value: string; canonical: string; count: number }[] } | undefined {
+function enumFor(s: ColumnBasics, v: ColumnValues, th: ProfileThresholds, entityOf?: EntityOf): { values: string[]; excluded: string[]; variants: { value: string; canonical: string; count: number }[] } | undefined {
   const nonEmpty = s.rows - s.empties;
   if (nonEmpty === 0 || v.top.length === 0) return undefined;
   // Repeated values beyond the top list: far too many for a value set.
   if (v.top.filter((x) => x.count >= 2).length < v.repeatedDistinct) return undefined;
-  const folded = foldValues(v.top, entityOf);
+  const folded = foldValues(v.top, entityOf, th.foldRatio);
   const repeated = folded.filter((x) => x.count >= 2);
   if (repeated.length === 0) return undefined;
   const typo = (x: ValueCount) => repeated.some((w) => w.count >= TYPO_RATIO * x.count && similar(x.value, w.value));
   const kept = repeated.filter((x) => !typo(x));
   if (kept.length > ENUM_MAX_VALUES || kept.length > ENUM_MAX_RATIO * nonEmpty) return undefined;
-  if (kept.reduce((n, x) => n + x.count, 0) < DOMINANT_SHARE * nonEmpty) return undefined;
+  if (kept.reduce((n, x) => n + x.count, 0) < th.dominantShare * nonEmpty) return undefined;
   const variants = kept.flatMap((k) => k.variants.map((x) => ({ value: x.value, canonical: k.value, count: x.count })));
   return { values: kept.map((x) => x.value).sort(), excluded: repeated.filter(typo).map((x) => x.value), variants };
 }
@@ -245,8 +268,9 @@ function enumFor(s: ColumnBasics, v: ColumnValues, entityOf?: EntityOf): { value
  */
 export function inferColumn(
   b: ColumnBasics, e: TypeEvidence, v: ColumnValues, sh: ColumnShapes, asText = false, q?: QuantityEvidence, reference?: ReferenceTables,
+  th: ProfileThresholds = PROFILE_DEFAULTS,
 ): ColumnProfile {
-  const t: ReturnType<typeof pickType> = asText ? { type: 'string' } : pickType(e, q);
+  const t: ReturnType<typeof pickType> = asText ? { type: 'string' } : pickType(e, q, th);
   // Missing tokens only mean "no value" where they cannot be a value: in typed columns.
   const typed = t.type !== 'string';
   const profile: ColumnProfile = {
@@ -267,7 +291,7 @@ export function inferColumn(
     minLength: b.minLength,
     maxLength: b.maxLength,
     candidateKey: b.rows >= 2 && b.empties === 0 && b.distinct === b.rows,
-    required: b.rows > 0 && b.rows - b.empties - (typed ? b.tokens : 0) >= REQUIRED_SHARE * b.rows,
+    required: b.rows > 0 && b.rows - b.empties - (typed ? b.tokens : 0) >= th.requiredShare * b.rows,
     unique: false,
     primaryKey: false,
     pii: piiHint(b.name, e, t.type),
@@ -279,16 +303,16 @@ export function inferColumn(
     const tokens = new Set(b.tokenValues);
     const repeatedTokens = v.top.filter((x) => tokens.has(x.value) && x.count >= 2).length;
     const top = v.top.filter((x) => !tokens.has(x.value));
-    const entityOf = entityOfColumn(top, b.rows - b.empties - b.tokens, reference, DOMINANT_SHARE);
-    const en = enumFor(b, { ...v, top, repeatedDistinct: v.repeatedDistinct - repeatedTokens }, entityOf);
+    const entityOf = entityOfColumn(top, b.rows - b.empties - b.tokens, reference, th.dominantShare);
+    const en = enumFor(b, { ...v, top, repeatedDistinct: v.repeatedDistinct - repeatedTokens }, th, entityOf);
     if (en) {
       profile.enum = en.values;
       if (en.excluded.length) profile.enumExcluded = en.excluded;
       if (en.variants.length) profile.enumVariants = en.variants;
     } else {
-      profile.pattern = profile.pii === 'email' && e.emails >= DOMINANT_SHARE * e.present
+      profile.pattern = profile.pii === 'email' && e.emails >= th.dominantShare * e.present
         ? EMAIL_PATTERN
-        : patternFromShapes(sh.top, sh.total, AGREEMENT, DOMINANT_SHARE);
+        : patternFromShapes(sh.top, sh.total, th.agreement, th.dominantShare, th.minShapeShare);
     }
     // They are not declared as missing tokens, though: in a text column 'N/A' may stand where a
     // value was lost, and read as no value it would leave quarantine as an empty cell. Outside the
@@ -301,14 +325,14 @@ export function inferColumn(
  * Records what the whole table says about a typed column; false when too few values are valid
  * for the type (the sample misled), and the column must be proposed as text instead.
  */
-export function applyTypedSummary(c: ColumnProfile, s: TypedSummary): boolean {
+export function applyTypedSummary(c: ColumnProfile, s: TypedSummary, th: ProfileThresholds = PROFILE_DEFAULTS): boolean {
   c.typeShare = s.present ? s.valid / s.present : 1;
   // Amounts written with the column's unit are numbers the validator reads once the unit is
   // stripped, and dates in another known format are dates once reformatted (the number and date
   // repairs do that): they count for the type, not against it. (Counted on the sample when the
   // table is sampled, hence the clamp.)
   const withUnit = s.present ? Math.min(1, (s.valid + (c.unit?.values ?? 0) + (c.otherFormatValues ?? 0)) / s.present) : 1;
-  if (withUnit < DOMINANT_SHARE) return false;
+  if (withUnit < th.dominantShare) return false;
   // What the analyst reads as the type's share: values that are of the type once read as the
   // repairs will read them.
   c.typeShare = withUnit;

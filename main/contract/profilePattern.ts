@@ -30,7 +30,7 @@ const MAX_CHAIN = 4;
  * sizeable share of its values, while each kind of dirt (a typo, a value swapped in from another
  * column, another phone format) is a few percent at most, and is left to be a violation.
  */
-const MIN_GROUP_SHARE = 0.03;
+export const MIN_GROUP_SHARE = 0.03;
 
 /** Human-readable form of a shape for the app: ['a2', '=_', '95'] -> 'a{2}_9{5}'. */
 export function shapeText(runs: string[]): string {
@@ -142,11 +142,11 @@ interface Candidate {
   groups: number;
 }
 
-function fromGroups(groups: Group[], total: number, coverage: number, minimum: number): Candidate | undefined {
+function fromGroups(groups: Group[], total: number, coverage: number, minimum: number, minShare: number): Candidate | undefined {
   const chosen: Group[] = [];
   let covered = 0;
   for (const g of groups) {
-    if (covered >= coverage * total || g.count < MIN_GROUP_SHARE * total) break;
+    if (covered >= coverage * total || g.count < minShare * total) break;
     chosen.push(g);
     covered += g.count;
   }
@@ -169,11 +169,11 @@ function fromGroups(groups: Group[], total: number, coverage: number, minimum: n
  * shapes wins (the exact one on a tie). The caller re-checks the coverage in SQL, since
  * `shapes` may be a top-k.
  */
-export function patternFromShapes(shapes: ShapeCount[], total: number, coverage: number, minimum = coverage): string | undefined {
+export function patternFromShapes(shapes: ShapeCount[], total: number, coverage: number, minimum = coverage, minShare = MIN_GROUP_SHARE): string | undefined {
   if (total === 0 || shapes.length === 0) return undefined;
-  const exact = fromGroups(groupShapes(shapes, runTokens), total, coverage, minimum);
+  const exact = fromGroups(groupShapes(shapes, runTokens), total, coverage, minimum, minShare);
   if (exact?.groups === 1) return exact.regex;
-  const segments = fromGroups(groupShapes(shapes, segmentTokens), total, coverage, minimum);
+  const segments = fromGroups(groupShapes(shapes, segmentTokens), total, coverage, minimum, minShare);
   if (!exact) return segments?.regex;
   return segments && segments.groups < exact.groups ? segments.regex : exact.regex;
 }

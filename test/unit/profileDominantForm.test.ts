@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileFile, type ContractProposal } from '../../main/contract/profile.js';
+import type { ProfileThresholds } from '../../main/contract/profileInfer.js';
 import { readInput } from '../../main/ingest/readInput.js';
 import { openLockedDuckDB, queryRows, type LockedDuckDB } from '../../main/store/duckdb.js';
 import { compileViolations } from '../../main/validate/compileViolations.js';
@@ -25,14 +26,14 @@ afterAll(() => db?.close());
 const quote = (v: string) => (/[",\n\r]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** Writes columns (name -> values, one per row) as a CSV and profiles it. */
-async function profileOf(columns: Record<string, string[]>): Promise<{ p: ContractProposal; path: string }> {
+async function profileOf(columns: Record<string, string[]>, thresholds?: Partial<ProfileThresholds>): Promise<{ p: ContractProposal; path: string }> {
   const names = Object.keys(columns);
   const rows = columns[names[0]].length;
   const lines = [names.join(',')];
   for (let i = 0; i < rows; i++) lines.push(names.map((c) => quote(columns[c][i])).join(','));
   const path = join(dir, `t${++n}.csv`);
   writeFileSync(path, `${lines.join('\n')}\n`);
-  return { p: await profileFile(db.conn, path, `t${n}.csv`, { scratchDir: dir }), path };
+  return { p: await profileFile(db.conn, path, `t${n}.csv`, { scratchDir: dir, thresholds }), path };
 }
 
 const col = (p: ContractProposal, name: string) => p.columns.find((c) => c.name === name)!;
@@ -119,10 +120,12 @@ describe('types and formats of the majority', () => {
     expect(col(p, 'day')).toMatchObject({ inferredType: 'date', format: '%Y-%m-%d' });
   });
 
-  it('a column of amounts with 10% dirt is a number column, not text', async () => {
+  it('a column of amounts with 10% dirt is a number column, not text; the share asked for is a parameter', async () => {
     const dirt = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [i * 10, i % 2 ? '1.234,50' : '12,5']));
-    const { p } = await profileOf({ id: ids(200), amount: column(200, ['12.50', '7.25', '1003.99', '4.10'], dirt) });
-    expect(col(p, 'amount').inferredType).toBe('number');
+    const amount = column(200, ['12.50', '7.25', '1003.99', '4.10'], dirt);
+    expect(col((await profileOf({ id: ids(200), amount })).p, 'amount').inferredType).toBe('number');
+    // an analyst who wants 95% of the values to agree before a type is proposed gets text here
+    expect(col((await profileOf({ id: ids(200), amount }, { dominantShare: 0.95 })).p, 'amount').inferredType).toBe('string');
   });
 });
 
