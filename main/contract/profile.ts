@@ -4,9 +4,9 @@
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readInput } from '../ingest/readInput.js';
-import { queryValue } from '../store/duckdb.js';
+import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { parseContract } from './load.js';
-import { discoverFds, type FdOptions, type FdProposal } from './profileFds.js';
+import { discoverFds, FD_MASK, type FdOptions, type FdProposal } from './profileFds.js';
 import { PROFILE_DEFAULTS, applyTypedSummary, inferColumn, type ColumnProfile, type ProfileThresholds } from './profileInfer.js';
 import {
   buildValueCounts, columnBasics, columnShapes, columnValues, patternCoverage, typedSummary, typeEvidence,
@@ -17,6 +17,7 @@ import { referenceTables } from './referenceData.js';
 import type { ReferenceTables } from './reference.js';
 import { columnEvidence, dependencyEvidence } from './profileEvidence.js';
 import type { ColumnSpec, Contract } from './types.js';
+import { missingSql, singleValueChecks } from '../validate/compileViolations.js';
 
 export type { ColumnProfile } from './profileInfer.js';
 export type { FdProposal } from './profileFds.js';
@@ -53,6 +54,7 @@ const MALFORMED = '_airlock_profile_malformed';
 const SAMPLE = '_airlock_profile_sample';
 const VALUES = '_airlock_profile_values';
 const SAMPLE_VALUES = '_airlock_profile_sample_values';
+const FD_ROWS = '_airlock_profile_fd_rows';
 const TOP_VALUES = 50;
 const TOP_SHAPES = 50;
 const KEY_NAME = /(^|[_ -])(id|idx|index|key|pk)$|^(id|index|key)$/i;
@@ -87,6 +89,20 @@ function markKeys(columns: ColumnProfile[], nearKeyShare: number): void {
   const pkable = [...exact, ...near.filter((c) => c.nullCount === 0)];
   const pk = pkable.find((c) => KEY_NAME.test(c.name)) ?? pkable[0];
   if (pk) pk.primaryKey = true;
+}
+
+/**
+ * `target`: `source` with every cell that a single-column check of `draft` flags (type, pattern,
+ * set, a missing required value) replaced by FD_MASK, judged by the validator's own SQL.
+ */
+async function maskDirtyCells(conn: DuckDBConnection, source: string, draft: Contract, target: string): Promise<void> {
+  const cols = draft.columns.map((c) => {
+    const v = sqlIdent(c.name);
+    const bad = singleValueChecks(c, v).map((k) => k.when);
+    if (c.required) bad.push(missingSql(c, v));
+    return bad.length ? `CASE WHEN ${bad.join(' OR ')} THEN ${sqlString(FD_MASK)} ELSE ${v} END AS ${v}` : v;
+  });
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT ${cols.join(', ')} FROM ${source}`);
 }
 
 /** The part of a column's proposal that the validator's type test reads. */
@@ -137,9 +153,14 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     markKeys(columns, th.nearKeyShare);
     // A primary key with duplicates is required; its duplicates are the violations.
     for (const c of columns) if (c.primaryKey) c.required = c.nullCount === 0;
-    const fds = await discoverFds(conn, source, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), opts.dependencies);
     const table = tableNameFor(displayName);
     const meta = { table, displayName, rows, malformedRows: input.malformedRows };
+    // Dependencies are measured with the cells that fail their own column's checks masked: a
+    // typo'd code, a case variant, a missing required value is no evidence for or against a
+    // dependency, and at 10% dirt per column it would hide the real ones. Eligibility counts
+    // stay those of the whole table.
+    await maskDirtyCells(conn, source, parseContract(proposalYaml(meta, columns, []), `${table}.odcs.yaml (draft)`), FD_ROWS);
+    const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), opts.dependencies);
     // The evidence is measured with the validator's checks of the proposal itself: a draft first.
     const draft = parseContract(proposalYaml(meta, columns, fds), `${table}.odcs.yaml (proposed)`);
     const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map(dependencyEvidence) };
@@ -147,6 +168,6 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     const contract = parseContract(yaml, `${table}.odcs.yaml (proposed)`);
     return { yaml, contract, columns, fds, rows, malformedRows: input.malformedRows };
   } finally {
-    for (const t of [STAGE, MALFORMED, SAMPLE, VALUES, SAMPLE_VALUES]) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of [STAGE, MALFORMED, SAMPLE, VALUES, SAMPLE_VALUES, FD_ROWS]) await conn.run(`DROP TABLE IF EXISTS ${t}`);
   }
 }

@@ -15,7 +15,7 @@
 // determinant and refiner (on at most about `maxRefineRows` rows), one per proposal for its
 // evidence, on a row sample for large tables.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, sqlIdent } from '../store/duckdb.js';
+import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 
 export interface FdCounterexample {
   /** the determinant's values, in the order of `determinant` */
@@ -56,6 +56,8 @@ export interface FdOptions {
   maxColumns: number;
   /** share of rows that must agree with their group's majority */
   minAgreement: number;
+  /** a dependent whose most common value holds this share of the rows measured is a constant */
+  maxBaseline: number;
   /** rows per group on average, for a determinant and for a determinant refined by another column */
   minGroupSize: number;
   /** tables with fewer rows get no proposals */
@@ -84,6 +86,7 @@ export interface FdOptions {
 export const FD_DEFAULTS: Readonly<FdOptions> = {
   maxColumns: 30,
   minAgreement: 0.95,
+  maxBaseline: 0.99,
   minGroupSize: 2,
   minRows: 10,
   maxUniqueShare: 0.95,
@@ -109,14 +112,26 @@ interface Pair {
 const DET = '_airlock_det';
 const REF = '_airlock_ref';
 
+/**
+ * A cell the profile already knows to be dirty (it fails its own column's checks) holds this
+ * marker in the table measured: it is no evidence for or against a dependency, so it is read as
+ * no value at all (NULL, which UNPIVOT drops), unlike an empty cell.
+ */
+export const FD_MASK = '\u0001airlock:dirty-cell';
+const MASK_SQL = sqlString(FD_MASK);
+/** The text of a cell, NULL when masked. */
+const cell = (c: string) => `NULLIF(coalesce(trim(${sqlIdent(c)}), ''), ${MASK_SQL})`;
+/** A determinant cell that counts: filled and not masked. */
+const filled = (c: string) => `trim(${sqlIdent(c)}) <> '' AND trim(${sqlIdent(c)}) <> ${MASK_SQL}`;
 /** The dependents as text, an empty one as '' so that a group half empty, half filled disagrees. */
-const depList = (bs: string[]) => bs.map((b) => `coalesce(trim(${sqlIdent(b)}), '') AS ${sqlIdent(b)}`).join(', ');
+const depList = (bs: string[]) => bs.map((b) => `${cell(b)} AS ${sqlIdent(b)}`).join(', ');
 
 /** Whether a measured dependency holds: agreement, and B explained rather than near-constant. */
 function holds(agree: number, baseline: number, o: FdOptions): boolean {
   // The dependency must explain B: errors within A-groups at most half of the errors that
   // always guessing B's most common value would make. A near-constant B "follows" anything.
-  return agree >= o.minAgreement && 1 - agree <= 0.5 * (1 - baseline);
+  // A B that is one value on nearly every row measured is a constant, not a dependent.
+  return agree >= o.minAgreement && 1 - agree <= 0.5 * (1 - baseline) && baseline < o.maxBaseline;
 }
 
 /** Agreement of every eligible pair, measured on `table` (the sample), with its disagreeing rows. */
@@ -126,7 +141,7 @@ async function measurePairs(conn: DuckDBConnection, table: string, dets: string[
     const bs = deps.filter((b) => b !== a);
     if (bs.length === 0) continue;
     const rows = await queryRows<{ dep: string; agree: number; baseline: number; violations: number; unique_share: number }>(conn, `
-      WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${depList(bs)} FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''),
+      WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${depList(bs)} FROM ${table} WHERE ${filled(a)}),
       u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
       g AS (SELECT dep, ${DET}, val, count(*) AS c FROM u GROUP BY ALL),
       m AS (SELECT dep, max(c) AS mc, sum(c) AS n FROM g GROUP BY dep, ${DET}),
@@ -177,8 +192,8 @@ async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], ref
     // One pass counts the (A, C) groups of every refiner: a refiner must split A's groups, and
     // not into near-singletons, which would make anything hold.
     const [counts] = await queryRows<Record<string, number>>(conn, `
-      WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${cs.map((c) => `coalesce(trim(${sqlIdent(c)}), '') AS ${sqlIdent(c)}`).join(', ')}
-        FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''${some(a)})
+      WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${cs.map((c) => `${cell(c)} AS ${sqlIdent(c)}`).join(', ')}
+        FROM ${table} WHERE ${filled(a)}${some(a)})
       SELECT CAST(count(*) AS DOUBLE) AS _n, CAST(count(DISTINCT ${DET}) AS DOUBLE) AS _a,
         ${cs.map((c, i) => `CAST(count(DISTINCT (${DET}, ${sqlIdent(c)})) AS DOUBLE) AS r${i}`).join(', ')} FROM s`);
     const found = new Map<string, { c: string; explained: number }[]>();
@@ -189,8 +204,8 @@ async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], ref
       if (bs.length === 0) continue;
       const rows = await queryRows<{ dep: string; violations: number; explained: number }>(conn, `
         WITH s AS (
-          SELECT trim(${sqlIdent(a)}) AS ${DET}, coalesce(trim(${sqlIdent(c)}), '') AS ${REF}, ${depList(bs)}
-          FROM ${table} WHERE trim(${sqlIdent(a)}) <> ''${some(a)}
+          SELECT trim(${sqlIdent(a)}) AS ${DET}, coalesce(${cell(c)}, '') AS ${REF}, ${depList(bs)}
+          FROM ${table} WHERE ${filled(a)}${some(a)}
         ),
         u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
         g AS (SELECT dep, ${DET}, ${REF}, val, count(*) AS c FROM u GROUP BY ALL),
@@ -291,7 +306,7 @@ async function measure(conn: DuckDBConnection, table: string, determinant: strin
   const rows = await queryRows<{ dep: string; agree: number; violations: number; groups: number; baseline: number; unique_share: number; ex: { det: string[]; vals: { value: string; count: number }[] }[] | null }>(conn, `
     WITH s AS (
       SELECT ${determinant.map((d, i) => `trim(${sqlIdent(d)}) AS ${ds[i]}`).join(', ')}, ${depList(bs)}
-      FROM ${table} WHERE ${determinant.map((d) => `trim(${sqlIdent(d)}) <> ''`).join(' AND ')}
+      FROM ${table} WHERE ${determinant.map((d) => filled(d)).join(' AND ')}
     ),
     u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
     g AS (SELECT dep, ${ds.join(', ')}, val, CAST(count(*) AS INTEGER) AS c FROM u GROUP BY ALL),
