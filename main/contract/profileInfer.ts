@@ -32,7 +32,10 @@ const MIXED_SHARE = 0.05;
  */
 export const REQUIRED_SHARE = 0.98;
 /** A value this many times rarer than a near-identical one is taken for its misspelling. */
-const TYPO_RATIO = 50;
+const TYPO_RATIO = 10;
+/** Short codes ('IA', 'IL') have many real neighbours one letter away: they need far more evidence. */
+const SHORT_TYPO_RATIO = 50;
+const SHORT = 3;
 const ENUM_MAX_VALUES = 20;
 const ENUM_MAX_RATIO = 0.05;
 const PII_SHARE = 0.9;
@@ -253,7 +256,8 @@ function enumFor(s: ColumnBasics, v: ColumnValues, th: ProfileThresholds, entity
   const folded = foldValues(v.top, entityOf, th.foldRatio);
   const repeated = folded.filter((x) => x.count >= 2);
   if (repeated.length === 0) return undefined;
-  const typo = (x: ValueCount) => repeated.some((w) => w.count >= TYPO_RATIO * x.count && similar(x.value, w.value));
+  const ratio = (x: ValueCount) => (x.value.length <= SHORT ? SHORT_TYPO_RATIO : TYPO_RATIO);
+  const typo = (x: ValueCount) => repeated.some((w) => w.count >= ratio(x) * x.count && similar(x.value, w.value));
   const kept = repeated.filter((x) => !typo(x));
   if (kept.length > ENUM_MAX_VALUES || kept.length > ENUM_MAX_RATIO * nonEmpty) return undefined;
   if (kept.reduce((n, x) => n + x.count, 0) < th.dominantShare * nonEmpty) return undefined;
