@@ -63,7 +63,7 @@ describe('inferred rules on the beers proposal', () => {
     await contract.openEvidence('state');
     expect(await contract.rule('state', 'pattern').innerText()).toMatch(/\[A-Z\]\{2\}/);
     // Dependencies carry theirs too.
-    expect(await contract.dependencyRule('city -> state').innerText()).toMatch(/unconfirmed[\s\S]*dependency[\s\S]*rows/);
+    expect(await contract.dependencyRule('brewery_id -> brewery_name, city, state').innerText()).toMatch(/unconfirmed[\s\S]*dependency[\s\S]*rows/);
     await contract.scrollToColumn('ounces');
     await contract.screenshot('34-contract-evidence');
   }, 120_000);
@@ -98,7 +98,7 @@ describe('inferred rules on the beers proposal', () => {
     expect(list).toHaveLength(before - 1);
     expect(list).toContain('abv: type');
     expect(list).toContain('index: primary key');
-    expect(list).toContain('city → state');
+    expect(list).toContain('brewery_id → brewery_name, city, state');
     expect(list).not.toContain('state: pattern');
     // Words for a desktop user: no YAML, no command-line flags.
     expect(await note.innerText()).not.toMatch(/yaml|--|confirmed: true/i);
