@@ -119,8 +119,18 @@ const REF = '_airlock_ref';
  */
 export const FD_MASK = '\u0001airlock:dirty-cell';
 const MASK_SQL = sqlString(FD_MASK);
-/** The text of a cell, NULL when masked. */
-const cell = (c: string) => `NULLIF(coalesce(trim(${sqlIdent(c)}), ''), ${MASK_SQL})`;
+/**
+ * Spelling variants are one value ('Birmingham', 'BIRMINGHAM', ' birmingham '): case, spaces and
+ * punctuation do not make two rows disagree, as the value sets fold them (profileInfer foldKey).
+ */
+const fold = (x: string) => `trim(regexp_replace(lower(${x}), '[^\\pL\\pN]+', ' ', 'g'))`;
+/** The folded text of a cell, NULL when masked. */
+const cell = (c: string) => `${fold(`NULLIF(coalesce(trim(${sqlIdent(c)}), ''), ${MASK_SQL})`)}`;
+/**
+ * A determinant cell as written: folding it too would merge codes that differ only in their
+ * punctuation ('AF5346', 'AF-5346'), which are the values a dependency must keep apart.
+ */
+const det = (c: string) => `trim(${sqlIdent(c)})`;
 /** A determinant cell that counts: filled and not masked. */
 const filled = (c: string) => `trim(${sqlIdent(c)}) <> '' AND trim(${sqlIdent(c)}) <> ${MASK_SQL}`;
 /** The dependents as text, an empty one as '' so that a group half empty, half filled disagrees. */
@@ -141,7 +151,7 @@ async function measurePairs(conn: DuckDBConnection, table: string, dets: string[
     const bs = deps.filter((b) => b !== a);
     if (bs.length === 0) continue;
     const rows = await queryRows<{ dep: string; agree: number; baseline: number; violations: number; unique_share: number }>(conn, `
-      WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${depList(bs)} FROM ${table} WHERE ${filled(a)}),
+      WITH s AS (SELECT ${det(a)} AS ${DET}, ${depList(bs)} FROM ${table} WHERE ${filled(a)}),
       u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
       g AS (SELECT dep, ${DET}, val, count(*) AS c FROM u GROUP BY ALL),
       m AS (SELECT dep, max(c) AS mc, sum(c) AS n FROM g GROUP BY dep, ${DET}),
@@ -192,7 +202,7 @@ async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], ref
     // One pass counts the (A, C) groups of every refiner: a refiner must split A's groups, and
     // not into near-singletons, which would make anything hold.
     const [counts] = await queryRows<Record<string, number>>(conn, `
-      WITH s AS (SELECT trim(${sqlIdent(a)}) AS ${DET}, ${cs.map((c) => `${cell(c)} AS ${sqlIdent(c)}`).join(', ')}
+      WITH s AS (SELECT ${det(a)} AS ${DET}, ${cs.map((c) => `${cell(c)} AS ${sqlIdent(c)}`).join(', ')}
         FROM ${table} WHERE ${filled(a)}${some(a)})
       SELECT CAST(count(*) AS DOUBLE) AS _n, CAST(count(DISTINCT ${DET}) AS DOUBLE) AS _a,
         ${cs.map((c, i) => `CAST(count(DISTINCT (${DET}, ${sqlIdent(c)})) AS DOUBLE) AS r${i}`).join(', ')} FROM s`);
@@ -204,7 +214,7 @@ async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], ref
       if (bs.length === 0) continue;
       const rows = await queryRows<{ dep: string; violations: number; explained: number }>(conn, `
         WITH s AS (
-          SELECT trim(${sqlIdent(a)}) AS ${DET}, coalesce(${cell(c)}, '') AS ${REF}, ${depList(bs)}
+          SELECT ${det(a)} AS ${DET}, coalesce(${cell(c)}, '') AS ${REF}, ${depList(bs)}
           FROM ${table} WHERE ${filled(a)}${some(a)}
         ),
         u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
@@ -305,7 +315,7 @@ async function measure(conn: DuckDBConnection, table: string, determinant: strin
   const ds = determinant.map((_, i) => `_airlock_d${i}`);
   const rows = await queryRows<{ dep: string; agree: number; violations: number; groups: number; baseline: number; unique_share: number; ex: { det: string[]; vals: { value: string; count: number }[] }[] | null }>(conn, `
     WITH s AS (
-      SELECT ${determinant.map((d, i) => `trim(${sqlIdent(d)}) AS ${ds[i]}`).join(', ')}, ${depList(bs)}
+      SELECT ${determinant.map((d, i) => `${det(d)} AS ${ds[i]}`).join(', ')}, ${depList(bs)}
       FROM ${table} WHERE ${determinant.map((d) => filled(d)).join(' AND ')}
     ),
     u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),

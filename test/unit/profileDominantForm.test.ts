@@ -171,6 +171,19 @@ describe('dependencies under dirt the columns themselves reveal', () => {
     expect(p.fds.find((f) => f.determinant.join() === 'zip')?.dependent).toEqual(['city']);
   });
 
+  it('case and spacing variants of a free-text dependent do not break the dependency', async () => {
+    // 100 streets, one per zip, too many for a value set, so nothing masks their 10% variants.
+    const k = 1200;
+    const zip = Array.from({ length: k }, (_, i) => String(10000 + Math.floor(i / 12)));
+    const street = zip.map((z, i) => {
+      const s = `${['North', 'South', 'East', 'West'][Number(z) % 4]} ${z.slice(2)} Main Street`;
+      return i % 10 === 3 ? s.toUpperCase() : i % 10 === 7 ? `  ${s.toLowerCase()}` : s;
+    });
+    const { p } = await profileOf({ id: ids(k), zip, street });
+    expect(col(p, 'street').enum).toBeUndefined();
+    expect(p.fds.find((f) => f.determinant.join() === 'zip')?.dependent).toEqual(['street']);
+  });
+
   it('a column that is one value on nearly every row once its dirt is masked is no dependent', async () => {
     const k = 600;
     const kind = Array.from({ length: k }, (_, i) => (i % 25 === 0 ? 'hospitxl' : 'hospital'));
