@@ -90,7 +90,12 @@ function columnRules(p: ColumnProfile, spec: Contract['columns'][number], tally:
       out.push(rule('validValues', t.present ? (t.present - t.bad) / t.present : 1, text, t.examples));
     }
   }
-  if (spec.required) out.push(rule('required', 1, `all ${num(p.rows)} rows have a value`));
+  if (spec.required) {
+    // Required holds from 98% of rows: the blanks and missing tokens left are its violations, not "all rows".
+    const gaps = p.nullCount + p.missingTokenCount;
+    out.push(rule('required', p.rows ? (p.rows - gaps) / p.rows : 1, gaps === 0 ? `all ${num(p.rows)} rows have a value`
+      : `${pct((p.rows - gaps) / p.rows)} of ${num(p.rows)} rows have a value; ${num(gaps)} are empty or a missing token`));
+  }
   if (spec.unique || spec.primaryKey) {
     const t = tally('DUPLICATE') ?? { present, bad: 0, examples: [] };
     const what = spec.primaryKey ? 'primaryKey' : 'unique';
