@@ -135,3 +135,63 @@ describe('the FD mask sentinel as cell text', () => {
     expect(p.fds.some((f) => f.determinant.join() === 'a' && f.dependent.includes('b'))).toBe(true);
   }, 60_000);
 });
+
+describe('dominant forms written in hostile ways', () => {
+  const FW = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+  const AR = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
+  const forms: [string, (i: number) => string][] = [
+    ['full-width digits', (i) => FW(String(i * 7))],
+    ['arabic-indic digits', (i) => AR(String(i * 7))],
+    ['nbsp padded', (i) => `\u00a0${i * 7}\u00a0`],
+    ['tab padded', (i) => `\t${i * 7}`],
+    ['thousands', (i) => (i * 1234).toLocaleString('en-US')],
+    ['exponent', (i) => `${i}e3`],
+    ['exponent oz', (i) => `${i}e5 oz`],
+    ['negative oz', (i) => `-${i} oz`],
+    ['double dot oz', (i) => `${i}..0 oz`],
+    ['negative dollars', (i) => `$-${i}`],
+    ['dollars', (i) => `$${i}.99`],
+    ['oz then digit', (i) => `${i} oz ${i % 3}`],
+    ['percent spaced', (i) => `${i % 100} %`],
+    ['nbsp date', (i) => `2024-0${1 + (i % 9)}-1${i % 10}\u00a0`],
+    ['slash dates', (i) => `${1 + (i % 12)}/${1 + (i % 28)}/2024`],
+    ['dotted dates', (i) => `${1 + (i % 28)}.${1 + (i % 12)}.2024`],
+    ['unicode letters', (i) => `ÄÖ-${i}`],
+    ['regex metachar codes', (i) => `a.b*${i}+(c)`],
+    ['percent signs in text', (i) => `%${i}%_`],
+  ];
+  for (const [name, f] of forms) {
+    it(`${name}: no proposed rule is broken by more than 20% of the file`, async () => {
+      const k = 200;
+      const { p, path } = await profileOf({ id: ids(k), v: Array.from({ length: k }, (_, i) => (i % 10 === 3 ? 'junk' : f(i + 1))) });
+      expect(() => parseContract(p.yaml)).not.toThrow();
+      const units = new Set(p.columns.filter((c) => c.unit).map((c) => c.name));
+      const bad = (await worstShare(p, path)).filter((x) => x.share > 0.2 + 1e-9 && !(units.has(x.col) && x.reason === 'TYPE_MISMATCH'));
+      if (process.env.ADV_DEBUG) { const c = p.contract.columns[1]; console.log(name, c.logicalType, c.format, c.pattern, c.enum?.slice(0, 5), p.columns[1].unit, JSON.stringify(c.inferred?.map((r) => [r.rule, r.share, r.evidence.slice(0, 200)]))); }
+      expect(bad, JSON.stringify(p.columns[1], null, 0).slice(0, 600)).toEqual([]);
+    }, 60_000);
+  }
+});
+
+describe('folded value sets', () => {
+  const cases: [string, string[]][] = [
+    ['two spellings of one country, half and half', ['US', 'USA']],
+    ['three spellings of one country', ['US', 'USA', 'United States', 'DE', 'Germany', 'Deutschland']],
+    ['case variants half and half', ['gold', 'Gold', 'silver', 'Silver']],
+    ['punctuation variants', ['A-1', 'A 1', 'a.1', 'B-2', 'B 2', 'b.2']],
+    ['currency code and symbol', ['USD', '$', 'EUR', '€']],
+    ['a quarter written the long way', ['US', 'US', 'US', 'USA']],
+    ['variants 30% in all', ['gold', 'gold', 'gold', 'gold', 'gold', 'gold', 'gold', 'Gold', 'GOLD', ' gold', 'silver']],
+    ['country variants 30%', ['US', 'US', 'US', 'US', 'US', 'US', 'USA', 'U.S.', 'United States', 'DE']],
+  ];
+  for (const [name, values] of cases) {
+    it(`${name}: the set proposed is not broken by more than 20% of the file`, async () => {
+      const k = 300;
+      const { p, path } = await profileOf({ id: ids(k), v: column(k, values) });
+      const c = p.contract.columns[1];
+      if (process.env.ADV_DEBUG) console.log(name, c.logicalType, c.enum, JSON.stringify(c.inferred));
+      const bad = (await worstShare(p, path)).filter((x) => x.share > 0.2 + 1e-9);
+      expect(bad, `${JSON.stringify(c.enum)} ${JSON.stringify(c.inferred)}`).toEqual([]);
+    }, 60_000);
+  }
+});
