@@ -163,7 +163,7 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), opts.dependencies);
     // The evidence is measured with the validator's checks of the proposal itself: a draft first.
     const draft = parseContract(proposalYaml(meta, columns, fds), `${table}.odcs.yaml (proposed)`);
-    const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map(dependencyEvidence) };
+    const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map((f) => dependencyEvidence(f, sampled ? sampleRows : rows)) };
     const yaml = proposalYaml(meta, columns, fds, proof);
     const contract = parseContract(yaml, `${table}.odcs.yaml (proposed)`);
     return { yaml, contract, columns, fds, rows, malformedRows: input.malformedRows };

@@ -128,17 +128,21 @@ interface DependentEvidence {
   dependent: string;
   violatingRows: number;
   violatingGroups: number;
+  measuredRows?: number;
   counterexamples: { determinant: string[]; values: { value: string; count: number }[] }[];
 }
 
 /** A dependency's inferred rule: its weakest dependent's agreement and the groups that break it. */
-export function dependencyEvidence(fd: FdProposal & { evidence?: DependentEvidence[] }): InferredRule {
+export function dependencyEvidence(fd: FdProposal & { evidence?: DependentEvidence[] }, tableRows?: number): InferredRule {
   const items = fd.evidence ?? [];
+  // Masked cells (failing their own column's checks) are no evidence: say on how many rows it was measured.
+  const measured = Math.min(...items.map((e) => e.measuredRows ?? Infinity));
+  const of = tableRows !== undefined && measured < tableRows ? ` measured (${num(measured)} of ${num(tableRows)} rows; the others lack a value or fail their own column's checks)` : '';
   const breaking = items.filter((e) => e.violatingRows > 0);
   const examples = breaking.flatMap((e) => e.counterexamples.slice(0, 2).map((g) =>
     `${fd.determinant.join(', ')} = ${g.determinant.map((x) => `'${x}'`).join(', ')}: ${e.dependent} is ${g.values.map((v) => `'${v.value}' ×${v.count}`).join(', ')}`)).slice(0, EXAMPLES);
   const text = breaking.length === 0
-    ? (fd.support >= 1 ? 'holds on every row' : `holds on ${pct(fd.support)} of the rows at worst`)
-    : `holds on ${pct(fd.support)} of the rows at worst; ${breaking.map((e) => `${e.dependent}: ${num(e.violatingRows)} row(s) in ${num(e.violatingGroups)} group(s) disagree`).join('; ')}`;
+    ? (fd.support >= 1 ? `holds on every row${of}` : `holds on ${pct(fd.support)} of the rows${of} at worst`)
+    : `holds on ${pct(fd.support)} of the rows${of} at worst; ${breaking.map((e) => `${e.dependent}: ${num(e.violatingRows)} row(s) in ${num(e.violatingGroups)} group(s) disagree`).join('; ')}`;
   return { rule: 'dependency', share: fd.support, evidence: text, counterexamples: examples, confirmed: false };
 }

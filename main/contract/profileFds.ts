@@ -31,6 +31,8 @@ export interface FdEvidenceItem {
   /** rows that disagree with their group's majority, and groups with any disagreement */
   violatingRows: number;
   violatingGroups: number;
+  /** rows measured: a determinant value and an unmasked dependent (fewer than the table's when cells were masked) */
+  measuredRows?: number;
   /** up to 3 groups that break it, largest first: the determinant values and the dependent's values with counts */
   counterexamples: FdCounterexample[];
 }
@@ -303,7 +305,7 @@ interface Measured {
  */
 async function measure(conn: DuckDBConnection, table: string, determinant: string[], bs: string[], o: FdOptions): Promise<Measured> {
   const ds = determinant.map((_, i) => `_airlock_d${i}`);
-  const rows = await queryRows<{ dep: string; agree: number; violations: number; groups: number; baseline: number; unique_share: number; ex: { det: string[]; vals: { value: string; count: number }[] }[] | null }>(conn, `
+  const rows = await queryRows<{ dep: string; agree: number; violations: number; measured: number; groups: number; baseline: number; unique_share: number; ex: { det: string[]; vals: { value: string; count: number }[] }[] | null }>(conn, `
     WITH s AS (
       SELECT ${determinant.map((d, i) => `trim(${sqlIdent(d)}) AS ${ds[i]}`).join(', ')}, ${depList(bs)}
       FROM ${table} WHERE ${determinant.map((d) => filled(d)).join(' AND ')}
@@ -324,7 +326,7 @@ async function measure(conn: DuckDBConnection, table: string, determinant: strin
       SELECT dep, list({'det': [${ds.join(', ')}], 'vals': vals[1:${o.counterexampleValues}]} ORDER BY r) AS ex
       FROM x WHERE r <= ${o.counterexamples} GROUP BY dep
     )
-    SELECT m.dep, sum(mc) / sum(n) AS agree, CAST(sum(n) - sum(mc) AS DOUBLE) AS violations,
+    SELECT m.dep, sum(mc) / sum(n) AS agree, CAST(sum(n) - sum(mc) AS DOUBLE) AS violations, CAST(sum(n) AS DOUBLE) AS measured,
       CAST(count(*) FILTER (WHERE k > 1) AS DOUBLE) AS groups, any_value(b.top) / sum(n) AS baseline,
       count(*) FILTER (WHERE n = 1) / sum(n) AS unique_share, any_value(xl.ex) AS ex
     FROM m JOIN b USING (dep) LEFT JOIN xl USING (dep) GROUP BY m.dep`);
@@ -341,6 +343,7 @@ async function measure(conn: DuckDBConnection, table: string, determinant: strin
       agreement: Number(r.agree),
       violatingRows: Number(r.violations),
       violatingGroups: Number(r.groups),
+      measuredRows: Number(r.measured),
       counterexamples: (r.ex ?? []).map((e) => ({ determinant: [...e.det], values: e.vals.map((v) => ({ value: v.value, count: Number(v.count) })) })),
     });
   }

@@ -195,3 +195,51 @@ describe('folded value sets', () => {
     }, 60_000);
   }
 });
+
+describe('headers the contract loader is strict about', () => {
+  for (const [name, header] of [['names differing in case', ['id', 'Name', 'name']], ['an empty name', ['id', '', 'x']], ['a reserved prefix', ['id', '_airlock_row_id', 'x']], ['a name with a newline', ['id', 'a\nb', 'x']], ['a duplicate name', ['id', 'x', 'x']]] as const) {
+    it(`${name}: a proposal that loads, or one clear error`, async () => {
+      const k = 30;
+      const cols = Object.fromEntries(header.map((h, j) => [h + '\u0000'.repeat(j), j === 0 ? ids(k) : column(k, ['a', 'b'])]));
+      // keys are made unique for the object; the CSV gets the raw header
+      const lines = [header.map(quote).join(',')];
+      for (let i = 0; i < k; i++) lines.push(Object.values(cols).map((c) => quote(c[i])).join(','));
+      const path = join(dir, `h${++n}.csv`);
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      try {
+        const p = await profileFile(db.conn, path, `h${n}.csv`, { scratchDir: dir });
+        expect(() => parseContract(p.yaml)).not.toThrow();
+      } catch (e) {
+        if (process.env.ADV_DEBUG) console.log(name, String(e));
+        expect((e as Error).name, String((e as Error).stack)).toBe('UserError');
+        expect((e as Error).message).not.toMatch(/\(proposed\)|\(draft\)/);
+      }
+    }, 60_000);
+  }
+});
+
+describe('dependencies measured on what masking leaves', () => {
+  it('a dependent whose values are mostly masked (written with a unit) gets no dependency from the few rows left', async () => {
+    const r = seeded(7);
+    const k = 400;
+    const style = Array.from({ length: k }, () => `s${r.int(1, 60)}`);
+    // size is independent of style; 90% written with a unit (the type check fails them), 10% bare
+    const size = Array.from({ length: k }, () => { const v = r.pick(['12', '16', '24', '32', '8']); return r.chance(0.9) ? `${v} ${r.pick(['oz', 'OZ.', 'ounce'])}` : v; });
+    const { p } = await profileOf({ id: ids(k), style, size });
+    if (process.env.ADV_DEBUG) console.log(p.columns[2].inferredType, p.columns[2].unit, JSON.stringify(p.fds.map((f) => [f.determinant, f.dependent, f.support])));
+    expect(p.fds.filter((f) => f.dependent.includes('size'))).toEqual([]);
+  }, 60_000);
+});
+
+describe('dependency evidence on masked rows', () => {
+  it('a dependency measured on a minority of rows does not say it holds on every row', async () => {
+    const r = seeded(8);
+    const k = 400;
+    const style = Array.from({ length: k }, () => `s${r.int(1, 20)}`);
+    const size = style.map((s) => { const v = String(8 + Number(s.slice(1))); return r.chance(0.85) ? `${v} ${r.pick(['oz', 'OZ.', 'ounce'])}` : v; });
+    const { p } = await profileOf({ id: ids(k), style, size });
+    const fd = p.contract.fds.find((f) => f.dependent.includes('size'));
+    if (process.env.ADV_DEBUG) console.log(JSON.stringify(p.contract.fds));
+    if (fd) expect(fd.inferred!.evidence).toMatch(/of 400 rows/);
+  }, 60_000);
+});
