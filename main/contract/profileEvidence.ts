@@ -14,7 +14,9 @@ const EMPTY = `(v IS NULL OR trim(v) = '')`;
 
 const pct = (x: number) => `${(100 * x).toFixed(x >= 0.999 && x < 1 ? 2 : 1)}%`;
 const num = (n: number) => n.toLocaleString('en-US');
-const quoted = (xs: string[]) => xs.map((x) => `'${x.length > 40 ? `${x.slice(0, 40)}…` : x}'`).join(', ');
+// Shortened by code points: a cut through a surrogate pair was written as '\ud83d' in the YAML.
+const short = (x: string) => { const cs = Array.from(x); return cs.length > 40 ? `${cs.slice(0, 40).join('')}…` : x; };
+const quoted = (xs: string[]) => xs.map((x) => `'${short(x)}'`).join(', ');
 
 interface Tally {
   present: number;

@@ -243,3 +243,15 @@ describe('dependency evidence on masked rows', () => {
     if (fd) expect(fd.inferred!.evidence).toMatch(/of 400 rows/);
   }, 60_000);
 });
+
+describe('evidence text', () => {
+  it('a long counterexample is shortened without splitting a character in two', async () => {
+    const k = 100;
+    const long = `${'x'.repeat(39)}🙂🙂 tail`;
+    const { p } = await profileOf({ id: ids(k), n: column(k, ids(k), { 3: long, 5: long }) });
+    if (process.env.ADV_DEBUG) console.log(p.yaml.split('\n').filter((l) => l.includes('xxxx')).join('\n'));
+    expect(p.yaml).toContain('🙂');
+    expect(p.yaml).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\\ud[89a-f]/i);
+    expect(p.contract.columns[1].inferred![0].evidence).toContain(`'${'x'.repeat(39)}🙂…'`);
+  }, 60_000);
+});
