@@ -18,6 +18,8 @@ import type { ReferenceTables } from './reference.js';
 import { columnEvidence, dependencyEvidence } from './profileEvidence.js';
 import type { ColumnSpec, Contract } from './types.js';
 import { missingSql, singleValueChecks } from '../validate/compileViolations.js';
+import { isReservedColumn, RESERVED_PREFIX } from '../validate/reservedColumns.js';
+import { UserError } from './errors.js';
 
 export type { ColumnProfile } from './profileInfer.js';
 export type { FdProposal } from './profileFds.js';
@@ -126,6 +128,10 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
   try {
     const input = await readInput(conn, path, displayName, STAGE, MALFORMED, opts.scratchDir);
     const header = input.header;
+    // Else the loader refuses the draft and the error names a proposal file that does not exist.
+    header.forEach((h, i) => {
+      if (isReservedColumn(h)) throw new UserError(`${displayName}:1: column ${i + 1} of the header, ${JSON.stringify(h)}: names starting with ${RESERVED_PREFIX} are reserved for Airlock's own columns; rename it.`, displayName, 1);
+    });
     const rows = Number(await queryValue(conn, `SELECT count(*) FROM ${STAGE}`));
     const sampled = rows > sampleRows;
     if (sampled) await conn.run(`CREATE OR REPLACE TEMP TABLE ${SAMPLE} AS SELECT * FROM ${STAGE} USING SAMPLE reservoir(${sampleRows} ROWS) REPEATABLE (42)`);

@@ -287,3 +287,23 @@ describe('comments in the proposal', () => {
     }
   }, 60_000);
 });
+
+describe('column names that the profile\'s own SQL uses', () => {
+  it('columns named dep, val, col, v, c, n hold dependencies like any others', async () => {
+    const r = seeded(11);
+    const k = 300;
+    const dep = Array.from({ length: k }, () => `g${r.int(1, 15)}`);
+    const val = dep.map((g) => `v${g}`);
+    const { p } = await profileOf({ id: ids(k), dep, val, col: val.map((x) => `c${x}`), v: column(k, ['a', 'b', 'c']), c: dep.map((g) => `n${g}`), n: column(k, ['1', '2', '3', '4']) });
+    expect(p.fds.some((f) => f.determinant.join() === 'dep' && f.dependent.includes('val') && f.dependent.includes('c')), JSON.stringify(p.fds.map((f) => [f.determinant, f.dependent]))).toBe(true);
+  }, 60_000);
+
+  it('a column with the reserved prefix is one clear error about the file', async () => {
+    const path = join(dir, `r${++n}.csv`);
+    writeFileSync(path, `id,_airlock_det\n${ids(20).map((i) => `${i},x`).join('\n')}\n`);
+    const e = await profileFile(db.conn, path, `r${n}.csv`, { scratchDir: dir }).then(() => undefined, (x: Error) => x);
+    if (process.env.ADV_DEBUG) console.log(String(e));
+    expect(e).toMatchObject({ name: 'UserError' });
+    expect(String((e as Error).message)).toMatch(new RegExp(`^r${n}\\.csv:1: column 2 of the header`));
+  }, 60_000);
+});
