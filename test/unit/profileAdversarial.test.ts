@@ -307,3 +307,18 @@ describe('column names that the profile\'s own SQL uses', () => {
     expect(String((e as Error).message)).toMatch(new RegExp(`^r${n}\\.csv:1: column 2 of the header`));
   }, 60_000);
 });
+
+describe('YAML 1.1 readers', () => {
+  it('values and names a YAML 1.1 reader would take for numbers, dates or booleans come back as the same text', async () => {
+    const tricky = ['1_000', '1:20', '0b101', '0x1F', '0777', '2024-01-01', '.inf', '-.inf', '.NaN', 'Y', 'n', 'On', 'OFF', '=', '<<', '~', 'NULL', '1e3', '+12', '.5'];
+    const k = tricky.length * 30;
+    const cols: Record<string, string[]> = { id: ids(k), v: Array.from({ length: k }, (_, i) => tricky[i % tricky.length]) };
+    for (const t of tricky.slice(0, 8)) cols[t] = column(k, ['a', 'b']);
+    const { p } = await profileOf(cols);
+    const doc = parse(p.yaml, { version: '1.1' }) as { schema: { properties: { name: unknown; quality?: { arguments: { validValues: unknown[] } }[] }[] }[] };
+    const props = doc.schema[0].properties;
+    expect(props.map((x) => x.name)).toEqual(Object.keys(cols));
+    const set = props[1].quality?.[0]?.arguments.validValues;
+    expect(set, p.yaml.slice(0, 3000)).toEqual([...p.contract.columns[1].enum!]);
+  }, 60_000);
+});
