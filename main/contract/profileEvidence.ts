@@ -15,7 +15,9 @@ const EMPTY = `(v IS NULL OR trim(v) = '')`;
 const pct = (x: number) => `${(100 * x).toFixed(x >= 0.999 && x < 1 ? 2 : 1)}%`;
 const num = (n: number) => n.toLocaleString('en-US');
 // Shortened by code points: a cut through a surrogate pair was written as '\ud83d' in the YAML.
-const short = (x: string) => { const cs = Array.from(x); return cs.length > 40 ? `${cs.slice(0, 40).join('')}…` : x; };
+const short = (x: string, max = 40) => { const cs = Array.from(x); return cs.length > max ? `${cs.slice(0, max).join('')}…` : x; };
+// A counterexample is shown, not matched: a whole 12,000-character cell would not fit the contract form (10,000 a value).
+const EXAMPLE_CHARS = 200;
 const quoted = (xs: string[]) => xs.map((x) => `'${short(x)}'`).join(', ');
 
 interface Tally {
@@ -53,7 +55,7 @@ async function tallies(conn: DuckDBConnection, vc: string, contract: Contract): 
 }
 
 function rule(name: string, share: number, evidence: string, counterexamples: string[] = []): InferredRule {
-  return { rule: name, share, evidence, counterexamples, confirmed: false };
+  return { rule: name, share, evidence, counterexamples: counterexamples.map((x) => short(x, EXAMPLE_CHARS)), confirmed: false };
 }
 
 function breaks(t: Tally, what: string): string {
@@ -142,7 +144,7 @@ export function dependencyEvidence(fd: FdProposal & { evidence?: DependentEviden
   const of = tableRows !== undefined && measured < tableRows ? ` measured (${num(measured)} of ${num(tableRows)} rows; the others lack a value or fail their own column's checks)` : '';
   const breaking = items.filter((e) => e.violatingRows > 0);
   const examples = breaking.flatMap((e) => e.counterexamples.slice(0, 2).map((g) =>
-    `${fd.determinant.join(', ')} = ${g.determinant.map((x) => `'${x}'`).join(', ')}: ${e.dependent} is ${g.values.map((v) => `'${v.value}' ×${v.count}`).join(', ')}`)).slice(0, EXAMPLES);
+    `${fd.determinant.join(', ')} = ${g.determinant.map((x) => `'${short(x)}'`).join(', ')}: ${e.dependent} is ${g.values.map((v) => `'${short(v.value)}' ×${v.count}`).join(', ')}`)).slice(0, EXAMPLES);
   const text = breaking.length === 0
     ? (fd.support >= 1 ? `holds on every row${of}` : `holds on ${pct(fd.support)} of the rows${of} at worst`)
     : `holds on ${pct(fd.support)} of the rows${of} at worst; ${breaking.map((e) => `${e.dependent}: ${num(e.violatingRows)} row(s) in ${num(e.violatingGroups)} group(s) disagree`).join('; ')}`;

@@ -322,3 +322,21 @@ describe('YAML 1.1 readers', () => {
     expect(set, p.yaml.slice(0, 3000)).toEqual([...p.contract.columns[1].enum!]);
   }, 60_000);
 });
+
+describe('markers the contract screen can send back', () => {
+  it('counterexamples of a file with very long cells fit the contract form (main/api/contract.ts inferredRule: 10,000 characters each)', async () => {
+    const k = 200;
+    const huge = `${'y'.repeat(12_000)}`;
+    const style = Array.from({ length: k }, (_, i) => `s${i % 10}`);
+    const city = style.map((s, i) => (i === 7 || i === 17 ? `${huge}${i}` : `c${s}`));
+    const { p } = await profileOf({ id: ids(k), n: column(k, ids(k), { 3: huge, 5: `${huge}z` }), style, city });
+    const rules = [...p.contract.columns.flatMap((c) => c.inferred ?? []), ...p.contract.fds.flatMap((f) => (f.inferred ? [f.inferred] : []))];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(r.counterexamples.length).toBeLessThanOrEqual(100);
+      for (const x of r.counterexamples) expect(x.length, r.rule).toBeLessThanOrEqual(10_000);
+      expect(r.evidence.length).toBeLessThanOrEqual(20_000);
+    }
+    expect(p.yaml.length).toBeLessThan(60_000);
+  }, 60_000);
+});
