@@ -117,6 +117,8 @@ function typeSpec(c: ColumnProfile): ColumnSpec {
 
 /** Drops proposed patterns that, checked over every value, cover less than the dominant share. */
 async function confirmPatterns(conn: DuckDBConnection, columns: ColumnProfile[], minShare: number): Promise<void> {
+  // A pattern of 2,000+ characters (literal long values) reads as no rule, and the contract form refuses it (main/api/contract.ts).
+  for (const c of columns) if (c.pattern && c.pattern.length > 2000) delete c.pattern;
   const patterns = new Map(columns.filter((c) => c.pattern).map((c) => [c.name, c.pattern!]));
   const shares = await patternCoverage(conn, VALUES, patterns);
   for (const c of columns) if (c.pattern && (shares.get(c.name) ?? 0) < minShare) delete c.pattern;

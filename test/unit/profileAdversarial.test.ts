@@ -9,6 +9,8 @@ import { profileFile, type ContractProposal } from '../../main/contract/profile.
 import { parseContract } from '../../main/contract/load.js';
 import { FD_MASK } from '../../main/contract/profileFds.js';
 import { proposalYaml } from '../../main/contract/profileYaml.js';
+import { API } from '../../main/api/contract.js';
+import { formOfContract } from '../../main/api/contractForm.js';
 import { readInput } from '../../main/ingest/readInput.js';
 import { openLockedDuckDB, queryRows, type LockedDuckDB } from '../../main/store/duckdb.js';
 import { compileViolations } from '../../main/validate/compileViolations.js';
@@ -111,6 +113,7 @@ describe('property: hostile random tables', () => {
       const { p, path } = await profileOf(cols);
       if (process.env.ADV_DEBUG) console.log(seed, JSON.stringify(cols).slice(0, 1500), p.yaml);
       expect(() => parseContract(p.yaml), `seed ${seed}`).not.toThrow();
+      expect(() => API.applyContractForm.input.parse({ yaml: p.yaml, form: formOfContract(p.contract) }), `seed ${seed}`).not.toThrow();
       // Unit columns are left out: the contract has no unit, the values written with one fail the type until a repair strips it (reported).
       const units = new Set(p.columns.filter((c) => c.unit).map((c) => c.name));
       const bad = (await worstShare(p, path)).filter((x) => x.share > 0.2 + 1e-9 && !(units.has(x.col) && x.reason === 'TYPE_MISMATCH'));
@@ -339,4 +342,19 @@ describe('markers the contract screen can send back', () => {
     }
     expect(p.yaml.length).toBeLessThan(60_000);
   }, 60_000);
+});
+
+describe('the contract screen takes every proposal back', () => {
+  const long = (c: string, n: number) => c.repeat(n);
+  const cases: [string, Record<string, string[]>][] = [
+    ['a value set of long texts', { id: ids(200), v: column(200, [long('a', 600), long('b', 600), long('c', 600)]) }],
+    ['a pattern with long literal alternatives', { id: ids(200), v: Array.from({ length: 200 }, (_, i) => (i % 5 === 0 ? long('N/A ', 400) : i % 5 === 1 ? long('x-', 600) : `AB-${i}`)) }],
+  ];
+  for (const [name, cols] of cases) {
+    it(`${name}: the form of the proposal passes the applyContractForm input schema`, async () => {
+      const { p } = await profileOf(cols);
+      if (process.env.ADV_DEBUG) console.log(name, p.contract.columns.map((c) => [c.name.length, c.pattern?.length, c.enum?.map((x) => x.length)]));
+      expect(() => API.applyContractForm.input.parse({ yaml: p.yaml, form: formOfContract(p.contract) })).not.toThrow();
+    }, 60_000);
+  }
 });
