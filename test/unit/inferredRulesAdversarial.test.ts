@@ -91,4 +91,9 @@ schema:
 `, 'c.yaml');
     expect(unconfirmedRules(c)).toEqual([]);
   });
+
+  it('a confirmed marker on every rule leaves none unconfirmed; a marker with no confirmed key is unconfirmed', () => {
+    expect(unconfirmedRules(parseContract(contract('[{ rule: type, share: 1, confirmed: true }]', '{ rule: dependency, share: 1, confirmed: true }'), 'c.yaml'))).toEqual([]);
+    expect(unconfirmedRules(parseContract(contract('[{ rule: type, share: 1 }]'), 'c.yaml'))).toEqual(['a: type']);
+  });
 });
