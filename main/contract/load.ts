@@ -117,7 +117,8 @@ export function parseContract(text: string, path = '<contract>'): Contract {
       for (const c of [...det!, ...dep!]) {
         if (!colNames.has(c)) at.fail([...p, i], `functional dependency names column ${JSON.stringify(c)}, which the contract does not declare`);
       }
-      const inferred = o.inferred === undefined ? undefined : readInferredRule(o.inferred, (why) => at.fail([...p, i, 'inferred'], why));
+      // An emptied `inferred:` (null) is no marker, as a null logicalType or pii is no value elsewhere in the loader.
+      const inferred = o.inferred === undefined || o.inferred === null ? undefined : readInferredRule(o.inferred, (why) => at.fail([...p, i, 'inferred'], why));
       fds.push({ determinant: det!, dependent: dep!, ...(inferred ? { inferred } : {}) });
     });
   }
@@ -214,7 +215,7 @@ function parseColumn(p: Json, path: (string | number)[], at: Locator, tableName:
   }
   for (const q of col.quality) if (q.metric === 'missingValues') (q.missingValues ?? []).forEach((x) => tokens.add(x));
   col.missingTokens = [...tokens];
-  if (custom.inferred) col.inferred = readInferredList(custom.inferred.value, (why) => at.fail(custom.inferred.path, why));
+  if (custom.inferred && custom.inferred.value !== null && custom.inferred.value !== undefined) col.inferred = readInferredList(custom.inferred.value, (why) => at.fail(custom.inferred.path, why));
   return col;
 }
 

@@ -18,6 +18,8 @@ import type { ReferenceTables } from './reference.js';
 import { columnEvidence, dependencyEvidence } from './profileEvidence.js';
 import type { ColumnSpec, Contract } from './types.js';
 import { missingSql, singleValueChecks } from '../validate/compileViolations.js';
+import { isReservedColumn, RESERVED_PREFIX } from '../validate/reservedColumns.js';
+import { UserError } from './errors.js';
 
 export type { ColumnProfile } from './profileInfer.js';
 export type { FdProposal } from './profileFds.js';
@@ -115,6 +117,8 @@ function typeSpec(c: ColumnProfile): ColumnSpec {
 
 /** Drops proposed patterns that, checked over every value, cover less than the dominant share. */
 async function confirmPatterns(conn: DuckDBConnection, columns: ColumnProfile[], minShare: number): Promise<void> {
+  // A pattern of 2,000+ characters (literal long values) reads as no rule, and the contract form refuses it (main/api/contract.ts).
+  for (const c of columns) if (c.pattern && c.pattern.length > 2000) delete c.pattern;
   const patterns = new Map(columns.filter((c) => c.pattern).map((c) => [c.name, c.pattern!]));
   const shares = await patternCoverage(conn, VALUES, patterns);
   for (const c of columns) if (c.pattern && (shares.get(c.name) ?? 0) < minShare) delete c.pattern;
@@ -126,6 +130,10 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
   try {
     const input = await readInput(conn, path, displayName, STAGE, MALFORMED, opts.scratchDir);
     const header = input.header;
+    // Else the loader refuses the draft and the error names a proposal file that does not exist.
+    header.forEach((h, i) => {
+      if (isReservedColumn(h)) throw new UserError(`${displayName}:1: column ${i + 1} of the header, ${JSON.stringify(h)}: names starting with ${RESERVED_PREFIX} are reserved for Airlock's own columns; rename it.`, displayName, 1);
+    });
     const rows = Number(await queryValue(conn, `SELECT count(*) FROM ${STAGE}`));
     const sampled = rows > sampleRows;
     if (sampled) await conn.run(`CREATE OR REPLACE TEMP TABLE ${SAMPLE} AS SELECT * FROM ${STAGE} USING SAMPLE reservoir(${sampleRows} ROWS) REPEATABLE (42)`);
@@ -160,10 +168,10 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     // dependency, and at 10% dirt per column it would hide the real ones. Eligibility counts
     // stay those of the whole table.
     await maskDirtyCells(conn, source, parseContract(proposalYaml(meta, columns, []), `${table}.odcs.yaml (draft)`), FD_ROWS);
-    const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), opts.dependencies);
+    const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), { minMeasuredShare: th.dominantShare, ...opts.dependencies });
     // The evidence is measured with the validator's checks of the proposal itself: a draft first.
     const draft = parseContract(proposalYaml(meta, columns, fds), `${table}.odcs.yaml (proposed)`);
-    const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map(dependencyEvidence) };
+    const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map((f) => dependencyEvidence(f, sampled ? sampleRows : rows)) };
     const yaml = proposalYaml(meta, columns, fds, proof);
     const contract = parseContract(yaml, `${table}.odcs.yaml (proposed)`);
     return { yaml, contract, columns, fds, rows, malformedRows: input.malformedRows };

@@ -14,7 +14,11 @@ const EMPTY = `(v IS NULL OR trim(v) = '')`;
 
 const pct = (x: number) => `${(100 * x).toFixed(x >= 0.999 && x < 1 ? 2 : 1)}%`;
 const num = (n: number) => n.toLocaleString('en-US');
-const quoted = (xs: string[]) => xs.map((x) => `'${x.length > 40 ? `${x.slice(0, 40)}…` : x}'`).join(', ');
+// Shortened by code points: a cut through a surrogate pair was written as '\ud83d' in the YAML.
+const short = (x: string, max = 40) => { const cs = Array.from(x); return cs.length > max ? `${cs.slice(0, max).join('')}…` : x; };
+// A counterexample is shown, not matched: a whole 12,000-character cell would not fit the contract form (10,000 a value).
+const EXAMPLE_CHARS = 200;
+const quoted = (xs: string[]) => xs.map((x) => `'${short(x)}'`).join(', ');
 
 interface Tally {
   present: number;
@@ -51,7 +55,7 @@ async function tallies(conn: DuckDBConnection, vc: string, contract: Contract): 
 }
 
 function rule(name: string, share: number, evidence: string, counterexamples: string[] = []): InferredRule {
-  return { rule: name, share, evidence, counterexamples, confirmed: false };
+  return { rule: name, share, evidence, counterexamples: counterexamples.map((x) => short(x, EXAMPLE_CHARS)), confirmed: false };
 }
 
 function breaks(t: Tally, what: string): string {
@@ -90,7 +94,12 @@ function columnRules(p: ColumnProfile, spec: Contract['columns'][number], tally:
       out.push(rule('validValues', t.present ? (t.present - t.bad) / t.present : 1, text, t.examples));
     }
   }
-  if (spec.required) out.push(rule('required', 1, `all ${num(p.rows)} rows have a value`));
+  if (spec.required) {
+    // Required holds from 98% of rows: the blanks and missing tokens left are its violations, not "all rows".
+    const gaps = p.nullCount + p.missingTokenCount;
+    out.push(rule('required', p.rows ? (p.rows - gaps) / p.rows : 1, gaps === 0 ? `all ${num(p.rows)} rows have a value`
+      : `${pct((p.rows - gaps) / p.rows)} of ${num(p.rows)} rows have a value; ${num(gaps)} are empty or a missing token`));
+  }
   if (spec.unique || spec.primaryKey) {
     const t = tally('DUPLICATE') ?? { present, bad: 0, examples: [] };
     const what = spec.primaryKey ? 'primaryKey' : 'unique';
@@ -123,17 +132,21 @@ interface DependentEvidence {
   dependent: string;
   violatingRows: number;
   violatingGroups: number;
+  measuredRows?: number;
   counterexamples: { determinant: string[]; values: { value: string; count: number }[] }[];
 }
 
 /** A dependency's inferred rule: its weakest dependent's agreement and the groups that break it. */
-export function dependencyEvidence(fd: FdProposal & { evidence?: DependentEvidence[] }): InferredRule {
+export function dependencyEvidence(fd: FdProposal & { evidence?: DependentEvidence[] }, tableRows?: number): InferredRule {
   const items = fd.evidence ?? [];
+  // Masked cells (failing their own column's checks) are no evidence: say on how many rows it was measured.
+  const measured = Math.min(...items.map((e) => e.measuredRows ?? Infinity));
+  const of = tableRows !== undefined && measured < tableRows ? ` measured (${num(measured)} of ${num(tableRows)} rows; the others lack a value or fail their own column's checks)` : '';
   const breaking = items.filter((e) => e.violatingRows > 0);
   const examples = breaking.flatMap((e) => e.counterexamples.slice(0, 2).map((g) =>
-    `${fd.determinant.join(', ')} = ${g.determinant.map((x) => `'${x}'`).join(', ')}: ${e.dependent} is ${g.values.map((v) => `'${v.value}' ×${v.count}`).join(', ')}`)).slice(0, EXAMPLES);
+    `${fd.determinant.join(', ')} = ${g.determinant.map((x) => `'${short(x)}'`).join(', ')}: ${e.dependent} is ${g.values.map((v) => `'${short(v.value)}' ×${v.count}`).join(', ')}`)).slice(0, EXAMPLES);
   const text = breaking.length === 0
-    ? (fd.support >= 1 ? 'holds on every row' : `holds on ${pct(fd.support)} of the rows at worst`)
-    : `holds on ${pct(fd.support)} of the rows at worst; ${breaking.map((e) => `${e.dependent}: ${num(e.violatingRows)} row(s) in ${num(e.violatingGroups)} group(s) disagree`).join('; ')}`;
+    ? (fd.support >= 1 ? `holds on every row${of}` : `holds on ${pct(fd.support)} of the rows${of} at worst`)
+    : `holds on ${pct(fd.support)} of the rows${of} at worst; ${breaking.map((e) => `${e.dependent}: ${num(e.violatingRows)} row(s) in ${num(e.violatingGroups)} group(s) disagree`).join('; ')}`;
   return { rule: 'dependency', share: fd.support, evidence: text, counterexamples: examples, confirmed: false };
 }

@@ -31,6 +31,10 @@ export interface FdEvidenceItem {
   /** rows that disagree with their group's majority, and groups with any disagreement */
   violatingRows: number;
   violatingGroups: number;
+  /** rows measured: a determinant value and an unmasked dependent (fewer than the table's when cells were masked) */
+  measuredRows?: number;
+  /** rows with every determinant column filled and unmasked: what measuredRows is a share of */
+  determinantRows?: number;
   /** up to 3 groups that break it, largest first: the determinant values and the dependent's values with counts */
   counterexamples: FdCounterexample[];
 }
@@ -60,6 +64,12 @@ export interface FdOptions {
   maxBaseline: number;
   /** rows per group on average, for a determinant and for a determinant refined by another column */
   minGroupSize: number;
+  /**
+   * share of the rows with a clean determinant on which a dependent must be unmasked: masking
+   * sets aside a minority of dirty cells, and a dependency seen only on the few cells left (a
+   * column mostly written with a unit) is not the dominant form (DOMINANT_SHARE)
+   */
+  minMeasuredShare: number;
   /** tables with fewer rows get no proposals */
   minRows: number;
   /** a determinant (single or composite) whose value is unique on more than this share of rows is never proposed */
@@ -88,6 +98,7 @@ export const FD_DEFAULTS: Readonly<FdOptions> = {
   minAgreement: 0.95,
   maxBaseline: 0.99,
   minGroupSize: 2,
+  minMeasuredShare: 0.8,
   minRows: 10,
   maxUniqueShare: 0.95,
   minExplainedRows: 5,
@@ -135,6 +146,11 @@ const det = (c: string) => `trim(${sqlIdent(c)})`;
 const filled = (c: string) => `trim(${sqlIdent(c)}) <> '' AND trim(${sqlIdent(c)}) <> ${MASK_SQL}`;
 /** The dependents as text, an empty one as '' so that a group half empty, half filled disagrees. */
 const depList = (bs: string[]) => bs.map((b) => `${cell(b)} AS ${sqlIdent(b)}`).join(', ');
+
+/** Whether a dependent was unmasked on enough of the rows with a clean determinant. */
+function measuredEnough(e: FdEvidenceItem, o: FdOptions): boolean {
+  return (e.measuredRows ?? 0) >= o.minMeasuredShare * (e.determinantRows ?? 0);
+}
 
 /** Whether a measured dependency holds: agreement, and B explained rather than near-constant. */
 function holds(agree: number, baseline: number, o: FdOptions): boolean {
@@ -313,7 +329,7 @@ interface Measured {
  */
 async function measure(conn: DuckDBConnection, table: string, determinant: string[], bs: string[], o: FdOptions): Promise<Measured> {
   const ds = determinant.map((_, i) => `_airlock_d${i}`);
-  const rows = await queryRows<{ dep: string; agree: number; violations: number; groups: number; baseline: number; unique_share: number; ex: { det: string[]; vals: { value: string; count: number }[] }[] | null }>(conn, `
+  const rows = await queryRows<{ dep: string; agree: number; violations: number; measured: number; det_rows: number; groups: number; baseline: number; unique_share: number; ex: { det: string[]; vals: { value: string; count: number }[] }[] | null }>(conn, `
     WITH s AS (
       SELECT ${determinant.map((d, i) => `${det(d)} AS ${ds[i]}`).join(', ')}, ${depList(bs)}
       FROM ${table} WHERE ${determinant.map((d) => filled(d)).join(' AND ')}
@@ -334,7 +350,7 @@ async function measure(conn: DuckDBConnection, table: string, determinant: strin
       SELECT dep, list({'det': [${ds.join(', ')}], 'vals': vals[1:${o.counterexampleValues}]} ORDER BY r) AS ex
       FROM x WHERE r <= ${o.counterexamples} GROUP BY dep
     )
-    SELECT m.dep, sum(mc) / sum(n) AS agree, CAST(sum(n) - sum(mc) AS DOUBLE) AS violations,
+    SELECT m.dep, sum(mc) / sum(n) AS agree, CAST(sum(n) - sum(mc) AS DOUBLE) AS violations, CAST(sum(n) AS DOUBLE) AS measured, CAST((SELECT count(*) FROM s) AS DOUBLE) AS det_rows,
       CAST(count(*) FILTER (WHERE k > 1) AS DOUBLE) AS groups, any_value(b.top) / sum(n) AS baseline,
       count(*) FILTER (WHERE n = 1) / sum(n) AS unique_share, any_value(xl.ex) AS ex
     FROM m JOIN b USING (dep) LEFT JOIN xl USING (dep) GROUP BY m.dep`);
@@ -351,6 +367,8 @@ async function measure(conn: DuckDBConnection, table: string, determinant: strin
       agreement: Number(r.agree),
       violatingRows: Number(r.violations),
       violatingGroups: Number(r.groups),
+      measuredRows: Number(r.measured),
+      determinantRows: Number(r.det_rows),
       counterexamples: (r.ex ?? []).map((e) => ({ determinant: [...e.det], values: e.vals.map((v) => ({ value: v.value, count: Number(v.count) })) })),
     });
   }
@@ -383,7 +401,9 @@ export async function discoverFds(conn: DuckDBConnection, table: string, columns
   for (const fd of summarise(kept, order)) {
     const dependent = fd.dependent.sort((x, y) => pos(x) - pos(y));
     const m = await measure(conn, table, fd.determinant, dependent, o);
-    out.push({ ...fd, dependent, support: Math.min(...m.evidence.map((e) => e.agreement)), evidence: m.evidence });
+    // A dependent measured on a minority of its rows (the rest masked) shows no dominant dependency.
+    const ev = m.evidence.filter((e) => measuredEnough(e, o));
+    if (ev.length) out.push({ ...fd, dependent: ev.map((e) => e.dependent), support: Math.min(...ev.map((e) => e.agreement)), evidence: ev });
   }
 
   // A rejected A -> B becomes (A, C) -> B for the refiner C that explains it, when the pair
@@ -402,7 +422,7 @@ export async function discoverFds(conn: DuckDBConnection, table: string, columns
       if (composites.get(key)?.dependent.includes(e.b)) break;
       const m = await measure(conn, table, determinant, [e.b], o);
       const ev = m.evidence[0];
-      if (m.uniqueShare > o.maxUniqueShare || !holds(ev.agreement, m.baseline.get(e.b) ?? 1, o)) continue;
+      if (m.uniqueShare > o.maxUniqueShare || !holds(ev.agreement, m.baseline.get(e.b) ?? 1, o) || !measuredEnough(ev, o)) continue;
       const fd = composites.get(key) ?? { determinant, dependent: [], support: 1, evidence: [] };
       fd.dependent.push(e.b);
       fd.evidence.push(ev);

@@ -260,7 +260,10 @@ function enumFor(s: ColumnBasics, v: ColumnValues, th: ProfileThresholds, entity
   const typo = (x: ValueCount) => repeated.some((w) => w.count >= ratio(x) * x.count && similar(x.value, w.value));
   const kept = repeated.filter((x) => !typo(x));
   if (kept.length > ENUM_MAX_VALUES || kept.length > ENUM_MAX_RATIO * nonEmpty) return undefined;
-  if (kept.reduce((n, x) => n + x.count, 0) < th.dominantShare * nonEmpty) return undefined;
+  // Long texts are no codes, and the contract form takes members of up to 500 characters (main/api/contract.ts).
+  if (kept.some((x) => x.value.length > 500)) return undefined;
+  // Folded spellings are NOT_IN_SET violations: the members' own spellings must hold the dominant share.
+  if (kept.reduce((n, x) => n + x.count - x.variants.reduce((m, y) => m + y.count, 0), 0) < th.dominantShare * nonEmpty) return undefined;
   const variants = kept.flatMap((k) => k.variants.map((x) => ({ value: x.value, canonical: k.value, count: x.count })));
   return { values: kept.map((x) => x.value).sort(), excluded: repeated.filter(typo).map((x) => x.value), variants };
 }

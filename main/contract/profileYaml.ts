@@ -1,6 +1,6 @@
 // Writes a profile as an ODCS v3.1 contract in the shape of the bench contracts
 // (../shared/bench/hospital/contract.odcs.yaml), with a header saying it is a proposal.
-import { Document, Scalar, isCollection, visit } from 'yaml';
+import { Document, Scalar, isCollection, parse, visit } from 'yaml';
 import type { ColumnProfile } from './profileInfer.js';
 import type { FdProposal } from './profileFds.js';
 import { closedSetCheck } from './closedSet.js';
@@ -111,10 +111,20 @@ export function proposalYaml(meta: ProposalMeta, columns: ColumnProfile[], fds: 
       if ((key === 'pattern' || key === 'format') && pair.value instanceof Scalar) pair.value.type = Scalar.QUOTE_SINGLE;
     },
     Scalar(_, node) {
-      if (typeof node.value === 'string' && /^(y|n|yes|no|on|off|true|false)$/i.test(node.value)) node.type = Scalar.QUOTE_SINGLE;
+      if (typeof node.value === 'string' && (/^(y|n|yes|no|on|off|true|false)$/i.test(node.value) || !plainIn11(node.value))) node.type = Scalar.QUOTE_SINGLE;
     },
   });
   return doc.toString({ lineWidth: 0 });
+}
+
+/** Whether a YAML 1.1 reader takes the text, written plain, for that text ('1_000', '1:20', '2024-01-01' are numbers and dates to it). */
+function plainIn11(text: string): boolean {
+  if (!/^[-+.0-9~=<]|^null$/i.test(text)) return true;
+  try {
+    return parse(text, { version: '1.1' }) === text;
+  } catch {
+    return false;
+  }
 }
 
 function isInferred(item: unknown): boolean {
