@@ -168,7 +168,7 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     // dependency, and at 10% dirt per column it would hide the real ones. Eligibility counts
     // stay those of the whole table.
     await maskDirtyCells(conn, source, parseContract(proposalYaml(meta, columns, []), `${table}.odcs.yaml (draft)`), FD_ROWS);
-    const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), { minMeasuredShare: th.dominantShare, ...opts.dependencies });
+    const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), { minMeasuredShare: th.dominantShare, minWrittenAgreement: th.dominantShare, writtenTable: source, ...opts.dependencies });
     // The evidence is measured with the validator's checks of the proposal itself: a draft first.
     const draft = parseContract(proposalYaml(meta, columns, fds), `${table}.odcs.yaml (proposed)`);
     const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map((f) => dependencyEvidence(f, sampled ? sampleRows : rows)) };

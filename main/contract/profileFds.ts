@@ -69,6 +69,10 @@ export interface FdOptions {
    * sets aside a minority of dirty cells, and a dependency seen only on the few cells left (a
    * column mostly written with a unit) is not the dominant form (DOMINANT_SHARE)
    */
+  /** the table before dirty cells were masked, for the as-written check (default: the table measured) */
+  writtenTable?: string;
+  /** share of rows whose dependent, as written (not folded), agrees with its group */
+  minWrittenAgreement: number;
   minMeasuredShare: number;
   /** tables with fewer rows get no proposals */
   minRows: number;
@@ -99,6 +103,7 @@ export const FD_DEFAULTS: Readonly<FdOptions> = {
   maxBaseline: 0.99,
   minGroupSize: 2,
   minMeasuredShare: 0.8,
+  minWrittenAgreement: 0.8,
   minRows: 10,
   maxUniqueShare: 0.95,
   minExplainedRows: 5,
@@ -146,6 +151,19 @@ const det = (c: string) => `trim(${sqlIdent(c)})`;
 const filled = (c: string) => `trim(${sqlIdent(c)}) <> '' AND trim(${sqlIdent(c)}) <> ${MASK_SQL}`;
 /** The dependents as text, an empty one as '' so that a group half empty, half filled disagrees. */
 const depList = (bs: string[]) => bs.map((b) => `${cell(b)} AS ${sqlIdent(b)}`).join(', ');
+/** The same, as written (not folded): what validation compares. */
+const rawDepList = (bs: string[]) => bs.map((b) => `NULLIF(coalesce(trim(${sqlIdent(b)}), ''), ${MASK_SQL}) AS ${sqlIdent(b)}`).join(', ');
+
+/**
+ * Spelling variants agree for discovery, but validation compares values as written: a dependency
+ * whose dependent, as written, agrees on less than the dominant share would flag the rest of the
+ * file. Those dependents are left out. Returns the dependents that pass.
+ */
+async function asWrittenEnough(conn: DuckDBConnection, table: string, determinant: string[], bs: string[], o: FdOptions): Promise<Set<string>> {
+  // On the table as it arrived when the caller names it (its dirty cells unmasked), as validation sees it.
+  const m = await measure(conn, o.writtenTable ?? table, determinant, bs, o, true);
+  return new Set(m.evidence.filter((e) => e.agreement >= o.minWrittenAgreement).map((e) => e.dependent));
+}
 
 /** Whether a dependent was unmasked on enough of the rows with a clean determinant. */
 function measuredEnough(e: FdEvidenceItem, o: FdOptions): boolean {
@@ -327,11 +345,11 @@ interface Measured {
  * column filled: agreement, disagreeing rows and groups, the largest counterexamples, B's
  * baseline (share of its most common value) and the share of rows whose determinant is unique.
  */
-async function measure(conn: DuckDBConnection, table: string, determinant: string[], bs: string[], o: FdOptions): Promise<Measured> {
+async function measure(conn: DuckDBConnection, table: string, determinant: string[], bs: string[], o: FdOptions, asWritten = false): Promise<Measured> {
   const ds = determinant.map((_, i) => `_airlock_d${i}`);
   const rows = await queryRows<{ dep: string; agree: number; violations: number; measured: number; det_rows: number; groups: number; baseline: number; unique_share: number; ex: { det: string[]; vals: { value: string; count: number }[] }[] | null }>(conn, `
     WITH s AS (
-      SELECT ${determinant.map((d, i) => `${det(d)} AS ${ds[i]}`).join(', ')}, ${depList(bs)}
+      SELECT ${determinant.map((d, i) => `${det(d)} AS ${ds[i]}`).join(', ')}, ${asWritten ? rawDepList(bs) : depList(bs)}
       FROM ${table} WHERE ${determinant.map((d) => filled(d)).join(' AND ')}
     ),
     u AS (SELECT * FROM s UNPIVOT (val FOR dep IN (${bs.map(sqlIdent).join(', ')}))),
@@ -401,8 +419,9 @@ export async function discoverFds(conn: DuckDBConnection, table: string, columns
   for (const fd of summarise(kept, order)) {
     const dependent = fd.dependent.sort((x, y) => pos(x) - pos(y));
     const m = await measure(conn, table, fd.determinant, dependent, o);
+    const written = await asWrittenEnough(conn, table, fd.determinant, dependent, o);
     // A dependent measured on a minority of its rows (the rest masked) shows no dominant dependency.
-    const ev = m.evidence.filter((e) => measuredEnough(e, o));
+    const ev = m.evidence.filter((e) => measuredEnough(e, o) && written.has(e.dependent));
     if (ev.length) out.push({ ...fd, dependent: ev.map((e) => e.dependent), support: Math.min(...ev.map((e) => e.agreement)), evidence: ev });
   }
 
@@ -423,6 +442,7 @@ export async function discoverFds(conn: DuckDBConnection, table: string, columns
       const m = await measure(conn, table, determinant, [e.b], o);
       const ev = m.evidence[0];
       if (m.uniqueShare > o.maxUniqueShare || !holds(ev.agreement, m.baseline.get(e.b) ?? 1, o) || !measuredEnough(ev, o)) continue;
+      if (!(await asWrittenEnough(conn, table, determinant, [e.b], o)).has(e.b)) continue;
       const fd = composites.get(key) ?? { determinant, dependent: [], support: 1, evidence: [] };
       fd.dependent.push(e.b);
       fd.evidence.push(ev);
