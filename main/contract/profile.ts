@@ -167,10 +167,12 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     // typo'd code, a case variant, a missing required value is no evidence for or against a
     // dependency, and at 10% dirt per column it would hide the real ones. Eligibility counts
     // stay those of the whole table.
-    await maskDirtyCells(conn, source, parseContract(proposalYaml(meta, columns, []), `${table}.odcs.yaml (draft)`), FD_ROWS);
+    // One draft of the column rules serves both the masking and the evidence (the validator's
+    // single-column checks; dependencies play no part in either).
+    const draft = parseContract(proposalYaml(meta, columns, []), `${table}.odcs.yaml (draft)`);
+    await maskDirtyCells(conn, source, draft, FD_ROWS);
     const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), { minMeasuredShare: th.dominantShare, minWrittenAgreement: th.dominantShare, writtenTable: source, ...opts.dependencies });
-    // The evidence is measured with the validator's checks of the proposal itself: a draft first.
-    const draft = parseContract(proposalYaml(meta, columns, fds), `${table}.odcs.yaml (proposed)`);
+    // The evidence is measured with the validator's checks of the proposal itself.
     const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map((f) => dependencyEvidence(f, sampled ? sampleRows : rows)) };
     const yaml = proposalYaml(meta, columns, fds, proof);
     const contract = parseContract(yaml, `${table}.odcs.yaml (proposed)`);

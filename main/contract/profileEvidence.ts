@@ -127,17 +127,8 @@ export async function columnEvidence(conn: DuckDBConnection, vc: string, draft: 
   return out;
 }
 
-/** What FD discovery reports per dependent (profileFds.ts FdEvidenceItem). */
-interface DependentEvidence {
-  dependent: string;
-  violatingRows: number;
-  violatingGroups: number;
-  measuredRows?: number;
-  counterexamples: { determinant: string[]; values: { value: string; count: number }[] }[];
-}
-
 /** A dependency's inferred rule: its weakest dependent's agreement and the groups that break it. */
-export function dependencyEvidence(fd: FdProposal & { evidence?: DependentEvidence[] }, tableRows?: number): InferredRule {
+export function dependencyEvidence(fd: FdProposal, tableRows?: number): InferredRule {
   const items = fd.evidence ?? [];
   // Masked cells (failing their own column's checks) are no evidence: say on how many rows it was measured.
   const measured = Math.min(...items.map((e) => e.measuredRows ?? Infinity));
