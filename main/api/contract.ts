@@ -13,7 +13,9 @@ import type { TypedRule } from '../remediate/rules/ruleTypes.js';
 import type { RuleDescription } from '../remediate/rules/describeRule.js';
 import type { LogicalType } from '../contract/types.js';
 import type { RunBadges, RunState, StageBadge } from './runBadges.js';
+import type { RuleDiffLine } from './ruleDiff.js';
 
+export type { RuleDiffLine };
 export type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary, RunListItem, ProposalStatus, LogicalType, RunBadges, RunState, StageBadge };
 
 // ---------------------------------------------------------------- results and errors
@@ -120,6 +122,8 @@ export interface ContractDraft {
   /** one line for the analyst: what this draft is and what to check */
   note: string;
   profile?: { file: string; rows: number; malformedRows: number; columns: ColumnProfileView[]; dependencies: (DependencyForm & { support: number })[] };
+  /** for a version accepted from a schema drift: every rule it checks differently, and the recipe rules it leaves behind */
+  ruleDiff?: { from: string; to: string; lines: RuleDiffLine[] };
 }
 
 /** A listed run with the state runBadges gives it, and its pending rows for the equation. */

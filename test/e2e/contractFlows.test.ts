@@ -77,10 +77,13 @@ describe('a file with no contract', () => {
 
 describe('a schema drift', () => {
   it('halts the stream, shows what changed, and offers a new version of the contract', async () => {
-    // The hospital table with a renamed column and a new one: a strict contract must stop it.
+    // The hospital table with a renamed column, a dropped one and a new one: a strict contract
+    // must stop it. (The file has no quoted fields, so a plain split is a faithful edit.)
     const lines = readFileSync(HOSPITAL, 'utf8').split('\n');
-    lines[0] = `${lines[0].replace(',zip,', ',zipcode,')},notes`;
-    for (let i = 1; i < lines.length; i++) if (lines[i]) lines[i] += ',';
+    const county = lines[0].split(',').indexOf('county');
+    const withoutCounty = (l: string) => l.split(',').filter((_, i) => i !== county).join(',');
+    lines[0] = `${withoutCounty(lines[0]).replace(',zip,', ',zipcode,')},notes`;
+    for (let i = 1; i < lines.length; i++) if (lines[i]) lines[i] = `${withoutCounty(lines[i])},`;
     const drifted = join(dir, 'hospital-drifted.csv');
     writeFileSync(drifted, lines.join('\n'));
 
@@ -108,7 +111,19 @@ describe('a schema drift', () => {
     expect(await contract.column('zipcode').count()).toBe(1);
     expect(await contract.column('notes').count()).toBe(1);
     expect(await contract.column('zip').count()).toBe(0);
+    expect(await contract.column('county').count()).toBe(0);
+    // Dropping county takes county out of each dependency, and nothing else: the dependencies
+    // stay, renamed where their columns were, and the diff shows each one before the next run.
+    const yaml = await contract.yaml();
+    expect(yaml).toMatch(/determinant: \[zipcode\]\s+dependent: \[city, state\]/);
+    expect(yaml).toMatch(/determinant: \[provider_number\]\s+dependent: \[name, address_1, address_2, address_3, city, state, zipcode, phone, type, owner, emergency_service\]/);
+    const diff = await contract.ruleDiff();
+    expect(diff).toContainEqual({ change: 'changed', kind: 'dependency', before: 'zip → city, state, county', after: 'zipcode → city, state' });
+    expect(diff).toContainEqual(expect.objectContaining({ change: 'removed', kind: 'column', before: expect.stringMatching(/^county: /) }));
+    expect(diff.filter((l) => l.change === 'removed' && l.kind === 'dependency')).toEqual([]);
     await contract.screenshot('15-drift-new-version');
+    await app.page.getByTestId('rule-diff').scrollIntoViewIfNeeded();
+    await contract.screenshot('15b-drift-rule-diff');
   }, 180_000);
 
   it('asked for nothing outside the app, and the page logged no error', () => {

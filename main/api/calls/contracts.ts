@@ -16,6 +16,7 @@ import { toApiError } from '../errors.js';
 import { applyForm, formOfContract } from '../contractForm.js';
 import { contractMatchingHeader } from '../driftContract.js';
 import { fileHeader } from '../fileHeader.js';
+import { recipeRulesLost } from '../recipeAfterDrift.js';
 import type { CallImpl, EngineSession } from '../session.js';
 
 type ContractCalls = Pick<CallImpl, 'loadContract' | 'profileFile' | 'parseContractText' | 'applyContractForm' | 'saveContract' | 'acceptDrift'>;
@@ -95,7 +96,11 @@ export function contractCalls(session: EngineSession): ContractCalls {
         const { contract } = contractOfRun(engine, runId);
         const header = await fileHeader(engine.duck.conn, vaultFileOf(engine.ws, run.vault_path), run.input_name);
         const next = contractMatchingHeader(contract.yaml, header, run.input_name);
-        return draftOf(next.yaml, null, 'drift', `Version ${next.version} of ${contract.id}, matching ${run.input_name}: ${next.changes.join('; ')}. Check the new columns' rules, then run again.`);
+        const lost = await recipeRulesLost(engine.sqlite, engine.duck.conn, parseContract(next.yaml, 'YAML'), contract.id);
+        // the columns in the note; each rule's change in the diff below it
+        const columns = next.changes.filter((c) => /^(renamed|added|dropped) /.test(c));
+        const draft = draftOf(next.yaml, null, 'drift', `Version ${next.version} of ${contract.id}, matching ${run.input_name}: ${(columns.length ? columns : next.changes).join('; ')}. Check the rules that change below, then run again.`);
+        return { ...draft, ruleDiff: { from: contract.version, to: next.version, lines: [...next.ruleDiff, ...lost] } };
       });
     },
   };

@@ -11,6 +11,7 @@ import { Icon } from '../components/Icon.js';
 import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { ContractFormTable } from './ContractFormTable.js';
 import { YamlEditor } from './YamlEditor.js';
+import { RuleDiffPanel } from './RuleDiffPanel.js';
 import { confirmAll, inferredCounts } from './InferredRules.js';
 
 const ORIGIN_TEXT: Record<ContractDraft['origin'], string> = { file: 'From a file', profile: 'Proposed from the data', drift: 'New version after a drift' };
@@ -114,6 +115,7 @@ export function ContractScreen() {
             <Badge tone={draft.origin === 'drift' ? 'amber' : draft.origin === 'profile' ? 'violet' : 'blue'}>{ORIGIN_TEXT[draft.origin]}</Badge>
             <span className="small" data-testid="draft-note">{draft.note}</span>
           </div>
+          {draft.ruleDiff && <RuleDiffPanel diff={draft.ruleDiff} />}
           {inferred.total > 0 && draft.form && (
             <div className={`inferred-bar ${inferred.unconfirmed ? 'pending' : 'done'}`} data-testid="inferred-bar">
               <strong data-testid="unconfirmed-count" data-unconfirmed={inferred.unconfirmed}>

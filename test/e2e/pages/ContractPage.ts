@@ -25,6 +25,22 @@ export class ContractPage extends AppShell {
     return this.form().locator(`tr[data-column="${name}"]`);
   }
 
+  /** The rule diff of a new version, one object per line as shown. */
+  async ruleDiff(): Promise<Array<{ change: string; kind: string; before: string | null; after: string | null }>> {
+    const rows = this.page.getByTestId('rule-diff-line');
+    await this.page.getByTestId('rule-diff').waitFor();
+    const out = [];
+    for (const row of await rows.all()) {
+      const cells = row.locator('td');
+      const text = async (i: number) => {
+        const shown = cells.nth(i).locator('del, ins');
+        return (await shown.count()) === 0 ? null : (await shown.first().innerText()).trim();
+      };
+      out.push({ change: (await row.getAttribute('data-change'))!, kind: (await row.getAttribute('data-kind'))!, before: await text(2), after: await text(3) });
+    }
+    return out;
+  }
+
   async yaml(): Promise<string> {
     return this.page.getByTestId('yaml').inputValue();
   }
