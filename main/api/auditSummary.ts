@@ -11,6 +11,13 @@ const short = (v: unknown) => {
 /** proposal ids are `<run>:<cluster>:<n>`; the run is already on the line */
 const proposalName = (v: unknown) => String(v ?? '').split(':').slice(1).join(':') || String(v ?? '');
 
+const RECIPE_EVENT: Record<string, (p: P) => string> = {
+  disabled: (p) => `Recipe rule ${p.proposal} (${p.column}) of ${p.contract} switched off by ${p.by}`,
+  enabled: (p) => `Recipe rule ${p.proposal} (${p.column}) of ${p.contract} switched on again by ${p.by}`,
+  exported: (p) => `Recipe of ${p.contract} exported (${n(p.rules)} rules) by ${p.by}`,
+  imported: (p) => `Recipe file ${p.from} imported into ${p.contract} by ${p.by}: ${n(p.added)} rules added, ${n(p.alreadyThere)} already there`,
+};
+
 const DESCRIBE: Record<string, (p: P) => string> = {
   ingest: (p) => `Stored ${p.input} in the vault (${n(p.bytes)} bytes, sha256 ${String(p.sha256 ?? '').slice(0, 12)}…)`,
   contract: (p) => (p.event === 'signature-match' ? 'File columns match the contract signature' : `Checked against contract ${p.id} ${p.version}`),
@@ -30,8 +37,9 @@ const DESCRIBE: Record<string, (p: P) => string> = {
   cell_change: (p) => `Row ${p.row_id} ${p.column}: ${short(p.old)} → ${short(p.new)}`,
   release: (p) => `Held batch ${p.decision} by ${p.by}`,
   export: (p) => `Exported ${Array.isArray(p.files) ? p.files.map((f) => `${(f as P).name} (${n((f as P).rows)})`).join(', ') : ''}`,
-  recipe: (p) => `Re-applied ${Array.isArray(p.rules) ? p.rules.length : 0} approved rules from earlier files (${n(p.promotedRows)} rows)`
-    + (Array.isArray(p.waitingForReview) && p.waitingForReview.length ? `; ${p.waitingForReview.length} wait for review (this run's approval mode)` : ''),
+  recipe: (p) => (typeof p.event === 'string' ? RECIPE_EVENT[p.event]?.(p) ?? `Recipe of ${p.contract}: ${p.event}` : `Re-applied ${Array.isArray(p.rules) ? p.rules.length : 0} approved rules from earlier files (${n(p.promotedRows)} rows)`
+    + (Array.isArray(p.waitingForReview) && p.waitingForReview.length ? `; ${p.waitingForReview.length} wait for review (this run's approval mode)` : '')
+    + (Array.isArray(p.skipped) && p.skipped.length ? `; ${p.skipped.length} skipped (the contract no longer allows them)` : '')),
   model: (p) => (p.loaded ? `Loaded ${p.role} model ${(p.loaded as P).fileName ?? (p.loaded as P).dir ?? ''}` : `Model gave no proposal for ${p.cluster}`),
   alert: (p) => `Alert ${p.severity}: ${p.code}`,
   idempotent: (p) => `${p.input} was already processed with ${p.contract} ${p.version}: nothing changed`,

@@ -268,6 +268,21 @@ export interface ModelStatus {
   install: { platform: 'linux-macos' | 'windows'; commands: string[] }[];
 }
 
+/** A rule of a contract's recipe (approved on an earlier file, or imported), as its screen lists it. */
+export interface RecipeRuleView {
+  proposalId: string;
+  column: string;
+  kind: TypedRule['kind'];
+  sentence: string;
+  proposer: string;
+  confidence: number;
+  addedAt: string;
+  contractSha256: string;
+  /** false once the analyst switched it off: kept, never applied */
+  enabled: boolean;
+  disabledBy: string | null;
+}
+
 export interface AuditEntryView {
   seq: number;
   runId: string | null;
@@ -390,6 +405,15 @@ export const API = {
   verifyBundle: call(object({ path }), returns<VerifyView>()),
   modelStatus: call(none, returns<ModelStatus>()),
   auditLog: call(object({ runId: optional(runId), limit: number({ min: 1, max: 20_000, integer: true }) }), returns<AuditView>()),
+  /** the contracts whose streams have a recipe */
+  listRecipes: call(none, returns<{ contractId: string; rules: number; disabled: number }[]>()),
+  recipeRules: call(object({ contractId: name }), returns<RecipeRuleView[]>()),
+  /** switches a recipe rule off (kept, never applied) or on again; audited */
+  setRecipeRule: call(object({ contractId: name, proposalId: id, enabled: boolean() }), returns<RecipeRuleView>()),
+  /** the recipe as JSON in the exports folder */
+  exportRecipe: call(object({ contractId: name }), returns<{ path: string; rules: number }>()),
+  /** a recipe file read into the contract's recipe: every rule through the rule gate, refused whole if one fails */
+  importRecipe: call(object({ contractId: name, path }), returns<{ added: number; alreadyThere: number }>()),
 };
 
 export type Api = typeof API;

@@ -54,7 +54,7 @@ export interface RunSummary {
   hints?: string[];
   models?: { llm: string | null; embedder: string | null };
   /** recipe rules of earlier files: applied under this run's approval mode, or waiting for review */
-  recipe?: { applied: number; waiting: number };
+  recipe?: { applied: number; waiting: number; skipped?: Array<{ proposalId: string; column: string; reason: string }> };
   /** rules the profiler inferred that no analyst has confirmed (contract `inferred` markers): enforced all the same */
   unconfirmedRules?: string[];
   /** verified fixes of this run that no approval covered: they wait for review */

@@ -96,8 +96,11 @@ export function listClusters(db: Sqlite, runId: string): Cluster[] {
   });
 }
 
+/** The recipe rules a run applies: every rule of the contract's recipe the analyst has not switched off. */
 export function recipeRules(db: Sqlite, contractId: string): Array<{ proposalId: string; column: string; rule: StoredRule }> {
-  return (db.prepare('SELECT proposal_id, rule_json FROM recipes WHERE contract_id = ? ORDER BY added_at, rowid').all(contractId) as Row[]).map((r) => {
+  return (db.prepare(`SELECT proposal_id, rule_json FROM recipes r WHERE contract_id = ?
+      AND NOT EXISTS (SELECT 1 FROM recipe_disabled d WHERE d.contract_id = r.contract_id AND d.proposal_id = r.proposal_id)
+      ORDER BY added_at, rowid`).all(contractId) as Row[]).map((r) => {
     const parsed = JSON.parse(String(r.rule_json)) as StoredRule & { column: string };
     return { proposalId: String(r.proposal_id), column: parsed.column, rule: parsed };
   });

@@ -52,7 +52,8 @@ export interface RemediationResult {
   recipe: RecipeCounts;
 }
 
-export interface RecipeCounts { applied: number; waiting: number }
+/** `skipped`: rules that no longer pass the rule gate on this contract (a dropped column), with why */
+export interface RecipeCounts { applied: number; waiting: number; skipped?: Array<{ proposalId: string; column: string; reason: string }> }
 
 
 export function approver(mode: ApprovalMode): string | null {
@@ -307,9 +308,14 @@ async function applyRecipe(engine: Engine, s: RemediationScope, approval: Approv
   const who = approver(approval);
   const approvedNow: StoredProposal[] = [];
   const waiting: StoredProposal[] = [];
+  const skipped: Array<{ proposalId: string; column: string; reason: string }> = [];
   for (const [i, r] of rules.entries()) {
     const checked = await validateRule(conn, ruleOp(r.rule), s.contract);
-    if (!checked.ok) continue;
+    // Never silently: a rule the contract no longer allows is named in the audit and the summary.
+    if (!checked.ok) {
+      skipped.push({ proposalId: r.proposalId, column: r.column, reason: checked.reason });
+      continue;
+    }
     const approve = who !== null && approves(approval, r.rule.confidence);
     const { op: _op, set: _set, where: _where, verification: _v, ...meta } = r.rule;
     const p: StoredProposal = {
@@ -330,9 +336,9 @@ async function applyRecipe(engine: Engine, s: RemediationScope, approval: Approv
   }
   engine.audit.append({
     runId: s.runId, kind: 'recipe',
-    payload: { approval: who ?? 'none (review)', rules: approvedNow.map((p) => p.id), waitingForReview: waiting.map((p) => p.id), promotedRows },
+    payload: { approval: who ?? 'none (review)', rules: approvedNow.map((p) => p.id), waitingForReview: waiting.map((p) => p.id), promotedRows, ...(skipped.length ? { skipped } : {}) },
   });
-  return { promotedRows, counts: { applied: approvedNow.length, waiting: waiting.length } };
+  return { promotedRows, counts: { applied: approvedNow.length, waiting: waiting.length, ...(skipped.length ? { skipped } : {}) } };
 }
 
 /**

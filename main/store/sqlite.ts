@@ -101,6 +101,14 @@ CREATE TABLE IF NOT EXISTS recipes (
   added_at TEXT NOT NULL,
   PRIMARY KEY (contract_id, contract_sha256, proposal_id)
 );
+-- recipe rules the analyst switched off: kept (the audit and earlier runs name them), never applied
+CREATE TABLE IF NOT EXISTS recipe_disabled (
+  contract_id TEXT NOT NULL,
+  proposal_id TEXT NOT NULL,
+  disabled_at TEXT NOT NULL,
+  disabled_by TEXT NOT NULL,
+  PRIMARY KEY (contract_id, proposal_id)
+);
 CREATE TABLE IF NOT EXISTS models_used (
   run_id TEXT NOT NULL,
   role TEXT NOT NULL,              -- llm | embedder

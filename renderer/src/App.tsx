@@ -11,10 +11,11 @@ import { ReviewScreen } from './screens/ReviewScreen.js';
 import { ExportScreen } from './screens/ExportScreen.js';
 import { ModelsScreen } from './screens/ModelsScreen.js';
 import { AuditScreen } from './screens/AuditScreen.js';
+import { RecipeScreen } from './screens/RecipeScreen.js';
 
 const SCREENS = {
   start: StartScreen, contract: ContractScreen, run: RunScreen, quarantine: QuarantineScreen,
-  review: ReviewScreen, export: ExportScreen, models: ModelsScreen, audit: AuditScreen,
+  review: ReviewScreen, recipe: RecipeScreen, export: ExportScreen, models: ModelsScreen, audit: AuditScreen,
 };
 
 export function App() {

@@ -7,7 +7,7 @@ import type {
 } from '../../main/api/contract.js';
 import { call, errorOf } from './bridge.js';
 
-export type Screen = 'start' | 'contract' | 'run' | 'quarantine' | 'review' | 'export' | 'models' | 'audit';
+export type Screen = 'start' | 'contract' | 'run' | 'quarantine' | 'review' | 'recipe' | 'export' | 'models' | 'audit';
 
 export interface ActiveRun {
   file: string;

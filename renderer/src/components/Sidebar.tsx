@@ -1,4 +1,4 @@
-// The navigation rail: the eight screens in the order of an analyst's day, with the workspace
+// The navigation rail: the nine screens in the order of an analyst's day, with the workspace
 // and the offline state at the bottom.
 import { useApp, type Screen } from '../store.js';
 import { Icon } from './Icon.js';
@@ -9,6 +9,7 @@ const ITEMS: { screen: Screen; label: string; icon: string }[] = [
   { screen: 'run', label: 'Run', icon: 'run' },
   { screen: 'quarantine', label: 'Quarantine', icon: 'quarantine' },
   { screen: 'review', label: 'Review', icon: 'review' },
+  { screen: 'recipe', label: 'Recipe', icon: 'refresh' },
   { screen: 'export', label: 'Export', icon: 'export' },
   { screen: 'models', label: 'Models', icon: 'models' },
   { screen: 'audit', label: 'Audit', icon: 'audit' },

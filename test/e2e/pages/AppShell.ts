@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS } from '../harness.js';
 
-export type ScreenName = 'start' | 'contract' | 'run' | 'quarantine' | 'review' | 'export' | 'models' | 'audit';
+export type ScreenName = 'start' | 'contract' | 'run' | 'quarantine' | 'review' | 'recipe' | 'export' | 'models' | 'audit';
 
 export class AppShell {
   constructor(readonly page: Page) {}
