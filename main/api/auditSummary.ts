@@ -42,6 +42,7 @@ const DESCRIBE: Record<string, (p: P) => string> = {
     + (Array.isArray(p.skipped) && p.skipped.length ? `; ${p.skipped.length} skipped (the contract no longer allows them)` : '')),
   model: (p) => (p.loaded ? `Loaded ${p.role} model ${(p.loaded as P).fileName ?? (p.loaded as P).dir ?? ''}` : `Model gave no proposal for ${p.cluster}`),
   alert: (p) => `Alert ${p.severity}: ${p.code}`,
+  undo: (p) => `Undone by ${p.by}: step ${n(p.seq)}, ${p.label}`,
   idempotent: (p) => `${p.input} was already processed with ${p.contract} ${p.version}: nothing changed`,
   replay: (p) => `Replayed as ${p.replayRunId}: ${p.identical ? 'identical' : `DIFFERENT${Array.isArray(p.differences) && p.differences.length ? ` (${p.differences.join('; ')})` : ''}`}`,
 };

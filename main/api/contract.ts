@@ -268,6 +268,19 @@ export interface ModelStatus {
   install: { platform: 'linux-macos' | 'windows'; commands: string[] }[];
 }
 
+/** One step of a run's review history: what the analyst did, and whether it was undone. */
+export interface OperationView {
+  opId: string;
+  runId: string;
+  seq: number;
+  kind: 'approve' | 'reject' | 'edit' | 'manual-edit' | 'promote';
+  label: string;
+  by: string;
+  at: string;
+  undoneAt: string | null;
+  undoneBy: string | null;
+}
+
 /** A rule of a contract's recipe (approved on an earlier file, or imported), as its screen lists it. */
 export interface RecipeRuleView {
   proposalId: string;
@@ -405,6 +418,12 @@ export const API = {
   verifyBundle: call(object({ path }), returns<VerifyView>()),
   modelStatus: call(none, returns<ModelStatus>()),
   auditLog: call(object({ runId: optional(runId), limit: number({ min: 1, max: 20_000, integer: true }) }), returns<AuditView>()),
+  /** the run's review operations, oldest first, each with its undo state */
+  reviewHistory: call(ofRun, returns<OperationView[]>()),
+  /** undoes the run's latest operation still in effect, exactly */
+  undoLast: call(ofRun, returns<{ undone: string[]; run: RunView }>()),
+  /** undoes every operation after `opId` (all of them with null), newest first */
+  revertTo: call(object({ runId, opId: nullable(id) }), returns<{ undone: string[]; run: RunView }>()),
   /** the contracts whose streams have a recipe */
   listRecipes: call(none, returns<{ contractId: string; rules: number; disabled: number }[]>()),
   recipeRules: call(object({ contractId: name }), returns<RecipeRuleView[]>()),

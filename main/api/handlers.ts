@@ -13,6 +13,7 @@ import { exportCalls } from './calls/exports.js';
 import { modelCalls } from './calls/models.js';
 import { auditCalls } from './calls/audit.js';
 import { recipeCalls } from './calls/recipe.js';
+import { historyCalls } from './calls/history.js';
 
 export type { HandlerContext } from './session.js';
 
@@ -37,6 +38,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...modelCalls(session),
     ...auditCalls(session),
     ...recipeCalls(session),
+    ...historyCalls(session),
   };
   const table = {} as Record<CallName, (input: unknown) => Promise<ApiResult<unknown>>>;
   for (const name of Object.keys(API) as CallName[]) {

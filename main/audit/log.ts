@@ -10,7 +10,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type AuditKind =
   | 'stage' | 'gate' | 'contract' | 'drift' | 'ingest' | 'route' | 'reconcile' | 'alert'
   | 'cell_change' | 'dedupe' | 'proposal' | 'decision' | 'promote' | 'release' | 'export' | 'idempotent'
-  | 'replay' | 'recipe' | 'model';
+  | 'replay' | 'recipe' | 'model' | 'undo';
 
 export interface AuditEntry {
   seq: number;

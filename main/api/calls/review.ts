@@ -9,6 +9,7 @@ import type { RunStatus } from '../../pipeline/types.js';
 import type { ProposalView, ReviewCluster } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
 import { withBadges } from './runs.js';
+import { recorded } from './history.js';
 
 type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'decideProposal' | 'editProposal' | 'editMap' | 'editCells' | 'checkRule' | 'promoteReviewed'>;
 
@@ -67,12 +68,14 @@ export function reviewCalls(session: EngineSession): ReviewCalls {
       return session.exclusive((engine) => previewProposal(engine, runId, proposalId));
     },
 
-    async decideProposal({ runId, proposalId, decision }) {
-      return proposalView(decideProposal(await session.engine(), runId, proposalId, decision, ctx.analyst));
+    decideProposal({ runId, proposalId, decision }) {
+      return session.exclusive(async (engine) => proposalView(await recorded(session, engine, runId, decision, (p) => `${decision === 'approve' ? 'Approved' : 'Rejected'} the fix for ${p.column} (${p.id.split(':').slice(1).join(':')})`,
+        async () => decideProposal(engine, runId, proposalId, decision, ctx.analyst))));
     },
 
     editProposal({ runId, proposalId, set, where }) {
-      return session.exclusive(async (engine) => proposalView(await editProposal(engine, runId, proposalId, { set, where }, ctx.analyst)));
+      return session.exclusive(async (engine) => proposalView(await recorded(session, engine, runId, 'edit', (p) => `Edited the rule for ${p.column}: ${p.status}`,
+        () => editProposal(engine, runId, proposalId, { set, where }, ctx.analyst))));
     },
 
     editMap({ runId, proposalId, entries }) {
@@ -82,12 +85,14 @@ export function reviewCalls(session: EngineSession): ReviewCalls {
         if (!p || p.runId !== runId || !op || op.kind !== 'map') throw new UserError(`proposal ${proposalId} of run ${runId} is not a value map: edit it as an expression.`);
         const counts = new Map(op.entries.map((e) => [e.from, e.count]));
         const edited = { ...op, entries: entries.map((e) => ({ from: e.from, to: e.to, enabled: e.enabled, ...(counts.get(e.from) !== undefined ? { count: counts.get(e.from) } : {}) })) };
-        return proposalView(await editProposal(engine, runId, proposalId, { op: edited }, ctx.analyst));
+        return proposalView(await recorded(session, engine, runId, 'edit', (e) => `Edited the value map for ${e.column}: ${e.status}`,
+          () => editProposal(engine, runId, proposalId, { op: edited }, ctx.analyst)));
       });
     },
 
     editCells({ runId, column, cells }) {
-      return session.exclusive(async (engine) => proposalView(await proposeManualEdit(engine, runId, column, cells, ctx.analyst)));
+      return session.exclusive(async (engine) => proposalView(await recorded(session, engine, runId, 'manual-edit', (p) => `Set ${cells.length} cell${cells.length === 1 ? '' : 's'} of ${column} by hand: ${p.status}`,
+        () => proposeManualEdit(engine, runId, column, cells, ctx.analyst))));
     },
 
     checkRule({ runId, set, where }) {
@@ -95,7 +100,8 @@ export function reviewCalls(session: EngineSession): ReviewCalls {
     },
 
     promoteReviewed({ runId }) {
-      return session.exclusive(async (engine) => withBadges(await promoteReviewed(engine, runId)));
+      return session.exclusive(async (engine) => withBadges(await recorded(session, engine, runId, 'promote',
+        (s) => `Promoted the approved fixes: ${s.quarantineRows.toLocaleString('en-US')} rows left in quarantine`, () => promoteReviewed(engine, runId))));
     },
   };
 }

@@ -1,0 +1,234 @@
+// The review history of a run: every operation the analyst makes on it (approve, reject, edit a
+// rule, edit cells, promote) is recorded with what it replaced, so that the last one can be
+// undone and the run reverted to any earlier point, exactly. Linear, as in OpenRefine: undoing
+// goes back one step; "revert to here" undoes every later step, newest first.
+//
+// Exact, because each operation keeps a before-image of everything it can change, and undo puts
+// it back: the run's proposals and the recipe rules they added (SQLite), the run's summary, and
+// for a promotion the run's quarantine rows, violations, cell changes and staged values, with the
+// keys of production and history as they stood (DuckDB). Production rows the promotion added go;
+// the rows it moved to history come back. Nothing of the audit chain is removed: an undo is an
+// audit entry of its own. A run can be undone only while no later run of its stream has written
+// to production on top of it.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
+import { UserError } from '../contract/errors.js';
+import type { Contract } from '../contract/types.js';
+import type { Engine } from '../pipeline/context.js';
+import { reconcile } from '../pipeline/reconcile.js';
+import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { nowIso, type Sqlite } from '../store/sqlite.js';
+import { runTables, streamTables } from '../store/tables.js';
+
+export type OperationKind = 'approve' | 'reject' | 'edit' | 'manual-edit' | 'promote';
+
+export interface Operation {
+  opId: string;
+  runId: string;
+  seq: number;
+  kind: OperationKind;
+  /** one line for the history panel: "Approved the fix for state" */
+  label: string;
+  by: string;
+  at: string;
+  undoneAt: string | null;
+  undoneBy: string | null;
+}
+
+const SCHEMA = 'undo';
+
+function ensureTable(db: Sqlite): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS operations (
+    op_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
+    by_whom TEXT NOT NULL, at TEXT NOT NULL, undone_at TEXT, undone_by TEXT, before_json TEXT NOT NULL, data_image INTEGER NOT NULL)`);
+}
+
+interface Row { op_id: string; run_id: string; seq: number; kind: string; label: string; by_whom: string; at: string; undone_at: string | null; undone_by: string | null; before_json: string; data_image: number }
+
+const toOp = (r: Row): Operation => ({ opId: r.op_id, runId: r.run_id, seq: r.seq, kind: r.kind as OperationKind, label: r.label, by: r.by_whom, at: r.at, undoneAt: r.undone_at, undoneBy: r.undone_by });
+
+export function listOperations(db: Sqlite, runId: string): Operation[] {
+  ensureTable(db);
+  return (db.prepare('SELECT * FROM operations WHERE run_id = ? ORDER BY seq').all(runId) as Row[]).map(toOp);
+}
+
+/** What an operation can change in SQLite, as it stood before it. */
+interface SqliteImage {
+  proposals: Record<string, unknown>[];
+  recipes: Record<string, unknown>[];
+  summaryJson: string | null;
+  status: string;
+}
+
+function sqliteImage(db: Sqlite, runId: string): SqliteImage {
+  const run = db.prepare('SELECT summary_json, status FROM runs WHERE run_id = ?').get(runId) as { summary_json: string | null; status: string };
+  return {
+    proposals: db.prepare('SELECT * FROM proposals WHERE run_id = ? ORDER BY rowid').all(runId) as Record<string, unknown>[],
+    recipes: db.prepare('SELECT * FROM recipes WHERE proposal_id IN (SELECT proposal_id FROM proposals WHERE run_id = ?) ORDER BY rowid').all(runId) as Record<string, unknown>[],
+    summaryJson: run.summary_json,
+    status: run.status,
+  };
+}
+
+function insertAll(db: Sqlite, table: string, rows: Record<string, unknown>[]): void {
+  for (const row of rows) {
+    const cols = Object.keys(row);
+    db.prepare(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => row[c]));
+  }
+}
+
+function restoreSqlite(db: Sqlite, runId: string, image: SqliteImage): void {
+  db.prepare('DELETE FROM recipes WHERE proposal_id IN (SELECT proposal_id FROM proposals WHERE run_id = ?)').run(runId);
+  db.prepare('DELETE FROM proposals WHERE run_id = ?').run(runId);
+  insertAll(db, 'proposals', image.proposals);
+  insertAll(db, 'recipes', image.recipes);
+  db.prepare('UPDATE runs SET summary_json = ?, status = ? WHERE run_id = ?').run(image.summaryJson, image.status, runId);
+}
+
+/** The before-image tables of a data-changing operation, in the `undo` schema. */
+function imageTables(opId: string) {
+  const t = (part: string) => `${SCHEMA}.${sqlIdent(`${opId}__${part}`)}`;
+  return { quarantine: t('quarantine'), violations: t('violations'), changes: t('changes'), stage: t('stage'), prodKeys: t('prod_keys'), historyKeys: t('history_keys') };
+}
+
+async function takeDataImage(conn: DuckDBConnection, contract: Contract, runId: string, opId: string): Promise<void> {
+  const st = streamTables(contract);
+  const rt = runTables(runId);
+  const im = imageTables(opId);
+  const r = sqlString(runId);
+  await conn.run(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+  await conn.run(`CREATE TABLE ${im.quarantine} AS SELECT * FROM ${st.quarantine} WHERE _airlock_run_id = ${r}`);
+  await conn.run(`CREATE TABLE ${im.violations} AS SELECT * FROM ${st.violations} WHERE run_id = ${r}`);
+  await conn.run(`CREATE TABLE ${im.changes} AS SELECT * FROM ${st.changes} WHERE run_id = ${r}`);
+  // A promotion changes staged values only of rows still in quarantine.
+  await conn.run(`CREATE TABLE ${im.stage} AS SELECT * FROM ${rt.stage} WHERE _airlock_row_id IN (SELECT _airlock_row_id FROM ${im.quarantine})`);
+  await conn.run(`CREATE TABLE ${im.prodKeys} AS SELECT _airlock_row_id FROM ${st.prod} WHERE _airlock_run_id = ${r}`);
+  await conn.run(`CREATE TABLE ${im.historyKeys} AS SELECT _airlock_run_id, _airlock_row_id FROM ${st.history} WHERE _airlock_superseded_by = ${r}`);
+}
+
+async function dropDataImage(conn: DuckDBConnection, opId: string): Promise<void> {
+  for (const t of Object.values(imageTables(opId))) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+}
+
+async function restoreData(conn: DuckDBConnection, contract: Contract, runId: string, opId: string): Promise<void> {
+  const st = streamTables(contract);
+  const rt = runTables(runId);
+  const im = imageTables(opId);
+  const r = sqlString(runId);
+  const cols = [...contract.columns.map((c) => sqlIdent(c.name)), '_airlock_row_id', '_airlock_run_id', '_airlock_row_hash'].join(', ');
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    // production: the rows the operation added go, the rows it moved to history come back
+    await conn.run(`DELETE FROM ${st.prod} WHERE _airlock_run_id = ${r} AND _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${im.prodKeys})`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _undo_back AS SELECT h.* FROM ${st.history} h
+      WHERE h._airlock_superseded_by = ${r} AND NOT EXISTS (SELECT 1 FROM ${im.historyKeys} k WHERE k._airlock_run_id = h._airlock_run_id AND k._airlock_row_id = h._airlock_row_id)`);
+    await conn.run(`INSERT INTO ${st.prod} (${cols}) SELECT ${cols} FROM _undo_back`);
+    await conn.run(`DELETE FROM ${st.history} h WHERE h._airlock_superseded_by = ${r}
+      AND EXISTS (SELECT 1 FROM _undo_back b WHERE b._airlock_run_id = h._airlock_run_id AND b._airlock_row_id = h._airlock_row_id)`);
+    await conn.run('DROP TABLE _undo_back');
+    // the run's quarantine, violations and cell changes exactly as they stood
+    await conn.run(`DELETE FROM ${st.quarantine} WHERE _airlock_run_id = ${r}`);
+    await conn.run(`INSERT INTO ${st.quarantine} SELECT * FROM ${im.quarantine}`);
+    await conn.run(`DELETE FROM ${st.violations} WHERE run_id = ${r}`);
+    await conn.run(`INSERT INTO ${st.violations} SELECT * FROM ${im.violations}`);
+    await conn.run(`DELETE FROM ${st.changes} WHERE run_id = ${r}`);
+    await conn.run(`INSERT INTO ${st.changes} SELECT * FROM ${im.changes}`);
+    await conn.run(`DELETE FROM ${rt.stage} WHERE _airlock_row_id IN (SELECT _airlock_row_id FROM ${im.stage})`);
+    await conn.run(`INSERT INTO ${rt.stage} SELECT * FROM ${im.stage}`);
+    const rec = await reconcile(conn, runId, 'undo', st, rt);
+    if (!rec.ok) throw new Error(`Sev-1: the run ${runId} would not reconcile after the undo (${JSON.stringify(rec)}); nothing was changed`);
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+}
+
+/** The later runs of the same stream that wrote to production (an undo would fight them). */
+function laterWriters(db: Sqlite, runId: string): string[] {
+  const me = db.prepare('SELECT table_name, started_at FROM runs WHERE run_id = ?').get(runId) as { table_name: string; started_at: string } | undefined;
+  if (!me) throw new UserError(`run ${runId} is not in this workspace.`);
+  return (db.prepare(`SELECT run_id FROM runs WHERE table_name = ? AND run_id <> ? AND started_at > ? AND status IN ('completed', 'held', 'running') ORDER BY started_at`)
+    .all(me.table_name, runId, me.started_at) as Array<{ run_id: string }>).map((r) => r.run_id);
+}
+
+/**
+ * Runs `fn` as one recorded operation of the run's history. `dataChanging` operations (a
+ * promotion) keep a before-image of the run's data too. When `fn` fails nothing is recorded.
+ */
+export async function recordOperation<T>(
+  engine: Engine, contract: Contract, runId: string, op: { kind: OperationKind; label: string | ((out: T) => string); by: string; dataChanging: boolean }, fn: () => Promise<T>,
+): Promise<T> {
+  const db = engine.sqlite;
+  ensureTable(db);
+  const seq = Number((db.prepare('SELECT coalesce(max(seq), 0) AS s FROM operations WHERE run_id = ?').get(runId) as { s: number }).s) + 1;
+  const opId = `op_${createHash('sha256').update(`${runId}\u0000${seq}\u0000${nowIso()}`).digest('hex').slice(0, 16)}`;
+  const before = sqliteImage(db, runId);
+  if (op.dataChanging) await takeDataImage(engine.duck.conn, contract, runId, opId);
+  let out: T;
+  try {
+    out = await fn();
+  } catch (e) {
+    if (op.dataChanging) await dropDataImage(engine.duck.conn, opId);
+    throw e;
+  }
+  // Operations undone earlier are past: a new step after an undo starts a new branch, as in
+  // OpenRefine, and the undone steps can no longer be redone.
+  db.prepare('INSERT INTO operations (op_id, run_id, seq, kind, label, by_whom, at, undone_at, undone_by, before_json, data_image) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)')
+    .run(opId, runId, seq, op.kind, typeof op.label === 'string' ? op.label : op.label(out), op.by, nowIso(), JSON.stringify(before), op.dataChanging ? 1 : 0);
+  return out;
+}
+
+async function undoOne(engine: Engine, contract: Contract, row: Row, by: string): Promise<void> {
+  if (row.data_image) await restoreData(engine.duck.conn, contract, row.run_id, row.op_id);
+  const at = nowIso();
+  engine.sqlite.transaction(() => {
+    restoreSqlite(engine.sqlite, row.run_id, JSON.parse(row.before_json) as SqliteImage);
+    engine.sqlite.prepare('UPDATE operations SET undone_at = ?, undone_by = ? WHERE op_id = ?').run(at, by, row.op_id);
+    engine.audit.append({ runId: row.run_id, kind: 'undo', payload: { operation: row.op_id, seq: row.seq, kind: row.kind, label: row.label, by, at } });
+  })();
+  if (row.data_image) await dropDataImage(engine.duck.conn, row.op_id);
+}
+
+function openOps(db: Sqlite, runId: string): Row[] {
+  ensureTable(db);
+  return db.prepare('SELECT * FROM operations WHERE run_id = ? AND undone_at IS NULL ORDER BY seq DESC').all(runId) as Row[];
+}
+
+function refuseIfLaterRuns(db: Sqlite, runId: string): void {
+  const later = laterWriters(db, runId);
+  if (later.length > 0) throw new UserError(`run ${later[later.length - 1]} of the same stream has written to production since ${runId}: its review can no longer be undone.`);
+}
+
+/** Undoes the run's latest operation not yet undone; returns it. */
+export async function undoLast(engine: Engine, contract: Contract, runId: string, by: string): Promise<Operation> {
+  const [last] = openOps(engine.sqlite, runId);
+  if (!last) throw new UserError(`run ${runId} has nothing to undo.`);
+  refuseIfLaterRuns(engine.sqlite, runId);
+  await undoOne(engine, contract, last, by);
+  return toOp(engine.sqlite.prepare('SELECT * FROM operations WHERE op_id = ?').get(last.op_id) as Row);
+}
+
+/**
+ * Reverts the run to just after operation `opId` (every later operation undone, newest first),
+ * or to before its first operation with `opId` null. Returns how many operations were undone.
+ */
+export async function revertTo(engine: Engine, contract: Contract, runId: string, opId: string | null, by: string): Promise<number> {
+  const open = openOps(engine.sqlite, runId);
+  let target = 0;
+  if (opId !== null) {
+    const op = engine.sqlite.prepare('SELECT * FROM operations WHERE op_id = ? AND run_id = ?').get(opId, runId) as Row | undefined;
+    if (!op) throw new UserError(`operation ${opId} is not part of run ${runId}.`);
+    if (op.undone_at) throw new UserError(`operation ${opId} was undone already: pick a step that is still in effect.`);
+    target = op.seq;
+  }
+  const todo = open.filter((o) => o.seq > target);
+  if (todo.length > 0) refuseIfLaterRuns(engine.sqlite, runId);
+  for (const o of todo) await undoOne(engine, contract, o, by);
+  return todo.length;
+}
+
+/** Counts the before-image tables left in the undo schema (for tests: none outlives its operation's undo). */
+export async function imageTableCount(conn: DuckDBConnection): Promise<number> {
+  return Number(await queryValue(conn, `SELECT count(*) FROM information_schema.tables WHERE table_schema = '${SCHEMA}'`));
+}
