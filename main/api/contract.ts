@@ -303,9 +303,13 @@ export interface AuditEntryView {
   kind: string;
   /** one line saying what happened */
   summary: string;
-  /** the payload as JSON, shortened for display */
+  /** the payload as JSON, shortened for display (a group: its changes, one per line) */
   detail: string;
+  /** the last entry's hash */
   hash: string;
+  /** for a run of cell changes by one rule shown as one line: the last entry and how many */
+  seqTo?: number;
+  cells?: number;
 }
 
 export interface AuditView {

@@ -11,6 +11,7 @@ import { EngineSession } from '../../main/api/session.js';
 import { runCalls } from '../../main/api/calls/runs.js';
 import { reviewCalls } from '../../main/api/calls/review.js';
 import { historyCalls } from '../../main/api/calls/history.js';
+import { auditCalls } from '../../main/api/calls/audit.js';
 import { parseContract } from '../../main/contract/load.js';
 import { queryRows } from '../../main/store/duckdb.js';
 import { runTables, streamTables } from '../../main/store/tables.js';
@@ -85,6 +86,11 @@ describe('undo and revert of a review', () => {
     const afterPromote = await digest();
     expect(afterPromote.prod).not.toEqual(atStart.prod);
     expect(afterPromote.quarantine).not.toEqual(atStart.quarantine);
+    // the audit timeline: one line per rule for the promotion's cell changes, every change counted
+    const audit = await auditCalls(session).auditLog({ runId, limit: 20_000 });
+    const cellLines = audit.entries.filter((e) => e.kind === 'cell_change');
+    expect(cellLines.reduce((n, e) => n + (e.cells ?? 1), 0)).toBe(audit.counts.cell_change);
+    expect(audit.counts.cell_change).toBeGreaterThan(cellLines.length);
 
     const ops = await history.reviewHistory({ runId });
     expect(ops.map((o) => o.kind)).toEqual(['approve', 'approve', 'reject', ...(map ? ['edit'] : []), 'promote']);

@@ -1,5 +1,6 @@
 // The audit log as a timeline, with the verdict on the whole hash chain.
 import { describeEntry } from '../auditSummary.js';
+import { groupEntries, groupSummary } from '../auditGroups.js';
 import type { AuditView } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
 
@@ -14,6 +15,7 @@ export function auditCalls(session: EngineSession): AuditCalls {
       const all = engine.audit.entries(runId);
       const counts: Record<string, number> = {};
       for (const e of all) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+      const groups = groupEntries(all);
       const verdict = engine.audit.verify();
       const chain: AuditView['chain'] = verdict.ok ? { ok: true, entries: verdict.entries, head: verdict.head } : { ok: false, seq: verdict.seq, reason: verdict.reason };
       return {
@@ -21,8 +23,21 @@ export function auditCalls(session: EngineSession): AuditCalls {
         total: all.length,
         counts,
         chain,
-        truncated: all.length > limit,
-        entries: all.slice(0, limit).map((e) => {
+        truncated: groups.length > limit,
+        entries: groups.slice(0, limit).map((g) => {
+          const e = g.first;
+          if (g.entries.length > 1) {
+            // The changes as lines, bounded like any detail; each stays its own entry in the chain.
+            let text = '';
+            for (const c of g.entries) {
+              if (text.length > DETAIL_CHARS) break;
+              text += `${text ? '\n' : ''}#${c.seq} ${describeEntry(c)}`;
+            }
+            return {
+              seq: e.seq, seqTo: g.last.seq, cells: g.entries.length, runId: e.run_id, ts: e.ts, kind: e.kind, summary: groupSummary(g), hash: g.last.hash,
+              detail: text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}\n… (${g.entries.length.toLocaleString('en-US')} changes in all)` : text,
+            };
+          }
           const json = JSON.stringify(e.payload, null, 2);
           return {
             seq: e.seq, runId: e.run_id, ts: e.ts, kind: e.kind, summary: describeEntry(e), hash: e.hash,

@@ -55,7 +55,7 @@ export function AuditScreen() {
                   <span className="tl-time mono">{clock(e.ts)}</span>
                   <span className={`tl-kind kind-${e.kind}`}>{e.kind.replace('_', ' ')}</span>
                   <span className="tl-summary">{e.summary}</span>
-                  <span className="tl-seq mono tiny muted">#{e.seq} · {e.hash.slice(0, 10)}</span>
+                  <span className="tl-seq mono tiny muted">#{e.seq}{e.seqTo ? `–${e.seqTo}` : ''} · {e.hash.slice(0, 10)}</span>
                 </div>
                 {open === e.seq && <pre className="code tl-detail">{e.detail}</pre>}
               </div>
