@@ -273,8 +273,10 @@ export interface OperationView {
   opId: string;
   runId: string;
   seq: number;
-  kind: 'approve' | 'reject' | 'edit' | 'manual-edit' | 'promote';
+  /** `recipe`: the run itself re-applied rules approved on earlier files (part of the run, not undoable here) */
+  kind: 'approve' | 'reject' | 'edit' | 'manual-edit' | 'promote' | 'recipe';
   label: string;
+  undoable: boolean;
   by: string;
   at: string;
   undoneAt: string | null;

@@ -67,6 +67,9 @@ describe('the recipe through the API', () => {
     expect(sources.length).toBe(all.filter((r) => r.enabled).length);
     const appliedIds = new Set(value(await a.table.reviewState({ runId: next.runId })).clusters.map((c) => c.id));
     expect([...appliedIds].some((id) => id === `recipe:${first.proposalId}`)).toBe(false);
+    // the second run's history says, first, that it re-applied rules approved on earlier files
+    const steps = value(await a.table.reviewHistory({ runId: next.runId }));
+    expect(steps[0]).toMatchObject({ kind: 'recipe', undoable: false, label: `Rules approved on earlier files: ${applied.rules.length} applied${applied.waitingForReview.length ? `, ${applied.waitingForReview.length} waiting for your review` : ''}` });
     const log = value(await a.table.auditLog({ limit: 20_000 }));
     expect(log.entries.some((e) => e.kind === 'recipe' && /switched off by unit-analyst/.test(e.summary))).toBe(true);
     expect(log.chain.ok).toBe(true);

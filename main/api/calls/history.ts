@@ -7,6 +7,7 @@ import type { CallImpl, EngineSession } from '../session.js';
 import { withBadges } from './runs.js';
 import { contractOfRun } from '../../export/exportRun.js';
 import type { RunSummary } from '../../pipeline/types.js';
+import type { OperationView } from '../contract.js';
 
 type HistoryCalls = Pick<CallImpl, 'reviewHistory' | 'undoLast' | 'revertTo'>;
 
@@ -24,7 +25,16 @@ export function historyCalls(session: EngineSession): HistoryCalls {
     async reviewHistory({ runId }) {
       const engine = await session.engine();
       session.contractOf(engine, runId);
-      return listOperations(engine.sqlite, runId);
+      const steps: OperationView[] = listOperations(engine.sqlite, runId).map((o) => ({ ...o, undoable: true }));
+      // Rules approved on earlier files that this run re-applied (or left for review) are listed
+      // first, so that their reuse is never silent; they belong to the run and stay.
+      const recipe = summaryOf(engine, runId).recipe;
+      if (recipe && recipe.applied + recipe.waiting + (recipe.skipped?.length ?? 0) > 0) {
+        const run = engine.sqlite.prepare('SELECT started_at FROM runs WHERE run_id = ?').get(runId) as { started_at: string };
+        const parts = [`${recipe.applied} applied`, ...(recipe.waiting ? [`${recipe.waiting} waiting for your review`] : []), ...(recipe.skipped?.length ? [`${recipe.skipped.length} skipped (the contract no longer allows them)`] : [])];
+        steps.unshift({ opId: `recipe:${runId}`, runId, seq: 0, kind: 'recipe', label: `Rules approved on earlier files: ${parts.join(', ')}`, by: 'the run', at: run.started_at, undoneAt: null, undoneBy: null, undoable: false });
+      }
+      return steps;
     },
     undoLast({ runId }) {
       return session.exclusive(async (engine) => {

@@ -11,7 +11,7 @@ import { clock } from '../format.js';
 import { Badge } from '../components/Badge.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 
-const KIND_TONE = { approve: 'green', reject: 'grey', edit: 'blue', 'manual-edit': 'violet', promote: 'amber' } as const;
+const KIND_TONE = { approve: 'green', reject: 'grey', edit: 'blue', 'manual-edit': 'violet', promote: 'amber', recipe: 'blue' } as const;
 
 /** `version` changes whenever the screen around it changed something, so the list reloads. */
 export function HistoryPanel({ runId, version }: { runId: string; version: unknown }) {
@@ -20,7 +20,7 @@ export function HistoryPanel({ runId, version }: { runId: string; version: unkno
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const list = [...(ops.data ?? [])].reverse();
-  const open = list.filter((o) => !o.undoneAt);
+  const open = list.filter((o) => !o.undoneAt && o.undoable);
 
   const act = async (fn: () => Promise<{ run: Parameters<typeof changed>[0] }>) => {
     setBusy(true);
@@ -55,7 +55,7 @@ export function HistoryPanel({ runId, version }: { runId: string; version: unkno
                 <Badge tone={KIND_TONE[o.kind]}>{o.kind}</Badge>
                 <span className="history-label">{o.label}</span>
                 <span className="tiny muted">{o.by} · {clock(o.at)}{o.undoneAt ? ` · undone ${clock(o.undoneAt)}` : ''}</span>
-                {!o.undoneAt && o !== open[0] && (
+                {!o.undoneAt && o.undoable && o !== open[0] && (
                   <button className="link small" disabled={busy} onClick={() => void act(() => call('revertTo', { runId, opId: o.opId }))} data-testid="history-revert">Revert to here</button>
                 )}
               </li>
