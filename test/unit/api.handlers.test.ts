@@ -166,9 +166,16 @@ describe('cancelRun', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining('Everything it wrote was undone') } });
     const after = value(await h.table.listRuns({}));
     expect(after).toHaveLength(before.length + 1);
-    expect(after[0].status).toBe('failed');
+    // Recorded as a cancellation, not as a crash or a failure: the summary, the alert and the
+    // audit say so, and the screens' state follows.
+    expect(after[0]).toMatchObject({ status: 'failed', state: 'cancelled' });
+    const detail = value(await h.table.getRun({ runId: after[0].runId }));
+    expect(detail.summary.ended).toBe('cancelled');
+    expect(detail.badges).toMatchObject({ state: 'cancelled', headline: 'Cancelled: nothing from this run was kept' });
+    expect(detail.alerts.map((a) => a.code)).toEqual(['RUN_CANCELLED']);
     const audit = value(await h.table.auditLog({ runId: after[0].runId, limit: 100 }));
-    expect(audit.entries.some((e) => e.kind === 'stage' && e.summary === 'Interrupted run undone')).toBe(true);
+    expect(audit.entries.filter((e) => e.kind === 'stage' && e.summary === 'Cancelled run undone')).toHaveLength(1);
+    expect(audit.entries.some((e) => e.summary === 'Interrupted run undone')).toBe(false);
     // The earlier run's production rows are untouched.
     const first = value(await h.table.getRun({ runId: run.runId }));
     expect(first.summary.successRows).toBeGreaterThan(run.successRows);
