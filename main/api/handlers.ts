@@ -12,6 +12,7 @@ import { reviewCalls } from './calls/review.js';
 import { exportCalls } from './calls/exports.js';
 import { modelCalls } from './calls/models.js';
 import { auditCalls } from './calls/audit.js';
+import { openCalls } from './calls/openPath.js';
 
 export type { HandlerContext } from './session.js';
 
@@ -35,6 +36,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...exportCalls(session),
     ...modelCalls(session),
     ...auditCalls(session),
+    ...openCalls(session),
   };
   const table = {} as Record<CallName, (input: unknown) => Promise<ApiResult<unknown>>>;
   for (const name of Object.keys(API) as CallName[]) {
