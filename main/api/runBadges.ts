@@ -101,6 +101,8 @@ export function stageBadge(r: Reconciliation): StageBadge {
 }
 
 const plural = (v: number, one: string, many = `${one}s`) => `${n(v)} ${v === 1 ? one : many}`;
+/** "1 row waits", "2 rows wait" */
+const rowsWait = (v: number) => `${plural(v, 'row')} ${v === 1 ? 'waits' : 'wait'}`;
 
 /** A gate's measured value as the contract counts it: rows, or a percentage. */
 function measured(g: GateResult): string {
@@ -127,9 +129,14 @@ export function gateNeed(g: GateResult): string {
   }
 }
 
-/** "rowCount measured 10, the contract needs more than 1,000,000" */
+/** The gate as the contract names it: its metric, and its column if it has one. */
+function gateName(g: GateResult): string {
+  return `${g.metric || g.name}${g.column ? ` on ${g.column}` : ''}`;
+}
+
+/** "rowCount measured 10 (the contract needs more than 1,000,000)" */
 export function gateText(g: GateResult): string {
-  return `${g.name} measured ${measured(g)}, the contract needs ${gateNeed(g)}`;
+  return `${gateName(g)} measured ${measured(g)} (the contract needs ${gateNeed(g)})`;
 }
 
 const DRIFT_WORDS: Record<string, (column: string) => string> = {
@@ -172,18 +179,18 @@ function finished(summary: RunSummary, total: RowCounts): Verdict | null {
         headline: success === 0
           ? `Nothing reached production: ${n(quarantine)} of ${plural(source, 'row')} are in quarantine`
           : `Completed with ${plural(quarantine, 'row')} in quarantine: ${n(success)} of ${plural(source, 'row')} are in production`,
-        detail: `${plural(quarantine, 'row')} wait in Quarantine and Review: approve fixes in Review, or edit the rows in Quarantine, to promote them.${fixes} ${numbers}`,
+        detail: `${rowsWait(quarantine)} in Quarantine and Review: ${num(summary.proposals) > 0 ? 'approve fixes in Review, or edit the rows in Quarantine, to promote them' : 'no fix was proposed; edit the rows in Quarantine, then approve the edit in Review, to promote them'}.${fixes} ${numbers}`,
       };
     }
     case 'held': {
       const failing = (summary.gates ?? []).filter((g) => g && g.passed === false);
       const gates = failing.length === 0 ? 'a quality gate'
-        : failing.length === 1 ? `the quality gate ${gateText(failing[0])}`
+        : failing.length === 1 ? `the ${gateName(failing[0])} gate: it measured ${measured(failing[0])}, the contract needs ${gateNeed(failing[0])}`
           : `${failing.length} quality gates: ${failing.map(gateText).join('; ')}`;
       return {
         state: 'held',
         headline: `Held by ${gates}`,
-        detail: `Nothing is promoted until you release or reject the batch: ${plural(pending, 'row')} wait; ${numbers}`,
+        detail: `Nothing is promoted until you release or reject the batch: ${rowsWait(pending)}; ${numbers}`,
       };
     }
     case 'halted': {
@@ -191,7 +198,7 @@ function finished(summary: RunSummary, total: RowCounts): Verdict | null {
       return {
         state: 'halted',
         headline: `Halted: the file does not match the contract${changes.length ? `: ${driftText(changes)}` : ''}`,
-        detail: `Nothing was promoted; ${plural(pending, 'row')} wait in the vault until the contract or the file changes; ${numbers}`,
+        detail: `Nothing was promoted; ${rowsWait(pending)} in the vault until the contract or the file changes; ${numbers}`,
       };
     }
     case 'rejected':

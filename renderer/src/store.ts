@@ -151,7 +151,7 @@ export const useApp = create<State>((set, get) => ({
     // the shown answer; one that does not drops it, so the screen reads the run from the engine.
     set((s) => ({
       revision: s.revision + 1,
-      outcome: summary && s.outcome?.summary?.runId === summary.runId ? { ...s.outcome, summary } : summary ? s.outcome : s.outcome?.error ? s.outcome : null,
+      outcome: summary ? { summary, file: summary.input.name } : s.outcome?.error ? s.outcome : null,
     }));
     void get().refreshRuns();
   },

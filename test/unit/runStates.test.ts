@@ -35,9 +35,12 @@ describe('each state has its own words', () => {
   });
 
   it('completed with rows in quarantine: how many, and where they wait', () => {
-    const b = runBadges(summary({ successRows: 8, quarantineRows: 2, waitingForReview: 1, reconciliation: [stage('final', 10, 8, 2, 0)] }));
+    const b = runBadges(summary({ successRows: 8, quarantineRows: 2, proposals: 1, waitingForReview: 1, reconciliation: [stage('final', 10, 8, 2, 0)] }));
     expect(b).toMatchObject({ state: 'completed-with-quarantine', tone: 'gold', headline: 'Completed with 2 rows in quarantine: 8 of 10 rows are in production' });
-    expect(b.detail).toContain('2 rows wait in Quarantine and Review');
+    expect(b.detail).toMatch(/^2 rows wait in Quarantine and Review: approve fixes in Review, or edit the rows in Quarantine, to promote them\./);
+    // No fix proposed: the way out is the analyst's own edit. One row waits (not "wait").
+    const one = runBadges(summary({ successRows: 9, quarantineRows: 1, reconciliation: [] }));
+    expect(one.detail).toMatch(/^1 row waits in Quarantine and Review: no fix was proposed; edit the rows in Quarantine, then approve the edit in Review/);
     expect(b.detail).toContain('1 verified fix wait');
     expect(b.headline).not.toMatch(/^Completed:/);
   });
@@ -50,10 +53,10 @@ describe('each state has its own words', () => {
 
   it('held: names the gate, its measured value and the threshold', () => {
     const b = runBadges(summary({ status: 'held', successRows: 0, pendingRows: 10, gates: [gate({ name: 'nullShare', passed: true }), gate({})], reconciliation: [stage('route', 10, 0, 0, 0, 10)] }));
-    expect(b).toMatchObject({ state: 'held', tone: 'amber', headline: 'Held by the quality gate rowCount measured 10, the contract needs more than 1,000,000' });
+    expect(b).toMatchObject({ state: 'held', tone: 'amber', headline: 'Held by the rowCount gate: it measured 10, the contract needs more than 1,000,000' });
     expect(b.detail).toMatch(/^Nothing is promoted until you release or reject the batch: 10 rows wait/);
-    const two = runBadges(summary({ status: 'held', successRows: 0, pendingRows: 10, gates: [gate({}), gate({ name: 'emailMissing', unit: 'percent', value: 12.5, operator: 'mustBeLessOrEqualTo', threshold: 5 })], reconciliation: [] }));
-    expect(two.headline).toBe('Held by 2 quality gates: rowCount measured 10, the contract needs more than 1,000,000; emailMissing measured 12.5%, the contract needs at most 5%');
+    const two = runBadges(summary({ status: 'held', successRows: 0, pendingRows: 10, gates: [gate({}), gate({ name: 'email#1', metric: 'nullValues', column: 'email', unit: 'percent', value: 12.5, operator: 'mustBeLessOrEqualTo', threshold: 5 })], reconciliation: [] }));
+    expect(two.headline).toBe('Held by 2 quality gates: rowCount measured 10 (the contract needs more than 1,000,000); nullValues on email measured 12.5% (the contract needs at most 5%)');
   });
 
   it('gate thresholds in words, ranges included', () => {

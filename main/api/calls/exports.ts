@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportRun } from '../../export/exportRun.js';
 import { verifyBundle, type VerifyWords } from '../../audit/verifyBundle.js';
-import { PUBLIC_KEY_FILE } from '../../audit/bundle.js';
-import { keyIdOf } from '../../audit/sign.js';
+import { keyIdOf, PUBLIC_KEY_FILE } from '../../audit/sign.js';
+import { workspacePaths } from '../../store/workspace.js';
 import type { VerifyView } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
 
@@ -20,7 +20,8 @@ export const REPORT_FILE = 'report.html';
  * the app can read, so it never asks for a flag), and personal data is named without one.
  */
 function desktopWords(workspace: string): VerifyWords {
-  const keyFile = join(workspace, 'keys', PUBLIC_KEY_FILE);
+  // The workspace's signing key, as the bundle writer keeps it (main/audit/sign.ts).
+  const keyFile = join(workspacePaths(workspace).keys, PUBLIC_KEY_FILE);
   const ours = existsSync(keyFile) ? keyIdOf(readFileSync(keyFile, 'utf8')) : null;
   return {
     ownKey: (keyId) => (keyId === ours ? `this workspace's key ${keyId.slice(0, 16)}` : `the key it carries, ${keyId.slice(0, 16)}, which is not this workspace's key`),
