@@ -110,7 +110,13 @@ export class EngineSession {
   async cancel(): Promise<boolean> {
     if (!this.running) return false;
     this.cancelFlag = true;
-    if (this.opened) (await this.opened).duck.conn.interrupt();
+    if (this.opened) {
+      const engine = await this.opened;
+      // Written down, so that a run the app has to end by restarting the engine is still
+      // recorded as cancelled when the next engine undoes it.
+      engine.sqlite.prepare(`UPDATE runs SET options_json = json_set(options_json, '$.cancelRequested', json('true')) WHERE status = 'running'`).run();
+      engine.duck.conn.interrupt();
+    }
     return true;
   }
 

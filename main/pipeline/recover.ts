@@ -45,9 +45,21 @@ async function closeRun(engine: Engine, run: OpenRun, reason: string, code: stri
   engine.audit.append({ runId: run.run_id, kind: 'stage', payload: { stage: 'recovered', decision, reason, ended } });
 }
 
+function cancelWasRequested(run: OpenRun): boolean {
+  try {
+    return (JSON.parse(run.options_json) as { cancelRequested?: unknown }).cancelRequested === true;
+  } catch {
+    return false;
+  }
+}
+
 export async function recoverInterruptedRuns(engine: Engine): Promise<string[]> {
   const stale = engine.sqlite.prepare(`${OPEN_RUNS} GROUP BY r.run_id`).all() as OpenRun[];
-  for (const run of stale) await closeRun(engine, run, 'interrupted; its writes were undone', 'RUN_INTERRUPTED', 'undone', 'interrupted');
+  for (const run of stale) {
+    // The analyst cancelled it, and its process was ended before it could stop by itself.
+    if (cancelWasRequested(run)) await closeRun(engine, run, 'cancelled by the analyst; its writes were undone', 'RUN_CANCELLED', 'cancelled and undone', 'cancelled');
+    else await closeRun(engine, run, 'interrupted; its writes were undone', 'RUN_INTERRUPTED', 'undone', 'interrupted');
+  }
   return stale.map((r) => r.run_id);
 }
 

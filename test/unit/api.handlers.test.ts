@@ -3,6 +3,7 @@
 // with a verified bundle, the audit chain, cancellation, and errors returned as data.
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../main/api/handlers.js';
 import type { ApiResult, RunProgress, RunSummary } from '../../main/api/contract.js';
@@ -179,5 +180,25 @@ describe('cancelRun', () => {
     // The earlier run's production rows are untouched.
     const first = value(await h.table.getRun({ runId: run.runId }));
     expect(first.summary.successRows).toBeGreaterThan(run.successRows);
+  });
+
+  it('a cancelled run the app had to end by restarting the engine is still recorded as cancelled', async () => {
+    // What such a run leaves: status running, a dead owner, and the cancel written down by
+    // cancelRun (session.ts). A second, never-cancelled one is the control.
+    const db = new Database(join(dir, 'ws', 'airlock.sqlite'));
+    try {
+      const copy = db.prepare(`INSERT INTO runs (run_id, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, status, replay_of, options_json, started_at)
+        SELECT ?, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, 'running', NULL, ?, started_at FROM runs WHERE run_id = ?`);
+      copy.run('run_killed_cancelled', JSON.stringify({ approval: { kind: 'none' }, contractPath: CONTRACT, pid: 0, cancelRequested: true }), run.runId);
+      copy.run('run_killed_plain', JSON.stringify({ approval: { kind: 'none' }, contractPath: CONTRACT, pid: 0 }), run.runId);
+    } finally {
+      db.close();
+    }
+    // The next run undoes both before it starts (an idempotent repeat still recovers first).
+    value(await h.table.runFile({ file: small, contractPath: CONTRACT, approval: { kind: 'none' }, useModels: false }));
+    const cancelled = value(await h.table.getRun({ runId: 'run_killed_cancelled' }));
+    const plain = value(await h.table.getRun({ runId: 'run_killed_plain' }));
+    expect([cancelled.summary.ended, cancelled.badges.state, cancelled.alerts.map((a) => a.code)]).toEqual(['cancelled', 'cancelled', ['RUN_CANCELLED']]);
+    expect([plain.summary.ended, plain.badges.state, plain.alerts.map((a) => a.code)]).toEqual(['interrupted', 'interrupted', ['RUN_INTERRUPTED']]);
   });
 });
