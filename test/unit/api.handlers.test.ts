@@ -177,6 +177,11 @@ describe('cancelRun', () => {
     const audit = value(await h.table.auditLog({ runId: after[0].runId, limit: 100 }));
     expect(audit.entries.filter((e) => e.kind === 'stage' && e.summary === 'Cancelled run undone')).toHaveLength(1);
     expect(audit.entries.some((e) => e.summary === 'Interrupted run undone')).toBe(false);
+    // Asked to export it anyway, the app is told why in its own words, with no command to type.
+    const refused = await h.table.exportRun({ runId: after[0].runId, format: 'csv', includePii: false });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'USER', message: expect.stringContaining('was cancelled') } });
+    expect(!refused.ok && refused.error.message).toMatch(/Pick a run that finished on the Start screen/);
+    expect(!refused.ok && refused.error.message).not.toMatch(/--[a-z]|airlock [a-z]/);
     // The earlier run's production rows are untouched.
     const first = value(await h.table.getRun({ runId: run.runId }));
     expect(first.summary.successRows).toBeGreaterThan(run.successRows);
