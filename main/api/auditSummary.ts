@@ -23,7 +23,7 @@ const DESCRIBE: Record<string, (p: P) => string> = {
   contract: (p) => (p.event === 'signature-match' ? 'File columns match the contract signature' : `Checked against contract ${p.id} ${p.version}`),
   stage: (p) => {
     if (p.stage === 'finish') return `Run finished: ${p.status}; ${n(p.sourceRows)} source = ${n(p.successRows)} clean + ${n(p.quarantineRows)} quarantined + ${n(p.duplicateRows)} duplicates${p.reconciled ? ', reconciled' : ', NOT reconciled'}`;
-    if (p.stage === 'recovered') return 'Interrupted run undone';
+    if (p.stage === 'recovered') return p.ended === 'cancelled' ? 'Cancelled run undone' : p.ended === 'error' ? 'Run undone after an error' : 'Interrupted run undone';
     if (p.stage === 'cluster-merge') return `Merged ${n(p.merged)} similar clusters`;
     return `Stage ${p.stage}: ${n(p.rows)} rows in ${n(p.ms)} ms`;
   },

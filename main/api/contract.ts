@@ -12,11 +12,11 @@ import type { ProposalStatus } from '../remediate/proposalStore.js';
 import type { TypedRule } from '../remediate/rules/ruleTypes.js';
 import type { RuleDescription } from '../remediate/rules/describeRule.js';
 import type { LogicalType } from '../contract/types.js';
-import type { RunBadges, RunState, StageBadge } from './runBadges.js';
+import type { BadgeTone, RunBadges, RunState, StageBadge } from './runBadges.js';
 import type { RuleDiffLine } from './ruleDiff.js';
 
 export type { RuleDiffLine };
-export type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary, RunListItem, ProposalStatus, LogicalType, RunBadges, RunState, StageBadge };
+export type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary, RunListItem, ProposalStatus, LogicalType, BadgeTone, RunBadges, RunState, StageBadge };
 
 // ---------------------------------------------------------------- results and errors
 
@@ -126,8 +126,11 @@ export interface ContractDraft {
   ruleDiff?: { from: string; to: string; lines: RuleDiffLine[] };
 }
 
-/** A listed run with the state runBadges gives it, and its pending rows for the equation. */
-export type RunListView = RunListItem & { state: RunState; pendingRows: number };
+/**
+ * A listed run with the state runBadges gives it (its label, look and headline, so the list
+ * says what the Run screen says), and its pending rows for the equation.
+ */
+export type RunListView = RunListItem & { state: RunState; label: string; tone: BadgeTone; headline: string; pendingRows: number };
 
 /** A run's summary with the verdict the screens show (runBadges), so no face works it out alone. */
 export type RunView = RunSummary & { badges: RunBadges };
@@ -248,6 +251,8 @@ export interface ExportView {
   files: { name: string; path: string; rows: number }[];
   bundleDir: string;
   archive: string;
+  /** the signed bundle's human-readable report (report.html), opened with openPath */
+  report: string;
   verification: VerifyView;
 }
 
@@ -402,6 +407,8 @@ export const API = {
   runFile: call(object({ file: path, contractPath: path, approval, useModels: boolean() }), returns<RunView>()),
   /** stops the run in progress; what it wrote is undone */
   cancelRun: call(none, returns<{ cancelling: boolean }>()),
+  /** shows a file the engine wrote (an export's signed report) in the desktop's own viewer */
+  openPath: call(object({ path }), returns<{ opened: string }>()),
   /** a halted run's contract, changed to match the file, as a new version to review */
   acceptDrift: call(ofRun, returns<ContractDraft>()),
   releaseRun: call(ofRun, returns<RunView>()),

@@ -16,7 +16,8 @@ export class RunCancelledError extends Error {
 export function toApiError(call: string, e: unknown): ApiError {
   if (e instanceof RunCancelledError) return { code: 'CANCELLED', message: e.message };
   if (e instanceof UserError) {
-    const out: ApiError = { code: 'USER', message: e.message };
+    // The desktop's words when the engine has them: the command line's advice is not the app's.
+    const out: ApiError = { code: 'USER', message: e.appMessage ?? e.message };
     if (e.file) out.file = e.file;
     if (e.line) out.line = e.line;
     return out;

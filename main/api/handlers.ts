@@ -14,6 +14,7 @@ import { modelCalls } from './calls/models.js';
 import { auditCalls } from './calls/audit.js';
 import { recipeCalls } from './calls/recipe.js';
 import { historyCalls } from './calls/history.js';
+import { openCalls } from './calls/openPath.js';
 
 export type { HandlerContext } from './session.js';
 
@@ -39,6 +40,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...auditCalls(session),
     ...recipeCalls(session),
     ...historyCalls(session),
+    ...openCalls(session),
   };
   const table = {} as Record<CallName, (input: unknown) => Promise<ApiResult<unknown>>>;
   for (const name of Object.keys(API) as CallName[]) {

@@ -28,7 +28,7 @@ export class EngineSession {
   private readers = new Map<string, Promise<DuckDBConnection>>();
   private tail: Promise<unknown> = Promise.resolve();
   private running = false;
-  private cancelRequested = false;
+  private cancelFlag = false;
   private contracts = new Map<string, Contract>();
 
   constructor(readonly ctx: HandlerContext) {}
@@ -85,16 +85,21 @@ export class EngineSession {
   /** Marks a run as in progress; the returned check throws once the analyst has cancelled. */
   beginRun(): () => void {
     this.running = true;
-    this.cancelRequested = false;
+    this.cancelFlag = false;
     return () => {
-      if (this.cancelRequested) throw new RunCancelledError();
+      if (this.cancelFlag) throw new RunCancelledError();
     };
   }
 
+  /** whether the analyst has asked the run in progress to stop */
+  get cancelRequested(): boolean {
+    return this.cancelFlag;
+  }
+
   endRun(): boolean {
-    const cancelled = this.cancelRequested;
+    const cancelled = this.cancelFlag;
     this.running = false;
-    this.cancelRequested = false;
+    this.cancelFlag = false;
     return cancelled;
   }
 
@@ -104,8 +109,14 @@ export class EngineSession {
    */
   async cancel(): Promise<boolean> {
     if (!this.running) return false;
-    this.cancelRequested = true;
-    if (this.opened) (await this.opened).duck.conn.interrupt();
+    this.cancelFlag = true;
+    if (this.opened) {
+      const engine = await this.opened;
+      // Written down, so that a run the app has to end by restarting the engine is still
+      // recorded as cancelled when the next engine undoes it.
+      engine.sqlite.prepare(`UPDATE runs SET options_json = json_set(options_json, '$.cancelRequested', json('true')) WHERE status = 'running'`).run();
+      engine.duck.conn.interrupt();
+    }
     return true;
   }
 

@@ -17,6 +17,25 @@ import { IN_TOTO_STATEMENT_TYPE, strictBase64, verifyDsse, type InTotoStatement 
 
 export type VerifyResult = { ok: true; verdict: string } | { ok: false; culprit: string; verdict: string };
 
+/**
+ * Who reads the verdict: the command line's advice names its flags; the desktop app's names
+ * the key it compared (the workspace's own) and no flag at all.
+ */
+export interface VerifyWords {
+  /** how the signing key is named when no key was given, e.g. "this workspace's key" */
+  ownKey?: (keyId: string) => string;
+  /** the note on a bundle with personal data in clear */
+  piiInClear?: string;
+  /** the verdict on a bundle without its public key and none given */
+  missingKey?: string;
+}
+
+const CLI_WORDS: Required<VerifyWords> = {
+  ownKey: (keyId) => `the bundle's own key ${keyId.slice(0, 16)} (pass --public-key to check it is the workspace's)`,
+  piiInClear: 'personal data in clear (exported with --include-pii)',
+  missingKey: 'missing (or pass --public-key FILE)',
+};
+
 class Culprit extends Error {
   constructor(readonly culprit: string, readonly reason: string) {
     super(`${culprit}: ${reason}`);
@@ -102,10 +121,10 @@ function blameSignature(files: Map<string, Buffer>, envelope: { payload?: unknow
   return new Culprit(SIGNATURE_FILE, `the signature does not verify (${reason})`);
 }
 
-function checkSignature(files: Map<string, Buffer>, givenKeyPem?: string): { statement: InTotoStatement<BundlePredicate>; keyId: string } {
+function checkSignature(files: Map<string, Buffer>, givenKeyPem: string | undefined, missingKey: string): { statement: InTotoStatement<BundlePredicate>; keyId: string } {
   const envelope = parseJson(SIGNATURE_FILE, files.get(SIGNATURE_FILE)) as { payload?: unknown };
   const keyPem = givenKeyPem ?? files.get(PUBLIC_KEY_FILE)?.toString('utf8');
-  if (keyPem === undefined) throw new Culprit(PUBLIC_KEY_FILE, 'missing (or pass --public-key FILE)');
+  if (keyPem === undefined) throw new Culprit(PUBLIC_KEY_FILE, missingKey);
   const verdict = verifyDsse(envelope, keyPem);
   if (!verdict.ok) {
     if (givenKeyPem !== undefined) throw new Culprit(SIGNATURE_FILE, `not signed by the given public key (${verdict.reason})`);
@@ -250,10 +269,11 @@ function checkReconciliation(files: Map<string, Buffer>): Counts {
   return run;
 }
 
-export async function verifyBundle(pathToDirOrArchive: string, opts: { publicKeyPem?: string } = {}): Promise<VerifyResult> {
+export async function verifyBundle(pathToDirOrArchive: string, opts: { publicKeyPem?: string; words?: VerifyWords } = {}): Promise<VerifyResult> {
+  const words = { ...CLI_WORDS, ...opts.words };
   try {
     const { files, strays, exportDir } = readBundle(pathToDirOrArchive);
-    const { statement, keyId } = checkSignature(files, opts.publicKeyPem);
+    const { statement, keyId } = checkSignature(files, opts.publicKeyPem, words.missingKey);
     const p = statement.predicate;
     const audit = checkAudit(files, p.audit ?? { entries: 0, firstSeq: null, anchor: null, head: null }, String(p.runId));
     const count = checkSubjects(files, strays, statement);
@@ -261,12 +281,12 @@ export async function verifyBundle(pathToDirOrArchive: string, opts: { publicKey
     const run = checkReconciliation(files);
     checkTokenised(files, p);
     const data = await checkDataFiles(statement, exportDir);
-    const key = opts.publicKeyPem !== undefined ? `the given public key ${keyId.slice(0, 16)}` : `the bundle's own key ${keyId.slice(0, 16)} (pass --public-key to check it is the workspace's)`;
+    const key = opts.publicKeyPem !== undefined ? `the given public key ${keyId.slice(0, 16)}` : words.ownKey(keyId);
     const dataNote = data.absent.length > 0 ? `; data files not checked (${data.absent.join(', ')} not found beside the bundle)` : data.checked.length > 0 ? `; data files intact (${data.checked.join(', ')})` : '';
     const verdict = `OK: bundle of run ${p.runId} verified: signed by ${key}; ${count} files intact${dataNote}; `
       + `${audit.entries} audit entries chained to ${audit.head ? audit.head.slice(0, 16) : '(empty)'}; `
       + `${run.sourceRows} = ${run.successRows} + ${run.quarantineRows} + ${run.duplicateRows} rows reconciled`
-      + (p.includePii ? '; personal data in clear (exported with --include-pii)' : '; personal data tokenised');
+      + (p.includePii ? `; ${words.piiInClear}` : '; personal data tokenised');
     return { ok: true, verdict };
   } catch (err) {
     if (err instanceof Culprit) return { ok: false, culprit: err.culprit, verdict: `FAILED: ${err.culprit}: ${err.reason}` };

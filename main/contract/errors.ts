@@ -10,4 +10,13 @@ export class UserError extends Error {
     super(message);
     this.name = 'UserError';
   }
+
+  /** The same mistake told to a desktop user: what to do in the app, never a command or flag. */
+  appMessage?: string;
+
+  /** Sets the desktop words, for an error whose message gives command-line advice. */
+  inTheApp(message: string): this {
+    this.appMessage = message;
+    return this;
+  }
 }

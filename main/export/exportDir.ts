@@ -48,15 +48,19 @@ function legacyExport(dir: string, names: string[]): Marker | null {
 export function checkExportTarget(out: string): void {
   const abs = resolve(out);
   if (!existsSync(abs)) return;
-  if (!statSync(abs).isDirectory()) throw new UserError(`--out ${abs} is a file, not a folder: pass a folder to export into (a new or empty one).`, abs);
+  if (!statSync(abs).isDirectory()) throw new UserError(`--out ${abs} is a file, not a folder: pass a folder to export into (a new or empty one).`, abs)
+    .inTheApp(`${abs} is a file, not a folder: move it away and export again.`);
   const names = readdirSync(abs);
   if (names.length === 0) return;
   const marker = readMarker(abs) ?? legacyExport(abs, names);
-  if (!marker) throw new UserError(`--out ${abs} is not empty and is not an earlier Airlock export: nothing was written. Export into a new or empty folder.`, abs);
+  if (!marker) throw new UserError(`--out ${abs} is not empty and is not an earlier Airlock export: nothing was written. Export into a new or empty folder.`, abs)
+    .inTheApp(`The export folder ${abs} is not empty and is not an earlier Airlock export: nothing was written. Move its files away and export again.`);
   const ours = new Set([...marker.files, EXPORT_MARKER]);
   const foreign = names.filter((n) => !ours.has(n));
   if (foreign.length > 0) {
-    throw new UserError(`--out ${abs} is an earlier Airlock export but also holds ${foreign.length} file(s) Airlock did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}): move them away or export into another folder.`, abs);
+    const list = `${foreign.length} file(s) Airlock did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''})`;
+    throw new UserError(`--out ${abs} is an earlier Airlock export but also holds ${list}: move them away or export into another folder.`, abs)
+      .inTheApp(`The export folder ${abs} is an earlier Airlock export but also holds ${list}: move them away and export again.`);
   }
 }
 

@@ -33,7 +33,7 @@ export interface ExportResult {
 export function resolveRunId(engine: Engine, runId?: string): string {
   if (runId && runId !== 'latest') {
     const row = engine.sqlite.prepare('SELECT run_id FROM runs WHERE run_id = ?').get(runId);
-    if (!row) throw new UserError(`run ${runId} is not in workspace ${engine.ws.root}. List runs with: airlock runs`);
+    if (!row) throw new UserError(`run ${runId} is not in workspace ${engine.ws.root}. List runs with: airlock runs`).inTheApp(`run ${runId} is not in this workspace. Pick a run on the Start screen.`);
     return runId;
   }
   const row = engine.sqlite.prepare(`SELECT run_id FROM runs WHERE status IN ('completed', 'held', 'halted') ORDER BY started_at DESC, rowid DESC LIMIT 1`).get() as { run_id: string } | undefined;

@@ -70,7 +70,8 @@ async function openChecked(root: string, extraDirs: string[], opened: Array<() =
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, 'utf8').trim());
     if (pid && pid !== process.pid && pidAlive(pid)) {
-      throw new UserError(`${ws.root}: another Airlock process (pid ${pid}) is using this workspace. Wait for it to finish or pass another --workspace.`, ws.root);
+      throw new UserError(`${ws.root}: another Airlock process (pid ${pid}) is using this workspace. Wait for it to finish or pass another --workspace.`, ws.root)
+        .inTheApp(`Another Airlock process (pid ${pid}) is using this workspace, perhaps the command line. Wait for it to finish, then try again.`);
     }
   }
   writeFileSync(lock, String(process.pid));

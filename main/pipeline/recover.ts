@@ -9,6 +9,7 @@ import { nowIso } from '../store/sqlite.js';
 import { undoRun } from './promote.js';
 import { forgetSourceCount } from './reconcile.js';
 import type { Engine } from './context.js';
+import type { RunEnding } from './types.js';
 
 interface OpenRun { run_id: string; contract_id: string; yaml: string | null; options_json: string }
 
@@ -17,7 +18,7 @@ const OPEN_RUNS = `SELECT r.run_id, r.contract_id, r.contract_sha256, r.options_
     WHERE r.status = 'running'`;
 
 /** Undoes one run's writes and marks it failed with `reason` (audited, alerted). */
-async function closeRun(engine: Engine, run: OpenRun, reason: string, code: string, decision: string): Promise<void> {
+async function closeRun(engine: Engine, run: OpenRun, reason: string, code: string, decision: string, ended: RunEnding): Promise<void> {
   let contract: Contract | null = null;
   try {
     contract = run.yaml ? parseContract(run.yaml, `contract of ${run.run_id}`) : loadContractFile(JSON.parse(run.options_json).contractPath);
@@ -38,16 +39,38 @@ async function closeRun(engine: Engine, run: OpenRun, reason: string, code: stri
   // Rules the run approved were never promoted: they leave the recipe.
   engine.sqlite.prepare('DELETE FROM recipes WHERE proposal_id IN (SELECT proposal_id FROM proposals WHERE run_id = ?)').run(run.run_id);
   engine.sqlite.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, summary_json = coalesce(summary_json, ?) WHERE run_id = ?`)
-    .run(nowIso(), JSON.stringify({ runId: run.run_id, status: 'failed', reconciled: false, message: reason }), run.run_id);
+    .run(nowIso(), JSON.stringify({ runId: run.run_id, status: 'failed', reconciled: false, message: reason, ended }), run.run_id);
   engine.sqlite.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)')
     .run(run.run_id, 'warning', code, `run ${run.run_id}: ${reason}`, nowIso());
-  engine.audit.append({ runId: run.run_id, kind: 'stage', payload: { stage: 'recovered', decision, reason } });
+  engine.audit.append({ runId: run.run_id, kind: 'stage', payload: { stage: 'recovered', decision, reason, ended } });
+}
+
+function cancelWasRequested(run: OpenRun): boolean {
+  try {
+    return (JSON.parse(run.options_json) as { cancelRequested?: unknown }).cancelRequested === true;
+  } catch {
+    return false;
+  }
 }
 
 export async function recoverInterruptedRuns(engine: Engine): Promise<string[]> {
   const stale = engine.sqlite.prepare(`${OPEN_RUNS} GROUP BY r.run_id`).all() as OpenRun[];
-  for (const run of stale) await closeRun(engine, run, 'interrupted; its writes were undone', 'RUN_INTERRUPTED', 'undone');
+  for (const run of stale) {
+    // The analyst cancelled it, and its process was ended before it could stop by itself.
+    if (cancelWasRequested(run)) await closeRun(engine, run, 'cancelled by the analyst; its writes were undone', 'RUN_CANCELLED', 'cancelled and undone', 'cancelled');
+    else await closeRun(engine, run, 'interrupted; its writes were undone', 'RUN_INTERRUPTED', 'undone', 'interrupted');
+  }
   return stale.map((r) => r.run_id);
+}
+
+/**
+ * Closes the run the analyst cancelled, in this process: undone like an interrupted run, but
+ * recorded as cancelled (summary, alert and audit), because stopping a run on purpose is
+ * neither a crash nor a failure.
+ */
+export async function cancelRunOnRequest(engine: Engine, runId: string): Promise<void> {
+  const run = engine.sqlite.prepare(`${OPEN_RUNS} AND r.run_id = ? GROUP BY r.run_id`).get(runId) as OpenRun | undefined;
+  if (run) await closeRun(engine, run, 'cancelled by the analyst; its writes were undone', 'RUN_CANCELLED', 'cancelled and undone', 'cancelled');
 }
 
 /**
@@ -58,5 +81,5 @@ export async function failRunOnError(engine: Engine, runId: string, error: unkno
   const run = engine.sqlite.prepare(`${OPEN_RUNS} AND r.run_id = ? GROUP BY r.run_id`).get(runId) as OpenRun | undefined;
   if (!run) return;
   const first = String(error instanceof Error ? error.message : error).split('\n')[0].slice(0, 500);
-  await closeRun(engine, run, `failed and undone: ${first}`, 'RUN_FAILED', 'undone after an error');
+  await closeRun(engine, run, `failed and undone: ${first}`, 'RUN_FAILED', 'undone after an error', 'error');
 }

@@ -17,7 +17,7 @@ import type { ApprovalMode, RunSummary } from './types.js';
 
 function heldRun(engine: Engine, runId: string): { summary: RunSummary; approval: ApprovalMode } {
   const row = engine.sqlite.prepare('SELECT status, options_json FROM runs WHERE run_id = ?').get(runId) as { status: string; options_json: string } | undefined;
-  if (!row) throw new UserError(`run ${runId} is not in this workspace. List runs with: airlock runs`);
+  if (!row) throw new UserError(`run ${runId} is not in this workspace. List runs with: airlock runs`).inTheApp(`run ${runId} is not in this workspace. Pick a run on the Start screen.`);
   if (row.status !== 'held') throw new UserError(`run ${runId} is ${row.status}, not held by a quality gate: there is nothing to release or reject.`);
   const { summary } = contractOfRun(engine, runId);
   return { summary, approval: (JSON.parse(row.options_json) as { approval: ApprovalMode }).approval };
@@ -46,7 +46,8 @@ async function refuseOverwritingNewer(engine: Engine, contract: Contract, runId:
     WHERE p._airlock_run_id IN (${later.map(sqlString).join(', ')})`);
   const { n, newest } = rows[0] ?? { n: 0, newest: null };
   if (n > 0) {
-    throw new UserError(`run ${runId} cannot be released: ${n} of its held rows have keys that a later run (${String(newest)}) already promoted, and releasing would overwrite those newer rows. Reject it (airlock reject ${runId}), or deliver the file again so it runs after them.`);
+    throw new UserError(`run ${runId} cannot be released: ${n} of its held rows have keys that a later run (${String(newest)}) already promoted, and releasing would overwrite those newer rows. Reject it (airlock reject ${runId}), or deliver the file again so it runs after them.`)
+      .inTheApp(`This batch cannot be released: ${n} of its held rows have keys that a later run (${String(newest)}) already promoted, and releasing would overwrite those newer rows. Reject the batch instead, or drop the file again so it runs after them.`);
   }
 }
 

@@ -83,7 +83,7 @@ function seedRecipe(engine: Engine, fresh: Engine, contract: Contract, runId: st
 
 export async function replayRun(engine: Engine, runId: string): Promise<ReplayResult> {
   const run = engine.sqlite.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as Record<string, string> | undefined;
-  if (!run) throw new UserError(`run ${runId} is not in this workspace. List runs with: airlock runs`);
+  if (!run) throw new UserError(`run ${runId} is not in this workspace. List runs with: airlock runs`).inTheApp(`run ${runId} is not in this workspace. Pick a run on the Start screen.`);
   const vaultFile = vaultFileOf(engine.ws, run.vault_path);
   if (!existsSync(vaultFile)) throw new UserError(`the vault copy of ${run.input_name} (${vaultFile}) is missing: the workspace was altered, so ${runId} cannot be replayed.`, vaultFile);
   const actual = await sha256File(vaultFile);

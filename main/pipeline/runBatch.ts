@@ -22,7 +22,7 @@ import { sep } from 'node:path';
 import { UserError } from '../contract/errors.js';
 import { upsertIntoProduction } from './promote.js';
 import { auditTableChanges } from './auditChanges.js';
-import { failRunOnError, recoverInterruptedRuns } from './recover.js';
+import { cancelRunOnRequest, failRunOnError, recoverInterruptedRuns } from './recover.js';
 import { assertInputHeaderNotReserved } from './inputHeader.js';
 import type { Engine } from './context.js';
 import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
@@ -42,6 +42,11 @@ export interface RunOptions {
   /** re-run of an earlier run from the vault (replay) */
   replayOf?: string;
   onProgress?: (p: Progress) => void;
+  /**
+   * whether the analyst has asked the run to stop: a run that ends while this says yes (by the
+   * caller's own error, or DuckDB's interrupt) is recorded as cancelled, not as failed
+   */
+  cancelRequested?: () => boolean;
   /** test hook: called with the stage name as each stage starts (crash tests kill here) */
   onStage?: (stage: string) => void;
 }
@@ -68,7 +73,7 @@ export async function runBatch(engine: Engine, opts: RunOptions): Promise<RunSum
   } catch (e) {
     // Whatever went wrong (a user's mistake found late, or an internal error), the run this
     // process opened is undone and marked failed, never left 'running'.
-    if (opened) await failRunOnError(engine, opened, e);
+    if (opened) await (opts.cancelRequested?.() ? cancelRunOnRequest(engine, opened) : failRunOnError(engine, opened, e));
     throw e;
   }
 }

@@ -47,6 +47,8 @@ export interface RunSummary {
   /** set when this file was already processed with this contract version */
   idempotent?: boolean;
   previousRunId?: string;
+  /** when that earlier run started (ISO time), so a re-drop can say when the file was processed */
+  previousRunAt?: string;
   replayOf?: string;
   drift?: { changes: { kind: string; column: string; detail: string }[]; decision: string };
   message?: string;
@@ -59,7 +61,15 @@ export interface RunSummary {
   unconfirmedRules?: string[];
   /** verified fixes of this run that no approval covered: they wait for review */
   waitingForReview?: number;
+  /**
+   * How a run that did not finish was closed (status 'failed', nothing counted): the analyst
+   * cancelled it, its process was killed, or it stopped on an error. Kept apart so that a
+   * cancellation is never shown as a failure or a crash.
+   */
+  ended?: RunEnding;
 }
+
+export type RunEnding = 'cancelled' | 'interrupted' | 'error';
 
 export interface Progress {
   runId: string;

@@ -20,12 +20,12 @@ export function waitingMessage(runId: string, waiting: number, fromRecipe: numbe
 }
 
 export async function rerunOfProcessedFile(engine: Engine, previousRunId: string, approval: ApprovalMode, what: string): Promise<RunSummary> {
-  const row = engine.sqlite.prepare('SELECT status, summary_json FROM runs WHERE run_id = ?').get(previousRunId) as { status: string; summary_json: string };
+  const row = engine.sqlite.prepare('SELECT status, summary_json, started_at FROM runs WHERE run_id = ?').get(previousRunId) as { status: string; summary_json: string; started_at: string };
   const summary = JSON.parse(row.summary_json) as RunSummary;
   const waiting = listProposals(engine.sqlite, previousRunId).filter((p) => p.status === 'verified');
   const who = approver(approval);
   const covered = who ? waiting.filter((p) => approves(approval, p.confidence)) : [];
-  const base = { ...summary, idempotent: true, previousRunId };
+  const base = { ...summary, idempotent: true, previousRunId, previousRunAt: row.started_at };
   if (covered.length === 0 || row.status !== 'completed') {
     const hint = waiting.length === 0 ? ''
       : row.status !== 'completed' ? ` ${waiting.length} verified fix${waiting.length === 1 ? '' : 'es'} wait for review; the run is ${row.status}: release it first (airlock release ${previousRunId}).`
@@ -38,7 +38,7 @@ export async function rerunOfProcessedFile(engine: Engine, previousRunId: string
   const promoted = updated.successRows - summary.successRows;
   const message = `${what}: approved ${covered.length} waiting fix${covered.length === 1 ? '' : 'es'} of ${previousRunId} (${who}) and promoted ${promoted} more row${promoted === 1 ? '' : 's'}`
     + `${left > 0 ? `; ${left} still wait for review` : ''}.`;
-  const result = { ...updated, idempotent: true, previousRunId, waitingForReview: left, message };
+  const result = { ...updated, idempotent: true, previousRunId, previousRunAt: row.started_at, waitingForReview: left, message };
   engine.sqlite.prepare('UPDATE runs SET summary_json = ? WHERE run_id = ?').run(JSON.stringify({ ...updated, waitingForReview: left }), previousRunId);
   return result;
 }

@@ -16,6 +16,8 @@ export interface ActiveRun {
   latest: RunProgress['stage'] | null;
   startedAt: number;
   cancelling: boolean;
+  /** the run's id, once its first progress report names it (a cancelled run is shown by it) */
+  runId: string | null;
 }
 
 /** What the last run started in this window ended with. */
@@ -103,7 +105,8 @@ export const useApp = create<State>((set, get) => ({
   },
 
   selectRun(runId, screen) {
-    set((s) => ({ runId, screen: screen ?? s.screen }));
+    // Picking a run puts away the note of a run that did not start.
+    set((s) => ({ runId, screen: screen ?? s.screen, outcome: s.outcome?.error ? null : s.outcome }));
     // The picker's status badge is read again with the run, so it never contradicts the screen.
     void get().refreshRuns();
   },
@@ -113,17 +116,20 @@ export const useApp = create<State>((set, get) => ({
   async startRun({ yaml, approval, useModels, contractLabel }) {
     const input = get().input;
     if (!input || get().active) return;
-    set({ active: { file: input.name, contractLabel, stages: {}, latest: null, startedAt: Date.now(), cancelling: false }, outcome: null, screen: 'run' });
+    set({ active: { file: input.name, contractLabel, stages: {}, latest: null, startedAt: Date.now(), cancelling: false, runId: null }, outcome: null, screen: 'run' });
     try {
       const saved = await call('saveContract', { yaml });
       const summary = await call('runFile', { file: input.path, contractPath: saved.path, approval, useModels });
       set({ outcome: { summary, file: input.name }, runId: summary.runId });
     } catch (e) {
-      set({ outcome: { error: errorOf(e), file: input.name } });
+      // The run the screen shows is this one, never the file before it: a cancelled run that was
+      // recorded is read back (its banner says cancelled); one that was not leaves no run shown.
+      const error = errorOf(e);
+      const recorded = error.code === 'CANCELLED' ? get().active?.runId ?? null : null;
+      set({ outcome: recorded ? null : { error, file: input.name }, runId: recorded });
     } finally {
-      set({ active: null });
+      set((s) => ({ active: null, revision: s.revision + 1 }));
       await get().refreshRuns();
-      get().changed();
     }
   },
 
@@ -137,13 +143,15 @@ export const useApp = create<State>((set, get) => ({
   progress(p) {
     const active = get().active;
     if (!active) return;
-    set({ active: { ...active, stages: { ...active.stages, [p.stage]: p }, latest: p.stage } });
+    set({ active: { ...active, stages: { ...active.stages, [p.stage]: p }, latest: p.stage, runId: p.runId || active.runId } });
   },
 
   changed(summary) {
+    // After any action the run's counts are read again: an action that returns the run replaces
+    // the shown answer; one that does not drops it, so the screen reads the run from the engine.
     set((s) => ({
       revision: s.revision + 1,
-      outcome: summary && s.outcome?.summary?.runId === summary.runId ? { ...s.outcome, summary } : s.outcome,
+      outcome: summary ? { summary, file: summary.input.name } : s.outcome?.error ? s.outcome : null,
     }));
     void get().refreshRuns();
   },

@@ -199,7 +199,10 @@ describe('the hospital table, start to export', () => {
     const start = new StartPage(app.page);
     await start.open('start');
     await expect.poll(() => start.recentRuns().count()).toBe(1);
-    expect(await start.recentRuns().first().innerText()).toMatch(/dirty\.csv[\s\S]*completed[\s\S]*reconciled/);
+    // The run finished with rows still in quarantine: the list says so, never a bare "completed".
+    const row = await start.recentRuns().first().innerText();
+    expect(row).toMatch(/dirty\.csv[\s\S]*\trows in quarantine\t✓ reconciled$/);
+    expect(row).not.toMatch(/\tcompleted\t/);
     await start.screenshot('11-start-with-runs');
   });
 

@@ -29,6 +29,8 @@ export interface AppHarness {
   outside: string[];
   /** console errors and uncaught page errors (a CSP violation lands here) */
   problems: string[];
+  /** files the app asked the desktop to open (openPath answers the shell would open) */
+  opened: string[];
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function launchApp(opts: {
   const requests: string[] = [];
   const outside: string[] = [];
   const problems: string[] = [];
+  const opened: string[] = [];
   const csp = contentSecurityPolicy();
   await context.route('**/*', async (route) => {
     const url = route.request().url();
@@ -77,7 +80,10 @@ export async function launchApp(opts: {
   await page.exposeBinding('__airlockCall', async (_source, name: unknown, input: unknown) => {
     const wait = opts.delay?.[String(name)];
     if (wait) await new Promise((r) => setTimeout(r, wait));
-    return handlers.handle(name, input);
+    const result = await handlers.handle(name, input);
+    // What the desktop shell would open (electron/main/ipcRouter.ts): only what the engine allowed.
+    if (name === 'openPath' && result.ok) opened.push((result.value as { opened: string }).opened);
+    return result;
   });
   // The test twin of the preload: window.airlock built from the contract's list of calls.
   await page.addInitScript(({ calls, events }) => {
@@ -105,7 +111,7 @@ export async function launchApp(opts: {
   }, { calls: CALL_NAMES as string[], events: EVENT_NAMES as string[] });
   await page.goto(`${TEST_ORIGIN}/index.html`, { waitUntil: 'load' });
   return {
-    browser, context, page, handlers, requests, outside, problems,
+    browser, context, page, handlers, requests, outside, problems, opened,
     async close() {
       await context.close().catch(() => undefined);
       if (!opts.browser) await browser.close().catch(() => undefined);

@@ -3,6 +3,7 @@
 // with a verified bundle, the audit chain, cancellation, and errors returned as data.
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../main/api/handlers.js';
 import type { ApiResult, RunProgress, RunSummary } from '../../main/api/contract.js';
@@ -166,11 +167,43 @@ describe('cancelRun', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining('Everything it wrote was undone') } });
     const after = value(await h.table.listRuns({}));
     expect(after).toHaveLength(before.length + 1);
-    expect(after[0].status).toBe('failed');
+    // Recorded as a cancellation, not as a crash or a failure: the summary, the alert and the
+    // audit say so, and the screens' state follows.
+    expect(after[0]).toMatchObject({ status: 'failed', state: 'cancelled' });
+    const detail = value(await h.table.getRun({ runId: after[0].runId }));
+    expect(detail.summary.ended).toBe('cancelled');
+    expect(detail.badges).toMatchObject({ state: 'cancelled', headline: 'Cancelled: nothing from this run was kept' });
+    expect(detail.alerts.map((a) => a.code)).toEqual(['RUN_CANCELLED']);
     const audit = value(await h.table.auditLog({ runId: after[0].runId, limit: 100 }));
-    expect(audit.entries.some((e) => e.kind === 'stage' && e.summary === 'Interrupted run undone')).toBe(true);
+    expect(audit.entries.filter((e) => e.kind === 'stage' && e.summary === 'Cancelled run undone')).toHaveLength(1);
+    expect(audit.entries.some((e) => e.summary === 'Interrupted run undone')).toBe(false);
+    // Asked to export it anyway, the app is told why in its own words, with no command to type.
+    const refused = await h.table.exportRun({ runId: after[0].runId, format: 'csv', includePii: false });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'USER', message: expect.stringContaining('was cancelled') } });
+    expect(!refused.ok && refused.error.message).toMatch(/Pick a run that finished on the Start screen/);
+    expect(!refused.ok && refused.error.message).not.toMatch(/--[a-z]|airlock [a-z]/);
     // The earlier run's production rows are untouched.
     const first = value(await h.table.getRun({ runId: run.runId }));
     expect(first.summary.successRows).toBeGreaterThan(run.successRows);
+  });
+
+  it('a cancelled run the app had to end by restarting the engine is still recorded as cancelled', async () => {
+    // What such a run leaves: status running, a dead owner, and the cancel written down by
+    // cancelRun (session.ts). A second, never-cancelled one is the control.
+    const db = new Database(join(dir, 'ws', 'airlock.sqlite'));
+    try {
+      const copy = db.prepare(`INSERT INTO runs (run_id, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, status, replay_of, options_json, started_at)
+        SELECT ?, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, 'running', NULL, ?, started_at FROM runs WHERE run_id = ?`);
+      copy.run('run_killed_cancelled', JSON.stringify({ approval: { kind: 'none' }, contractPath: CONTRACT, pid: 0, cancelRequested: true }), run.runId);
+      copy.run('run_killed_plain', JSON.stringify({ approval: { kind: 'none' }, contractPath: CONTRACT, pid: 0 }), run.runId);
+    } finally {
+      db.close();
+    }
+    // The next run undoes both before it starts (an idempotent repeat still recovers first).
+    value(await h.table.runFile({ file: small, contractPath: CONTRACT, approval: { kind: 'none' }, useModels: false }));
+    const cancelled = value(await h.table.getRun({ runId: 'run_killed_cancelled' }));
+    const plain = value(await h.table.getRun({ runId: 'run_killed_plain' }));
+    expect([cancelled.summary.ended, cancelled.badges.state, cancelled.alerts.map((a) => a.code)]).toEqual(['cancelled', 'cancelled', ['RUN_CANCELLED']]);
+    expect([plain.summary.ended, plain.badges.state, plain.alerts.map((a) => a.code)]).toEqual(['interrupted', 'interrupted', ['RUN_INTERRUPTED']]);
   });
 });

@@ -40,10 +40,16 @@ describe('stageBadge', () => {
 });
 
 describe('runBadges', () => {
-  it('a clean completed run is green, every stage balanced', () => {
+  it('a completed run with rows in quarantine says how many, and is not green', () => {
     const b = runBadges(summary({}));
-    expect(b).toMatchObject({ state: 'completed', tone: 'green', reconciled: true, brokenStage: null, headline: 'Completed: clean rows are in production' });
+    expect(b).toMatchObject({ state: 'completed-with-quarantine', tone: 'gold', reconciled: true, brokenStage: null, headline: 'Completed with 398 rows in quarantine: 602 of 1,000 rows are in production' });
+    expect(b.detail).toMatch(/^398 rows wait in Quarantine and Review/);
     expect(b.stages.map((s) => s.label)).toEqual(['balanced', 'balanced', 'balanced']);
+  });
+
+  it('a completed run with every row in production is green', () => {
+    const b = runBadges(summary({ successRows: 1000, quarantineRows: 0, reconciliation: [stage('final', 1000, 1000, 0, 0)] }));
+    expect(b).toMatchObject({ state: 'completed', tone: 'green', reconciled: true, headline: 'Completed: all 1,000 clean rows are in production' });
   });
 
   it('a held batch with pending rows balances at every stage and is amber, not broken', () => {
@@ -86,11 +92,13 @@ describe('runBadges', () => {
   it('a drift halt is its own state: nothing promoted, the rows pending', () => {
     const b = runBadges(summary({ status: 'halted', successRows: 0, quarantineRows: 0, pendingRows: 1000, reconciliation: [] }));
     expect(b).toMatchObject({ state: 'halted', tone: 'violet', reconciled: true, headline: 'Halted: the file does not match the contract' });
+    expect(b.detail).toContain('1,000 rows wait in the vault');
   });
 
   it('a re-drop of a processed file says so, naming the earlier run', () => {
     const b = runBadges(summary({ idempotent: true, previousRunId: 'run_20261130T0900_123456' }));
-    expect(b).toMatchObject({ state: 'already-processed', tone: 'blue', headline: 'Already processed by run_20261130T0900_123456: nothing changed' });
+    expect(b).toMatchObject({ state: 'already-processed', tone: 'blue', headline: 'Already processed by run_20261130T0900_123456: not run again' });
+    expect(b.detail).toBe('This file was run before with this contract version. That run: Completed with 398 rows in quarantine: 602 of 1,000 rows are in production');
   });
 
   it('a re-drop of a run whose accounting did not close is still a Sev-1', () => {
@@ -102,6 +110,12 @@ describe('runBadges', () => {
     const b = runBadges(summary({ status: 'failed', reconciled: false, sourceRows: 0, successRows: 0, quarantineRows: 0, reconciliation: [], message: 'interrupted; its writes were undone' }));
     expect(b).toMatchObject({ state: 'interrupted', tone: 'grey', reconciled: false });
     expect(b.headline).toMatch(/^Interrupted/);
+    // Recorded as cancelled, the same stub is its own state; one stopped by an error says so.
+    const cancelled = runBadges(summary({ status: 'failed', reconciled: false, sourceRows: 0, successRows: 0, quarantineRows: 0, reconciliation: [], ended: 'cancelled' }));
+    expect(cancelled).toMatchObject({ state: 'cancelled', tone: 'slate', reconciled: false, headline: 'Cancelled: nothing from this run was kept' });
+    const error = runBadges(summary({ status: 'failed', reconciled: false, sourceRows: 0, successRows: 0, quarantineRows: 0, reconciliation: [], ended: 'error', message: 'failed and undone: disk full' }));
+    expect(error).toMatchObject({ state: 'interrupted', headline: 'Stopped by an error: the run did not finish, and everything it wrote was undone' });
+    expect(error.detail).toContain('(failed and undone: disk full)');
     // A failure that did reconcile a stage and broke stays a Sev-1.
     expect(runBadges(summary({ status: 'failed', reconciled: false, reconciliation: [stage('ingest', 10, 0, 0, 0, 5, false)] })).state).toBe('sev1');
   });

@@ -8,7 +8,7 @@ import { releaseRun, rejectRun } from '../../pipeline/release.js';
 import { runBatch } from '../../pipeline/runBatch.js';
 import type { RunSummary } from '../../pipeline/types.js';
 import type { RunDetail, RunListView, RunView } from '../contract.js';
-import { runBadges } from '../runBadges.js';
+import { runBadges, STATE_LABEL } from '../runBadges.js';
 import { RunCancelledError } from '../errors.js';
 import { progressTracker } from '../progress.js';
 import type { CallImpl, EngineSession } from '../session.js';
@@ -57,10 +57,14 @@ export function runCalls(session: EngineSession): RunCalls {
       const rows = new Map((engine.sqlite.prepare('SELECT * FROM runs').all() as RunRow[]).map((r) => [r.run_id, r]));
       return listRuns(engine).map((item): RunListView => {
         const row = rows.get(item.runId);
-        if (!row) return { ...item, state: 'running', pendingRows: 0 };
-        // A running run has no summary yet; its row's status is all there is.
-        const summary = completeSummary(row.summary_json ? JSON.parse(row.summary_json) as Partial<RunSummary> : { status: row.status as RunSummary['status'] }, row);
-        return { ...item, state: runBadges(summary).state, pendingRows: summary.pendingRows };
+        // A running run has no summary yet; its row's status is all there is (a killed one's
+        // effective status, 'interrupted', is not a RunStatus: it falls to the stub's verdict).
+        const summary = row
+          ? completeSummary(row.summary_json ? JSON.parse(row.summary_json) as Partial<RunSummary> : { status: item.status === 'running' ? 'running' : 'failed', ended: 'interrupted' }, row)
+          : null;
+        const b = summary ? runBadges(summary) : null;
+        const state = b?.state ?? 'running';
+        return { ...item, state, label: STATE_LABEL[state], tone: b?.tone ?? 'blue', headline: b?.headline ?? 'Running', pendingRows: summary?.pendingRows ?? 0 };
       });
     },
 
@@ -84,6 +88,7 @@ export function runCalls(session: EngineSession): RunCalls {
         try {
           return withBadges(await runBatch(engine, {
             file, contractPath, approval,
+            cancelRequested: () => session.cancelRequested,
             remediation: useModels ? { modelsDir: ctx.modelsDir } : { modelPath: null, embedderDir: null },
             onProgress: (p) => {
               checkCancelled();
@@ -92,7 +97,8 @@ export function runCalls(session: EngineSession): RunCalls {
           }));
         } catch (e) {
           if (!session.endRun()) throw e;
-          // Cancelled: what the run wrote is undone the same way as after a crash.
+          // Cancelled: runBatch has undone the run and recorded it as cancelled (it asks
+          // cancelRequested); anything else left open is undone the same way as after a crash.
           await recoverInterruptedRuns(engine);
           throw new RunCancelledError();
         } finally {

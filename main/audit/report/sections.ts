@@ -2,7 +2,7 @@
 import type { ReportData } from '../report.js';
 import { failureChart } from './failureChart.js';
 import { badge, esc, fmtBytes, fmtInt, fmtNumber, fmtPct, hashCell, section, table } from './html.js';
-import { runBadges } from '../../api/runBadges.js';
+import { runBadges, STATE_LABEL, type BadgeTone } from '../../api/runBadges.js';
 import type { RunSummary } from '../../pipeline/types.js';
 
 /** A long list (a thousand clusters) is shown up to this many rows, with the count of the rest:
@@ -15,15 +15,21 @@ function capped(rows: string[][], width: number, where: string): string[][] {
   return [...rows.slice(0, MAX_REPORT_ROWS), [more, ...Array.from({ length: width - 1 }, () => '')]];
 }
 
+/** The report's four badge colours for the app's tones. */
+const REPORT_CLASS: Record<BadgeTone, 'ok' | 'warn' | 'bad' | 'info'> = {
+  green: 'ok', gold: 'warn', amber: 'warn', red: 'bad', violet: 'bad', blue: 'info', grey: 'info', slate: 'info',
+};
+
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 export function headerBlock(d: ReportData): string {
-  const status = String(d.run.status ?? 'unknown');
-  const good = status === 'completed';
+  // The state the Run screen and the run list show (runBadges), so the three never disagree.
+  const state = runBadges({ ...d.run, reconciliation: d.reconciliation } as unknown as RunSummary);
+  const cls = REPORT_CLASS[state.tone];
   const input = d.inputs[0];
   const meta: Array<[string, string]> = [
     ['Run', `<code>${esc(d.runId)}</code>`],
-    ['Status', `<span class="badge ${good ? 'ok' : status === 'held' ? 'warn' : 'bad'}">${esc(status)}</span>`],
+    ['State', `<span class="badge ${cls}" data-state="${esc(state.state)}">${esc(STATE_LABEL[state.state])}</span> ${esc(state.headline)}`],
     ['Input file', input ? `${esc(input.name)} <span class="muted">· ${fmtBytes(input.bytes)}</span>` : '–'],
     ['Contract', `${esc(d.contract.name || d.contract.id)} <span class="muted">v${esc(d.contract.version)}</span>`],
     ['Contract SHA-256', hashCell(d.contract.yamlSha256, 16)],

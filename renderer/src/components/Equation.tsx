@@ -13,8 +13,10 @@ export function Equation({ badges }: { badges: Pick<RunBadges, 'counts' | 'recon
   // Pending rows are part of the sum whenever there are any, and always named when it fails.
   if (c.pendingRows || badges.state === 'sev1') terms.push(['Pending', c.pendingRows, 'pending']);
   const adds = c.sourceRows === terms.reduce((a, [, n]) => a + n, 0);
-  // An interrupted run counted nothing (its writes were undone): no verdict either way.
-  const verdict = badges.reconciled ? ['ok', '✓ reconciled'] : badges.state === 'interrupted' ? ['none', 'not counted: the run did not finish'] : ['bad', '✗ not reconciled: Sev-1'];
+  // A cancelled or interrupted run counted nothing (its writes were undone): no verdict either way.
+  const verdict = badges.reconciled ? ['ok', '✓ reconciled']
+    : badges.state === 'cancelled' ? ['none', 'not counted: the run was cancelled']
+      : badges.state === 'interrupted' ? ['none', 'not counted: the run did not finish'] : ['bad', '✗ not reconciled: Sev-1'];
   return (
     <div className={`equation ${badges.state === 'sev1' ? 'equation-bad' : ''}`} data-testid="equation">
       <div className="term term-source"><span className="n">{count(c.sourceRows)}</span><span className="l">Source rows</span></div>

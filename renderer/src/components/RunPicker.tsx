@@ -1,7 +1,7 @@
 // The run every screen after Run is about, chosen from the workspace's runs.
 import { useApp } from '../store.js';
 import { shortRun } from '../format.js';
-import { StatusBadge } from './Badge.js';
+import { RunStateBadge } from './Badge.js';
 
 export function RunPicker() {
   const { runs, runId, selectRun } = useApp();
@@ -12,10 +12,10 @@ export function RunPicker() {
       <span className="muted small">Run</span>
       <select value={runId ?? ''} onChange={(e) => selectRun(e.target.value)} data-testid="run-picker">
         {runs.map((r) => (
-          <option key={r.runId} value={r.runId}>{`${r.input} · ${shortRun(r.runId)} · ${r.state === 'sev1' ? 'Sev-1' : r.state}`}</option>
+          <option key={r.runId} value={r.runId}>{`${r.input} · ${shortRun(r.runId)} · ${r.label}`}</option>
         ))}
       </select>
-      {current && <StatusBadge status={current.state} />}
+      {current && <RunStateBadge run={current} />}
     </label>
   );
 }

@@ -34,6 +34,16 @@ export function ExportScreen() {
     }
   };
 
+  // The signed report opens in the desktop's own viewer; the engine checks it is an export's file.
+  const openReport = async (path: string) => {
+    setError(null);
+    try {
+      await call('openPath', { path });
+    } catch (e) {
+      setError(errorOf(e));
+    }
+  };
+
   const verifyOther = async (files: FileList | null) => {
     const file = files?.[0];
     if (!file) return;
@@ -79,13 +89,18 @@ export function ExportScreen() {
       </div>
       {result && (
         <section className="card" data-testid="export-result">
-          <div className="card-head"><h3>Written</h3><span className="mono small muted">{result.dir}</span></div>
+          <div className="card-head">
+            <h3>Written</h3>
+            <button className="btn btn-primary" onClick={() => void openReport(result.report)} data-testid="open-report"><Icon name="file" size={16} />Open the signed report</button>
+          </div>
+          <p className="small muted">In <span className="mono">{result.dir}</span>. The report is the bundle’s readable page: what came in, what was changed and why, and what went out.</p>
           <table className="table compact">
             <thead><tr><th>File</th><th className="num">Rows</th><th>Path</th></tr></thead>
             <tbody>
               {result.files.map((f) => <tr key={f.name}><td className="strong">{f.name}</td><td className="num">{count(f.rows)}</td><td className="mono small">{f.path}</td></tr>)}
               <tr><td className="strong">bundle/</td><td className="num">–</td><td className="mono small">{result.bundleDir}</td></tr>
               <tr><td className="strong">bundle.zip</td><td className="num">–</td><td className="mono small">{result.archive}</td></tr>
+              <tr><td className="strong">report.html</td><td className="num">–</td><td className="mono small"><button className="link mono small" onClick={() => void openReport(result.report)} data-testid="report-link">{result.report}</button></td></tr>
             </tbody>
           </table>
           <Verdict v={result.verification} />

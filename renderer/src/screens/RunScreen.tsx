@@ -18,7 +18,16 @@ import { ruleText } from './InferredRules.js';
 
 // The banner's look per state; its words and numbers come from the engine's runBadges.
 const ICON: Record<RunState, string> = {
-  completed: 'check', sev1: 'cross', halted: 'alert', held: 'pause', 'already-processed': 'refresh', rejected: 'cross', interrupted: 'cross', running: 'run',
+  completed: 'check', 'completed-with-quarantine': 'quarantine', sev1: 'cross', halted: 'alert', held: 'pause', 'already-processed': 'refresh',
+  rejected: 'cross', cancelled: 'pause', interrupted: 'cross', running: 'run',
+};
+
+/** Nothing to export: a halted run promoted nothing, a cancelled or interrupted one was undone. */
+const NOTHING_TO_EXPORT: Partial<Record<RunState, string>> = {
+  sev1: 'not while the rows do not add up',
+  halted: 'nothing to export: nothing was promoted',
+  cancelled: 'nothing to export: the run was cancelled',
+  interrupted: 'nothing to export: the run did not finish',
 };
 
 export function RunScreen() {
@@ -50,9 +59,13 @@ export function RunScreen() {
     );
   }
 
+  // The last run's own answer is shown for the run it was about; an error (a run that did not
+  // start, or was cancelled before it was recorded) replaces whatever run was shown before.
   const outcomeHere = outcome && (outcome.error || outcome.summary?.runId === runId) ? outcome : null;
-  const summary = outcomeHere?.summary ?? detail.data?.summary ?? null;
-  const badges = outcomeHere?.summary?.badges ?? detail.data?.badges ?? null;
+  const fromOutcome = outcomeHere?.summary ?? null;
+  const fromEngine = outcomeHere?.error ? null : detail.data;
+  const summary = fromOutcome ?? fromEngine?.summary ?? null;
+  const badges = fromOutcome?.badges ?? fromEngine?.badges ?? null;
   return (
     <div className="screen">
       <ScreenHeader title="Run" subtitle="Every source row is accounted for after every stage." withRun />
@@ -86,7 +99,6 @@ function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: R
           <strong data-testid="run-headline">{badges.headline}</strong>
           <div className={sev1 ? 'banner-numbers' : 'small'} data-testid="run-numbers">{badges.detail}</div>
           <div className="small">{summary.input.name} · contract {summary.contract.id} {summary.contract.version} · <span className="mono">{shortRun(summary.runId)}</span> · {duration(summary.timingsMs?.total ?? 0)}</div>
-          {summary.message && <div className="small banner-msg">{summary.message}</div>}
         </div>
       </div>
       <ErrorNote error={error} />
@@ -141,9 +153,8 @@ function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: R
           <div className="card-head"><h3>Next</h3></div>
           <div className="next-steps">
             <button className="next" onClick={() => go('review')} disabled={summary.proposals === 0}><Icon name="review" /><span><strong>Review fixes</strong><small>{count(summary.proposals)} proposals for {count(summary.clusters)} failure patterns</small></span></button>
-            <button className="next" onClick={() => go('quarantine')}><Icon name="quarantine" /><span><strong>Open the quarantine</strong><small>{count(summary.quarantineRows)} rows held back</small></span></button>
-            {/* Nothing to export from a halted or interrupted run; a Sev-1's rows are not accounted for. */}
-            <button className="next" data-testid="next-export" onClick={() => go('export')} disabled={summary.status === 'halted' || sev1 || badges.state === 'interrupted'}><Icon name="export" /><span><strong>Export</strong><small>{sev1 ? 'not while the rows do not add up' : badges.state === 'interrupted' ? 'nothing to export: the run did not finish' : 'clean data and the signed audit bundle'}</small></span></button>
+            <button className="next" onClick={() => go('quarantine')}><Icon name="quarantine" /><span><strong>Open the quarantine</strong><small>{count(summary.quarantineRows)} row{summary.quarantineRows === 1 ? '' : 's'} held back</small></span></button>
+            <button className="next" data-testid="next-export" onClick={() => go('export')} disabled={!!NOTHING_TO_EXPORT[badges.state]}><Icon name="export" /><span><strong>Export</strong><small>{NOTHING_TO_EXPORT[badges.state] ?? 'clean data and the signed audit bundle'}</small></span></button>
           </div>
           {alerts.length > 0 && (
             <div className="alerts">

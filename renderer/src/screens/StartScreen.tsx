@@ -1,16 +1,18 @@
 // Start: drop a CSV or Parquet file (or pick one), see recent runs with their reconciliation,
 // and whether the local models are installed.
 import { useRef, useState, type DragEvent } from 'react';
-import type { ApiError } from '../../../main/api/contract.js';
+import type { ApiError, RunState } from '../../../main/api/contract.js';
 import { useApp } from '../store.js';
 import { pathForFile } from '../bridge.js';
 import { count, dateTime, shortRun } from '../format.js';
 import { Icon } from '../components/Icon.js';
-import { Badge, ReconciledBadge, StatusBadge } from '../components/Badge.js';
+import { Badge, ReconciledBadge, RunStateBadge } from '../components/Badge.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { ScreenHeader, EmptyState } from '../components/ScreenHeader.js';
 
 const ACCEPTED = /\.(csv|parquet)$/i;
+// Runs that stopped before their rows were counted (their writes were undone): no verdict.
+const NOT_COUNTED = new Set<RunState>(['cancelled', 'interrupted', 'running']);
 
 export function StartScreen() {
   const { runs, runsError, models, modelsLoading, setInput, setDraft, go, selectRun, input } = useApp();
@@ -85,7 +87,7 @@ export function StartScreen() {
         ) : (
           <table className="table" data-testid="recent-runs">
             <thead>
-              <tr><th>File</th><th>Contract</th><th>Started</th><th className="num">Source</th><th className="num">Clean</th><th className="num">Quarantine</th><th>Status</th><th>Reconciliation</th></tr>
+              <tr><th>File</th><th>Contract</th><th>Started</th><th className="num">Source</th><th className="num">Clean</th><th className="num">Quarantine</th><th>State</th><th>Reconciliation</th></tr>
             </thead>
             <tbody>
               {runs.slice(0, 12).map((r) => (
@@ -96,8 +98,8 @@ export function StartScreen() {
                   <td className="num">{count(r.sourceRows)}</td>
                   <td className="num">{count(r.successRows)}</td>
                   <td className="num">{count(r.quarantineRows)}</td>
-                  <td><StatusBadge status={r.state} /></td>
-                  <td>{r.state === 'interrupted' || r.state === 'running' ? <Badge tone="grey">not counted</Badge> : <ReconciledBadge ok={r.state !== 'sev1'} title={`${count(r.sourceRows)} = ${count(r.successRows)} clean + ${count(r.quarantineRows)} quarantine + ${count(r.duplicateRows)} duplicates + ${count(r.pendingRows)} pending`} />}</td>
+                  <td><RunStateBadge run={r} /></td>
+                  <td>{NOT_COUNTED.has(r.state) ? <Badge tone="grey">not counted</Badge> : <ReconciledBadge ok={r.state !== 'sev1'} title={`${count(r.sourceRows)} = ${count(r.successRows)} clean + ${count(r.quarantineRows)} quarantine + ${count(r.duplicateRows)} duplicates + ${count(r.pendingRows)} pending`} />}</td>
                 </tr>
               ))}
             </tbody>

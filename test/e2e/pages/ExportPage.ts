@@ -12,6 +12,15 @@ export class ExportPage extends AppShell {
     return this.page.getByTestId('export-result').getByTestId('verification').innerText();
   }
 
+  /** Opens the signed report the way the analyst does, with the button above the files. */
+  async openReport(): Promise<void> {
+    await this.page.getByTestId('open-report').click();
+  }
+
+  reportLink() {
+    return this.page.getByTestId('report-link');
+  }
+
   async writtenFiles(): Promise<string[]> {
     return this.page.getByTestId('export-result').locator('tbody tr td:first-child').allInnerTexts();
   }

@@ -15,7 +15,7 @@ export class RunPage extends AppShell {
     return (await this.result().getAttribute('data-status')) ?? '';
   }
 
-  /** The state the result is shown as (runBadges): completed, sev1, held, halted, already-processed, rejected. */
+  /** The state the result is shown as (runBadges): completed, completed-with-quarantine, sev1, held, halted, already-processed, rejected, cancelled, interrupted. */
   async state(): Promise<string> {
     return (await this.result().getAttribute('data-state')) ?? '';
   }
