@@ -99,7 +99,9 @@ export async function promoteReviewed(engine: Engine, runId: string): Promise<Ru
   const s = scopeOf(engine, runId);
   const { summary } = contractOfRun(engine, runId);
   await promoteApproved(engine, s);
-  const updated = await fillCounts(engine, summary, s.st, s.rt, [...(summary.reconciliation ?? [])]);
+  // The run's final counts are taken again: the earlier 'final' gives way to the new one (a
+  // second 'final' row in the Run screen's table read as two different endings).
+  const updated = await fillCounts(engine, summary, s.st, s.rt, (summary.reconciliation ?? []).filter((r) => r.stage !== 'final'));
   engine.sqlite.prepare('UPDATE runs SET summary_json = ? WHERE run_id = ?').run(JSON.stringify(updated), runId);
   return updated;
 }

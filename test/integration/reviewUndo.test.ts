@@ -83,6 +83,8 @@ describe('undo and revert of a review', () => {
     const proposalsBeforePromote = await proposalsTable();
     const promoted = await review.promoteReviewed({ runId });
     expect(promoted.badges.reconciled).toBe(true);
+    // one final count, the new one (not a second 'final' row after the run's own)
+    expect(promoted.reconciliation.filter((r) => r.stage === 'final')).toEqual([expect.objectContaining({ quarantineRows: promoted.quarantineRows })]);
     const afterPromote = await digest();
     expect(afterPromote.prod).not.toEqual(atStart.prod);
     expect(afterPromote.quarantine).not.toEqual(atStart.quarantine);
