@@ -53,7 +53,12 @@ export async function quarantinePage(conn: DuckDBConnection, contract: Contract,
   return { runId, columns, offset, rows: out, total, ms: Math.round(performance.now() - t0) };
 }
 
-/** Counts of failing cells by column, by reason, and both, among rows matching the search. */
+/**
+ * Counts of failing cells by column, by reason, and both, among rows matching the search. Each
+ * facet counts against the other's selection (OpenRefine's rule): the column counts keep only
+ * cells failing for the picked reason, the reason counts only cells of the picked column, so a
+ * count is what the grid shows once that value is picked as well.
+ */
 export async function quarantineFacets(conn: DuckDBConnection, contract: Contract, runId: string, filter: QuarantineFilter): Promise<QuarantineFacets> {
   const columns = contract.columns.map((c) => c.name);
   const table = streamTables(contract).quarantine;
@@ -68,15 +73,15 @@ export async function quarantineFacets(conn: DuckDBConnection, contract: Contrac
     .map((t) => ({ ...parseReasons(t.tok)[0], n: Number(t.n) }))
     .map((p) => ({ col: p.column, reason: p.reason, n: p.n }))
     .sort((a, b) => b.n - a.n || a.col.localeCompare(b.col) || a.reason.localeCompare(b.reason));
-  const sum = (key: 'col' | 'reason') => {
+  const sum = (key: 'col' | 'reason', keep: (p: (typeof pairs)[number]) => boolean) => {
     const m = new Map<string, number>();
-    for (const p of pairs) m.set(p[key], (m.get(p[key]) ?? 0) + Number(p.n));
+    for (const p of pairs) if (keep(p)) m.set(p[key], (m.get(p[key]) ?? 0) + Number(p.n));
     return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   };
   return {
     runId, totalRows, matchingRows,
-    byColumn: sum('col').map(([column, count]) => ({ column, count })),
-    byReason: sum('reason').map(([reason, count]) => ({ reason, count })),
+    byColumn: sum('col', (p) => !filter.reason || p.reason === filter.reason).map(([column, count]) => ({ column, count })),
+    byReason: sum('reason', (p) => !filter.column || p.col === filter.column).map(([reason, count]) => ({ reason, count })),
     byColumnReason: pairs.map((p) => ({ column: p.col, reason: p.reason, count: Number(p.n) })),
   };
 }
