@@ -149,6 +149,9 @@ export interface RunProgress extends Progress {
 /** narrows the grid: one column, one reason code, text anywhere in the row */
 export type QuarantineFilter = Infer<typeof filter>;
 
+/** the grid's order: one column's text, ascending or descending (rows with the same value in row order) */
+export type QuarantineSort = Infer<typeof gridSort>;
+
 export interface QuarantineRow {
   rowId: number;
   values: (string | null)[];
@@ -412,6 +415,7 @@ const approval = variant({
 });
 
 const filter = object({ column: optional(name), reason: optional(string({ max: 60 })), search: optional(string({ max: 500 })) });
+const gridSort = object({ column: name, descending: boolean() });
 const rule = { set: record(name, sqlExpr, 20), where: optional(sqlExpr) };
 
 interface CallSpec<I extends Schema<unknown>, O> {
@@ -456,7 +460,8 @@ export const API = {
   acceptDrift: call(ofRun, returns<ContractDraft>()),
   releaseRun: call(ofRun, returns<RunView>()),
   rejectRun: call(ofRun, returns<RunView>()),
-  quarantinePage: call(object({ runId, offset: number({ min: 0, integer: true }), limit: number({ min: 1, max: 1000, integer: true }), filter }), returns<QuarantinePage>()),
+  /** a page of the grid, in row order or sorted by one column (its text, empty last) */
+  quarantinePage: call(object({ runId, offset: number({ min: 0, integer: true }), limit: number({ min: 1, max: 1000, integer: true }), filter, sort: optional(gridSort) }), returns<QuarantinePage>()),
   quarantineFacets: call(object({ runId, filter }), returns<QuarantineFacets>()),
   /** one quarantined row opened: raw line, checks in words, its key or dependency group, candidates, history */
   quarantineRow: call(object({ runId, rowId: number({ min: 0, integer: true }) }), returns<QuarantineRowDetail>()),

@@ -66,6 +66,15 @@ describe('quarantinePage and quarantineFacets', () => {
     expect(p.rows[0]).toMatchObject({ values: ['2', 'x', 'Leeds'], reasons: [{ column: 'zip_code', reason: 'PATTERN_MISMATCH' }, { column: 'zip', reason: 'FD_VIOLATION' }] });
   });
 
+  it('sorts a page by one column, empty last, row order breaking ties; an unknown column is refused', async () => {
+    const by = async (column: string, descending: boolean, offset = 0, limit = 50) =>
+      (await quarantinePage(db.conn, contract, 'r1', offset, limit, {}, { column, descending })).rows.map((r) => r.rowId);
+    expect(await by('zip_code', false)).toEqual([1, 3, 2]);
+    expect(await by('zip_code', true)).toEqual([2, 3, 1]);
+    expect(await by("it's", true, 1, 1)).toEqual([1]); // b, a, Leeds: byte order, the page's second
+    await expect(quarantinePage(db.conn, contract, 'r1', 0, 5, {}, { column: 'nope', descending: false })).rejects.toThrow('no such column');
+  });
+
   it('counts failing cells by column, by reason and by both', async () => {
     const f = await quarantineFacets(db.conn, contract, 'r1', {});
     expect(f).toMatchObject({ totalRows: 3, matchingRows: 3 });
