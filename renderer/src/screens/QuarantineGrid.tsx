@@ -41,7 +41,7 @@ interface Props {
 
 /** The columns in the order shown: the failing ones first (most failures first), then the rest as the contract lists them. */
 export function displayOrder(columns: string[], failing: string[]): string[] {
-  const first = failing.filter((c) => columns.includes(c));
+  const first = [...new Set(failing)].filter((c) => columns.includes(c));
   return [...first, ...columns.filter((c) => !first.includes(c))];
 }
 
@@ -101,7 +101,8 @@ export function QuarantineGrid({ runId, filter, revision, picked, onPick, failin
     for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) void fetchPage(p, generation.current);
   }, [first, last, total]);
 
-  const shown = useMemo(() => displayOrder(columns, failing).filter((c) => !hidden.has(c)).map((name) => ({ name, i: columns.indexOf(name) })), [columns, failing, hidden]);
+  // The column the facets picked comes first of all, so its cells are in view without scrolling.
+  const shown = useMemo(() => displayOrder(columns, filter.column ? [filter.column, ...failing] : failing).filter((c) => !hidden.has(c)).map((name) => ({ name, i: columns.indexOf(name) })), [columns, failing, hidden, filter.column]);
   const width = ID_WIDTH + REASON_WIDTH + shown.length * COL_WIDTH;
   const template = `${ID_WIDTH}px ${REASON_WIDTH}px repeat(${shown.length}, ${COL_WIDTH}px)`;
   // A header click cycles its column: ascending, descending, row order again.

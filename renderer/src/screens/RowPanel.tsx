@@ -39,6 +39,7 @@ function GroupTable({ group }: { group: RowGroup }) {
           ))}
         </ul>
       )}
+      <div className="rp-table-wrap">
       <table className="rp-table">
         <thead><tr><th>Row</th>{group.columns.map((c) => <th key={c}>{c}</th>)}<th>Where</th></tr></thead>
         <tbody>
@@ -51,6 +52,7 @@ function GroupTable({ group }: { group: RowGroup }) {
           ))}
         </tbody>
       </table>
+      </div>
       {group.more > 0 && <p className="small muted">… and {count(group.more)} more rows of the group.</p>}
     </div>
   );
