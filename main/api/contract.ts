@@ -220,11 +220,18 @@ export interface RowGroup {
 /** Values a failing cell could take, ranked. */
 export interface RowCandidates {
   column: string;
-  /** 'group': the values the cell's dependency group holds (the engine stores no ranked candidates) */
-  source: 'group';
+  /**
+   * 'vote': the agreed-value rule's vote in the cell's dependency group, counted for this row;
+   * 'group': the values the group holds, when no rule votes on the column
+   */
+  source: 'vote' | 'group';
   determinant: string;
+  /** how the values were ranked, and the verdict, in words */
   note: string;
-  values: { value: string | null; count: number; share: number }[];
+  /** the value the rule would set the cell to, all its determinants together (null: the cell keeps its own) */
+  decision: string | null;
+  /** votes (or rows) behind each value, its share of the group's, its rank; `winner` when the vote elects it */
+  values: { value: string | null; count: number; share: number; rank: number; winner: boolean }[];
 }
 
 export interface RowHistoryEntry {

@@ -72,6 +72,17 @@ async function checkFdRow(q: QuarantinePage, rowId: number): Promise<void> {
   expect(shownRows[0].rowId).toBe(rowId);
   expect(shownRows.length).toBe(Math.min(50, [...fromFile.values()].reduce((a, b) => a + b, 0)));
   for (const r of shownRows) expect(r.values.slice(0, group.key.length)).toEqual(group.key.map((k) => k.value));
+  // The candidates are the engine's vote, as the panel lists them. In a group shown whole, the
+  // winner's votes are its rows that pass (passing rows outvote held ones; one run, no earlier rows).
+  for (const c of detail.value.candidates) {
+    const g = detail.value.groups.find((x) => x.kind === 'dependency' && x.dependent === c.column && x.key.map((k) => k.column).join('+') === c.determinant);
+    const winner = c.values.find((v) => v.winner);
+    if (g && winner && g.more === 0 && g.rows.some((r) => !r.quarantined)) {
+      expect(winner.count, `${c.column} by ${c.determinant}`).toBe(g.rows.filter((r) => !r.quarantined && r.values.at(-1) === winner.value).length);
+    }
+    const shown = await q.candidates(c.column, c.determinant);
+    expect(shown).toEqual(c.values.map((v) => v.value ?? ''));
+  }
   // Nothing was approved in this run: at most a missing-value token was read as no value.
   const history = detail.value.history;
   expect(history.every((h) => h.rule === 'missing-token-to-null')).toBe(true);
@@ -111,6 +122,10 @@ describe('the quarantine as a workbench', () => {
     await checkFdRow(q, cityRow);
     await q.scrollPanelTo('row-group');
     await q.screenshot('71-quarantine-fd-group');
+    const cityDetail = await app.handlers.table.quarantineRow({ runId, rowId: cityRow });
+    expect(cityDetail.ok && cityDetail.value.candidates.filter((c) => c.column === 'city' && c.source === 'vote').length).toBeGreaterThan(0);
+    await q.scrollPanelTo('row-history');
+    await q.screenshot('75-quarantine-row-candidates');
     await q.closeRow();
     await q.facet('column', 'city');
     await q.facet('reason', 'FD_VIOLATION');

@@ -134,7 +134,24 @@ describe('quarantineRow: checks in words and the group', () => {
     expect(g.rows).toHaveLength(15);
     expect(g.rows[0]).toMatchObject({ rowId: id, self: true, quarantined: true, values: ['10001', 'new yrok'] });
     expect(g.rows.slice(1).every((r) => !r.self && r.values[1] === 'new york' && !r.quarantined)).toBe(true);
-    expect(d.candidates).toEqual([{ column: 'city', source: 'group', determinant: 'zip', note: expect.stringContaining('zip "10001"'), values: [{ value: 'new york', count: 14, share: 14 / 15 }] }]);
+    // The engine's vote: the 14 passing rows elect new york, which the rule would write.
+    expect(d.candidates).toEqual([{
+      column: 'city', source: 'vote', determinant: 'zip', decision: 'new york', note: expect.stringContaining('the vote elects "new york"'),
+      values: [{ value: 'new york', count: 14, share: 1, rank: 1, winner: true }],
+    }]);
+  });
+
+  it('ranks candidates by the vote, where passing rows outvote held ones, beside the group as it is', async () => {
+    const d = await open(await rowIdOf('23'));
+    expect(d.checks.find((c) => c.reason === 'FD_VIOLATION')!.sentence).toBe('zip → city: this row says "salem", 3 rows of the same zip (zip "30003") say "boston".');
+    const g = d.groups.find((x) => x.kind === 'dependency')!;
+    expect(g.values).toEqual([{ value: 'boston', count: 3, thisRow: false }, { value: 'salem', count: 1, thisRow: true }]);
+    // Row id 3's second copy is held back (a duplicate key): it does not vote, so boston has 2 votes.
+    expect(g.rows.filter((r) => r.quarantined).map((r) => r.values[1]).sort()).toEqual(['boston', 'salem']);
+    expect(d.candidates).toEqual([{
+      column: 'city', source: 'vote', determinant: 'zip', decision: 'boston', note: expect.stringContaining('passing rows outvoting held ones'),
+      values: [{ value: 'boston', count: 2, share: 1, rank: 1, winner: true }],
+    }]);
   });
 
   it('says what a pattern expects, and a group with no majority flags every row', async () => {

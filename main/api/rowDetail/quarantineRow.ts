@@ -1,6 +1,6 @@
 // One quarantined row, opened: its bytes as they arrived with their line, each failed check in
-// words, the rows of its key or dependency group side by side, the values its group offers for a
-// failing cell, and every change made to it. A handful of queries about this one row; nothing
+// words, the rows of its key or dependency group side by side, the engine's ranked candidates for
+// a cell that breaks a dependency, and every change made to it. A handful of queries about this one row; nothing
 // reads the table's rows into JavaScript.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Contract } from '../../contract/types.js';
@@ -15,6 +15,7 @@ import { describeCheck } from './checkWords.js';
 import { batchKept, groupRows, groupRuleOf } from './groupRows.js';
 import { readRawRecord } from './rawRecord.js';
 import { rowHistory } from './rowHistory.js';
+import { voteCandidates } from './voteCandidates.js';
 
 type Violation = { column: string; reason: string; rule: string; detail: string | null };
 
@@ -55,14 +56,25 @@ export async function quarantineRow(engine: Engine, conn: DuckDBConnection, cont
   const valueOf = (column: string) => values[columns.indexOf(column)] ?? null;
   const checks = violations.map((v) => describeCheck(contract, v, v.column === 'record' || v.column === 'batch' ? null : valueOf(v.column), groups.get(v.rule) ?? null));
 
-  // The engine keeps no ranked candidates once a run is done (the agreed-value rule ranks them
-  // while it runs): the values the cell's dependency group holds, with their rows, stand in.
-  const candidates: RowCandidates[] = [...groups.values()].filter((g) => g.kind === 'dependency' && g.dependent).map((g) => ({
-    column: g.dependent!, source: 'group', determinant: g.key.map((k) => k.column).join('+'),
-    note: `the values the other rows of ${g.key.map((k) => `${k.column} ${k.value === null ? 'empty' : JSON.stringify(k.value)}`).join(', ')} hold for ${g.dependent}, most rows first`,
-    values: g.values.filter((x) => !x.thisRow).map((x) => ({ value: x.value, count: x.count, share: g.size ? x.count / g.size : 0 })),
-  }));
+  // The engine keeps no candidates once a run is done: the agreed-value vote is counted again for
+  // each cell that breaks a dependency; a column no rule votes on shows its group's values.
+  const candidates: RowCandidates[] = [];
+  const fdColumns = [...new Set([...groups.values()].filter((g) => g.kind === 'dependency').map((g) => g.dependent!))];
+  for (const column of fdColumns) {
+    const voted = await voteCandidates({ conn, contract, runId, rowId, st, rt }, column);
+    candidates.push(...(voted.length ? voted : [...groups.values()].filter((g) => g.dependent === column).map((g) => groupCandidates(g))));
+  }
 
   const history = await rowHistory(conn, engine.sqlite, st, runId, rowId);
   return { runId, rowId, columns, values, reasons, raw, checks, groups: [...groups.values()], candidates, history };
+}
+
+/** A group's other values as candidates, most rows first (no vote: no rule covers the column). */
+function groupCandidates(g: RowGroup): RowCandidates {
+  const others = g.values.filter((x) => !x.thisRow);
+  return {
+    column: g.dependent!, source: 'group', determinant: g.key.map((k) => k.column).join('+'), decision: null,
+    note: `the values the other rows of ${g.key.map((k) => `${k.column} ${k.value === null ? 'empty' : JSON.stringify(k.value)}`).join(', ')} hold for ${g.dependent}, most rows first`,
+    values: others.map((x, i) => ({ value: x.value, count: x.count, share: g.size ? x.count / g.size : 0, rank: i + 1, winner: false })),
+  };
 }

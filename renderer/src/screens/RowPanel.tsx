@@ -114,17 +114,27 @@ export function RowPanel({ runId, rowId, revision, onClose }: Props) {
           )}
           {d.candidates.length > 0 && (
             <section data-testid="row-candidates">
-              <h4>Values its group offers</h4>
+              <h4>Candidates for the failing cells</h4>
               {d.candidates.map((c) => (
-                <div key={`${c.column}:${c.determinant}`} className="rp-candidates">
-                  <p className="small muted">{c.column}: {c.note}.</p>
-                  {c.values.length === 0 ? <p className="small muted">No other value.</p> : (
+                <div key={`${c.column}:${c.determinant}`} className="rp-candidates" data-column={c.column} data-determinant={c.determinant} data-source={c.source}>
+                  <p className="small"><strong className="mono">{c.column}</strong> by {c.determinant.split('+').join(' + ')}: <span className="muted">{c.note}.</span></p>
+                  {c.values.length === 0 ? <p className="small muted">No value to offer.</p> : (
                     <ol>
-                      {c.values.map((v, i) => <li key={i} data-value={v.value ?? ''}><span className="mono">{show(v.value)}</span> <span className="muted small">{count(v.count)} rows · {Math.round(v.share * 100)}%</span></li>)}
+                      {c.values.map((v) => (
+                        <li key={v.rank} data-value={v.value ?? ''} className={v.winner ? 'winner' : ''}>
+                          <span className="mono">{show(v.value)}</span>{' '}
+                          <span className="muted small">{c.source === 'vote' ? `${count(v.count)} votes` : `${count(v.count)} rows`} · {Math.round(v.share * 100)}%{v.winner ? ' · elected' : ''}</span>
+                        </li>
+                      ))}
                     </ol>
                   )}
                 </div>
               ))}
+              {d.candidates[0].source === 'vote' && (
+                <p className="small" data-testid="row-decision">
+                  {d.candidates[0].decision !== null ? <>The agreed-value rule would set {d.candidates[0].column} to <strong className="mono">{d.candidates[0].decision}</strong> once approved.</> : <>The agreed-value rule leaves {d.candidates[0].column} as it is: fix it by hand, or in Review.</>}
+                </p>
+              )}
             </section>
           )}
           <section data-testid="row-history">

@@ -169,6 +169,11 @@ export class QuarantinePage extends AppShell {
     return this.rowPanel().locator(`[data-testid="row-group"][data-rule="${rule}"] [data-testid="group-values"] li`).evaluateAll((els) => els.map((e) => ({ value: e.getAttribute('data-value') ?? '', count: Number(e.getAttribute('data-count')) })));
   }
 
+  /** The candidate values the panel ranks for a cell, by determinant, in rank order. */
+  async candidates(column: string, determinant: string): Promise<string[]> {
+    return this.rowPanel().locator(`[data-testid="row-candidates"] .rp-candidates[data-column="${column}"][data-determinant="${determinant}"] li`).evaluateAll((els) => els.map((e) => e.getAttribute('data-value') ?? ''));
+  }
+
   async scrollPanelTo(testId: string): Promise<void> {
     await this.rowPanel().getByTestId(testId).first().scrollIntoViewIfNeeded();
   }
