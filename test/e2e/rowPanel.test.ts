@@ -194,6 +194,30 @@ describe('the quarantine as a workbench', () => {
     expect(await q.headerColumns()).toContain(hidden);
   });
 
+  it('shows a manual edit of a cell in the history of its row', async () => {
+    const q = new QuarantinePage(app.page);
+    const all = await q.total();
+    await q.facet('reason', 'FD_VIOLATION');
+    const fd = await q.totalChangedFrom(all);
+    await q.facet('column', 'city');
+    await q.totalChangedFrom(fd);
+    const [rowId] = await q.visibleRowIds();
+    // The value the engine's vote elects for the cell, typed by hand.
+    const detail = await app.handlers.table.quarantineRow({ runId, rowId });
+    if (!detail.ok) throw new Error(detail.error.message);
+    const value = detail.value.candidates.find((c) => c.column === 'city' && c.decision !== null)?.decision ?? detail.value.candidates[0].values[0].value!;
+    await q.pickCell(rowId, 'city');
+    const status = await q.proposeEdit(value);
+    expect(status).toMatch(/verified/);
+    await q.openRow(rowId);
+    const entry = q.rowPanel().locator('[data-testid="row-history"] li[data-source="manual"]');
+    await entry.waitFor();
+    expect(await entry.innerText()).toContain(`city set to ${JSON.stringify(value)} by hand, ${status}`);
+    await q.scrollPanelTo('row-history');
+    await q.screenshot('76-quarantine-row-history');
+    await q.closeRow();
+  }, 180_000);
+
   it('asked for nothing outside the app, and the page logged no error', () => {
     expect(app.outside).toEqual([]);
     expect(app.problems).toEqual([]);
