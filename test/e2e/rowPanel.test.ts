@@ -4,7 +4,8 @@
 // the rows of its FD group side by side (checked against counts made here from the file); the
 // facets count against each other (checked against the engine's grid totals); the row number and
 // reasons stay in view when the grid scrolls sideways; the failing columns come first; a header
-// sorts and hides. Screenshots 70-79 go to test/e2e/artifacts/.
+// sorts, hides and moves its column; a manual edit shows in the row's history. Screenshots 70-79
+// go to test/e2e/artifacts/.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,7 +176,7 @@ describe('the quarantine as a workbench', () => {
     await q.scrollGridLeft(0);
   });
 
-  it('sorts by a column in the engine and hides a column', async () => {
+  it('sorts by a column in the engine, hides a column and moves one', async () => {
     const q = new QuarantinePage(app.page);
     const first = (await q.headerColumns())[0];
     await q.sortBy(first);
@@ -192,6 +193,12 @@ describe('the quarantine as a workbench', () => {
     await q.screenshot('74-quarantine-sorted-hidden');
     await app.page.getByTestId('show-columns').click();
     expect(await q.headerColumns()).toContain(hidden);
+    // A header dragged onto another moves before it; the failing-first order comes back on request.
+    const before = await q.headerColumns();
+    await q.moveColumn(before[3], before[0]);
+    expect(await q.headerColumns()).toEqual([before[3], ...before.filter((c) => c !== before[3])]);
+    await app.page.getByTestId('reset-order').click();
+    expect(await q.headerColumns()).toEqual(before);
   });
 
   it('shows a manual edit of a cell in the history of its row', async () => {

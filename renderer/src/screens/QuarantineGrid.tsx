@@ -2,7 +2,8 @@
 // rows are asked of the engine as they scroll into view, so a million-row quarantine scrolls as
 // easily as a hundred. Failing cells are marked with their reason. The row number and reasons
 // stay put when it scrolls sideways, the failing columns come first, a header sorts (in the
-// engine) or hides its column, and a click on a row opens it.
+// engine), hides, or is dragged onto another to move its column there, and a click on a row
+// opens it.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ApiError, QuarantineFilter, QuarantineRow, QuarantineSort } from '../../../main/api/contract.js';
@@ -57,6 +58,8 @@ export function QuarantineGrid({ runId, filter, revision, picked, onPick, failin
   const [error, setError] = useState<ApiError | null>(null);
   const [sort, setSort] = useState<QuarantineSort | null>(null);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
+  /** the analyst's own column order, once a header was dragged (null: failing columns first) */
+  const [moved, setMoved] = useState<string[] | null>(null);
 
   const fetchPage = async (page: number, gen: number) => {
     if (pages.current.has(page) || loading.current.has(page)) return;
@@ -102,12 +105,20 @@ export function QuarantineGrid({ runId, filter, revision, picked, onPick, failin
   }, [first, last, total]);
 
   // The column the facets picked comes first of all, so its cells are in view without scrolling.
-  const shown = useMemo(() => displayOrder(columns, filter.column ? [filter.column, ...failing] : failing).filter((c) => !hidden.has(c)).map((name) => ({ name, i: columns.indexOf(name) })), [columns, failing, hidden, filter.column]);
+  const order = useMemo(() => (moved ? displayOrder(columns, moved) : displayOrder(columns, filter.column ? [filter.column, ...failing] : failing)), [columns, failing, filter.column, moved]);
+  const shown = useMemo(() => order.filter((c) => !hidden.has(c)).map((name) => ({ name, i: columns.indexOf(name) })), [columns, order, hidden]);
   const width = ID_WIDTH + REASON_WIDTH + shown.length * COL_WIDTH;
   const template = `${ID_WIDTH}px ${REASON_WIDTH}px repeat(${shown.length}, ${COL_WIDTH}px)`;
   // A header click cycles its column: ascending, descending, row order again.
   const cycleSort = (column: string) => setSort((s) => (s?.column !== column ? { column, descending: false } : s.descending ? null : { column, descending: true }));
   const hide = (column: string) => setHidden((h) => new Set([...h, column]));
+  // A header dropped on another goes just before it.
+  const moveBefore = (column: string, target: string) => {
+    if (column === target) return;
+    const rest = order.filter((c) => c !== column);
+    rest.splice(rest.indexOf(target), 0, column);
+    setMoved(rest);
+  };
 
   return (
     <div className="grid-wrap">
@@ -117,7 +128,16 @@ export function QuarantineGrid({ runId, filter, revision, picked, onPick, failin
           <div className="gh gh-id">Row</div>
           <div className="gh gh-reasons">Reasons</div>
           {shown.map(({ name: c }) => (
-            <div key={c} className={`gh gh-col ${filter.column === c ? 'gh-active' : ''} ${failing.includes(c) ? 'gh-failing' : ''}`} data-column={c} aria-sort={sort?.column === c ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+            <div
+              key={c}
+              className={`gh gh-col ${filter.column === c ? 'gh-active' : ''} ${failing.includes(c) ? 'gh-failing' : ''}`}
+              data-column={c}
+              aria-sort={sort?.column === c ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+              draggable
+              onDragStart={(e) => { e.dataTransfer.setData('text/x-airlock-column', c); e.dataTransfer.effectAllowed = 'move'; }}
+              onDragOver={(e) => { if (e.dataTransfer.types.includes('text/x-airlock-column')) e.preventDefault(); }}
+              onDrop={(e) => { e.preventDefault(); moveBefore(e.dataTransfer.getData('text/x-airlock-column'), c); }}
+            >
               <button className="gh-sort" onClick={() => cycleSort(c)} title={`Sort by ${c}`} data-testid="sort-column">
                 {c}{sort?.column === c ? (sort.descending ? ' ▼' : ' ▲') : ''}
               </button>
@@ -181,6 +201,7 @@ export function QuarantineGrid({ runId, filter, revision, picked, onPick, failin
           <>Rows {count(first + 1)}–{count(Math.min(total, last + 1))} of <strong data-testid="grid-total">{count(total)}</strong>{lastMs !== null && <> · last page read in {lastMs} ms</>}</>
         )}
         {sort && <> · sorted by <span className="mono">{sort.column}</span> {sort.descending ? 'descending' : 'ascending'}</>}
+        {moved && <> · columns moved <button className="btn btn-ghost btn-sm" data-testid="reset-order" onClick={() => setMoved(null)}>failing columns first</button></>}
         {hidden.size > 0 && <> · {hidden.size} hidden <button className="btn btn-ghost btn-sm" data-testid="show-columns" onClick={() => setHidden(new Set())}>show all columns</button></>}
       </div>
     </div>

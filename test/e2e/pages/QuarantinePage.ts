@@ -110,6 +110,11 @@ export class QuarantinePage extends AppShell {
     await this.page.locator(`.grid-head .gh-col[data-column="${column}"] [data-testid="hide-column"]`).click();
   }
 
+  /** Drags a column's header onto another's: the column moves just before it. */
+  async moveColumn(column: string, before: string): Promise<void> {
+    await this.page.locator(`.grid-head .gh-col[data-column="${column}"]`).dragTo(this.page.locator(`.grid-head .gh-col[data-column="${before}"]`));
+  }
+
   /** Scrolls the grid sideways; returns how far it went. */
   async scrollGridLeft(px: number): Promise<number> {
     return this.page.getByTestId('grid').evaluate((el, x) => { el.scrollLeft = x; return el.scrollLeft; }, px);
