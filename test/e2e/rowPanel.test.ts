@@ -222,7 +222,8 @@ describe('the quarantine as a workbench', () => {
     expect(await entry.innerText()).toContain(`city set to ${JSON.stringify(value)} by hand, ${status}`);
     await q.scrollPanelTo('row-history');
     await q.screenshot('76-quarantine-row-history');
-    await q.closeRow();
+    await app.page.keyboard.press('Escape');
+    await q.rowPanel().waitFor({ state: 'detached' });
   }, 180_000);
 
   it('asked for nothing outside the app, and the page logged no error', () => {

@@ -1,6 +1,7 @@
 // One quarantined row, opened beside the grid: the record exactly as it arrived with its line,
 // each failed check in words with what the contract expected, the rows of its key or dependency
 // group side by side, the values the group offers for a failing cell, and its history.
+import { useEffect } from 'react';
 import type { QuarantineRowDetail, RowGroup } from '../../../main/api/contract.js';
 import { call } from '../bridge.js';
 import { useLoad } from '../useLoad.js';
@@ -61,6 +62,12 @@ function GroupTable({ group }: { group: RowGroup }) {
 export function RowPanel({ runId, rowId, revision, onClose }: Props) {
   const row = useLoad<QuarantineRowDetail>(() => call('quarantineRow', { runId, rowId }), [runId, rowId, revision]);
   const d = row.data?.rowId === rowId ? row.data : null;
+  // Escape closes the panel, as it closes any overlay.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(); };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
   return (
     <aside className="row-panel card" data-testid="row-panel" data-row-id={rowId} aria-label={`Quarantined row ${rowId}`}>
       <div className="rp-head">
