@@ -41,6 +41,7 @@ records.push('22,30003,boston,dee@mail.com,"multi\r\nline ""quoted"" field"');
 records.push('23,30003,"salem",not-an-email,plain');
 records.push('24,30003,boston,eve@mail.com,x');
 records.push('3,30003,boston,fay@mail.com,dup key');
+records.push('25,40004,"salem",one,field,too many');
 const FILE_TEXT = `${records.join('\r\n')}\r\n`;
 
 let dir: string;
@@ -112,6 +113,19 @@ describe('quarantineRow: the raw record', () => {
     expect(d23.raw.line).toBe(fromFile('23,').line);
     expect(d23.raw.text).toBe('23,30003,"salem",not-an-email,plain');
   });
+
+  it('gives a malformed record its bytes from the vault, and says why it could not be read', async () => {
+    const bad = (await rows()).find((r) => r.reasons.some((x) => x.reason === 'MALFORMED_RECORD'))!;
+    const d = await open(bad.rowId);
+    const want = fromFile('25,');
+    expect(Buffer.from(d.raw.base64!, 'base64').equals(want.bytes)).toBe(true);
+    expect(d.raw.line).toBe(want.line);
+    expect(d.raw.ending).toBe('CRLF');
+    expect(d.checks).toHaveLength(1);
+    expect(d.checks[0].sentence).toMatch(/^The record could not be read as CSV: /);
+    expect(d.checks[0].expected).toEqual({ kind: 'record', text: "a record with the header's 5 fields, quotes closed" });
+    expect(d.groups).toEqual([]);
+  });
 });
 
 describe('quarantineRow: checks in words and the group', () => {
@@ -127,7 +141,7 @@ describe('quarantineRow: checks in words and the group', () => {
     // An independent count, straight from the file with DuckDB's own CSV reader.
     const inst = await DuckDBInstance.create(':memory:');
     const conn = await inst.connect();
-    const counts = (await conn.runAndReadAll(`SELECT city, count(*)::INT AS n FROM read_csv('${file}', all_varchar = true) WHERE zip = '10001' GROUP BY city ORDER BY n DESC`)).getRowObjectsJS();
+    const counts = (await conn.runAndReadAll(`SELECT city, count(*)::INT AS n FROM read_csv('${file}', header = true, ignore_errors = true, columns = {'id': 'VARCHAR', 'zip': 'VARCHAR', 'city': 'VARCHAR', 'email': 'VARCHAR', 'note': 'VARCHAR'}) WHERE zip = '10001' GROUP BY city ORDER BY n DESC`)).getRowObjectsJS();
     conn.closeSync();
     expect(g.values.map((v) => ({ city: v.value, n: v.count }))).toEqual(counts);
     expect(g.size).toBe(15);
