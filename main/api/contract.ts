@@ -156,6 +156,9 @@ export interface RunProgress extends Progress {
 /** narrows the grid: one column, one reason code, text anywhere in the row */
 export type QuarantineFilter = Infer<typeof filter>;
 
+/** the grid's order: one column's text, ascending or descending (rows with the same value in row order) */
+export type QuarantineSort = Infer<typeof gridSort>;
+
 export interface QuarantineRow {
   rowId: number;
   values: (string | null)[];
@@ -179,9 +182,104 @@ export interface QuarantineFacets {
   /** rows in the run's quarantine, and rows matching the search (facets count within it) */
   totalRows: number;
   matchingRows: number;
+  /**
+   * Failing cells by column, counted with the filter's reason applied (and by reason, with its
+   * column applied): each facet counts against the other's selection, as in OpenRefine, so a
+   * count is what the grid shows when that value is picked too.
+   */
   byColumn: { column: string; count: number }[];
   byReason: { reason: string; count: number }[];
+  /** every (column, reason) pair among rows matching the search, neither facet applied (the chart) */
   byColumnReason: { column: string; reason: string; count: number }[];
+}
+
+/** One failed check of a quarantined row, in words, with what the contract expected. */
+export interface RowCheck {
+  column: string;
+  reason: string;
+  rule: string;
+  /** the cell's value as it stands (null when empty, or for a whole-record failure) */
+  value: string | null;
+  sentence: string;
+  /** what the contract allows: members of a set, a pattern, a range, a format, a type */
+  expected: { kind: 'type' | 'format' | 'pattern' | 'set' | 'range' | 'length' | 'required' | 'unique' | 'dependency' | 'record'; text: string; members?: string[] } | null;
+}
+
+/** The rows that share a key or a dependency's determinant with the row, side by side. */
+export interface RowGroup {
+  kind: 'dependency' | 'key';
+  rule: string;
+  /** the determinant (or key) columns, with this row's values */
+  key: { column: string; value: string | null }[];
+  /** the dependent column an FD check judges (null for a key) */
+  dependent: string | null;
+  /** the columns each row shows: the key, then the dependent */
+  columns: string[];
+  /** how many rows of the batch share the key */
+  size: number;
+  /** the dependent's values in the group, most rows first (a key group: empty) */
+  values: { value: string | null; count: number; thisRow: boolean }[];
+  /** the group's rows, this row first, up to a page; `more` were left off */
+  rows: { rowId: number; values: (string | null)[]; quarantined: boolean; self: boolean }[];
+  more: number;
+}
+
+/** Values a failing cell could take, ranked. */
+export interface RowCandidates {
+  column: string;
+  /**
+   * 'vote': the agreed-value rule's vote in the cell's dependency group, counted for this row;
+   * 'group': the values the group holds, when no rule votes on the column
+   */
+  source: 'vote' | 'group';
+  determinant: string;
+  /** how the values were ranked, and the verdict, in words */
+  note: string;
+  /** the value the rule would set the cell to, all its determinants together (null: the cell keeps its own) */
+  decision: string | null;
+  /** votes (or rows) behind each value, its share of the group's, its rank; `winner` when the vote elects it */
+  values: { value: string | null; count: number; share: number; rank: number; winner: boolean }[];
+}
+
+export interface RowHistoryEntry {
+  ts: string;
+  /** change: the stream's change table; audit: the hash-chained log; manual: an analyst's edit proposed for the cell */
+  source: 'change' | 'audit' | 'manual';
+  column: string | null;
+  before: string | null;
+  after: string | null;
+  /** one line: what happened and by which rule */
+  what: string;
+  rule: string | null;
+  /** the audit entry's sequence number */
+  seq?: number;
+}
+
+/** One quarantined row opened: its bytes as they arrived, its checks in words, its group, its history. */
+export interface QuarantineRowDetail {
+  runId: string;
+  rowId: number;
+  columns: string[];
+  values: (string | null)[];
+  reasons: { column: string; reason: string }[];
+  raw: {
+    /** the record's bytes as UTF-8 text (null when the input has no byte span, e.g. Parquet) */
+    text: string | null;
+    /** the same bytes, exactly, in base64 */
+    base64: string | null;
+    /** 1-based physical line the record starts on */
+    line: number | null;
+    offset: number | null;
+    length: number | null;
+    /** the line ending that followed the record in the file */
+    ending: 'LF' | 'CRLF' | 'CR' | 'none' | null;
+    /** why the text is partial or missing, when it is */
+    note: string | null;
+  };
+  checks: RowCheck[];
+  groups: RowGroup[];
+  candidates: RowCandidates[];
+  history: RowHistoryEntry[];
 }
 
 export interface ProposalView {
@@ -367,6 +465,7 @@ const approval = variant({
 });
 
 const filter = object({ column: optional(name), reason: optional(string({ max: 60 })), search: optional(string({ max: 500 })) });
+const gridSort = object({ column: name, descending: boolean() });
 const rule = { set: record(name, sqlExpr, 20), where: optional(sqlExpr) };
 
 interface CallSpec<I extends Schema<unknown>, O> {
@@ -413,8 +512,11 @@ export const API = {
   acceptDrift: call(ofRun, returns<ContractDraft>()),
   releaseRun: call(ofRun, returns<RunView>()),
   rejectRun: call(ofRun, returns<RunView>()),
-  quarantinePage: call(object({ runId, offset: number({ min: 0, integer: true }), limit: number({ min: 1, max: 1000, integer: true }), filter }), returns<QuarantinePage>()),
+  /** a page of the grid, in row order or sorted by one column (its text, empty last) */
+  quarantinePage: call(object({ runId, offset: number({ min: 0, integer: true }), limit: number({ min: 1, max: 1000, integer: true }), filter, sort: optional(gridSort) }), returns<QuarantinePage>()),
   quarantineFacets: call(object({ runId, filter }), returns<QuarantineFacets>()),
+  /** one quarantined row opened: raw line, checks in words, its key or dependency group, candidates, history */
+  quarantineRow: call(object({ runId, rowId: number({ min: 0, integer: true }) }), returns<QuarantineRowDetail>()),
   reviewState: call(ofRun, returns<ReviewState>()),
   previewProposal: call(object({ runId, proposalId: id }), returns<DiffRow[]>()),
   decideProposal: call(object({ runId, proposalId: id, decision: oneOf(['approve', 'reject']) }), returns<ProposalView>()),

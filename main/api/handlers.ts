@@ -8,6 +8,7 @@ import { EngineSession, type CallImpl, type HandlerContext } from './session.js'
 import { runCalls } from './calls/runs.js';
 import { contractCalls } from './calls/contracts.js';
 import { quarantineCalls } from './calls/quarantine.js';
+import { quarantineRowCalls } from './calls/quarantineRow.js';
 import { reviewCalls } from './calls/review.js';
 import { exportCalls } from './calls/exports.js';
 import { modelCalls } from './calls/models.js';
@@ -34,6 +35,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...runCalls(session),
     ...contractCalls(session),
     ...quarantineCalls(session),
+    ...quarantineRowCalls(session),
     ...reviewCalls(session),
     ...exportCalls(session),
     ...modelCalls(session),

@@ -7,9 +7,9 @@ type QuarantineCalls = Pick<CallImpl, 'quarantinePage' | 'quarantineFacets'>;
 
 export function quarantineCalls(session: EngineSession): QuarantineCalls {
   return {
-    async quarantinePage({ runId, offset, limit, filter }) {
+    async quarantinePage({ runId, offset, limit, filter, sort }) {
       const contract = session.contractOf(await session.engine(), runId);
-      return quarantinePage(await session.readConnection('pages'), contract, runId, offset, limit, filter);
+      return quarantinePage(await session.readConnection('pages'), contract, runId, offset, limit, filter, sort);
     },
     async quarantineFacets({ runId, filter }) {
       const contract = session.contractOf(await session.engine(), runId);

@@ -22,8 +22,14 @@ interface Props {
 }
 
 export function FailureChart({ facets, active, onPick, maxBars = 12 }: Props) {
-  const columns = facets.byColumn.slice(0, maxBars);
-  const reasons = facets.byReason.map((r) => r.reason);
+  // The chart draws every pair among the rows searched: the facets' picks highlight, never narrow it.
+  const totals = (key: 'column' | 'reason') => {
+    const m = new Map<string, number>();
+    for (const p of facets.byColumnReason) m.set(p[key], (m.get(p[key]) ?? 0) + p.count);
+    return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  };
+  const columns = totals('column').slice(0, maxBars).map(([column, count]) => ({ column, count }));
+  const reasons = totals('reason').map(([reason]) => reason);
   const max = Math.max(1, ...columns.map((c) => c.count));
   const label = 150;
   const width = 640;

@@ -1,5 +1,6 @@
 // OpenRefine-style facets: search text, then the reason codes and the columns with how many
-// failing cells each holds; a click narrows the grid, a second click lifts the narrowing.
+// failing cells each holds, each counted with the other facet's pick applied (the engine counts
+// them so); a click narrows the grid, a second click lifts the narrowing.
 import type { QuarantineFacets, QuarantineFilter } from '../../../main/api/contract.js';
 import { count } from '../format.js';
 import { colourOf } from '../components/FailureChart.js';

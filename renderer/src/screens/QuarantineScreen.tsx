@@ -1,6 +1,7 @@
-// Quarantine: the rows held back, with facets by reason and column, a chart of failures, and a
-// grid paged from the engine. A failing cell picked in the grid can be set by hand (ManualEdit).
-import { useState } from 'react';
+// Quarantine: the rows held back, with facets by reason and column (each counting against the
+// other's pick), a chart of failures, and a grid paged from the engine. A failing cell picked in
+// the grid can be set by hand (ManualEdit); a row clicked opens beside it (RowPanel).
+import { useMemo, useState } from 'react';
 import type { QuarantineFacets, QuarantineFilter } from '../../../main/api/contract.js';
 import { useApp } from '../store.js';
 import { call } from '../bridge.js';
@@ -13,12 +14,14 @@ import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { FacetPanel } from './FacetPanel.js';
 import { QuarantineGrid, type PickedCell } from './QuarantineGrid.js';
 import { ManualEdit } from './ManualEdit.js';
+import { RowPanel } from './RowPanel.js';
 
 export function QuarantineScreen() {
   const { runId, revision } = useApp();
   const [search, setSearch] = useState('');
   const [picked, setPicked] = useState<QuarantineFilter>({});
   const [cells, setCells] = useState<PickedCell[]>([]);
+  const [opened, setOpened] = useState<number | null>(null);
   const pick = (cell: PickedCell, add: boolean) => setCells((cs) => {
     if (!add || cs[0]?.column !== cell.column) return cs.length === 1 && cs[0].rowId === cell.rowId && cs[0].column === cell.column ? [] : [cell];
     return cs.some((c) => c.rowId === cell.rowId) ? cs.filter((c) => c.rowId !== cell.rowId) : [...cs, cell];
@@ -26,7 +29,10 @@ export function QuarantineScreen() {
   const chosen = cells.length ? { column: cells[0].column, rows: new Set(cells.map((c) => c.rowId)) } : null;
   const term = useDebounced(search.trim(), 300);
   const filter: QuarantineFilter = { ...picked, ...(term ? { search: term } : {}) };
-  const facets = useLoad<QuarantineFacets>(runId ? () => call('quarantineFacets', { runId, filter: term ? { search: term } : {} }) : null, [runId, term, revision]);
+  // The facets get the whole filter: each counts with the other facet's pick applied.
+  const facets = useLoad<QuarantineFacets>(runId ? () => call('quarantineFacets', { runId, filter }) : null, [runId, term, picked.column, picked.reason, revision]);
+
+  const failing = useMemo(() => failingColumns(facets.data), [facets.data]);
 
   if (!runId) {
     return <div className="screen"><ScreenHeader title="Quarantine" /><EmptyState title="No run selected" icon={<Icon name="quarantine" size={32} />}>Run a file first.</EmptyState></div>;
@@ -36,7 +42,7 @@ export function QuarantineScreen() {
     <div className="screen screen-quarantine">
       <ScreenHeader
         title="Quarantine"
-        subtitle={f ? <><strong>{count(f.totalRows)}</strong> rows held back, with {count(f.byReason.reduce((a, r) => a + r.count, 0))} failing cells. Nothing here reaches production until it is fixed.</> : 'Rows held back from production, with their reasons.'}
+        subtitle={f ? <><strong>{count(f.totalRows)}</strong> rows held back, with {count(f.byColumnReason.reduce((a, r) => a + r.count, 0))} failing cells. Nothing here reaches production until it is fixed.</> : 'Rows held back from production, with their reasons.'}
         withRun
       />
       <ErrorNote error={facets.error} />
@@ -51,10 +57,19 @@ export function QuarantineScreen() {
           )}
           <section className="card grid-card">
             <ManualEdit key={runId} runId={runId} cells={cells} onClear={() => setCells([])} />
-            <QuarantineGrid runId={runId} filter={filter} revision={revision} picked={chosen} onPick={pick} />
+            <QuarantineGrid runId={runId} filter={filter} revision={revision} picked={chosen} onPick={pick} failing={failing} opened={opened} onOpen={setOpened} />
           </section>
         </div>
       </div>
+      {opened !== null && <RowPanel key={`${runId}:${opened}`} runId={runId} rowId={opened} revision={revision} onClose={() => setOpened(null)} />}
     </div>
   );
+}
+
+/** Columns with failing cells, most first (from the chart's pairs, so a facet pick does not reorder the grid). */
+function failingColumns(f: QuarantineFacets | null): string[] {
+  if (!f) return [];
+  const n = new Map<string, number>();
+  for (const p of f.byColumnReason) n.set(p.column, (n.get(p.column) ?? 0) + p.count);
+  return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
 }
