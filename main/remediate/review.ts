@@ -18,12 +18,12 @@ import { referenceTables } from '../contract/referenceData.js';
 import { withCompiledRule } from './rules/runRule.js';
 import { writtenColumns, type TypedRule } from './rules/ruleTypes.js';
 
-function scopeOf(engine: Engine, runId: string): RemediationScope {
+export function scopeOf(engine: Engine, runId: string): RemediationScope {
   const { contract } = contractOfRun(engine, runId);
   return { contract, runId, st: streamTables(contract), rt: runTables(runId) };
 }
 
-function proposalOf(engine: Engine, runId: string, proposalId: string): StoredProposal {
+export function proposalOf(engine: Engine, runId: string, proposalId: string): StoredProposal {
   const p = getProposal(engine.sqlite, proposalId);
   if (!p || p.runId !== runId) throw new UserError(`proposal ${proposalId} is not part of run ${runId}.`);
   return p;

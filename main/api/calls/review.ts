@@ -5,12 +5,13 @@ import { UserError } from '../../contract/errors.js';
 import { checkRule, decideProposal, editProposal, previewProposal, promoteReviewed, proposeManualEdit, reviewState } from '../../remediate/review.js';
 import { getProposal, ruleOp, type StoredProposal } from '../../remediate/proposalStore.js';
 import { describeRule } from '../../remediate/rules/describeRule.js';
+import { previewRule } from '../../remediate/previewRule.js';
 import type { RunStatus } from '../../pipeline/types.js';
 import type { ProposalView, ReviewCluster } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
 import { withBadges } from './runs.js';
 
-type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'decideProposal' | 'editProposal' | 'editMap' | 'editCells' | 'checkRule' | 'promoteReviewed'>;
+type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'previewRule' | 'decideProposal' | 'editProposal' | 'editMap' | 'editCells' | 'checkRule' | 'promoteReviewed'>;
 
 export function proposalView(p: StoredProposal): ProposalView {
   const op = ruleOp(p.rule);
@@ -65,6 +66,10 @@ export function reviewCalls(session: EngineSession): ReviewCalls {
 
     previewProposal({ runId, proposalId }) {
       return session.exclusive((engine) => previewProposal(engine, runId, proposalId));
+    },
+
+    previewRule({ runId, proposalId, draft, offset, limit }) {
+      return session.exclusive((engine) => previewRule(engine, runId, proposalId, draft, { offset, limit }));
     },
 
     async decideProposal({ runId, proposalId, decision }) {
