@@ -12,10 +12,12 @@ import type { ProposalStatus } from '../remediate/proposalStore.js';
 import type { TypedRule } from '../remediate/rules/ruleTypes.js';
 import type { RuleDescription } from '../remediate/rules/describeRule.js';
 import type { RulePreview, PreviewGroup, PreviewNumbers } from '../remediate/previewRule.js';
+import type { ApprovalVerdict } from '../remediate/approval.js';
+import type { AppliedOutcome } from '../remediate/proposalStore.js';
 import type { LogicalType } from '../contract/types.js';
 import type { RunBadges, RunState, StageBadge } from './runBadges.js';
 
-export type { RulePreview, PreviewGroup, PreviewNumbers };
+export type { RulePreview, PreviewGroup, PreviewNumbers, ApprovalVerdict, AppliedOutcome };
 export type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary, RunListItem, ProposalStatus, LogicalType, RunBadges, RunState, StageBadge };
 
 // ---------------------------------------------------------------- results and errors
@@ -185,7 +187,12 @@ export interface ProposalView {
   column: string;
   status: ProposalStatus;
   proposer: string;
-  confidence: number;
+  /** the proposer's own confidence; null for the analyst's edits (a person's decision, not a score) */
+  confidence: number | null;
+  /** whether Approve is offered, and if not, why (the engine's decideProposal holds to the same verdict) */
+  approval: ApprovalVerdict;
+  /** once applied: cells it changed that were kept, and why none were when that is so */
+  applied: AppliedOutcome | null;
   coverage: number | null;
   fixedRows: number | null;
   clusterRows: number | null;

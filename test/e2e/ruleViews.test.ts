@@ -83,8 +83,8 @@ function store(cluster: ReviewCluster, op: TypedRule, reasoning: string, fixed: 
   try {
     saveProposal(db, {
       id: `${runId}:${cluster.id}:${op.kind}`, runId, clusterId: cluster.id, column: cluster.column,
-      rule: { op, confidence: p.confidence, reasoning, patternType: op.kind, proposer },
-      proposer, confidence: p.confidence, status: 'verified', sandboxReason: null,
+      rule: { op, confidence: p.confidence ?? 1, reasoning, patternType: op.kind, proposer },
+      proposer, confidence: p.confidence ?? 1, status: 'verified', sandboxReason: null,
       coverage: p.clusterRows ? fixed / p.clusterRows : null, fixedRows: fixed, clusterRows: p.clusterRows,
     });
   } finally {

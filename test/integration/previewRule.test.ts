@@ -41,6 +41,7 @@ function ok(p: RulePreview): Extract<RulePreview, { ok: true }> {
 
 let dir: string;
 let h: Handlers;
+let files = 0;
 
 beforeAll(() => {
   dir = tempDir('preview-rule');
@@ -55,7 +56,9 @@ afterAll(async () => {
 
 /** A file of `n` rows: every `code` lower-case (so every row is in one pattern), some amounts not numbers. */
 async function runFile(rng: Rng, n: number, name: string): Promise<{ runId: string; rows: Row[]; proposalId: string }> {
-  const rows: Row[] = Array.from({ length: n }, (_, i) => ({ id: i + 1, code: rng.pick(VOCAB), badAmount: rng.chance(0.2) }));
+  // Keys never meet those of an earlier file of the stream (whose rows may have been promoted).
+  const base = ++files * 100_000;
+  const rows: Row[] = Array.from({ length: n }, (_, i) => ({ id: base + i + 1, code: rng.pick(VOCAB), badAmount: rng.chance(0.2) }));
   const file = join(dir, 'in', `${name}.csv`);
   writeFileSync(file, `id,code,amount\n${rows.map((r) => `${r.id},${r.code},${r.badAmount ? 'n/a' : (r.id * 1.5).toFixed(1)}`).join('\n')}\n`);
   const run = value(await h.table.runFile({ file, contractPath: join(dir, 'in', 'contract.odcs.yaml'), approval: { kind: 'none' }, useModels: false }));
@@ -148,6 +151,27 @@ describe('previewRule', () => {
     // Breaking a passing cell of the row is a regression: amount set to text on rows whose amount was fine.
     const broken = ok(await preview(runId, proposalId, { kind: 'expression', set: { amount: "'zz'" } }));
     expect(broken.regressions).toBe(rows.filter((r) => !r.badAmount).length);
+  }, 60_000);
+
+  it('an approved fix that changes nothing when applied says why', async () => {
+    const rng = seeded(13);
+    const { runId, proposalId } = await runFile(rng, 60, 'applied');
+    const original = value(await h.table.reviewState({ runId })).clusters.find((c) => c.proposal?.id === proposalId)!.proposal!;
+    expect(original.status).toBe('verified');
+    expect(original.approval).toEqual({ allowed: true, reason: null });
+    // An analyst's rule for one value the original rule already fixes: it runs after it and finds nothing left to change.
+    const edit = value(await h.table.editProposal({ runId, proposalId, set: { code: 'upper(code)' }, where: "code = 'abc-1'" }));
+    expect(edit.confidence).toBeNull();
+    value(await h.table.decideProposal({ runId, proposalId, decision: 'approve' }));
+    if (edit.status === 'verified') value(await h.table.decideProposal({ runId, proposalId: edit.id, decision: 'approve' }));
+    else throw new Error(`the edit was not verified: ${edit.sandboxReason}`);
+    value(await h.table.promoteReviewed({ runId }));
+    const mine = value(await h.table.reviewState({ runId })).clusters.find((c) => c.proposal?.id === edit.id)!.proposal!;
+    expect(mine.status).toBe('applied');
+    expect(mine.applied).toMatchObject({ cellsMatched: 0, cellsKept: 0, why: expect.stringContaining('matched no cell') });
+    // Applying again is refused with the verdict's reason.
+    const again = await h.table.decideProposal({ runId, proposalId: edit.id, decision: 'approve' });
+    expect(again.ok).toBe(false);
   }, 60_000);
 
   it('refuses hostile drafts in the sandbox with a reason, and never runs them', async () => {
