@@ -62,7 +62,8 @@ export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, on
               : <div><span className="meta-l">Confidence</span><span className="small muted">none: an analyst&apos;s edit is a decision, not a score</span></div>}
           </div>
           <p className="reasoning">{p.reasoning}</p>
-          {p.sandboxReason && <p className="note note-amber small">{p.sandboxReason}</p>}
+          {/* The verdict beside Approve carries the reason when it is why Approve is off: said once. */}
+          {p.sandboxReason && !blocked?.includes(p.sandboxReason) && <p className="note note-amber small">{p.sandboxReason}</p>}
           {p.applied && (
             <p className={`note small ${p.applied.why ? 'note-amber' : 'note-grey'}`} data-testid="applied-outcome">
               {p.applied.why ? <>Applied, but it changed nothing. {p.applied.why}</> : <>Applied: {count(p.applied.cellsKept)} cell{p.applied.cellsKept === 1 ? '' : 's'} changed.</>}

@@ -39,7 +39,9 @@ export function FixPreview({ runId, proposal, draft, onNumbers }: Props) {
   useEffect(() => { onNumbers?.(ok); }, [ok, onNumbers]);
   const pending = loaded.loading || (draft ? JSON.stringify(draft) !== draftKey : false);
   const pages = ok ? Math.max(1, Math.ceil(ok.groupCount / PREVIEW_PAGE)) : 1;
-  const page = Math.floor(offset / PREVIEW_PAGE);
+  // The page shown is the one the engine answered for (a page still on its way keeps the last one up).
+  const shownAt = ok?.offset ?? 0;
+  const page = Math.floor(shownAt / PREVIEW_PAGE);
   const why = useMemo(() => ok?.stillFailingBy.map((b) => `${b.column} ${b.reason} ×${count(b.rows)}`).join(', ') ?? '', [ok]);
 
   return (
@@ -68,7 +70,7 @@ export function FixPreview({ runId, proposal, draft, onNumbers }: Props) {
                   <thead><tr><th>Column</th><th>Change</th><th className="num">Cells</th></tr></thead>
                   <tbody>
                     {ok.groups.map((g, i) => (
-                      <tr key={`${offset + i}`} data-group={offset + i} data-before={g.before ?? ''} data-after={g.after ?? ''} data-cells={g.cells}>
+                      <tr key={`${shownAt + i}`} data-group={shownAt + i} data-before={g.before ?? ''} data-after={g.after ?? ''} data-cells={g.cells}>
                         <td className="mono">{g.column}</td>
                         <td><DiffText before={g.before} after={g.after} /></td>
                         <td className="num mono">{count(g.cells)}</td>
@@ -77,12 +79,12 @@ export function FixPreview({ runId, proposal, draft, onNumbers }: Props) {
                   </tbody>
                 </table>
                 <div className="rt-pager small muted" data-testid="preview-pager">
-                  <span>{count(offset + 1)}–{count(offset + ok.groups.length)} of {plural(ok.groupCount, 'distinct change')}</span>
+                  <span>{count(shownAt + 1)}–{count(shownAt + ok.groups.length)} of {plural(ok.groupCount, 'distinct change')}</span>
                   {pages > 1 && (
                     <span className="rt-pages">
-                      <button className="btn btn-secondary btn-sm" disabled={page === 0} onClick={() => setOffset(offset - PREVIEW_PAGE)} aria-label="Previous changes">‹</button>
+                      <button className="btn btn-secondary btn-sm" disabled={page === 0} onClick={() => setOffset(shownAt - PREVIEW_PAGE)} aria-label="Previous changes">‹</button>
                       <span>page {count(page + 1)} of {count(pages)}</span>
-                      <button className="btn btn-secondary btn-sm" disabled={page >= pages - 1} onClick={() => setOffset(offset + PREVIEW_PAGE)} aria-label="Next changes">›</button>
+                      <button className="btn btn-secondary btn-sm" disabled={page >= pages - 1} onClick={() => setOffset(shownAt + PREVIEW_PAGE)} aria-label="Next changes">›</button>
                     </span>
                   )}
                 </div>
