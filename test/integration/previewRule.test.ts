@@ -162,6 +162,7 @@ describe('previewRule', () => {
     // An analyst's rule for one value the original rule already fixes: it runs after it and finds nothing left to change.
     const edit = value(await h.table.editProposal({ runId, proposalId, set: { code: 'upper(code)' }, where: "code = 'abc-1'" }));
     expect(edit.confidence).toBeNull();
+    const beforePromotion = ok(await preview(runId, proposalId, undefined));
     value(await h.table.decideProposal({ runId, proposalId, decision: 'approve' }));
     if (edit.status === 'verified') value(await h.table.decideProposal({ runId, proposalId: edit.id, decision: 'approve' }));
     else throw new Error(`the edit was not verified: ${edit.sandboxReason}`);
@@ -169,6 +170,9 @@ describe('previewRule', () => {
     const mine = value(await h.table.reviewState({ runId })).clusters.find((c) => c.proposal?.id === edit.id)!.proposal!;
     expect(mine.status).toBe('applied');
     expect(mine.applied).toMatchObject({ cellsMatched: 0, cellsKept: 0, why: expect.stringContaining('matched no cell') });
+    // The preview kept for the stored rule is not served once promotion has changed the rows.
+    const afterPromotion = ok(await preview(runId, proposalId, undefined));
+    expect(afterPromotion.patternRows).toBeLessThan(beforePromotion.patternRows);
     // Applying again is refused with the verdict's reason.
     const again = await h.table.decideProposal({ runId, proposalId: edit.id, decision: 'approve' });
     expect(again.ok).toBe(false);
