@@ -45,7 +45,7 @@ export function FixPreview({ runId, proposal, draft, onNumbers }: Props) {
   const why = useMemo(() => ok?.stillFailingBy.map((b) => `${b.column} ${b.reason} ×${count(b.rows)}`).join(', ') ?? '', [ok]);
 
   return (
-    <div className="diff fix-preview" data-testid="fix-preview" data-state={pending ? 'pending' : data ? (data.ok ? 'ok' : 'refused') : 'none'} data-draft={draftKey ? 'yes' : 'no'}>
+    <div className="diff fix-preview" data-testid="fix-preview" data-state={pending ? 'pending' : loaded.error ? 'error' : data ? (data.ok ? 'ok' : 'refused') : 'none'} data-draft={draftKey ? 'yes' : 'no'}>
       <div className="rule-head">
         <span className="meta-l">{draftKey ? 'Before → after, as edited' : 'Before → after'}</span>
         <span className="tiny muted">every change on the pattern, in the sandbox, on the rows as they stand{pending && <> · <span className="spinner" />updating…</>}</span>
