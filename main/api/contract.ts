@@ -11,11 +11,15 @@ import type { RunListItem } from '../pipeline/listRuns.js';
 import type { ProposalStatus } from '../remediate/proposalStore.js';
 import type { TypedRule } from '../remediate/rules/ruleTypes.js';
 import type { RuleDescription } from '../remediate/rules/describeRule.js';
+import type { RulePreview, PreviewGroup, PreviewNumbers } from '../remediate/previewRule.js';
+import type { ApprovalVerdict } from '../remediate/approval.js';
+import type { AppliedOutcome } from '../remediate/proposalStore.js';
 import type { LogicalType } from '../contract/types.js';
 import type { BadgeTone, RunBadges, RunState, StageBadge } from './runBadges.js';
 import type { RuleDiffLine } from './ruleDiff.js';
 
 export type { RuleDiffLine };
+export type { RulePreview, PreviewGroup, PreviewNumbers, ApprovalVerdict, AppliedOutcome };
 export type { ApprovalMode, GateResult, Progress, Reconciliation, RunStatus, RunSummary, RunListItem, ProposalStatus, LogicalType, BadgeTone, RunBadges, RunState, StageBadge };
 
 // ---------------------------------------------------------------- results and errors
@@ -288,7 +292,12 @@ export interface ProposalView {
   column: string;
   status: ProposalStatus;
   proposer: string;
-  confidence: number;
+  /** the proposer's own confidence; null for the analyst's edits (a person's decision, not a score) */
+  confidence: number | null;
+  /** whether Approve is offered, and if not, why (the engine's decideProposal holds to the same verdict) */
+  approval: ApprovalVerdict;
+  /** once applied: cells it changed that were kept, and why none were when that is so */
+  applied: AppliedOutcome | null;
   coverage: number | null;
   fixedRows: number | null;
   clusterRows: number | null;
@@ -467,6 +476,15 @@ const approval = variant({
 const filter = object({ column: optional(name), reason: optional(string({ max: 60 })), search: optional(string({ max: 500 })) });
 const gridSort = object({ column: name, descending: boolean() });
 const rule = { set: record(name, sqlExpr, 20), where: optional(sqlExpr) };
+const cellValue = string({ min: 0, max: 10_000 });
+/** A typed rule of any kind, as a draft the analyst is editing (checked by the engine's gate, never trusted). */
+const typedRule = variant({
+  expression: object(rule),
+  map: object({ column: name, match: oneOf(['exact', 'folded']), entries: array(object({ from: cellValue, to: cellValue, count: optional(number({ min: 0, integer: true })), enabled: optional(boolean()) }), 200_000) }),
+  agreedValue: object({ column: name, determinants: array(array(name, 50), 50), minSupport: number({ min: 0 }), minMargin: number({ min: 0, max: 1 }), sourceColumn: optional(name) }),
+  lookup: object({ column: name, table: name, form: name, style: oneOf(['upper', 'lower', 'asis']), members: optional(array(cellValue, 5000)) }),
+  manual: object({ column: name, runId, cells: array(object({ rowId: number({ min: 0, integer: true }), value: nullable(cellValue) }), 10_000) }),
+});
 
 interface CallSpec<I extends Schema<unknown>, O> {
   input: I;
@@ -519,6 +537,12 @@ export const API = {
   quarantineRow: call(object({ runId, rowId: number({ min: 0, integer: true }) }), returns<QuarantineRowDetail>()),
   reviewState: call(ofRun, returns<ReviewState>()),
   previewProposal: call(object({ runId, proposalId: id }), returns<DiffRow[]>()),
+  /**
+   * Every change a rule makes on its proposal's pattern, as distinct before → after groups with
+   * counts (largest first, paged), and the fix's numbers. `draft` previews a rule being edited
+   * in place of the stored one; a draft the sandbox refuses comes back as { ok: false, reason }.
+   */
+  previewRule: call(object({ runId, proposalId: id, draft: optional(typedRule), offset: number({ min: 0, integer: true }), limit: number({ min: 1, max: 500, integer: true }) }), returns<RulePreview>()),
   decideProposal: call(object({ runId, proposalId: id, decision: oneOf(['approve', 'reject']) }), returns<ProposalView>()),
   /** an edited rule: sandboxed and verified like any proposal, stored as a new one */
   editProposal: call(object({ runId, proposalId: id, ...rule }), returns<ProposalView>()),

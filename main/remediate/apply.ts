@@ -8,7 +8,7 @@
 // vault, untouched); every change is in the changes table; reconciliation is checked before COMMIT.
 // The row hash stays the one of the row as it arrived (from the stage), so that a re-delivery of
 // the same raw row is still recognised.
-import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { upsertIntoProduction } from '../pipeline/promote.js';
 import { reconcile } from '../pipeline/reconcile.js';
 import { auditTableChanges } from '../pipeline/auditChanges.js';
@@ -31,6 +31,8 @@ export interface ApplyResult {
   /** rows whose changes were undone because they made the row fail a new check */
   reverted: number;
   reconciliation: Reconciliation;
+  /** per proposal: cells it changed when it ran, and cells still attributed to it once harmed rows were undone */
+  perRule: Record<string, { matched: number; kept: number }>;
 }
 
 /** Rounds of "revert the harmed rows, judge everyone again" before nothing is kept at all. */
@@ -50,6 +52,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   let seq = 0;
   // Rules that vote read the rows as they stand: the evidence is rebuilt after earlier rules changed them.
   let evidence: string | null = null;
+  const matched: Record<string, number> = {};
   for (const p of proposals) {
     seq += 1;
     const op = ruleOp(p.rule);
@@ -67,7 +70,8 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
       }
       await conn.run(updateSql(work, c.set, ids, c.where));
     });
-    if (Number(await queryValue(conn, `SELECT count(*) FROM _chg WHERE seq = ${seq}`)) > 0) evidence = null;
+    matched[p.id] = Number(await queryValue(conn, `SELECT count(*) FROM _chg WHERE seq = ${seq}`));
+    if (matched[p.id] > 0) evidence = null;
   }
   const changedColumns = [...new Set(proposals.flatMap((p) => writtenColumns(ruleOp(p.rule))))];
   // Do no harm: a changed row gets its values back when a cell the rules changed now fails a check
@@ -139,12 +143,15 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     throw e;
   }
   const changedCells = Number(await queryValue(conn, `SELECT count(*) FROM ${s.st.changes} WHERE run_id = ${r} AND rule IN (${ruleIds.length ? ruleIds.map(sqlString).join(', ') : "''"}) AND ts = ${sqlString(ts)}`));
+  const keptRows = await queryRows<{ rule: string; n: number | bigint }>(conn, `SELECT rule, count(*) AS n FROM ${s.st.changes} WHERE run_id = ${r} AND ts = ${sqlString(ts)} GROUP BY rule`);
+  const kept = new Map(keptRows.map((x) => [x.rule, Number(x.n)]));
+  const perRule = Object.fromEntries(proposals.map((p) => [p.id, { matched: matched[p.id] ?? 0, kept: rec.ok ? kept.get(p.id) ?? 0 : 0 }]));
   await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready; DROP TABLE IF EXISTS _changed; DROP TABLE IF EXISTS _harmed; DROP TABLE IF EXISTS _arrived_viol; DROP TABLE IF EXISTS _apply_evidence;');
   if (rec.ok && changedCells > 0) {
     await auditTableChanges(engine, s.contract, s.runId, s.st, undefined, ruleIds, ts);
     engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: promoted, cells: changedCells, stillQuarantined, reverted, rules: ruleIds, reconciliation: rec } });
   }
-  return { promotedRows: rec.ok ? promoted : 0, changedCells: rec.ok ? changedCells : 0, stillQuarantined: rec.ok ? stillQuarantined : 0, reverted, reconciliation: rec };
+  return { promotedRows: rec.ok ? promoted : 0, changedCells: rec.ok ? changedCells : 0, stillQuarantined: rec.ok ? stillQuarantined : 0, reverted, reconciliation: rec, perRule };
 }
 
 function valueOf(s: RemediationScope, alias: string, columnExpr: string): string {

@@ -71,9 +71,14 @@ export function contextKeys(contract: Contract, changed?: Set<string>): string[]
  */
 export function validationUniverseSteps(s: RemediationScope, subject: string, work: string, subjectIds: string, into: string, changed?: string[]): string[] {
   const cols = contractColumns(s.contract);
-  const steps = [`CREATE OR REPLACE TEMP TABLE _subjrows AS SELECT ${cols}, _airlock_row_id FROM ${subject} WHERE _airlock_row_id IN ${subjectIds}`];
   const keys = contextKeys(s.contract, changed ? new Set(changed) : undefined);
-  if (keys.length === 0) return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM _subjrows`];
+  // No group ties the subject to other rows: the universe is the subject itself, copied once
+  // (`_subjrows` then only names its rows).
+  if (keys.length === 0) {
+    return [`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT ${cols}, _airlock_row_id FROM ${subject} WHERE _airlock_row_id IN ${subjectIds}`,
+      `CREATE OR REPLACE TEMP TABLE _subjrows AS SELECT _airlock_row_id FROM ${into}`];
+  }
+  const steps = [`CREATE OR REPLACE TEMP TABLE _subjrows AS SELECT ${cols}, _airlock_row_id FROM ${subject} WHERE _airlock_row_id IN ${subjectIds}`];
   const routed = `(SELECT ${cols}, _airlock_row_id FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work}))`;
   if (subject === work) {
     return [...steps, `CREATE OR REPLACE TEMP TABLE ${into} AS SELECT * FROM ${routed} UNION ALL SELECT ${cols}, _airlock_row_id FROM ${work}`];

@@ -18,6 +18,16 @@ export interface StoredRule extends Omit<Proposal, 'id' | 'clusterId' | 'set'> {
   /** model file, size and sha256 when a language model wrote it */
   model?: { fileName: string; sizeBytes: number; sha256: string };
   verification?: Record<string, number>;
+  /** what promotion did with it (set when it is applied) */
+  applied?: AppliedOutcome;
+}
+
+/** What promoting a fix did: cells it changed when it ran, how many of those changes were kept, and why none were. */
+export interface AppliedOutcome {
+  cellsMatched: number;
+  cellsKept: number;
+  /** why it changed nothing (null when it changed cells) */
+  why: string | null;
 }
 
 export interface StoredProposal {
@@ -117,4 +127,11 @@ export function addToRecipe(db: Sqlite, contractId: string, contractSha: string,
   if (same) return;
   db.prepare('INSERT OR IGNORE INTO recipes (contract_id, contract_sha256, proposal_id, rule_json, added_at) VALUES (?, ?, ?, ?, ?)')
     .run(contractId, contractSha, p.id, JSON.stringify({ ...p.rule, column: p.column }), nowIso());
+}
+
+/** Records what promotion did with an applied fix, in its stored rule. */
+export function setAppliedOutcome(db: Sqlite, id: string, outcome: AppliedOutcome): void {
+  const r = db.prepare('SELECT rule_json FROM proposals WHERE proposal_id = ?').get(id) as { rule_json: string } | undefined;
+  if (!r) return;
+  db.prepare('UPDATE proposals SET rule_json = ? WHERE proposal_id = ?').run(JSON.stringify({ ...(JSON.parse(r.rule_json) as StoredRule), applied: outcome }), id);
 }

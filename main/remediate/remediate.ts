@@ -10,7 +10,7 @@ import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { applyApproved } from './apply.js';
 import { clusterQuarantine, clusterValues, mergeClusterCells, summarizeClusters } from './clusterCells.js';
 import { batchRows, materializeEvidence, quarantinedRows, type RemediationScope } from './context.js';
-import { addToRecipe, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type StoredProposal, type StoredRule } from './proposalStore.js';
+import { addToRecipe, setAppliedOutcome, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type AppliedOutcome, type StoredProposal, type StoredRule } from './proposalStore.js';
 import { createWorkingCopy, initWorkingViolations, verifyTypedRule, violationsBefore } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
 import { releaseKeptRules } from './rules/runRule.js';
@@ -202,9 +202,19 @@ export async function promoteApproved(engine: Engine, s: RemediationScope): Prom
   const run = engine.sqlite.prepare('SELECT contract_sha256 FROM runs WHERE run_id = ?').get(s.runId) as { contract_sha256: string };
   for (const p of approved.filter((x) => x.status === 'approved')) {
     setProposalStatus(engine.sqlite, p.id, 'applied');
+    setAppliedOutcome(engine.sqlite, p.id, appliedOutcome(res.perRule[p.id] ?? { matched: 0, kept: 0 }));
     if (ruleOp(p.rule).kind !== 'manual') addToRecipe(engine.sqlite, s.contract.id, run.contract_sha256, p);
   }
   return { promotedRows: res.promotedRows, changedCells: res.changedCells };
+}
+
+/** What an applied fix did, and, when it changed nothing, the sentence that says why. */
+function appliedOutcome(r: { matched: number; kept: number }): AppliedOutcome {
+  if (r.kept > 0) return { cellsMatched: r.matched, cellsKept: r.kept, why: null };
+  if (r.matched === 0) {
+    return { cellsMatched: 0, cellsKept: 0, why: 'It matched no cell when it ran: the failing cells of its column no longer held the values it rewrites (an earlier fix had changed them, or the rule changes nothing on its own).' };
+  }
+  return { cellsMatched: r.matched, cellsKept: 0, why: `Its ${r.matched} change${r.matched === 1 ? ' was' : 's were'} undone: each made its row fail a check it did not fail before, or a later fix rewrote the same cell.` };
 }
 
 /** A proposal before the sandbox and verification have seen it. */

@@ -14,16 +14,17 @@ import { getProposal, listClusters, listProposals, ruleOp, saveProposal, setProp
 import { promoteApproved, storedRule } from './remediate.js';
 import { acceptable, createWorkingCopy, initWorkingViolations, updateSql, verifyTypedRule } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
+import { approvalOf } from './approval.js';
 import { referenceTables } from '../contract/referenceData.js';
 import { withCompiledRule } from './rules/runRule.js';
 import { writtenColumns, type TypedRule } from './rules/ruleTypes.js';
 
-function scopeOf(engine: Engine, runId: string): RemediationScope {
+export function scopeOf(engine: Engine, runId: string): RemediationScope {
   const { contract } = contractOfRun(engine, runId);
   return { contract, runId, st: streamTables(contract), rt: runTables(runId) };
 }
 
-function proposalOf(engine: Engine, runId: string, proposalId: string): StoredProposal {
+export function proposalOf(engine: Engine, runId: string, proposalId: string): StoredProposal {
   const p = getProposal(engine.sqlite, proposalId);
   if (!p || p.runId !== runId) throw new UserError(`proposal ${proposalId} is not part of run ${runId}.`);
   return p;
@@ -31,10 +32,9 @@ function proposalOf(engine: Engine, runId: string, proposalId: string): StoredPr
 
 export function decideProposal(engine: Engine, runId: string, proposalId: string, decision: 'approve' | 'reject', by: string): StoredProposal {
   const p = proposalOf(engine, runId, proposalId);
-  if (decision === 'approve' && p.status !== 'verified' && p.status !== 'rejected') {
-    throw new UserError(`proposal ${proposalId} is ${p.status}: only a verified rule can be approved.`);
-  }
   if (p.status === 'applied') throw new UserError(`proposal ${proposalId} is already applied.`);
+  const verdict = approvalOf(p);
+  if (decision === 'approve' && !verdict.allowed) throw new UserError(`proposal ${proposalId} cannot be approved. ${verdict.reason}`);
   setProposalStatus(engine.sqlite, p.id, decision === 'approve' ? 'approved' : 'rejected', by);
   engine.audit.append({ runId, kind: 'decision', payload: { proposal: p.id, decision: decision === 'approve' ? 'approved' : 'rejected', by, at: nowIso() } });
   return getProposal(engine.sqlite, p.id)!;

@@ -83,8 +83,8 @@ function store(cluster: ReviewCluster, op: TypedRule, reasoning: string, fixed: 
   try {
     saveProposal(db, {
       id: `${runId}:${cluster.id}:${op.kind}`, runId, clusterId: cluster.id, column: cluster.column,
-      rule: { op, confidence: p.confidence, reasoning, patternType: op.kind, proposer },
-      proposer, confidence: p.confidence, status: 'verified', sandboxReason: null,
+      rule: { op, confidence: p.confidence ?? 1, reasoning, patternType: op.kind, proposer },
+      proposer, confidence: p.confidence ?? 1, status: 'verified', sandboxReason: null,
       coverage: p.clusterRows ? fixed / p.clusterRows : null, fixedRows: fixed, clusterRows: p.clusterRows,
     });
   } finally {
@@ -235,7 +235,9 @@ describe('rules as typed operations, on the hospital table', () => {
     await expect.poll(() => page.statusOf(manual)).toBe('approved');
     await page.select(manual);
     await page.diff().waitFor({ timeout: 60_000 });
-    expect(await page.diff().locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining(String(fix.rowId))]);
+    // The full preview shows the one change the edit makes: the cell's value before → the value typed, once.
+    expect(await page.previewNumbers()).toMatchObject({ cells: 1, rows: 1, groups: 1 });
+    expect(await page.previewGroups()).toEqual([expect.objectContaining({ after: fix.after, cells: 1 })]);
     await page.screenshot('30-review-manual-approved');
   }, 180_000);
 
@@ -284,7 +286,7 @@ describe('rules as typed operations, on the hospital table', () => {
     expect(params).toContain('leads the runner-up by 50%');
     expect(params).toContain('source column owner');
     expect((await page.sentence()).length).toBeLessThan(200);
-    await page.diff().waitFor({ timeout: 60_000 });
+    await page.previewSettled();
     await page.screenshot('32-review-agreed-value');
     await page.edit();
     expect(await page.editor().getAttribute('data-testid')).toBe('params-editor');
@@ -296,7 +298,7 @@ describe('rules as typed operations, on the hospital table', () => {
     expect(await page.rule().getByTestId('rule-params').innerText()).toMatch(/us_state[\s\S]*code, in lower case/);
     await page.edit();
     expect(await page.editor().getAttribute('data-testid')).toBe('params-editor');
-    await page.diff().waitFor({ timeout: 60_000 });
+    await page.previewSettled();
     await page.screenshot('33-review-lookup-editor');
     await page.editor().getByRole('button', { name: 'Cancel' }).click();
   }, 120_000);

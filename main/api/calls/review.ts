@@ -5,18 +5,23 @@ import { UserError } from '../../contract/errors.js';
 import { checkRule, decideProposal, editProposal, previewProposal, promoteReviewed, proposeManualEdit, reviewState } from '../../remediate/review.js';
 import { getProposal, ruleOp, type StoredProposal } from '../../remediate/proposalStore.js';
 import { describeRule } from '../../remediate/rules/describeRule.js';
+import { previewRule } from '../../remediate/previewRule.js';
+import { approvalOf } from '../../remediate/approval.js';
 import type { RunStatus } from '../../pipeline/types.js';
 import type { ProposalView, ReviewCluster } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
 import { withBadges } from './runs.js';
 import { recorded } from './history.js';
 
-type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'decideProposal' | 'editProposal' | 'editMap' | 'editCells' | 'checkRule' | 'promoteReviewed'>;
+type ReviewCalls = Pick<CallImpl, 'reviewState' | 'previewProposal' | 'previewRule' | 'decideProposal' | 'editProposal' | 'editMap' | 'editCells' | 'checkRule' | 'promoteReviewed'>;
 
 export function proposalView(p: StoredProposal): ProposalView {
   const op = ruleOp(p.rule);
   return {
-    id: p.id, clusterId: p.clusterId, column: p.column, status: p.status, proposer: p.proposer, confidence: p.confidence,
+    id: p.id, clusterId: p.clusterId, column: p.column, status: p.status, proposer: p.proposer,
+    // An analyst's edit carries no score of its own (its stored 1 is a placeholder for approval modes).
+    confidence: p.proposer.startsWith('analyst:') ? null : p.confidence,
+    approval: approvalOf(p), applied: p.status === 'applied' ? p.rule.applied ?? null : null,
     coverage: p.coverage, fixedRows: p.fixedRows, clusterRows: p.clusterRows,
     kind: op.kind, rule: op, description: describeRule(op),
     set: op.kind === 'expression' ? op.set : {}, where: op.kind === 'expression' ? op.where ?? null : null,
@@ -66,6 +71,10 @@ export function reviewCalls(session: EngineSession): ReviewCalls {
 
     previewProposal({ runId, proposalId }) {
       return session.exclusive((engine) => previewProposal(engine, runId, proposalId));
+    },
+
+    previewRule({ runId, proposalId, draft, offset, limit }) {
+      return session.exclusive((engine) => previewRule(engine, runId, proposalId, draft, { offset, limit }));
     },
 
     decideProposal({ runId, proposalId, decision }) {

@@ -1,15 +1,15 @@
-// One failure pattern and its proposed fix: sample values, the rule with who proposed it and how
-// sure it is, how much of the pattern it fixes, and the rows before and after, as a diff. The rule
+// One failure pattern and its proposed fix: sample values, the rule with who proposed it (and how
+// sure the proposer is, where it gave a score), and the full preview of its changes with the one
+// set of numbers a fix is judged by; the preview follows the rule while it is edited. The rule
 // reads as its description (a sentence, then a map's table, an expression's SQL or parameters).
-import type { DiffRow, ProposalView, ReviewCluster } from '../../../main/api/contract.js';
-import { call } from '../bridge.js';
-import { useLoad } from '../useLoad.js';
+import { useCallback, useEffect, useState } from 'react';
+import type { ProposalView, ReviewCluster } from '../../../main/api/contract.js';
 import { count, percent } from '../format.js';
 import { Badge, StatusBadge } from '../components/Badge.js';
-import { DiffText } from '../components/DiffText.js';
-import { ErrorNote } from '../components/ErrorNote.js';
 import { ProposalEditor } from './ProposalEditor.js';
 import { RuleBody, RuleSentence } from './RuleView.js';
+import { FixPreview, type Draft, type PreviewOk } from './FixPreview.js';
+import { approveBlock } from './approveBlock.js';
 
 interface Props {
   runId: string;
@@ -18,6 +18,8 @@ interface Props {
   onEditing(on: boolean): void;
   onDecide(decision: 'approve' | 'reject'): void;
   onEdited(view: ProposalView): void;
+  /** why Approve is off (null when it is on), for the keyboard shortcut to hold to the same */
+  onBlocked?(reason: string | null): void;
 }
 
 function proposerLabel(p: ProposalView): { text: string; tone: 'violet' | 'blue' | 'green' } {
@@ -26,13 +28,15 @@ function proposerLabel(p: ProposalView): { text: string; tone: 'violet' | 'blue'
   return { text: `rule synthesis · ${p.proposer.replace(/^synth:/, '')}`, tone: 'blue' };
 }
 
-export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, onEdited }: Props) {
+export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, onEdited, onBlocked }: Props) {
   const p = cluster.proposal;
-  const preview = useLoad<DiffRow[]>(p ? () => call('previewProposal', { runId, proposalId: p.id }) : null, [p?.id]);
   const who = p ? proposerLabel(p) : null;
-  // A manual edit's preview shows only the cells it sets (its pattern is every failing cell of the column).
-  const mine = p?.rule.kind === 'manual' ? new Set(p.rule.cells.map((c) => c.rowId)) : null;
-  const diff = preview.data && mine ? preview.data.filter((d) => mine.has(d.rowId)) : preview.data;
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [numbers, setNumbers] = useState<PreviewOk | null>(null);
+  const onNumbers = useCallback((n: PreviewOk | null) => setNumbers(n), []);
+  const setEditing = (on: boolean) => { if (!on) setDraft(null); onEditing(on); };
+  const blocked = p ? approveBlock(p, editing, draft ? null : numbers) : null;
+  useEffect(() => { onBlocked?.(blocked); }, [blocked, onBlocked]);
   return (
     <section className="cluster-detail card" data-testid="cluster-detail" data-cluster-id={cluster.id} data-proposal-id={p?.id}>
       <div className="cd-head">
@@ -53,41 +57,35 @@ export function ClusterDetail({ runId, cluster, editing, onEditing, onDecide, on
         <>
           <div className="proposal-meta">
             <div><span className="meta-l">Proposed by</span><Badge tone={who.tone}>{who.text}</Badge></div>
-            <div><span className="meta-l">Confidence</span><span className="meter"><span style={{ width: percent(p.confidence) }} /></span><strong>{percent(p.confidence)}</strong></div>
-            {p.rule.kind === 'manual'
-              ? <div><span className="meta-l">Cells</span><strong>{count(p.fixedRows)} of {count(p.rule.cells.length)}</strong><span className="small muted">set by hand now pass the contract</span></div>
-              : <div><span className="meta-l">Coverage</span><strong>{p.coverage === null ? '–' : percent(p.coverage)}</strong><span className="small muted">{p.fixedRows !== null ? ` fixes ${count(p.fixedRows)} of ${count(p.clusterRows)} rows` : ''}</span></div>}
+            {p.confidence !== null
+              ? <div data-testid="confidence"><span className="meta-l">Confidence</span><span className="meter"><span style={{ width: percent(p.confidence) }} /></span><strong>{percent(p.confidence)}</strong><span className="tiny muted">the proposer&apos;s own score</span></div>
+              : <div><span className="meta-l">Confidence</span><span className="small muted">none: an analyst&apos;s edit is a decision, not a score</span></div>}
           </div>
           <p className="reasoning">{p.reasoning}</p>
-          {p.sandboxReason && <p className="note note-amber small">{p.sandboxReason}</p>}
+          {/* The verdict beside Approve carries the reason when it is why Approve is off: said once. */}
+          {p.sandboxReason && !blocked?.includes(p.sandboxReason) && <p className="note note-amber small">{p.sandboxReason}</p>}
+          {p.applied && (
+            <p className={`note small ${p.applied.why ? 'note-amber' : 'note-grey'}`} data-testid="applied-outcome">
+              {p.applied.why ? <>Applied, but it changed nothing. {p.applied.why}</> : <>Applied: {count(p.applied.cellsKept)} cell{p.applied.cellsKept === 1 ? '' : 's'} changed.</>}
+            </p>
+          )}
           <div className="rule" data-testid="rule" data-kind={p.kind}>
             <div className="rule-head">
               <span className="meta-l">Rule</span>
-              {!editing && <button className="link" onClick={() => onEditing(true)} data-testid="edit-rule">{p.kind === 'map' ? 'Edit the table' : p.kind === 'manual' ? 'Edit the cells' : 'Edit rule'} (e)</button>}
+              {!editing && <button className="link" onClick={() => setEditing(true)} data-testid="edit-rule">{p.kind === 'map' ? 'Edit the table' : p.kind === 'manual' ? 'Edit the cells' : 'Edit rule'} (e)</button>}
             </div>
             <RuleSentence proposal={p} />
             {editing
-              ? <ProposalEditor runId={runId} proposal={p} onClose={() => onEditing(false)} onSaved={(v) => { onEdited(v); onEditing(false); }} />
+              ? <ProposalEditor runId={runId} proposal={p} onDraft={setDraft} onClose={() => setEditing(false)} onSaved={(v) => { onEdited(v); setEditing(false); }} />
               : <RuleBody proposal={p} />}
           </div>
-          <div className="diff">
-            <div className="rule-head"><span className="meta-l">Before → after</span><span className="tiny muted">first rows of the pattern, in the sandbox</span></div>
-            <ErrorNote error={preview.error} />
-            {preview.loading && !preview.data && <p className="small muted"><span className="spinner" />Applying the rule in the sandbox…</p>}
-            {diff && (
-              <table className="table compact diff-table" data-testid="diff">
-                <thead><tr><th>Row</th><th>Column</th><th>Change</th></tr></thead>
-                <tbody>
-                  {diff.map((d, i) => <tr key={i}><td className="mono">{d.rowId}</td><td className="mono">{d.column}</td><td><DiffText before={d.before} after={d.after} /></td></tr>)}
-                </tbody>
-              </table>
-            )}
-          </div>
+          <FixPreview runId={runId} proposal={p} draft={draft} onNumbers={onNumbers} />
           <div className="actions">
-            <button className="btn btn-success" onClick={() => onDecide('approve')} data-testid="approve">Approve <kbd>a</kbd></button>
+            <button className="btn btn-success" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => onDecide('approve')} data-testid="approve">Approve <kbd>a</kbd></button>
             <button className="btn btn-danger-outline" onClick={() => onDecide('reject')} data-testid="reject">Reject <kbd>r</kbd></button>
             {cluster.earlier > 0 && <span className="small muted">{cluster.earlier} earlier proposal{cluster.earlier > 1 ? 's' : ''} for this pattern</span>}
           </div>
+          {blocked && p.status !== 'approved' && p.status !== 'applied' && <p className="note note-amber small" data-testid="approve-reason">Approve is off. {blocked}</p>}
         </>
       )}
     </section>

@@ -1,7 +1,7 @@
 // Editing a value map in its own table, as OpenRefine's Cluster & Edit does: tick or untick a
 // line, retype what a value becomes. Saving has the engine verify the edited map on the pattern
 // like any proposal; the result is a new proposal, the one edited stays on record.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ApiError, ProposalView } from '../../../main/api/contract.js';
 import { call, errorOf } from '../bridge.js';
 import { count } from '../format.js';
@@ -15,6 +15,8 @@ interface Props {
   rule: RuleOf<'map'>;
   onClose(): void;
   onSaved(view: ProposalView): void;
+  /** the map as edited, for the live preview */
+  onDraft?(rule: ProposalView['rule']): void;
 }
 
 interface Line {
@@ -24,7 +26,7 @@ interface Line {
   count?: number;
 }
 
-export function MapEditor({ runId, proposal, rule, onClose, onSaved }: Props) {
+export function MapEditor({ runId, proposal, rule, onClose, onSaved, onDraft }: Props) {
   const original = useMemo<Line[]>(() => rule.entries.map((e) => ({ from: e.from, to: e.to, enabled: e.enabled !== false, count: e.count })), [rule]);
   const [lines, setLines] = useState<Line[]>(original);
   const [saving, setSaving] = useState(false);
@@ -40,10 +42,14 @@ export function MapEditor({ runId, proposal, rule, onClose, onSaved }: Props) {
     setLines((ls) => ls.map((l, i) => (shown.has(i) ? { ...l, enabled } : l)));
   };
 
+  // A blank target falls back as saving does (to the proposed target), so the preview shows what would be saved.
+  const entries = useMemo(() => lines.map((l, i) => ({ from: l.from, to: l.to || original[i].to || l.from, enabled: l.enabled })), [lines, original]);
+  useEffect(() => { onDraft?.({ ...rule, entries: entries.map((e, i) => ({ ...e, ...(lines[i].count !== undefined ? { count: lines[i].count } : {}) })) }); }, [entries, lines, rule, onDraft]);
+
   const save = async () => {
     setSaving(true);
     try {
-      onSaved(await call('editMap', { runId, proposalId: proposal.id, entries: lines.map((l, i) => ({ from: l.from, to: l.to || original[i].to || l.from, enabled: l.enabled })) }));
+      onSaved(await call('editMap', { runId, proposalId: proposal.id, entries }));
     } catch (e) {
       setError(errorOf(e));
     } finally {

@@ -2,7 +2,7 @@
 // value map in its table, a manual edit as its cells. An agreed value or a lookup has no
 // parameters the analyst sets here (they come from the contract's dependencies and the shipped
 // reference tables), so it opens as its parameters plus an expression that would replace it.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ApiError, ProposalView } from '../../../main/api/contract.js';
 import { call, errorOf } from '../bridge.js';
 import { count } from '../format.js';
@@ -17,12 +17,15 @@ interface Props {
   proposal: ProposalView;
   onClose(): void;
   onSaved(view: ProposalView): void;
+  /** the rule as it stands in the editor, for the live preview */
+  onDraft?(rule: ProposalView['rule']): void;
 }
 
 const ident = (c: string) => `"${c.replace(/"/g, '""')}"`;
 
-function ManualEditor({ runId, rule, onClose, onSaved }: Props & { rule: RuleOf<'manual'> }) {
+function ManualEditor({ runId, rule, onClose, onSaved, onDraft }: Props & { rule: RuleOf<'manual'> }) {
   const [cells, setCells] = useState(rule.cells.map((c) => ({ rowId: c.rowId, value: c.value ?? '' })));
+  useEffect(() => { onDraft?.({ kind: 'manual', column: rule.column, runId: rule.runId, cells: cells.map((c) => ({ rowId: c.rowId, value: c.value === '' ? null : c.value })) }); }, [cells, rule, onDraft]);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const paged = usePaged(cells, (c) => `${c.rowId}\u0001${c.value}`);

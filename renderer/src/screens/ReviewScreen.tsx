@@ -24,6 +24,7 @@ export function ReviewScreen() {
   const [editing, setEditing] = useState(false);
   const [promoting, setPromoting] = useState(false);
   const [promoted, setPromoted] = useState<number | null>(null);
+  const [blocked, setBlocked] = useState<string | null>(null);
 
   useEffect(() => { if (state.data) setData(state.data); }, [state.data]);
   useEffect(() => { setIndex(0); setPromoted(null); }, [runId]);
@@ -41,6 +42,11 @@ export function ReviewScreen() {
   const decide = useCallback(async (decision: 'approve' | 'reject') => {
     const p = current?.proposal;
     if (!runId || !p) return;
+    // The shortcut holds to the button: an approval the screen shows as off is not sent.
+    if (decision === 'approve' && blocked) {
+      setError({ code: 'USER', message: `Approve is off. ${blocked}` });
+      return;
+    }
     try {
       const view = await call('decideProposal', { runId, proposalId: p.id, decision });
       setError(null);
@@ -49,7 +55,7 @@ export function ReviewScreen() {
     } catch (e) {
       setError(errorOf(e));
     }
-  }, [current, runId, clusters.length]);
+  }, [current, runId, clusters.length, blocked]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -115,7 +121,7 @@ export function ReviewScreen() {
                 <div className="ci-bottom">
                   <span className="reason-tag">{c.reason}</span>
                   {c.proposal ? <StatusBadge status={c.proposal.status} /> : <Badge>no fix</Badge>}
-                  {c.proposal && <span className="tiny muted">{percent(c.proposal.confidence)}</span>}
+                  {c.proposal && c.proposal.confidence !== null && <span className="tiny muted" title="the proposer's confidence">{percent(c.proposal.confidence)}</span>}
                 </div>
               </button>
             ))}
@@ -127,6 +133,7 @@ export function ReviewScreen() {
             editing={editing}
             onEditing={setEditing}
             onDecide={(d) => void decide(d)}
+            onBlocked={setBlocked}
             onEdited={(view) => setData((d) => d && { ...d, clusters: d.clusters.map((c) => (c.id === current.id ? { ...c, proposal: view, earlier: c.earlier + 1 } : c)) })}
           />
         </div>

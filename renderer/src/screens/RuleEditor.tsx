@@ -13,12 +13,14 @@ interface Props {
   onSaved(view: ProposalView): void;
   /** the expression to start from when the proposal is not an expression (it is replaced by one) */
   initial?: Record<string, string>;
+  /** the rule as typed, for the live preview (the engine checks it in the sandbox first) */
+  onDraft?(rule: ProposalView['rule']): void;
 }
 
 /** The longest expression the engine accepts from an edit. */
 export const MAX_EXPRESSION = 20_000;
 
-export function RuleEditor({ runId, proposal, onClose, onSaved, initial }: Props) {
+export function RuleEditor({ runId, proposal, onClose, onSaved, initial, onDraft }: Props) {
   const [set, setSet] = useState<Record<string, string>>(initial ?? proposal.set);
   const [where, setWhere] = useState(proposal.where ?? '');
   const [check, setCheck] = useState<{ ok: boolean; reason?: string } | null>(null);
@@ -36,6 +38,11 @@ export function RuleEditor({ runId, proposal, onClose, onSaved, initial }: Props
       .then((v) => { if (live) setCheck(v); }, (e) => { if (live) setCheck({ ok: false, reason: errorOf(e).message }); });
     return () => { live = false; };
   }, [rule, runId, tooLong]);
+
+  useEffect(() => {
+    if (tooLong) return;
+    onDraft?.({ kind: 'expression', set, ...(where.trim() ? { where } : {}) });
+  }, [set, where, tooLong, onDraft]);
 
   const save = async () => {
     setSaving(true);

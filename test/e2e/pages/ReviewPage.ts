@@ -27,6 +27,58 @@ export class ReviewPage extends AppShell {
     return this.page.getByTestId('diff');
   }
 
+  /** The full preview of the selected fix: its numbers, its groups of changes and their pager. */
+  preview() {
+    return this.page.getByTestId('cluster-detail').getByTestId('fix-preview');
+  }
+
+  /** Waits until the preview shows the engine's answer for the rule as it stands (not one still on its way). */
+  async previewSettled(): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="fix-preview"]');
+      return el && el.getAttribute('data-state') !== 'pending' && el.getAttribute('data-state') !== 'none';
+    }, undefined, { timeout: 60_000 });
+  }
+
+  /** The preview's numbers as the screen shows them. */
+  async previewNumbers(): Promise<{ cells: number; rows: number; leave: number; still: number; regressions: number; groups: number }> {
+    await this.previewSettled();
+    const n = this.preview().getByTestId('fix-numbers');
+    const read = async (k: string) => Number(await n.getAttribute(`data-${k}`));
+    return { cells: await read('cells'), rows: await read('rows'), leave: await read('leave'), still: await read('still'), regressions: await read('regressions'), groups: await read('groups') };
+  }
+
+  /** The groups of changes on the page shown: column, before, after and cells of each. */
+  async previewGroups(): Promise<Array<{ before: string; after: string; cells: number }>> {
+    await this.previewSettled();
+    return this.preview().locator('[data-testid="diff"] tbody tr').evaluateAll((els) => els.map((e) => ({
+      before: e.getAttribute('data-before') ?? '', after: e.getAttribute('data-after') ?? '', cells: Number(e.getAttribute('data-cells')),
+    })));
+  }
+
+  /** Turns to the next page of changes; false when there is none. */
+  async nextChanges(): Promise<boolean> {
+    const next = this.preview().getByRole('button', { name: 'Next changes' });
+    if (!(await next.count()) || await next.isDisabled()) return false;
+    const first = await this.preview().locator('[data-testid="diff"] tbody tr').first().getAttribute('data-group');
+    await next.click();
+    await this.page.waitForFunction((g) => document.querySelector('[data-testid="fix-preview"] [data-testid="diff"] tbody tr')?.getAttribute('data-group') !== g, first);
+    return true;
+  }
+
+  approveButton() {
+    return this.page.getByTestId('cluster-detail').getByTestId('approve');
+  }
+
+  approveReason() {
+    return this.page.getByTestId('cluster-detail').getByTestId('approve-reason');
+  }
+
+  /** Types an expression into the rule editor's first SET box. */
+  async typeExpression(text: string): Promise<void> {
+    await this.rule().getByTestId('rule-editor').locator('textarea').first().fill(text);
+  }
+
   /** Selects a pattern by clicking it in the list. */
   async select(clusterId: string): Promise<void> {
     await this.page.locator(`.cluster-item[data-cluster-id="${clusterId}"]`).click();
