@@ -14,7 +14,7 @@ import { ErrorNote } from '../components/ErrorNote.js';
 const KIND_TONE = { approve: 'green', reject: 'grey', edit: 'blue', 'manual-edit': 'violet', promote: 'amber', recipe: 'blue' } as const;
 
 /** `version` changes whenever the screen around it changed something, so the list reloads. */
-export function HistoryPanel({ runId, version }: { runId: string; version: unknown }) {
+export function HistoryPanel({ runId, version, onUndone }: { runId: string; version: unknown; onUndone?: () => void }) {
   const { revision, changed } = useApp();
   const ops = useLoad<OperationView[]>(() => call('reviewHistory', { runId }), [runId, revision, version]);
   const [busy, setBusy] = useState(false);
@@ -27,6 +27,7 @@ export function HistoryPanel({ runId, version }: { runId: string; version: unkno
     setError(null);
     try {
       const r = await fn();
+      onUndone?.();
       changed(r.run);
       ops.reload();
     } catch (e) {

@@ -12,6 +12,7 @@ import { Equation } from '../components/Equation.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { ClusterDetail } from './ClusterDetail.js';
+import { HistoryPanel } from './HistoryPanel.js';
 
 const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 
@@ -138,6 +139,7 @@ export function ReviewScreen() {
           />
         </div>
       )}
+      {data && <HistoryPanel runId={runId} version={data} onUndone={() => setPromoted(null)} />}
       <div className="kbd-help small muted"><kbd>a</kbd> approve · <kbd>r</kbd> reject · <kbd>j</kbd>/<kbd>k</kbd> next / previous · <kbd>e</kbd> edit the rule</div>
     </div>
   );
