@@ -104,6 +104,8 @@ export async function importRecipe(
   for (const [i, r] of (doc.rules as unknown[]).entries()) {
     const where = `${origin}: rule ${i + 1}`;
     if (!isObj(r) || !isObj(r.rule) || typeof r.rule.kind !== 'string') throw new UserError(`${where} needs a "rule" with a "kind".`);
+    // A manual edit names rows of one run by their ids: approval never adds one to a recipe.
+    if (r.rule.kind === 'manual') throw new UserError(`${where} (${String(r.column ?? r.rule.kind)}) is refused: a manual edit names rows of one run and belongs to no recipe. Nothing was imported.`);
     const gate = await validateRule(conn, r.rule as unknown as TypedRule, contract);
     if (!gate.ok) throw new UserError(`${where} (${String(r.column ?? r.rule.kind)}) is refused: ${gate.reason}. Nothing was imported.`);
     const column = gate.rule.kind === 'expression' ? Object.keys(gate.rule.set)[0] ?? '' : gate.rule.column;
