@@ -200,11 +200,27 @@ function refuseIfLaterRuns(db: Sqlite, runId: string): void {
   if (later.length > 0) throw new UserError(`run ${later[later.length - 1]} of the same stream has written to production since ${runId}: its review can no longer be undone.`);
 }
 
+/**
+ * A step taken while the run was held is final once the batch was released or rejected (undoing
+ * it would put "held" back over what the release promoted): the run's status must still be the
+ * one the step saw. No review step changes the status itself.
+ */
+function refuseIfDecidedSince(db: Sqlite, runId: string, ops: Row[]): void {
+  const now = (db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string }).status;
+  for (const o of ops) {
+    const was = (JSON.parse(o.before_json) as SqliteImage).status;
+    if (was === now) continue;
+    const what = was === 'held' && now === 'rejected' ? 'rejected' : was === 'held' ? `released (it is now ${now})` : `${now} (it was ${was})`;
+    throw new UserError(`run ${runId} was ${what} after "${o.label}": its review can no longer be undone.`);
+  }
+}
+
 /** Undoes the run's latest operation not yet undone; returns it. */
 export async function undoLast(engine: Engine, contract: Contract, runId: string, by: string): Promise<Operation> {
   const [last] = openOps(engine.sqlite, runId);
   if (!last) throw new UserError(`run ${runId} has nothing to undo.`);
   refuseIfLaterRuns(engine.sqlite, runId);
+  refuseIfDecidedSince(engine.sqlite, runId, [last]);
   await undoOne(engine, contract, last, by);
   return toOp(engine.sqlite.prepare('SELECT * FROM operations WHERE op_id = ?').get(last.op_id) as Row);
 }
@@ -224,6 +240,7 @@ export async function revertTo(engine: Engine, contract: Contract, runId: string
   }
   const todo = open.filter((o) => o.seq > target);
   if (todo.length > 0) refuseIfLaterRuns(engine.sqlite, runId);
+  refuseIfDecidedSince(engine.sqlite, runId, todo);
   for (const o of todo) await undoOne(engine, contract, o, by);
   return todo.length;
 }
