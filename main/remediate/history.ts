@@ -215,6 +215,21 @@ function refuseIfDecidedSince(db: Sqlite, runId: string, ops: Row[]): void {
   }
 }
 
+/** Whether the run's open operations can still be undone: the history panel offers undo only then. */
+export function undoBlocked(db: Sqlite, runId: string): Set<string> {
+  const open = openOps(db, runId);
+  if (open.length === 0) return new Set();
+  if (laterWriters(db, runId).length > 0) return new Set(open.map((o) => o.op_id));
+  const blocked = new Set<string>();
+  // newest first: a step is undone only after every later one, so one final step makes all before it final
+  for (const o of open) {
+    if (blocked.size === 0) {
+      try { refuseIfDecidedSince(db, runId, [o]); } catch { blocked.add(o.op_id); }
+    } else blocked.add(o.op_id);
+  }
+  return blocked;
+}
+
 /** Undoes the run's latest operation not yet undone; returns it. */
 export async function undoLast(engine: Engine, contract: Contract, runId: string, by: string): Promise<Operation> {
   const [last] = openOps(engine.sqlite, runId);

@@ -56,7 +56,10 @@ const prodRows = async () => queryRows<{ id: number; amount: number; run: string
 describe('undo after the held batch was decided', () => {
   it('after a release: refused, production and the run as released', async () => {
     const runId = await heldRunWithPromotedEdit('one.csv');
+    expect((await historyCalls(session).reviewHistory({ runId })).map((o) => o.undoable)).toEqual([true, true, true]);
     const released = await runCalls(session).releaseRun({ runId });
+    // the history panel offers no undo it would refuse
+    expect((await historyCalls(session).reviewHistory({ runId })).filter((o) => o.kind !== 'recipe').map((o) => o.undoable)).toEqual([false, false, false]);
     expect(released.status).toBe('completed');
     const prod = await prodRows();
     expect(prod.length).toBe(8);
