@@ -32,7 +32,7 @@ function carryTableRules(doc: Document, renames: Map<string, string>, kept: Map<
     if (!node || typeof node !== 'object') continue;
     visit(node as Node, {
       Alias(_, alias) {
-        const copy = alias.resolve(doc)?.clone();
+        const copy = alias.resolve(doc)?.clone() as Node | undefined;
         if (!copy) return undefined;
         visit(copy, { Node(_k, n) { if ('anchor' in n) delete (n as { anchor?: string }).anchor; } });
         delete (copy as { anchor?: string }).anchor;
