@@ -154,7 +154,8 @@ function laterWriters(db: Sqlite, runId: string): string[] {
 
 /**
  * Runs `fn` as one recorded operation of the run's history. `dataChanging` operations (a
- * promotion) keep a before-image of the run's data too. When `fn` fails nothing is recorded.
+ * promotion) keep a before-image of the run's data too. When `fn` fails nothing is recorded, and
+ * what it changed of the run is put back.
  */
 export async function recordOperation<T>(
   engine: Engine, contract: Contract, runId: string, op: { kind: OperationKind; label: string | ((out: T) => string); by: string; dataChanging: boolean }, fn: () => Promise<T>,
@@ -169,6 +170,17 @@ export async function recordOperation<T>(
   try {
     out = await fn();
   } catch (e) {
+    // What the operation wrote before it failed is put back from its before-image, in both
+    // stores, so that a failure leaves the run as it was (nothing recorded, nothing half-done).
+    if (op.dataChanging) {
+      try { await engine.duck.conn.run('ROLLBACK'); } catch { /* no transaction was left open */ }
+      try {
+        await restoreData(engine.duck.conn, contract, runId, opId);
+      } catch (restore) {
+        throw new Error(`Sev-1: ${op.label instanceof Function ? op.kind : op.label} of run ${runId} failed (${(e as Error).message}) and could not be put back (${(restore as Error).message}); its before-image is kept as ${opId}`);
+      }
+    }
+    db.transaction(() => restoreSqlite(db, runId, before))();
     if (op.dataChanging) await dropDataImage(engine.duck.conn, opId);
     throw e;
   }
