@@ -192,13 +192,21 @@ export async function recordOperation<T>(
 }
 
 async function undoOne(engine: Engine, contract: Contract, row: Row, by: string): Promise<void> {
-  if (row.data_image) await restoreData(engine.duck.conn, contract, row.run_id, row.op_id);
+  const db = engine.sqlite;
   const at = nowIso();
-  engine.sqlite.transaction(() => {
-    restoreSqlite(engine.sqlite, row.run_id, JSON.parse(row.before_json) as SqliteImage);
-    engine.sqlite.prepare('UPDATE operations SET undone_at = ?, undone_by = ? WHERE op_id = ?').run(at, by, row.op_id);
+  // SQLite's part is written first and committed only once DuckDB's is: a failure on either side
+  // (an audit entry refused, a reconcile that fails) leaves both stores as they were.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    restoreSqlite(db, row.run_id, JSON.parse(row.before_json) as SqliteImage);
+    db.prepare('UPDATE operations SET undone_at = ?, undone_by = ? WHERE op_id = ?').run(at, by, row.op_id);
     engine.audit.append({ runId: row.run_id, kind: 'undo', payload: { operation: row.op_id, seq: row.seq, kind: row.kind, label: row.label, by, at } });
-  })();
+    if (row.data_image) await restoreData(engine.duck.conn, contract, row.run_id, row.op_id);
+    db.exec('COMMIT');
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
   if (row.data_image) await dropDataImage(engine.duck.conn, row.op_id);
 }
 

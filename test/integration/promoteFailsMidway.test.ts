@@ -1,7 +1,7 @@
 // A promotion that fails after it has written (here: the store refuses its new summary once the
 // fixed rows are in production) leaves the run as it was before it, in both stores: production, quarantine and
 // the proposals put back from the before-image, nothing recorded in the history, no image left
-// behind; the same promotion done again then succeeds.
+// behind; the same promotion done again then succeeds. An undo that fails midway likewise.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,17 @@ describe('a promotion that fails midway', () => {
     expect(await imageTableCount(engine.duck.conn)).toBe(0);
     const done = await reviewCalls(session).promoteReviewed({ runId: r.runId });
     expect(done.quarantineRows).toBe(0);
-    expect((await state()).prod).toHaveLength(3);
+    const promoted = await state();
+    expect(promoted.prod).toHaveLength(3);
+
+    // an undo whose audit entry cannot be written changes neither store; done again, it is whole
+    engine.sqlite.exec(`CREATE TEMP TRIGGER fail_undo BEFORE INSERT ON audit WHEN NEW.kind = 'undo' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    await expect(historyCalls(session).undoLast({ runId: r.runId })).rejects.toThrow(/disk full/);
+    engine.sqlite.exec('DROP TRIGGER fail_undo');
+    expect(await state()).toEqual(promoted);
+    expect((await historyCalls(session).reviewHistory({ runId: r.runId })).filter((o) => o.undoneAt)).toEqual([]);
+    await historyCalls(session).undoLast({ runId: r.runId });
+    expect(await state()).toEqual(before);
+    expect(await imageTableCount(engine.duck.conn)).toBe(0);
   }, 120_000);
 });
