@@ -16,7 +16,7 @@ import { UserError } from '../contract/errors.js';
 import type { Contract } from '../contract/types.js';
 import type { Engine } from '../pipeline/context.js';
 import { reconcile } from '../pipeline/reconcile.js';
-import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { nowIso, type Sqlite } from '../store/sqlite.js';
 import { runTables, streamTables } from '../store/tables.js';
 
@@ -215,8 +215,23 @@ function openOps(db: Sqlite, runId: string): Row[] {
   return db.prepare('SELECT * FROM operations WHERE run_id = ? AND undone_at IS NULL ORDER BY seq DESC').all(runId) as Row[];
 }
 
-function refuseIfLaterRuns(db: Sqlite, runId: string): void {
+async function refuseIfLaterRuns(engine: Engine, contract: Contract, runId: string): Promise<void> {
+  const db = engine.sqlite;
   const later = laterWriters(db, runId);
+  // A later run's status is not the whole story: one marked failed after its promotion (a
+  // release whose final count did not balance) still has rows in production. The data says.
+  if (later.length === 0) {
+    const me = db.prepare('SELECT table_name, started_at FROM runs WHERE run_id = ?').get(runId) as { table_name: string; started_at: string };
+    const others = (db.prepare('SELECT run_id FROM runs WHERE table_name = ? AND run_id <> ? AND started_at > ? ORDER BY started_at')
+      .all(me.table_name, runId, me.started_at) as Array<{ run_id: string }>).map((r) => r.run_id);
+    if (others.length > 0) {
+      const st = streamTables(contract);
+      const list = others.map(sqlString).join(', ');
+      const wrote = new Set((await queryRows<{ r: string }>(engine.duck.conn, `SELECT DISTINCT _airlock_run_id AS r FROM ${st.prod} WHERE _airlock_run_id IN (${list})
+        UNION SELECT DISTINCT _airlock_superseded_by AS r FROM ${st.history} WHERE _airlock_superseded_by IN (${list})`)).map((x) => x.r));
+      later.push(...others.filter((r) => wrote.has(r)));
+    }
+  }
   if (later.length > 0) throw new UserError(`run ${later[later.length - 1]} of the same stream has written to production since ${runId}: its review can no longer be undone.`);
 }
 
@@ -254,7 +269,7 @@ export function undoBlocked(db: Sqlite, runId: string): Set<string> {
 export async function undoLast(engine: Engine, contract: Contract, runId: string, by: string): Promise<Operation> {
   const [last] = openOps(engine.sqlite, runId);
   if (!last) throw new UserError(`run ${runId} has nothing to undo.`);
-  refuseIfLaterRuns(engine.sqlite, runId);
+  await refuseIfLaterRuns(engine, contract, runId);
   refuseIfDecidedSince(engine.sqlite, runId, [last]);
   await undoOne(engine, contract, last, by);
   return toOp(engine.sqlite.prepare('SELECT * FROM operations WHERE op_id = ?').get(last.op_id) as Row);
@@ -274,7 +289,7 @@ export async function revertTo(engine: Engine, contract: Contract, runId: string
     target = op.seq;
   }
   const todo = open.filter((o) => o.seq > target);
-  if (todo.length > 0) refuseIfLaterRuns(engine.sqlite, runId);
+  if (todo.length > 0) await refuseIfLaterRuns(engine, contract, runId);
   refuseIfDecidedSince(engine.sqlite, runId, todo);
   for (const o of todo) await undoOne(engine, contract, o, by);
   return todo.length;

@@ -75,4 +75,24 @@ describe('a promotion that fails midway', () => {
     expect(await state()).toEqual(before);
     expect(await imageTableCount(engine.duck.conn)).toBe(0);
   }, 120_000);
+
+  it('a later run marked failed whose rows are in production still makes the earlier review final', async () => {
+    const contractPath = join(dir, 'c.odcs.yaml');
+    const file = join(dir, 'g.csv');
+    writeFileSync(file, ['id,amount', '11,10', '12,x'].join('\n'));
+    const r = await runCalls(session).runFile({ file, contractPath, approval: { kind: 'none' }, useModels: false });
+    const engine = await session.engine();
+    const [q] = await queryRows<{ id: bigint }>(engine.duck.conn, `SELECT _airlock_row_id AS id FROM quarantine.midway WHERE _airlock_run_id = '${r.runId}'`);
+    const p = await reviewCalls(session).editCells({ runId: r.runId, column: 'amount', cells: [{ rowId: Number(q.id), value: '20' }] });
+    if (p.status === 'verified') await reviewCalls(session).decideProposal({ runId: r.runId, proposalId: p.id, decision: 'approve' });
+    await reviewCalls(session).promoteReviewed({ runId: r.runId });
+    const laterFile = join(dir, 'h.csv');
+    writeFileSync(laterFile, ['id,amount', '12,99'].join('\n'));
+    const later = await runCalls(session).runFile({ file: laterFile, contractPath, approval: { kind: 'none' }, useModels: false });
+    // as a release whose final count does not balance leaves it: its rows promoted, the run 'failed'
+    engine.sqlite.prepare("UPDATE runs SET status = 'failed' WHERE run_id = ?").run(later.runId);
+    const prod = await queryRows(engine.duck.conn, 'SELECT id, amount, _airlock_run_id FROM prod.midway ORDER BY id');
+    await expect(historyCalls(session).undoLast({ runId: r.runId })).rejects.toThrow(new RegExp(`run ${later.runId} of the same stream has written to production`));
+    expect(await queryRows(engine.duck.conn, 'SELECT id, amount, _airlock_run_id FROM prod.midway ORDER BY id')).toEqual(prod);
+  }, 120_000);
 });
