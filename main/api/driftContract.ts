@@ -3,7 +3,7 @@
 // as optional text, dropped ones go, and each table rule loses only the dropped column), one
 // minor version up.
 // The analyst reviews the result in the Contract screen before anything runs with it.
-import { parseDocument, isMap, isSeq, type Document, type YAMLMap } from 'yaml';
+import { parseDocument, isMap, isSeq, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import { parseContract } from '../contract/load.js';
 import { contractRuleDiff, type RuleDiffLine } from './ruleDiff.js';
 
@@ -25,6 +25,21 @@ const arrow = (det: string[], dep: string[]) => `${det.join(', ')} → ${dep.joi
  */
 function carryTableRules(doc: Document, renames: Map<string, string>, kept: Map<string, string>, dropped: string[]): string[] {
   const changes: string[] = [];
+  // A rule may reuse a list or a name by YAML alias (`determinant: *k`): each rule gets its own
+  // copy first, so that it is read as the parser reads it and edited without touching the others.
+  for (const path of [['schema', 0, 'customProperties'], ['schema', 0, 'quality']]) {
+    const node = doc.getIn(path, true);
+    if (!node || typeof node !== 'object') continue;
+    visit(node as Node, {
+      Alias(_, alias) {
+        const copy = alias.resolve(doc)?.clone() as Node | undefined;
+        if (!copy) return undefined;
+        visit(copy, { Node(_k, n) { if ('anchor' in n) delete (n as { anchor?: string }).anchor; } });
+        delete (copy as { anchor?: string }).anchor;
+        return copy;
+      },
+    });
+  }
   // `kept`: the new version's column names by their lower case (a header's case may differ)
   const follow = (name: string): string | null => renames.get(name) ?? kept.get(name.toLowerCase()) ?? null;
   const list = doc.getIn(['schema', 0, 'customProperties'], true);

@@ -51,18 +51,23 @@ export function contractRuleDiff(was: Contract, now: Contract, renames: Map<stri
   const out: RuleDiffLine[] = [];
   const toNew = (name: string) => renames.get(name) ?? name;
   const key = (name: string) => name.toLowerCase();
+  // Rules of the same key (two dependencies of one determinant) pair first with an unchanged
+  // twin, then in order: a Map by key would pair each old one with the last new one.
   const pair = <T>(kind: RuleDiffLine['kind'], a: T[], b: T[], keyOf: (x: T, old: boolean) => string, text: (x: T) => string) => {
-    const after = new Map(b.map((x) => [keyOf(x, false), x]));
-    const seen = new Set<string>();
-    for (const x of a) {
-      const k = keyOf(x, true);
-      seen.add(k);
-      const y = after.get(k);
-      const before = text(x);
-      const next = y === undefined ? null : text(y);
-      if (before !== next) out.push({ kind, before, after: next });
-    }
-    for (const y of b) if (!seen.has(keyOf(y, false))) out.push({ kind, before: null, after: text(y) });
+    const free = b.map((y) => ({ y, k: keyOf(y, false), t: text(y), used: false }));
+    const olds = a.map((x) => ({ k: keyOf(x, true), t: text(x) }));
+    const match: Array<(typeof free)[number] | undefined> = olds.map((o) => {
+      const twin = free.find((f) => !f.used && f.k === o.k && f.t === o.t);
+      if (twin) twin.used = true;
+      return twin;
+    });
+    olds.forEach((o, i) => {
+      if (match[i]) return;
+      const y = free.find((f) => !f.used && f.k === o.k);
+      if (y) y.used = true;
+      if (o.t !== y?.t) out.push({ kind, before: o.t, after: y ? y.t : null });
+    });
+    for (const f of free) if (!f.used) out.push({ kind, before: null, after: f.t });
   };
   pair('column', was.columns, now.columns, (c, old) => key(old ? toNew(c.name) : c.name), columnRuleText);
   pair('dependency', was.fds, now.fds, (fd, old) => (old ? fd.determinant.map(toNew) : fd.determinant).map(key).join('\u0000'), fdText);

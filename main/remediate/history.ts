@@ -16,7 +16,7 @@ import { UserError } from '../contract/errors.js';
 import type { Contract } from '../contract/types.js';
 import type { Engine } from '../pipeline/context.js';
 import { reconcile } from '../pipeline/reconcile.js';
-import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { nowIso, type Sqlite } from '../store/sqlite.js';
 import { runTables, streamTables } from '../store/tables.js';
 
@@ -154,7 +154,8 @@ function laterWriters(db: Sqlite, runId: string): string[] {
 
 /**
  * Runs `fn` as one recorded operation of the run's history. `dataChanging` operations (a
- * promotion) keep a before-image of the run's data too. When `fn` fails nothing is recorded.
+ * promotion) keep a before-image of the run's data too. When `fn` fails nothing is recorded, and
+ * what it changed of the run is put back.
  */
 export async function recordOperation<T>(
   engine: Engine, contract: Contract, runId: string, op: { kind: OperationKind; label: string | ((out: T) => string); by: string; dataChanging: boolean }, fn: () => Promise<T>,
@@ -169,6 +170,17 @@ export async function recordOperation<T>(
   try {
     out = await fn();
   } catch (e) {
+    // What the operation wrote before it failed is put back from its before-image, in both
+    // stores, so that a failure leaves the run as it was (nothing recorded, nothing half-done).
+    if (op.dataChanging) {
+      try { await engine.duck.conn.run('ROLLBACK'); } catch { /* no transaction was left open */ }
+      try {
+        await restoreData(engine.duck.conn, contract, runId, opId);
+      } catch (restore) {
+        throw new Error(`Sev-1: ${op.label instanceof Function ? op.kind : op.label} of run ${runId} failed (${(e as Error).message}) and could not be put back (${(restore as Error).message}); its before-image is kept as ${opId}`);
+      }
+    }
+    db.transaction(() => restoreSqlite(db, runId, before))();
     if (op.dataChanging) await dropDataImage(engine.duck.conn, opId);
     throw e;
   }
@@ -180,13 +192,21 @@ export async function recordOperation<T>(
 }
 
 async function undoOne(engine: Engine, contract: Contract, row: Row, by: string): Promise<void> {
-  if (row.data_image) await restoreData(engine.duck.conn, contract, row.run_id, row.op_id);
+  const db = engine.sqlite;
   const at = nowIso();
-  engine.sqlite.transaction(() => {
-    restoreSqlite(engine.sqlite, row.run_id, JSON.parse(row.before_json) as SqliteImage);
-    engine.sqlite.prepare('UPDATE operations SET undone_at = ?, undone_by = ? WHERE op_id = ?').run(at, by, row.op_id);
+  // SQLite's part is written first and committed only once DuckDB's is: a failure on either side
+  // (an audit entry refused, a reconcile that fails) leaves both stores as they were.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    restoreSqlite(db, row.run_id, JSON.parse(row.before_json) as SqliteImage);
+    db.prepare('UPDATE operations SET undone_at = ?, undone_by = ? WHERE op_id = ?').run(at, by, row.op_id);
     engine.audit.append({ runId: row.run_id, kind: 'undo', payload: { operation: row.op_id, seq: row.seq, kind: row.kind, label: row.label, by, at } });
-  })();
+    if (row.data_image) await restoreData(engine.duck.conn, contract, row.run_id, row.op_id);
+    db.exec('COMMIT');
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
   if (row.data_image) await dropDataImage(engine.duck.conn, row.op_id);
 }
 
@@ -195,16 +215,62 @@ function openOps(db: Sqlite, runId: string): Row[] {
   return db.prepare('SELECT * FROM operations WHERE run_id = ? AND undone_at IS NULL ORDER BY seq DESC').all(runId) as Row[];
 }
 
-function refuseIfLaterRuns(db: Sqlite, runId: string): void {
+async function refuseIfLaterRuns(engine: Engine, contract: Contract, runId: string): Promise<void> {
+  const db = engine.sqlite;
   const later = laterWriters(db, runId);
+  // A later run's status is not the whole story: one marked failed after its promotion (a
+  // release whose final count did not balance) still has rows in production. The data says.
+  if (later.length === 0) {
+    const me = db.prepare('SELECT table_name, started_at FROM runs WHERE run_id = ?').get(runId) as { table_name: string; started_at: string };
+    const others = (db.prepare('SELECT run_id FROM runs WHERE table_name = ? AND run_id <> ? AND started_at > ? ORDER BY started_at')
+      .all(me.table_name, runId, me.started_at) as Array<{ run_id: string }>).map((r) => r.run_id);
+    if (others.length > 0) {
+      const st = streamTables(contract);
+      const list = others.map(sqlString).join(', ');
+      const wrote = new Set((await queryRows<{ r: string }>(engine.duck.conn, `SELECT DISTINCT _airlock_run_id AS r FROM ${st.prod} WHERE _airlock_run_id IN (${list})
+        UNION SELECT DISTINCT _airlock_superseded_by AS r FROM ${st.history} WHERE _airlock_superseded_by IN (${list})`)).map((x) => x.r));
+      later.push(...others.filter((r) => wrote.has(r)));
+    }
+  }
   if (later.length > 0) throw new UserError(`run ${later[later.length - 1]} of the same stream has written to production since ${runId}: its review can no longer be undone.`);
+}
+
+/**
+ * A step taken while the run was held is final once the batch was released or rejected (undoing
+ * it would put "held" back over what the release promoted): the run's status must still be the
+ * one the step saw. No review step changes the status itself.
+ */
+function refuseIfDecidedSince(db: Sqlite, runId: string, ops: Row[]): void {
+  const now = (db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string }).status;
+  for (const o of ops) {
+    const was = (JSON.parse(o.before_json) as SqliteImage).status;
+    if (was === now) continue;
+    const what = was === 'held' && now === 'rejected' ? 'rejected' : was === 'held' ? `released (it is now ${now})` : `${now} (it was ${was})`;
+    throw new UserError(`run ${runId} was ${what} after "${o.label}": its review can no longer be undone.`);
+  }
+}
+
+/** Whether the run's open operations can still be undone: the history panel offers undo only then. */
+export function undoBlocked(db: Sqlite, runId: string): Set<string> {
+  const open = openOps(db, runId);
+  if (open.length === 0) return new Set();
+  if (laterWriters(db, runId).length > 0) return new Set(open.map((o) => o.op_id));
+  const blocked = new Set<string>();
+  // newest first: a step is undone only after every later one, so one final step makes all before it final
+  for (const o of open) {
+    if (blocked.size === 0) {
+      try { refuseIfDecidedSince(db, runId, [o]); } catch { blocked.add(o.op_id); }
+    } else blocked.add(o.op_id);
+  }
+  return blocked;
 }
 
 /** Undoes the run's latest operation not yet undone; returns it. */
 export async function undoLast(engine: Engine, contract: Contract, runId: string, by: string): Promise<Operation> {
   const [last] = openOps(engine.sqlite, runId);
   if (!last) throw new UserError(`run ${runId} has nothing to undo.`);
-  refuseIfLaterRuns(engine.sqlite, runId);
+  await refuseIfLaterRuns(engine, contract, runId);
+  refuseIfDecidedSince(engine.sqlite, runId, [last]);
   await undoOne(engine, contract, last, by);
   return toOp(engine.sqlite.prepare('SELECT * FROM operations WHERE op_id = ?').get(last.op_id) as Row);
 }
@@ -223,7 +289,8 @@ export async function revertTo(engine: Engine, contract: Contract, runId: string
     target = op.seq;
   }
   const todo = open.filter((o) => o.seq > target);
-  if (todo.length > 0) refuseIfLaterRuns(engine.sqlite, runId);
+  if (todo.length > 0) await refuseIfLaterRuns(engine, contract, runId);
+  refuseIfDecidedSince(engine.sqlite, runId, todo);
   for (const o of todo) await undoOne(engine, contract, o, by);
   return todo.length;
 }

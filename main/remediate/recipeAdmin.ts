@@ -79,6 +79,30 @@ export function exportRecipe(db: Sqlite, contractId: string): string {
 }
 
 type Json = Record<string, unknown>;
+
+/** The rule with only the fields of its kind: a file may carry others, which nothing should store. */
+function ruleFields(rule: TypedRule): TypedRule {
+  switch (rule.kind) {
+    case 'map':
+      return {
+        kind: 'map', column: rule.column, match: rule.match,
+        entries: rule.entries.map((e) => ({ from: e.from, to: e.to, ...(typeof e.count === 'number' ? { count: e.count } : {}), ...(typeof e.enabled === 'boolean' ? { enabled: e.enabled } : {}) })),
+      };
+    case 'agreedValue':
+      return { kind: 'agreedValue', column: rule.column, determinants: rule.determinants, minSupport: rule.minSupport, minMargin: rule.minMargin, ...(rule.sourceColumn !== undefined ? { sourceColumn: rule.sourceColumn } : {}) };
+    case 'lookup':
+      return { kind: 'lookup', column: rule.column, table: rule.table, form: rule.form, style: rule.style, ...(rule.members !== undefined ? { members: rule.members } : {}) };
+    default:
+      return rule;
+  }
+}
+
+/** A rule's identity whatever the order of its keys (a recipe edited by hand is the same rule). */
+function sameRuleKey(column: string, rule: TypedRule): string {
+  const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted)
+    : typeof v === 'object' && v !== null ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Json)[k])])) : v);
+  return `${column}\u0000${JSON.stringify(sorted(rule))}`;
+}
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -104,20 +128,22 @@ export async function importRecipe(
   for (const [i, r] of (doc.rules as unknown[]).entries()) {
     const where = `${origin}: rule ${i + 1}`;
     if (!isObj(r) || !isObj(r.rule) || typeof r.rule.kind !== 'string') throw new UserError(`${where} needs a "rule" with a "kind".`);
+    // A manual edit names rows of one run by their ids: approval never adds one to a recipe.
+    if (r.rule.kind === 'manual') throw new UserError(`${where} (${String(r.column ?? r.rule.kind)}) is refused: a manual edit names rows of one run and belongs to no recipe. Nothing was imported.`);
     const gate = await validateRule(conn, r.rule as unknown as TypedRule, contract);
     if (!gate.ok) throw new UserError(`${where} (${String(r.column ?? r.rule.kind)}) is refused: ${gate.reason}. Nothing was imported.`);
     const column = gate.rule.kind === 'expression' ? Object.keys(gate.rule.set)[0] ?? '' : gate.rule.column;
     const confidence = typeof r.confidence === 'number' && r.confidence >= 0 && r.confidence <= 1 ? r.confidence : 0;
-    checked.push({ column, rule: gate.rule, proposer: `import:${String(r.proposer ?? 'file').slice(0, 100)}`, confidence, enabled: r.enabled !== false });
+    checked.push({ column, rule: ruleFields(gate.rule), proposer: `import:${String(r.proposer ?? 'file').slice(0, 100)}`, confidence, enabled: r.enabled !== false });
   }
-  const held = new Set(listRecipe(db, contract.id).map((e) => `${e.column}\u0000${JSON.stringify(e.rule)}`));
+  const held = new Set(listRecipe(db, contract.id).map((e) => sameRuleKey(e.column, e.rule)));
   const fileSha = createHash('sha256').update(text).digest('hex').slice(0, 12);
   let added = 0;
   let alreadyThere = 0;
   db.transaction(() => {
     for (const [i, c] of checked.entries()) {
-      if (held.has(`${c.column}\u0000${JSON.stringify(c.rule)}`)) { alreadyThere++; continue; }
-      held.add(`${c.column}\u0000${JSON.stringify(c.rule)}`);
+      if (held.has(sameRuleKey(c.column, c.rule))) { alreadyThere++; continue; }
+      held.add(sameRuleKey(c.column, c.rule));
       const proposalId = `import:${fileSha}:${i + 1}`;
       const stored = { op: c.rule, column: c.column, proposer: c.proposer, confidence: c.confidence, reasoning: `imported from ${origin} by ${by}`, patternType: 'imported' };
       db.prepare('INSERT OR IGNORE INTO recipes (contract_id, contract_sha256, proposal_id, rule_json, added_at) VALUES (?, ?, ?, ?, ?)')

@@ -1,7 +1,7 @@
 // The review history's calls: the run's operations in order (each with undo state), undo of the
 // latest, and revert to any earlier point. Every review call that changes something goes through
 // `recorded`, so that the history panel lists it and it can be undone exactly.
-import { listOperations, recordOperation, revertTo, undoLast, type OperationKind } from '../../remediate/history.js';
+import { listOperations, recordOperation, revertTo, undoBlocked, undoLast, type OperationKind } from '../../remediate/history.js';
 import type { Engine } from '../../pipeline/context.js';
 import type { CallImpl, EngineSession } from '../session.js';
 import { withBadges } from './runs.js';
@@ -25,7 +25,9 @@ export function historyCalls(session: EngineSession): HistoryCalls {
     async reviewHistory({ runId }) {
       const engine = await session.engine();
       session.contractOf(engine, runId);
-      const steps: OperationView[] = listOperations(engine.sqlite, runId).map((o) => ({ ...o, undoable: true }));
+      // a step already undone, or one a later run or the batch's release made final, offers no undo
+      const blocked = undoBlocked(engine.sqlite, runId);
+      const steps: OperationView[] = listOperations(engine.sqlite, runId).map((o) => ({ ...o, undoable: o.undoneAt === null && !blocked.has(o.opId) }));
       // Rules approved on earlier files that this run re-applied (or left for review) are listed
       // first, so that their reuse is never silent; they belong to the run and stay.
       const recipe = summaryOf(engine, runId).recipe;
