@@ -197,6 +197,29 @@ export interface QuarantineFacets {
   byColumnReason: { column: string; reason: string; count: number }[];
 }
 
+/**
+ * The value, shape, number and date facets of one column (the filter's `field`) among the
+ * quarantined rows; each counts with every other pick of the filter applied, never its own.
+ */
+export interface ColumnFacets {
+  runId: string;
+  column: string;
+  /** distinct values with their row counts, top 200 by count (null: the empty cell) */
+  values: { value: string | null; count: number }[];
+  /** distinct values in all, beyond the 200 shown */
+  distinctValues: number;
+  /** character-class shapes (`9{5}`, `a{3} a{4}`; '' for the empty cell), top 200 by count */
+  shapes: { shape: string; count: number }[];
+  /** values read as numbers, in 10 buckets between min and max (null when there is none) */
+  numbers: { min: number; max: number; buckets: { bucket: number; from: number; to: number; count: number }[] } | null;
+  notNumbers: number;
+  /** values read as dates (ISO, or a common day/month/year form), counted by year */
+  years: { year: number; count: number }[];
+  notDates: number;
+  /** failing cells of the column among rows matching the whole filter (what "Set these N cells" edits) */
+  failingCells: number;
+}
+
 /** One failed check of a quarantined row, in words, with what the contract expected. */
 export interface RowCheck {
   column: string;
@@ -473,7 +496,19 @@ const approval = variant({
   'min-confidence': object({ min: number({ min: 0, max: 1 }) }),
 });
 
-const filter = object({ column: optional(name), reason: optional(string({ max: 60 })), search: optional(string({ max: 500 })) });
+const filter = object({
+  column: optional(name), reason: optional(string({ max: 60 })), search: optional(string({ max: 500 })),
+  /** the column whose values the value, shape, number and date facets show (their picks apply to it) */
+  field: optional(name),
+  /** one value of `field` (null: the empty cell) */
+  value: optional(nullable(string({ max: 10_000 }))),
+  /** one character-class shape of `field`'s values, e.g. `9{5}` */
+  shape: optional(string({ max: 2_000 })),
+  /** one bucket of the number facet as it was drawn (min, max: the histogram's ends; null: not a number) */
+  numberRange: optional(nullable(object({ min: number(), max: number(), bucket: number({ min: 0, max: 9, integer: true }) }))),
+  /** one year of the date facet (null: not a date) */
+  year: optional(nullable(number({ min: -10_000, max: 10_000, integer: true }))),
+});
 const gridSort = object({ column: name, descending: boolean() });
 const rule = { set: record(name, sqlExpr, 20), where: optional(sqlExpr) };
 const cellValue = string({ min: 0, max: 10_000 });
@@ -533,6 +568,10 @@ export const API = {
   /** a page of the grid, in row order or sorted by one column (its text, empty last) */
   quarantinePage: call(object({ runId, offset: number({ min: 0, integer: true }), limit: number({ min: 1, max: 1000, integer: true }), filter, sort: optional(gridSort) }), returns<QuarantinePage>()),
   quarantineFacets: call(object({ runId, filter }), returns<QuarantineFacets>()),
+  /** the value, shape, number and date facets of the filter's `field` */
+  columnFacets: call(object({ runId, filter }), returns<ColumnFacets>()),
+  /** the row ids of the failing cells of `field` among rows matching the filter, for editCells (refused above 10,000) */
+  facetCells: call(object({ runId, filter }), returns<{ column: string; rowIds: number[] }>()),
   /** one quarantined row opened: raw line, checks in words, its key or dependency group, candidates, history */
   quarantineRow: call(object({ runId, rowId: number({ min: 0, integer: true }) }), returns<QuarantineRowDetail>()),
   reviewState: call(ofRun, returns<ReviewState>()),

@@ -7,6 +7,7 @@ import type { Contract } from '../contract/types.js';
 import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { streamTables } from '../store/tables.js';
 import { UserError } from '../contract/errors.js';
+import { bucketSql, doubleSql, numberSql, shapeSql, yearSql } from './fieldSql.js';
 import type { QuarantineFacets, QuarantineFilter, QuarantinePage, QuarantineRow, QuarantineSort } from './contract.js';
 
 /** `a:X;b:Y` as a list of {column, reason}; a column name may itself hold a colon. */
@@ -20,7 +21,7 @@ export function parseReasons(text: string | null): { column: string; reason: str
 
 /** The WHERE condition for a run and a filter (reasons are wrapped in `;` so tokens match whole). */
 export function filterCondition(runId: string, columns: string[], filter: QuarantineFilter): string {
-  const parts = [`_airlock_run_id = ${sqlString(runId)}`];
+  const parts = [`_airlock_run_id = ${sqlString(runId)}`, ...fieldConditions(columns, filter)];
   const reasons = `(';' || coalesce(_airlock_reasons, '') || ';')`;
   if (filter.column && filter.reason) parts.push(`contains(${reasons}, ${sqlString(`;${filter.column}:${filter.reason};`)})`);
   else if (filter.column) parts.push(`contains(${reasons}, ${sqlString(`;${filter.column}:`)})`);
@@ -31,6 +32,27 @@ export function filterCondition(runId: string, columns: string[], filter: Quaran
     parts.push(`contains(${row}, ${sqlString(term)})`);
   }
   return parts.join(' AND ');
+}
+
+/** The picks of the value, shape, number and date facets, all on the filter's `field`. */
+function fieldConditions(columns: string[], filter: QuarantineFilter): string[] {
+  const { field } = filter;
+  if (!field) return [];
+  if (!columns.includes(field)) throw new UserError(`the quarantine has no column ${JSON.stringify(field)} to facet on.`);
+  const col = sqlIdent(field);
+  const parts: string[] = [];
+  if (filter.value === null) parts.push(`${col} IS NULL`);
+  else if (filter.value !== undefined) parts.push(`${col} = ${sqlString(filter.value)}`);
+  if (filter.shape !== undefined) parts.push(`${shapeSql(col)} = ${sqlString(filter.shape)}`);
+  const num = numberSql(col);
+  if (filter.numberRange === null) parts.push(`${num} IS NULL`);
+  else if (filter.numberRange) {
+    const { min, max, bucket } = filter.numberRange;
+    parts.push(`${num} BETWEEN ${doubleSql(min)} AND ${doubleSql(max)}`, `${bucketSql(num, min, max)} = ${bucket}`);
+  }
+  if (filter.year === null) parts.push(`${yearSql(col)} IS NULL`);
+  else if (filter.year !== undefined) parts.push(`${yearSql(col)} = ${filter.year}`);
+  return parts;
 }
 
 /** ORDER BY for the grid: row order, or one column's text (empty last) with row order breaking ties. */
@@ -71,7 +93,8 @@ export async function quarantinePage(conn: DuckDBConnection, contract: Contract,
 export async function quarantineFacets(conn: DuckDBConnection, contract: Contract, runId: string, filter: QuarantineFilter): Promise<QuarantineFacets> {
   const columns = contract.columns.map((c) => c.name);
   const table = streamTables(contract).quarantine;
-  const matching = filterCondition(runId, columns, { search: filter.search });
+  // The value, shape, number and date picks are other facets: they apply to these counts too.
+  const matching = filterCondition(runId, columns, { ...filter, column: undefined, reason: undefined });
   const totalRows = Number(await queryValue(conn, `SELECT count(*) FROM ${table} WHERE _airlock_run_id = ${sqlString(runId)}`));
   const matchingRows = Number(await queryValue(conn, `SELECT count(*) FROM ${table} WHERE ${matching}`));
   // Counted per whole `column:REASON` token (a handful of distinct ones), then split here.

@@ -73,7 +73,7 @@ export class EngineSession {
    * A connection of its own for reading (pages, or facets): reads see committed data, never queue
    * behind a run, and the grid's pages never wait behind a facet count over a million rows.
    */
-  readConnection(purpose: 'pages' | 'facets' | 'rows'): Promise<DuckDBConnection> {
+  readConnection(purpose: 'pages' | 'facets' | 'fields' | 'rows'): Promise<DuckDBConnection> {
     let conn = this.readers.get(purpose);
     if (!conn) {
       conn = this.engine().then((e) => e.duck.instance.connect());

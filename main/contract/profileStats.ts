@@ -264,9 +264,7 @@ export async function columnValues(conn: DuckDBConnection, vc: string, columns: 
  * kept as literal text. '35233' is ['95'], 'al_scip-inf-2' is ['a2', '=_', 'a4', '=-', 'a3', '=-', '91'].
  */
 export async function columnShapes(conn: DuckDBConnection, vc: string, columns: string[], limit: number): Promise<Map<string, ColumnShapes>> {
-  const classes = `regexp_replace(regexp_replace(regexp_replace(v, '[0-9]', '9', 'g'), '[a-z]', 'a', 'g'), '[A-Z]', 'A', 'g')`;
-  const runs = `list_transform(regexp_extract_all(${classes}, '9+|a+|A+|\\s+|[\\s\\S]'),
-      r -> CASE WHEN r[1] IN ('9', 'a', 'A') THEN r[1] || length(r) ELSE '=' || r END)`;
+  const runs = shapeRunsSql('v');
   // Distinct values map to distinct rows of vc, so summing their counts and rows is exact.
   const rows = await queryRows<{ col: string; runs: string[]; c: number; d: number; ex: string; shapes: number; total: number }>(conn, `
     WITH s AS (SELECT col, v, c, ${runs} AS runs FROM ${vc} WHERE NOT ${EMPTY})
@@ -283,6 +281,13 @@ export async function columnShapes(conn: DuckDBConnection, vc: string, columns: 
     s.top.push({ runs: r.runs, count: Number(r.c ?? 0), distinct: Number(r.d ?? 0), example: r.ex });
   }
   return out;
+}
+
+/** The SQL list of shape runs of a text expression (see columnShapes), shared with the quarantine's shape facet. */
+export function shapeRunsSql(v: string): string {
+  const classes = `regexp_replace(regexp_replace(regexp_replace(${v}, '[0-9]', '9', 'g'), '[a-z]', 'a', 'g'), '[A-Z]', 'A', 'g')`;
+  return `list_transform(regexp_extract_all(${classes}, '9+|a+|A+|\\s+|[\\s\\S]'),
+      r -> CASE WHEN r[1] IN ('9', 'a', 'A') THEN r[1] || length(r) ELSE '=' || r END)`;
 }
 
 /** Share of each column's non-empty values that fully match its candidate pattern. */

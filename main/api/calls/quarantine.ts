@@ -2,8 +2,9 @@
 // grid stays fluent while a run or an export holds the main one.
 import type { CallImpl, EngineSession } from '../session.js';
 import { quarantineFacets, quarantinePage } from '../quarantineQuery.js';
+import { columnFacets, facetCells } from '../columnFacets.js';
 
-type QuarantineCalls = Pick<CallImpl, 'quarantinePage' | 'quarantineFacets'>;
+type QuarantineCalls = Pick<CallImpl, 'quarantinePage' | 'quarantineFacets' | 'columnFacets' | 'facetCells'>;
 
 export function quarantineCalls(session: EngineSession): QuarantineCalls {
   return {
@@ -14,6 +15,14 @@ export function quarantineCalls(session: EngineSession): QuarantineCalls {
     async quarantineFacets({ runId, filter }) {
       const contract = session.contractOf(await session.engine(), runId);
       return quarantineFacets(await session.readConnection('facets'), contract, runId, filter);
+    },
+    async columnFacets({ runId, filter }) {
+      const contract = session.contractOf(await session.engine(), runId);
+      return columnFacets(await session.readConnection('fields'), contract, runId, filter);
+    },
+    async facetCells({ runId, filter }) {
+      const contract = session.contractOf(await session.engine(), runId);
+      return facetCells(await session.readConnection('fields'), contract, runId, filter);
     },
   };
 }

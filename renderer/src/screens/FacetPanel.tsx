@@ -1,6 +1,8 @@
 // OpenRefine-style facets: search text, then the reason codes and the columns with how many
-// failing cells each holds, each counted with the other facet's pick applied (the engine counts
-// them so); a click narrows the grid, a second click lifts the narrowing.
+// failing cells each holds, each counted with the other facets' picks applied (the engine counts
+// them so); a click narrows the grid, a second click lifts the narrowing. Picking a column also
+// opens its value facets (the children: ColumnFacets).
+import type { ReactNode } from 'react';
 import type { QuarantineFacets, QuarantineFilter } from '../../../main/api/contract.js';
 import { count } from '../format.js';
 import { colourOf } from '../components/FailureChart.js';
@@ -12,12 +14,20 @@ interface Props {
   search: string;
   onSearch(text: string): void;
   onFilter(filter: QuarantineFilter): void;
+  children?: ReactNode;
 }
 
-export function FacetPanel({ facets, filter, search, onSearch, onFilter }: Props) {
+export function FacetPanel({ facets, filter, search, onSearch, onFilter, children }: Props) {
   const maxReason = Math.max(1, ...(facets?.byReason.map((r) => r.count) ?? [1]));
   const maxColumn = Math.max(1, ...(facets?.byColumn.map((r) => r.count) ?? [1]));
-  const active = filter.column || filter.reason;
+  const range = filter.numberRange;
+  const fieldPicks: [string, QuarantineFilter][] = [
+    ...(filter.value !== undefined ? [[`value: ${filter.value ?? '(empty)'}`, { value: undefined }] as [string, QuarantineFilter]] : []),
+    ...(filter.shape !== undefined ? [[`shape: ${filter.shape || '(empty)'}`, { shape: undefined }] as [string, QuarantineFilter]] : []),
+    ...(range !== undefined ? [[range === null ? 'not a number' : `number bucket ${range.bucket + 1}`, { numberRange: undefined }] as [string, QuarantineFilter]] : []),
+    ...(filter.year !== undefined ? [[filter.year === null ? 'not a date' : `year: ${filter.year}`, { year: undefined }] as [string, QuarantineFilter]] : []),
+  ];
+  const active = filter.column || filter.reason || fieldPicks.length > 0;
   return (
     <aside className="facets card" data-testid="facets">
       <div className="search">
@@ -28,6 +38,7 @@ export function FacetPanel({ facets, filter, search, onSearch, onFilter }: Props
         <div className="chips">
           {filter.column && <button className="chip" onClick={() => onFilter({ ...filter, column: undefined })}>column: {filter.column} ×</button>}
           {filter.reason && <button className="chip" onClick={() => onFilter({ ...filter, reason: undefined })}>reason: {filter.reason} ×</button>}
+          {fieldPicks.map(([label, lift]) => <button key={label} className="chip" onClick={() => onFilter({ ...filter, ...lift })}>{filter.field}, {label} ×</button>)}
         </div>
       )}
       <h4>Reason</h4>
@@ -46,7 +57,7 @@ export function FacetPanel({ facets, filter, search, onSearch, onFilter }: Props
       <ul className="facet-list" data-facet="column">
         {facets?.byColumn.map((c) => (
           <li key={c.column}>
-            <button className={filter.column === c.column ? 'on' : ''} data-value={c.column} onClick={() => onFilter({ ...filter, column: filter.column === c.column ? undefined : c.column })}>
+            <button className={filter.column === c.column ? 'on' : ''} data-value={c.column} onClick={() => onFilter(filter.column === c.column ? { ...filter, column: undefined } : { ...filter, column: c.column, field: c.column })}>
               <span className="facet-name mono">{c.column}</span>
               <span className="facet-count">{count(c.count)}</span>
               <span className="facet-bar" style={{ width: `${(c.count / maxColumn) * 100}%` }} />
@@ -54,6 +65,7 @@ export function FacetPanel({ facets, filter, search, onSearch, onFilter }: Props
           </li>
         ))}
       </ul>
+      {children}
     </aside>
   );
 }

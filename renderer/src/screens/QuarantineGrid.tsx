@@ -38,6 +38,8 @@ interface Props {
   /** the row open in the row panel */
   opened?: number | null;
   onOpen?(rowId: number): void;
+  /** a header's facet action: show that column's value, shape, number and date facets */
+  onFacet?(column: string): void;
 }
 
 /** The columns in the order shown: the failing ones first (most failures first), then the rest as the contract lists them. */
@@ -46,7 +48,7 @@ export function displayOrder(columns: string[], failing: string[]): string[] {
   return [...first, ...columns.filter((c) => !first.includes(c))];
 }
 
-export function QuarantineGrid({ runId, filter, revision, picked, onPick, failing = [], opened = null, onOpen }: Props) {
+export function QuarantineGrid({ runId, filter, revision, picked, onPick, failing = [], opened = null, onOpen, onFacet }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const pages = useRef(new Map<number, QuarantineRow[]>());
   const loading = useRef(new Set<number>());
@@ -141,6 +143,7 @@ export function QuarantineGrid({ runId, filter, revision, picked, onPick, failin
               <button className="gh-sort" onClick={() => cycleSort(c)} title={`Sort by ${c}`} data-testid="sort-column">
                 {c}{sort?.column === c ? (sort.descending ? ' ▼' : ' ▲') : ''}
               </button>
+              {onFacet && <button className={`gh-facet ${filter.field === c ? 'on' : ''}`} onClick={() => onFacet(c)} title={`Facet ${c}`} aria-label={`Facet ${c}`} data-testid="facet-column">≡</button>}
               <button className="gh-hide" onClick={() => hide(c)} title={`Hide ${c}`} aria-label={`Hide ${c}`} data-testid="hide-column">×</button>
             </div>
           ))}

@@ -1,10 +1,11 @@
-// Quarantine: the rows held back, with facets by reason and column (each counting against the
-// other's pick), a chart of failures, and a grid paged from the engine. A failing cell picked in
+// Quarantine: the rows held back, with facets by reason and column and, for one chosen column,
+// by value, shape, number and year (each counting against the others' picks), a chart of
+// failures, and a grid paged from the engine. A failing cell picked in
 // the grid can be set by hand (ManualEdit); a row clicked opens beside it (RowPanel).
 import { useMemo, useState } from 'react';
-import type { QuarantineFacets, QuarantineFilter } from '../../../main/api/contract.js';
+import type { ApiError, ColumnFacets as Facets, QuarantineFacets, QuarantineFilter } from '../../../main/api/contract.js';
 import { useApp } from '../store.js';
-import { call } from '../bridge.js';
+import { call, errorOf } from '../bridge.js';
 import { useDebounced, useLoad } from '../useLoad.js';
 import { count } from '../format.js';
 import { ErrorNote } from '../components/ErrorNote.js';
@@ -12,6 +13,7 @@ import { FailureChart } from '../components/FailureChart.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { FacetPanel } from './FacetPanel.js';
+import { ColumnFacets } from './ColumnFacets.js';
 import { QuarantineGrid, type PickedCell } from './QuarantineGrid.js';
 import { ManualEdit } from './ManualEdit.js';
 import { RowPanel } from './RowPanel.js';
@@ -19,7 +21,11 @@ import { RowPanel } from './RowPanel.js';
 export function QuarantineScreen() {
   const { runId, revision } = useApp();
   const [search, setSearch] = useState('');
-  const [picked, setPicked] = useState<QuarantineFilter>({});
+  const [picked, setPickedRaw] = useState<QuarantineFilter>({});
+  // Another facet column drops the picks made on the previous one's values.
+  const setPicked = (next: QuarantineFilter) => setPickedRaw(next.field === picked.field ? next : { ...next, value: undefined, shape: undefined, numberRange: undefined, year: undefined });
+  const [editing, setEditing] = useState(false);
+  const [editError, setEditError] = useState<ApiError | null>(null);
   const [cells, setCells] = useState<PickedCell[]>([]);
   const [opened, setOpened] = useState<number | null>(null);
   const pick = (cell: PickedCell, add: boolean) => setCells((cs) => {
@@ -30,7 +36,24 @@ export function QuarantineScreen() {
   const term = useDebounced(search.trim(), 300);
   const filter: QuarantineFilter = { ...picked, ...(term ? { search: term } : {}) };
   // The facets get the whole filter: each counts with the other facet's pick applied.
-  const facets = useLoad<QuarantineFacets>(runId ? () => call('quarantineFacets', { runId, filter }) : null, [runId, term, picked.column, picked.reason, revision]);
+  const pickedKey = JSON.stringify(picked);
+  const facets = useLoad<QuarantineFacets>(runId ? () => call('quarantineFacets', { runId, filter }) : null, [runId, term, pickedKey, revision]);
+  const fieldFacets = useLoad<Facets>(runId && picked.field ? () => call('columnFacets', { runId, filter }) : null, [runId, term, pickedKey, revision]);
+  // "Set these N cells": the engine lists the failing cells under the whole filter, and the
+  // manual edit proposes one value for them all (verified and audited as any manual edit).
+  const editAll = async () => {
+    if (!runId) return;
+    setEditing(true);
+    try {
+      const { column, rowIds } = await call('facetCells', { runId, filter });
+      setCells(rowIds.map((rowId) => ({ rowId, column, value: null })));
+      setEditError(null);
+    } catch (e) {
+      setEditError(errorOf(e));
+    } finally {
+      setEditing(false);
+    }
+  };
 
   const failing = useMemo(() => failingColumns(facets.data), [facets.data]);
 
@@ -47,7 +70,10 @@ export function QuarantineScreen() {
       />
       <ErrorNote error={facets.error} />
       <div className="quarantine-layout">
-        <FacetPanel facets={f} filter={picked} search={search} onSearch={setSearch} onFilter={setPicked} />
+        <FacetPanel facets={f} filter={picked} search={search} onSearch={setSearch} onFilter={setPicked}>
+          <ErrorNote error={fieldFacets.error ?? editError} />
+          {picked.field && <ColumnFacets facets={fieldFacets.data} filter={picked} onFilter={setPicked} onEditAll={() => void editAll()} busy={editing} onClose={() => setPicked({ ...picked, field: undefined })} />}
+        </FacetPanel>
         <div className="quarantine-main">
           {f && f.byColumn.length > 0 && (
             <section className="card chart-card">
@@ -57,7 +83,7 @@ export function QuarantineScreen() {
           )}
           <section className="card grid-card">
             <ManualEdit key={runId} runId={runId} cells={cells} onClear={() => setCells([])} />
-            <QuarantineGrid runId={runId} filter={filter} revision={revision} picked={chosen} onPick={pick} failing={failing} opened={opened} onOpen={setOpened} />
+            <QuarantineGrid runId={runId} filter={filter} revision={revision} picked={chosen} onPick={pick} failing={failing} opened={opened} onOpen={setOpened} onFacet={(c) => setPicked({ ...picked, field: picked.field === c ? undefined : c })} />
           </section>
         </div>
       </div>

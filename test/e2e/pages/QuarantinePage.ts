@@ -17,7 +17,7 @@ export class QuarantinePage extends AppShell {
     return this.total();
   }
 
-  async facet(kind: 'reason' | 'column', value: string): Promise<number> {
+  async facet(kind: 'reason' | 'column' | 'value' | 'shape' | 'number' | 'year', value: string): Promise<number> {
     const button = this.page.locator(`[data-facet="${kind}"] button[data-value="${value}"]`);
     const n = Number((await button.locator('.facet-count').innerText()).replace(/,/g, ''));
     await button.click();
@@ -27,6 +27,22 @@ export class QuarantinePage extends AppShell {
   async facetValues(kind: 'reason' | 'column'): Promise<string[]> {
     await this.page.locator(`[data-facet="${kind}"] button`).first().waitFor();
     return this.page.locator(`[data-facet="${kind}"] button`).evaluateAll((els) => els.map((e) => e.getAttribute('data-value') ?? ''));
+  }
+
+  /** A header's facet action: that column's value, shape, number and date facets open. */
+  async facetColumn(column: string): Promise<void> {
+    await this.page.locator(`.gh-col[data-column="${column}"] [data-testid="facet-column"]`).click();
+    await this.page.locator(`[data-testid="column-facets"][data-column="${column}"]`).waitFor();
+  }
+
+  /** The column facets' "Set these N cells" action: returns N, once the manual edit holds them. */
+  async facetEdit(): Promise<number> {
+    const button = this.page.getByTestId('facet-edit');
+    await this.page.locator('[data-testid="facet-edit"]:not([disabled])').waitFor();
+    const n = Number(await button.getAttribute('data-cells'));
+    await button.click();
+    await this.page.getByTestId('manual-edit').waitFor();
+    return n;
   }
 
   async search(text: string): Promise<void> {
@@ -74,7 +90,7 @@ export class QuarantinePage extends AppShell {
   }
 
   /** The counts a facet shows now, by value (without clicking). */
-  async facetCounts(kind: 'reason' | 'column'): Promise<Map<string, number>> {
+  async facetCounts(kind: 'reason' | 'column' | 'value' | 'shape' | 'number' | 'year'): Promise<Map<string, number>> {
     await this.page.locator(`[data-facet="${kind}"] button`).first().waitFor();
     const pairs = await this.page.locator(`[data-facet="${kind}"] button`).evaluateAll((els) => els.map((e) => [e.getAttribute('data-value') ?? '', e.querySelector('.facet-count')?.textContent ?? '']));
     return new Map(pairs.map(([v, n]) => [v, Number(n.replace(/,/g, ''))]));
