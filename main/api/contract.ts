@@ -17,6 +17,7 @@ import type { AppliedOutcome } from '../remediate/proposalStore.js';
 import type { LogicalType } from '../contract/types.js';
 import type { BadgeTone, RunBadges, RunState, StageBadge } from './runBadges.js';
 import type { RuleDiffLine } from './ruleDiff.js';
+import type { RecipeEntry } from '../remediate/recipeAdmin.js';
 
 export type { RuleDiffLine };
 export type { RulePreview, PreviewGroup, PreviewNumbers, ApprovalVerdict, AppliedOutcome };
@@ -418,20 +419,8 @@ export interface OperationView {
   undoneBy: string | null;
 }
 
-/** A rule of a contract's recipe (approved on an earlier file, or imported), as its screen lists it. */
-export interface RecipeRuleView {
-  proposalId: string;
-  column: string;
-  kind: TypedRule['kind'];
-  sentence: string;
-  proposer: string;
-  confidence: number;
-  addedAt: string;
-  contractSha256: string;
-  /** false once the analyst switched it off: kept, never applied */
-  enabled: boolean;
-  disabledBy: string | null;
-}
+/** A rule of a contract's recipe (approved on an earlier file, or imported), as its screen lists it: the engine's entry with the rule's kind in place of the rule. */
+export type RecipeRuleView = Omit<RecipeEntry, 'rule'> & { kind: TypedRule['kind'] };
 
 export interface AuditEntryView {
   seq: number;

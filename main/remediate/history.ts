@@ -37,18 +37,11 @@ export interface Operation {
 
 const SCHEMA = 'undo';
 
-function ensureTable(db: Sqlite): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS operations (
-    op_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
-    by_whom TEXT NOT NULL, at TEXT NOT NULL, undone_at TEXT, undone_by TEXT, before_json TEXT NOT NULL, data_image INTEGER NOT NULL)`);
-}
-
 interface Row { op_id: string; run_id: string; seq: number; kind: string; label: string; by_whom: string; at: string; undone_at: string | null; undone_by: string | null; before_json: string; data_image: number }
 
 const toOp = (r: Row): Operation => ({ opId: r.op_id, runId: r.run_id, seq: r.seq, kind: r.kind as OperationKind, label: r.label, by: r.by_whom, at: r.at, undoneAt: r.undone_at, undoneBy: r.undone_by });
 
 export function listOperations(db: Sqlite, runId: string): Operation[] {
-  ensureTable(db);
   return (db.prepare('SELECT * FROM operations WHERE run_id = ? ORDER BY seq').all(runId) as Row[]).map(toOp);
 }
 
@@ -161,7 +154,6 @@ export async function recordOperation<T>(
   engine: Engine, contract: Contract, runId: string, op: { kind: OperationKind; label: string | ((out: T) => string); by: string; dataChanging: boolean }, fn: () => Promise<T>,
 ): Promise<T> {
   const db = engine.sqlite;
-  ensureTable(db);
   const seq = Number((db.prepare('SELECT coalesce(max(seq), 0) AS s FROM operations WHERE run_id = ?').get(runId) as { s: number }).s) + 1;
   const opId = `op_${createHash('sha256').update(`${runId}\u0000${seq}\u0000${nowIso()}`).digest('hex').slice(0, 16)}`;
   const before = sqliteImage(db, runId);
@@ -211,7 +203,6 @@ async function undoOne(engine: Engine, contract: Contract, row: Row, by: string)
 }
 
 function openOps(db: Sqlite, runId: string): Row[] {
-  ensureTable(db);
   return db.prepare('SELECT * FROM operations WHERE run_id = ? AND undone_at IS NULL ORDER BY seq DESC').all(runId) as Row[];
 }
 

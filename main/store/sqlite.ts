@@ -101,6 +101,11 @@ CREATE TABLE IF NOT EXISTS recipes (
   added_at TEXT NOT NULL,
   PRIMARY KEY (contract_id, contract_sha256, proposal_id)
 );
+-- the review steps of each run, with the before-image an undo puts back (remediate/history.ts)
+CREATE TABLE IF NOT EXISTS operations (
+  op_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
+  by_whom TEXT NOT NULL, at TEXT NOT NULL, undone_at TEXT, undone_by TEXT, before_json TEXT NOT NULL, data_image INTEGER NOT NULL
+);
 -- recipe rules the analyst switched off: kept (the audit and earlier runs name them), never applied
 CREATE TABLE IF NOT EXISTS recipe_disabled (
   contract_id TEXT NOT NULL,
