@@ -65,8 +65,6 @@ describe('the recipe through the API', () => {
     const applied = (JSON.parse(recipe.detail) as { rules: string[]; waitingForReview: string[] });
     const sources = [...applied.rules, ...applied.waitingForReview];
     expect(sources.length).toBe(all.filter((r) => r.enabled).length);
-    const appliedIds = new Set(value(await a.table.reviewState({ runId: next.runId })).clusters.map((c) => c.id));
-    expect([...appliedIds].some((id) => id === `recipe:${first.proposalId}`)).toBe(false);
     // the second run's history says, first, that it re-applied rules approved on earlier files
     const steps = value(await a.table.reviewHistory({ runId: next.runId }));
     expect(steps[0]).toMatchObject({ kind: 'recipe', undoable: false, label: `Rules approved on earlier files: ${applied.rules.length} applied${applied.waitingForReview.length ? `, ${applied.waitingForReview.length} waiting for your review` : ''}` });
