@@ -206,23 +206,28 @@ function openOps(db: Sqlite, runId: string): Row[] {
   return db.prepare('SELECT * FROM operations WHERE run_id = ? AND undone_at IS NULL ORDER BY seq DESC').all(runId) as Row[];
 }
 
-async function refuseIfLaterRuns(engine: Engine, contract: Contract, runId: string): Promise<void> {
+/**
+ * Every later run of the stream that wrote to production. A later run's status is not the whole
+ * story: one marked failed after its promotion (a release whose final count did not balance)
+ * still has rows in production, so for the others the data says.
+ */
+async function laterWritersInData(engine: Engine, contract: Contract, runId: string): Promise<string[]> {
   const db = engine.sqlite;
   const later = laterWriters(db, runId);
-  // A later run's status is not the whole story: one marked failed after its promotion (a
-  // release whose final count did not balance) still has rows in production. The data says.
-  if (later.length === 0) {
-    const me = db.prepare('SELECT table_name, started_at FROM runs WHERE run_id = ?').get(runId) as { table_name: string; started_at: string };
-    const others = (db.prepare('SELECT run_id FROM runs WHERE table_name = ? AND run_id <> ? AND started_at > ? ORDER BY started_at')
-      .all(me.table_name, runId, me.started_at) as Array<{ run_id: string }>).map((r) => r.run_id);
-    if (others.length > 0) {
-      const st = streamTables(contract);
-      const list = others.map(sqlString).join(', ');
-      const wrote = new Set((await queryRows<{ r: string }>(engine.duck.conn, `SELECT DISTINCT _airlock_run_id AS r FROM ${st.prod} WHERE _airlock_run_id IN (${list})
-        UNION SELECT DISTINCT _airlock_superseded_by AS r FROM ${st.history} WHERE _airlock_superseded_by IN (${list})`)).map((x) => x.r));
-      later.push(...others.filter((r) => wrote.has(r)));
-    }
-  }
+  if (later.length > 0) return later;
+  const me = db.prepare('SELECT table_name, started_at FROM runs WHERE run_id = ?').get(runId) as { table_name: string; started_at: string };
+  const others = (db.prepare('SELECT run_id FROM runs WHERE table_name = ? AND run_id <> ? AND started_at > ? ORDER BY started_at')
+    .all(me.table_name, runId, me.started_at) as Array<{ run_id: string }>).map((r) => r.run_id);
+  if (others.length === 0) return [];
+  const st = streamTables(contract);
+  const list = others.map(sqlString).join(', ');
+  const wrote = new Set((await queryRows<{ r: string }>(engine.duck.conn, `SELECT DISTINCT _airlock_run_id AS r FROM ${st.prod} WHERE _airlock_run_id IN (${list})
+    UNION SELECT DISTINCT _airlock_superseded_by AS r FROM ${st.history} WHERE _airlock_superseded_by IN (${list})`)).map((x) => x.r));
+  return others.filter((r) => wrote.has(r));
+}
+
+async function refuseIfLaterRuns(engine: Engine, contract: Contract, runId: string): Promise<void> {
+  const later = await laterWritersInData(engine, contract, runId);
   if (later.length > 0) throw new UserError(`run ${later[later.length - 1]} of the same stream has written to production since ${runId}: its review can no longer be undone.`);
 }
 
@@ -242,10 +247,12 @@ function refuseIfDecidedSince(db: Sqlite, runId: string, ops: Row[]): void {
 }
 
 /** Whether the run's open operations can still be undone: the history panel offers undo only then. */
-export function undoBlocked(db: Sqlite, runId: string): Set<string> {
+export async function undoBlocked(engine: Engine, contract: Contract, runId: string): Promise<Set<string>> {
+  const db = engine.sqlite;
   const open = openOps(db, runId);
   if (open.length === 0) return new Set();
-  if (laterWriters(db, runId).length > 0) return new Set(open.map((o) => o.op_id));
+  // the same test undo itself applies, so that the panel never offers an undo it would refuse
+  if ((await laterWritersInData(engine, contract, runId)).length > 0) return new Set(open.map((o) => o.op_id));
   const blocked = new Set<string>();
   // newest first: a step is undone only after every later one, so one final step makes all before it final
   for (const o of open) {

@@ -186,5 +186,14 @@ describe('undo and revert of a review', () => {
     const data = await digest();
     await expect(history.undoLast({ runId })).rejects.toThrow(new RegExp(`run ${later.runId} of the same stream has written to production since ${runId}`));
     expect(await digest()).toEqual(data);
+    expect((await history.reviewHistory({ runId })).filter((o) => o.kind !== 'recipe').every((o) => !o.undoable)).toBe(true);
+    // A later run marked failed after it wrote (a release whose final count did not balance) still
+    // has rows in production: undo is refused, and the history panel must not offer it either.
+    const engine = await session.engine();
+    engine.sqlite.prepare(`UPDATE runs SET status = 'failed' WHERE run_id = ?`).run(later.runId);
+    expect((await history.reviewHistory({ runId })).filter((o) => o.kind !== 'recipe' && !o.undoneAt).length).toBeGreaterThan(0);
+    expect((await history.reviewHistory({ runId })).filter((o) => o.kind !== 'recipe').every((o) => !o.undoable)).toBe(true);
+    await expect(history.undoLast({ runId })).rejects.toThrow(new RegExp(`run ${later.runId} of the same stream has written to production since ${runId}`));
+    expect(await digest()).toEqual(data);
   }, 180_000);
 });

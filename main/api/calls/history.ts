@@ -24,9 +24,9 @@ export function historyCalls(session: EngineSession): HistoryCalls {
   return {
     async reviewHistory({ runId }) {
       const engine = await session.engine();
-      session.contractOf(engine, runId);
+      const contract = session.contractOf(engine, runId);
       // a step already undone, or one a later run or the batch's release made final, offers no undo
-      const blocked = undoBlocked(engine.sqlite, runId);
+      const blocked = await undoBlocked(engine, contract, runId);
       const steps: OperationView[] = listOperations(engine.sqlite, runId).map((o) => ({ ...o, undoable: o.undoneAt === null && !blocked.has(o.opId) }));
       // Rules approved on earlier files that this run re-applied (or left for review) are listed
       // first, so that their reuse is never silent; they belong to the run and stay.
