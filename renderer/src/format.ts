@@ -3,6 +3,9 @@ const nf = new Intl.NumberFormat('en-US');
 
 export const count = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : nf.format(n));
 
+/** "1 failing cell", "2 failing cells", "1,204 rows": a count with its noun in the right number. */
+export const counted = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
+
 export function percent(share: number | null | undefined, digits = 0): string {
   if (share === null || share === undefined) return '–';
   return `${(share * 100).toFixed(digits)}%`;

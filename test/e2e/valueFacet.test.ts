@@ -53,6 +53,10 @@ describe('Quarantine: the value facet of a column, and an edit over it', () => {
     await q.facet('column', 'city');
     const cityRows = await q.totalChangedFrom(all);
     await app.page.locator('[data-testid="column-facets"][data-column="city"]').waitFor();
+    // The header keeps the whole quarantine's totals while a facet narrows the grid, nouns in number.
+    const header = await app.page.locator('main[data-screen="quarantine"] .subtitle').textContent();
+    expect(header).toMatch(new RegExp(`^${all.toLocaleString('en-US')} rows? held back, with [\\d,]+ failing cells?\\.`));
+    expect(header).not.toMatch(/\b1 (rows|failing cells)\b/);
 
     // The facet's counts are the engine's, and together they are every row the grid shows.
     const shown = await q.facetCounts('value');

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ProposalView, RulePreview } from '../../../main/api/contract.js';
 import { call } from '../bridge.js';
 import { useDebounced, useLoad } from '../useLoad.js';
-import { count } from '../format.js';
+import { count, counted as plural } from '../format.js';
 import { DiffText } from '../components/DiffText.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 
@@ -25,7 +25,6 @@ interface Props {
   onNumbers?(preview: PreviewOk | null): void;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 export function FixPreview({ runId, proposal, draft, onNumbers }: Props) {
   const draftKey = useDebounced(draft ? JSON.stringify(draft) : '', DEBOUNCE_MS);

@@ -7,7 +7,7 @@ import type { ApiError, ColumnFacets as Facets, QuarantineFacets, QuarantineFilt
 import { useApp } from '../store.js';
 import { call, errorOf } from '../bridge.js';
 import { useDebounced, useLoad } from '../useLoad.js';
-import { count } from '../format.js';
+import { counted } from '../format.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { FailureChart } from '../components/FailureChart.js';
 import { Icon } from '../components/Icon.js';
@@ -65,7 +65,7 @@ export function QuarantineScreen() {
     <div className="screen screen-quarantine">
       <ScreenHeader
         title="Quarantine"
-        subtitle={f ? <><strong>{count(f.totalRows)}</strong> rows held back, with {count(f.byColumnReason.reduce((a, r) => a + r.count, 0))} failing cells. Nothing here reaches production until it is fixed.</> : 'Rows held back from production, with their reasons.'}
+        subtitle={f ? <QuarantineTotals facets={f} search={term} /> : 'Rows held back from production, with their reasons.'}
         withRun
       />
       <ErrorNote error={facets.error} />
@@ -98,4 +98,14 @@ function failingColumns(f: QuarantineFacets | null): string[] {
   const n = new Map<string, number>();
   for (const p of f.byColumnReason) n.set(p.column, (n.get(p.column) ?? 0) + p.count);
   return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+}
+
+/**
+ * The header's totals: the whole quarantine's rows, and its failing cells (the chart's pairs,
+ * which no facet pick narrows); a search narrows them, and then says so.
+ */
+function QuarantineTotals({ facets: f, search }: { facets: QuarantineFacets; search: string }) {
+  const cells = f.byColumnReason.reduce((a, r) => a + r.count, 0);
+  if (!search) return <><strong>{counted(f.totalRows, 'row')}</strong> held back, with {counted(cells, 'failing cell')}. Nothing here reaches production until it is fixed.</>;
+  return <><strong>{counted(f.totalRows, 'row')}</strong> held back; {counted(f.matchingRows, 'row')} match the search, with {counted(cells, 'failing cell')}. Nothing here reaches production until it is fixed.</>;
 }
