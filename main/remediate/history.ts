@@ -36,6 +36,8 @@ export interface Operation {
 }
 
 const SCHEMA = 'undo';
+/** The undos whose DuckDB side committed while SQLite's may not have (see restoreData). */
+const RESTORED = `${SCHEMA}.restored`;
 
 interface Row { op_id: string; run_id: string; seq: number; kind: string; label: string; by_whom: string; at: string; undone_at: string | null; undone_by: string | null; before_json: string; data_image: number }
 
@@ -109,8 +111,12 @@ async function restoreData(conn: DuckDBConnection, contract: Contract, runId: st
   const im = imageTables(opId);
   const r = sqlString(runId);
   const cols = [...contract.columns.map((c) => sqlIdent(c.name)), '_airlock_row_id', '_airlock_run_id', '_airlock_row_hash'].join(', ');
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${RESTORED} (op_id VARCHAR PRIMARY KEY, marked_at VARCHAR)`);
   await conn.run('BEGIN TRANSACTION');
   try {
+    // Written in the same transaction as the data: if the process dies before SQLite's side of
+    // the undo commits, the next engine finds the mark and finishes the undo (finishInterruptedUndos).
+    await conn.run(`INSERT OR REPLACE INTO ${RESTORED} VALUES (${sqlString(opId)}, ${sqlString(nowIso())})`);
     // production: the rows the operation added go, the rows it moved to history come back
     await conn.run(`DELETE FROM ${st.prod} WHERE _airlock_run_id = ${r} AND _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${im.prodKeys})`);
     await conn.run(`CREATE OR REPLACE TEMP TABLE _undo_back AS SELECT h.* FROM ${st.history} h
@@ -173,7 +179,7 @@ export async function recordOperation<T>(
       }
     }
     db.transaction(() => restoreSqlite(db, runId, before))();
-    if (op.dataChanging) await dropDataImage(engine.duck.conn, opId);
+    if (op.dataChanging) await forgetDataImage(engine.duck.conn, opId);
     throw e;
   }
   // Operations undone earlier are past: a new step after an undo starts a new branch, as in
@@ -196,10 +202,44 @@ async function undoOne(engine: Engine, contract: Contract, row: Row, by: string)
     if (row.data_image) await restoreData(engine.duck.conn, contract, row.run_id, row.op_id);
     db.exec('COMMIT');
   } catch (e) {
-    db.exec('ROLLBACK');
+    if (db.inTransaction) db.exec('ROLLBACK');
     throw e;
   }
-  if (row.data_image) await dropDataImage(engine.duck.conn, row.op_id);
+  if (row.data_image) await forgetDataImage(engine.duck.conn, row.op_id);
+}
+
+async function forgetDataImage(conn: DuckDBConnection, opId: string): Promise<void> {
+  await dropDataImage(conn, opId);
+  await conn.run(`DELETE FROM ${RESTORED} WHERE op_id = ${sqlString(opId)}`);
+}
+
+/**
+ * Finishes every undo whose data was put back in DuckDB but whose SQLite side (the run's
+ * proposals, recipe rules, summary, the operation marked undone, its audit entry) never
+ * committed: the process died, or SQLite refused the commit, in between. The data is already as
+ * before the operation; SQLite is brought to the same point. Returns the operations finished.
+ */
+export async function finishInterruptedUndos(engine: Engine): Promise<string[]> {
+  const conn = engine.duck.conn;
+  const has = await queryValue<bigint>(conn, `SELECT count(*) FROM information_schema.tables WHERE table_schema = '${SCHEMA}' AND table_name = 'restored'`);
+  if (Number(has) === 0) return [];
+  const marks = await queryRows<{ op_id: string }>(conn, `SELECT op_id FROM ${RESTORED} ORDER BY marked_at`);
+  const db = engine.sqlite;
+  const finished: string[] = [];
+  for (const { op_id } of marks) {
+    const row = db.prepare('SELECT * FROM operations WHERE op_id = ?').get(op_id) as Row | undefined;
+    if (row && row.undone_at === null) {
+      const at = nowIso();
+      db.transaction(() => {
+        restoreSqlite(db, row.run_id, JSON.parse(row.before_json) as SqliteImage);
+        db.prepare('UPDATE operations SET undone_at = ?, undone_by = ? WHERE op_id = ?').run(at, 'recovery', row.op_id);
+        engine.audit.append({ runId: row.run_id, kind: 'undo', payload: { operation: row.op_id, seq: row.seq, kind: row.kind, label: row.label, by: 'recovery', at, finished: 'its data was already put back; the run\'s records were brought to the same point' } });
+      })();
+      finished.push(op_id);
+    }
+    await forgetDataImage(conn, op_id);
+  }
+  return finished;
 }
 
 function openOps(db: Sqlite, runId: string): Row[] {
@@ -295,5 +335,5 @@ export async function revertTo(engine: Engine, contract: Contract, runId: string
 
 /** Counts the before-image tables left in the undo schema (for tests: none outlives its operation's undo). */
 export async function imageTableCount(conn: DuckDBConnection): Promise<number> {
-  return Number(await queryValue(conn, `SELECT count(*) FROM information_schema.tables WHERE table_schema = '${SCHEMA}'`));
+  return Number(await queryValue(conn, `SELECT count(*) FROM information_schema.tables WHERE table_schema = '${SCHEMA}' AND table_name <> 'restored'`));
 }

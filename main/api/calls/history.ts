@@ -1,7 +1,7 @@
 // The review history's calls: the run's operations in order (each with undo state), undo of the
 // latest, and revert to any earlier point. Every review call that changes something goes through
 // `recorded`, so that the history panel lists it and it can be undone exactly.
-import { listOperations, recordOperation, revertTo, undoBlocked, undoLast, type OperationKind } from '../../remediate/history.js';
+import { finishInterruptedUndos, listOperations, recordOperation, revertTo, undoBlocked, undoLast, type OperationKind } from '../../remediate/history.js';
 import type { Engine } from '../../pipeline/context.js';
 import type { CallImpl, EngineSession } from '../session.js';
 import { withBadges } from './runs.js';
@@ -23,6 +23,8 @@ function summaryOf(engine: Engine, runId: string): RunSummary {
 export function historyCalls(session: EngineSession): HistoryCalls {
   return {
     async reviewHistory({ runId }) {
+      // an undo cut short between its two stores is finished first, so the panel shows it done
+      await session.exclusive((e) => finishInterruptedUndos(e));
       const engine = await session.engine();
       const contract = session.contractOf(engine, runId);
       // a step already undone, or one a later run or the batch's release made final, offers no undo
@@ -40,12 +42,14 @@ export function historyCalls(session: EngineSession): HistoryCalls {
     },
     undoLast({ runId }) {
       return session.exclusive(async (engine) => {
+        await finishInterruptedUndos(engine);
         const op = await undoLast(engine, session.contractOf(engine, runId), runId, session.ctx.analyst);
         return { undone: [op.opId], run: withBadges(summaryOf(engine, runId)) };
       });
     },
     revertTo({ runId, opId }) {
       return session.exclusive(async (engine) => {
+        await finishInterruptedUndos(engine);
         const before = listOperations(engine.sqlite, runId).filter((o) => !o.undoneAt).map((o) => o.opId);
         await revertTo(engine, session.contractOf(engine, runId), runId, opId, session.ctx.analyst);
         const after = new Set(listOperations(engine.sqlite, runId).filter((o) => !o.undoneAt).map((o) => o.opId));
