@@ -7,7 +7,7 @@ import type { Contract } from '../contract/types.js';
 import { streamTables, runTables } from '../store/tables.js';
 import { nowIso } from '../store/sqlite.js';
 import { undoRun } from './promote.js';
-import { finishInterruptedUndos } from '../remediate/history.js';
+import { finishInterruptedUndos, pruneFinalImages } from '../remediate/history.js';
 import { forgetSourceCount } from './reconcile.js';
 import type { Engine } from './context.js';
 import type { RunEnding } from './types.js';
@@ -57,6 +57,7 @@ function cancelWasRequested(run: OpenRun): boolean {
 export async function recoverInterruptedRuns(engine: Engine): Promise<string[]> {
   // An undo of a review cut short between DuckDB's commit and SQLite's is finished first.
   await finishInterruptedUndos(engine);
+  await pruneFinalImages(engine);
   const stale = engine.sqlite.prepare(`${OPEN_RUNS} GROUP BY r.run_id`).all() as OpenRun[];
   for (const run of stale) {
     // The analyst cancelled it, and its process was ended before it could stop by itself.

@@ -111,7 +111,7 @@ async function restoreData(conn: DuckDBConnection, contract: Contract, runId: st
   const im = imageTables(opId);
   const r = sqlString(runId);
   const cols = [...contract.columns.map((c) => sqlIdent(c.name)), '_airlock_row_id', '_airlock_run_id', '_airlock_row_hash'].join(', ');
-  await conn.run(`CREATE TABLE IF NOT EXISTS ${RESTORED} (op_id VARCHAR PRIMARY KEY, marked_at VARCHAR)`);
+  await ensureRestoredTable(conn);
   await conn.run('BEGIN TRANSACTION');
   try {
     // Written in the same transaction as the data: if the process dies before SQLite's side of
@@ -199,6 +199,7 @@ async function undoOne(engine: Engine, contract: Contract, row: Row, by: string)
     restoreSqlite(db, row.run_id, JSON.parse(row.before_json) as SqliteImage);
     db.prepare('UPDATE operations SET undone_at = ?, undone_by = ? WHERE op_id = ?').run(at, by, row.op_id);
     engine.audit.append({ runId: row.run_id, kind: 'undo', payload: { operation: row.op_id, seq: row.seq, kind: row.kind, label: row.label, by, at } });
+    if (row.data_image === 2) throw new UserError(`"${row.label}" of run ${row.run_id} is final: its before-image was dropped, so it can no longer be undone.`);
     if (row.data_image) await restoreData(engine.duck.conn, contract, row.run_id, row.op_id);
     db.exec('COMMIT');
   } catch (e) {
@@ -208,8 +209,15 @@ async function undoOne(engine: Engine, contract: Contract, row: Row, by: string)
   if (row.data_image) await forgetDataImage(engine.duck.conn, row.op_id);
 }
 
+/** The marks table (schema and all): workspaces from before it existed get it on first use. */
+async function ensureRestoredTable(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${RESTORED} (op_id VARCHAR PRIMARY KEY, marked_at VARCHAR)`);
+}
+
 async function forgetDataImage(conn: DuckDBConnection, opId: string): Promise<void> {
   await dropDataImage(conn, opId);
+  await ensureRestoredTable(conn);
   await conn.run(`DELETE FROM ${RESTORED} WHERE op_id = ${sqlString(opId)}`);
 }
 
@@ -301,6 +309,31 @@ export async function undoBlocked(engine: Engine, contract: Contract, runId: str
     } else blocked.add(o.op_id);
   }
   return blocked;
+}
+
+/**
+ * Drops the before-images no undo can use any more: those of runs a later run of the stream has
+ * written on top of, or whose held batch was released or rejected since (undo refuses both, and
+ * neither can be taken back). A promotion's image holds a copy of the run's quarantine, so
+ * keeping them would grow the workspace with every reviewed file. Returns the operations pruned.
+ */
+export async function pruneFinalImages(engine: Engine): Promise<string[]> {
+  const db = engine.sqlite;
+  const rows = db.prepare('SELECT * FROM operations WHERE data_image = 1 AND undone_at IS NULL ORDER BY run_id, seq').all() as Row[];
+  const pruned: string[] = [];
+  for (const row of rows) {
+    // Only a completed later run is for good: a running or held one may still be undone or rejected.
+    let final = laterWriters(db, row.run_id).some((r) => (db.prepare('SELECT status FROM runs WHERE run_id = ?').get(r) as { status: string }).status === 'completed');
+    if (!final) {
+      try { refuseIfDecidedSince(db, row.run_id, [row]); } catch { final = true; }
+    }
+    if (!final) continue;
+    await forgetDataImage(engine.duck.conn, row.op_id);
+    // 2: its image was dropped because the step is final (undo is refused before it would look)
+    db.prepare('UPDATE operations SET data_image = 2 WHERE op_id = ?').run(row.op_id);
+    pruned.push(row.op_id);
+  }
+  return pruned;
 }
 
 /** Undoes the run's latest operation not yet undone; returns it. */

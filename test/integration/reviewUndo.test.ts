@@ -187,6 +187,8 @@ describe('undo and revert of a review', () => {
     await expect(history.undoLast({ runId })).rejects.toThrow(new RegExp(`run ${later.runId} of the same stream has written to production since ${runId}`));
     expect(await digest()).toEqual(data);
     expect((await history.reviewHistory({ runId })).filter((o) => o.kind !== 'recipe').every((o) => !o.undoable)).toBe(true);
+    // the step is final: its before-image (a copy of the run's quarantine) is dropped, not kept forever
+    expect(await imageTableCount((await session.engine()).duck.conn)).toBe(0);
     // A later run marked failed after it wrote (a release whose final count did not balance) still
     // has rows in production: undo is refused, and the history panel must not offer it either.
     const engine = await session.engine();

@@ -10,6 +10,7 @@ import { runCalls } from '../../main/api/calls/runs.js';
 import { reviewCalls } from '../../main/api/calls/review.js';
 import { historyCalls } from '../../main/api/calls/history.js';
 import { queryRows } from '../../main/store/duckdb.js';
+import { imageTableCount } from '../../main/remediate/history.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const CONTRACT = `apiVersion: v3.1.0
@@ -60,6 +61,8 @@ describe('undo after the held batch was decided', () => {
     const released = await runCalls(session).releaseRun({ runId });
     // the history panel offers no undo it would refuse
     expect((await historyCalls(session).reviewHistory({ runId })).filter((o) => o.kind !== 'recipe').map((o) => o.undoable)).toEqual([false, false, false]);
+    // final for good: the promotion's before-image is dropped
+    expect(await imageTableCount((await session.engine()).duck.conn)).toBe(0);
     expect(released.status).toBe('completed');
     const prod = await prodRows();
     expect(prod.length).toBe(8);

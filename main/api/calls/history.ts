@@ -1,7 +1,7 @@
 // The review history's calls: the run's operations in order (each with undo state), undo of the
 // latest, and revert to any earlier point. Every review call that changes something goes through
 // `recorded`, so that the history panel lists it and it can be undone exactly.
-import { finishInterruptedUndos, listOperations, recordOperation, revertTo, undoBlocked, undoLast, type OperationKind } from '../../remediate/history.js';
+import { finishInterruptedUndos, listOperations, pruneFinalImages, recordOperation, revertTo, undoBlocked, undoLast, type OperationKind } from '../../remediate/history.js';
 import type { Engine } from '../../pipeline/context.js';
 import type { CallImpl, EngineSession } from '../session.js';
 import { withBadges } from './runs.js';
@@ -24,7 +24,7 @@ export function historyCalls(session: EngineSession): HistoryCalls {
   return {
     async reviewHistory({ runId }) {
       // an undo cut short between its two stores is finished first, so the panel shows it done
-      await session.exclusive((e) => finishInterruptedUndos(e));
+      await session.exclusive(async (e) => { await finishInterruptedUndos(e); await pruneFinalImages(e); });
       const engine = await session.engine();
       const contract = session.contractOf(engine, runId);
       // a step already undone, or one a later run or the batch's release made final, offers no undo
