@@ -37,9 +37,10 @@ export const EMBEDDER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_confi
 /** The first subfolder of `dir` (sorted by name) holding config.json and onnx/model.onnx, or null. */
 export function findDefaultEmbedder(dir: string): string | null {
   if (!existsSync(dir)) return null;
-  const names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  for (const name of names) {
+  // statSync follows symlinks: a linked model folder (npm run models:fetch -- --link) counts as a folder.
+  for (const name of readdirSync(dir).sort()) {
     const folder = resolve(dir, name);
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
     if (existsSync(join(folder, 'config.json')) && existsSync(join(folder, 'onnx', 'model.onnx'))) return folder;
   }
   return null;
