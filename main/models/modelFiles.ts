@@ -20,15 +20,17 @@ export async function inspectModelFile(path: string): Promise<ModelFileInfo> {
   return { fileName: basename(path), sizeBytes, sha256: hash.digest('hex') };
 }
 
+/** Every `*.gguf` file in `dir` (a link to one counts), sorted by name. */
+export function listGgufFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.gguf')).sort()
+    .map((name) => resolve(dir, name))
+    .filter((path) => statSync(path, { throwIfNoEntry: false })?.isFile());
+}
+
 /** The first `*.gguf` file in `dir` (sorted by name), or null when there is none. */
 export function findDefaultModel(dir: string): string | null {
-  if (!existsSync(dir)) return null;
-  const names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.gguf')).sort();
-  for (const name of names) {
-    const path = resolve(dir, name);
-    if (statSync(path).isFile()) return path;
-  }
-  return null;
+  return listGgufFiles(dir)[0] ?? null;
 }
 
 /** Files an embedding model folder must hold for transformers.js to load it. */
