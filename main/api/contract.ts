@@ -394,14 +394,36 @@ export interface ModelFileView {
   sha256: string;
 }
 
+/** A GGUF language model as its header describes it (read without loading the weights). */
+export interface GgufFileView extends ModelFileView {
+  architecture: string | null;
+  /** general.name of the file */
+  name: string | null;
+  /** general.size_label, e.g. 135M */
+  sizeLabel: string | null;
+  /** weights counted from the tensor shapes */
+  parameters: number;
+  contextLength: number | null;
+  /** tokenizer.chat_template, the Jinja template the file carries; null when it has none */
+  chatTemplate: string | null;
+  /** the last measured speed (`<models folder>/.airlock-speed.json`), null when never measured */
+  speed: { tokensPerSecond: number; threads: number; measuredAt: string } | null;
+  /** why the header could not be read (the file is then unusable) */
+  problem: string | null;
+}
+
 export interface ModelStatus {
   dir: string;
-  llm: ModelFileView | null;
+  /** the GGUF a run uses: the first *.gguf file of the folder by name */
+  llm: GgufFileView | null;
+  /** the folder's other GGUF files, which runs do not use */
+  otherLlms: GgufFileView[];
   embedder: { dir: string; name: string; files: ModelFileView[] } | null;
   /** CPU or the GPU backend llama.cpp used last, as it reported it */
   device: string;
   lastRun: { runId: string; llm: string | null; embedder: string | null } | null;
-  install: { platform: 'linux-macos' | 'windows'; commands: string[] }[];
+  /** the speed file exists but could not be used: what is wrong with it */
+  speedProblem: string | null;
 }
 
 /** One step of a run's review history: what the analyst did, and whether it was undone. */

@@ -10,6 +10,11 @@ export class GgufFormatError extends Error {}
 
 const MAX_DIMS = 4;
 const MAX_KEY_BYTES = 65_535;
+/** A kept string value (a chat template is a few KB); longer ones are refused, not allocated. */
+const MAX_KEPT_VALUE_BYTES = 1 << 20;
+/** Metadata worth showing a person: what the model is and how it expects to be prompted. */
+const KEPT_KEYS = new Set(['general.architecture', 'general.name', 'general.size_label', 'general.file_type', 'tokenizer.chat_template']);
+const isKept = (key: string) => KEPT_KEYS.has(key) || key.endsWith('.context_length');
 /** Bytes per block and elements per block of the ggml tensor types (ggml.c type_traits). */
 const TYPE_SIZE: Record<number, [number, number]> = {
   0: [4, 1], 1: [2, 1], 2: [18, 32], 3: [20, 32], 6: [22, 32], 7: [24, 32], 8: [34, 32], 9: [36, 32],
@@ -59,24 +64,26 @@ class Reader {
     this.pos += n;
   }
 
-  string(what: string, keep = false): string {
+  string(what: string, keep = false, max = MAX_KEY_BYTES): string {
     const n = this.u64(`${what} length`);
     if (!keep) {
       this.skip(n, what);
       return '';
     }
-    if (n > MAX_KEY_BYTES) throw new GgufFormatError(`${what} at byte ${this.pos - 8} is ${n} bytes long`);
+    if (n > max) throw new GgufFormatError(`${what} at byte ${this.pos - 8} is ${n} bytes long`);
     return this.bytes(n, what).toString('utf8');
   }
 }
 
-function readValue(r: Reader, type: number, what: string, depth = 0): number | null {
+function readValue(r: Reader, type: number, what: string, depth = 0, keep = false): number | string | null {
   if (type in SCALAR_SIZE) {
     if (type === 4) return r.u32(what);
+    if (type === 10 && keep) return r.u64(what);
     r.skip(SCALAR_SIZE[type], what);
     return null;
   }
   if (type === 8) {
+    if (keep) return r.string(what, true, MAX_KEPT_VALUE_BYTES);
     r.string(what);
     return null;
   }
@@ -101,6 +108,10 @@ export interface GgufSummary {
   version: number;
   tensors: number;
   keys: number;
+  /** the kept keys (architecture, name, size label, file type, chat template, context length) */
+  metadata: Record<string, string | number>;
+  /** weights in all tensors, counted from their shapes */
+  parameters: number;
 }
 
 /** Throws GgufFormatError naming the first inconsistency of the GGUF file at `path`. */
@@ -120,15 +131,18 @@ export function validateGgufFile(path: string): GgufSummary {
       throw new GgufFormatError(`the header announces ${keys} metadata keys and ${tensors} tensors, which cannot fit in a ${r.size}-byte file`);
     }
     let alignment = 32;
+    const metadata: Record<string, string | number> = {};
     for (let k = 0; k < keys; k++) {
       const key = r.string(`metadata key ${k + 1}`, true);
       const type = r.u32(`type of ${key || `key ${k + 1}`}`);
-      const v = readValue(r, type, `value of ${key || `key ${k + 1}`}`);
+      const v = readValue(r, type, `value of ${key || `key ${k + 1}`}`, 0, isKept(key));
       if (key === 'general.alignment') {
-        if (v === null || v === 0 || (v & (v - 1)) !== 0) throw new GgufFormatError('general.alignment is not a power of two');
+        if (typeof v !== 'number' || v === 0 || (v & (v - 1)) !== 0) throw new GgufFormatError('general.alignment is not a power of two');
         alignment = v;
       }
+      if (v !== null && isKept(key)) metadata[key] = v;
     }
+    let parameters = 0;
     const ends: number[] = [];
     for (let t = 0; t < tensors; t++) {
       r.string(`tensor ${t + 1} name`);
@@ -141,6 +155,7 @@ export function validateGgufFile(path: string): GgufSummary {
         elements *= n;
         if (elements > r.size * 8) throw new GgufFormatError(`tensor ${t + 1} has ${elements} elements, more than the file can hold`);
       }
+      parameters += elements;
       const type = r.u32(`tensor ${t + 1} type`);
       const offset = r.u64(`tensor ${t + 1} offset`);
       if (offset % alignment !== 0) throw new GgufFormatError(`tensor ${t + 1} data offset ${offset} is not aligned to ${alignment}`);
@@ -151,8 +166,35 @@ export function validateGgufFile(path: string): GgufSummary {
     const dataStart = Math.ceil(r.pos / alignment) * alignment;
     const end = dataStart + Math.max(0, ...ends);
     if (end > r.size) throw new GgufFormatError(`its tensor data needs ${end} bytes but the file has ${r.size} (truncated?)`);
-    return { version, tensors, keys };
+    return { version, tensors, keys, metadata, parameters };
   } finally {
     closeSync(fd);
   }
+}
+
+/** What a person wants to know about a GGUF, from its header alone (no weights are loaded). */
+export interface GgufHeaderInfo {
+  architecture: string | null;
+  name: string | null;
+  sizeLabel: string | null;
+  parameters: number;
+  contextLength: number | null;
+  /** the Jinja chat template the file carries (tokenizer.chat_template), or null */
+  chatTemplate: string | null;
+}
+
+/** Reads and checks the header of the GGUF at `path`; throws GgufFormatError like validateGgufFile. */
+export function ggufHeaderInfo(path: string): GgufHeaderInfo {
+  const { metadata, parameters } = validateGgufFile(path);
+  const text = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : null);
+  const architecture = text('general.architecture');
+  const ctx = architecture ? metadata[`${architecture}.context_length`] : undefined;
+  return {
+    architecture,
+    name: text('general.name'),
+    sizeLabel: text('general.size_label'),
+    parameters,
+    contextLength: typeof ctx === 'number' ? ctx : null,
+    chatTemplate: text('tokenizer.chat_template'),
+  };
 }

@@ -20,15 +20,17 @@ export async function inspectModelFile(path: string): Promise<ModelFileInfo> {
   return { fileName: basename(path), sizeBytes, sha256: hash.digest('hex') };
 }
 
+/** Every `*.gguf` file in `dir` (a link to one counts), sorted by name. */
+export function listGgufFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.gguf')).sort()
+    .map((name) => resolve(dir, name))
+    .filter((path) => statSync(path, { throwIfNoEntry: false })?.isFile());
+}
+
 /** The first `*.gguf` file in `dir` (sorted by name), or null when there is none. */
 export function findDefaultModel(dir: string): string | null {
-  if (!existsSync(dir)) return null;
-  const names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.gguf')).sort();
-  for (const name of names) {
-    const path = resolve(dir, name);
-    if (statSync(path).isFile()) return path;
-  }
-  return null;
+  return listGgufFiles(dir)[0] ?? null;
 }
 
 /** Files an embedding model folder must hold for transformers.js to load it. */
@@ -37,9 +39,10 @@ export const EMBEDDER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_confi
 /** The first subfolder of `dir` (sorted by name) holding config.json and onnx/model.onnx, or null. */
 export function findDefaultEmbedder(dir: string): string | null {
   if (!existsSync(dir)) return null;
-  const names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  for (const name of names) {
+  // statSync follows symlinks: a linked model folder (npm run models:fetch -- --link) counts as a folder.
+  for (const name of readdirSync(dir).sort()) {
     const folder = resolve(dir, name);
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
     if (existsSync(join(folder, 'config.json')) && existsSync(join(folder, 'onnx', 'model.onnx'))) return folder;
   }
   return null;

@@ -1,33 +1,53 @@
-// What models this machine has: the GGUF language model and the embedding model found in the
-// models folder (size and SHA-256, hashed once per file version), the device llama.cpp last ran
-// on, and how to install a model from a USB stick. Nothing is ever downloaded.
+// What models this machine has: every GGUF language model in the models folder (size, SHA-256,
+// and what its header says: architecture, parameters, chat template), the embedding model
+// folder, the device llama.cpp last ran on, and the last measured speed of each GGUF. Files are
+// hashed once per file version; headers are read without loading weights. Nothing is ever
+// downloaded.
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { findDefaultEmbedder, findDefaultModel, inspectModelFile } from '../../models/modelFiles.js';
-import { EMBEDDER_FILES } from '../../models/modelFiles.js';
-import type { ModelFileView, ModelStatus } from '../contract.js';
+import { EMBEDDER_FILES, findDefaultEmbedder, inspectModelFile, listGgufFiles } from '../../models/modelFiles.js';
+import { GgufFormatError, ggufHeaderInfo } from '../../models/ggufHeader.js';
+import { readSpeeds, type SpeedFile } from '../../models/speedFile.js';
+import type { GgufFileView, ModelFileView, ModelStatus } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
 
 type ModelCalls = Pick<CallImpl, 'modelStatus'>;
 
+type GgufFacts = Omit<GgufFileView, keyof ModelFileView | 'speed'>;
+
+function readHeader(path: string): GgufFacts {
+  try {
+    return { ...ggufHeaderInfo(path), problem: null };
+  } catch (e) {
+    if (!(e instanceof GgufFormatError)) throw e;
+    return { architecture: null, name: null, sizeLabel: null, parameters: 0, contextLength: null, chatTemplate: null, problem: `not a usable GGUF file: ${e.message}` };
+  }
+}
+
 export function modelCalls(session: EngineSession): ModelCalls {
-  const hashes = new Map<string, Promise<ModelFileView>>();
-  const inspect = (path: string): Promise<ModelFileView> => {
+  const hashes = new Map<string, Promise<ModelFileView & { header?: GgufFacts }>>();
+  // One cache entry per file version (path, size, mtime): hashing a GGUF takes seconds.
+  const inspect = (path: string, gguf = false): Promise<ModelFileView & { header?: GgufFacts }> => {
     const st = statSync(path);
-    const key = `${path}\0${st.size}\0${st.mtimeMs}`;
+    const key = `${path}\0${st.size}\0${st.mtimeMs}\0${gguf}`;
     let view = hashes.get(key);
     if (!view) {
-      view = inspectModelFile(path).then((i) => ({ path, fileName: i.fileName, sizeBytes: i.sizeBytes, sha256: i.sha256 }));
+      view = inspectModelFile(path).then((i) => ({ path, fileName: i.fileName, sizeBytes: i.sizeBytes, sha256: i.sha256, ...(gguf ? { header: readHeader(path) } : {}) }));
       view.catch(() => hashes.delete(key));
       hashes.set(key, view);
     }
     return view;
   };
+  const ggufView = async (path: string, speeds: SpeedFile): Promise<GgufFileView> => {
+    const { header, ...file } = await inspect(path, true);
+    return { ...file, ...header!, speed: speeds[file.sha256] ?? null };
+  };
 
   return {
     async modelStatus() {
       const dir = session.ctx.modelsDir;
-      const gguf = findDefaultModel(dir);
+      const { speeds, problem: speedProblem } = readSpeeds(dir);
+      const ggufs = await Promise.all(listGgufFiles(dir).map((p) => ggufView(p, speeds)));
       const embedderDir = findDefaultEmbedder(dir);
       const engine = await session.engine();
       const used = engine.sqlite.prepare(`SELECT m.run_id AS runId, m.role, m.info_json AS info FROM models_used m JOIN runs r ON r.run_id = m.run_id
@@ -47,24 +67,14 @@ export function modelCalls(session: EngineSession): ModelCalls {
       };
       const status: ModelStatus = {
         dir,
-        llm: gguf ? await inspect(gguf) : null,
+        llm: ggufs[0] ?? null,
+        otherLlms: ggufs.slice(1),
         embedder: embedderDir
           ? { dir: embedderDir, name: basename(embedderDir), files: await Promise.all(EMBEDDER_FILES.map((f) => inspect(join(embedderDir, f)))) }
           : null,
         device,
         lastRun: lastRunId ? { runId: lastRunId, llm: name('llm'), embedder: name('embedder') } : null,
-        install: [
-          { platform: 'linux-macos', commands: [
-            `cp /media/$USER/STICK/Phi-3-mini-4k-instruct-q4.gguf "${dir}/"`,
-            `cp -r /media/$USER/STICK/all-MiniLM-L6-v2 "${dir}/"`,
-            `sha256sum "${dir}"/*.gguf`,
-          ] },
-          { platform: 'windows', commands: [
-            `Copy-Item E:\\Phi-3-mini-4k-instruct-q4.gguf "${dir}\\"`,
-            `Copy-Item -Recurse E:\\all-MiniLM-L6-v2 "${dir}\\"`,
-            `Get-FileHash "${dir}\\*.gguf"`,
-          ] },
-        ],
+        speedProblem,
       };
       return status;
     },
