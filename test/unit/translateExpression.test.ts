@@ -40,6 +40,12 @@ describe('AST rewrites where Spark differs', () => {
   it("concat() skips NULLs in DuckDB, so it becomes Spark's concat_ws('')", () => {
     expect(spark('concat("a", \'-\', "b")')).toMatch(/^\(?CONCAT_WS\('', `?a`?, '-', `?b`?\)\)?$/);
   });
+  it("a number read from text drops DuckDB's digit-separator underscores first", () => {
+    expect(spark("TRY_CAST(replace(a, ',', '') AS DECIMAL(12,2))")).toContain("REGEXP_REPLACE(REPLACE(a, ',', ''), '(?<=[0-9])_(?=[0-9])', '')");
+  });
+  it('sign() is cast to TINYINT as in DuckDB', () => {
+    expect(spark('sign(length(a))')).toContain('CAST(SIGN(LENGTH(a)) AS TINYINT)');
+  });
   it('sha256 becomes sha2(x, 256); strlen (bytes) becomes octet_length', () => {
     expect(spark('sha256("a")')).toContain('SHA2(');
     expect(spark('strlen("a")')).toContain('OCTET_LENGTH(');
@@ -81,6 +87,11 @@ describe('refusals name the function or construct', () => {
     ["lpad(a, 3, '')", 'lpad()'],
     ['CAST(a AS DATE)', 'CAST to DATE'],
     ['TRY_CAST(a AS TIMESTAMP)', 'CAST to TIMESTAMP'],
+    ['TRY_CAST(a AS DOUBLE)', 'CAST to DOUBLE'],
+    ['TRY_CAST(a AS INTEGER)', 'CAST to INT'],
+    ["list_contains(['a', NULL], a)", 'list_contains()'],
+    ['round(TRY_CAST(a AS DOUBLE), 2)', 'round()'],
+    ["levenshtein(a, 'x')", 'levenshtein()'],
     ["format('{}', a)", 'format()'],
   ])('%s', (expr, named) => {
     expect(refusal(expr)).toContain(named);
