@@ -50,9 +50,10 @@ export function dbtVenv(): { python: string; dbt: string } {
 
 /**
  * The environment for running dbt: no version check against the network, no anonymous usage
- * events, and Spark's scratch space under the caller's directory so runs do not share state.
+ * events, and for dbt-spark's `session` method the Spark master (local[N]) plus a warehouse,
+ * Derby metastore and scratch space under the caller's directory, so runs do not share state.
  */
-export function dbtRunEnv(scratch: string): NodeJS.ProcessEnv {
+export function dbtRunEnv(scratch: string, sparkMaster = 'local[2]'): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
@@ -61,18 +62,26 @@ export function dbtRunEnv(scratch: string): NodeJS.ProcessEnv {
     SPARK_LOCAL_IP: '127.0.0.1',
     SPARK_LOCAL_DIRS: scratch,
     PYSPARK_PYTHON: join(DBT_VENV, 'bin', 'python'),
+    // read by PySpark when dbt-spark's session method starts its SparkSession
+    PYSPARK_SUBMIT_ARGS: [
+      '--master', sparkMaster,
+      '--conf', `spark.sql.warehouse.dir=${join(scratch, 'warehouse')}`,
+      '--conf', 'spark.ui.enabled=false',
+      '--driver-java-options', `-Dderby.system.home=${scratch}`,
+      'pyspark-shell',
+    ].join(' '),
   };
 }
 
 /** Runs dbt with the given arguments in a project directory; never throws on a non-zero exit. */
 export function runDbt(
   args: string[],
-  opts: { projectDir: string; profilesDir: string; scratch: string; timeoutMs?: number },
+  opts: { projectDir: string; profilesDir: string; scratch: string; sparkMaster?: string; timeoutMs?: number },
 ): { code: number | null; stdout: string; stderr: string } {
   const { dbt } = dbtVenv();
   const r = spawnSync(dbt, [...args, '--project-dir', opts.projectDir, '--profiles-dir', opts.profilesDir], {
     cwd: opts.projectDir,
-    env: dbtRunEnv(opts.scratch),
+    env: dbtRunEnv(opts.scratch, opts.sparkMaster),
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 1_200_000,
     maxBuffer: 256 << 20,

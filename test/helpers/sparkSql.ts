@@ -18,7 +18,7 @@ export function evaluateInSpark(rows: SparkRow[], exprs: string[]): SparkResult[
   const scratch = mkdtempSync(join(tmpdir(), 'airlock-spark-'));
   const r = spawnSync(python, [SCRIPT], {
     input: JSON.stringify({ rows, exprs }),
-    env: dbtRunEnv(scratch),
+    env: dbtRunEnv(scratch, 'local[1]'),
     encoding: 'utf8',
     timeout: 900_000,
     maxBuffer: 256 << 20,
