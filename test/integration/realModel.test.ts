@@ -131,7 +131,7 @@ describe('SmolLM2-135M-Instruct (real GGUF) on a quarantined cluster', () => {
     expect(v.cellsFixed).toBe(cluster.size);
     // and what it wrote is the clean value of every row it changed
     const rows = await queryRows<{ id: number; sku: string }>(conn, `SELECT _airlock_row_id AS id, sku FROM ${work}
-      WHERE _airlock_row_id IN (SELECT row_id FROM "accounts__clusters" WHERE run_id = ${sqlString(run.runId)} AND cluster_id = ${sqlString(cluster.id)})`);
+      WHERE _airlock_row_id IN (SELECT row_id FROM quarantine."accounts__clusters" WHERE run_id = ${sqlString(run.runId)} AND cluster_id = ${sqlString(cluster.id)})`);
     expect(rows.length).toBe(cluster.size);
     for (const r of rows) expect(r.sku, `row ${r.id}`).toBe(truth.get(Number(r.id))![1]);
     await conn.run('DROP TABLE _rm_work; DROP TABLE _rm_viol;');
