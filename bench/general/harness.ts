@@ -62,7 +62,7 @@ interface Job {
 }
 
 /** A seed per (table, rate), so adding a table or a rate does not reshuffle the others. */
-function seedFor(base: number, table: string, rate: number): number {
+export function seedFor(base: number, table: string, rate: number): number {
   let h = 2166136261;
   for (const c of table) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
   return (base ^ h ^ Math.round(rate * 10_000)) >>> 0;
@@ -71,7 +71,7 @@ function seedFor(base: number, table: string, rate: number): number {
 const pct = (r: number) => `${+(r * 100).toFixed(1)}%`;
 
 /** The roles with the contract's optional columns marked (the contract says which, not the harness). */
-function withOptional(roles: TableRoles, contractPath: string): TableRoles {
+export function withOptional(roles: TableRoles, contractPath: string): TableRoles {
   const doc = parseYaml(readFileSync(contractPath, 'utf8')) as { schema: Array<{ properties: Array<{ name: string; required?: boolean }> }> };
   const optional = new Set(doc.schema[0].properties.filter((p) => !p.required).map((p) => p.name));
   return { ...roles, columns: Object.fromEntries(Object.entries(roles.columns).map(([c, r]) => [c, optional.has(c) ? { ...r, optional: true } : r])) };

@@ -4,6 +4,9 @@
 // Such a rule is refused unless its proposer brings its own evidence for the values it writes:
 // a dependency group's agreed value, a look-up into a reference table or the contract's set, a
 // value found in the row itself, or an analyst's own edit.
+// A language model's rule meets one more test (modelHarm): every value it writes must be spelled
+// out by the value it replaces, because verification cannot tell 'disabled' → 'pending' (a
+// valid member, wrong) from 'disabled' → 'inactive', and the small models make the first kind.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { batchRows, type RemediationScope } from './context.js';
@@ -28,6 +31,41 @@ export function suppliesEvidence(proposer: string | undefined, kind?: string): b
 /** Collapsed shape, the SQL twin of synth/common.ts shapeOf: digit runs → 9, letter runs → a. */
 function shapeSql(v: string): string {
   return `regexp_replace(regexp_replace(${v}, '[0-9]+', '9', 'g'), '\\p{L}+', 'a', 'g')`;
+}
+
+/** The value's letter and digit runs, lower-cased: the words it spells. */
+const wordsSql = (v: string) => `regexp_extract_all(lower(${v}), '[\\p{L}\\p{N}]+')`;
+const flatSql = (v: string) => `array_to_string(${wordsSql(v)}, '')`;
+
+/**
+ * SQL true when `nw` is spelled out by `old`: the same words with only case, spacing or
+ * punctuation changed, some words dropped (a unit, a currency sign, 'at'/'dot'), the words
+ * re-ordered (a date's parts), or an abbreviation spelled out: `old`'s letters in order in the
+ * longer `nw`, starting alike ('Y' → 'yes', 'CNL' → 'cancelled'). Words are only letters and
+ * digits, so they are safe inside the regular expressions built from them.
+ */
+export function spelledOutSql(old: string, nw: string): string {
+  const fo = flatSql(old), fn = flatSql(nw);
+  const dropsWords = `regexp_full_match(${fn}, '(' || array_to_string(${wordsSql(old)}, ')?(') || ')?')`;
+  const reorders = `list_has_all(${wordsSql(old)}, ${wordsSql(nw)})`;
+  const expands = `(length(${fo}) > 0 AND length(${fo}) < length(${fn}) AND left(${fo}, 1) = left(${fn}, 1) AND regexp_matches(${fn}, '^' || regexp_replace(${fo}, '(.)', '\\1.*', 'g')))`;
+  return `(length(${fn}) > 0 AND (${dropsWords} OR ${reorders} OR ${expands}))`;
+}
+
+/** Why a language model's rule, trialled in `tried`, writes values its failing values do not spell out, or null. */
+async function modelHarm(conn: DuckDBConnection, tried: string, work: string, columns: string[]): Promise<string | null> {
+  for (const column of columns) {
+    const c = sqlIdent(column);
+    const [row] = await queryRows<{ n: number; old: string | null; new: string | null }>(conn, `WITH
+      ch AS (SELECT DISTINCT b.${c} AS old, a.${c} AS new FROM ${tried} a JOIN ${work} b USING (_airlock_row_id) WHERE a.${c} IS DISTINCT FROM b.${c} AND a.${c} IS NOT NULL),
+      bad AS (SELECT * FROM ch WHERE old IS NULL OR NOT ${spelledOutSql('old', 'new')})
+      SELECT (SELECT count(*) FROM bad) AS n, (SELECT min(old) FROM bad) AS old, (SELECT min(new) FROM bad WHERE old = (SELECT min(old) FROM bad)) AS new`);
+    const n = Number(row.n);
+    if (n > 0) {
+      return `a language model's rule may only write what the failing value spells out; ${n} change${n === 1 ? '' : 's'} of ${column} do not (${JSON.stringify(row.old)} → ${JSON.stringify(row.new)})`;
+    }
+  }
+  return null;
 }
 
 /**
@@ -56,5 +94,6 @@ export async function harmOf(conn: DuckDBConnection, s: RemediationScope, tried:
       return `writes ${unseen} value${unseen === 1 ? '' : 's'} of ${column} shaped like no valid value (${JSON.stringify(row.example)})`;
     }
   }
+  if (proposer?.replace(/^recipe:/, '').startsWith('llm:')) return modelHarm(conn, tried, work, columns);
   return null;
 }

@@ -13,7 +13,9 @@ import { buildProposalPrompt } from '../models/proposalPrompt.js';
 import { findDefaultEmbedder, findDefaultModel } from '../models/modelFiles.js';
 import { mergeBySimilarity } from '../models/neighbours.js';
 import type { StoredRule } from './proposalStore.js';
-import type { Cluster } from './types.js';
+import { ruleFromProposal } from './modelRule.js';
+import type { TypedRule } from './rules/ruleTypes.js';
+import type { Cluster, ValueCount } from './types.js';
 
 export interface ModelChoice {
   /** a GGUF file; null means --no-model; undefined looks in the models folder */
@@ -22,6 +24,8 @@ export interface ModelChoice {
   embedderDir?: string | null;
   /** default: native-models/ of the installation */
   modelsDir?: string;
+  /** a language model the caller has loaded already and disposes itself (kept across runs) */
+  loadedModel?: ProposalModel;
 }
 
 export const DEFAULT_MODELS_DIR = resolve(import.meta.dirname, '..', '..', 'native-models');
@@ -46,6 +50,12 @@ export class ModelSession {
 
   async llm(): Promise<ProposalModel | null> {
     if (this.llmModel !== undefined) return this.llmModel;
+    if (this.choice.loadedModel) {
+      this.llmModel = this.choice.loadedModel;
+      this.status.llm = `loaded ${this.llmModel.info.fileName}`;
+      this.record('llm', { ...this.llmModel.info });
+      return this.llmModel;
+    }
     const path = this.choice.modelPath === null ? null : this.choice.modelPath ?? findDefaultModel(this.choice.modelsDir ?? DEFAULT_MODELS_DIR);
     if (!path) {
       this.status.llm = this.choice.modelPath === null ? 'disabled (--no-model)' : 'no GGUF model installed: deterministic synthesis only';
@@ -78,29 +88,42 @@ export class ModelSession {
     return mergeBySimilarity(vectors, threshold);
   }
 
-  /** One grammar-bound call for one cluster: only its representatives are shown to the model. */
-  async propose(contract: Contract, cluster: Cluster): Promise<{ set: Record<string, string>; where?: string; confidence: number; reasoning: string; patternType: string; proposer: string; model: StoredRule['model'] } | null> {
+  /**
+   * One grammar-bound call for one cluster: only its representatives, some valid values of the
+   * column and the contract's rules for it are shown to the model. The answer comes back as a
+   * typed rule for the same gate, verification and harm guard as the synthesizer's; every call
+   * is audited with what it cost (prompt and answer tokens, time).
+   */
+  async propose(contract: Contract, cluster: Cluster, validSample: ValueCount[] = []): Promise<{ op: TypedRule; confidence: number; reasoning: string; patternType: string; proposer: string; model: StoredRule['model'] } | null> {
     const model = await this.llm();
     if (!model) return null;
     const col = contract.columns.find((c) => c.name === cluster.column)!;
     const prompt = buildProposalPrompt({
-      column: { name: col.name, logicalType: col.logicalType, pattern: col.pattern, enum: col.enum, description: col.description, format: col.format },
+      column: {
+        name: col.name, logicalType: col.logicalType, required: col.required, pattern: col.pattern, enum: col.enum, description: col.description, format: col.format,
+        minimum: col.minimum, maximum: col.maximum, exclusiveMinimum: col.exclusiveMinimum, exclusiveMaximum: col.exclusiveMaximum, minLength: col.minLength, maxLength: col.maxLength,
+      },
       reason: `${cluster.reason}: ${REASON_TEXT[cluster.reason] ?? cluster.reason}`,
       samples: cluster.samples,
-      otherColumns: contract.columns.filter((c) => c.name !== col.name).map((c) => c.name),
+      validSamples: validSample.filter((v): v is { value: string; count: number } => v.value !== null),
     });
-    const out = await model.propose(prompt, { timeoutMs: 60_000 });
+    const failingValues = cluster.samples.map((s) => s.value).filter((v): v is string => v !== null);
+    const out = await model.propose(prompt, { timeoutMs: 60_000, maxTokens: 400, schema: { failingValues, ...(col.enum?.length ? { allowedValues: col.enum } : {}) } });
     const info = { fileName: model.info.fileName, sizeBytes: model.info.sizeBytes, sha256: model.info.sha256 };
-    if ('error' in out) {
-      this.engine.audit.append({ runId: this.runId, kind: 'model', payload: { cluster: cluster.id, outcome: 'no proposal', error: out.error, model: info } });
+    const cost = { promptTokens: out.promptTokens, answerTokens: out.answerTokens, ms: out.ms };
+    if ('error' in out.answer) {
+      this.engine.audit.append({ runId: this.runId, kind: 'model', payload: { cluster: cluster.id, outcome: 'no proposal', error: out.answer.error, model: info, ...cost } });
       return null;
     }
+    const answer = out.answer;
+    this.engine.audit.append({ runId: this.runId, kind: 'model', payload: { cluster: cluster.id, outcome: 'answered', kind: answer.kind, model: info, ...cost } });
     return {
-      set: { [col.name]: out.expression },
-      where: out.where,
-      confidence: Math.min(out.confidence, 0.9),
-      reasoning: out.reasoning,
-      patternType: out.patternType,
+      op: ruleFromProposal(answer, col.name),
+      confidence: Math.min(answer.confidence, 0.9),
+      reasoning: answer.kind === 'map'
+        ? `The language model's value map for ${answer.map.length} failing value${answer.map.length === 1 ? '' : 's'}.`
+        : 'The language model\'s expression over the failing value.',
+      patternType: answer.kind === 'map' ? 'model-map' : 'model-expression',
       // The model's identity travels with every cell change the rule causes.
       proposer: `llm:${model.info.fileName} (${model.info.sizeBytes} bytes, sha256 ${model.info.sha256})`,
       model: info,
@@ -117,7 +140,7 @@ export class ModelSession {
   }
 
   async dispose(): Promise<void> {
-    if (this.llmModel) await this.llmModel.dispose();
+    if (this.llmModel && this.llmModel !== this.choice.loadedModel) await this.llmModel.dispose();
     if (this.embedModel) await this.embedModel.dispose();
   }
 }

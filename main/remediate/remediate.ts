@@ -157,11 +157,8 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
     }
     if (!verified && modelCalls < maxCalls && (await models.llm())) {
       modelCalls += 1;
-      const out = await models.propose(s.contract, cluster);
-      if (out) {
-        const { set, where, ...rest } = out;
-        if (await tryCandidate(engine, s, work, cluster, { ...rest, op: { kind: 'expression', set, ...(where ? { where } : {}) } }, beforeViol, ev)) stale = true;
-      }
+      const out = await models.propose(s.contract, cluster, await validSampleOf(engine, s, cluster.column));
+      if (out && (await tryCandidate(engine, s, work, cluster, out, beforeViol, ev))) stale = true;
     }
     done += 1;
   }
@@ -260,7 +257,7 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
 const validSamples = new Map<string, ValueCount[]>();
 
 /** The column's most common values among rows that pass its checks (once per run and column). */
-async function validSampleOf(engine: Engine, s: RemediationScope, column: string): Promise<ValueCount[]> {
+export async function validSampleOf(engine: Engine, s: RemediationScope, column: string): Promise<ValueCount[]> {
   const key = `${s.runId}\u001f${column}`;
   const hit = validSamples.get(key);
   if (hit) return hit;

@@ -89,7 +89,7 @@ describe('a run with the tiny models on codes no deterministic strategy can repa
 
 describe('hostile or nonsense model output, through the same path the model session uses', () => {
   // What ProposalModel.propose would hand back, as the JSON a model emits.
-  const modelSays = (expression: string, where = '') => JSON.stringify({ patternType: 'fix', reasoning: 'trust me', expression, where, confidence: 0.99 });
+  const modelSays = (expression: string) => JSON.stringify({ kind: 'expression', expression, confidence: 'high' });
   const cases: Array<[string, string, string?]> = [
     ['reads a file', "read_csv('/etc/passwd')"],
     ['reads a file in a subquery', "(SELECT content FROM read_text('/etc/passwd'))"],
@@ -101,10 +101,11 @@ describe('hostile or nonsense model output, through the same path the model sess
 
   for (const [what, expression, where] of cases) {
     it(`refuses output that ${what}`, async () => {
-      const parsed = parseProposal(modelSays(expression, where));
-      if ('error' in parsed) throw new Error(`the model answer did not parse: ${parsed.error}`);
+      const parsed = parseProposal(modelSays(expression));
+      if ('error' in parsed || parsed.kind !== 'expression') throw new Error(`the model answer did not parse as an expression: ${JSON.stringify(parsed)}`);
+      // a model answer has no row filter any more; a hostile one is still judged by the sandbox
       const before = await count(engine, 'SELECT count(*) FROM prod.parts');
-      const verdict = await checkProposal(engine.duck.conn, { set: { code: parsed.expression }, where: parsed.where }, COLUMNS);
+      const verdict = await checkProposal(engine.duck.conn, { set: { code: parsed.expression }, ...(where ? { where } : {}) }, COLUMNS);
       expect(verdict.ok).toBe(false);
       if (!verdict.ok) expect(verdict.reason).toMatch(/\S/);
       expect(await count(engine, 'SELECT count(*) FROM prod.parts')).toBe(before);
