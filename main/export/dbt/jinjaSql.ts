@@ -21,7 +21,7 @@ export function macroCall(name: string): string {
 /** The model names a SQL text refers to, in order of first use. */
 export function refsOf(sql: string): string[] {
   const out: string[] = [];
-  for (const m of sql.matchAll(/\u0001ref:([a-z0-9_]+)\u0001/g)) if (!out.includes(m[1])) out.push(m[1]);
+  for (const m of sql.matchAll(new RegExp(`${MARK}ref:([a-z0-9_]+)${MARK}`, 'g'))) if (!out.includes(m[1])) out.push(m[1]);
   return out;
 }
 
