@@ -21,6 +21,7 @@ import { releaseRun, rejectRun } from './pipeline/release.js';
 import { listRuns } from './pipeline/listRuns.js';
 import { profileInputFile } from './contract/profileFile.js';
 import { demoPaths } from './pipeline/demo.js';
+import { exportDbt } from './export/dbt/exportDbt.js';
 
 const USAGE = `airlock — clean sensitive data offline against a data contract
 
@@ -34,6 +35,7 @@ const USAGE = `airlock — clean sensitive data offline against a data contract
   airlock runs [--workspace DIR] [--json]
   airlock release <run-id> [--workspace DIR]     # promote a batch held by a quality gate
   airlock reject <run-id> [--workspace DIR]      # reject a held batch
+  airlock export-dbt --contract ID [--run ID] --out DIR [--source-file FILE.csv] [--workspace DIR]   # dbt project
   airlock demo [--workspace DIR]
 
 Exit codes: 0 done and reconciled, 2 bad usage or input, 3 schema drift, 4 held by a gate, 10 reconciliation failed.`;
@@ -224,6 +226,21 @@ async function cmdDecision(args: string[], decision: 'release' | 'reject'): Prom
   }
 }
 
+async function cmdExportDbt(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { contract: { type: 'string' }, run: { type: 'string' }, out: { type: 'string' }, 'source-file': { type: 'string' }, workspace: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!values.contract) throw new UserError('export-dbt needs --contract ID (the contract id of the stream, see: airlock runs).');
+  if (!values.out) throw new UserError('export-dbt needs --out DIR (a new or empty folder for the dbt project).');
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [], { create: false });
+  try {
+    const res = await exportDbt(engine, { contractId: values.contract, runId: values.run, outDir: values.out, sourceFile: values['source-file'] });
+    err(`wrote the dbt project of ${res.contractId} ${res.contractVersion} (${res.rules} recipe rule${res.rules === 1 ? '' : 's'}, ${res.files.length} files) to ${res.outDir}`);
+    if (values.json) process.stdout.write(`${JSON.stringify(res)}\n`);
+    return 0;
+  } finally {
+    engine.close();
+  }
+}
+
 async function cmdDemo(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, strict: true, options: { workspace: { type: 'string' } } });
   const ws = values.workspace ?? DEFAULT_WORKSPACE;
@@ -250,6 +267,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'runs': return await cmdRuns(rest);
       case 'release': return await cmdDecision(rest, 'release');
       case 'reject': return await cmdDecision(rest, 'reject');
+      case 'export-dbt': return await cmdExportDbt(rest);
       case 'demo': return await cmdDemo(rest);
       case undefined: case '-h': case '--help': case 'help':
         process.stdout.write(`${USAGE}\n`);

@@ -2,7 +2,7 @@
 // primary key. A production row that an upsert replaces moves to history first, so every
 // promotion can be undone, and the caller's transaction makes it all-or-nothing.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Contract } from '../contract/types.js';
+import type { ColumnSpec, Contract } from '../contract/types.js';
 import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import type { StreamTables } from '../store/tables.js';
 import { castSql, keySql } from '../validate/typedValue.js';
@@ -12,19 +12,23 @@ function clusterCellsTable(st: StreamTables): string {
   return st.violations.replace(/__violations"$/, '__clusters"');
 }
 
+/**
+ * The value production stores for the text `v` of a row being promoted: missing-value tokens of
+ * optional columns are no value (the normalisation was audited at ingest; a quarantined row keeps
+ * its token until it is promoted), then the contract's cast. The dbt export's clean model uses it too.
+ */
+export function promotedValueSql(c: ColumnSpec, v: string): string {
+  const tokens = c.required ? [] : c.missingTokens.filter((t) => t !== '');
+  const raw = tokens.length ? `CASE WHEN ${v} IN (${tokens.map(sqlString).join(', ')}) OR trim(${v}) = '' THEN NULL ELSE ${v} END` : v;
+  return castSql(c, raw);
+}
+
 /** Upserts `source` (text columns + _airlock_row_id + _airlock_row_hash) for `runId`. Returns rows written. */
 export async function upsertIntoProduction(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, source: string): Promise<number> {
   const r = sqlString(runId);
   const pk = contract.columns.filter((c) => c.primaryKey);
   const cols = contract.columns.map((c) => sqlIdent(c.name));
-  // Missing-value tokens of optional columns are no value (the normalisation was audited at
-  // ingest; a quarantined row keeps its token until it is promoted).
-  const typed = contract.columns.map((c) => {
-    const v = `s.${sqlIdent(c.name)}`;
-    const tokens = c.required ? [] : c.missingTokens.filter((t) => t !== '');
-    const raw = tokens.length ? `CASE WHEN ${v} IN (${tokens.map(sqlString).join(', ')}) OR trim(${v}) = '' THEN NULL ELSE ${v} END` : v;
-    return `${castSql(c, raw)} AS ${sqlIdent(c.name)}`;
-  });
+  const typed = contract.columns.map((c) => `${promotedValueSql(c, `s.${sqlIdent(c.name)}`)} AS ${sqlIdent(c.name)}`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE _promote AS
     SELECT ${typed.join(', ')}, s._airlock_row_id, ${r} AS _airlock_run_id, s._airlock_row_hash FROM ${source} s`);
   if (pk.length > 0) {

@@ -63,26 +63,50 @@ export function insertValues(table: string, rows: string[][]): string[] {
   return out;
 }
 
-/** A join with the map's lines (enabled ones), through a scalar subquery DuckDB decorrelates. */
-function compileMap(rule: MapRule): CompiledRule {
-  const t = tableFor(rule, 'map');
-  const col = sqlIdent(rule.column);
-  const lines = rule.entries.filter((e) => e.enabled !== false);
-  const key = (v: string) => (rule.match === 'folded' ? foldSql(v) : v);
-  const setup = [
-    `CREATE OR REPLACE TEMP TABLE ${t}_in (_airlock_from VARCHAR, _airlock_to VARCHAR)`,
-    ...insertValues(`${t}_in`, lines.map((e) => [sqlString(e.from), sqlString(e.to)])),
-    // A key two lines give different targets is ambiguous (validateRule refuses it; this is the last word).
-    `CREATE OR REPLACE TEMP TABLE ${t} AS SELECT ${key('_airlock_from')} AS _airlock_from, any_value(_airlock_to) AS _airlock_to
-       FROM ${t}_in GROUP BY 1 HAVING count(DISTINCT _airlock_to) = 1`,
-    `DROP TABLE ${t}_in`,
-  ];
+/**
+ * A rule that is a small from → to table joined on a key of the cell (a map's enabled lines, a
+ * look-up's reference spellings): its lines, and the key both sides are matched on. The compiler
+ * below and the dbt export (a seed) build the same table from these.
+ */
+export interface TableRule {
+  column: string;
+  lines: Array<[string, string]>;
+  key: (expr: string) => string;
+}
+
+export function mapTable(rule: MapRule): TableRule {
+  const lines = rule.entries.filter((e) => e.enabled !== false).map((e): [string, string] => [e.from, e.to]);
+  return { column: rule.column, lines, key: (v: string) => (rule.match === 'folded' ? foldSql(v) : v) };
+}
+
+/** The table keyed: a key two lines give different targets is ambiguous and dropped (validateRule refuses it; this is the last word). */
+export function tableRuleKeyedSql(t: TableRule, lines: string): string {
+  return `SELECT ${t.key('_airlock_from')} AS _airlock_from, any_value(_airlock_to) AS _airlock_to
+       FROM ${lines} GROUP BY 1 HAVING count(DISTINCT _airlock_to) = 1`;
+}
+
+/** The cell's new value and the rows it applies to, through a scalar subquery DuckDB decorrelates, over the keyed table `keyed`. */
+export function tableRuleSetSql(t: TableRule, keyed: string): { set: Record<string, string>; where: string } {
+  const col = sqlIdent(t.column);
   return {
-    setup,
-    set: { [rule.column]: `coalesce((SELECT m._airlock_to FROM ${t} m WHERE m._airlock_from = ${key(col)}), ${col})` },
-    where: `${key(col)} IN (SELECT _airlock_from FROM ${t})`,
-    teardown: [`DROP TABLE IF EXISTS ${t}`],
+    set: { [t.column]: `coalesce((SELECT m._airlock_to FROM ${keyed} m WHERE m._airlock_from = ${t.key(col)}), ${col})` },
+    where: `${t.key(col)} IN (SELECT _airlock_from FROM ${keyed})`,
   };
+}
+
+function compileTableRule(rule: TypedRule, tag: string, t: TableRule): CompiledRule {
+  const name = tableFor(rule, tag);
+  const setup = [
+    `CREATE OR REPLACE TEMP TABLE ${name}_in (_airlock_from VARCHAR, _airlock_to VARCHAR)`,
+    ...insertValues(`${name}_in`, t.lines.map(([from, to]) => [sqlString(from), sqlString(to)])),
+    `CREATE OR REPLACE TEMP TABLE ${name} AS ${tableRuleKeyedSql(t, `${name}_in`)}`,
+    `DROP TABLE ${name}_in`,
+  ];
+  return { setup, ...tableRuleSetSql(t, name), teardown: [`DROP TABLE IF EXISTS ${name}`] };
+}
+
+function compileMap(rule: MapRule): CompiledRule {
+  return compileTableRule(rule, 'map', mapTable(rule));
 }
 
 function compileManual(rule: ManualRule, ctx: CompileContext): CompiledRule {
@@ -100,8 +124,8 @@ function compileManual(rule: ManualRule, ctx: CompileContext): CompiledRule {
 }
 
 /** Every spelling of every entity of the reference table, keyed in SQL; keys two entities share are dropped. */
-function compileLookup(rule: LookupRule, ctx: CompileContext): CompiledRule {
-  const table = ctx.reference ? Object.values(ctx.reference).find((x) => x.domain === rule.table || `${x.domain}` === rule.table) : undefined;
+export function lookupTable(rule: LookupRule, reference: ReferenceTables | undefined): TableRule {
+  const table = reference ? Object.values(reference).find((x) => x.domain === rule.table || `${x.domain}` === rule.table) : undefined;
   if (!table) throw new Error(`lookup rule on ${rule.column}: reference table ${rule.table} is not loaded`);
   const members = rule.members ? new Map(rule.members.map((m) => [m.toLowerCase(), m])) : null;
   const render = (f: string | undefined): string | null => {
@@ -109,24 +133,15 @@ function compileLookup(rule: LookupRule, ctx: CompileContext): CompiledRule {
     if (members) return members.get(f.toLowerCase()) ?? null;
     return rule.style === 'upper' ? f.toUpperCase() : rule.style === 'lower' ? f.toLowerCase() : f;
   };
-  const rows: string[][] = [];
+  const lines: Array<[string, string]> = [];
   for (const e of table.entities) {
     const out = render(e.forms[rule.form]);
     if (out === null) continue;
-    for (const a of e.aliases) rows.push([sqlString(a), sqlString(out)]);
+    for (const a of e.aliases) lines.push([a, out]);
   }
-  const t = tableFor(rule, 'lookup');
-  const col = sqlIdent(rule.column);
-  return {
-    setup: [
-      `CREATE OR REPLACE TEMP TABLE ${t}_in (_airlock_from VARCHAR, _airlock_to VARCHAR)`,
-      ...insertValues(`${t}_in`, rows),
-      `CREATE OR REPLACE TEMP TABLE ${t} AS SELECT ${referenceKeySql('_airlock_from')} AS _airlock_from, any_value(_airlock_to) AS _airlock_to
-         FROM ${t}_in GROUP BY 1 HAVING count(DISTINCT _airlock_to) = 1`,
-      `DROP TABLE ${t}_in`,
-    ],
-    set: { [rule.column]: `coalesce((SELECT m._airlock_to FROM ${t} m WHERE m._airlock_from = ${referenceKeySql(col)}), ${col})` },
-    where: `${referenceKeySql(col)} IN (SELECT _airlock_from FROM ${t})`,
-    teardown: [`DROP TABLE IF EXISTS ${t}`],
-  };
+  return { column: rule.column, lines, key: referenceKeySql };
+}
+
+function compileLookup(rule: LookupRule, ctx: CompileContext): CompiledRule {
+  return compileTableRule(rule, 'lookup', lookupTable(rule, ctx.reference));
 }

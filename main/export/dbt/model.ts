@@ -1,0 +1,18 @@
+// One file of the exported project: a model (SQL with ref placeholders, see jinjaSql.ts) or a seed.
+
+export interface DbtModel {
+  name: string;
+  /** folder under models/ */
+  dir: 'staging' | 'validation' | 'remediation' | 'marts';
+  /** SQL with ref placeholders */
+  sql: string;
+  /** one line for schema.yml */
+  description: string;
+}
+
+export interface DbtSeed {
+  name: string;
+  /** rows of (from, to), written as CSV */
+  lines: Array<[string, string]>;
+  description: string;
+}
