@@ -2,7 +2,7 @@
 // (~/.cache/airlock/venv-dbt), created from PyPI the first time a test needs it, so `npm test` on
 // a bare machine is enough and the repository never holds a virtualenv.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,17 +35,42 @@ export function dbtVenv(): { python: string; dbt: string } {
   const bin = join(DBT_VENV, 'bin');
   const python = join(bin, 'python');
   const dbt = join(bin, 'dbt');
-  const complete = existsSync(python) && execFileSync(python, ['-c', PINNED_CHECK], { encoding: 'utf8' }) === 'True';
-  if (!existsSync(dbt) || !complete) {
-    mkdirSync(join(homedir(), '.cache', 'airlock'), { recursive: true });
+  const complete = () => existsSync(dbt) && existsSync(python) && execFileSync(python, ['-c', PINNED_CHECK], { encoding: 'utf8' }) === 'True';
+  if (complete()) return { python, dbt };
+  // Test files run two at a time: a lock folder keeps two of them from building the venv at once
+  // (the second waits, then finds it complete).
+  mkdirSync(join(homedir(), '.cache', 'airlock'), { recursive: true });
+  withLock(`${DBT_VENV}.lock`, INSTALL_TIMEOUT_MS, () => {
+    if (complete()) return;
     if (!existsSync(python)) execFileSync('python3', ['-m', 'venv', DBT_VENV], { stdio: 'inherit', timeout: 300_000 });
     // dbt-spark[session] is dbt-spark plus pyspark, pinned here rather than through the extra
     execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...DBT_PACKAGES], {
       stdio: 'inherit',
-      timeout: 1_800_000,
+      timeout: INSTALL_TIMEOUT_MS,
     });
-  }
+  });
   return { python, dbt };
+}
+
+const INSTALL_TIMEOUT_MS = 1_800_000;
+
+/** Runs `fn` holding a lock folder; a lock older than `staleMs` was left by a killed run. */
+function withLock(lock: string, staleMs: number, fn: () => void): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > staleMs) rmdirSync(lock);
+      Atomics.wait(pause, 0, 0, 2_000);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmdirSync(lock);
+  }
 }
 
 /**
