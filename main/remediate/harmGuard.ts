@@ -48,17 +48,40 @@ export function spelledOutSql(old: string, nw: string): string {
   const fo = flatSql(old), fn = flatSql(nw);
   const dropsWords = `regexp_full_match(${fn}, '(' || array_to_string(${wordsSql(old)}, ')?(') || ')?')`;
   const reorders = `list_has_all(${wordsSql(old)}, ${wordsSql(nw)})`;
-  const expands = `(length(${fo}) > 0 AND length(${fo}) < length(${fn}) AND left(${fo}, 1) = left(${fn}, 1) AND regexp_matches(${fn}, '^' || regexp_replace(${fo}, '(.)', '\\1.*', 'g')))`;
-  return `(length(${fn}) > 0 AND (${dropsWords} OR ${reorders} OR ${expands}))`;
+  // an abbreviation spelled out is letters only: '5' → '500000' or '2' → '2024-12-31' is no expansion
+  const expands = `(length(${fo}) > 0 AND length(${fo}) < length(${fn}) AND left(${fo}, 1) = left(${fn}, 1) AND NOT regexp_matches(${fo} || ${fn}, '[0-9]')
+    AND regexp_matches(${fn}, '^' || regexp_replace(${fo}, '(.)', '\\1.*', 'g')))`;
+  return `(length(${fn}) > 0 AND (${dropsWords} OR ${reorders} OR ${expands}) AND ${keepsNumbersSql(old, nw)} AND ${keepsNegationSql(old, nw)})`;
 }
+
+/**
+ * The numbers a value holds, in order, each with its decimal point and without its thousands
+ * separators: '$1,234.50' → ['1234.50'], '2023-01-05' → ['2023', '01', '05'].
+ */
+const numbersSql = (v: string) => `list_transform(regexp_extract_all(${v}, '[0-9]+(?:[.,][0-9]+)*'), n -> replace(n, ',', ''))`;
+/** Minus signs of numbers (at the start, or after a space, '(' or a currency sign), not a date's dashes. */
+const minusesSql = (v: string) => `len(regexp_extract_all(${v}, '(?:^|[\\s($€£])-[0-9]'))`;
+
+/**
+ * SQL true when `nw` holds exactly the numbers of `old`, with their signs: dropping or
+ * re-ordering words must not flip a sign ('-5' → '5'), move a decimal point ('12' → '1.2',
+ * '1,500' → '1.500'), or swap a date's day and month ('2023-01-05' → '2023-05-01').
+ */
+const keepsNumbersSql = (old: string, nw: string) => `(${numbersSql(old)} = ${numbersSql(nw)} AND ${minusesSql(old)} = ${minusesSql(nw)})`;
+
+/** Words that turn a value into its opposite: dropping one ('not approved' → 'approved') is no spelling. */
+const NEGATIONS = ['not', 'no', 'non', 'never', 'none', 'nor', 'without'];
+const keepsNegationSql = (old: string, nw: string) =>
+  `list_has_all(${wordsSql(nw)}, list_intersect(${wordsSql(old)}, [${NEGATIONS.map((w) => `'${w}'`).join(', ')}]))`;
 
 /** Why a language model's rule, trialled in `tried`, writes values its failing values do not spell out, or null. */
 async function modelHarm(conn: DuckDBConnection, tried: string, work: string, columns: string[]): Promise<string | null> {
   for (const column of columns) {
     const c = sqlIdent(column);
     const [row] = await queryRows<{ n: number; old: string | null; new: string | null }>(conn, `WITH
-      ch AS (SELECT DISTINCT b.${c} AS old, a.${c} AS new FROM ${tried} a JOIN ${work} b USING (_airlock_row_id) WHERE a.${c} IS DISTINCT FROM b.${c} AND a.${c} IS NOT NULL),
-      bad AS (SELECT * FROM ch WHERE old IS NULL OR NOT ${spelledOutSql('old', 'new')})
+      ch AS (SELECT DISTINCT b.${c} AS old, a.${c} AS new FROM ${tried} a JOIN ${work} b USING (_airlock_row_id) WHERE a.${c} IS DISTINCT FROM b.${c}),
+      -- erasing a value (writing NULL) spells nothing out either: a model may not blank a cell to pass
+      bad AS (SELECT * FROM ch WHERE old IS NULL OR new IS NULL OR NOT ${spelledOutSql('old', 'new')})
       SELECT (SELECT count(*) FROM bad) AS n, (SELECT min(old) FROM bad) AS old, (SELECT min(new) FROM bad WHERE old = (SELECT min(old) FROM bad)) AS new`);
     const n = Number(row.n);
     if (n > 0) {
