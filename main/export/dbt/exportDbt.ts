@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../../contract/errors.js';
+import { refuseJinjaInContract } from './jinjaSafe.js';
 import { parseContract } from '../../contract/load.js';
 import { referenceTables } from '../../contract/referenceData.js';
 import type { Contract } from '../../contract/types.js';
@@ -62,6 +63,7 @@ function checkOutDir(out: string): void {
 
 export async function exportDbt(engine: Engine, opts: ExportDbtOptions): Promise<ExportDbtResult> {
   const contract = contractFor(engine, opts.contractId, opts.runId);
+  refuseJinjaInContract(contract);
   const out = resolve(opts.outDir);
   checkOutDir(out);
   const sourceFile = opts.sourceFile ? resolve(opts.sourceFile) : undefined;
