@@ -160,6 +160,9 @@ export async function recordOperation<T>(
   engine: Engine, contract: Contract, runId: string, op: { kind: OperationKind; label: string | ((out: T) => string); by: string; dataChanging: boolean }, fn: () => Promise<T>,
 ): Promise<T> {
   const db = engine.sqlite;
+  // An undo cut short in this process is finished before a newer step is recorded over it:
+  // finished later, its before-image would overwrite what the newer step did.
+  await finishInterruptedUndos(engine);
   const seq = Number((db.prepare('SELECT coalesce(max(seq), 0) AS s FROM operations WHERE run_id = ?').get(runId) as { s: number }).s) + 1;
   const opId = `op_${createHash('sha256').update(`${runId}\u0000${seq}\u0000${nowIso()}`).digest('hex').slice(0, 16)}`;
   const before = sqliteImage(db, runId);

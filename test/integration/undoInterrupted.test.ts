@@ -102,4 +102,35 @@ describe('an undo cut short between DuckDB and SQLite', () => {
     expect(await digest(session)).toEqual(beforeData);
     expect(e2.sqlite.prepare(`SELECT count(*) AS n FROM audit WHERE run_id = ? AND kind = 'undo'`).get(r.runId)).toEqual({ n: 1 });
   }, 300_000);
+
+  it('in the same process, a newer review step first finishes it, so the undo never overwrites that step', async () => {
+    const file = join(dir, 'h2.csv');
+    writeFileSync(file, [LINES[0], ...LINES.slice(301, 601)].join('\n'));
+    const r = await runCalls(session).runFile({ file, contractPath: CONTRACT, approval: { kind: 'none' }, useModels: false });
+    const review = reviewCalls(session);
+    const verified = (await review.reviewState({ runId: r.runId })).clusters.map((c) => c.proposal).filter((p) => p?.status === 'verified');
+    expect(verified.length).toBeGreaterThan(1);
+    await review.decideProposal({ runId: r.runId, proposalId: verified[0]!.id, decision: 'approve' });
+    const beforeData = await digest(session);
+    await review.promoteReviewed({ runId: r.runId });
+    const engine = await session.engine();
+    const exec = engine.sqlite.exec.bind(engine.sqlite);
+    let refused = false;
+    engine.sqlite.exec = ((sql: string) => {
+      if (sql === 'COMMIT' && !refused) { refused = true; throw new Error('disk I/O error'); }
+      return exec(sql);
+    }) as typeof engine.sqlite.exec;
+    await expect(historyCalls(session).undoLast({ runId: r.runId })).rejects.toThrow(/disk I\/O error/);
+    engine.sqlite.exec = exec;
+    // the analyst goes on in the same session: a newer step, then the history
+    await review.decideProposal({ runId: r.runId, proposalId: verified[1]!.id, decision: 'approve' });
+    const status = (id: string) => (engine.sqlite.prepare('SELECT status FROM proposals WHERE proposal_id = ?').get(id) as { status: string }).status;
+    expect(status(verified[1]!.id)).toBe('approved');
+    const steps = await historyCalls(session).reviewHistory({ runId: r.runId });
+    expect(status(verified[1]!.id)).toBe('approved');
+    const promote = steps.find((o) => o.kind === 'promote')!;
+    expect(promote.undoneBy).toBe('recovery');
+    expect(steps[steps.length - 1].undoneAt).toBeNull(); // the newer approval stands
+    expect(await digest(session)).toEqual(beforeData);
+  }, 300_000);
 });
