@@ -13,13 +13,13 @@ import { loadContractFile } from '../../main/contract/load.js';
 import { runCli, describeResult } from '../helpers/cli.js';
 import { dbtVenv } from '../helpers/dbtEnv.js';
 import { airlockWithRecipe, contentHash, failedNodes, recipeOf, runDbt } from '../helpers/dbtExport.js';
-import { tempDir } from '../helpers/tmp.js';
+import { SHARED, tempDir } from '../helpers/tmp.js';
 
 interface Case { name: string; file: () => Promise<{ csv: string; contract: string }>; table: string; corrupt: { column: string; value: string; test: string } }
 
 const cases: Case[] = [
-  { name: 'hospital', table: 'hospital', file: async () => ({ csv: '/work/shared/bench/hospital/dirty.csv', contract: '/work/shared/bench/hospital/contract.odcs.yaml' }), corrupt: { column: 'zip', value: '3562x', test: 'pattern_mismatch__hospital_clean__zip' } },
-  { name: 'beers', table: 'beers', file: async () => ({ csv: '/work/shared/bench/beers/dirty.csv', contract: '/work/shared/bench/beers/contract.odcs.yaml' }), corrupt: { column: 'state', value: 'ORx', test: 'pattern_mismatch__beers_clean__state' } },
+  { name: 'hospital', table: 'hospital', file: async () => ({ csv: join(SHARED, 'bench/hospital/dirty.csv'), contract: join(SHARED, 'bench/hospital/contract.odcs.yaml') }), corrupt: { column: 'zip', value: '3562x', test: 'pattern_mismatch__hospital_clean__zip' } },
+  { name: 'beers', table: 'beers', file: async () => ({ csv: join(SHARED, 'bench/beers/dirty.csv'), contract: join(SHARED, 'bench/beers/contract.odcs.yaml') }), corrupt: { column: 'state', value: 'ORx', test: 'pattern_mismatch__beers_clean__state' } },
   {
     name: 'bench orders, 100,000 rows', table: 'orders',
     file: async () => { const g = await generate({ rows: 100_000, dir: tempDir('dbt-bench-data') }); return { csv: g.csv, contract: g.contract }; },

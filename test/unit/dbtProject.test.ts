@@ -5,8 +5,10 @@ import { loadContractFile } from '../../main/contract/load.js';
 import { buildDbtProject } from '../../main/export/dbt/dbtProject.js';
 import { UserError } from '../../main/contract/errors.js';
 import type { ExportedRule } from '../../main/export/dbt/ruleModels.js';
+import { SHARED } from '../helpers/tmp.js';
+import { join } from 'node:path';
 
-const contract = loadContractFile('/work/shared/bench/hospital/contract.odcs.yaml');
+const contract = loadContractFile(join(SHARED, 'bench/hospital/contract.odcs.yaml'));
 const rules: ExportedRule[] = [
   { id: 'p1', column: 'zip', rule: { kind: 'map', column: 'zip', match: 'exact', entries: [{ from: '3562x', to: '35620' }, { from: 'a"b', to: 'c' }] } },
   { id: 'p2', column: 'city', rule: { kind: 'expression', set: { city: 'upper(trim("city"))' } } },
