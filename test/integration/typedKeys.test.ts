@@ -102,9 +102,10 @@ describe('remediation judges keys as typed values too (A4)', () => {
       const s = { contract: c, runId: summary.runId, st: streamTables(c), rt: runTables(summary.runId) };
       const cluster = listClusters(engine.sqlite, summary.runId).find((x) => x.column === 'k')!;
       const work = await createWorkingCopy(engine.duck.conn, s, '_keys_work');
-      const collide = await verifyRule(engine.duck.conn, s, work, cluster.id, 'k', { k: "replace(k, 'x', '')" }, undefined, false, undefined, 'llm:test');
+      // a proposer without evidence of its own, but not a language model (whose rules must also be spelled out by the failing value)
+      const collide = await verifyRule(engine.duck.conn, s, work, cluster.id, 'k', { k: "replace(k, 'x', '')" }, undefined, false, undefined, 'synth:test');
       expect(acceptable(collide), JSON.stringify(collide)).toBe(false);
-      const free = await verifyRule(engine.duck.conn, s, work, cluster.id, 'k', { k: "replace(k, '1x', '99')" }, undefined, false, undefined, 'llm:test');
+      const free = await verifyRule(engine.duck.conn, s, work, cluster.id, 'k', { k: "replace(k, '1x', '99')" }, undefined, false, undefined, 'synth:test');
       expect(acceptable(free), JSON.stringify(free)).toBe(true);
       engine.close();
     }, 60_000);
