@@ -45,6 +45,23 @@ const sqliteState = async (session: EngineSession, runId: string) => {
   };
 };
 
+/** Undoes the run's last step while SQLite refuses the undo's commit once (after DuckDB's side committed). */
+async function undoWithCommitRefused(session: EngineSession, runId: string): Promise<boolean> {
+  const engine = await session.engine();
+  const exec = engine.sqlite.exec.bind(engine.sqlite);
+  let refused = false;
+  engine.sqlite.exec = ((sql: string) => {
+    if (sql === 'COMMIT' && !refused) { refused = true; throw new Error('disk I/O error'); }
+    return exec(sql);
+  }) as typeof engine.sqlite.exec;
+  try {
+    await expect(historyCalls(session).undoLast({ runId })).rejects.toThrow(/disk I\/O error/);
+  } finally {
+    engine.sqlite.exec = exec;
+  }
+  return refused;
+}
+
 beforeAll(() => {
   dir = tempDir('undo-interrupted');
   ws = join(dir, 'ws');
@@ -71,14 +88,7 @@ describe('an undo cut short between DuckDB and SQLite', () => {
 
     // SQLite refuses the undo's commit once, after DuckDB's side has committed.
     const engine = await session.engine();
-    const exec = engine.sqlite.exec.bind(engine.sqlite);
-    let refused = false;
-    engine.sqlite.exec = ((sql: string) => {
-      if (sql === 'COMMIT' && !refused) { refused = true; throw new Error('disk I/O error'); }
-      return exec(sql);
-    }) as typeof engine.sqlite.exec;
-    await expect(historyCalls(session).undoLast({ runId: r.runId })).rejects.toThrow(/disk I\/O error/);
-    engine.sqlite.exec = exec;
+    const refused = await undoWithCommitRefused(session, r.runId);
     expect(refused).toBe(true);
     // in between: the data is back, the records still say "promoted"
     expect(await digest(session)).toEqual(beforeData);
@@ -114,14 +124,7 @@ describe('an undo cut short between DuckDB and SQLite', () => {
     const beforeData = await digest(session);
     await review.promoteReviewed({ runId: r.runId });
     const engine = await session.engine();
-    const exec = engine.sqlite.exec.bind(engine.sqlite);
-    let refused = false;
-    engine.sqlite.exec = ((sql: string) => {
-      if (sql === 'COMMIT' && !refused) { refused = true; throw new Error('disk I/O error'); }
-      return exec(sql);
-    }) as typeof engine.sqlite.exec;
-    await expect(historyCalls(session).undoLast({ runId: r.runId })).rejects.toThrow(/disk I\/O error/);
-    engine.sqlite.exec = exec;
+    expect(await undoWithCommitRefused(session, r.runId)).toBe(true);
     // the analyst goes on in the same session: a newer step, then the history
     await review.decideProposal({ runId: r.runId, proposalId: verified[1]!.id, decision: 'approve' });
     const status = (id: string) => (engine.sqlite.prepare('SELECT status FROM proposals WHERE proposal_id = ?').get(id) as { status: string }).status;
