@@ -99,10 +99,18 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     await conn.run(`UPDATE ${work} SET ${cols} FROM _orig o WHERE ${work}._airlock_row_id = o._airlock_row_id AND o._airlock_row_id IN (SELECT row_id FROM _harmed)`);
     await conn.run('DELETE FROM _chg WHERE row_id IN (SELECT row_id FROM _harmed)');
   }
+  // The rows this application decides: those it changed, and those it freed without touching
+  // them. A row held only by a peer (a dependency group of two that disagreed, a key it shared)
+  // passes every check once the peer is repaired; it leaves now, as its last violation is gone.
+  // Only rows whose every arrival reason was a check that can be judged again qualify: a
+  // malformed record has none and never leaves this way.
   await conn.run(`CREATE OR REPLACE TEMP TABLE _changed AS
     SELECT w.*, b._airlock_row_hash, w._airlock_row_id NOT IN (SELECT row_id FROM _left) AS _airlock_ready
     FROM ${work} w JOIN ${s.rt.stage} b USING (_airlock_row_id)
-    WHERE w._airlock_row_id IN (SELECT row_id FROM _chg)`);
+    WHERE w._airlock_row_id IN (SELECT row_id FROM _chg)
+       OR (w._airlock_row_id IN (SELECT row_id FROM _arrived_viol) AND w._airlock_row_id NOT IN (SELECT row_id FROM _left)
+           AND w._airlock_row_id NOT IN (SELECT row_id FROM ${s.st.violations} WHERE run_id = ${r} AND reason = 'MALFORMED_RECORD'))`);
+  const released = Number(await queryValue(conn, 'SELECT count(*) FROM _changed WHERE _airlock_row_id NOT IN (SELECT row_id FROM _chg)'));
   await conn.run(`CREATE OR REPLACE TEMP TABLE _ready AS SELECT * EXCLUDE (_airlock_ready) FROM _changed WHERE _airlock_ready`);
   const ts = nowIso();
   let promoted = 0;
@@ -147,9 +155,9 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   const kept = new Map(keptRows.map((x) => [x.rule, Number(x.n)]));
   const perRule = Object.fromEntries(proposals.map((p) => [p.id, { matched: matched[p.id] ?? 0, kept: rec.ok ? kept.get(p.id) ?? 0 : 0 }]));
   await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready; DROP TABLE IF EXISTS _changed; DROP TABLE IF EXISTS _harmed; DROP TABLE IF EXISTS _arrived_viol; DROP TABLE IF EXISTS _apply_evidence;');
-  if (rec.ok && changedCells > 0) {
-    await auditTableChanges(engine, s.contract, s.runId, s.st, undefined, ruleIds, ts);
-    engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: promoted, cells: changedCells, stillQuarantined, reverted, rules: ruleIds, reconciliation: rec } });
+  if (rec.ok && (changedCells > 0 || released > 0)) {
+    if (changedCells > 0) await auditTableChanges(engine, s.contract, s.runId, s.st, undefined, ruleIds, ts);
+    engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: promoted, cells: changedCells, stillQuarantined, reverted, released, rules: ruleIds, reconciliation: rec } });
   }
   return { promotedRows: rec.ok ? promoted : 0, changedCells: rec.ok ? changedCells : 0, stillQuarantined: rec.ok ? stillQuarantined : 0, reverted, reconciliation: rec, perRule };
 }
