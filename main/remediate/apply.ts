@@ -57,8 +57,14 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     seq += 1;
     const op = ruleOp(p.rule);
     const written = writtenColumns(op);
-    // Every cell the rule may touch: quarantined cells failing in a column it writes.
-    const ids = `(SELECT DISTINCT row_id FROM _arrived_viol WHERE "column" IN (${written.map(sqlString).join(', ')}))`;
+    // Every cell the rule may touch: quarantined cells failing in a column it writes, that no
+    // earlier rule of this application changed. A rule reaches beyond its cluster, so a later one
+    // would otherwise read an earlier one's output afresh ('0.065', fixed from '0,065', read again
+    // as a dot-grouped 65). A cell still failing after this application is the next round's work.
+    const writes = written.map(sqlString).join(', ');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _rule_ids AS SELECT DISTINCT row_id FROM _arrived_viol WHERE "column" IN (${writes})
+      AND row_id NOT IN (SELECT row_id FROM _chg WHERE "column" IN (${writes}))`);
+    const ids = '(SELECT row_id FROM _rule_ids)';
     if (op.kind === 'agreedValue' && evidence === null) evidence = await materializeEvidence(conn, s, work, '_arrived_viol', '_apply_evidence');
     const ctx = { contract: s.contract, runId: s.runId, evidence: evidence ?? undefined, reference: opts.reference };
     await withCompiledRule(conn, op, ctx, async (c) => {
@@ -134,13 +140,17 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     const assign = s.contract.columns.map((c) => `${sqlIdent(c.name)} = w.${sqlIdent(c.name)}`).join(', ');
     await conn.run(`UPDATE ${s.st.quarantine} SET ${assign} FROM _changed w
       WHERE ${s.st.quarantine}._airlock_run_id = ${r} AND ${s.st.quarantine}._airlock_row_id = w._airlock_row_id AND NOT w._airlock_ready`);
-    await conn.run(`DELETE FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD' AND row_id IN (SELECT _airlock_row_id FROM _changed WHERE NOT _airlock_ready)`);
+    // Every row still held gets the reasons that remain, changed or not: a peer's repair can end
+    // one of its violations (a group that now agrees) while another keeps it here, and a stale
+    // reason would be clustered and proposed for again. _left judged every held row.
+    const held = `(SELECT _airlock_row_id FROM ${work} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM _ready))`;
+    await conn.run(`DELETE FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD' AND row_id IN ${held}`);
     await conn.run(`INSERT INTO ${s.st.violations} (run_id, row_id, "column", reason, rule, detail)
-      SELECT ${r}, row_id, "column", reason, rule, detail FROM _left WHERE row_id IN (SELECT _airlock_row_id FROM _changed WHERE NOT _airlock_ready)`);
+      SELECT ${r}, row_id, "column", reason, rule, detail FROM _left WHERE row_id IN ${held}`);
     await conn.run(`UPDATE ${s.st.quarantine} SET _airlock_reasons = v.reasons
       FROM (SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS reasons FROM _left GROUP BY row_id) v
       WHERE ${s.st.quarantine}._airlock_run_id = ${r} AND ${s.st.quarantine}._airlock_row_id = v.row_id
-        AND v.row_id IN (SELECT _airlock_row_id FROM _changed WHERE NOT _airlock_ready)`);
+        AND v.row_id IN ${held}`);
     // The batch as it now stands: later rounds and later reviews judge groups on these values.
     await conn.run(`UPDATE ${s.rt.stage} SET ${assign} FROM _changed w WHERE ${s.rt.stage}._airlock_row_id = w._airlock_row_id`);
     stillQuarantined = Number(await queryValue(conn, 'SELECT count(*) FROM _changed WHERE NOT _airlock_ready'));
@@ -154,7 +164,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   const keptRows = await queryRows<{ rule: string; n: number | bigint }>(conn, `SELECT rule, count(*) AS n FROM ${s.st.changes} WHERE run_id = ${r} AND ts = ${sqlString(ts)} GROUP BY rule`);
   const kept = new Map(keptRows.map((x) => [x.rule, Number(x.n)]));
   const perRule = Object.fromEntries(proposals.map((p) => [p.id, { matched: matched[p.id] ?? 0, kept: rec.ok ? kept.get(p.id) ?? 0 : 0 }]));
-  await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready; DROP TABLE IF EXISTS _changed; DROP TABLE IF EXISTS _harmed; DROP TABLE IF EXISTS _arrived_viol; DROP TABLE IF EXISTS _apply_evidence;');
+  await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready; DROP TABLE IF EXISTS _changed; DROP TABLE IF EXISTS _harmed; DROP TABLE IF EXISTS _arrived_viol; DROP TABLE IF EXISTS _apply_evidence; DROP TABLE IF EXISTS _rule_ids;');
   if (rec.ok && (changedCells > 0 || released > 0)) {
     if (changedCells > 0) await auditTableChanges(engine, s.contract, s.runId, s.st, undefined, ruleIds, ts);
     engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: promoted, cells: changedCells, stillQuarantined, reverted, released, rules: ruleIds, reconciliation: rec } });

@@ -78,16 +78,21 @@ describe('a row held only by its peer leaves quarantine when the peer is repaire
       ['21', '33333', 'clinic', 'c'], // a real disagreement: no rule can tell which is right
       ['30', '44444', 'pharmacy', 'c'],
       ['31', '44444', 'pharmacyy', ''], // fixable kind, but the code is missing: it stays held
+      ['32', '66666', 'hospital', ''], // held by its code, and by a group of two that disagreed
+      ['33', '66666', 'hospitl', 'c'], // its typo fix ends 32's disagreement (and frees 33)
     ];
     const dirRows = [...rows, ['40', '55555', 'clinic', 'c', 'extra field']];
     const { r, held } = await run('peer-still-held', dirRows);
     expect(r.reconciled).toBe(true);
     const ids = held.map((h) => h.id);
-    expect(ids).toEqual(expect.arrayContaining(['20', '21', '31']));
+    expect(ids).toEqual(expect.arrayContaining(['20', '21', '31', '32']));
+    expect(ids).not.toContain('33');
+    // 32 did not change, but the reason its peer caused is gone: only its own remains
+    expect(held.find((h) => h.id === '32')?.reasons).toBe('code:REQUIRED_MISSING');
     // 30's group agrees once 31's typo is fixed (31 holds its value, only its code is missing)
     expect(ids).not.toContain('30');
     expect(held.find((h) => h.id === '31')?.reasons).toBe('code:REQUIRED_MISSING');
     // the malformed record (five fields) is still in quarantine: it has no id to show, so count it
-    expect(held.length).toBe(4);
+    expect(held.length).toBe(5);
   }, 120_000);
 });
