@@ -85,6 +85,21 @@ describe('number-units strategy', () => {
       patternType: 'number-format',
     },
     {
+      // Found by the generalisation harness: an explicit plus sign ('+16,00', '+0,05') held rows.
+      name: 'an explicit plus sign, with a decimal comma or a zero fraction, keeps the number and its sign',
+      col: abv, valid: abvValid,
+      values: ['+0,05', '+0,046', '0,07'],
+      expected: ['0.05', '0.046', '0.07'],
+      patternType: 'number-format',
+    },
+    {
+      name: 'integer: a plus sign and a zero fraction',
+      col: ibu, valid: ['20', '35', '65', '30', '70', '18'],
+      values: ['+55,00', '+ 33,00', '20,0'],
+      expected: ['55', '33', '20'],
+      patternType: 'number-format',
+    },
+    {
       name: 'ibu: an integer written with a zero fraction',
       col: ibu, valid: ['20', '35', '65', '30', '70', '18'],
       values: ['35.0', '20.0'],

@@ -1,6 +1,6 @@
 // Strategy 3: numbers wrapped in noise: a unit ('12.0 oz', '16.0 ounce', '12.0 oz. Alumi-Tek'),
 // a currency ('$1,234.50', '1.234,50 €'), a percent sign ('5%', '0.09%'), thousands separators or a
-// decimal comma, or a '.0' on an integer. The number is extracted in SQL; a percent is scaled by
+// decimal comma, an explicit plus sign ('+16,00'), or a '.0' on an integer. The number is extracted in SQL; a percent is scaled by
 // 1/100 only where the contract range and the valid sample's magnitude say so.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../store/duckdb.js';
@@ -66,6 +66,8 @@ function parse(s: string, cur: Map<string, string[]>, curByLength: string[]): Pa
   for (const t of curByLength) {
     if (rest.startsWith(t)) { prefix = t; rest = rest.slice(t.length).replace(/^ +/, ''); break; }
   }
+  // An explicit plus sign is the number's own sign (a minus never gets here: it is not guessed).
+  rest = rest.replace(/^\+ */, '');
   const m = /^[0-9]([0-9.,]*[0-9])?/.exec(rest);
   if (!m) return null;
   const num = m[0];
@@ -202,8 +204,8 @@ export async function numberUnits(_conn: DuckDBConnection, input: SynthInput, ct
     conv = fits('us') ? 'us' : 'eu';
   }
 
-  // 4. The guard: exactly the shapes this rule rewrites.
-  const num = numRegex(conv, integer);
+  // 4. The guard: exactly the shapes this rule rewrites (the number may carry an explicit '+').
+  const num = `\\+? *(?:${numRegex(conv, integer)})`;
   let guard: string, flags = '';
   if (kind === 'percent') { guard = `${num} *${PERCENT_SQL}`; flags = 'i'; }
   else if (kind === 'unit') {
