@@ -17,7 +17,11 @@
 //   The winner's share of the group's weight is its confidence;
 // - determinant suspicion: a row that disagrees with its group's agreed values on at least half
 //   (and at least two) of the dependency's other dependents probably has a wrong determinant: it
-//   is not repaired through that determinant and its ballot does not count in that group;
+//   is not repaired through that determinant and its ballot does not count in that group (a
+//   sibling that is the agreed value but for white space or case agrees: a misspelt copy of the
+//   group's value is evidence for the determinant, not against it);
+// - a vote left undecided between two values, one plainly a corrupted spelling of the other, is
+//   decided by their form (rankedSql);
 // - where two determinants decide differently for one row, the row keeps its value.
 //
 // With `sourceColumn`, each ballot is weighted by its source's accuracy, estimated by truth
@@ -101,16 +105,73 @@ function evidenceOf(rule: AgreedValueRule, ctx: CompileContext): string {
   return ctx.evidence;
 }
 
-/** Plurality with margin over a relation of weighted ballots (det, attr, k, v, src, w). */
+/** A value with its white space trimmed and runs of it made one space (its well-formed spelling). */
+const spacedSql = (v: string) => `regexp_replace(trim(${v}), '\\s+', ' ', 'g')`;
+/** The case class of a value: all upper, all lower, or mixed (U, L, M). */
+const caseClassSql = (v: string) => `(CASE WHEN ${v} = upper(${v}) AND ${v} <> lower(${v}) THEN 'U' WHEN ${v} = lower(${v}) AND ${v} <> upper(${v}) THEN 'L' ELSE 'M' END)`;
+/** A case class this common in the column marks its convention; this rare, a departure from it. */
+export const CASE_CONVENTION_SHARE = 0.8;
+export const CASE_DEPARTURE_SHARE = 0.1;
+/** A misspelling is at most this many edits from the value it stands for (and values this short are never read as one). */
+export const TIE_TYPO_MIN_LENGTH = 5;
+
+/**
+ * Plurality with margin over a relation of weighted ballots (det, attr, k, v, src, w).
+ *
+ * A group that the vote leaves undecided between exactly two values is decided by the form of
+ * the values when one of them is plainly a corrupted spelling of the other, never otherwise:
+ * - the same value but for white space or case (equal once trimmed, spaces collapsed and case
+ *   folded): the well-formed spelling wins over one with stray white space, and a spelling in the
+ *   column's case convention (a case class held by at least 80% of the column's ballots) wins
+ *   over one in a case class at most 10% of them hold;
+ * - a near spelling (a few edits; words, not codes or numbers: at least 5 characters and 3
+ *   letters) where one value is attested by the rest of the column (written in another group, or
+ *   each of its words is, but for words both values share) and the other is written nowhere else
+ *   and holds a word no other group writes and the first lacks, as a misspelling does: the
+ *   attested value wins.
+ * The winner must hold at least as much weight as the other value: form never outvotes a
+ * plurality. Two values that are both attested, or both well formed, stay undecided.
+ */
 function rankedSql(rule: AgreedValueRule, weighted: string): string {
-  return `WITH votes AS (SELECT det, attr, k, v, sum(w) AS n, count(DISTINCT src) AS supporters FROM ${weighted} GROUP BY ALL),
+  return `WITH wb AS (SELECT * FROM ${weighted}),
+    votes AS (SELECT det, attr, k, v, sum(w) AS n, count(DISTINCT src) AS supporters FROM wb GROUP BY ALL),
     ranked AS (SELECT *, sum(n) OVER (PARTITION BY det, attr, k) AS total, count(*) OVER (PARTITION BY det, attr, k) AS candidates,
                       row_number() OVER (PARTITION BY det, attr, k ORDER BY n DESC, v) AS rk,
-                      coalesce(lead(n, 1) OVER (PARTITION BY det, attr, k ORDER BY n DESC, v), 0) AS runner_up FROM votes)
-    SELECT det, attr, k, v, n, supporters, total, n / total AS share, rk, runner_up, candidates,
-           (rk = 1 AND supporters >= ${Number(rule.minSupport)} AND n > runner_up
-            AND (n - runner_up) >= ${Number(rule.minMargin)} * total - 1e-9) AS decided
-    FROM ranked`;
+                      coalesce(lead(n, 1) OVER (PARTITION BY det, attr, k ORDER BY n DESC, v), 0) AS runner_up FROM votes),
+    base AS (SELECT *, (rk = 1 AND supporters >= ${Number(rule.minSupport)} AND n > runner_up
+                        AND (n - runner_up) >= ${Number(rule.minMargin)} * total - 1e-9) AS plain FROM ranked),
+    open AS (SELECT * FROM (SELECT *, bool_or(plain) OVER (PARTITION BY det, attr, k) AS settled FROM base) WHERE candidates = 2 AND NOT settled),
+    -- the column's words, by the groups that write them (only columns with an open duel are split)
+    words AS (SELECT det, attr, t, count(DISTINCT k) AS groups FROM (
+                SELECT det, attr, k, unnest(string_split_regex(lower(v), '[^[:alnum:]]+')) AS t FROM wb
+                WHERE EXISTS (SELECT 1 FROM open o WHERE o.det = wb.det AND o.attr = wb.attr)) WHERE t <> '' GROUP BY ALL),
+    own AS (SELECT DISTINCT det, attr, k, v, t FROM (SELECT det, attr, k, v, unnest(string_split_regex(lower(v), '[^[:alnum:]]+')) AS t FROM open) WHERE t <> ''),
+    -- a word of one value that no other group writes and the other value does not share
+    lone AS (SELECT o.det, o.attr, o.k, o.v, count(*) AS unattested
+             FROM own o LEFT JOIN words w ON w.det = o.det AND w.attr = o.attr AND w.t = o.t
+             WHERE coalesce(w.groups, 0) < 2
+               AND NOT EXISTS (SELECT 1 FROM own y WHERE y.det = o.det AND y.attr = o.attr AND y.k = o.k AND y.v <> o.v AND y.t = o.t)
+             GROUP BY ALL),
+    feat AS (SELECT o.det, o.attr, o.k, o.v, o.n, ${spacedSql('o.v')} AS sv, lower(${spacedSql('o.v')}) AS fp, ${caseClassSql('o.v')} AS cls,
+                    (SELECT count(DISTINCT x.k) FROM wb x WHERE x.det = o.det AND x.attr = o.attr AND x.v = o.v) AS groups,
+                    coalesce(l.unattested, 0) AS unattested, length(regexp_replace(o.v, '[^[:alpha:]]', '', 'g')) AS letters
+             FROM open o LEFT JOIN lone l ON l.det = o.det AND l.attr = o.attr AND l.k = o.k AND l.v = o.v),
+    classes AS (SELECT det, attr, cls, n / sum(n) OVER (PARTITION BY det, attr) AS share
+                FROM (SELECT det, attr, ${caseClassSql('v')} AS cls, count(*) AS n FROM wb GROUP BY 1, 2, 3)),
+    duel AS (SELECT a.det, a.attr, a.k, a.v,
+               (a.n >= b.n AND (
+                 (a.fp = b.fp AND a.v = a.sv AND (b.v <> b.sv
+                   OR (a.cls <> b.cls AND coalesce(ca.share, 0) >= ${CASE_CONVENTION_SHARE} AND coalesce(cb.share, 0) <= ${CASE_DEPARTURE_SHARE})))
+                 OR (a.fp <> b.fp AND length(a.fp) >= ${TIE_TYPO_MIN_LENGTH} AND length(b.fp) >= ${TIE_TYPO_MIN_LENGTH}
+                   AND a.letters >= 3 AND b.letters >= 3
+                   AND (a.groups >= 2 OR a.unattested = 0) AND b.groups = 1 AND b.unattested >= 1
+                   AND damerau_levenshtein(a.fp, b.fp) <= greatest(1, least(3, length(a.fp) // 6))))) AS wins
+             FROM feat a JOIN feat b ON b.det = a.det AND b.attr = a.attr AND b.k = a.k AND b.v <> a.v
+             LEFT JOIN classes ca ON ca.det = a.det AND ca.attr = a.attr AND ca.cls = a.cls
+             LEFT JOIN classes cb ON cb.det = b.det AND cb.attr = b.attr AND cb.cls = b.cls)
+    SELECT r.det, r.attr, r.k, r.v, r.n, r.supporters, r.total, r.n / r.total AS share, r.rk, r.runner_up, r.candidates,
+           (r.plain OR coalesce(d.wins, false)) AS decided
+    FROM base r LEFT JOIN duel d ON d.det = r.det AND d.attr = r.attr AND d.k = r.k AND d.v = r.v`;
 }
 
 /** Ballots with their weight: 1 per row, or the source's accuracy shared among its rows in the group. */
@@ -175,7 +236,11 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
     const limit = suspicionLimit(others.length);
     if (!limit) return;
     const joins = others.map((o, j) => `LEFT JOIN ${T.votes} a${j} ON a${j}.det = ${i} AND a${j}.attr = ${sqlString(o)} AND a${j}.decided AND a${j}.k = ${determinantKeySql(ctx, det, 'e')}`);
-    const disagreements = others.map((o, j) => `(CASE WHEN a${j}.v IS NOT NULL AND CAST(e.${sqlIdent(o)} AS VARCHAR) IS DISTINCT FROM a${j}.v THEN 1 ELSE 0 END)`);
+    // A sibling spelt as the agreed value but for white space or case supports the determinant.
+    const disagreements = others.map((o, j) => {
+      const mine = `CAST(e.${sqlIdent(o)} AS VARCHAR)`;
+      return `(CASE WHEN a${j}.v IS NOT NULL AND lower(${spacedSql(mine)}) IS DISTINCT FROM lower(${spacedSql(`a${j}.v`)}) THEN 1 ELSE 0 END)`;
+    });
     suspects.push(`SELECT ${i} AS det, e._airlock_row_id AS row_id FROM ${evidence} e ${joins.join(' ')}
       WHERE ${presentSql(det, 'e')} AND (${disagreements.join(' + ')}) >= ${limit}`);
   });
