@@ -130,7 +130,7 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
       op: rule,
       set: {},
       confidence,
-      reasoning: `${rule.column} is determined by ${by}; ${Number(g.groups)} group(s) of the cluster's rows agree on a value by a plurality leading by at least ${Math.round(rule.minMargin * 100)}% of the group${weighted} (${Number(g.support)} supporting ${rule.sourceColumn ? 'sources' : 'rows'}, ${Number(n)} row(s) decided). Rows take their group's agreed value; ties, thin leads, rows whose determinant looks wrong and rows whose dependencies disagree keep theirs.`,
+      reasoning: `${rule.column} is determined by ${by}; ${Number(g.groups)} group(s) of the cluster's rows agree on a value by a plurality leading by at least ${Math.round(rule.minMargin * 100)}% of the group${weighted} (${Number(g.support)} supporting ${rule.sourceColumn ? 'sources' : 'rows'}, ${Number(n)} row(s) decided). Rows take their group's agreed value; a tie between a value and a corrupted spelling of it (stray spaces, off-convention case, a misspelt word) goes to the well-formed value; other ties, thin leads, rows whose determinant looks wrong and rows whose dependencies disagree keep theirs.`,
       patternType: 'fd-agreed-value',
       strategy: 'fd-agreed-value',
       ...(sources ? { sourceAccuracy: sources } : {}),
