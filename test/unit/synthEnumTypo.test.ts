@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
-import { enumTypo, levenshtein, nearestMember } from '../../main/remediate/synth/enumTypo.js';
+import { enumTypo, levenshtein, nearestMember, slipDistance } from '../../main/remediate/synth/enumTypo.js';
+import { seeded } from '../helpers/seeded.js';
 import { apply, column, ctx, disallowedFunctions, openDb, synthInput, run, ruleText } from './synthHarness.js';
 
 let db: LockedDuckDB;
@@ -88,5 +89,26 @@ describe('enum-typo strategy', () => {
     expect(levenshtein('', 'abc')).toBe(3);
     expect(nearestMember('yxs', ['yes', 'no'])).toEqual({ member: 'yes', how: 'x-wildcard' });
     expect(nearestMember('xl', STATES)).toBeNull();
+  });
+
+  it('a swap of two neighbouring letters is one slip: the member it was typed from, not a longer look-alike', async () => {
+    const STATUS = ['active', 'inactive', 'pending', 'cancelled'];
+    expect(slipDistance('cative', 'active')).toBe(1);
+    expect(slipDistance('ab', 'ba')).toBe(1);
+    expect(slipDistance('kitten', 'sitting')).toBe(3);
+    expect(nearestMember('cative', STATUS)).toEqual({ member: 'active', how: 'edit-distance' });
+    expect(nearestMember('pendnig', STATUS)).toEqual({ member: 'pending', how: 'edit-distance' });
+    // still refused when two members are about as near
+    expect(nearestMember('inactiev', ['inactive', 'inactivo'])).toBeNull();
+    // seeded: every single transposition inside a member maps back to it, never to another
+    const rng = seeded(7);
+    for (let n = 0; n < 300; n++) {
+      const m = rng.pick(STATUS);
+      const i = rng.int(0, m.length - 2);
+      const typo = `${m.slice(0, i)}${m[i + 1]}${m[i]}${m.slice(i + 2)}`;
+      if (typo === m) continue;
+      const hit = nearestMember(typo, STATUS);
+      expect(hit === null || hit.member === m, `${typo} -> ${hit?.member}`).toBe(true);
+    }
   });
 });

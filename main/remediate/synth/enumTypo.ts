@@ -23,6 +23,24 @@ export function levenshtein(a: string, b: string): number {
   return prev[b.length];
 }
 
+/**
+ * Edits between two strings where swapping two neighbouring letters is one edit, not two (the
+ * optimal string alignment distance): a transposition is the commonest keyboard slip, and
+ * 'cative' is one slip from 'active', not as far as from 'inactive'.
+ */
+export function slipDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
 /** Members that `v` equals when each of its 'x' may stand for any character. */
 function wildcardMatches(v: string, members: string[]): string[] {
   const known = v.replace(/x/g, '').length;
@@ -54,7 +72,7 @@ export function nearestMember(value: string, members: string[]): EnumMatch {
   const wild = wildcardMatches(v, members);
   if (wild.length === 1) return { member: wild[0], how: 'x-wildcard' };
   if (wild.length > 1) return null; // 'xl' could be al, fl or il: not ours to pick
-  const scored = members.map((m) => ({ m, d: levenshtein(v, m.toLowerCase()) })).sort((a, b) => a.d - b.d);
+  const scored = members.map((m) => ({ m, d: slipDistance(v, m.toLowerCase()) })).sort((a, b) => a.d - b.d);
   const [best, second] = scored;
   if (!best || best.d === 0 || best.d > allowedDistance(best.m)) return null;
   // Strictly nearer than the runner-up by 2 edits, and the edit must not rewrite most of the value.
