@@ -7,12 +7,11 @@
 // (synth/judge.ts) and the agreed-value rule test candidate values with it, in SQL.
 import type { ColumnSpec } from '../contract/types.js';
 import { sqlString } from '../store/duckdb.js';
-import { missingSql, singleValueChecks, singleValueMetricChecks } from '../validate/compileViolations.js';
+import { determinantUsableSql } from '../validate/compileViolations.js';
 
 export function valueValidSql(col: ColumnSpec, v: string): string {
-  const checks = [...singleValueChecks(col, v), ...singleValueMetricChecks(col, v)];
   // A check's `when` that is NULL raises no violation in validation (CASE WHEN NULL): same here.
-  return `coalesce((NOT ${missingSql(col, v)}${checks.map((c) => ` AND NOT coalesce(${c.when}, false)`).join('')}), false)`;
+  return determinantUsableSql(col, v);
 }
 
 /** A `CASE <key> WHEN 'k' THEN 'v' ... END` look-up expression (NULL when the key is unmapped). */

@@ -125,6 +125,12 @@ function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: 
   return [];
 }
 
+/** A value of a determinant column that can name a group: present and passing its column's own checks. */
+export function determinantUsableSql(col: ColumnSpec, v: string): string {
+  const checks = [...singleValueChecks(col, v), ...singleValueMetricChecks(col, v)];
+  return `coalesce((NOT ${missingSql(col, v)}${checks.map((c) => ` AND NOT coalesce(${c.when}, false)`).join('')}), false)`;
+}
+
 /**
  * Functional dependencies: within a group of equal determinant values, a row whose dependent
  * value differs from the group's clear majority (more than half the rows) is a violation; in a
@@ -137,7 +143,13 @@ function fdChecks(contract: Contract, windows: string[], only?: Set<string>): Ch
     const detTouched = !only || fd.determinant.some((c) => only.has(c));
     if (!detTouched && !fd.dependent.some((c) => only!.has(c))) return;
     const det = fd.determinant.map(sqlIdent);
-    const detPresent = det.map((d) => `(${d} IS NOT NULL AND trim(${d}) <> '')`).join(' AND ');
+    // A determinant value that is missing or fails its own column's checks ('N/A', '?', a zip
+    // with a letter) names no entity: its rows are held for that value and form no group (they
+    // would otherwise all be "the same" and disagree). Its repair brings the row into its group.
+    const detPresent = fd.determinant.map((c) => {
+      const spec = contract.columns.find((x) => x.name === c);
+      return spec ? determinantUsableSql(spec, sqlIdent(c)) : `(${sqlIdent(c)} IS NOT NULL AND trim(${sqlIdent(c)}) <> '')`;
+    }).join(' AND ');
     const part = det.join(', ');
     const n = `_fd${i}_n`;
     windows.push(`count(*) OVER (PARTITION BY ${part}) AS ${n}`);

@@ -95,4 +95,16 @@ describe('a row held only by its peer leaves quarantine when the peer is repaire
     // the malformed record (five fields) is still in quarantine: it has no id to show, so count it
     expect(held.length).toBe(5);
   }, 120_000);
+
+  it('a determinant that fails its own check (N/A, a zip with a letter) forms no group with the others that do', async () => {
+    const rows = [
+      ...clean(1, '11111', 'clinic', 4),
+      ['20', 'N/A', 'pharmacy', 'c'], ['21', 'N/A', 'clinic', 'c'], ['22', 'N/A', 'hospital', 'c'],
+      ['23', '1111x', 'pharmacy', 'c'], ['24', '1111x', 'clinic', 'c'],
+    ];
+    const { r, held } = await run('peer-unusable-determinant', rows);
+    expect(r.reconciled).toBe(true);
+    // each is held for its zip alone: they are not one entity that disagrees about its kind
+    expect(held).toEqual(['20', '21', '22', '23', '24'].map((id) => ({ id, reasons: 'zip:PATTERN_MISMATCH' })));
+  }, 120_000);
 });

@@ -54,11 +54,15 @@ export function determinantKeySql(ctx: CompileContext, determinant: string[], al
   return determinant.length === 1 ? part(determinant[0]) : `concat_ws(chr(31), ${determinant.map(part).join(', ')})`;
 }
 
-/** All determinant values present (NULL or blank determinants do not vote and are not repaired). */
-function presentSql(determinant: string[], alias?: string): string {
+/**
+ * All determinant values usable: present and valid for their column, as validation groups them
+ * (a missing, blank or failing determinant such as 'N/A' does not vote and is not repaired).
+ */
+function presentSql(ctx: CompileContext, determinant: string[], alias?: string): string {
   return determinant.map((c) => {
     const ref = alias ? `${alias}.${sqlIdent(c)}` : sqlIdent(c);
-    return `(${ref} IS NOT NULL AND trim(${ref}) <> '')`;
+    const spec = ctx.contract.columns.find((x) => x.name === c);
+    return spec ? valueValidSql(spec, ref) : `(${ref} IS NOT NULL AND trim(${ref}) <> '')`;
   }).join(' AND ');
 }
 
@@ -194,7 +198,7 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
       const v = `e.${sqlIdent(attr)}`;
       parts.push(`SELECT ${i} AS det, ${sqlString(attr)} AS attr, ${determinantKeySql(ctx, det, 'e')} AS k, CAST(${v} AS VARCHAR) AS v,
           e._airlock_row_id AS row_id, ${src} AS src, coalesce(e._airlock_passes, false) AS ok
-        FROM ${evidence} e WHERE ${presentSql(det, 'e')} AND ${valueValidSql(spec, v)}`);
+        FROM ${evidence} e WHERE ${presentSql(ctx, det, 'e')} AND ${valueValidSql(spec, v)}`);
     }
   });
   const empty = `SELECT 0 AS det, '' AS attr, '' AS k, '' AS v, CAST(0 AS BIGINT) AS row_id, '' AS src, false AS ok WHERE false`;
@@ -242,7 +246,7 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
       return `(CASE WHEN a${j}.v IS NOT NULL AND lower(${spacedSql(mine)}) IS DISTINCT FROM lower(${spacedSql(`a${j}.v`)}) THEN 1 ELSE 0 END)`;
     });
     suspects.push(`SELECT ${i} AS det, e._airlock_row_id AS row_id FROM ${evidence} e ${joins.join(' ')}
-      WHERE ${presentSql(det, 'e')} AND (${disagreements.join(' + ')}) >= ${limit}`);
+      WHERE ${presentSql(ctx, det, 'e')} AND (${disagreements.join(' + ')}) >= ${limit}`);
   });
   setup.push(`CREATE OR REPLACE TEMP TABLE ${T.suspects} AS ${suspects.length ? suspects.join(' UNION ALL ') : 'SELECT 0 AS det, CAST(0 AS BIGINT) AS row_id WHERE false'}`);
   const kept = `(SELECT b.* FROM ${T.ballots} b WHERE b.attr = ${sqlString(rule.column)}
@@ -280,7 +284,7 @@ function pickSql(rule: AgreedValueRule, ctx: CompileContext, i: number, alias?: 
   const T = agreedValueTables(rule);
   const det = rule.determinants[i];
   const rowId = alias ? `${alias}._airlock_row_id` : '_airlock_row_id';
-  return `(CASE WHEN ${presentSql(det, alias)}
+  return `(CASE WHEN ${presentSql(ctx, det, alias)}
       AND NOT EXISTS (SELECT 1 FROM (SELECT row_id AS _airlock_suspect FROM ${T.suspects} WHERE det = ${i}) s WHERE s._airlock_suspect = ${rowId})
     THEN (SELECT f._airlock_agreed FROM (SELECT k AS _airlock_agreed_key, v AS _airlock_agreed FROM ${T.final} WHERE det = ${i} AND decided) f
           WHERE f._airlock_agreed_key = ${determinantKeySql(ctx, det, alias)}) END)`;
@@ -366,7 +370,7 @@ export function rankedCandidatesSql(rule: AgreedValueRule, ctx: CompileContext, 
   const parts = rule.determinants.map((det, i) => `SELECT e._airlock_row_id AS row_id, ${sqlString(rule.column)} AS "column", ${sqlString(det.join('+'))} AS determinant,
       f.v AS candidate, f.n AS weight, f.share AS share, f.rk AS rank
     FROM ${evidence} e JOIN ${T.final} f ON f.det = ${i} AND f.candidates >= 2 AND f.k = ${determinantKeySql(ctx, det, 'e')}
-    WHERE ${presentSql(det, 'e')} AND ${decisionSql(rule, ctx, 'e')} IS NULL${only}
+    WHERE ${presentSql(ctx, det, 'e')} AND ${decisionSql(rule, ctx, 'e')} IS NULL${only}
       AND NOT EXISTS (SELECT 1 FROM ${T.suspects} s WHERE s.det = ${i} AND s.row_id = e._airlock_row_id)`);
   if (parts.length === 0) return `SELECT CAST(0 AS BIGINT) AS row_id, '' AS "column", '' AS determinant, '' AS candidate, 0.0 AS weight, 0.0 AS share, 0 AS rank WHERE false`;
   return `${parts.join(' UNION ALL ')} ORDER BY row_id, determinant, rank`;
