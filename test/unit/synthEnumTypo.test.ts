@@ -98,6 +98,12 @@ describe('enum-typo strategy', () => {
     expect(slipDistance('kitten', 'sitting')).toBe(3);
     expect(nearestMember('cative', STATUS)).toEqual({ member: 'active', how: 'edit-distance' });
     expect(nearestMember('pendnig', STATUS)).toEqual({ member: 'pending', how: 'edit-distance' });
+    // a value cut short is the start of exactly one member, and long enough to say so
+    expect(nearestMember('cancel', STATUS)).toEqual({ member: 'cancelled', how: 'truncated' });
+    expect(nearestMember('pend', STATUS)).toEqual({ member: 'pending', how: 'truncated' });
+    expect(nearestMember('inac', ['inactive', 'inaccurate'])).toBeNull();
+    expect(nearestMember('can', STATUS)).toBeNull();
+    expect(nearestMember('cancel', ['cancelled', 'cancelling'])).toBeNull();
     // still refused when two members are about as near
     expect(nearestMember('inactiev', ['inactive', 'inactivo'])).toBeNull();
     // seeded: every single transposition inside a member maps back to it, never to another

@@ -60,7 +60,7 @@ function allowedDistance(member: string): number {
   return Math.max(2, Math.floor(0.3 * member.length));
 }
 
-export type EnumMatch = { member: string; how: 'case' | 'x-wildcard' | 'edit-distance' } | null;
+export type EnumMatch = { member: string; how: 'case' | 'x-wildcard' | 'edit-distance' | 'truncated' } | null;
 
 /** The one member a value is a typo of, or null when none is close or two are equally close. */
 export function nearestMember(value: string, members: string[]): EnumMatch {
@@ -74,11 +74,22 @@ export function nearestMember(value: string, members: string[]): EnumMatch {
   if (wild.length > 1) return null; // 'xl' could be al, fl or il: not ours to pick
   const scored = members.map((m) => ({ m, d: slipDistance(v, m.toLowerCase()) })).sort((a, b) => a.d - b.d);
   const [best, second] = scored;
-  if (!best || best.d === 0 || best.d > allowedDistance(best.m)) return null;
+  if (!best || best.d === 0 || best.d > allowedDistance(best.m)) return truncationOf(v, members);
   // Strictly nearer than the runner-up by 2 edits, and the edit must not rewrite most of the value.
   if (second && second.d - best.d < 2) return null;
   if (best.d * 2 >= v.length) return null;
   return { member: best.m, how: 'edit-distance' };
+}
+
+/**
+ * A value cut short ('cancel' for 'cancelled', 'pend' for 'pending'): the start of exactly one
+ * member, at least 4 letters and at least half of it. A shorter start says too little ('in' is the
+ * start of 'inactive' and of 'in progress').
+ */
+function truncationOf(v: string, members: string[]): EnumMatch {
+  if (v.length < 4) return null;
+  const starts = members.filter((m) => m.toLowerCase().startsWith(v) && v.length * 2 >= m.length);
+  return starts.length === 1 ? { member: starts[0], how: 'truncated' } : null;
 }
 
 /** A value map (case and spacing aside) from each misspelt value to the one member it can be. */
@@ -96,7 +107,7 @@ export async function enumTypo(_conn: DuckDBConnection, input: SynthInput, _ctx:
     hows.add(hit.how);
   }
   if (!entries.length) return [];
-  const guessed = hows.has('edit-distance');
+  const guessed = hows.has('edit-distance') || hows.has('truncated');
   return [{
     op: { kind: 'map', column: input.column.name, match: 'folded', entries },
     base: guessed ? 0.9 : 0.95,
@@ -106,6 +117,7 @@ export async function enumTypo(_conn: DuckDBConnection, input: SynthInput, _ctx:
     reasoning: (ex) => `Values are misspelt allowed values (${ex}); each maps to the only member it can be`
       + (hows.has('case') ? ' (case aside)' : '')
       + (hows.has('x-wildcard') ? " (letters replaced by 'x' read as wildcards)" : '')
-      + (hows.has('edit-distance') ? ' (clearly nearest by edit distance)' : '') + '.',
+      + (hows.has('edit-distance') ? ' (clearly nearest by edit distance)' : '')
+      + (hows.has('truncated') ? ' (cut short: the start of exactly one member)' : '') + '.',
   }];
 }
