@@ -83,13 +83,13 @@ export function nearestMember(value: string, members: string[]): EnumMatch {
 
 /**
  * A value cut short ('cancel' for 'cancelled', 'pend' for 'pending'): the start of exactly one
- * member, at least 4 letters and at least half of it. A shorter start says too little ('in' is the
- * start of 'inactive' and of 'in progress').
+ * member, and no other, at least 4 letters and at least half of it. A shorter start says too little
+ * ('in' is the start of 'inactive' and of 'in progress').
  */
 function truncationOf(v: string, members: string[]): EnumMatch {
   if (v.length < 4) return null;
-  const starts = members.filter((m) => m.toLowerCase().startsWith(v) && v.length * 2 >= m.length);
-  return starts.length === 1 ? { member: starts[0], how: 'truncated' } : null;
+  const starts = members.filter((m) => m.toLowerCase().startsWith(v));
+  return starts.length === 1 && v.length * 2 >= starts[0].length ? { member: starts[0], how: 'truncated' } : null;
 }
 
 /** A value map (case and spacing aside) from each misspelt value to the one member it can be. */
