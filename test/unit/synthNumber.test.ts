@@ -93,6 +93,21 @@ describe('number-units strategy', () => {
       patternType: 'number-format',
     },
     {
+      // Found by the generalisation harness: digits grouped by spaces (SI / ISO 31-0 style).
+      name: 'digits grouped by threes with a space, a no-break or a narrow no-break space',
+      col: column({ name: 'amount', logicalType: 'number' }), valid: ['12.50', '980.10', '45.99', '310.00', '77.25'],
+      values: ['2 673.32', '1 005.10', '12\u00a0450.75', '3\u202f300.00'],
+      expected: ['2673.32', '1005.10', '12450.75', '3300.00'],
+      patternType: 'number-format',
+    },
+    {
+      name: 'space-grouped digits with a decimal comma',
+      col: column({ name: 'amount', logicalType: 'number' }), valid: [],
+      values: ['2 452,56', '10 000,5'],
+      expected: ['2452.56', '10000.5'],
+      patternType: 'number-format',
+    },
+    {
       name: 'integer: a plus sign and a zero fraction',
       col: ibu, valid: ['20', '35', '65', '30', '70', '18'],
       values: ['+55,00', '+ 33,00', '20,0'],
@@ -137,6 +152,7 @@ describe('number-units strategy', () => {
     { name: "'1,234' with no evidence of the convention", col: column({ name: 'p', logicalType: 'number' }), values: ['1,234 kg', '2,500 kg'], valid: [] },
     { name: 'units far from the valid magnitude', col: column({ name: 'w', logicalType: 'number' }), values: ['2500 g', '3000 g'], valid: ['2.5', '3.1', '2.8', '3.3', '2.9'] },
     { name: 'a string column', col: column({ name: 's' }), values: ['12 oz'], valid: [] },
+    { name: 'digits split by a space that are not groups of three', col: column({ name: 'q', logicalType: 'number' }), values: ['12 34', '1 2345'], valid: [] },
     { name: 'negative numbers are not guessed', col: column({ name: 'p', logicalType: 'number' }), values: ['-5 kg', '-3 kg'], valid: [] },
   ];
   for (const n of negatives) {

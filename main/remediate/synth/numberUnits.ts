@@ -29,8 +29,13 @@ const PERCENT_RE = /^(%|percent|per cent|pct)$/i;
 const PERCENT_SQL = '(%|percent|per cent|pct)';
 const TAIL = '( +[A-Za-z][A-Za-z0-9 -]*)?';
 // Numbers start with a digit: a leading '.' could be the end of a prefix ('Fr.12'), so '.5%' is left.
-const FIRST_NUM_JS = /[0-9]([0-9.,]*[0-9])?/;
-const FIRST_NUM_SQL = '[0-9]([0-9.,]*[0-9])?';
+// Digits may be grouped by threes with a space, a no-break or a narrow no-break space (the SI and
+// ISO 31-0 style, common in French and Nordic locales: '2 673.32'); the spaces are dropped.
+const GROUP_SPACE = '[ \u00a0\u202f]';
+const GROUP_SPACES_JS = new RegExp(GROUP_SPACE, 'g');
+const SPACE_GROUPED_JS = new RegExp(`^[0-9]{1,3}(?:${GROUP_SPACE}[0-9]{3})+(?:[.,][0-9]+)?(?![0-9])`);
+const FIRST_NUM_JS = /[0-9]([0-9., \u00a0\u202f]*[0-9])?/;
+const FIRST_NUM_SQL = '[0-9]([0-9., \u00a0\u202f]*[0-9])?';
 
 /** Currency spellings from the reference table: token → the codes it may mean. */
 function currencyTokens(ref: ReferenceTables): Map<string, string[]> {
@@ -68,10 +73,10 @@ function parse(s: string, cur: Map<string, string[]>, curByLength: string[]): Pa
   }
   // An explicit plus sign is the number's own sign (a minus never gets here: it is not guessed).
   rest = rest.replace(/^\+ */, '');
-  const m = /^[0-9]([0-9.,]*[0-9])?/.exec(rest);
+  const m = SPACE_GROUPED_JS.exec(rest) ?? /^[0-9]([0-9.,]*[0-9])?/.exec(rest);
   if (!m) return null;
-  const num = m[0];
-  rest = rest.slice(num.length).replace(/^ +/, '');
+  const num = m[0].replace(GROUP_SPACES_JS, '');
+  rest = rest.slice(m[0].length).replace(/^ +/, '');
   if (prefix) return rest === '' ? { kind: 'currency', marker: cur.get(prefix)!.join('|'), num } : null;
   if (rest === '') return { kind: 'plain', marker: '', num };
   if (PERCENT_RE.test(rest)) return { kind: 'percent', marker: '%', num };
@@ -94,18 +99,20 @@ function evidence(num: string): Convention | 'comma3' | 'dot3' | null {
   return null;
 }
 
-function canonical(num: string, conv: Convention): string {
+function canonical(raw: string, conv: Convention): string {
+  const num = raw.replace(GROUP_SPACES_JS, '');
   return conv === 'us' ? num.replace(/,/g, '') : num.replace(/\./g, '').replace(/,/g, '.');
 }
 
-function sqlCanonical(numExpr: string, conv: Convention): string {
+function sqlCanonical(raw: string, conv: Convention): string {
+  const numExpr = `regexp_replace(${raw}, '${GROUP_SPACE}', '', 'g')`;
   return conv === 'us' ? `replace(${numExpr}, ',', '')` : `replace(replace(${numExpr}, '.', ''), ',', '.')`;
 }
 
 /** The number shape the guard accepts under a convention; integers only allow a zero fraction. */
 function numRegex(conv: Convention, integer: boolean): string {
   const [g, d] = conv === 'us' ? [',', '\\.'] : ['\\.', ','];
-  const whole = `[0-9]{1,3}(${g}[0-9]{3})+|[0-9]+`;
+  const whole = `[0-9]{1,3}(${g}[0-9]{3})+|[0-9]{1,3}(${GROUP_SPACE}[0-9]{3})+|[0-9]+`;
   return integer ? `(${whole})(${d}0+)?` : `(${whole})(${d}[0-9]+)?`;
 }
 
