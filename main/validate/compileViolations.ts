@@ -171,7 +171,10 @@ interface SuspectJoin { name: string; sql: string; prefix: string }
  * and its dependents are exactly those of one well-supported key spelt almost alike. Reported on
  * the determinant, with the candidate key and its support as detail (the repair's evidence). The
  * check reads the whole relation it is compiled over, so it changes whenever the dependency's
- * determinant or a dependent does: a partial compile includes it with the dependency.
+ * determinant or a dependent does: a partial compile includes it with the dependency. Over a
+ * verification's universe (the subject rows and the rows tied to them by a key) it sees only the
+ * keys in reach: a repaired row, now in its candidate's group, is judged right; apply.ts judges
+ * every changed row again over the whole batch before anything is promoted.
  */
 function determinantSuspectCheck(fd: Contract['fds'][number], i: number, joins: SuspectJoin[]): Check | null {
   const name = `_fdsus${i}`;
@@ -200,7 +203,7 @@ export interface CompiledValidation {
 /**
  * @param only when given, only the checks a change to these columns can affect: their own
  *   checks, the keys that include them, and the FDs they take part in (all dependents of an FD
- *   whose determinant changed).
+ *   whose determinant changed, and the FD's determinant suspects whichever of its columns changed).
  */
 export function compileViolations(contract: Contract, source: string, only?: Iterable<string>): CompiledValidation {
   const onlySet = only ? new Set(only) : undefined;
