@@ -46,22 +46,24 @@ export function determinantSuspectsSql(fd: FunctionalDependency, source: string)
   const present = (c: string) => `(${sqlIdent(c)} IS NOT NULL AND trim(${text(c)}) <> '')`;
   const x = fd.determinant[0];
   const deps = fd.dependent;
-  // y: the row's dependents as one tuple; yok: every one of them is present (an empty dependent
-  // identifies nothing).
-  return `WITH r AS (SELECT _airlock_row_id AS id, ${text(x)} AS x, [${deps.map(text).join(', ')}] AS y, (${deps.map(present).join(' AND ')}) AS yok
+  // y: the row's dependents as one value (a struct when there are several); yok: every one of
+  // them is present (an empty dependent identifies nothing). Only well-supported keys are grouped
+  // by their dependents, and only rare rows are looked up: most rows of a batch are neither.
+  const y = deps.length === 1 ? text(deps[0]) : `{${deps.map((d, i) => `'d${i}': ${text(d)}`).join(', ')}}`;
+  return `WITH r AS (SELECT _airlock_row_id AS id, ${text(x)} AS x, ${y} AS y, (${deps.map(present).join(' AND ')}) AS yok,
+      count(*) OVER (PARTITION BY ${text(x)}) AS total
     FROM ${source} WHERE ${present(x)}),
-  gy AS (SELECT x, y, yok, count(*) AS n FROM r GROUP BY ALL),
-  g AS (SELECT x, sum(n) AS total FROM gy GROUP BY x),
+  gy AS (SELECT x, y, yok, any_value(total) AS total, count(*) AS n FROM r WHERE total >= ${P.minCandidateGroup} GROUP BY x, y, yok),
   -- each well-supported key with a clear majority of present dependents: its agreed tuple. Rare
   -- keys are left out of the evidence: they are the ones under suspicion (a typo repeated twice
   -- is a rare key, not a rival spelling and not a counterexample of the reverse mapping).
-  agreed AS (SELECT gy.x, gy.y, g.total FROM gy JOIN g USING (x) WHERE gy.yok AND 2 * gy.n > g.total AND g.total >= ${P.minCandidateGroup}),
+  agreed AS (SELECT x, y, total FROM gy WHERE yok AND 2 * n > total),
   rev AS (SELECT y, count(*) AS nx FROM agreed GROUP BY y),
   fit AS (SELECT count(*) AS tuples, count(*) FILTER (WHERE nx = 1) AS one FROM rev),
-  cand AS (SELECT r.id, r.x AS det_from, a.x AS det_to, a.total AS support, g.total AS grp,
+  cand AS (SELECT r.id, r.x AS det_from, a.x AS det_to, a.total AS support, r.total AS grp,
       count(*) OVER (PARTITION BY r.id) AS rivals
-    FROM r JOIN g USING (x) JOIN agreed a ON a.y = r.y AND a.x <> r.x
-    WHERE r.yok AND g.total <= ${P.maxRareGroup} AND a.total >= ${P.candidateRatio} * g.total)
+    FROM r JOIN agreed a ON a.y = r.y AND a.x <> r.x
+    WHERE r.yok AND r.total <= ${P.maxRareGroup} AND a.total >= ${P.candidateRatio} * r.total)
   SELECT c.id, c.det_from, c.det_to, c.support, c.grp, damerau_levenshtein(c.det_from, c.det_to) AS dist, f.one / f.tuples AS share
   FROM cand c, fit f
   WHERE c.rivals = 1
