@@ -38,6 +38,7 @@ const REASON_TEXT: Record<string, string> = {
   OUT_OF_RANGE: 'the value is outside the allowed range',
   LENGTH_VIOLATION: 'the value has the wrong length',
   FD_VIOLATION: 'the value disagrees with other rows that share the same determining columns',
+  FD_DETERMINANT_SUSPECT: 'the value is rare and its row\'s dependent columns are exactly those of one common, similarly spelt value: likely a misspelling of it',
   INVALID_VALUE: 'the value is not a valid value',
 };
 

@@ -20,6 +20,7 @@ import { acceptable } from './verify.js';
 import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
 import { swappedColumns } from './strategies/swappedColumns.js';
+import { fdDeterminantTypo } from './strategies/fdDeterminantTypo.js';
 import { synthesizeValueRules } from './synth/index.js';
 import type { Cluster, ValueCount } from './types.js';
 import { ModelSession, type ModelChoice } from './modelSession.js';
@@ -240,9 +241,11 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   const fd = await fdAgreedValue(evidence, s.contract, cluster, rows);
   const cross = await valueInOtherColumn(conn, s.contract, cluster, universe, rows);
   const swap = await swappedColumns(conn, s.contract, cluster, universe, rows);
+  const det = await fdDeterminantTypo(conn, s.contract, cluster, universe, rows);
   // A value found glued into another column, or swapped with it, explains both cells; a group's
-  // agreed value only fills one. The fuller explanation goes first.
-  for (const r of [swap, cross, fd]) {
+  // agreed value only fills one. The fuller explanation goes first. A misspelt determinant is
+  // only ever a cluster of its own reason, so its place does not compete.
+  for (const r of [swap, cross, fd, det]) {
     if (r) out.push({ op: opOf(r), confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
   }
   const values = await clusterValues(conn, s.st, s.runId, cluster.id);

@@ -6,6 +6,7 @@ import type { ColumnSpec, Contract, QualityCheck } from '../contract/types.js';
 import { sqlIdent, sqlString } from '../store/duckdb.js';
 import { boundLiteral, compareSql, typeOkSql } from './typedValue.js';
 import { keyPartitionSql } from './keyValue.js';
+import { determinantSuspectsSql } from './determinantSuspects.js';
 
 export interface Check {
   column: string;
@@ -137,11 +138,13 @@ export function determinantUsableSql(col: ColumnSpec, v: string): string {
  * group with no clear majority every row is flagged. The detail carries the majority value and
  * its support, the evidence a repair can use.
  */
-function fdChecks(contract: Contract, windows: string[], only?: Set<string>): Check[] {
+function fdChecks(contract: Contract, windows: string[], joins: SuspectJoin[], only?: Set<string>): Check[] {
   const checks: Check[] = [];
   contract.fds.forEach((fd, i) => {
     const detTouched = !only || fd.determinant.some((c) => only.has(c));
     if (!detTouched && !fd.dependent.some((c) => only!.has(c))) return;
+    const suspects = determinantSuspectCheck(fd, i, joins);
+    if (suspects) checks.push(suspects);
     const det = fd.determinant.map(sqlIdent);
     // A determinant value that is missing or fails its own column's checks ('N/A', '?', a zip
     // with a letter) names no entity: its rows are held for that value and form no group (they
@@ -172,6 +175,35 @@ function fdChecks(contract: Contract, windows: string[], only?: Set<string>): Ch
   return checks;
 }
 
+/** A relation of suspect rows joined to the scanned rows by row id (columns prefixed by `prefix`). */
+interface SuspectJoin { name: string; sql: string; prefix: string }
+
+/**
+ * A row whose determinant is the likelier error (validate/determinantSuspects.ts): its key is rare,
+ * and its dependents are exactly those of one well-supported key spelt almost alike. Reported on
+ * the determinant, with the candidate key and its support as detail (the repair's evidence). The
+ * check reads the whole relation it is compiled over, so it changes whenever the dependency's
+ * determinant or a dependent does: a partial compile includes it with the dependency. Over a
+ * verification's universe (the subject rows and the rows tied to them by a key) it sees only the
+ * keys in reach: a repaired row, now in its candidate's group, is judged right; apply.ts judges
+ * every changed row again over the whole batch before anything is promoted.
+ */
+function determinantSuspectCheck(fd: Contract['fds'][number], i: number, joins: SuspectJoin[]): Check | null {
+  const name = `_fdsus${i}`;
+  const prefix = `_airlock_fdsus${i}_`;
+  const sql = determinantSuspectsSql(fd, '_airlock_src');
+  if (!sql) return null;
+  joins.push({ name, sql, prefix });
+  const c = (k: string) => `${prefix}${k}`;
+  return {
+    column: fd.determinant[0],
+    reason: 'FD_DETERMINANT_SUSPECT',
+    rule: `fd-determinant:${fd.determinant[0]}->${fd.dependent.join('+')}`,
+    when: `(${c('to')} IS NOT NULL)`,
+    detail: `json_object('determinant', ${sqlString(fd.determinant[0])}, 'candidate', ${c('to')}, 'support', ${c('support')}, 'group', ${c('grp')}, 'distance', ${c('dist')}, 'reverseShare', round(${c('share')}, 3))`,
+  };
+}
+
 export interface CompiledValidation {
   /** SELECT producing (row_id BIGINT, column VARCHAR, reason VARCHAR, rule VARCHAR, detail VARCHAR) */
   sql: string;
@@ -183,7 +215,7 @@ export interface CompiledValidation {
 /**
  * @param only when given, only the checks a change to these columns can affect: their own
  *   checks, the keys that include them, and the FDs they take part in (all dependents of an FD
- *   whose determinant changed).
+ *   whose determinant changed, and the FD's determinant suspects whichever of its columns changed).
  */
 export function compileViolations(contract: Contract, source: string, only?: Iterable<string>): CompiledValidation {
   const onlySet = only ? new Set(only) : undefined;
@@ -193,7 +225,8 @@ export function compileViolations(contract: Contract, source: string, only?: Ite
   for (const q of contract.quality) {
     if (!onlySet || (q.properties ?? []).some((p) => onlySet.has(p))) checks.push(...metricRowChecks(q, undefined, windows, contract));
   }
-  checks.push(...fdChecks(contract, windows, onlySet));
+  const joins: SuspectJoin[] = [];
+  checks.push(...fdChecks(contract, windows, joins, onlySet));
   const rules = [...new Set(checks.map((c) => c.rule))];
   if (checks.length === 0) {
     return { sql: `SELECT CAST(NULL AS BIGINT) AS row_id, NULL::VARCHAR AS "column", NULL::VARCHAR AS reason, NULL::VARCHAR AS rule, NULL::VARCHAR AS detail WHERE false`, checks: 0, rules };
@@ -201,7 +234,15 @@ export function compileViolations(contract: Contract, source: string, only?: Ite
   const structs = checks.map((c) =>
     `CASE WHEN ${c.when} THEN {'column': ${sqlString(c.column)}, 'reason': ${sqlString(c.reason)}, 'rule': ${sqlString(c.rule)}, 'detail': CAST(${c.detail ?? 'NULL'} AS VARCHAR)} END`);
   const windowSelect = windows.length ? `, ${windows.join(',\n  ')}` : '';
-  const sql = `WITH w AS (SELECT *${windowSelect} FROM ${source}),
+  // Checks over the whole relation (determinant suspects) are relations of their own, joined by row id.
+  // Their columns are renamed with a reserved prefix, so that no contract column is ambiguous.
+  const joinCtes = joins.map((j) => {
+    const cols = [['id', 'id'], ['det_to', 'to'], ['support', 'support'], ['grp', 'grp'], ['dist', 'dist'], ['share', 'share']].map(([a, b]) => `${a} AS ${j.prefix}${b}`).join(', ');
+    return `${j.name} AS (SELECT ${cols} FROM (${j.sql})),\n`;
+  }).join('');
+  const joinFrom = joins.map((j) => ` LEFT JOIN ${j.name} ON ${j.prefix}id = _airlock_src._airlock_row_id`).join('');
+  const head = joins.length ? `WITH _airlock_src AS (SELECT * FROM ${source}),\n${joinCtes}w AS (SELECT *${windowSelect} FROM _airlock_src${joinFrom}),` : `WITH w AS (SELECT *${windowSelect} FROM ${source}),`;
+  const sql = `${head}
 v AS (SELECT _airlock_row_id, unnest(list_filter([${structs.join(',\n  ')}], x -> x IS NOT NULL)) AS v FROM w)
 SELECT _airlock_row_id AS row_id, v."column" AS "column", v.reason AS reason, v.rule AS rule, v.detail AS detail FROM v`;
   return { sql, checks: checks.length, rules };

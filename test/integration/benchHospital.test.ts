@@ -3,7 +3,7 @@
 // (nothing lost, row-level detection recall >= 0.90) and issue 3's (correction precision >= 0.98,
 // F1 >= 0.90), plus the shape of the exported files and the bundle.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,24 @@ describe('hospital benchmark through the CLI', () => {
   it('the scorer: correction precision >= 0.98 and F1 >= 0.90 (issue 3)', () => {
     expect(b.score.report.correction.precision, b.score.summaryLine).toBeGreaterThanOrEqual(0.98);
     expect(b.score.report.correction.f1, b.score.summaryLine).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a misspelt measure_code that still matches its pattern is repaired to its code (issue 10), and no code is repaired wrong', () => {
+    // The determinant of measure_code -> measure_name, condition: a typo there forms a group of
+    // its own, so only its dependents (exactly another code's) give it away.
+    const dirty = parseCsv(readFileSync(b.dirty, 'utf8'));
+    const truth = parseCsv(readFileSync(join(dirname(b.dirty), 'clean.csv'), 'utf8'));
+    const at = dirty.header.indexOf('measure_code');
+    const pattern = /^[a-z]+-[a-z0-9]+(-[a-z0-9]+)?$/; // the contract's pattern for measure_code
+    const out = new Map<string, string>();
+    for (const f of ['clean.csv', 'quarantine.csv']) for (const r of readCsvFile(join(b.outDir, f)).records) out.set(r.index, r.measure_code);
+    const typos = dirty.rows.map((r, i) => ({ key: r[0], dirty: r[at], truth: truth.rows[i][at] })).filter((c) => c.dirty !== c.truth && pattern.test(c.dirty));
+    const repaired = typos.filter((c) => out.get(c.key) === c.truth);
+    const wrong = dirty.rows.map((r, i) => ({ key: r[0], dirty: r[at], truth: truth.rows[i][at] })).filter((c) => out.get(c.key) !== c.dirty && out.get(c.key) !== c.truth);
+    expect(typos.length).toBeGreaterThan(10);
+    expect(repaired.length, JSON.stringify(typos.filter((c) => !repaired.includes(c)))).toBeGreaterThanOrEqual(Math.ceil(0.9 * typos.length));
+    expect(wrong).toEqual([]);
+    expect(b.score.report.correction.precision, b.score.summaryLine).toBe(1);
   });
 
   it('the exported bundle verifies', async () => {

@@ -47,6 +47,13 @@ describe('describeCheck', () => {
     expect(describeCheck(contract, v('id', 'REQUIRED_MISSING', 'id.required'), null, null).sentence).toBe('id is required, but this row has no value.');
   });
 
+  it('names the value a misspelt determinant most likely is, and its support (FD_DETERMINANT_SUSPECT)', () => {
+    const detail = JSON.stringify({ determinant: 'code', candidate: 'ami', support: 38, group: 1, distance: 1, reverseShare: 1 });
+    const c = describeCheck(contract, { column: 'code', reason: 'FD_DETERMINANT_SUSPECT', rule: 'fd-determinant:code->state+age', detail }, 'axi', null);
+    expect(c.sentence).toBe('code "axi" looks like a misspelling of "ami": this row\'s state + age are exactly what the 38 rows of code "ami" agree on, no other code has them, and the two are spelt almost alike.');
+    expect(c.expected).toEqual({ kind: 'dependency', text: 'code "ami" (its rows share this row\'s state + age)' });
+  });
+
   it('says when no value of a dependency group has a majority', () => {
     const group: RowGroup = {
       kind: 'dependency', rule: 'fd:id->state', key: [{ column: 'id', value: '7' }], dependent: 'state', columns: ['id', 'state'], size: 4,

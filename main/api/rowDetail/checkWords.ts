@@ -35,6 +35,25 @@ function dependencySentence(group: RowGroup): string {
   return `${head}: this row says ${q(mine?.value ?? null)}, ${said}${rest}.${majority}`;
 }
 
+/**
+ * `code "axi-4" looks like a misspelling of "ami-4": …`, from the violation's detail (the candidate
+ * key and its rows) and its rule (`fd-determinant:code->name+topic`).
+ */
+function determinantSuspectWords(rule: string, detail: string | null, name: string, value: string | null): Pick<RowCheck, 'sentence' | 'expected'> {
+  let d: { candidate?: string; support?: number } = {};
+  try {
+    d = detail ? (JSON.parse(detail) as typeof d) : {};
+  } catch {
+    d = {};
+  }
+  const deps = (rule.split('->')[1] ?? '').split('+').filter(Boolean).join(' + ') || 'dependent columns';
+  if (!d.candidate) return { sentence: `${name} ${q(value)} looks like a misspelling of another, well-supported value: its ${deps} are exactly that value's.`, expected: { kind: 'dependency', text: `the ${name} whose rows share this row's ${deps}` } };
+  return {
+    sentence: `${name} ${q(value)} looks like a misspelling of ${q(d.candidate)}: this row's ${deps} are exactly what the ${rowsWord(Number(d.support ?? 0))} of ${name} ${q(d.candidate)} agree on, no other ${name} has them, and the two are spelt almost alike.`,
+    expected: { kind: 'dependency', text: `${name} ${q(d.candidate)} (its rows share this row's ${deps})` },
+  };
+}
+
 export function describeCheck(contract: Contract, v: { column: string; reason: string; rule: string; detail: string | null }, value: string | null, group: RowGroup | null): RowCheck {
   const col = contract.columns.find((c) => c.name === v.column);
   const base = { column: v.column, reason: v.reason, rule: v.rule, value };
@@ -82,6 +101,8 @@ export function describeCheck(contract: Contract, v: { column: string; reason: s
         sentence: group ? dependencySentence(group) : `${v.rule.replace(/^fd:/, '').replace('->', ' → ')}: this row disagrees with the other rows of its group.`,
         expected: { kind: 'dependency', text: group ? `the value the rows of ${group.key.map((k) => `${k.column} ${q(k.value)}`).join(', ')} agree on` : 'the value the group agrees on' },
       };
+    case 'FD_DETERMINANT_SUSPECT':
+      return { ...base, ...determinantSuspectWords(v.rule, v.detail, name, value) };
     case 'MALFORMED_RECORD':
       return { ...base, sentence: `The record could not be read as CSV: ${v.detail ?? v.rule}.`, expected: { kind: 'record', text: `a record with the header's ${contract.columns.length} fields, quotes closed` } };
     case 'REJECTED_BY_ANALYST':
