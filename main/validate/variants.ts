@@ -124,3 +124,9 @@ export function withRunVariants(contract: Contract, variants: Record<string, Var
   if (!variants || Object.keys(variants).length === 0) return contract;
   return { ...contract, columns: contract.columns.map((c) => (variants[c.name]?.length ? { ...c, variants: variants[c.name] } : c)) };
 }
+
+/** The contract without a run's variants: they are that batch's evidence, not a rule for the next file. */
+export function withoutRunVariants(contract: Contract): Contract {
+  if (!contract.columns.some((c) => c.variants)) return contract;
+  return { ...contract, columns: contract.columns.map(({ variants: _found, ...c }) => c) };
+}

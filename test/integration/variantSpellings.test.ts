@@ -2,7 +2,7 @@
 // typo) pass every check a contract without a closed set can state. They are held as
 // LIKELY_VARIANT and repaired by a value map to the dominant spelling; legitimate rare categories,
 // unique free text and enum columns (NOT_IN_SET's business) are left alone.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../main/pipeline/context.js';
@@ -13,6 +13,7 @@ import { queryRows } from '../../main/store/duckdb.js';
 import { csvText, writeInput } from '../helpers/fixtures.js';
 import { seeded } from '../helpers/seeded.js';
 import { tempDir } from '../helpers/tmp.js';
+import { exportDbt } from '../../main/export/dbt/exportDbt.js';
 import { decideProposal, promoteReviewed, proposeManualEdit, reviewState } from '../../main/remediate/review.js';
 
 const contract = (styleProps = '') => `apiVersion: v3.1.0
@@ -131,6 +132,21 @@ describe('variant spellings of a dominant value', () => {
       await promoteReviewed(engine, run.runId);
       const prod = await queryRows<{ id: number; style: string }>(conn, `SELECT id, style FROM ${st.prod} WHERE id IN (${[...truth.keys()].join(', ')}) ORDER BY id`);
       expect(prod.map((r) => [Number(r.id), r.style])).toEqual([...truth]);
+    } finally {
+      engine.close();
+    }
+  }, 180_000);
+
+  it("leaves a batch's variants out of the contract a dbt project exports (a later file is read afresh)", async () => {
+    const { engine, run } = await runOn('');
+    try {
+      expect(Object.keys(run.variants ?? {})).toEqual(['style']);
+      const out = join(tempDir('variants-dbt'), 'project');
+      await exportDbt(engine, { contractId: 'beers', runId: run.runId, outDir: out });
+      const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
+      const text = files(out).map((f) => readFileSync(f, 'utf8')).join('\n');
+      expect(text).toContain('NOT_IN_SET');
+      expect(text).not.toContain('LIKELY_VARIANT');
     } finally {
       engine.close();
     }
