@@ -71,7 +71,10 @@ collide AS (SELECT x.v AS "from", dom.d AS "to", x.c AS count, dom.cd AS support
 -- Near typo: a value of one or two rows, alone in its fingerprint group and long enough to carry
 -- an edit, against the frequent valid values that are not themselves variants.
 freq AS (SELECT v AS d, c AS cd, f AS fd, digits AS dd FROM fp WHERE c >= ${MIN_SUPPORT} AND ok AND v NOT IN (SELECT "from" FROM collide)),
-rare AS (SELECT v, c, f, digits FROM ranked WHERE c <= 2 AND r = 1 AND n_g = c AND length(f) >= ${TYPO_MIN_LENGTH}),
+-- A misspelling is read in words: a code (K1A 0B1, AB-12C) has no run of four letters, and each of
+-- its characters carries meaning, so one letter off another code is another code.
+rare AS (SELECT v, c, f, digits FROM ranked WHERE c <= 2 AND r = 1 AND n_g = c AND length(f) >= ${TYPO_MIN_LENGTH}
+         AND regexp_matches(f, '\\pL{4}')),
 pairs AS (SELECT r.v, r.c, r.f, r.digits, q.d, q.cd, q.fd, q.dd, damerau_levenshtein(r.f, q.fd) AS dist
           FROM rare r JOIN freq q ON abs(length(r.f) - length(q.fd)) <= 2),
 scored AS (SELECT *, min(dist) OVER (PARTITION BY v) AS d1 FROM pairs),

@@ -143,6 +143,20 @@ describe('variant-spelling detector (seeded property)', () => {
   });
 });
 
+describe('codes are not words', () => {
+  it('never reads a code one letter off a frequent code as its typo', async () => {
+    const rng = seeded(5);
+    const L = 'ABCEGHJKLMNPRSTVXY';
+    const code = () => `${rng.pick([...L])}${rng.int(0, 9)}${rng.pick([...L])} ${rng.int(0, 9)}${rng.pick([...L])}${rng.int(0, 9)}`;
+    const values: string[] = [];
+    const codes = Array.from({ length: 20 }, code);
+    for (const c of codes) for (let k = 0; k < 10; k++) values.push(c);
+    // rare codes one letter from a frequent one: other postal codes, not typos
+    for (const c of codes.slice(0, 5)) values.push(c.slice(0, 2) + (c[2] === 'Z' ? 'W' : 'Z') + c.slice(3));
+    expect(await detect(values, 'zip')).toEqual([]);
+  });
+});
+
 describe('which columns the detector reads', () => {
   it('never a key, personal data, a closed set, a non-text type, a dependent, or a column or table turned off', () => {
     const ok = column({ name: 'style' });
