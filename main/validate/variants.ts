@@ -23,6 +23,11 @@ export const TYPO_SUPPORT = 5;
 export const TYPO_MIN_LENGTH = 6;
 /** From this (folded) length a typo may be two edits away. */
 export const TYPO_TWO_EDITS_LENGTH = 12;
+/**
+ * Most value pairs the typo pass compares in one column: past it the column is no short list of
+ * categories, and only key collisions are looked for.
+ */
+export const MAX_TYPO_PAIRS = 2_000_000;
 
 /**
  * Columns the check may read: free text (no closed set, no pattern-typed format), never a key
@@ -48,8 +53,8 @@ export function fingerprintSql(v: string): string {
   return `lower(regexp_replace(regexp_replace(${v}, ${sqlString(`^${ws}+|${ws}+$`)}, '', 'g'), ${sqlString(`${ws}+`)}, ' ', 'g'))`;
 }
 
-/** The variants of one column of `source`, as one DuckDB query over its value counts. */
-export function variantsSql(col: ColumnSpec, source: string): string {
+/** The value counts, fingerprints, key collisions and typo candidates of one column, as CTEs. */
+function candidateCtes(col: ColumnSpec, source: string): string {
   const own = [...singleValueChecks(col, 'v'), ...singleValueMetricChecks(col, 'v')].map((c) => c.when);
   const ok = own.length ? `NOT coalesce(${own.join(' OR ')}, false)` : 'TRUE';
   return `WITH vals AS (
@@ -73,10 +78,28 @@ collide AS (SELECT x.v AS "from", dom.d AS "to", x.c AS count, dom.cd AS support
 freq AS (SELECT v AS d, c AS cd, f AS fd, digits AS dd FROM fp WHERE c >= ${MIN_SUPPORT} AND ok AND v NOT IN (SELECT "from" FROM collide)),
 -- A misspelling is read in words: a code (K1A 0B1, AB-12C) has no run of four letters, and each of
 -- its characters carries meaning, so one letter off another code is another code.
-rare AS (SELECT v, c, f, digits FROM ranked WHERE c <= 2 AND r = 1 AND n_g = c AND length(f) >= ${TYPO_MIN_LENGTH}
-         AND regexp_matches(f, '\\pL{4}')),
-pairs AS (SELECT r.v, r.c, r.f, r.digits, q.d, q.cd, q.fd, q.dd, damerau_levenshtein(r.f, q.fd) AS dist
-          FROM rare r JOIN freq q ON abs(length(r.f) - length(q.fd)) <= 2),
+rare0 AS (SELECT v, c, f, digits FROM ranked WHERE c <= 2 AND r = 1 AND n_g = c AND length(f) >= ${TYPO_MIN_LENGTH}
+          AND regexp_matches(f, '\\pL{4}')),
+-- Lengths more than three apart are more than three edits apart: never a typo or its runner-up.
+band AS (SELECT r.v, r.c, r.f, r.digits, q.d, q.cd, q.fd, q.dd FROM rare0 r JOIN freq q ON abs(length(r.f) - length(q.fd)) <= 3)`;
+}
+
+/** How many value pairs the typo pass would compare in the column (a count, before any distance). */
+export function typoPairsSql(col: ColumnSpec, source: string): string {
+  return `${candidateCtes(col, source)}
+SELECT count(*) AS n FROM band`;
+}
+
+/**
+ * The variants of one column of `source`, as one DuckDB query over its value counts; without
+ * `typos`, key collisions only.
+ */
+export function variantsSql(col: ColumnSpec, source: string, typos = true): string {
+  return `${candidateCtes(col, source)},
+-- Plain edits first (cheap); a swap of neighbours counts as one edit (Damerau), as a typist makes
+-- it, measured only where it can matter: Damerau is at least half the plain distance.
+near AS (SELECT *, levenshtein(f, fd) AS lev FROM band WHERE ${typos ? 'TRUE' : 'FALSE'}),
+pairs AS (SELECT *, damerau_levenshtein(f, fd) AS dist FROM near WHERE lev <= 6),
 scored AS (SELECT *, min(dist) OVER (PARTITION BY v) AS d1 FROM pairs),
 -- Clearly nearer: no other frequent value within one more edit than the best.
 lone AS (SELECT v FROM scored GROUP BY v HAVING count(*) FILTER (WHERE dist <= d1 + 1) = 1),
@@ -105,7 +128,8 @@ export async function withBatchVariants(conn: DuckDBConnection, contract: Contra
       columns.push(col);
       continue;
     }
-    const rows = await queryRows<VariantSpelling>(conn, variantsSql(col, source));
+    const [pairs] = await queryRows<{ n: number }>(conn, typoPairsSql(col, source));
+    const rows = await queryRows<VariantSpelling>(conn, variantsSql(col, source, Number(pairs?.n ?? 0) <= MAX_TYPO_PAIRS));
     const variants = rows.map((r) => ({ from: String(r.from), to: String(r.to), count: Number(r.count), support: Number(r.support), how: r.how }));
     if (variants.length) changed = true;
     columns.push(variants.length ? { ...col, variants } : col);
