@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { LockedDuckDB } from '../../main/store/duckdb.js';
 import { queryRows } from '../../main/store/duckdb.js';
-import { variantEligible, variantsSql } from '../../main/validate/variants.js';
+import { MAX_TYPO_PAIRS, variantEligible, variantsSql, withBatchVariants } from '../../main/validate/variants.js';
 import { seeded, type Rng } from '../helpers/seeded.js';
 import { column, contractFor, openDb } from './synthHarness.js';
 
@@ -155,6 +155,23 @@ describe('codes are not words', () => {
     for (const c of codes.slice(0, 5)) values.push(c.slice(0, 2) + (c[2] === 'Z' ? 'W' : 'Z') + c.slice(3));
     expect(await detect(values, 'zip')).toEqual([]);
   });
+});
+
+describe('a bounded typo pass', () => {
+  it('past the bound looks for key collisions only', async () => {
+    const rng = seeded(9);
+    const hex = (n: number) => Array.from({ length: n }, () => rng.pick([...'abcdefghjkmnpqrstuvwxyz'])).join('');
+    const frequent = Array.from({ length: 1100 }, () => `Category ${hex(8)}`);
+    const values = frequent.flatMap((v) => [v, v, v, v, v]);
+    const rare = Array.from({ length: Math.ceil(MAX_TYPO_PAIRS / frequent.length) + 50 }, () => `Rarething ${hex(7)}`);
+    values.push(...rare, frequent[0].toUpperCase(), frequent[1].slice(0, 12) + frequent[1].slice(13));
+    const col = column({ name: 'c' });
+    await db.conn.run('CREATE OR REPLACE TEMP TABLE _col AS SELECT unnest($1) AS c', [listValue(values)], [LIST(VARCHAR)]);
+    // under no bound, both the case variant and the dropped letter are found
+    expect((await queryRows<{ how: string }>(db.conn, variantsSql(col, '_col'))).map((r) => r.how).sort()).toEqual(['key-collision', 'near-typo']);
+    const found = (await withBatchVariants(db.conn, contractFor(col), '_col')).columns[0].variants ?? [];
+    expect(found.map((v) => [v.from, v.to, v.how])).toEqual([[frequent[0].toUpperCase(), frequent[0], 'key-collision']]);
+  }, 120_000);
 });
 
 describe('which columns the detector reads', () => {
