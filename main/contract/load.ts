@@ -131,6 +131,7 @@ export function parseContract(text: string, path = '<contract>'): Contract {
     }
     sourceColumn = value as string;
   }
+  const variantCheck = readVariantCheck(custom, at);
   let schemaEvolution: 'strict' | 'additive' = 'strict';
   if (custom.schemaEvolution) {
     const v = custom.schemaEvolution.value;
@@ -148,6 +149,7 @@ export function parseContract(text: string, path = '<contract>'): Contract {
     quality,
     fds,
     ...(sourceColumn !== undefined ? { sourceColumn } : {}),
+    ...(variantCheck === false ? { variantCheck } : {}),
     schemaEvolution,
     signature: schemaSignature(columns),
     yamlSha256: createHash('sha256').update(text).digest('hex'),
@@ -215,6 +217,7 @@ function parseColumn(p: Json, path: (string | number)[], at: Locator, tableName:
   }
   for (const q of col.quality) if (q.metric === 'missingValues') (q.missingValues ?? []).forEach((x) => tokens.add(x));
   col.missingTokens = [...tokens];
+  if (readVariantCheck(custom, at) === false) col.variantCheck = false;
   if (custom.inferred && custom.inferred.value !== null && custom.inferred.value !== undefined) col.inferred = readInferredList(custom.inferred.value, (why) => at.fail(custom.inferred.path, why));
   return col;
 }
@@ -288,6 +291,14 @@ function parseQuality(
     check.unit = u as 'rows' | 'percent';
   }
   return check;
+}
+
+/** `variantCheck: false` turns off the variant-spelling check (validate/variants.ts); true is the default. */
+function readVariantCheck(custom: Record<string, { value: Json; path: (string | number)[] }>, at: Locator): boolean | undefined {
+  const c = custom.variantCheck;
+  if (!c || c.value === null || c.value === undefined) return undefined;
+  if (typeof c.value !== 'boolean') at.fail(c.path, `variantCheck must be true or false, found ${JSON.stringify(c.value)}`);
+  return c.value as boolean;
 }
 
 function customProps(v: Json | undefined, path: (string | number)[], _at: Locator): Record<string, { value: Json; path: (string | number)[] }> {

@@ -76,7 +76,26 @@ export interface ColumnSpec {
   quality: QualityCheck[];
   /** what `airlock profile` inferred about this column, with its evidence, until the analyst confirms it */
   inferred?: InferredRule[];
+  /** customProperties `variantCheck: false`: never look for variant spellings in this column */
+  variantCheck?: false;
+  /**
+   * Rare spellings of a dominant value of this column found in the batch being validated
+   * (validate/variants.ts): never written in a contract, derived per run before validation.
+   */
+  variants?: VariantSpelling[];
   line: number;
+}
+
+/** A rare spelling of a value the column holds often: the LIKELY_VARIANT evidence. */
+export interface VariantSpelling {
+  from: string;
+  to: string;
+  /** rows of the batch holding `from` */
+  count: number;
+  /** rows of the batch holding `to` */
+  support: number;
+  /** equal once case and spacing are folded, or one or two letters apart */
+  how: 'key-collision' | 'near-typo';
 }
 
 /**
@@ -121,6 +140,8 @@ export interface Contract {
    * estimated accuracy.
    */
   sourceColumn?: string;
+  /** table-level customProperties `variantCheck: false`: no variant spellings looked for in any column */
+  variantCheck?: false;
   schemaEvolution: 'strict' | 'additive';
   /** SHA-256 of the canonical column list (see signature.ts) */
   signature: string;
@@ -134,6 +155,6 @@ export interface Contract {
 export const REASON_CODES = [
   'TYPE_MISMATCH', 'REQUIRED_MISSING', 'DUPLICATE_KEY', 'PATTERN_MISMATCH', 'OUT_OF_RANGE',
   'LENGTH_VIOLATION', 'NOT_IN_SET', 'MISSING_VALUE', 'INVALID_VALUE', 'NULL_VALUE', 'FD_VIOLATION',
-  'FD_DETERMINANT_SUSPECT', 'MALFORMED_RECORD',
+  'FD_DETERMINANT_SUSPECT', 'LIKELY_VARIANT', 'MALFORMED_RECORD',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -10,6 +10,7 @@ import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { ensureStreamTables } from '../store/tables.js';
 import type { Engine } from '../pipeline/context.js';
 import type { RunSummary } from '../pipeline/types.js';
+import { withRunVariants } from '../validate/variants.js';
 import { collectBundleInput } from './bundleInput.js';
 import { writeBundle, type BundleResult } from '../audit/bundle.js';
 import { checkExportTarget, commitStagingDir, createStagingDir, discardStagingDir, writeMarker } from './exportDir.js';
@@ -54,7 +55,7 @@ export function contractOfRun(engine: Engine, runId: string): { contract: Contra
     const extra = cols.slice(contract.columns.length).map((c) => c.name);
     contract = { ...contract, columns: [...contract.columns, ...extra.map((name) => ({ name, logicalType: 'string' as const, required: false, unique: false, primaryKey: false, missingTokens: [], quality: [], line: 0 }))], signature: wanted.signature };
   }
-  return { contract, summary };
+  return { contract: withRunVariants(contract, summary.variants), summary };
 }
 
 export async function exportRun(engine: Engine, opts: ExportOptions): Promise<ExportResult> {

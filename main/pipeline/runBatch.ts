@@ -13,6 +13,7 @@ import { readInput } from '../ingest/readInput.js';
 import { assertTableFitsContract, ensureStreamTables, runTables, type RunTables, type StreamTables } from '../store/tables.js';
 import { nowIso } from '../store/sqlite.js';
 import { normaliseMissingTokens, routeBatch, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
+import { variantsOf, withBatchVariants } from '../validate/variants.js';
 import { evaluateGates } from '../validate/gates.js';
 import { reconcile, reconcileIngest, recordSourceCount } from './reconcile.js';
 import type { CsvScan } from '../ingest/csvScan.js';
@@ -215,6 +216,10 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   if (duplicates > 0) audit.append({ runId, kind: 'dedupe', payload: { duplicateRows: duplicates, rule: 'exact re-delivery of a row already loaded' } });
   const normalised = await normaliseMissingTokens(conn, contract, runId, st, rt);
   await auditTableChanges(engine, contract, runId, st, 'rule:missing-token');
+  // Rare spellings of a value the batch holds often become LIKELY_VARIANT checks of this run.
+  contract = await withBatchVariants(conn, contract, candidatesSql(runId, st, rt));
+  const variantColumns = contract.columns.filter((c) => c.variants?.length);
+  if (variantColumns.length) audit.append({ runId, kind: 'contract', payload: { event: 'variants', columns: variantColumns.map((c) => ({ column: c.name, values: c.variants!.length, rows: c.variants!.reduce((n, x) => n + x.count, 0) })) } });
   const badRows = await validateBatch(conn, contract, runId, st, rt);
   const routed = await routeBatch(conn, contract, runId, st, rt);
   const recRoute = await reconcile(conn, runId, 'route', st, rt);
@@ -304,6 +309,7 @@ function baseSummary(runId: string, status: RunSummary['status'], contract: Cont
     contract: { id: contract.id, version: contract.version, signature: contract.signature, sha256: contract.yamlSha256, table: contract.table },
     input: { name: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, format },
     ...unconfirmedOf(contract),
+    ...variantsOf(contract),
   };
 }
 

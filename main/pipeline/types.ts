@@ -1,4 +1,5 @@
 // The run summary: the `run --json` object of ../shared/docs/cli.md, plus what the app shows.
+import type { VariantSpelling } from '../contract/types.js';
 
 export type RunStatus = 'running' | 'completed' | 'halted' | 'held' | 'failed' | 'rejected';
 
@@ -59,6 +60,11 @@ export interface RunSummary {
   recipe?: { applied: number; waiting: number; skipped?: Array<{ proposalId: string; column: string; reason: string }> };
   /** rules the profiler inferred that no analyst has confirmed (contract `inferred` markers): enforced all the same */
   unconfirmedRules?: string[];
+  /**
+   * Rare spellings of dominant values this run's validation held as LIKELY_VARIANT, per column
+   * (validate/variants.ts): found in the batch, so kept with the run for whatever judges it later.
+   */
+  variants?: Record<string, VariantSpelling[]>;
   /** verified fixes of this run that no approval covered: they wait for review */
   waitingForReview?: number;
   /**

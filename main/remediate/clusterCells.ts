@@ -82,7 +82,7 @@ export async function summarizeClusters(conn: DuckDBConnection, runId: string, s
   }));
 }
 
-const REASON_PRIORITY: ReasonCode[] = ['TYPE_MISMATCH', 'REQUIRED_MISSING', 'PATTERN_MISMATCH', 'NOT_IN_SET', 'OUT_OF_RANGE', 'LENGTH_VIOLATION', 'INVALID_VALUE', 'MISSING_VALUE', 'NULL_VALUE', 'DUPLICATE_KEY', 'FD_VIOLATION', 'FD_DETERMINANT_SUSPECT'];
+const REASON_PRIORITY: ReasonCode[] = ['TYPE_MISMATCH', 'REQUIRED_MISSING', 'PATTERN_MISMATCH', 'NOT_IN_SET', 'OUT_OF_RANGE', 'LENGTH_VIOLATION', 'INVALID_VALUE', 'LIKELY_VARIANT', 'MISSING_VALUE', 'NULL_VALUE', 'DUPLICATE_KEY', 'FD_VIOLATION', 'FD_DETERMINANT_SUSPECT'];
 
 function primaryReason(reasons: string): ReasonCode {
   const list = reasons.split('+');

@@ -46,6 +46,13 @@ export function singleValueChecks(col: ColumnSpec, v: string): Check[] {
   if (col.enum) {
     checks.push({ column: name, reason: 'NOT_IN_SET', rule: col.enumRule ?? `${name}.enum`, when: `(${present} AND ${v} NOT IN (${col.enum.map(sqlString).join(', ')}))` });
   }
+  // Rare spellings of a value the batch holds often (validate/variants.ts): a literal list, so a
+  // repaired value is judged the same way in the sandbox as in the batch.
+  if (col.variants?.length) {
+    const froms = `[${col.variants.map((x) => sqlString(x.from)).join(', ')}]`;
+    const details = `[${col.variants.map((x) => sqlString(JSON.stringify({ dominant: x.to, rows: x.count, support: x.support, how: x.how }))).join(', ')}]`;
+    checks.push({ column: name, reason: 'LIKELY_VARIANT', rule: `${name}.variant`, when: `(${v} IN (${col.variants.map((x) => sqlString(x.from)).join(', ')}))`, detail: `${details}[list_position(${froms}, ${v})]` });
+  }
   if (col.minLength !== undefined) checks.push({ column: name, reason: 'LENGTH_VIOLATION', rule: `${name}.minLength=${col.minLength}`, when: `(${present} AND length(${v}) < ${col.minLength})` });
   if (col.maxLength !== undefined) checks.push({ column: name, reason: 'LENGTH_VIOLATION', rule: `${name}.maxLength=${col.maxLength}`, when: `(${present} AND length(${v}) > ${col.maxLength})` });
   const ranges: Array<[keyof ColumnSpec, string]> = [['minimum', '<'], ['maximum', '>'], ['exclusiveMinimum', '<='], ['exclusiveMaximum', '>=']];

@@ -26,6 +26,13 @@ describe('describeCheck', () => {
     expect(c.expected).toEqual({ kind: 'set', text: 'one of 3 values', members: ['al', 'ak', 'az'] });
   });
 
+  it("names a variant's dominant spelling and how many rows hold it", () => {
+    const detail = JSON.stringify({ dominant: 'American IPA', rows: 1, support: 40, how: 'key-collision' });
+    const c = describeCheck(contract, { column: 'code', reason: 'LIKELY_VARIANT', rule: 'code.variant', detail }, 'american  ipa', null);
+    expect(c.sentence).toBe('code "american  ipa" looks like a rare spelling of "American IPA", which the column holds far more often (40 rows of this batch); it is held back until a rule or the analyst settles it.');
+    expect(c.expected).toEqual({ kind: 'set', text: 'the column\'s usual spelling, "American IPA"' });
+  });
+
   it('names the type and the format a value must have', () => {
     const c = describeCheck(contract, v('born', 'TYPE_MISMATCH', 'born.logicalType=date format %Y-%m-%d'), '12/03/1990', null);
     expect(c.sentence).toBe('born "12/03/1990" is not a valid date in the format yyyy-MM-dd.');

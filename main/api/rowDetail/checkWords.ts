@@ -54,6 +54,16 @@ function determinantSuspectWords(rule: string, detail: string | null, name: stri
   };
 }
 
+function variantDetail(detail: string | null): { dominant?: string; support?: number } | null {
+  if (!detail) return null;
+  try {
+    const o = JSON.parse(detail) as { dominant?: unknown; support?: unknown };
+    return { ...(typeof o.dominant === 'string' ? { dominant: o.dominant } : {}), ...(typeof o.support === 'number' ? { support: o.support } : {}) };
+  } catch {
+    return null;
+  }
+}
+
 export function describeCheck(contract: Contract, v: { column: string; reason: string; rule: string; detail: string | null }, value: string | null, group: RowGroup | null): RowCheck {
   const col = contract.columns.find((c) => c.name === v.column);
   const base = { column: v.column, reason: v.reason, rule: v.rule, value };
@@ -103,6 +113,18 @@ export function describeCheck(contract: Contract, v: { column: string; reason: s
       };
     case 'FD_DETERMINANT_SUSPECT':
       return { ...base, ...determinantSuspectWords(v.rule, v.detail, name, value) };
+    case 'LIKELY_VARIANT': {
+      const d = variantDetail(v.detail);
+      const to = d?.dominant ?? col?.variants?.find((x) => x.from === value)?.to;
+      const support = d?.support !== undefined ? ` (${rowsWord(d.support)} of this batch)` : '';
+      return {
+        ...base,
+        sentence: to !== undefined
+          ? `${name} ${q(value)} looks like a rare spelling of ${q(to)}, which the column holds far more often${support}; it is held back until a rule or the analyst settles it.`
+          : `${name} ${q(value)} looks like a rare spelling of a value the column holds far more often.`,
+        expected: { kind: 'set', text: to !== undefined ? `the column's usual spelling, ${q(to)}` : "the column's usual spelling" },
+      };
+    }
     case 'MALFORMED_RECORD':
       return { ...base, sentence: `The record could not be read as CSV: ${v.detail ?? v.rule}.`, expected: { kind: 'record', text: `a record with the header's ${contract.columns.length} fields, quotes closed` } };
     case 'REJECTED_BY_ANALYST':

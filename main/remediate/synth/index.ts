@@ -18,6 +18,7 @@ import { email } from './email.js';
 import { enumTypo } from './enumTypo.js';
 import { referenceLookup } from './referenceLookup.js';
 import { patternTypo } from './patternTypo.js';
+import { variantSpelling } from './variantSpelling.js';
 
 export { loadReferenceTables } from '../../contract/reference.js';
 export type { ReferenceTables, ReferenceTable, ReferenceEntity, ReferenceDomain } from '../../contract/reference.js';
@@ -50,6 +51,7 @@ export const STRATEGIES: ReadonlyArray<{ name: string; run: Strategy }> = [
   { name: 'enum-typo', run: enumTypo },
   { name: 'reference-lookup', run: referenceLookup },
   { name: 'pattern-typo', run: patternTypo },
+  { name: 'variant-spelling', run: variantSpelling },
 ];
 
 /** Judges one candidate over the cluster's values: the result, or null when the judge declines it. */
@@ -95,4 +97,4 @@ export async function synthesizeValueRules(conn: DuckDBConnection, input: SynthI
   return out.sort((a, b) => b.confidence - a.confidence);
 }
 
-export { caseTrim, dateFormat, numberUnits, phone, email, enumTypo, referenceLookup, patternTypo };
+export { caseTrim, dateFormat, numberUnits, phone, email, enumTypo, referenceLookup, patternTypo, variantSpelling };

@@ -1,0 +1,159 @@
+// Variant spellings of a dominant value in a categorical text column (OpenRefine's "cluster and
+// edit", key collision and nearest neighbour): `AMERICAN PALE ALE (APA)`, `American  IPA` or
+// `Engish Pale Ale` among hundreds of rows of the usual spelling. They pass every check a contract
+// can state without a closed set, so before validation the batch itself is read, in DuckDB, for
+// values that are rare spellings of a value the column holds often. What is found becomes the
+// column's `variants`, which validation reports as LIKELY_VARIANT (compileViolations.ts), so such a
+// row is held with a reason and changed only by an audited rule (remediate/synth/variantSpelling.ts).
+// The list is literal: the sandbox judges a repair by membership, not by re-reading the batch.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnSpec, Contract, VariantSpelling } from '../contract/types.js';
+import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
+import { missingSql, singleValueChecks, singleValueMetricChecks } from './compileViolations.js';
+
+/** Least non-missing rows before a column's distribution says anything. */
+export const MIN_ROWS = 30;
+/** Least rows behind a spelling that others are folded into. */
+export const MIN_SUPPORT = 3;
+/** A case/spacing variant needs its dominant spelling this many times as often (or a rare variant of a clear majority). */
+export const COLLISION_RATIO = 10;
+/** A typo's partner: at least this many rows, and this many times the typo's own count. */
+export const TYPO_SUPPORT = 5;
+/** Shorter (folded) values are never read as typos: `IPA` and `APA` are both styles. */
+export const TYPO_MIN_LENGTH = 6;
+/** From this (folded) length a typo may be two edits away. */
+export const TYPO_TWO_EDITS_LENGTH = 12;
+/**
+ * Most value pairs the typo pass compares in one column: past it the column is no short list of
+ * categories, and only key collisions are looked for.
+ */
+export const MAX_TYPO_PAIRS = 2_000_000;
+
+/**
+ * Columns the check may read: free text (no closed set, no pattern-typed format), never a key
+ * (a key's values are each their own), never personal data, not the dependent of a functional
+ * dependency (its group's vote is the evidence, already checked), not turned off.
+ */
+export function variantEligible(contract: Contract, col: ColumnSpec): boolean {
+  if (contract.variantCheck === false || col.variantCheck === false) return false;
+  if (col.logicalType !== 'string') return false;
+  if (col.enum && col.enum.length) return false;
+  if (col.primaryKey || col.unique || col.pii) return false;
+  if (col.quality.some((q) => q.metric === 'duplicateValues')) return false;
+  if (contract.quality.some((q) => q.metric === 'duplicateValues' && q.properties?.includes(col.name))) return false;
+  // A dependent's spelling is its determinant group's to judge (FD_VIOLATION): a rare spelling
+  // the whole group agrees on ('Rivertown Brewing Company' for its own brewery id) is corroborated.
+  if (contract.fds.some((fd) => fd.dependent.includes(col.name))) return false;
+  return true;
+}
+
+/** SQL: the fingerprint OpenRefine keys on, spaces trimmed and collapsed, case folded. */
+export function fingerprintSql(v: string): string {
+  const ws = '[ \\t\\r\\n\u00a0]';
+  return `lower(regexp_replace(regexp_replace(${v}, ${sqlString(`^${ws}+|${ws}+$`)}, '', 'g'), ${sqlString(`${ws}+`)}, ' ', 'g'))`;
+}
+
+/** The value counts, fingerprints, key collisions and typo candidates of one column, as CTEs. */
+function candidateCtes(col: ColumnSpec, source: string): string {
+  const own = [...singleValueChecks(col, 'v'), ...singleValueMetricChecks(col, 'v')].map((c) => c.when);
+  const ok = own.length ? `NOT coalesce(${own.join(' OR ')}, false)` : 'TRUE';
+  return `WITH vals AS (
+  SELECT v, count(*) AS c FROM (SELECT CAST(${sqlIdent(col.name)} AS VARCHAR) AS v FROM ${source}) WHERE NOT ${missingSql(col, 'v')} GROUP BY v),
+-- Categorical: most rows hold a value at least ${MIN_SUPPORT} rows share. A column of names is
+-- mostly unique values, and a rare value there is no evidence of anything.
+shape AS (SELECT sum(c) AS n, coalesce(sum(c) FILTER (WHERE c >= ${MIN_SUPPORT}), 0) AS rep FROM vals),
+fp AS (SELECT v, c, ${fingerprintSql('v')} AS f, regexp_replace(v, '[^0-9]', '', 'g') AS digits, ${ok} AS ok FROM vals
+       WHERE (SELECT n >= ${MIN_ROWS} AND 2 * rep >= n FROM shape)),
+ranked AS (SELECT *, row_number() OVER w AS r, lead(c) OVER w AS next_c, sum(c) OVER (PARTITION BY f) AS n_g
+           FROM fp WINDOW w AS (PARTITION BY f ORDER BY c DESC, v)),
+-- Key collision: the group's one most frequent spelling, valid on its own, well supported and
+-- strictly ahead of the runner-up; each other spelling is far rarer (or a rare one of a majority).
+dom AS (SELECT f, v AS d, c AS cd, coalesce(next_c, 0) AS c2, n_g, ok FROM ranked WHERE r = 1),
+collide AS (SELECT x.v AS "from", dom.d AS "to", x.c AS count, dom.cd AS support, 'key-collision' AS how
+            FROM ranked x JOIN dom USING (f)
+            WHERE x.r > 1 AND dom.ok AND dom.cd >= ${MIN_SUPPORT} AND dom.cd > dom.c2
+              AND (dom.cd >= ${COLLISION_RATIO} * x.c OR (x.c <= 2 AND 2 * dom.cd > dom.n_g))),
+-- Near typo: a value of one or two rows, alone in its fingerprint group and long enough to carry
+-- an edit, against the frequent valid values that are not themselves variants.
+freq AS (SELECT v AS d, c AS cd, f AS fd, digits AS dd FROM fp WHERE c >= ${MIN_SUPPORT} AND ok AND v NOT IN (SELECT "from" FROM collide)),
+-- A misspelling is read in words: a code (K1A 0B1, AB-12C) has no run of four letters, and each of
+-- its characters carries meaning, so one letter off another code is another code.
+rare0 AS (SELECT v, c, f, digits FROM ranked WHERE c <= 2 AND r = 1 AND n_g = c AND length(f) >= ${TYPO_MIN_LENGTH}
+          AND regexp_matches(f, '\\pL{4}')),
+-- Lengths more than three apart are more than three edits apart: never a typo or its runner-up.
+band AS (SELECT r.v, r.c, r.f, r.digits, q.d, q.cd, q.fd, q.dd FROM rare0 r JOIN freq q ON abs(length(r.f) - length(q.fd)) <= 3)`;
+}
+
+/** How many value pairs the typo pass would compare in the column (a count, before any distance). */
+export function typoPairsSql(col: ColumnSpec, source: string): string {
+  return `${candidateCtes(col, source)}
+SELECT count(*) AS n FROM band`;
+}
+
+/**
+ * The variants of one column of `source`, as one DuckDB query over its value counts; without
+ * `typos`, key collisions only.
+ */
+export function variantsSql(col: ColumnSpec, source: string, typos = true): string {
+  return `${candidateCtes(col, source)},
+-- Plain edits first (cheap); a swap of neighbours counts as one edit (Damerau), as a typist makes
+-- it, measured only where it can matter: Damerau is at least half the plain distance.
+near AS (SELECT *, levenshtein(f, fd) AS lev FROM band WHERE ${typos ? 'TRUE' : 'FALSE'}),
+pairs AS (SELECT *, damerau_levenshtein(f, fd) AS dist FROM near WHERE lev <= 6),
+scored AS (SELECT *, min(dist) OVER (PARTITION BY v) AS d1 FROM pairs),
+-- Clearly nearer: no other frequent value within one more edit than the best.
+lone AS (SELECT v FROM scored GROUP BY v HAVING count(*) FILTER (WHERE dist <= d1 + 1) = 1),
+typo AS (SELECT v AS "from", d AS "to", c AS count, cd AS support, 'near-typo' AS how FROM scored
+         WHERE dist = d1 AND v IN (SELECT v FROM lone)
+           AND dist BETWEEN 1 AND CASE WHEN length(f) >= ${TYPO_TWO_EDITS_LENGTH} THEN 2 ELSE 1 END
+           -- a changed digit is another value (Route 66, Gate 7), never a typo to fold
+           AND digits = dd
+           -- nor a changed first letter: Cortland and Portland are two towns, typos strike later
+           AND left(f, 1) = left(fd, 1)
+           AND cd >= ${TYPO_SUPPORT} AND cd >= ${TYPO_SUPPORT} * c)
+SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
+UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
+ORDER BY "from"`;
+}
+
+/**
+ * The contract with each eligible column's variants in `source` (the batch being validated);
+ * columns with none are left as they are.
+ */
+export async function withBatchVariants(conn: DuckDBConnection, contract: Contract, source: string): Promise<Contract> {
+  let changed = false;
+  const columns: ColumnSpec[] = [];
+  for (const col of contract.columns) {
+    if (!variantEligible(contract, col)) {
+      columns.push(col);
+      continue;
+    }
+    const [pairs] = await queryRows<{ n: number }>(conn, typoPairsSql(col, source));
+    const rows = await queryRows<VariantSpelling>(conn, variantsSql(col, source, Number(pairs?.n ?? 0) <= MAX_TYPO_PAIRS));
+    const variants = rows.map((r) => ({ from: String(r.from), to: String(r.to), count: Number(r.count), support: Number(r.support), how: r.how }));
+    if (variants.length) changed = true;
+    columns.push(variants.length ? { ...col, variants } : col);
+  }
+  return changed ? { ...contract, columns } : contract;
+}
+
+/** The variants a run found, per column, for its summary. */
+export function variantsOf(contract: Contract): { variants?: Record<string, VariantSpelling[]> } {
+  const found = contract.columns.filter((c) => c.variants?.length);
+  return found.length ? { variants: Object.fromEntries(found.map((c) => [c.name, c.variants!])) } : {};
+}
+
+/**
+ * The contract as a run validated with it: its variants back on their columns, so that a review or
+ * a release after the run judges LIKELY_VARIANT as the run's validation did.
+ */
+export function withRunVariants(contract: Contract, variants: Record<string, VariantSpelling[]> | undefined): Contract {
+  if (!variants || Object.keys(variants).length === 0) return contract;
+  return { ...contract, columns: contract.columns.map((c) => (variants[c.name]?.length ? { ...c, variants: variants[c.name] } : c)) };
+}
+
+/** The contract without a run's variants: they are that batch's evidence, not a rule for the next file. */
+export function withoutRunVariants(contract: Contract): Contract {
+  if (!contract.columns.some((c) => c.variants)) return contract;
+  return { ...contract, columns: contract.columns.map(({ variants: _found, ...c }) => c) };
+}
