@@ -8,11 +8,10 @@
 // says what the Run screen says. Screenshots go to test/e2e/artifacts/.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { csvText, PEOPLE_HEADER, peopleContract, peopleRows } from '../helpers/fixtures.js';
-import type { Reconciliation, RunSummary } from '../../main/pipeline/types.js';
+import type { RunSummary } from '../../main/pipeline/types.js';
 import { launchApp, TEST_ORIGIN, type AppHarness } from './harness.js';
 import { StartPage } from './pages/StartPage.js';
 import { ContractPage } from './pages/ContractPage.js';
@@ -20,16 +19,7 @@ import { RunPage } from './pages/RunPage.js';
 import { QuarantinePage } from './pages/QuarantinePage.js';
 import { ReviewPage } from './pages/ReviewPage.js';
 import { ExportPage } from './pages/ExportPage.js';
-
-// The app's palette (renderer/src/styles/base.css), as the browser computes it.
-const RED = 'rgb(200, 40, 45)';
-const GREEN = 'rgb(21, 128, 61)';
-const AMBER = 'rgb(180, 83, 9)';
-const VIOLET = 'rgb(109, 63, 216)';
-const BLUE = 'rgb(36, 75, 208)';
-const GREY = 'rgb(59, 70, 87)';
-const GOLD = 'rgb(122, 92, 0)';
-const SLATE = 'rgb(71, 85, 105)';
+import { AMBER, BLUE, doctor as doctorIn, GOLD, GREEN, GREY, latestRunId as latest, rec, RED, runThroughTheApp as run, SLATE, VIOLET } from './runStatesHelpers.js';
 
 let app: AppHarness;
 let dir: string;
@@ -62,37 +52,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function runThroughTheApp(input: string, contract: string): Promise<RunPage> {
-  await new StartPage(app.page).dropFile(input);
-  const page = new ContractPage(app.page);
-  await app.page.locator('main[data-screen="contract"]').waitFor();
-  await page.openContract(contract);
-  await page.run('all');
-  const run = new RunPage(app.page);
-  await run.waitForResult(120_000);
-  return run;
-}
-
-async function latestRunId(): Promise<string> {
-  const list = await app.handlers.table.listRuns({});
-  if (!list.ok) throw new Error(list.error.message);
-  return list.value[0].runId;
-}
-
-/** Rewrites a run's stored summary (and status) as the engine records a run of that shape. */
-function doctor(runId: string, change: (s: RunSummary) => RunSummary): void {
-  const db = new Database(join(ws, 'airlock.sqlite'));
-  try {
-    const row = db.prepare('SELECT summary_json FROM runs WHERE run_id = ?').get(runId) as { summary_json: string };
-    const s = change(JSON.parse(row.summary_json) as RunSummary);
-    db.prepare('UPDATE runs SET status = ?, summary_json = ? WHERE run_id = ?').run(s.status, JSON.stringify(s), runId);
-  } finally {
-    db.close();
-  }
-}
-
-const rec = (stage: string, source: number, success: number, quarantine: number, duplicates: number, pending: number, ok: boolean): Reconciliation =>
-  ({ stage, sourceRows: source, successRows: success, quarantineRows: quarantine, duplicateRows: duplicates, pendingRows: pending, ok });
+const runThroughTheApp = (input: string, contract: string): Promise<RunPage> => run(app, input, contract);
+const latestRunId = (): Promise<string> => latest(app);
+const doctor = (runId: string, change: (s: RunSummary) => RunSummary): void => doctorIn(ws, runId, change);
 
 describe('the Run screen shows how a run ended', () => {
   it('completed: green, every row in production, every stage balanced', async () => {
