@@ -23,6 +23,11 @@ const HOSPITAL = join(SHARED, 'bench', 'hospital', 'dirty.csv');
 const CONTRACT = join(SHARED, 'bench', 'hospital', 'contract.odcs.yaml');
 // The hospital run proposes a fix for each of ~140 failure patterns: minutes on a 2-core machine.
 const RUN_TIMEOUT = 900_000;
+// What validation with the hand-written contract holds back from the 1,000 rows, pinned from a
+// reviewed run: 409 rows fail a check (398 before misspelt measure codes were flagged as
+// FD_DETERMINANT_SUSPECT: 11 rows whose only error is such a code).
+const HOSPITAL_CLEAN = 591;
+const HOSPITAL_HELD = 409;
 
 let app: AppHarness;
 let runId: string;
@@ -75,7 +80,7 @@ describe('the hospital table, start to export', () => {
     await run.screenshot('3-run-progress');
 
     expect(await run.waitForResult(RUN_TIMEOUT)).toBe('completed');
-    expect(await run.equation()).toEqual([1000, 602, 398, 0]);
+    expect(await run.equation()).toEqual([1000, HOSPITAL_CLEAN, HOSPITAL_HELD, 0]);
     expect(await run.reconciled()).toBe(true);
     expect(await run.gates().count()).toBe(2);
     const runs = await app.handlers.table.listRuns({});
@@ -87,14 +92,14 @@ describe('the hospital table, start to export', () => {
   it('filters the quarantine by reason and column, OpenRefine style', async () => {
     const q = new QuarantinePage(app.page);
     await q.open('quarantine');
-    expect(await q.total()).toBe(398);
+    expect(await q.total()).toBe(HOSPITAL_HELD);
     expect(await q.chartBars().count()).toBeGreaterThan(5);
     const reasons = await q.facetValues('reason');
     expect(reasons).toContain('PATTERN_MISMATCH');
 
     const n = await q.facet('reason', 'PATTERN_MISMATCH');
-    const filtered = await q.totalChangedFrom(398);
-    expect(filtered).toBeLessThan(398);
+    const filtered = await q.totalChangedFrom(HOSPITAL_HELD);
+    expect(filtered).toBeLessThan(HOSPITAL_HELD);
     expect(filtered).toBeLessThanOrEqual(n);
     for (const pills of await q.visibleReasonTitles()) expect(pills.some((t) => t.endsWith(': PATTERN_MISMATCH'))).toBe(true);
 
@@ -109,9 +114,9 @@ describe('the hospital table, start to export', () => {
     await q.facet('column', 'zip');
     await q.facet('reason', 'PATTERN_MISMATCH');
     await q.search('birmingham');
-    const found = await q.totalChangedFrom(398);
+    const found = await q.totalChangedFrom(HOSPITAL_HELD);
     expect(found).toBeGreaterThan(0);
-    expect(found).toBeLessThan(398);
+    expect(found).toBeLessThan(HOSPITAL_HELD);
     await q.search('');
     await q.totalChangedFrom(found);
   });
@@ -156,7 +161,7 @@ describe('the hospital table, start to export', () => {
     const promoted = await app.page.getByTestId('promoted').getByTestId('equation').locator('.term .n').allInnerTexts();
     const [source, clean, quarantine, dup] = promoted.map((t) => Number(t.replace(/,/g, '')));
     expect(source).toBe(1000);
-    expect(clean).toBeGreaterThan(602);
+    expect(clean).toBeGreaterThan(HOSPITAL_CLEAN);
     expect(clean + quarantine + dup).toBe(1000);
     await review.screenshot('7-review-promoted');
   }, 300_000);
