@@ -31,10 +31,14 @@ export interface ModelCallStats {
   failures: Record<string, number>;
   /** the clusters a verified model rule fixed: column, reason and some of their values */
   fixedClusters: string[];
+  /** clusters of the run that no verified rule fixed: with no model, the calls an unbounded model would get */
+  unfixedClusters: number;
 }
 
 export interface ModelRunResult {
   summary: RunSummary;
+  /** rows quarantined by routing, before any proposal: the suspects remediation works on */
+  suspects: number;
   kinds: KindReport;
   stats: ModelCallStats;
   ms: number;
@@ -42,17 +46,22 @@ export interface ModelRunResult {
 
 const short = (why: string) => why.replace(/\(.*$/, '').replace(/"[^"]*"/g, '"…"').slice(0, 90).trim();
 
-export async function runWithModel(a: { dirty: string; contract: string; dir: string; clean: Table; log: Injection[]; model: ProposalModel | null; maxModelCalls: number }): Promise<ModelRunResult> {
+export async function runWithModel(a: { dirty: string; contract: string; dir: string; clean: Table; log: Injection[]; model: ProposalModel | null; maxModelCalls: number; embedderDir?: string | null }): Promise<ModelRunResult> {
   const ws = join(a.dir, 'ws'), out = join(a.dir, 'out');
   const engine = await openEngine(ws, [], { create: true });
   const t0 = Date.now();
   let summary: RunSummary;
-  const stats: ModelCallStats = { asked: 0, parsed: 0, sandboxed: 0, verified: 0, promptTokens: [], answerTokens: [], ms: [], failures: {}, fixedClusters: [] };
+  let suspects = 0;
+  const stats: ModelCallStats = { asked: 0, parsed: 0, sandboxed: 0, verified: 0, promptTokens: [], answerTokens: [], ms: [], failures: {}, fixedClusters: [], unfixedClusters: 0 };
   try {
     summary = await runBatch(engine, {
       file: a.dirty, contractPath: a.contract, approval: { kind: 'all' },
-      remediation: a.model ? { loadedModel: a.model, embedderDir: null, maxModelCalls: a.maxModelCalls } : { modelPath: null, embedderDir: null },
+      remediation: a.model
+        ? { loadedModel: a.model, embedderDir: a.embedderDir ?? null, maxModelCalls: a.maxModelCalls }
+        : { modelPath: null, embedderDir: a.embedderDir ?? null },
     });
+    const route = summary.reconciliation.find((r) => r.stage === 'route');
+    suspects = route?.quarantineRows ?? summary.sourceRows - summary.fastLaneRows - summary.duplicateRows;
     if (summary.status === 'held') summary = await releaseRun(engine, summary.runId, 'bench:model');
     const runId = summary.runId;
     const calls = engine.audit.entries(runId).filter((e) => e.kind === 'model' && (e.payload.outcome === 'answered' || e.payload.outcome === 'no proposal'));
@@ -66,6 +75,8 @@ export async function runWithModel(a: { dirty: string; contract: string; dir: st
     }
     const proposals = engine.sqlite.prepare(`SELECT cluster_id, status, sandbox_reason FROM proposals WHERE run_id = ? AND proposer LIKE 'llm:%'`).all(runId) as { cluster_id: string; status: string; sandbox_reason: string | null }[];
     const clusters = new Map(listClusters(engine.sqlite, runId).map((c) => [c.id, c]));
+    const fixedIds = new Set((engine.sqlite.prepare(`SELECT cluster_id FROM proposals WHERE run_id = ? AND status IN ('verified', 'approved', 'applied')`).all(runId) as { cluster_id: string }[]).map((p) => p.cluster_id));
+    stats.unfixedClusters = [...clusters.keys()].filter((id) => !fixedIds.has(id)).length;
     for (const p of proposals) {
       if (p.status !== 'rejected-by-sandbox') stats.sandboxed += 1;
       if (['verified', 'approved', 'applied'].includes(p.status)) {
@@ -86,5 +97,5 @@ export async function runWithModel(a: { dirty: string; contract: string; dir: st
   if (exp.status !== 0) exp = await node([AIRLOCK, 'export', '--workspace', ws, '--out', out, '--include-pii']);
   if (exp.status !== 0) throw new Error(`export failed (${exp.status}): ${exp.stderr.trim().split('\n').slice(-2).join(' | ')}`);
   const kinds = scoreKinds(a.clean, a.log, readTable(join(out, 'clean.csv')), readTable(join(out, 'quarantine.csv')));
-  return { summary, kinds, stats, ms };
+  return { summary, suspects, kinds, stats, ms };
 }
