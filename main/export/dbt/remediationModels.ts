@@ -33,7 +33,12 @@ interface Ctx {
 /** The working copy after one rule: its cells changed where the rule applies, the rest as before. */
 function applySql(ctx: Ctx, prev: string, set: Record<string, string>, written: string[], where?: string): string {
   const ids = `(SELECT DISTINCT row_id FROM ${ref(ctx.names.violations)} WHERE "column" IN (${written.map(sqlString).join(', ')}))`;
-  const cond = `_airlock_row_id IN ${ids}${where ? ` AND coalesce((${where}), false)` : ''}`;
+  // As apply.ts: a cell takes at most one rule per application, so a row whose written cells an
+  // earlier rule already changed is left to it (a later rule would re-read that rule's output).
+  const touched = written.map((c) => `a.${sqlIdent(c)} IS DISTINCT FROM p.${sqlIdent(c)}`).join(' OR ');
+  const earlier = prev === ctx.names.arrived ? ''
+    : ` AND _airlock_row_id NOT IN (SELECT a._airlock_row_id FROM ${ref(ctx.names.arrived)} a JOIN ${ref(prev)} p ON p._airlock_row_id = a._airlock_row_id WHERE ${touched})`;
+  const cond = `_airlock_row_id IN ${ids}${earlier}${where ? ` AND coalesce((${where}), false)` : ''}`;
   const list = ctx.contract.columns.map((c) => {
     const expr = set[c.name];
     const v = sqlIdent(c.name);
@@ -125,18 +130,19 @@ export function remediationModels(contract: Contract, names: ModelNames, rules: 
   models.push({
     name: n.remediated, dir: 'remediation',
     sql: `SELECT ${cols}, _airlock_row_id FROM ${ref(work)}
-WHERE _airlock_row_id IN (SELECT row_id FROM ${ref(changes)}) AND _airlock_row_id NOT IN (SELECT row_id FROM ${ref(finalLeft)})`,
-    description: 'Rows the recipe repaired so that they pass every check, with their new values.',
+WHERE _airlock_row_id NOT IN (SELECT row_id FROM ${ref(finalLeft)})`,
+    // As apply.ts: a row the recipe did not touch leaves too once no violation is left (a peer's
+    // repair ended its group's disagreement).
+    description: 'Rows that pass every check after the recipe (repaired, or freed by the repair of another row), with their current values.',
   });
   models.push({ name: n.quarantine, dir: 'remediation', sql: quarantineSql(work, { changes, left: finalLeft }, n), description: 'Rows still failing, with their current values and the reasons that remain.' });
   return { models, seeds };
 }
 
-/** Rows still failing: a changed row carries its new values and the reasons left; the others, their arrival's. */
+/** Rows still failing, with their current values and the reasons left (on arrival, when there is no recipe). */
 function quarantineSql(work: string, after: { changes: string; left: string } | null, n: ModelNames): string {
   const reasons = (v: string) => `(SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS _airlock_reasons FROM ${v} GROUP BY row_id)`;
   if (!after) return `SELECT w.*, r._airlock_reasons FROM ${ref(work)} w JOIN ${reasons(ref(n.violations))} r ON r.row_id = w._airlock_row_id`;
-  const changedIds = `(SELECT row_id FROM ${ref(after.changes)})`;
-  const current = `(SELECT * FROM ${ref(after.left)} WHERE row_id IN ${changedIds} UNION ALL SELECT * FROM ${ref(n.violations)} WHERE row_id NOT IN ${changedIds})`;
-  return `SELECT w.*, r._airlock_reasons FROM ${ref(work)} w JOIN ${reasons(current)} r ON r.row_id = w._airlock_row_id`;
+  // Every held row carries the reasons that remain after the recipe, changed or not (apply.ts).
+  return `SELECT w.*, r._airlock_reasons FROM ${ref(work)} w JOIN ${reasons(ref(after.left))} r ON r.row_id = w._airlock_row_id`;
 }
