@@ -17,6 +17,7 @@ import type { Reconciliation } from '../pipeline/types.js';
 import { nowIso } from '../store/sqlite.js';
 import { materializeEvidence, type RemediationScope } from './context.js';
 import { createWorkingCopy, updateSql, violationsOf } from './verify.js';
+import { REVEALED_REASON, sameEntitySql } from './sameEntity.js';
 import { ruleOp, type StoredProposal } from './proposalStore.js';
 import { withCompiledRule } from './rules/runRule.js';
 import { writtenColumns } from './rules/ruleTypes.js';
@@ -48,7 +49,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   const work = await createWorkingCopy(conn, s, '_apply');
   await conn.run('CREATE OR REPLACE TEMP TABLE _orig AS SELECT * FROM _apply');
   await conn.run(`CREATE OR REPLACE TEMP TABLE _arrived_viol AS SELECT row_id, "column", reason, rule, detail FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD'`);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE _chg (row_id BIGINT, "column" VARCHAR, new_value VARCHAR, rule VARCHAR, proposer VARCHAR, confidence DOUBLE, seq INTEGER)`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _chg (row_id BIGINT, "column" VARCHAR, new_value VARCHAR, rule VARCHAR, proposer VARCHAR, confidence DOUBLE, seq INTEGER, same_entity BOOLEAN)`);
   let seq = 0;
   // Rules that vote read the rows as they stand: the evidence is rebuilt after earlier rules changed them.
   let evidence: string | null = null;
@@ -71,7 +72,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
       // The cells this rule will change, recorded before the UPDATE (no copy of the working table).
       const where = `_airlock_row_id IN ${ids}${c.where ? ` AND coalesce((${c.where}), false)` : ''}`;
       for (const [col, expr] of Object.entries(c.set)) {
-        await conn.run(`INSERT INTO _chg SELECT _airlock_row_id, ${sqlString(col)}, (${expr}), ${sqlString(p.id)}, ${sqlString(p.proposer)}, ${p.confidence}, ${seq}
+        await conn.run(`INSERT INTO _chg SELECT _airlock_row_id, ${sqlString(col)}, (${expr}), ${sqlString(p.id)}, ${sqlString(p.proposer)}, ${p.confidence}, ${seq}, ${sameEntitySql(sqlIdent(col), `(${expr})`)}
           FROM ${work} WHERE ${where} AND (${expr}) IS DISTINCT FROM ${sqlIdent(col)}`);
       }
       await conn.run(updateSql(work, c.set, ids, c.where));
@@ -92,9 +93,13 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     // Only the checks the changed columns can affect are run again; the rest carry over.
     await violationsOf(conn, s, work, work, `(SELECT _airlock_row_id FROM ${work})`, '_left', changedColumns, '_arrived_viol');
     await conn.run(`CREATE OR REPLACE TEMP TABLE _harmed AS
-      WITH fresh AS (SELECT DISTINCT a.row_id, a."column" FROM _left a
+      WITH same AS (SELECT row_id FROM _chg GROUP BY row_id HAVING bool_and(same_entity)),
+      fresh AS (SELECT DISTINCT a.row_id, a."column" FROM _left a
         ANTI JOIN _arrived_viol b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
-        WHERE a.row_id IN (SELECT row_id FROM _chg)),
+        WHERE a.row_id IN (SELECT row_id FROM _chg)
+          -- a dependency conflict a same-entity normalization reveals is no harm (sameEntity.ts)
+          AND NOT (a.reason = ${sqlString(REVEALED_REASON)} AND a.row_id IN (SELECT row_id FROM same)
+                   AND NOT EXISTS (SELECT 1 FROM _chg c WHERE c.row_id = a.row_id AND c."column" = a."column"))),
       judged AS (SELECT f.row_id, bool_or(c.row_id IS NOT NULL) AS own, count(*) FILTER (WHERE c.row_id IS NULL) AS others
         FROM fresh f LEFT JOIN (SELECT DISTINCT row_id, "column" FROM _chg) c ON c.row_id = f.row_id AND c."column" = f."column" GROUP BY f.row_id)
       SELECT row_id FROM judged WHERE own OR others >= 2`);

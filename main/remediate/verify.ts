@@ -6,6 +6,7 @@ import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { compileViolations } from '../validate/compileViolations.js';
 import { clusterRowIds, evidenceRows, quarantinedRows, validationUniverseSteps, type RemediationScope } from './context.js';
 import { harmOf } from './harmGuard.js';
+import { REVEALED_REASON, sameEntitySql } from './sameEntity.js';
 import { withCompiledRule } from './rules/runRule.js';
 import type { TypedRule } from './rules/ruleTypes.js';
 import { referenceTables } from '../contract/referenceData.js';
@@ -76,10 +77,14 @@ export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, wo
     changed AS (SELECT a._airlock_row_id AS id FROM _try a JOIN ${work} b USING (_airlock_row_id) WHERE a._airlock_row_id IN (SELECT row_id FROM ids) AND (${changedPred})),
     still AS (SELECT DISTINCT row_id FROM _after WHERE "column" = ${sqlString(column)}),
     bad AS (SELECT DISTINCT row_id FROM _after),
+    -- rows whose change only re-wrote case or spacing (sameEntity.ts)
+    same AS (SELECT a._airlock_row_id AS id FROM _try a JOIN ${work} b USING (_airlock_row_id) WHERE ${Object.keys(set).map((c) => sameEntitySql(`b.${sqlIdent(c)}`, `a.${sqlIdent(c)}`)).join(' AND ')}),
     newly AS (SELECT DISTINCT a.row_id, a."column" FROM _after a ANTI JOIN ${beforeTable} b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
-              WHERE a.row_id IN (SELECT id FROM changed)),
+              WHERE a.row_id IN (SELECT id FROM changed)
+                AND NOT (a.reason = ${sqlString(REVEALED_REASON)} AND a."column" NOT IN (${Object.keys(set).map(sqlString).join(', ')}) AND a.row_id IN (SELECT id FROM same))),
     -- As apply.ts judges harm: a written cell newly failing, or two other cells of the row; one
-    -- other cell newly failing is what a repaired determinant reveals, not a regression.
+    -- other cell newly failing is what a repaired determinant reveals, not a regression, and so
+    -- is any dependency conflict a same-entity normalization reveals.
     fresh AS (SELECT row_id FROM newly GROUP BY row_id
               HAVING bool_or("column" IN (${Object.keys(set).map(sqlString).join(', ')})) OR count(*) FILTER (WHERE "column" NOT IN (${Object.keys(set).map(sqlString).join(', ')})) >= 2)
     SELECT (SELECT count(*) FROM ids) AS n,

@@ -8,6 +8,7 @@ import type { Contract } from '../../contract/types.js';
 import type { ReferenceTables } from '../../contract/reference.js';
 import { sqlIdent, sqlString } from '../../store/duckdb.js';
 import { compileViolations } from '../../validate/compileViolations.js';
+import { REVEALED_REASON, sameEntitySql } from '../../remediate/sameEntity.js';
 import { ref } from './jinjaSql.js';
 import { columnList } from './laneModels.js';
 import type { DbtModel, DbtSeed } from './model.js';
@@ -64,9 +65,13 @@ UNION ALL ${kept}`;
 
 /** Rows the pass reverts: a written cell newly failing, or two other cells; on the last pass, every changed row if any is harmed. */
 function harmedSql(ctx: Ctx, left: string, changes: string, last: boolean): string {
-  const harmed = `WITH fresh AS (SELECT DISTINCT a.row_id, a."column" FROM ${ref(left)} a
+  // As apply.ts: a dependency conflict a same-entity normalization reveals is no harm (sameEntity.ts).
+  const harmed = `WITH same AS (SELECT row_id FROM ${ref(changes)} GROUP BY row_id HAVING bool_and(same_entity)),
+  fresh AS (SELECT DISTINCT a.row_id, a."column" FROM ${ref(left)} a
     ANTI JOIN ${ref(ctx.names.violations)} b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
-    WHERE a.row_id IN (SELECT row_id FROM ${ref(changes)})),
+    WHERE a.row_id IN (SELECT row_id FROM ${ref(changes)})
+      AND NOT (a.reason = ${sqlString(REVEALED_REASON)} AND a.row_id IN (SELECT row_id FROM same)
+               AND NOT EXISTS (SELECT 1 FROM ${ref(changes)} c WHERE c.row_id = a.row_id AND c."column" = a."column"))),
   judged AS (SELECT f.row_id, bool_or(c.row_id IS NOT NULL) AS own, count(*) FILTER (WHERE c.row_id IS NULL) AS others
     FROM fresh f LEFT JOIN (SELECT DISTINCT row_id, "column" FROM ${ref(changes)}) c ON c.row_id = f.row_id AND c."column" = f."column" GROUP BY f.row_id),
   harmed AS (SELECT row_id FROM judged WHERE own OR others >= 2)`;
@@ -97,7 +102,7 @@ export function remediationModels(contract: Contract, names: ModelNames, rules: 
     models.push({ name: work, dir: 'remediation', sql: applySql(ctx, prev, step.set, step.written, step.where), description: `The working copy after recipe rule ${i} (${r.id}, ${r.rule.kind} on ${r.column}).` });
     for (const c of step.written) {
       written.add(c);
-      changeParts.push(`SELECT w._airlock_row_id AS row_id, ${sqlString(c)} AS "column", ${i} AS seq FROM ${ref(work)} w JOIN ${ref(prev)} p ON p._airlock_row_id = w._airlock_row_id
+      changeParts.push(`SELECT w._airlock_row_id AS row_id, ${sqlString(c)} AS "column", ${i} AS seq, ${sameEntitySql(`p.${sqlIdent(c)}`, `w.${sqlIdent(c)}`)} AS same_entity FROM ${ref(work)} w JOIN ${ref(prev)} p ON p._airlock_row_id = w._airlock_row_id
   WHERE w.${sqlIdent(c)} IS DISTINCT FROM p.${sqlIdent(c)}`);
     }
     prev = work;
