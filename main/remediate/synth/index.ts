@@ -12,6 +12,7 @@ import { examples } from './common.js';
 import { judgeRule } from './judge.js';
 import { caseTrim } from './caseTrim.js';
 import { dateFormat } from './dateFormat.js';
+import { timeFormat } from './timeFormat.js';
 import { numberUnits } from './numberUnits.js';
 import { phone } from './phone.js';
 import { email } from './email.js';
@@ -45,6 +46,7 @@ export type Strategy = (conn: DuckDBConnection, input: SynthInput, ctx: SynthCon
 export const STRATEGIES: ReadonlyArray<{ name: string; run: Strategy }> = [
   { name: 'case-trim', run: caseTrim },
   { name: 'date-format', run: dateFormat },
+  { name: 'time-format', run: timeFormat },
   { name: 'number-units', run: numberUnits },
   { name: 'phone', run: phone },
   { name: 'email', run: email },
