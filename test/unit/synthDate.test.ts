@@ -85,3 +85,26 @@ describe('date-format strategy', () => {
     });
   }
 });
+
+describe('date-format strategy: two-digit years', () => {
+  const col = column({ name: 'd', logicalType: 'date' });
+  /** valid dates all in the 2000s: the century a two-digit year is read in */
+  const valid2000s = Array.from({ length: 12 }, (_, i) => `20${String(10 + i)}-0${1 + (i % 9)}-1${i % 9}`);
+
+  it('reads a two-digit year in the one century every valid date of the column shares', async () => {
+    const values = ['4/17/19', '3/23/22', '12/31/05', '17.04.19'];
+    const r = await run(db, dateFormat, synthInput(col, values), ctx(valid2000s));
+    expect(r).not.toBeNull();
+    expect(disallowedFunctions(ruleText(r!))).toEqual([]);
+    expect(await apply(db, 'd', r!, values)).toEqual(['2019-04-17', '2022-03-23', '2005-12-31', '2019-04-17']);
+  });
+
+  it('leaves two-digit years alone when the valid dates span two centuries, or are too few', async () => {
+    const values = ['4/17/19', '3/23/22'];
+    const spanning = [...valid2000s.slice(0, 11), '1998-05-05'];
+    for (const sample of [spanning, valid2000s.slice(0, 5), []]) {
+      const r = await run(db, dateFormat, synthInput(col, values), ctx(sample, 0));
+      expect(r === null ? values : await apply(db, 'd', r, values)).toEqual(values);
+    }
+  });
+});

@@ -73,7 +73,11 @@ const NAMED: Format[] = [
   { re: '(1[89][0-9]{2}|2[01][0-9]{2})([0-9]{2})([0-9]{2})', ci: false, strptime: '%Y%m%d', parse: ymd },
 ];
 
-interface Compiled extends Format { js: RegExp; timed: boolean }
+/**
+ * A format whose value is first rewritten (by RE2 regexp_replace over the stripped value) into one
+ * strptime reads: a two-digit year gets the century the column's valid dates all share.
+ */
+interface Compiled extends Format { js: RegExp; timed: boolean; rewrite?: { re: string; to: string } }
 
 function compile(): Compiled[] {
   const out: Compiled[] = [];
@@ -104,10 +108,49 @@ function parseWith(f: Compiled, s: string): Parts | null {
   return p;
 }
 
+/** Least valid dates that must share one century before a two-digit year is read in it. */
+const CENTURY_MIN_VALUES = 10;
+
+/**
+ * The century every valid date of the column falls in ('19' → 2019 when all of them are 20xx),
+ * or null when there are too few, or they span two centuries: a two-digit year is then not read.
+ */
+export function centuryOf(validStrings: string[]): number | null {
+  const centuries = new Set<number>();
+  let n = 0;
+  for (const v of validStrings) {
+    const y = /(?:^|\D)(\d{4})(?:\D|$)/.exec(v);
+    if (!y) continue;
+    n += 1;
+    centuries.add(Math.floor(+y[1] / 100));
+  }
+  return n >= CENTURY_MIN_VALUES && centuries.size === 1 ? [...centuries][0] : null;
+}
+
+/** Numeric dates with a two-digit year ('4/17/19', '17.04.19'), read in `century`. */
+function twoDigitYearFormats(century: number): Compiled[] {
+  const y2 = '([0-9]{2})';
+  const mk = (sep: string, order: Order | undefined, parse: (g: string[]) => { y: number; m: number; d: number }, strptime: string): Compiled => {
+    const re = `${N12}${sep}${N12}${sep}${y2}`;
+    return {
+      re, ci: false, strptime, order, parse, timed: false, js: new RegExp(`^(?:${re})$`),
+      rewrite: { re: `^${re}$`, to: `\\1${sep.replace(/\\/g, '')}\\2${sep.replace(/\\/g, '')}${century}\\3` },
+    };
+  };
+  const at = (g: string[], i: number) => century * 100 + +g[i];
+  return [
+    mk('/', 'mdy', (g) => ({ y: at(g, 3), m: +g[1], d: +g[2] }), '%m/%d/%Y'),
+    mk('/', 'dmy', (g) => ({ y: at(g, 3), m: +g[2], d: +g[1] }), '%d/%m/%Y'),
+    mk('-', 'mdy', (g) => ({ y: at(g, 3), m: +g[1], d: +g[2] }), '%m-%d-%Y'),
+    mk('-', 'dmy', (g) => ({ y: at(g, 3), m: +g[2], d: +g[1] }), '%d-%m-%Y'),
+    mk('\\.', undefined, (g) => ({ y: at(g, 3), m: +g[2], d: +g[1] }), '%d.%m.%Y'),
+  ];
+}
+
 /** Day/month order for the ambiguous numeric families, from the values themselves. */
 function decideOrder(values: string[], hint: Order | null): { order: Order | null; evidence: boolean } {
   let firstBig = false, secondBig = false;
-  const amb = new RegExp(`^${N12}[/-]${N12}[/-]${Y4}`);
+  const amb = new RegExp(`^${N12}[/-]${N12}[/-](?:[0-9]{4}|[0-9]{2})(?![0-9])`);
   for (const v of values) {
     const g = amb.exec(v);
     if (!g) continue;
@@ -145,7 +188,9 @@ export async function dateFormat(_conn: DuckDBConnection, input: SynthInput, ctx
   const stripped = values.map(jsStrip);
   const validStrings = distinctStrings(ctx.validSample).map(jsStrip);
   const { order, evidence } = decideOrder([...stripped, ...validStrings], contractOrder(column.format));
-  const usable = FORMATS.filter((f) => !f.order || f.order === order);
+  const century = centuryOf(validStrings);
+  const formats = century === null ? FORMATS : [...FORMATS, ...twoDigitYearFormats(century)];
+  const usable = formats.filter((f) => !f.order || f.order === order);
 
   const used = new Set<Compiled>();
   const lossy = new Set<Compiled>();
@@ -167,7 +212,8 @@ export async function dateFormat(_conn: DuckDBConnection, input: SynthInput, ctx
   const s = sqlStrip(col);
   const arms = usable.filter((f) => used.has(f)).map((f) => {
     const test = `regexp_full_match(${s}, ${sqlString(f.re)}${f.ci ? ", 'i'" : ''})`;
-    return `WHEN ${test} THEN strftime(try_strptime(${s}, ${sqlString(f.strptime)}), ${sqlString(target)})`;
+    const read = f.rewrite ? `regexp_replace(${s}, ${sqlString(f.rewrite.re)}, ${sqlString(f.rewrite.to)})` : s;
+    return `WHEN ${test} THEN strftime(try_strptime(${read}, ${sqlString(f.strptime)}), ${sqlString(target)})`;
   });
   // Formats earlier in the list take precedence; unmatched arms fall through to NULL and
   // coalesce keeps the raw value.
