@@ -38,7 +38,18 @@ function EntryList({ name, entries, mono, onPick }: { name: string; entries: Ent
   );
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 1e6 || (x !== 0 && Math.abs(x) < 0.01) ? x.toExponential(2) : String(Number(x.toFixed(2))));
+/**
+ * The histogram's ends with the fewest significant digits that keep them all apart: abv between
+ * 0.027 and 0.128 reads 0.027 – 0.037, 0.037 – 0.047, never 0.06 – 0.06 as two decimals gave.
+ */
+function endsFormat(ends: number[]): (x: number) => string {
+  const distinct = new Set(ends).size;
+  for (let p = 2; p <= 17; p++) {
+    const at = (x: number) => String(Number(x.toPrecision(p)));
+    if (new Set(ends.map(at)).size === distinct) return at;
+  }
+  return String;
+}
 
 export function ColumnFacets({ facets: f, filter, onFilter, onEditAll, busy, onClose }: Props) {
   const onPick = (pick: QuarantineFilter) => onFilter({ ...filter, ...pick });
@@ -47,6 +58,7 @@ export function ColumnFacets({ facets: f, filter, onFilter, onEditAll, busy, onC
   const values: Entry[] = f.values.map((v) => ({ key: v.value ?? '\u0000', label: v.value === null ? '(empty)' : v.value === '' ? '(blank)' : v.value, count: v.count, on: filter.value === v.value, pick: toggle('value', v.value, filter.value === v.value) }));
   const shapes: Entry[] = f.shapes.map((s) => ({ key: s.shape, label: s.shape || '(empty)', count: s.count, on: filter.shape === s.shape, pick: toggle('shape', s.shape, filter.shape === s.shape) }));
   const range = filter.numberRange;
+  const fmt = endsFormat(f.numbers ? [...f.numbers.buckets.map((b) => b.from), f.numbers.max] : []);
   const numbers: Entry[] = [
     ...(f.numbers?.buckets.map((b) => {
       const on = !!range && range.bucket === b.bucket;
