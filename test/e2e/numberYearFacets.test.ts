@@ -136,6 +136,8 @@ describe('Quarantine: the number and year facets of a beers run', () => {
     expect(await q.facetPicked('number')).toEqual([pick]);
     // the faceted column leads the grid, so the numbers it narrows by are in view
     expect((await q.headerColumns())[0]).toBe('abv');
+    // the pick's chip names the range, as the facet shows it
+    await expect.poll(() => q.chips()).toEqual([`abv, number: ${labels.get(pick)} ×`]);
     await q.screenshot('facet-number');
 
     // "not a number" replaces the bucket: the cells that do not read as a number, blanks included.
@@ -173,6 +175,7 @@ describe('Quarantine: the number and year facets of a beers run', () => {
     expect(sorted(await q.facetCounts('year'))).toEqual(sorted(expected));
     expect(await q.facetPicked('year')).toEqual([pick]);
     expect((await q.headerColumns())[0]).toBe('brewed');
+    expect(await q.chips()).toEqual([`brewed, year: ${pick} ×`]);
     await q.screenshot('facet-year');
 
     const notDates = rows.filter((r) => yearOf(r.brewed) === null);

@@ -51,6 +51,19 @@ function endsFormat(ends: number[]): (x: number) => string {
   return String;
 }
 
+/** Each bucket of the number facet as the range it covers, `0.046 – 0.056`. */
+function bucketLabels(f: Facets): string[] {
+  if (!f.numbers) return [];
+  const fmt = endsFormat([...f.numbers.buckets.map((b) => b.from), f.numbers.max]);
+  return f.numbers.buckets.map((b) => `${fmt(b.from)} – ${fmt(b.to)}`);
+}
+
+/** The picked bucket as the facet shows it (for the filter's chip), or null while its histogram is not the one on screen. */
+export function numberPickLabel(f: Facets | null, range: QuarantineFilter['numberRange']): string | null {
+  if (!f?.numbers || !range || f.numbers.min !== range.min || f.numbers.max !== range.max) return null;
+  return bucketLabels(f)[range.bucket] ?? null;
+}
+
 export function ColumnFacets({ facets: f, filter, onFilter, onEditAll, busy, onClose }: Props) {
   const onPick = (pick: QuarantineFilter) => onFilter({ ...filter, ...pick });
   if (!f) return <section className="column-facets" data-testid="column-facets" aria-busy="true"><p className="small muted">Counting {filter.field}…</p></section>;
@@ -58,11 +71,11 @@ export function ColumnFacets({ facets: f, filter, onFilter, onEditAll, busy, onC
   const values: Entry[] = f.values.map((v) => ({ key: v.value ?? '\u0000', label: v.value === null ? '(empty)' : v.value === '' ? '(blank)' : v.value, count: v.count, on: filter.value === v.value, pick: toggle('value', v.value, filter.value === v.value) }));
   const shapes: Entry[] = f.shapes.map((s) => ({ key: s.shape, label: s.shape || '(empty)', count: s.count, on: filter.shape === s.shape, pick: toggle('shape', s.shape, filter.shape === s.shape) }));
   const range = filter.numberRange;
-  const fmt = endsFormat(f.numbers ? [...f.numbers.buckets.map((b) => b.from), f.numbers.max] : []);
+  const label = bucketLabels(f);
   const numbers: Entry[] = [
     ...(f.numbers?.buckets.map((b) => {
       const on = !!range && range.bucket === b.bucket;
-      return { key: String(b.bucket), label: `${fmt(b.from)} – ${fmt(b.to)}`, count: b.count, on, pick: toggle('numberRange', { min: f.numbers!.min, max: f.numbers!.max, bucket: b.bucket }, on) };
+      return { key: String(b.bucket), label: label[b.bucket], count: b.count, on, pick: toggle('numberRange', { min: f.numbers!.min, max: f.numbers!.max, bucket: b.bucket }, on) };
     }) ?? []),
     ...(f.notNumbers ? [{ key: 'nan', label: 'not a number', count: f.notNumbers, on: range === null, pick: toggle('numberRange', null, range === null) }] : []),
   ];

@@ -103,6 +103,11 @@ export class QuarantinePage extends AppShell {
     return new Map(pairs as [string, string][]);
   }
 
+  /** The chips of the picks in force, as they read (each lifts its pick). */
+  async chips(): Promise<string[]> {
+    return this.page.locator('[data-testid="facets"] .chips .chip').allInnerTexts();
+  }
+
   /** The facet entries shown as picked. */
   async facetPicked(kind: 'reason' | 'column' | 'value' | 'shape' | 'number' | 'year'): Promise<string[]> {
     return this.page.locator(`[data-facet="${kind}"] button.on`).evaluateAll((els) => els.map((e) => e.getAttribute('data-value') ?? ''));
