@@ -8,7 +8,7 @@ import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { streamTables } from '../store/tables.js';
 import { UserError } from '../contract/errors.js';
 import { filterCondition } from './quarantineQuery.js';
-import { NUMBER_BUCKETS, bucketSql, numberSql, shapeSql, yearSql } from './fieldSql.js';
+import { NUMBER_BUCKETS, bucketFrom, bucketSql, numberSql, shapeSql, yearSql } from './fieldSql.js';
 import type { ColumnFacets, QuarantineFilter } from './contract.js';
 
 /** How many values and shapes a facet lists (the largest counts). */
@@ -47,11 +47,10 @@ export async function columnFacets(conn: DuckDBConnection, contract: Contract, r
     const counts = await queryRows<{ b: number; n: number }>(conn, `
       SELECT ${bucketSql(num, min, max)} AS b, count(*) AS n FROM ${table} WHERE ${numWhere} AND ${num} IS NOT NULL GROUP BY b`);
     const byBucket = new Map(counts.map((c) => [Number(c.b), Number(c.n)]));
-    const width = (max - min) / NUMBER_BUCKETS;
     const n = max > min ? NUMBER_BUCKETS : 1;
     numbers = {
       min, max,
-      buckets: Array.from({ length: n }, (_, b) => ({ bucket: b, from: min + b * width, to: b === n - 1 ? max : min + (b + 1) * width, count: byBucket.get(b) ?? 0 })),
+      buckets: Array.from({ length: n }, (_, b) => ({ bucket: b, from: bucketFrom(min, max, b), to: b === n - 1 ? max : bucketFrom(min, max, b + 1), count: byBucket.get(b) ?? 0 })),
     };
   }
 

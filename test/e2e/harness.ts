@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { createHandlers, type Handlers } from '../../main/api/handlers.js';
-import { CALL_NAMES, EVENT_NAMES } from '../../main/api/contract.js';
+import { CALL_NAMES, EVENT_NAMES, type RunProgress } from '../../main/api/contract.js';
 import { appFileFor, contentTypeFor } from '../../electron/main/appFiles.js';
 import { contentSecurityPolicy } from '../../electron/main/csp.js';
 import { APP_ORIGIN } from '../../electron/main/origin.js';
@@ -31,6 +31,11 @@ export interface AppHarness {
   problems: string[];
   /** files the app asked the desktop to open (openPath answers the shell would open) */
   opened: string[];
+  /**
+   * Arms one cancel for the next run: sent through the public cancelRun call (what the Cancel
+   * button sends) from inside the engine's first progress report of `stage`, see the emit below.
+   */
+  cancelAtStage(stage: RunProgress['stage']): void;
   close(): Promise<void>;
 }
 
@@ -68,12 +73,23 @@ export async function launchApp(opts: {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
 
+  let cancelAt: RunProgress['stage'] | null = null;
   const handlers = createHandlers({
     workspace: opts.workspace,
     modelsDir: opts.modelsDir,
     analyst: 'e2e-analyst',
     version: '0.1.0',
     emit: (name, payload) => {
+      // Test-only, and only in this harness (the desktop's IPC router has no such thing, so it is
+      // inert in the product): a 1,000-row run ends before a clicked Cancel reliably lands, so a
+      // test that needs a cancelled run of a real table arms one. The engine reports progress
+      // synchronously and cancelRun sets the session's flag before its first await, so the cancel
+      // is in place before the pipeline takes another step, and the run's next progress report
+      // stops it: the run is cancelled at that stage boundary every time, never by a timing race.
+      if (name === 'progress' && cancelAt && (payload as RunProgress).stage === cancelAt) {
+        cancelAt = null;
+        void handlers.table.cancelRun({});
+      }
       void page.evaluate(([n, p]) => (window as unknown as { __airlockEmit(n: string, p: unknown): void }).__airlockEmit(n, p), [name, payload] as const).catch(() => undefined);
     },
   });
@@ -112,6 +128,9 @@ export async function launchApp(opts: {
   await page.goto(`${TEST_ORIGIN}/index.html`, { waitUntil: 'load' });
   return {
     browser, context, page, handlers, requests, outside, problems, opened,
+    cancelAtStage(stage) {
+      cancelAt = stage;
+    },
     async close() {
       await context.close().catch(() => undefined);
       if (!opts.browser) await browser.close().catch(() => undefined);

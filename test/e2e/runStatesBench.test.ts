@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED, tempDir } from '../helpers/tmp.js';
 import { launchApp, TEST_ORIGIN, type AppHarness } from './harness.js';
 import { RunPage } from './pages/RunPage.js';
-import { AMBER, BLUE, doctor, GOLD, GREY, latestRunId, rec, RED, runThroughTheApp, VIOLET } from './runStatesHelpers.js';
+import { AMBER, BLUE, doctor, GOLD, GREY, latestRunId, rec, RED, runThroughTheApp, SLATE, VIOLET } from './runStatesHelpers.js';
 
 const BENCH = join(SHARED, 'bench');
 const RUN_TIMEOUT = 300_000;
@@ -27,17 +27,27 @@ let ws: string;
 const file: Record<string, string> = {};
 const runs: Record<string, string> = {};
 
-/** Rows of a run in the stream's quarantine table, counted in the workspace's own DuckDB file. */
-async function quarantinedInStore(workspace: string, table: string, runId: string): Promise<number> {
+/** One value read by the test's own SQL from the workspace's DuckDB file, opened read-only. */
+async function fromStore(workspace: string, sql: string): Promise<unknown> {
   const db = await DuckDBInstance.create(join(workspace, 'data.duckdb'), { access_mode: 'READ_ONLY' });
   const conn = await db.connect();
   try {
-    const r = await conn.runAndReadAll(`SELECT count(*) FROM quarantine."${table}" WHERE _airlock_run_id = '${runId}'`);
-    return Number(r.getRows()[0][0]);
+    return (await conn.runAndReadAll(sql)).getRows()[0][0];
   } finally {
     conn.closeSync();
     db.closeSync();
   }
+}
+
+/** Rows of a run in the stream's quarantine table, counted in the workspace's own DuckDB file. */
+async function quarantinedInStore(workspace: string, table: string, runId: string): Promise<number> {
+  return Number(await fromStore(workspace, `SELECT count(*) FROM quarantine."${table}" WHERE _airlock_run_id = '${runId}'`));
+}
+
+/** The content of a stream's production table and its history: row count and an md5 over every row as text, in a fixed order. */
+async function productionHash(workspace: string, table: string): Promise<string> {
+  const digest = (t: string) => `(SELECT count(*) || ':' || md5(coalesce(string_agg(CAST(r AS VARCHAR), chr(10) ORDER BY CAST(r AS VARCHAR)), '')) FROM prod."${t}" r)`;
+  return String(await fromStore(workspace, `SELECT ${digest(table)} || ' ' || ${digest(`${table}__history`)}`));
 }
 
 beforeAll(async () => {
@@ -56,6 +66,8 @@ beforeAll(async () => {
   };
   write('beers-gated.odcs.yaml', gated('beers', 'craft-beers'));
   write('hospital-gated.odcs.yaml', gated('hospital', 'hospital-quality-measures'));
+  const hospitalCsv = readFileSync(join(BENCH, 'hospital', 'dirty.csv'), 'utf8');
+  write('hospital-500.csv', `${hospitalCsv.split('\n').slice(0, 501).join('\n')}\n`);
   // The same file with one column renamed in its header: a schema drift against the contract.
   const [header, ...body] = beersCsv.split('\n');
   expect(header.endsWith(',state')).toBe(true);
@@ -103,6 +115,40 @@ describe('the Run screen on real runs of hospital and beers', () => {
     expect(after.ok && before.ok && after.value.length === before.value.length).toBe(true);
     await run.screenshot('run-state-hospital-already-processed');
   }, RUN_TIMEOUT + 60_000);
+
+  it('hospital cancelled once its clean rows are in production: nothing kept, production as it was', async () => {
+    // A second workspace whose production holds the first 500 hospital records; the whole file
+    // would add the rest, so a run that kept anything would change production's hash.
+    const wsCancel = join(dir, 'ws-cancel');
+    const other = await launchApp({ workspace: wsCancel, modelsDir: join(dir, 'no-models'), browser: app.browser });
+    try {
+      const first = await runThroughTheApp(other, file['hospital-500.csv'], file['hospital.odcs.yaml'], { approval: 'none', timeout: RUN_TIMEOUT });
+      expect(await first.state()).toBe('completed-with-quarantine');
+      const firstRun = await latestRunId(other);
+      const before = await productionHash(wsCancel, 'hospital');
+      expect(before).toMatch(/^[1-9]\d*:/);
+      // Cancelled at remediation's first report: after the fast lane was promoted to production.
+      other.cancelAtStage('cluster');
+      const run = await runThroughTheApp(other, file['hospital.csv'], file['hospital.odcs.yaml'], { approval: 'none', timeout: RUN_TIMEOUT });
+      const runId = await latestRunId(other);
+      expect(runId).not.toBe(firstRun);
+      expect(await run.state()).toBe('cancelled');
+      expect(await run.headline()).toBe('Cancelled: nothing from this run was kept');
+      expect(await run.numbers()).toBe('You stopped the run and everything it wrote was undone; the raw file stays in the vault and can be run again');
+      expect(await run.bannerColour()).toBe(SLATE);
+      expect(await run.banner().innerText()).toContain('dirty.csv');
+      expect(await other.page.getByTestId('equation').locator('.verdict').innerText()).toBe('not counted: the run was cancelled');
+      expect(await run.exportStep().isDisabled()).toBe(true);
+      const detail = await other.handlers.table.getRun({ runId });
+      expect(detail.ok && detail.value.summary.ended).toBe('cancelled');
+      expect(await quarantinedInStore(wsCancel, 'hospital', runId)).toBe(0);
+      expect(await productionHash(wsCancel, 'hospital')).toBe(before);
+      await run.screenshot('run-state-cancelled-hospital');
+      expect(other.problems).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  }, 2 * RUN_TIMEOUT + 60_000);
 
   it('beers under a gate it fails: held, nothing in production, then released', async () => {
     const run = await runThroughTheApp(app, file['beers.csv'], file['beers-gated.odcs.yaml'], { approval: 'none', timeout: RUN_TIMEOUT });

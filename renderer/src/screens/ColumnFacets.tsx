@@ -38,7 +38,31 @@ function EntryList({ name, entries, mono, onPick }: { name: string; entries: Ent
   );
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 1e6 || (x !== 0 && Math.abs(x) < 0.01) ? x.toExponential(2) : String(Number(x.toFixed(2))));
+/**
+ * The histogram's ends with the fewest significant digits that keep them all apart: abv between
+ * 0.027 and 0.128 reads 0.027 – 0.037, 0.037 – 0.047, never 0.06 – 0.06 as two decimals gave.
+ */
+function endsFormat(ends: number[]): (x: number) => string {
+  const distinct = new Set(ends).size;
+  for (let p = 2; p <= 17; p++) {
+    const at = (x: number) => String(Number(x.toPrecision(p)));
+    if (new Set(ends.map(at)).size === distinct) return at;
+  }
+  return String;
+}
+
+/** Each bucket of the number facet as the range it covers, `0.046 – 0.056`. */
+function bucketLabels(f: Facets): string[] {
+  if (!f.numbers) return [];
+  const fmt = endsFormat([...f.numbers.buckets.map((b) => b.from), f.numbers.max]);
+  return f.numbers.buckets.map((b) => `${fmt(b.from)} – ${fmt(b.to)}`);
+}
+
+/** The picked bucket as the facet shows it (for the filter's chip), or null while its histogram is not the one on screen. */
+export function numberPickLabel(f: Facets | null, range: QuarantineFilter['numberRange']): string | null {
+  if (!f?.numbers || !range || f.numbers.min !== range.min || f.numbers.max !== range.max) return null;
+  return bucketLabels(f)[range.bucket] ?? null;
+}
 
 export function ColumnFacets({ facets: f, filter, onFilter, onEditAll, busy, onClose }: Props) {
   const onPick = (pick: QuarantineFilter) => onFilter({ ...filter, ...pick });
@@ -47,10 +71,11 @@ export function ColumnFacets({ facets: f, filter, onFilter, onEditAll, busy, onC
   const values: Entry[] = f.values.map((v) => ({ key: v.value ?? '\u0000', label: v.value === null ? '(empty)' : v.value === '' ? '(blank)' : v.value, count: v.count, on: filter.value === v.value, pick: toggle('value', v.value, filter.value === v.value) }));
   const shapes: Entry[] = f.shapes.map((s) => ({ key: s.shape, label: s.shape || '(empty)', count: s.count, on: filter.shape === s.shape, pick: toggle('shape', s.shape, filter.shape === s.shape) }));
   const range = filter.numberRange;
+  const label = bucketLabels(f);
   const numbers: Entry[] = [
     ...(f.numbers?.buckets.map((b) => {
       const on = !!range && range.bucket === b.bucket;
-      return { key: String(b.bucket), label: `${fmt(b.from)} – ${fmt(b.to)}`, count: b.count, on, pick: toggle('numberRange', { min: f.numbers!.min, max: f.numbers!.max, bucket: b.bucket }, on) };
+      return { key: String(b.bucket), label: label[b.bucket], count: b.count, on, pick: toggle('numberRange', { min: f.numbers!.min, max: f.numbers!.max, bucket: b.bucket }, on) };
     }) ?? []),
     ...(f.notNumbers ? [{ key: 'nan', label: 'not a number', count: f.notNumbers, on: range === null, pick: toggle('numberRange', null, range === null) }] : []),
   ];

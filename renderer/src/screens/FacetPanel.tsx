@@ -14,17 +14,19 @@ interface Props {
   search: string;
   onSearch(text: string): void;
   onFilter(filter: QuarantineFilter): void;
+  /** the picked number bucket as its facet shows it, `0.046 – 0.056` (null until the facet is drawn) */
+  numberLabel?: string | null;
   children?: ReactNode;
 }
 
-export function FacetPanel({ facets, filter, search, onSearch, onFilter, children }: Props) {
+export function FacetPanel({ facets, filter, search, onSearch, onFilter, numberLabel, children }: Props) {
   const maxReason = Math.max(1, ...(facets?.byReason.map((r) => r.count) ?? [1]));
   const maxColumn = Math.max(1, ...(facets?.byColumn.map((r) => r.count) ?? [1]));
   const range = filter.numberRange;
   const fieldPicks: [string, QuarantineFilter][] = [
     ...(filter.value !== undefined ? [[`value: ${filter.value ?? '(empty)'}`, { value: undefined }] as [string, QuarantineFilter]] : []),
     ...(filter.shape !== undefined ? [[`shape: ${filter.shape || '(empty)'}`, { shape: undefined }] as [string, QuarantineFilter]] : []),
-    ...(range !== undefined ? [[range === null ? 'not a number' : `number bucket ${range.bucket + 1}`, { numberRange: undefined }] as [string, QuarantineFilter]] : []),
+    ...(range !== undefined ? [[range === null ? 'not a number' : numberLabel ? `number: ${numberLabel}` : `number bucket ${range.bucket + 1}`, { numberRange: undefined }] as [string, QuarantineFilter]] : []),
     ...(filter.year !== undefined ? [[filter.year === null ? 'not a date' : `year: ${filter.year}`, { year: undefined }] as [string, QuarantineFilter]] : []),
   ];
   const active = filter.column || filter.reason || fieldPicks.length > 0;

@@ -106,8 +106,9 @@ export function QuarantineGrid({ runId, filter, revision, picked, onPick, failin
     for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) void fetchPage(p, generation.current);
   }, [first, last, total]);
 
-  // The column the facets picked comes first of all, so its cells are in view without scrolling.
-  const order = useMemo(() => (moved ? displayOrder(columns, moved) : displayOrder(columns, filter.column ? [filter.column, ...failing] : failing)), [columns, failing, filter.column, moved]);
+  // The column picked, then the one whose facets are open (its values narrow the grid, so they
+  // are in view without scrolling even where none of them fails), then the failing ones.
+  const order = useMemo(() => (moved ? displayOrder(columns, moved) : displayOrder(columns, [filter.column, filter.field, ...failing].filter((c): c is string => !!c))), [columns, failing, filter.column, filter.field, moved]);
   const shown = useMemo(() => order.filter((c) => !hidden.has(c)).map((name) => ({ name, i: columns.indexOf(name) })), [columns, order, hidden]);
   const width = ID_WIDTH + REASON_WIDTH + shown.length * COL_WIDTH;
   const template = `${ID_WIDTH}px ${REASON_WIDTH}px repeat(${shown.length}, ${COL_WIDTH}px)`;

@@ -13,7 +13,7 @@ import { FailureChart } from '../components/FailureChart.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
 import { FacetPanel } from './FacetPanel.js';
-import { ColumnFacets } from './ColumnFacets.js';
+import { ColumnFacets, numberPickLabel } from './ColumnFacets.js';
 import { QuarantineGrid, type PickedCell } from './QuarantineGrid.js';
 import { ManualEdit } from './ManualEdit.js';
 import { RowPanel } from './RowPanel.js';
@@ -70,7 +70,7 @@ export function QuarantineScreen() {
       />
       <ErrorNote error={facets.error} />
       <div className="quarantine-layout">
-        <FacetPanel facets={f} filter={picked} search={search} onSearch={setSearch} onFilter={setPicked}>
+        <FacetPanel facets={f} filter={picked} search={search} onSearch={setSearch} onFilter={setPicked} numberLabel={numberPickLabel(fieldFacets.data, picked.numberRange)}>
           <ErrorNote error={fieldFacets.error ?? editError} />
           {picked.field && <ColumnFacets facets={fieldFacets.data} filter={picked} onFilter={setPicked} onEditAll={() => void editAll()} busy={editing} onClose={() => setPicked({ ...picked, field: undefined })} />}
         </FacetPanel>

@@ -96,8 +96,25 @@ export class QuarantinePage extends AppShell {
     return new Map(pairs.map(([v, n]) => [v, Number(n.replace(/,/g, ''))]));
   }
 
-  /** Waits until a facet's counts differ from `previous` (after the other facet was picked). */
-  async facetCountsChangedFrom(kind: 'reason' | 'column', previous: Map<string, number>): Promise<Map<string, number>> {
+  /** The labels a facet shows, by value (a number bucket's range, a year, "not a number"). */
+  async facetLabels(kind: 'value' | 'shape' | 'number' | 'year'): Promise<Map<string, string>> {
+    await this.page.locator(`[data-facet="${kind}"] button`).first().waitFor();
+    const pairs = await this.page.locator(`[data-facet="${kind}"] button`).evaluateAll((els) => els.map((e) => [e.getAttribute('data-value') ?? '', e.querySelector('.facet-name')?.textContent ?? '']));
+    return new Map(pairs as [string, string][]);
+  }
+
+  /** The chips of the picks in force, as they read (each lifts its pick). */
+  async chips(): Promise<string[]> {
+    return this.page.locator('[data-testid="facets"] .chips .chip').allInnerTexts();
+  }
+
+  /** The facet entries shown as picked. */
+  async facetPicked(kind: 'reason' | 'column' | 'value' | 'shape' | 'number' | 'year'): Promise<string[]> {
+    return this.page.locator(`[data-facet="${kind}"] button.on`).evaluateAll((els) => els.map((e) => e.getAttribute('data-value') ?? ''));
+  }
+
+  /** Waits until a facet's counts differ from `previous` (after another facet was picked). */
+  async facetCountsChangedFrom(kind: 'reason' | 'column' | 'value' | 'shape' | 'number' | 'year', previous: Map<string, number>): Promise<Map<string, number>> {
     const before = JSON.stringify([...previous]);
     await this.page.waitForFunction(([k, b]) => {
       const now = [...document.querySelectorAll(`[data-facet="${k}"] button`)].map((e) => [e.getAttribute('data-value') ?? '', Number((e.querySelector('.facet-count')?.textContent ?? '').replace(/,/g, ''))]);
