@@ -94,8 +94,8 @@ export interface VariantSpelling {
   count: number;
   /** rows of the batch holding `to` */
   support: number;
-  /** equal once case and spacing are folded, or one or two letters apart */
-  how: 'key-collision' | 'near-typo';
+  /** equal once case and spacing are folded, one or two letters apart, or the same words with stray white space */
+  how: 'key-collision' | 'near-typo' | 'stray-whitespace';
 }
 
 /**

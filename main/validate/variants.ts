@@ -53,6 +53,22 @@ export function fingerprintSql(v: string): string {
   return `lower(regexp_replace(regexp_replace(${v}, ${sqlString(`^${ws}+|${ws}+$`)}, '', 'g'), ${sqlString(`${ws}+`)}, ' ', 'g'))`;
 }
 
+/** SQL: edge white space stripped and inner runs (tabs, no-break spaces) collapsed to one space. */
+export function squishSql(v: string): string {
+  const ws = '[ \\t\\r\\n\u00a0]';
+  return `regexp_replace(regexp_replace(${v}, ${sqlString(`^${ws}+|${ws}+$`)}, '', 'g'), ${sqlString(`${ws}+`)}, ' ', 'g')`;
+}
+
+/** Most rows (per hundred) of a column that may carry stray white space before it is no convention: spacing that common is deliberate (padding, laid-out notes). */
+export const STRAY_WHITESPACE_PER_100 = 5;
+/** Least share (per hundred) of the lettered rows in one case class before that class is the column's. */
+export const CASE_CLASS_PER_100 = 90;
+
+/** SQL: a value's letter case class: none (no letters), upper, lower or mixed. */
+function caseClassSql(v: string): string {
+  return `CASE WHEN NOT regexp_matches(${v}, '\\pL') THEN 'none' WHEN ${v} = upper(${v}) THEN 'upper' WHEN ${v} = lower(${v}) THEN 'lower' ELSE 'mixed' END`;
+}
+
 /** The value counts, fingerprints, key collisions and typo candidates of one column, as CTEs. */
 function candidateCtes(col: ColumnSpec, source: string): string {
   const own = [...singleValueChecks(col, 'v'), ...singleValueMetricChecks(col, 'v')].map((c) => c.when);
@@ -110,9 +126,25 @@ typo AS (SELECT v AS "from", d AS "to", c AS count, cd AS support, 'near-typo' A
            AND digits = dd
            -- nor a changed first letter: Cortland and Portland are two towns, typos strike later
            AND left(f, 1) = left(fd, 1)
-           AND cd >= ${TYPO_SUPPORT} AND cd >= ${TYPO_SUPPORT} * c)
+           AND cd >= ${TYPO_SUPPORT} AND cd >= ${TYPO_SUPPORT} * c),
+-- Stray white space (edges, doubled, tabs) in a column whose values almost never carry any, names
+-- unique or not ('Peacemaker  Pilsner', '\tDunedin'): the value is the same words, spaced as the
+-- column spaces them. Only where the value's letter case is the column's own case class: a value
+-- that also departs in case ('  SPITEFUL IPA' among mixed-case names) has a second error that
+-- spacing cannot mend, and stays a plain quarantine rather than a half repair.
+squished AS (SELECT v, c, ${squishSql('v')} AS s FROM vals),
+conv AS (SELECT sum(c) AS n, coalesce(sum(c) FILTER (WHERE v <> s), 0) AS bad FROM squished),
+classes AS (SELECT ${caseClassSql('s')} AS k, sum(c) AS c FROM squished GROUP BY 1),
+domclass AS (SELECT k FROM classes WHERE k <> 'none'
+             AND 100 * c >= ${CASE_CLASS_PER_100} * (SELECT sum(c) FROM classes WHERE k <> 'none')),
+stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) AS support, 'stray-whitespace' AS how
+          FROM squished
+          WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
+            AND (${caseClassSql('s')} = 'none' OR ${caseClassSql('s')} IN (SELECT k FROM domclass)))
 SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
+UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM stray
+  WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo)
 ORDER BY "from"`;
 }
 

@@ -27,6 +27,17 @@ export async function variantSpelling(_conn: DuckDBConnection, input: SynthInput
   }
   if (!entries.length) return [];
   const support = (to: string) => variants.find((v) => v.to === to)?.support ?? 0;
+  if (entries.every((e) => byFrom.get(e.from)?.how === 'stray-whitespace')) {
+    return [{
+      op: { kind: 'map', column: input.column.name, match: 'exact', entries },
+      base: 0.97,
+      floor: PER_VALUE_FLOOR,
+      strategy: STRATEGY,
+      patternType: 'variant-case-spacing',
+      reasoning: (ex) => `Stray white space in a column whose values carry none (${ex}): ${support(entries[0].to)} rows are spaced`
+        + ' with single spaces and no edges; each value maps to its own words, spaced the same way.',
+    }];
+  }
   return [{
     op: { kind: 'map', column: input.column.name, match: 'exact', entries },
     // A folded collision is near certain; a typo rests on the edit being the only near one.

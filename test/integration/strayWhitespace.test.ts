@@ -1,0 +1,82 @@
+// Stray white space (edges, doubled, tabs) in a free text column whose values almost never carry
+// any passes every check a contract states. Where the column's convention is plain (at most five
+// rows in a hundred spaced otherwise), such a value is held as LIKELY_VARIANT and repaired to the
+// same words, singly spaced, by a value map. A value whose letter case also departs from the
+// column's is not half-repaired; a column without the convention is not touched.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openEngine } from '../../main/pipeline/context.js';
+import { runBatch } from '../../main/pipeline/runBatch.js';
+import { loadContractFile } from '../../main/contract/load.js';
+import { streamTables } from '../../main/store/tables.js';
+import { queryRows } from '../../main/store/duckdb.js';
+import { csvText, writeInput } from '../helpers/fixtures.js';
+import { seeded } from '../helpers/seeded.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const CONTRACT = `apiVersion: v3.1.0
+kind: DataContract
+id: brews
+name: brews
+version: 1.0.0
+schema:
+  - name: brews
+    properties:
+      - {name: id, logicalType: integer, primaryKey: true, required: true}
+      - {name: name, logicalType: string, required: true}
+      - {name: note, logicalType: string}
+`;
+const HEADER = ['id', 'name', 'note'];
+const WORDS = ['Amber', 'River', 'Hop', 'Stone', 'Golden', 'Night', 'Harvest', 'Copper', 'Wild', 'Pale', 'Summer', 'Oak'];
+
+/** 200 mixed-case names of two or three words; notes that are spaced every which way (no convention). */
+function rows(): string[][] {
+  const rng = seeded(7);
+  return Array.from({ length: 200 }, (_, i) => [
+    String(i + 1),
+    [rng.pick(WORDS), rng.pick(WORDS), ...(i % 3 ? [rng.pick(WORDS)] : [])].join(' '),
+    i % 10 === 0 ? ` note  ${i} ` : `note ${i}`,
+  ]);
+}
+
+async function run(name: string, data: string[][]) {
+  const dir = tempDir(name);
+  const contractPath = join(dir, 'brews.odcs.yaml');
+  writeFileSync(contractPath, CONTRACT);
+  const st = streamTables(loadContractFile(contractPath));
+  const engine = await openEngine(join(dir, 'ws'));
+  try {
+    const file = writeInput(dir, 'brews.csv', csvText(HEADER, data));
+    const r = await runBatch(engine, { file, contractPath, approval: { kind: 'all' }, remediation: { modelPath: null, embedderDir: null } });
+    // counted here, apart from the run's own summary
+    const prod = await queryRows<{ id: string; name: string; note: string }>(engine.duck.conn,
+      `SELECT CAST(id AS VARCHAR) AS id, name, note FROM ${st.prod} ORDER BY id`);
+    return { r, prod: new Map(prod.map((p) => [p.id, p])) };
+  } finally {
+    engine.close();
+  }
+}
+
+describe('stray white space in a plainly spaced free text column', () => {
+  it('is repaired to the same words singly spaced; a value that also departs in case, and a column without the convention, are left', async () => {
+    const data = rows();
+    data[4][1] = 'Peacemaker  Pilsner';
+    data[5][1] = '\tDunedin Brew ';
+    data[6][1] = ' Old\u00a0Stone Ale';
+    data[7][1] = '  SPITEFUL  IPA';
+    const { r, prod } = await run('stray-ws', data);
+    expect(r.reconciled).toBe(true);
+    expect(prod.get('5')?.name).toBe('Peacemaker Pilsner');
+    expect(prod.get('6')?.name).toBe('Dunedin Brew');
+    expect(prod.get('7')?.name).toBe('Old Stone Ale');
+    // its case is a second error spacing cannot mend: never changed by this rule
+    expect(prod.get('8')?.name).toBe('  SPITEFUL  IPA');
+    // one row in ten of the notes is spaced otherwise: no convention, nothing changed
+    expect(prod.get('1')?.note).toBe(' note  0 ');
+    expect([...prod.values()].filter((p) => p.note !== data[Number(p.id) - 1][2])).toEqual([]);
+    // every other name as it arrived
+    expect([...prod.values()].filter((p) => !['5', '6', '7'].includes(p.id) && p.name !== data[Number(p.id) - 1][1])).toEqual([]);
+    expect(prod.size).toBe(200);
+  }, 180_000);
+});
