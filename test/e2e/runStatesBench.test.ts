@@ -139,6 +139,9 @@ describe('the Run screen on real runs of hospital and beers', () => {
       expect(await run.banner().innerText()).toContain('dirty.csv');
       expect(await other.page.getByTestId('equation').locator('.verdict').innerText()).toBe('not counted: the run was cancelled');
       expect(await run.exportStep().isDisabled()).toBe(true);
+      // nothing is held: the quarantine is not offered as a next step
+      expect(await run.quarantineStep().isDisabled()).toBe(true);
+      expect(await run.quarantineStep().innerText()).toContain('nothing held back');
       const detail = await other.handlers.table.getRun({ runId });
       expect(detail.ok && detail.value.summary.ended).toBe('cancelled');
       expect(await quarantinedInStore(wsCancel, 'hospital', runId)).toBe(0);

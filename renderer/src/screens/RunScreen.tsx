@@ -153,7 +153,7 @@ function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: R
           <div className="card-head"><h3>Next</h3></div>
           <div className="next-steps">
             <button className="next" onClick={() => go('review')} disabled={summary.proposals === 0}><Icon name="review" /><span><strong>Review fixes</strong><small>{count(summary.proposals)} proposals for {count(summary.clusters)} failure patterns</small></span></button>
-            <button className="next" onClick={() => go('quarantine')}><Icon name="quarantine" /><span><strong>Open the quarantine</strong><small>{count(summary.quarantineRows)} row{summary.quarantineRows === 1 ? '' : 's'} held back</small></span></button>
+            <button className="next" data-testid="next-quarantine" onClick={() => go('quarantine')} disabled={summary.quarantineRows === 0}><Icon name="quarantine" /><span><strong>Open the quarantine</strong><small>{summary.quarantineRows === 0 ? 'nothing held back' : `${count(summary.quarantineRows)} row${summary.quarantineRows === 1 ? '' : 's'} held back`}</small></span></button>
             <button className="next" data-testid="next-export" onClick={() => go('export')} disabled={!!NOTHING_TO_EXPORT[badges.state]}><Icon name="export" /><span><strong>Export</strong><small>{NOTHING_TO_EXPORT[badges.state] ?? 'clean data and the signed audit bundle'}</small></span></button>
           </div>
           {alerts.length > 0 && (

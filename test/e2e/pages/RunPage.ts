@@ -49,6 +49,11 @@ export class RunPage extends AppShell {
     return this.page.getByTestId('next-export');
   }
 
+  /** The "Open the quarantine" next step under the result. */
+  quarantineStep() {
+    return this.page.getByTestId('next-quarantine');
+  }
+
   async decide(which: 'Release the batch' | 'Reject the batch'): Promise<void> {
     await this.page.getByRole('button', { name: which }).click();
   }
