@@ -64,6 +64,11 @@ export const STRAY_WHITESPACE_PER_100 = 5;
 /** Least share (per hundred) of the lettered rows in one case class before that class is the column's. */
 export const CASE_CLASS_PER_100 = 90;
 
+/** Least share (per hundred) of a word's uses in the column's mixed-case values written in one casing. */
+export const WORD_FORM_PER_100 = 90;
+/** Least uses of a word in the column's mixed-case values before its casing is the column's. */
+export const WORD_MIN_USES = 2;
+
 /** SQL: a value's letter case class: none (no letters), upper, lower or mixed. */
 function caseClassSql(v: string): string {
   return `CASE WHEN NOT regexp_matches(${v}, '\\pL') THEN 'none' WHEN ${v} = upper(${v}) THEN 'upper' WHEN ${v} = lower(${v}) THEN 'lower' ELSE 'mixed' END`;
@@ -140,11 +145,31 @@ domclass AS (SELECT k FROM classes WHERE k <> 'none'
 stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) AS support, 'stray-whitespace' AS how
           FROM squished
           WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
-            AND (${caseClassSql('s')} = 'none' OR ${caseClassSql('s')} IN (SELECT k FROM domclass)))
+            AND (${caseClassSql('s')} = 'none' OR ${caseClassSql('s')} IN (SELECT k FROM domclass))),
+-- A departure in letter case ('LOCAL 5 PALE ALE', 'snake dog ipa') in a column whose lettered
+-- values are mixed case: the value re-written word by word in the casing the column gives each
+-- word ('Local', 'Pale', 'Ale', 'IPA'), only when every word with letters is written one way in
+-- at least ${WORD_FORM_PER_100} of 100 of its uses there, and used at least ${WORD_MIN_USES} times. A word the column
+-- never spells (a name of its own) leaves the value as it is: title case would be a guess.
+vocab AS (SELECT lower(w) AS k, arg_max(w, n) AS form, max(n) AS top, sum(n) AS tot
+          FROM (SELECT w, sum(c) AS n FROM (SELECT unnest(string_split(s, ' ')) AS w, c FROM squished WHERE ${caseClassSql('s')} = 'mixed') GROUP BY w)
+          GROUP BY 1),
+recase_src AS (SELECT v, c, s FROM squished
+               WHERE ${caseClassSql('s')} IN ('upper', 'lower') AND 'mixed' IN (SELECT k FROM domclass) AND (SELECT n >= ${MIN_ROWS} FROM conv)),
+words AS (SELECT v, c, unnest(string_split(s, ' ')) AS w, generate_subscripts(string_split(s, ' '), 1) AS i FROM recase_src),
+resolved AS (SELECT x.v, x.c, x.i,
+                    CASE WHEN NOT regexp_matches(x.w, '\\pL') THEN x.w
+                         WHEN q.tot >= ${WORD_MIN_USES} AND 100 * q.top >= ${WORD_FORM_PER_100} * q.tot THEN q.form END AS out
+             FROM words x LEFT JOIN vocab q ON q.k = lower(x.w)),
+recase AS (SELECT v AS "from", string_agg(out, ' ' ORDER BY i) AS "to", any_value(c) AS count,
+                  (SELECT c FROM classes WHERE k = 'mixed') AS support, 'case-departure' AS how
+           FROM resolved GROUP BY v HAVING bool_and(out IS NOT NULL))
 SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM stray
   WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo)
+UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM recase
+  WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo) AND ${caseClassSql('"to"')} = 'mixed'
 ORDER BY "from"`;
 }
 

@@ -1,8 +1,10 @@
 // Stray white space (edges, doubled, tabs) in a free text column whose values almost never carry
 // any passes every check a contract states. Where the column's convention is plain (at most five
 // rows in a hundred spaced otherwise), such a value is held as LIKELY_VARIANT and repaired to the
-// same words, singly spaced, by a value map. A value whose letter case also departs from the
-// column's is not half-repaired; a column without the convention is not touched.
+// same words, singly spaced, by a value map. A value in upper or lower case among mixed-case
+// values is re-cased word by word as the column writes each word, when every word is one the
+// column spells one way; otherwise it is left (never half-repaired, never title-cased by guess).
+// A column without the convention is not touched.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,25 +60,32 @@ async function run(name: string, data: string[][]) {
   }
 }
 
-describe('stray white space in a plainly spaced free text column', () => {
+describe('stray white space and letter case in a plainly written free text column', () => {
   it('is repaired to the same words singly spaced; a value that also departs in case, and a column without the convention, are left', async () => {
     const data = rows();
     data[4][1] = 'Peacemaker  Pilsner';
     data[5][1] = '\tDunedin Brew ';
     data[6][1] = ' Old\u00a0Stone Ale';
     data[7][1] = '  SPITEFUL  IPA';
+    data[8][1] = 'AMBER RIVER';
+    data[9][1] = ' golden  night oak';
+    data[10][1] = 'ZYTHOS HOP';
     const { r, prod } = await run('stray-ws', data);
     expect(r.reconciled).toBe(true);
     expect(prod.get('5')?.name).toBe('Peacemaker Pilsner');
     expect(prod.get('6')?.name).toBe('Dunedin Brew');
     expect(prod.get('7')?.name).toBe('Old Stone Ale');
-    // its case is a second error spacing cannot mend: never changed by this rule
+    // its words are spelt nowhere else in the column: re-casing would be a guess, so it is left
     expect(prod.get('8')?.name).toBe('  SPITEFUL  IPA');
+    // re-cased word by word as the column writes each word, spacing mended with it
+    expect(prod.get('9')?.name).toBe('Amber River');
+    expect(prod.get('10')?.name).toBe('Golden Night Oak');
+    expect(prod.get('11')?.name).toBe('ZYTHOS HOP');
     // one row in ten of the notes is spaced otherwise: no convention, nothing changed
     expect(prod.get('1')?.note).toBe(' note  0 ');
     expect([...prod.values()].filter((p) => p.note !== data[Number(p.id) - 1][2])).toEqual([]);
     // every other name as it arrived
-    expect([...prod.values()].filter((p) => !['5', '6', '7'].includes(p.id) && p.name !== data[Number(p.id) - 1][1])).toEqual([]);
+    expect([...prod.values()].filter((p) => !['5', '6', '7', '9', '10'].includes(p.id) && p.name !== data[Number(p.id) - 1][1])).toEqual([]);
     expect(prod.size).toBe(200);
   }, 180_000);
 });

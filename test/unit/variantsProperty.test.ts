@@ -132,13 +132,14 @@ describe('variant-spelling detector (seeded property)', () => {
     expect(typosFound / typos).toBeGreaterThanOrEqual(0.5);
   }, 120_000);
 
-  it('never reads a column of mostly unique free text, whatever repeats in it', async () => {
+  it('never reads a column of mostly unique free text for rare spellings, whatever repeats in it; only a value written unlike the column', async () => {
     for (let seed = 1; seed <= 10; seed++) {
       const rng = seeded(100 + seed);
       const values = Array.from({ length: 300 }, () => `${cap(word(rng))} ${cap(word(rng))}`);
       for (let k = 0; k < 12; k++) values.push('Summer Ale');
+      // the typo is never read in free text; the upper-case value departs from the column's case
       values.push('SUMMER ALE', 'Sumer Ale');
-      expect(await detect(values, 'name')).toEqual([]);
+      expect((await detect(values, 'name')).map((v) => [v.from, v.to, v.how])).toEqual([['SUMMER ALE', 'Summer Ale', 'case-departure']]);
     }
   });
 });
@@ -185,4 +186,25 @@ describe('which columns the detector reads', () => {
     expect(variantEligible({ ...contractFor(ok), variantCheck: false }, ok)).toBe(false);
     expect(variantEligible({ ...contractFor(ok), fds: [{ determinant: ['id'], dependent: ['style'] }] }, ok)).toBe(false);
   });
+});
+
+describe('the form of free text (seeded property)', () => {
+  it('re-cases and re-spaces exactly the values written unlike the column, each to its own origin, and nothing else', async () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const rng = seeded(300 + seed);
+      // a vocabulary with fixed casings: capitalised words, an acronym, a small word in lower case
+      const vocab = [...Array.from({ length: 40 }, () => cap(word(rng))), 'IPA', 'of'];
+      const values = Array.from({ length: 400 }, () => Array.from({ length: rng.int(2, 4) }, () => rng.pick(vocab)).join(' '));
+      const origin = new Map<string, string>();
+      for (let k = 0; k < 6; k++) {
+        const v = values[rng.int(0, values.length - 1)];
+        const dirty = [v.toUpperCase(), v.toLowerCase(), `  ${v}`, v.replace(' ', '  '), `\t${v.toUpperCase()} `][k % 5];
+        if (dirty === v || values.includes(dirty)) continue;
+        origin.set(dirty, v);
+        values.push(dirty);
+      }
+      const found = await detect(values, 'title');
+      expect(new Map(found.map((f) => [f.from, f.to]))).toEqual(origin);
+    }
+  }, 120_000);
 });

@@ -27,15 +27,17 @@ export async function variantSpelling(_conn: DuckDBConnection, input: SynthInput
   }
   if (!entries.length) return [];
   const support = (to: string) => variants.find((v) => v.to === to)?.support ?? 0;
-  if (entries.every((e) => byFrom.get(e.from)?.how === 'stray-whitespace')) {
+  const form = (e: MapEntry) => ['stray-whitespace', 'case-departure'].includes(byFrom.get(e.from)?.how ?? '');
+  if (entries.every(form)) {
     return [{
       op: { kind: 'map', column: input.column.name, match: 'exact', entries },
       base: 0.97,
       floor: PER_VALUE_FLOOR,
       strategy: STRATEGY,
       patternType: 'variant-case-spacing',
-      reasoning: (ex) => `Stray white space in a column whose values carry none (${ex}): ${support(entries[0].to)} rows are spaced`
-        + ' with single spaces and no edges; each value maps to its own words, spaced the same way.',
+      reasoning: (ex) => `Values written unlike the rest of their column (${ex}): stray white space where the column has none,`
+        + ' or letter case where the column writes mixed case; each maps to its own words, singly spaced and in the casing'
+        + ' the column gives each word.',
     }];
   }
   return [{
