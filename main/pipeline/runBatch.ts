@@ -27,7 +27,7 @@ import { cancelRunOnRequest, failRunOnError, recoverInterruptedRuns } from './re
 import { assertInputHeaderNotReserved } from './inputHeader.js';
 import type { Engine } from './context.js';
 import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
-import { sqlString } from '../store/duckdb.js';
+import { duckResourceSettings, sqlString } from '../store/duckdb.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
 import { checkEmbedderDir, checkGgufFile } from '../models/modelFiles.js';
 import { rerunOfProcessedFile, waitingForReview, waitingMessage } from './waitingReview.js';
@@ -136,10 +136,12 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   const runId = newRunId();
   const emit = (stage: Progress['stage'], done: number, total: number, message: string, started?: number) =>
     opts.onProgress?.({ runId, stage, done, total, message, rowsPerSecond: started && done ? Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) : undefined });
+  // The run keeps the memory budget, threads and spill folder its DuckDB ran with, as DuckDB reports them.
+  const duckdb = await duckResourceSettings(conn);
   sqlite.prepare(`INSERT INTO runs (run_id, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, status, replay_of, options_json, started_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(
     runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, storedVaultPath(engine.ws, vault.vaultPath),
-    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath, pid: process.pid }), nowIso());
+    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath, pid: process.pid, duckdb }), nowIso());
   onOpened(runId);
   audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: storedVaultPath(engine.ws, vault.vaultPath), replayOf: opts.replayOf ?? null } });
   audit.append({ runId, kind: 'contract', payload: { id: contract.id, version: contract.version, signature: contract.signature, yamlSha256: contract.yamlSha256 } });
