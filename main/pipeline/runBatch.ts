@@ -12,7 +12,7 @@ import { storeInVault, type VaultEntry } from '../ingest/vault.js';
 import { readInput } from '../ingest/readInput.js';
 import { assertTableFitsContract, ensureStreamTables, runTables, type RunTables, type StreamTables } from '../store/tables.js';
 import { nowIso } from '../store/sqlite.js';
-import { normaliseMissingTokens, routeBatch, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
+import { normaliseMissingTokens, routeBatch, rowHashSql, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
 import { variantsOf, withBatchVariants } from '../validate/variants.js';
 import { evaluateGates } from '../validate/gates.js';
 import { reconcile, reconcileIngest, recordSourceCount } from './reconcile.js';
@@ -166,7 +166,10 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   let started = stageStart('ingest');
   emit('ingest', 0, vault.bytes, `reading ${vault.originalName}`);
   await conn.run('CREATE SCHEMA IF NOT EXISTS staging');
-  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed, engine.ws.tmp, vault.scan);
+  // The row hash is computed while the file is read when the header is the contract's own (no
+  // drift: the usual case); otherwise after the drift decision, over the contract then in force.
+  const hashWhenExact = (header: string[]) => (compareHeader(contract, header).changes.length === 0 ? rowHashSql(contract) : null);
+  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed, engine.ws.tmp, vault.scan, hashWhenExact);
   await recordSourceCount(conn, runId, ingest.sourceRecords, ingest.format === 'csv' ? 'record-scan' : 'parquet-metadata');
   audit.append({ runId, kind: 'ingest', payload: { event: 'counted', sourceRecords: ingest.sourceRecords, countedBy: ingest.format === 'csv' ? 'record-scan' : 'parquet-metadata', parsed: ingest.goodRows, malformed: ingest.malformedRows, hints: ingest.hints } });
   const ing = await reconcileIngest(conn, rt, ingest.sourceRecords);
@@ -214,7 +217,7 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   // ---- dedupe, normalise, validate, route
   started = stageStart('validate');
   emit('validate', 0, ing.records, 'checking the contract');
-  const duplicates = await setAsideDuplicates(conn, contract, runId, st, rt);
+  const duplicates = await setAsideDuplicates(conn, contract, runId, st, rt, ingest.rowHashed);
   if (duplicates > 0) audit.append({ runId, kind: 'dedupe', payload: { duplicateRows: duplicates, rule: 'exact re-delivery of a row already loaded' } });
   const normalised = await normaliseMissingTokens(conn, contract, runId, st, rt);
   await auditTableChanges(engine, contract, runId, st, 'rule:missing-token');
