@@ -9,6 +9,10 @@
 //   npm run bench -- --full                        # 0.25 GiB and 1 GiB of CSV: flat memory (issue 6)
 //   npm run bench -- --rows 1m,5m                  # any sizes (also BENCH_ROWS=1m,5m)
 //   npm run bench -- --rows 1m --profile           # in-process run, DuckDB time per engine call site
+//   npm run bench -- --rows 1m --peer              # also the Polars peer (bench/peer/polars_route.py, venv
+//                                                  # ~/.cache/airlock/venv-bench made on first use): validate +
+//                                                  # route + write only; its time, CPU, peak RSS, ratio to the floor
+//                                                  # and its routing counts against Airlock's
 //   node --cpu-prof --cpu-prof-dir bench/.data/cpuprof --import tsx bench/perf.ts --rows 5m --profile
 //   node --import tsx bench/perf.ts --cpu-summary bench/.data/cpuprof/CPU...cpuprofile [top]   # JS hot spots
 //   options: --memory-limit 1GB (default: the engine's own, $AIRLOCK_MEMORY_LIMIT or openEngine's; the
@@ -24,6 +28,7 @@ import Database from 'better-sqlite3';
 import { DATA_DIR, generate, parseCount, type Generated } from './generate.js';
 import { sqlString } from '../main/store/duckdb.js';
 import type { RunSummary } from '../main/pipeline/types.js';
+import { peerPython } from './peerEnv.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const AIRLOCK = join(ROOT, 'bin', 'airlock.js');
@@ -58,11 +63,11 @@ function readStatus(pid: number): { rss: number; hwm: number; cpuMs: number } | 
   }
 }
 
-/** Runs `node args...`, sampling its memory every 100 ms; stderr `[stage]` lines mark stages. */
-export function runMeasured(args: string[], env: NodeJS.ProcessEnv = {}, echo = false): Promise<ChildResult> {
+/** Runs `node args...` (or `cmd args...`), sampling its memory every 100 ms; stderr `[stage]` lines mark stages. */
+export function runMeasured(args: string[], env: NodeJS.ProcessEnv = {}, echo = false, cmd: string = process.execPath): Promise<ChildResult> {
   return new Promise((done, fail) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '', stage = 'start', peak = 0, cpuMs = 0;
     const stagePeakRss: Record<string, number> = {};
     const sample = () => {
@@ -171,6 +176,67 @@ async function floorChild(csv: string, out: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ms, memoryLimit })}\n`);
 }
 
+const PEER_SCRIPT = join(ROOT, 'bench', 'peer', 'polars_route.py');
+
+export interface PeerResult {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  /** the script's own time from reading the contract to the last file written */
+  ms: number;
+  polars: string;
+  threads: number;
+  source: number;
+  clean: number;
+  quarantine: number;
+  duplicates: number;
+  /** peer wall / floor */
+  ratio: number;
+  /** Airlock's routing (fast lane, quarantined by routing, duplicates) equals the peer's */
+  countsMatch: boolean;
+  /** `column:REASON` → [Airlock rows, peer rows], where the two differ */
+  reasonDiff: Record<string, [number, number]>;
+  reasons: Record<string, number>;
+}
+
+/** Rows per `column:REASON` that routing found, read from the run's workspace. */
+async function airlockReasons(workspace: string, runId: string): Promise<Record<string, number>> {
+  const { openLockedDuckDB, queryRows } = await import('../main/store/duckdb.js');
+  const db = await openLockedDuckDB({ path: join(workspace, 'data.duckdb'), allowedDirectories: [workspace] });
+  try {
+    const [t] = await queryRows<{ name: string }>(db.conn, `SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'quarantine' AND ends_with(table_name, '__violations')`);
+    if (!t) return {};
+    const rows = await queryRows<{ k: string; n: number }>(db.conn, `SELECT "column" || ':' || reason AS k, count(DISTINCT row_id) AS n
+      FROM quarantine."${t.name.replace(/"/g, '""')}" WHERE run_id = ${sqlString(runId)} GROUP BY 1`);
+    return Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
+  } finally {
+    db.close();
+  }
+}
+
+/** The Polars peer on the same file and contract, in its venv, measured like the run. */
+export async function measurePeer(csv: string, contract: string, floorMs: number, run: RunMeasurement, airlock: Record<string, number>): Promise<PeerResult> {
+  const python = peerPython();
+  const out = join(DATA_DIR, 'peer-out');
+  rmSync(out, { recursive: true, force: true });
+  const child = await runMeasured([PEER_SCRIPT, csv, contract, out], {}, false, python);
+  rmSync(out, { recursive: true, force: true });
+  if (child.code !== 0) throw new Error(`the Polars peer failed (${child.code}): ${child.stderr.slice(-2000)}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; polars: string; threads: number; source: number; clean: number; quarantine: number; duplicates: number; reasons: Record<string, number> };
+  const s = run.summary;
+  const reasonDiff: Record<string, [number, number]> = {};
+  for (const k of new Set([...Object.keys(airlock), ...Object.keys(r.reasons)])) {
+    if ((airlock[k] ?? 0) !== (r.reasons[k] ?? 0)) reasonDiff[k] = [airlock[k] ?? 0, r.reasons[k] ?? 0];
+  }
+  return {
+    wallMs: child.wallMs, cpuMs: child.cpuMs, peakRssMb: mb(child.peakRss), ms: r.ms, polars: r.polars, threads: r.threads,
+    source: r.source, clean: r.clean, quarantine: r.quarantine, duplicates: r.duplicates, reasons: r.reasons,
+    ratio: Math.round((child.wallMs / floorMs) * 10) / 10,
+    countsMatch: r.clean === s.fastLaneRows && r.quarantine === run.suspects && r.duplicates === s.duplicateRows,
+    reasonDiff,
+  };
+}
+
 export interface SizeResult {
   rows: number;
   bytes: number;
@@ -200,6 +266,8 @@ export interface SizeResult {
   status: string;
   /** set when the run failed: the error and the stage it was in */
   error?: string;
+  /** the Polars peer on the same file (--peer) */
+  peer?: PeerResult;
   load: [number, number];
 }
 
@@ -217,7 +285,7 @@ function engineVersion(): string {
   }
 }
 
-export async function benchSize(g: Generated, memoryLimit: string | undefined, keep: boolean, echo: boolean): Promise<SizeResult> {
+export async function benchSize(g: Generated, memoryLimit: string | undefined, keep: boolean, echo: boolean, peer = false): Promise<SizeResult> {
   const loadBefore = loadavg()[0];
   process.stderr.write(`  floor: COPY (FROM read_csv) TO parquet ...\n`);
   const floor = await measureFloor(g.csv, join(DATA_DIR, `floor-${g.rows}.parquet`), memoryLimit);
@@ -241,9 +309,16 @@ export async function benchSize(g: Generated, memoryLimit: string | undefined, k
       load: [Math.round(loadBefore * 100) / 100, Math.round(loadavg()[0] * 100) / 100],
     };
   }
+  const reasons = peer ? await airlockReasons(ws, run.summary.runId) : {};
   if (!keep) rmSync(ws, { recursive: true, force: true });
+  let peerResult: PeerResult | undefined;
+  if (peer) {
+    process.stderr.write(`  the Polars peer (bench/peer/polars_route.py) ...\n`);
+    peerResult = await measurePeer(g.csv, g.contract, floor.ms, run, reasons);
+  }
   const s = run.summary;
   return {
+    peer: peerResult,
     rows: g.rows, bytes: g.bytes, generateMs: g.ms, memoryLimit: floor.memoryLimit,
     floorMs: floor.ms, floorWallMs: floor.child.wallMs, floorCpuMs: floor.child.cpuMs, floorPeakRssMb: mb(floor.child.peakRss),
     runWallMs: run.child.wallMs, runCpuMs: run.child.cpuMs, runPeakRssMb: mb(run.child.peakRss),
@@ -279,6 +354,16 @@ export function printTable(results: SizeResult[]): void {
       const st = r.stages.find((x) => x.stage === n);
       return st ? `${fmt(st.ms)} (${fmt(st.rowsPerSec)})` : '-';
     }]),
+    ...(results.some((r) => r.peer) ? [
+      ['peer (Polars) wall ms', (r: SizeResult) => (r.peer ? `${fmt(r.peer.wallMs)} (own ${fmt(r.peer.ms)})` : '-')],
+      ['peer ratio (peer wall / floor)', (r: SizeResult) => (r.peer ? `${r.peer.ratio}x` : '-')],
+      ['run wall / peer wall', (r: SizeResult) => (r.peer ? `${(r.runWallMs / r.peer.wallMs).toFixed(1)}x` : '-')],
+      ['peer CPU s', (r: SizeResult) => (r.peer ? (r.peer.cpuMs / 1000).toFixed(1) : '-')],
+      ['run CPU / peer CPU', (r: SizeResult) => (r.peer ? `${(r.runCpuMs / r.peer.cpuMs).toFixed(1)}x` : '-')],
+      ['peer peak RSS MB', (r: SizeResult) => (r.peer ? fmt(r.peer.peakRssMb) : '-')],
+      ['peer clean / quarantine / dups', (r: SizeResult) => (r.peer ? `${fmt(r.peer.clean)} / ${fmt(r.peer.quarantine)} / ${fmt(r.peer.duplicates)}` : '-')],
+      ['routing counts match', (r: SizeResult) => (r.peer ? (r.peer.countsMatch ? 'yes' : 'NO') : '-')],
+    ] as Array<[string, (r: SizeResult) => string]> : []),
     ['suspects', (r) => fmt(r.suspects)],
     ['clusters', (r) => fmt(r.clusters)],
     ['proposals', (r) => fmt(r.proposals)],
@@ -296,6 +381,11 @@ export function printTable(results: SizeResult[]): void {
   }
   for (const r of results) if (r.error) console.log(`${fmt(r.rows)} rows: ${r.error}`);
   for (const r of results) {
+    if (r.peer && Object.keys(r.peer.reasonDiff).length) {
+      console.log(`${fmt(r.rows)} rows: rows per reason where Airlock and the peer differ [airlock, peer]: ${Object.entries(r.peer.reasonDiff).map(([k, [a, b]]) => `${k} [${fmt(a)}, ${fmt(b)}]`).join(', ')}`);
+    }
+  }
+  for (const r of results) {
     console.log(`peak RSS by stage at ${fmt(r.rows)} rows (MB): ${Object.entries(r.stagePeakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
 }
@@ -312,9 +402,11 @@ async function profileRun(csv: string, contract: string, memoryLimit: string | u
   const sites = new Map<string, { n: number; ms: number; max: number; sql: string }>();
   let stage = 'start';
   let failed: { key: string; sql: string; error: string } | undefined;
+  // Frames of the engine's own code (main/ of this checkout, wherever it lives).
+  const engineDir = `${join(ROOT, 'main')}/`;
   const site = () => (new Error().stack ?? '').split('\n').slice(2)
-    .filter((l) => l.includes('/main/main/') && !l.includes('/store/duckdb.ts'))
-    .slice(0, 2).map((l) => l.trim().replace(/^at /, '').replace(/\S*\/main\/main\//, '').replace(/[()]/g, '').replace(/:\d+$/, '')).join(' < ');
+    .filter((l) => l.includes(engineDir) && !l.includes('/store/duckdb.ts'))
+    .slice(0, 2).map((l) => l.trim().replace(/^at /, '').replace(/\S*?\/main\/(?=[a-z]+\/)/, '').replace(/[()]/g, '').replace(/:\d+$/, '')).join(' < ');
   // runAndReadAll calls run with the same SQL: only the outer call is timed.
   const inReadAll = new Set<string>();
   // DuckDB's own memory accounting (duckdb_memory()), read after every call: the peak per stage.
@@ -359,6 +451,11 @@ async function profileRun(csv: string, contract: string, memoryLimit: string | u
   }
   const t0 = performance.now();
   const stageMs: Record<string, number> = {};
+  // CPU time of the whole process (every DuckDB thread included) per stage: robust to other load.
+  const stageCpuMs: Record<string, number> = {};
+  const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const cpu0 = cpuNow();
+  let lastCpu = cpu0;
   let last = t0;
   let summary: RunSummary | undefined;
   try {
@@ -367,7 +464,9 @@ async function profileRun(csv: string, contract: string, memoryLimit: string | u
       onProgress: (p) => {
         if (p.stage === stage) return;
         stageMs[stage] = (stageMs[stage] ?? 0) + performance.now() - last;
+        stageCpuMs[stage] = (stageCpuMs[stage] ?? 0) + cpuNow() - lastCpu;
         last = performance.now();
+        lastCpu = cpuNow();
         stage = p.stage;
       },
     });
@@ -376,12 +475,14 @@ async function profileRun(csv: string, contract: string, memoryLimit: string | u
     if (failed) console.log(`  failing call: ${failed.key}\n  ${failed.sql.replace(/\s+/g, ' ').slice(0, 1500)}`);
   }
   stageMs[stage] = (stageMs[stage] ?? 0) + performance.now() - last;
+  stageCpuMs[stage] = (stageCpuMs[stage] ?? 0) + cpuNow() - lastCpu;
   const total = performance.now() - t0;
   const duck = [...sites.values()].reduce((a, s) => a + s.ms, 0);
   engine.close();
   console.log(`profile: ${fmt(summary?.sourceRows ?? 0)} rows in ${fmt(Math.round(total))} ms (DuckDB ${fmt(Math.round(duck))} ms, JS/SQLite ${fmt(Math.round(total - duck))} ms); load ${loadavg()[0].toFixed(2)}; engine ${engineVersion()}`);
   const duckByStage: Record<string, number> = {};
   for (const [k, v] of sites) duckByStage[k.split(' | ')[0]] = (duckByStage[k.split(' | ')[0]] ?? 0) + v.ms;
+  console.log(`CPU ms per progress stage (all threads): ${Object.entries(stageCpuMs).map(([k, v]) => `${k} ${fmt(Math.round(v))}`).join(', ')}; total ${fmt(Math.round(cpuNow() - cpu0))}`);
   console.log(`progress stages, ms (of which DuckDB): ${Object.entries(stageMs).map(([k, v]) => `${k} ${fmt(Math.round(v))} (${fmt(Math.round(duckByStage[k] ?? 0))})`).join(', ')}`);
   console.log(`DuckDB memory (duckdb_memory(), peak after a call) per stage, MB: ${Object.entries(memPeak).map(([k, v]) => `${k} ${mb(v.total)}${v.temp ? ` (+${mb(v.temp)} spilled)` : ''} [${v.tags}]`).join('; ')}`);
   if (summary) console.log(`clusters ${summary.clusters}, proposals ${summary.proposals}, suspects ${fmt(summary.reconciliation.find((r) => r.stage === 'route')?.quarantineRows ?? 0)}, left in quarantine ${fmt(summary.quarantineRows)}`);
@@ -397,7 +498,7 @@ async function main(): Promise<void> {
     options: {
       rows: { type: 'string' }, full: { type: 'boolean' }, 'memory-limit': { type: 'string' }, 'error-scale': { type: 'string' },
       'no-fd': { type: 'boolean' }, keep: { type: 'boolean' }, json: { type: 'boolean' }, profile: { type: 'boolean' }, top: { type: 'string' },
-      verbose: { type: 'boolean' },
+      verbose: { type: 'boolean' }, peer: { type: 'boolean' },
     },
   });
   // Unset: the engine's default limit (the floor reads it from the same openEngine).
@@ -427,7 +528,7 @@ async function main(): Promise<void> {
     process.stderr.write(`  ${(g.bytes / 1e6).toFixed(0)} MB in ${fmt(g.ms)} ms, ${fmt(g.expectedSuspects)} rows with a quarantining anomaly\n`);
     try {
       if (values.profile) await profileRun(g.csv, g.contract, memoryLimit, values.top ? Number(values.top) : 25);
-      else results.push(await benchSize(g, memoryLimit, values.keep ?? false, values.verbose ?? false));
+      else results.push(await benchSize(g, memoryLimit, values.keep ?? false, values.verbose ?? false, values.peer ?? false));
     } finally {
       if (!values.keep) {
         rmSync(csv, { force: true });

@@ -27,7 +27,7 @@ const USAGE = `airlock — clean sensitive data offline against a data contract
 
   airlock run <file.csv|file.parquet> --contract <c.odcs.yaml> [--workspace DIR]
               [--approve-all | --approve-min-confidence X] [--model FILE.gguf | --no-model]
-              [--embedder DIR | --no-embedder] [--json]
+              [--embedder DIR | --no-embedder] [--memory-limit SIZE] [--threads N] [--json]
   airlock export [--run ID|latest] --out DIR [--format csv|parquet] [--workspace DIR] [--include-pii]
   airlock verify <bundle-dir-or-archive> [--public-key FILE]
   airlock profile <file> [--out contract.odcs.yaml]
@@ -77,6 +77,11 @@ function approvalOf(values: Record<string, unknown>): ApprovalMode {
   return { kind: 'none' };
 }
 
+function threadCount(text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text.trim())) throw new UserError(`--threads ${JSON.stringify(text)} is not a thread count: give a whole number of at least 1.`);
+  return Number(text);
+}
+
 async function cmdRun(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
@@ -84,6 +89,7 @@ async function cmdRun(args: string[]): Promise<number> {
       contract: { type: 'string' }, workspace: { type: 'string' }, 'approve-all': { type: 'boolean' },
       'approve-min-confidence': { type: 'string' }, model: { type: 'string' }, 'no-model': { type: 'boolean' },
       embedder: { type: 'string' }, 'no-embedder': { type: 'boolean' }, json: { type: 'boolean' },
+      'memory-limit': { type: 'string' }, threads: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UserError('run takes one input file: airlock run <file.csv|file.parquet> --contract <c.odcs.yaml>');
@@ -91,7 +97,11 @@ async function cmdRun(args: string[]): Promise<number> {
   if (values.model && values['no-model']) throw new UserError('use either --model or --no-model, not both.');
   if (values.embedder && values['no-embedder']) throw new UserError('use either --embedder or --no-embedder, not both.');
   const approval = approvalOf(values);
-  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [], { create: true });
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [], {
+    create: true,
+    memoryLimit: values['memory-limit'],
+    threads: values.threads === undefined ? undefined : threadCount(values.threads),
+  });
   try {
     const summary = await runBatchCleaningUp(engine, {
       file: resolve(positionals[0]),

@@ -24,7 +24,16 @@ export interface IngestResult {
   parserDisagreement: string | null;
   /** things the user should hear about the file (encoding, blank lines) */
   hints: string[];
+  /** the stage already holds `_airlock_row_hash`, computed in the statement that read the file */
+  rowHashed: boolean;
 }
+
+/**
+ * The row-hash expression for a file with this header (over the stage's text columns), or null
+ * when the caller cannot tell it yet (a header that differs from the contract's): then the stage
+ * has no hash column and the caller adds it.
+ */
+export type RowHashFor = (header: string[]) => string | null;
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -86,14 +95,14 @@ export function detectFormat(path: string, displayName: string): 'csv' | 'parque
  * records are those the independent scan found (`scan`, made while the file was vaulted; scanned
  * here when not given): the parser reads the scan's copy, whose records carry their ordinals.
  */
-export async function readInput(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string, scan?: CsvScan): Promise<IngestResult> {
+export async function readInput(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string, scan?: CsvScan, rowHash?: RowHashFor): Promise<IngestResult> {
   const format = detectFormat(path, displayName);
   return format === 'parquet'
-    ? readParquet(conn, path, displayName, stage, malformed)
-    : readCsv(conn, path, displayName, stage, malformed, scratchDir, scan);
+    ? readParquet(conn, path, displayName, stage, malformed, rowHash)
+    : readCsv(conn, path, displayName, stage, malformed, scratchDir, scan, rowHash);
 }
 
-async function readParquet(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string): Promise<IngestResult> {
+async function readParquet(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, rowHash?: RowHashFor): Promise<IngestResult> {
   let names: string[];
   let sourceRecords: number;
   try {
@@ -115,22 +124,24 @@ async function readParquet(conn: DuckDBConnection, path: string, displayName: st
     throw new UserError(`${displayName}: the Parquet file has nested columns (${names.filter((n) => !header.includes(n)).slice(0, 3).join(', ')}); Airlock reads flat tables. Flatten the file and try again.`, displayName);
   }
   const casts = header.map((h) => `CAST(${sqlIdent(h)} AS VARCHAR) AS ${sqlIdent(h)}`).join(', ');
+  const hash = rowHash?.(header) ?? null;
   try {
+    // The hash is of the text values the stage holds: computed over the casts, in the same statement.
     await conn.run(`CREATE OR REPLACE TABLE ${stage} AS
-      SELECT ${casts}, CAST(row_number() OVER () AS BIGINT) AS _airlock_row_id,
-        NULL::BIGINT AS _airlock_raw_offset, NULL::BIGINT AS _airlock_raw_length, NULL::BIGINT AS _airlock_raw_lineno FROM read_parquet(${sqlString(path)})`);
+      SELECT *${hash ? `, ${hash} AS _airlock_row_hash` : ''} FROM (SELECT ${casts}, CAST(row_number() OVER () AS BIGINT) AS _airlock_row_id,
+        NULL::BIGINT AS _airlock_raw_offset, NULL::BIGINT AS _airlock_raw_length, NULL::BIGINT AS _airlock_raw_lineno FROM read_parquet(${sqlString(path)}))`);
   } catch (e) {
     throw new UserError(`${displayName}: the Parquet data cannot be read (${firstLine(e)}). The file may be truncated or corrupt: copy it again.`, displayName);
   }
   await conn.run(`CREATE OR REPLACE TABLE ${malformed} (${MALFORMED_COLUMNS})`);
   const goodRows = Number(await queryValue(conn, `SELECT count(*) FROM ${stage}`));
-  return { header, goodRows, malformedRows: 0, format: 'parquet', sourceRecords, parserDisagreement: null, hints: [] };
+  return { header, goodRows, malformedRows: 0, format: 'parquet', sourceRecords, parserDisagreement: null, hints: [], rowHashed: hash !== null };
 }
 
 /** The malformed table: one row per record the parser does not take, with where its bytes are. */
 const MALFORMED_COLUMNS = '_airlock_row_id BIGINT, raw_line VARCHAR, error VARCHAR, byte_position BIGINT, byte_length BIGINT, line BIGINT, reason VARCHAR';
 
-async function readCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string, given?: CsvScan): Promise<IngestResult> {
+async function readCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scratchDir?: string, given?: CsvScan, rowHash?: RowHashFor): Promise<IngestResult> {
   let scan = given;
   const own: string[] = [];
   if (!scan) {
@@ -141,13 +152,13 @@ async function readCsv(conn: DuckDBConnection, path: string, displayName: string
     scan = await scanCsvFile(path, own[0], own[1]);
   }
   try {
-    return await stageScannedCsv(conn, path, displayName, stage, malformed, scan);
+    return await stageScannedCsv(conn, path, displayName, stage, malformed, scan, rowHash);
   } finally {
     for (const f of [...own, scan.parsePath, scan.malformedPath]) rmSync(f, { force: true });
   }
 }
 
-async function stageScannedCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scan: CsvScan): Promise<IngestResult> {
+async function stageScannedCsv(conn: DuckDBConnection, path: string, displayName: string, stage: string, malformed: string, scan: CsvScan, rowHash?: RowHashFor): Promise<IngestResult> {
   if (!scan.header) throw new UserError(`${displayName}: the file is empty. Export the table again with a header row.`, displayName);
   const { header, delimiter } = parseHeaderLine(Buffer.concat([scan.header, Buffer.from('\n')]), displayName);
   if (delimiter !== scan.delimiter) throw new UserError(`${displayName}:1: the header line's delimiter cannot be told (${JSON.stringify(delimiter)} or ${JSON.stringify(scan.delimiter)}). Check the quotes in the first line.`, displayName, 1);
@@ -165,15 +176,17 @@ async function stageScannedCsv(conn: DuckDBConnection, path: string, displayName
   // parser's reasons are kept for tables of modest width (its reject store costs memory per
   // column: at 10,000 columns it exhausts 1.5 GB).
   const rejects = header.length <= 500 ? `store_rejects=true, rejects_table='_rej', rejects_scan='_rej_scan'` : 'ignore_errors=true';
+  const select = header.map((h) => sqlIdent(h)).join(', ');
+  const hash = rowHash?.(header) ?? null;
+  // One pass: the statement that reads the file writes the stage, with the ordinals and byte
+  // spans typed and the row hash computed (no intermediate copy of the batch).
   try {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM read_csv(${sqlString(scan.parsePath)}, ${opts}, ${cols}, ${rejects})`);
+    await conn.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT ${select}, TRY_CAST(_airlock_row_id AS BIGINT) AS _airlock_row_id,
+      TRY_CAST(_airlock_raw_offset AS BIGINT) AS _airlock_raw_offset, TRY_CAST(_airlock_raw_length AS BIGINT) AS _airlock_raw_length, TRY_CAST(_airlock_raw_lineno AS BIGINT) AS _airlock_raw_lineno${hash ? `, ${hash} AS _airlock_row_hash` : ''}
+      FROM read_csv(${sqlString(scan.parsePath)}, ${opts}, ${cols}, ${rejects})`);
   } catch (e) {
     throw new UserError(`${displayName}: cannot read as CSV (${firstLine(e)}).`, displayName);
   }
-  const select = header.map((h) => sqlIdent(h)).join(', ');
-  await conn.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT ${select}, TRY_CAST(_airlock_row_id AS BIGINT) AS _airlock_row_id,
-    TRY_CAST(_airlock_raw_offset AS BIGINT) AS _airlock_raw_offset, TRY_CAST(_airlock_raw_length AS BIGINT) AS _airlock_raw_length, TRY_CAST(_airlock_raw_lineno AS BIGINT) AS _airlock_raw_lineno FROM _raw`);
-  await conn.run('DROP TABLE _raw');
   await conn.run(`CREATE OR REPLACE TABLE ${malformed} (${MALFORMED_COLUMNS})`);
   const vaultName = basename(path);
   const ref = (offset: string, length: string) => `'vault:' || ${sqlString(vaultName)} || '@' || ${offset} || '+' || ${length}`;
@@ -210,7 +223,7 @@ async function stageScannedCsv(conn: DuckDBConnection, path: string, displayName
   const notUtf8 = Number(await queryValue(conn, `SELECT count(*) FROM ${malformed} WHERE reason = 'NOT_UTF8'`));
   if (notUtf8 > 0) hints.push(`${notUtf8} record${notUtf8 === 1 ? '' : 's'} of ${displayName} ${notUtf8 === 1 ? 'is' : 'are'} quarantined because ${LATIN1_ADVICE}`);
   if (scan.summary.blankLines > 0) hints.push(`${scan.summary.blankLines} blank line${scan.summary.blankLines === 1 ? '' : 's'} (no data) skipped`);
-  return { header, goodRows, malformedRows: badRows, format: 'csv', delimiter, sourceRecords: n, parserDisagreement, hints };
+  return { header, goodRows, malformedRows: badRows, format: 'csv', delimiter, sourceRecords: n, parserDisagreement, hints, rowHashed: hash !== null };
 }
 
 /** Records the parser rejected or dropped: fetched again from the file by ordinal, quarantined. */

@@ -1,7 +1,8 @@
 // Everything one run needs, opened once: workspace paths, the SQLite store and audit log, the
 // locked DuckDB connection. Closing it releases the workspace lock.
 import { resolve } from 'node:path';
-import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { AuditLog } from '../audit/log.js';
 import { openLockedDuckDB, type LockedDuckDB } from '../store/duckdb.js';
 import { openSqlite, type Sqlite } from '../store/sqlite.js';
@@ -35,6 +36,32 @@ function pidAlive(pid: number): boolean {
 export interface OpenEngineOptions {
   /** false for commands that only use an existing workspace: a typo must not create one */
   create?: boolean;
+  /** DuckDB's memory budget ('1.5GB', '800MB'); default $AIRLOCK_MEMORY_LIMIT, else DEFAULT_MEMORY_LIMIT */
+  memoryLimit?: string;
+  /** DuckDB's worker threads; default $AIRLOCK_THREADS, else every core the process may use */
+  threads?: number;
+}
+
+/**
+ * DuckDB's memory budget unless told otherwise. Past it DuckDB spills to the workspace's spill
+ * folder, so a file of any size runs in bounded memory; with Node and the models beside it the
+ * process stays near 2 GB on a laptop.
+ */
+export const DEFAULT_MEMORY_LIMIT = '1.5GB';
+
+const MEMORY_SIZE = /^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i;
+
+/** The budget and thread count the engine opens DuckDB with: option, then environment, then default. */
+export function duckResources(opts: OpenEngineOptions = {}): { memoryLimit: string; threads: number } {
+  const memoryLimit = opts.memoryLimit ?? process.env.AIRLOCK_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
+  const from = opts.memoryLimit !== undefined ? '--memory-limit' : process.env.AIRLOCK_MEMORY_LIMIT !== undefined ? 'AIRLOCK_MEMORY_LIMIT' : 'the default memory limit';
+  if (!MEMORY_SIZE.test(memoryLimit)) throw new UserError(`${from} ${JSON.stringify(memoryLimit)} is not a memory size: write it as a number and a unit, e.g. 1.5GB or 800MB.`);
+  const envThreads = process.env.AIRLOCK_THREADS;
+  const threads = opts.threads ?? (envThreads !== undefined && envThreads !== '' ? Number(envThreads) : availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new UserError(`${opts.threads !== undefined ? '--threads' : 'AIRLOCK_THREADS'} ${JSON.stringify(String(opts.threads ?? envThreads))} is not a thread count: give a whole number of at least 1.`);
+  }
+  return { memoryLimit: memoryLimit.trim(), threads };
 }
 
 /** Refuses a --workspace that is a file, or (when not creating) that holds no workspace. */
@@ -53,9 +80,10 @@ function checkWorkspaceRoot(root: string, create: boolean): void {
  */
 export async function openEngine(root: string, extraDirs: string[] = [], opts: OpenEngineOptions = {}): Promise<Engine> {
   checkWorkspaceRoot(root, opts.create ?? true);
+  const resources = duckResources(opts);
   const opened: Array<() => void> = [];
   try {
-    return await openChecked(root, extraDirs, opened);
+    return await openChecked(root, extraDirs, opened, resources);
   } catch (e) {
     for (const close of opened.reverse()) {
       try { close(); } catch { /* best effort */ }
@@ -64,7 +92,7 @@ export async function openEngine(root: string, extraDirs: string[] = [], opts: O
   }
 }
 
-async function openChecked(root: string, extraDirs: string[], opened: Array<() => void>): Promise<Engine> {
+async function openChecked(root: string, extraDirs: string[], opened: Array<() => void>, resources: { memoryLimit: string; threads: number }): Promise<Engine> {
   const ws = ensureWorkspace(root);
   const lock = resolve(ws.root, 'workspace.lock');
   if (existsSync(lock)) {
@@ -79,12 +107,17 @@ async function openChecked(root: string, extraDirs: string[], opened: Array<() =
   const sqlite = openSqlite(ws.sqlite);
   opened.push(() => sqlite.close());
   const audit = new AuditLog(sqlite);
+  // The spill folder is this process's alone (the lock above): what a killed process left there
+  // is removed before DuckDB opens, and the folder itself when the engine closes.
+  rmSync(ws.spill, { recursive: true, force: true });
+  mkdirSync(ws.spill, { recursive: true });
+  opened.push(() => rmSync(ws.spill, { recursive: true, force: true }));
   const duck = await openLockedDuckDB({
     path: ws.duckdb,
     allowedDirectories: [ws.root, ...extraDirs.map((d) => resolve(d))],
-    tempDirectory: ws.tmp,
-    // DuckDB spills beyond this; with Node and the models the process stays under 2 GB.
-    memoryLimit: process.env.AIRLOCK_MEMORY_LIMIT ?? '1500MB',
+    tempDirectory: ws.spill,
+    memoryLimit: resources.memoryLimit,
+    threads: resources.threads,
   });
   opened.push(() => duck.close());
   const pii = new PiiProtector(sqlite, loadOrCreateWorkspaceSecret(ws.keys));
@@ -96,6 +129,7 @@ async function openChecked(root: string, extraDirs: string[], opened: Array<() =
       if (closed) return;
       closed = true;
       try { duck.close(); } catch { /* already closed */ }
+      try { rmSync(ws.spill, { recursive: true, force: true }); } catch { /* best effort: the next open clears it */ }
       try { sqlite.close(); } catch { /* already closed */ }
       try { if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock); } catch { /* gone */ }
     },

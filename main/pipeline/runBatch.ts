@@ -12,7 +12,7 @@ import { storeInVault, type VaultEntry } from '../ingest/vault.js';
 import { readInput } from '../ingest/readInput.js';
 import { assertTableFitsContract, ensureStreamTables, runTables, type RunTables, type StreamTables } from '../store/tables.js';
 import { nowIso } from '../store/sqlite.js';
-import { normaliseMissingTokens, routeBatch, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
+import { normaliseMissingTokens, routeBatch, rowHashSql, setAsideDuplicates, validateBatch, candidatesSql } from '../validate/route.js';
 import { variantsOf, withBatchVariants } from '../validate/variants.js';
 import { evaluateGates } from '../validate/gates.js';
 import { reconcile, reconcileIngest, recordSourceCount } from './reconcile.js';
@@ -27,7 +27,7 @@ import { cancelRunOnRequest, failRunOnError, recoverInterruptedRuns } from './re
 import { assertInputHeaderNotReserved } from './inputHeader.js';
 import type { Engine } from './context.js';
 import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
-import { sqlString } from '../store/duckdb.js';
+import { duckResourceSettings, sqlString } from '../store/duckdb.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
 import { checkEmbedderDir, checkGgufFile } from '../models/modelFiles.js';
 import { rerunOfProcessedFile, waitingForReview, waitingMessage } from './waitingReview.js';
@@ -136,10 +136,12 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   const runId = newRunId();
   const emit = (stage: Progress['stage'], done: number, total: number, message: string, started?: number) =>
     opts.onProgress?.({ runId, stage, done, total, message, rowsPerSecond: started && done ? Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) : undefined });
+  // The run keeps the memory budget, threads and spill folder its DuckDB ran with, as DuckDB reports them.
+  const duckdb = await duckResourceSettings(conn);
   sqlite.prepare(`INSERT INTO runs (run_id, contract_id, contract_version, contract_sha256, table_name, input_path, input_name, input_sha256, input_bytes, vault_path, status, replay_of, options_json, started_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(
     runId, contract.id, contract.version, contract.yamlSha256, contract.table, opts.file, vault.originalName, vault.sha256, vault.bytes, storedVaultPath(engine.ws, vault.vaultPath),
-    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath, pid: process.pid }), nowIso());
+    opts.replayOf ?? null, JSON.stringify({ approval: opts.approval, contractPath: opts.contractPath, pid: process.pid, duckdb }), nowIso());
   onOpened(runId);
   audit.append({ runId, kind: 'ingest', payload: { event: 'vaulted', input: vault.originalName, sha256: vault.sha256, bytes: vault.bytes, vaultPath: storedVaultPath(engine.ws, vault.vaultPath), replayOf: opts.replayOf ?? null } });
   audit.append({ runId, kind: 'contract', payload: { id: contract.id, version: contract.version, signature: contract.signature, yamlSha256: contract.yamlSha256 } });
@@ -164,7 +166,10 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   let started = stageStart('ingest');
   emit('ingest', 0, vault.bytes, `reading ${vault.originalName}`);
   await conn.run('CREATE SCHEMA IF NOT EXISTS staging');
-  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed, engine.ws.tmp, vault.scan);
+  // The row hash is computed while the file is read when the header is the contract's own (no
+  // drift: the usual case); otherwise after the drift decision, over the contract then in force.
+  const hashWhenExact = (header: string[]) => (compareHeader(contract, header).changes.length === 0 ? rowHashSql(contract) : null);
+  const ingest = await readInput(conn, vault.vaultPath, vault.originalName, rt.stage, rt.malformed, engine.ws.tmp, vault.scan, hashWhenExact);
   await recordSourceCount(conn, runId, ingest.sourceRecords, ingest.format === 'csv' ? 'record-scan' : 'parquet-metadata');
   audit.append({ runId, kind: 'ingest', payload: { event: 'counted', sourceRecords: ingest.sourceRecords, countedBy: ingest.format === 'csv' ? 'record-scan' : 'parquet-metadata', parsed: ingest.goodRows, malformed: ingest.malformedRows, hints: ingest.hints } });
   const ing = await reconcileIngest(conn, rt, ingest.sourceRecords);
@@ -212,7 +217,7 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   // ---- dedupe, normalise, validate, route
   started = stageStart('validate');
   emit('validate', 0, ing.records, 'checking the contract');
-  const duplicates = await setAsideDuplicates(conn, contract, runId, st, rt);
+  const duplicates = await setAsideDuplicates(conn, contract, runId, st, rt, ingest.rowHashed);
   if (duplicates > 0) audit.append({ runId, kind: 'dedupe', payload: { duplicateRows: duplicates, rule: 'exact re-delivery of a row already loaded' } });
   const normalised = await normaliseMissingTokens(conn, contract, runId, st, rt);
   await auditTableChanges(engine, contract, runId, st, 'rule:missing-token');

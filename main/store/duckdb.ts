@@ -74,3 +74,12 @@ function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
   }
   return out;
 }
+
+/** The resource settings in force on a connection, as DuckDB itself reports them (duckdb_settings()). */
+export interface DuckResourceSettings { memory_limit: string; threads: string; temp_directory: string }
+
+export async function duckResourceSettings(conn: DuckDBConnection): Promise<DuckResourceSettings> {
+  const rows = await queryRows<{ name: string; value: string }>(conn, `SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads', 'temp_directory')`);
+  const get = (n: string) => String(rows.find((r) => r.name === n)?.value ?? '');
+  return { memory_limit: get('memory_limit'), threads: get('threads'), temp_directory: get('temp_directory') };
+}

@@ -9,6 +9,8 @@ export interface WorkspacePaths {
   duckdb: string;
   sqlite: string;
   tmp: string;
+  /** DuckDB's temp_directory: where it spills past its memory budget (created and removed by openEngine) */
+  spill: string;
   keys: string;
 }
 
@@ -20,6 +22,7 @@ export function workspacePaths(root: string): WorkspacePaths {
     duckdb: join(abs, 'data.duckdb'),
     sqlite: join(abs, 'airlock.sqlite'),
     tmp: join(abs, 'tmp'),
+    spill: join(abs, 'tmp', 'duckdb-spill'),
     keys: join(abs, 'keys'),
   };
 }

@@ -1,7 +1,10 @@
 // Compiles a contract into one SQL query that yields every violation of a staged batch as
-// (row_id, column, reason, rule, detail). One scan: window columns for keys and functional
-// dependencies are computed alongside, each row builds its list of violations, and unnest
-// flattens them. Nothing here loops over rows in JavaScript.
+// (row_id, column, reason, rule, detail). Keys and functional dependencies are grouped
+// aggregations over the few columns they read (the duplicated keys, the disagreeing groups: small
+// relations), joined back to the batch by value; then one scan where each row builds its list of
+// violations, and unnest flattens them. No window runs over the batch: a window materialises and
+// sorts every column of every row once per partitioning, which made validation the costliest
+// stage. Nothing here loops over rows in JavaScript.
 import type { ColumnSpec, Contract, QualityCheck } from '../contract/types.js';
 import { sqlIdent, sqlString } from '../store/duckdb.js';
 import { boundLiteral, compareSql, typeOkSql } from './typedValue.js';
@@ -16,6 +19,30 @@ export interface Check {
   when: string;
   /** SQL VARCHAR detail, or NULL */
   detail?: string;
+}
+
+/**
+ * A grouped aggregation over the batch (`_airlock_src`), LEFT JOINed back to it on `keys`
+ * (NULL matches NULL, as rows of one partition did): the relation names its columns with the
+ * reserved prefix, so no contract column is ambiguous.
+ */
+interface GroupJoin {
+  name: string;
+  /** SELECT over _airlock_src yielding the key columns `${name}_k<i>` and the aggregates */
+  sql: string;
+  /** the batch-side expressions matched to `${name}_k<i>` */
+  keys: string[];
+}
+
+/** Rows of a key that occurs more than once, with the first row id holding it (`${name}_first`). */
+function duplicateKeyGroup(groups: GroupJoin[], keys: string[]): string {
+  const name = `_airlock_dupk${groups.length}`;
+  groups.push({
+    name, keys,
+    sql: `SELECT ${keys.map((k, i) => `${k} AS ${name}_k${i}`).join(', ')}, min(_airlock_row_id) AS ${name}_first
+      FROM _airlock_src GROUP BY ${keys.map((_, i) => i + 1).join(', ')} HAVING count(*) > 1`,
+  });
+  return `${name}_first`;
 }
 
 export function missingSql(col: ColumnSpec, v: string): string {
@@ -72,7 +99,7 @@ export function singleValueMetricChecks(col: ColumnSpec, v: string): Check[] {
   return col.quality.flatMap((q) => (q.type === 'library' && (q.metric === 'nullValues' || q.metric === 'invalidValues') ? metricRowChecks(q, col, [], undefined, v) : []));
 }
 
-function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
+function columnChecks(col: ColumnSpec, windows: GroupJoin[]): Check[] {
   const v = sqlIdent(col.name);
   const present = `NOT ${missingSql(col, v)}`;
   const checks: Check[] = [];
@@ -80,16 +107,16 @@ function columnChecks(col: ColumnSpec, windows: string[]): Check[] {
   if (col.required) checks.push({ column: name, reason: 'REQUIRED_MISSING', rule: `${name}.required`, when: missingSql(col, v) });
   checks.push(...singleValueChecks(col, v));
   if (col.unique || col.primaryKey) {
-    const w = `_dup_${windows.length}`;
-    windows.push(`row_number() OVER (PARTITION BY ${keyPartitionSql(col, v).join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
-    checks.push({ column: name, reason: 'DUPLICATE_KEY', rule: `${name}.${col.primaryKey ? 'primaryKey' : 'unique'}`, when: `(${present} AND ${w} > 1)` });
+    // Every row of a repeated key but its first (by row id) is a duplicate.
+    const first = duplicateKeyGroup(windows, keyPartitionSql(col, v));
+    checks.push({ column: name, reason: 'DUPLICATE_KEY', rule: `${name}.${col.primaryKey ? 'primaryKey' : 'unique'}`, when: `(${present} AND ${first} IS NOT NULL AND _airlock_row_id <> ${first})` });
   }
   col.quality.forEach((q) => checks.push(...metricRowChecks(q, col, windows)));
   return checks;
 }
 
 /** Row-level effect of a library metric: the rows it counts are violations. */
-function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: string[], contract?: Contract, valueExpr?: string): Check[] {
+function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: GroupJoin[], contract?: Contract, valueExpr?: string): Check[] {
   if (q.type !== 'library') return [];
   if (col) {
     const v = valueExpr ?? sqlIdent(col.name);
@@ -110,16 +137,14 @@ function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: 
         return [{ column: col.name, reason: 'INVALID_VALUE', rule: q.name, when: `(NOT ${missingSql(col, v)} AND (${conds.join(' OR ')}))` }];
       }
       case 'duplicateValues': {
-        const w = `_dup_${windows.length}`;
-        windows.push(`row_number() OVER (PARTITION BY ${keyPartitionSql(col, v).join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
-        return [{ column: col.name, reason: 'DUPLICATE_KEY', rule: q.name, when: `(${v} IS NOT NULL AND ${w} > 1)` }];
+        const first = duplicateKeyGroup(windows, keyPartitionSql(col, v));
+        return [{ column: col.name, reason: 'DUPLICATE_KEY', rule: q.name, when: `(${v} IS NOT NULL AND ${first} IS NOT NULL AND _airlock_row_id <> ${first})` }];
       }
       default:
         return [];
     }
   }
   if (q.metric === 'duplicateValues' && q.properties?.length) {
-    const w = `_dup_${windows.length}`;
     const cols = q.properties.map(sqlIdent);
     // Each part of a composite key compares as its column's type (a property the contract does
     // not declare compares as text).
@@ -127,8 +152,8 @@ function metricRowChecks(q: QualityCheck, col: ColumnSpec | undefined, windows: 
       const spec = contract?.columns.find((c) => c.name === p);
       return spec ? keyPartitionSql(spec, sqlIdent(p)) : [sqlIdent(p)];
     });
-    windows.push(`row_number() OVER (PARTITION BY ${parts.join(', ')} ORDER BY _airlock_row_id) AS ${w}`);
-    return [{ column: q.properties.join('+'), reason: 'DUPLICATE_KEY', rule: q.name, when: `(${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${w} > 1)` }];
+    const first = duplicateKeyGroup(windows, parts);
+    return [{ column: q.properties.join('+'), reason: 'DUPLICATE_KEY', rule: q.name, when: `(${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${first} IS NOT NULL AND _airlock_row_id <> ${first})` }];
   }
   return [];
 }
@@ -145,7 +170,7 @@ export function determinantUsableSql(col: ColumnSpec, v: string): string {
  * group with no clear majority every row is flagged. The detail carries the majority value and
  * its support, the evidence a repair can use.
  */
-function fdChecks(contract: Contract, windows: string[], joins: SuspectJoin[], only?: Set<string>): Check[] {
+function fdChecks(contract: Contract, windows: GroupJoin[], joins: SuspectJoin[], only?: Set<string>): Check[] {
   const checks: Check[] = [];
   contract.fds.forEach((fd, i) => {
     const detTouched = !only || fd.determinant.some((c) => only.has(c));
@@ -160,21 +185,29 @@ function fdChecks(contract: Contract, windows: string[], joins: SuspectJoin[], o
       const spec = contract.columns.find((x) => x.name === c);
       return spec ? determinantUsableSql(spec, sqlIdent(c)) : `(${sqlIdent(c)} IS NOT NULL AND trim(${sqlIdent(c)}) <> '')`;
     }).join(' AND ');
-    const part = det.join(', ');
-    const n = `_fd${i}_n`;
-    windows.push(`count(*) OVER (PARTITION BY ${part}) AS ${n}`);
     fd.dependent.forEach((dep, j) => {
       if (!detTouched && !only!.has(dep)) return;
       const d = sqlIdent(dep);
-      const c = `_fd${i}_${j}_c`;
-      windows.push(`count(*) OVER (PARTITION BY ${part}, coalesce(${d}, chr(0))) AS ${c}`);
-      // A row holding the clear majority has 2c > n. Every other row of a group that disagrees
-      // (a minority row, or any row of a group with no clear majority) has 2c <= n.
+      // Per (determinant, dependent value): its rows c, and its determinant group's rows n. A row
+      // holding the clear majority has 2c > n. Every other row of a group that disagrees (a
+      // minority row, or any row of a group with no clear majority) has 2c <= n: only those
+      // (determinant, value) pairs are kept and joined back.
+      const name = `_airlock_fd${i}_${j}`;
+      const keys = [...det, `coalesce(${d}, chr(0))`];
+      const c = `${name}_c`;
+      const n = `${name}_n`;
+      const k = keys.map((_, x) => `${name}_k${x}`);
+      windows.push({
+        name, keys,
+        sql: `SELECT * FROM (SELECT ${k.join(', ')}, ${c}, CAST(sum(${c}) OVER (PARTITION BY ${k.slice(0, det.length).join(', ')}) AS BIGINT) AS ${n}
+          FROM (SELECT ${keys.map((e, x) => `${e} AS ${k[x]}`).join(', ')}, count(*) AS ${c} FROM _airlock_src GROUP BY ${keys.map((_, x) => x + 1).join(', ')}))
+          WHERE 2 * ${c} <= ${n}`,
+      });
       checks.push({
         column: dep,
         reason: 'FD_VIOLATION',
         rule: `fd:${fd.determinant.join('+')}->${dep}`,
-        when: `(${detPresent} AND 2 * ${c} <= ${n})`,
+        when: `(${detPresent} AND ${c} IS NOT NULL)`,
         detail: `json_object('determinant', ${sqlString(fd.determinant.join('+'))}, 'agreeing', ${c}, 'group', ${n})`,
       });
     });
@@ -226,7 +259,7 @@ export interface CompiledValidation {
  */
 export function compileViolations(contract: Contract, source: string, only?: Iterable<string>): CompiledValidation {
   const onlySet = only ? new Set(only) : undefined;
-  const windows: string[] = [];
+  const windows: GroupJoin[] = [];
   const checks: Check[] = [];
   for (const col of contract.columns) if (!onlySet || onlySet.has(col.name)) checks.push(...columnChecks(col, windows));
   for (const q of contract.quality) {
@@ -240,15 +273,18 @@ export function compileViolations(contract: Contract, source: string, only?: Ite
   }
   const structs = checks.map((c) =>
     `CASE WHEN ${c.when} THEN {'column': ${sqlString(c.column)}, 'reason': ${sqlString(c.reason)}, 'rule': ${sqlString(c.rule)}, 'detail': CAST(${c.detail ?? 'NULL'} AS VARCHAR)} END`);
-  const windowSelect = windows.length ? `, ${windows.join(',\n  ')}` : '';
   // Checks over the whole relation (determinant suspects) are relations of their own, joined by row id.
   // Their columns are renamed with a reserved prefix, so that no contract column is ambiguous.
   const joinCtes = joins.map((j) => {
     const cols = [['id', 'id'], ['det_to', 'to'], ['support', 'support'], ['grp', 'grp'], ['dist', 'dist'], ['share', 'share']].map(([a, b]) => `${a} AS ${j.prefix}${b}`).join(', ');
     return `${j.name} AS (SELECT ${cols} FROM (${j.sql})),\n`;
   }).join('');
-  const joinFrom = joins.map((j) => ` LEFT JOIN ${j.name} ON ${j.prefix}id = _airlock_src._airlock_row_id`).join('');
-  const head = joins.length ? `WITH _airlock_src AS (SELECT * FROM ${source}),\n${joinCtes}w AS (SELECT *${windowSelect} FROM _airlock_src${joinFrom}),` : `WITH w AS (SELECT *${windowSelect} FROM ${source}),`;
+  const groupCtes = windows.map((g) => `${g.name} AS (${g.sql}),\n`).join('');
+  const joinFrom = joins.map((j) => ` LEFT JOIN ${j.name} ON ${j.prefix}id = _airlock_src._airlock_row_id`).join('')
+    + windows.map((g) => ` LEFT JOIN ${g.name} ON ${g.keys.map((e, x) => `(${e}) IS NOT DISTINCT FROM ${g.name}_k${x}`).join(' AND ')}`).join('');
+  const head = joins.length || windows.length
+    ? `WITH _airlock_src AS (SELECT * FROM ${source}),\n${joinCtes}${groupCtes}w AS (SELECT * FROM _airlock_src${joinFrom}),`
+    : `WITH w AS (SELECT * FROM ${source}),`;
   const sql = `${head}
 v AS (SELECT _airlock_row_id, unnest(list_filter([${structs.join(',\n  ')}], x -> x IS NOT NULL)) AS v FROM w)
 SELECT _airlock_row_id AS row_id, v."column" AS "column", v.reason AS reason, v.rule AS rule, v.detail AS detail FROM v`;

@@ -50,9 +50,11 @@ export function determinantSuspectsSql(fd: FunctionalDependency, source: string)
   // them is present (an empty dependent identifies nothing). Only well-supported keys are grouped
   // by their dependents, and only rare rows are looked up: most rows of a batch are neither.
   const y = deps.length === 1 ? text(deps[0]) : `{${deps.map((d, i) => `'d${i}': ${text(d)}`).join(', ')}}`;
-  return `WITH r AS (SELECT _airlock_row_id AS id, ${text(x)} AS x, ${y} AS y, (${deps.map(present).join(' AND ')}) AS yok,
-      count(*) OVER (PARTITION BY ${text(x)}) AS total
-    FROM ${source} WHERE ${present(x)}),
+  // Each key's rows come from a grouped count joined back by key (a window over the whole
+  // relation would sort every row); its columns carry the reserved prefix, so none is ambiguous.
+  return `WITH keys AS (SELECT ${text(x)} AS _airlock_ds_key, count(*) AS _airlock_ds_total FROM ${source} WHERE ${present(x)} GROUP BY 1),
+  r AS (SELECT _airlock_row_id AS id, ${text(x)} AS x, ${y} AS y, (${deps.map(present).join(' AND ')}) AS yok, _airlock_ds_total AS total
+    FROM ${source} JOIN keys ON _airlock_ds_key = ${text(x)} WHERE ${present(x)}),
   gy AS (SELECT x, y, yok, any_value(total) AS total, count(*) AS n FROM r WHERE total >= ${P.minCandidateGroup} GROUP BY x, y, yok),
   -- each well-supported key with a clear majority of present dependents: its agreed tuple. Rare
   -- keys are left out of the evidence: they are the ones under suspicion (a typo repeated twice

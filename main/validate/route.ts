@@ -22,17 +22,21 @@ export function rowHashSql(contract: Contract, alias = ''): string {
   return `sha256(${fields.length ? fields.join(' || ') : "''"})`;
 }
 
-/** Adds `_airlock_row_hash` to the stage and records exact re-deliveries. Returns their count. */
-export async function setAsideDuplicates(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, rt: RunTables): Promise<number> {
+/**
+ * Records exact re-deliveries and returns their count. The stage's `_airlock_row_hash` is added
+ * here unless staging computed it (`hashed`: the statement that read the file did, the usual case).
+ */
+export async function setAsideDuplicates(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, rt: RunTables, hashed = false): Promise<number> {
   // A rewrite of the table is much cheaper in DuckDB than an UPDATE of every row.
-  await conn.run(`CREATE OR REPLACE TABLE ${rt.stage} AS SELECT * EXCLUDE (_airlock_row_hash), ${rowHashSql(contract)} AS _airlock_row_hash
-    FROM (SELECT *, NULL::VARCHAR AS _airlock_row_hash FROM ${rt.stage})`);
+  if (!hashed) {
+    await conn.run(`CREATE OR REPLACE TABLE ${rt.stage} AS SELECT * EXCLUDE (_airlock_row_hash), ${rowHashSql(contract)} AS _airlock_row_hash
+      FROM (SELECT *, NULL::VARCHAR AS _airlock_row_hash FROM ${rt.stage})`);
+  }
   // A row identical to one already in production, or to an earlier row of this batch.
   await conn.run(`INSERT INTO ${st.duplicates}
     SELECT ${sqlString(runId)}, s._airlock_row_id, s._airlock_row_hash, coalesce(p._airlock_run_id, ${sqlString(runId)}), coalesce(p._airlock_row_id, s._first)
-    FROM (SELECT _airlock_row_id, _airlock_row_hash,
-                 first(_airlock_row_id) OVER (PARTITION BY _airlock_row_hash ORDER BY _airlock_row_id) AS _first
-          FROM ${rt.stage}) s
+    FROM (SELECT s._airlock_row_id, s._airlock_row_hash, g._first
+          FROM ${rt.stage} s JOIN (SELECT _airlock_row_hash, min(_airlock_row_id) AS _first FROM ${rt.stage} GROUP BY 1) g USING (_airlock_row_hash)) s
     LEFT JOIN (SELECT _airlock_row_hash, any_value(_airlock_run_id) AS _airlock_run_id, min(_airlock_row_id) AS _airlock_row_id
                FROM ${st.prod} GROUP BY _airlock_row_hash) p USING (_airlock_row_hash)
     WHERE p._airlock_row_hash IS NOT NULL OR s._first <> s._airlock_row_id`);
