@@ -70,6 +70,10 @@ describe('stray white space and letter case in a plainly written free text colum
     data[8][1] = 'AMBER RIVER';
     data[9][1] = ' golden  night oak';
     data[10][1] = 'ZYTHOS HOP';
+    // re-spacing alone would leave the word 'hop', which the column writes 'Hop': left as it is
+    data[11][1] = 'Amber  hop';
+    // one word alone says too little to re-case ('old' may be a typo of another word)
+    data[12][1] = 'amber';
     const { r, prod } = await run('stray-ws', data);
     expect(r.reconciled).toBe(true);
     expect(prod.get('5')?.name).toBe('Peacemaker Pilsner');
@@ -81,6 +85,8 @@ describe('stray white space and letter case in a plainly written free text colum
     expect(prod.get('9')?.name).toBe('Amber River');
     expect(prod.get('10')?.name).toBe('Golden Night Oak');
     expect(prod.get('11')?.name).toBe('ZYTHOS HOP');
+    expect(prod.get('12')?.name).toBe('Amber  hop');
+    expect(prod.get('13')?.name).toBe('amber');
     // one row in ten of the notes is spaced otherwise: no convention, nothing changed
     expect(prod.get('1')?.note).toBe(' note  0 ');
     expect([...prod.values()].filter((p) => p.note !== data[Number(p.id) - 1][2])).toEqual([]);
