@@ -142,10 +142,6 @@ conv AS (SELECT sum(c) AS n, coalesce(sum(c) FILTER (WHERE v <> s), 0) AS bad FR
 classes AS (SELECT ${caseClassSql('s')} AS k, sum(c) AS c FROM squished GROUP BY 1),
 domclass AS (SELECT k FROM classes WHERE k <> 'none'
              AND 100 * c >= ${CASE_CLASS_PER_100} * (SELECT sum(c) FROM classes WHERE k <> 'none')),
-stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) AS support, 'stray-whitespace' AS how
-          FROM squished
-          WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
-            AND (${caseClassSql('s')} = 'none' OR ${caseClassSql('s')} IN (SELECT k FROM domclass))),
 -- A departure in letter case ('LOCAL 5 PALE ALE', 'snake dog ipa') in a column whose lettered
 -- values are mixed case: the value re-written word by word in the casing the column gives each
 -- word ('Local', 'Pale', 'Ale', 'IPA'), only when every word with letters is written one way in
@@ -157,13 +153,25 @@ vocab AS (SELECT lower(w) AS k, arg_max(w, n) AS form, max(n) AS top, sum(n) AS 
 recase_src AS (SELECT v, c, s FROM squished
                WHERE ${caseClassSql('s')} IN ('upper', 'lower') AND 'mixed' IN (SELECT k FROM domclass) AND (SELECT n >= ${MIN_ROWS} FROM conv)),
 words AS (SELECT v, c, unnest(string_split(s, ' ')) AS w, generate_subscripts(string_split(s, ' '), 1) AS i FROM recase_src),
-resolved AS (SELECT x.v, x.c, x.i,
+resolved AS (SELECT x.v, x.c, x.i, x.w,
                     CASE WHEN NOT regexp_matches(x.w, '\\pL') THEN x.w
                          WHEN q.tot >= ${WORD_MIN_USES} AND 100 * q.top >= ${WORD_FORM_PER_100} * q.tot THEN q.form END AS out
              FROM words x LEFT JOIN vocab q ON q.k = lower(x.w)),
 recase AS (SELECT v AS "from", string_agg(out, ' ' ORDER BY i) AS "to", any_value(c) AS count,
                   (SELECT c FROM classes WHERE k = 'mixed') AS support, 'case-departure' AS how
-           FROM resolved GROUP BY v HAVING bool_and(out IS NOT NULL))
+           -- one word alone ('old') says too little: a typo of another word reads the same
+           FROM resolved GROUP BY v HAVING bool_and(out IS NOT NULL) AND count(*) FILTER (WHERE regexp_matches(w, '\\pL')) >= 2),
+-- The stray-spaced value is only re-spaced when its words are cased as the column cases them:
+-- 'Norm's Raggedy Ass Ipa  ' among values that write 'IPA' has a second error that spacing
+-- cannot mend, and stays a plain quarantine rather than a half repair.
+stray_words AS (SELECT v, unnest(string_split(s, ' ')) AS w FROM squished WHERE v <> s),
+miscased AS (SELECT DISTINCT x.v FROM stray_words x JOIN vocab q ON q.k = lower(x.w)
+             WHERE q.tot >= ${WORD_MIN_USES} AND 100 * q.top >= ${WORD_FORM_PER_100} * q.tot AND q.form <> x.w),
+stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) AS support, 'stray-whitespace' AS how
+          FROM squished
+          WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
+            AND (${caseClassSql('s')} = 'none' OR ${caseClassSql('s')} IN (SELECT k FROM domclass))
+            AND v NOT IN (SELECT v FROM miscased))
 SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM stray
