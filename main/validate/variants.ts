@@ -53,10 +53,12 @@ export function fingerprintSql(v: string): string {
   return `lower(regexp_replace(regexp_replace(${v}, ${sqlString(`^${ws}+|${ws}+$`)}, '', 'g'), ${sqlString(`${ws}+`)}, ' ', 'g'))`;
 }
 
+/** The white space the form checks read: space, tab, line breaks, no-break space (as RE2 and JS spell it). */
+const WS = '[ \\t\\r\\n\u00a0]';
+
 /** SQL: edge white space stripped and inner runs (tabs, no-break spaces) collapsed to one space. */
 export function squishSql(v: string): string {
-  const ws = '[ \\t\\r\\n\u00a0]';
-  return `regexp_replace(regexp_replace(${v}, ${sqlString(`^${ws}+|${ws}+$`)}, '', 'g'), ${sqlString(`${ws}+`)}, ' ', 'g')`;
+  return `regexp_replace(regexp_replace(${v}, ${sqlString(`^${WS}+|${WS}+$`)}, '', 'g'), ${sqlString(`${WS}+`)}, ' ', 'g')`;
 }
 
 /** Most rows (per hundred) of a column that may carry stray white space before it is no convention: spacing that common is deliberate (padding, laid-out notes). */
@@ -171,7 +173,13 @@ stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) 
           FROM squished
           WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
             AND (${caseClassSql('s')} = 'none' OR ${caseClassSql('s')} IN (SELECT k FROM domclass))
-            AND v NOT IN (SELECT v FROM miscased))
+            AND v NOT IN (SELECT v FROM miscased)
+            -- What marks the spacing as broken: white space at an edge, or a tab or no-break space
+            -- inside. A doubled space between two words alone is common in text typed by hand and
+            -- kept as delivered (the public beers table's truth writes 'Yeti  Imperial Stout'), and a
+            -- line break between words is the value's layout (an address in lines): neither is read.
+            AND regexp_matches(v, ${sqlString(`^${WS}|${WS}$|[\\t\u00a0]`)})
+            AND NOT regexp_matches(v, ${sqlString(`[^ \\t\\r\\n\u00a0]${WS}*[\\r\\n]${WS}*[^ \\t\\r\\n\u00a0]`)}))
 SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM stray

@@ -63,7 +63,11 @@ async function run(name: string, data: string[][]) {
 describe('stray white space and letter case in a plainly written free text column', () => {
   it('is repaired to the same words singly spaced; a value that also departs in case, and a column without the convention, are left', async () => {
     const data = rows();
+    // a doubled space alone between words is how text typed by hand often stays: left
     data[4][1] = 'Peacemaker  Pilsner';
+    data[13][1] = '  Barrio  Brewing Company ';
+    // a line break between words is layout
+    data[14][1] = 'Amber River\nOak ';
     data[5][1] = '\tDunedin Brew ';
     data[6][1] = ' Old\u00a0Stone Ale';
     data[7][1] = '  SPITEFUL  IPA';
@@ -76,7 +80,10 @@ describe('stray white space and letter case in a plainly written free text colum
     data[12][1] = 'amber';
     const { r, prod } = await run('stray-ws', data);
     expect(r.reconciled).toBe(true);
-    expect(prod.get('5')?.name).toBe('Peacemaker Pilsner');
+    expect(prod.get('5')?.name).toBe('Peacemaker  Pilsner');
+    // an edge marks the spacing as broken: re-spaced whole
+    expect(prod.get('14')?.name).toBe('Barrio Brewing Company');
+    expect(prod.get('15')?.name).toBe('Amber River\nOak ');
     expect(prod.get('6')?.name).toBe('Dunedin Brew');
     expect(prod.get('7')?.name).toBe('Old Stone Ale');
     // its words are spelt nowhere else in the column: re-casing would be a guess, so it is left
@@ -91,7 +98,7 @@ describe('stray white space and letter case in a plainly written free text colum
     expect(prod.get('1')?.note).toBe(' note  0 ');
     expect([...prod.values()].filter((p) => p.note !== data[Number(p.id) - 1][2])).toEqual([]);
     // every other name as it arrived
-    expect([...prod.values()].filter((p) => !['5', '6', '7', '9', '10'].includes(p.id) && p.name !== data[Number(p.id) - 1][1])).toEqual([]);
+    expect([...prod.values()].filter((p) => !['6', '7', '9', '10', '14'].includes(p.id) && p.name !== data[Number(p.id) - 1][1])).toEqual([]);
     expect(prod.size).toBe(200);
   }, 180_000);
 });

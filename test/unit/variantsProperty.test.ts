@@ -196,9 +196,9 @@ describe('the form of free text (seeded property)', () => {
       const vocab = [...Array.from({ length: 40 }, () => cap(word(rng))), 'IPA', 'of'];
       const values = Array.from({ length: 400 }, () => Array.from({ length: rng.int(2, 4) }, () => rng.pick(vocab)).join(' '));
       const origin = new Map<string, string>();
-      for (let k = 0; k < 6; k++) {
+      for (let k = 0; k < 8; k++) {
         const v = values[rng.int(0, values.length - 1)];
-        const dirty = [v.toUpperCase(), v.toLowerCase(), `  ${v}`, v.replace(' ', '  '), `\t${v.toUpperCase()} `][k % 5];
+        const dirty = [v.toUpperCase(), v.toLowerCase(), `  ${v}`, v.replace(' ', '\t'), `\t${v.toUpperCase()} `, `${v.replace(' ', '  ')} `][k % 6];
         if (dirty === v || values.includes(dirty)) continue;
         origin.set(dirty, v);
         values.push(dirty);
