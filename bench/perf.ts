@@ -17,7 +17,8 @@
 //   node --import tsx bench/perf.ts --cpu-summary bench/.data/cpuprof/CPU...cpuprofile [top]   # JS hot spots
 //   options: --memory-limit 1GB (default: the engine's own, $AIRLOCK_MEMORY_LIMIT or openEngine's; the
 //            floor runs in a DuckDB opened by the same openEngine), --error-scale 1, --no-fd,
-//            --keep (keep CSVs and workspaces in bench/.data), --json (results on stdout), --verbose
+//            --keep (keep CSVs and workspaces in bench/.data), --json (results on stdout), --verbose,
+//            --dbt-spark (also export the run's dbt project and time it on Spark local[2]: bench/dbtSpark.ts)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +27,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DATA_DIR, generate, parseCount, type Generated } from './generate.js';
+import { measureDbtSpark, type DbtSparkResult } from './dbtSpark.js';
 import { sqlString } from '../main/store/duckdb.js';
 import type { RunSummary } from '../main/pipeline/types.js';
 import { peerPython } from './peerEnv.js';
@@ -268,6 +270,8 @@ export interface SizeResult {
   error?: string;
   /** the Polars peer on the same file (--peer) */
   peer?: PeerResult;
+  /** --dbt-spark: the exported project on Spark */
+  dbtSpark?: DbtSparkResult;
   load: [number, number];
 }
 
@@ -285,7 +289,7 @@ function engineVersion(): string {
   }
 }
 
-export async function benchSize(g: Generated, memoryLimit: string | undefined, keep: boolean, echo: boolean, peer = false): Promise<SizeResult> {
+export async function benchSize(g: Generated, memoryLimit: string | undefined, keep: boolean, echo: boolean, peer = false, dbtSpark = false): Promise<SizeResult> {
   const loadBefore = loadavg()[0];
   process.stderr.write(`  floor: COPY (FROM read_csv) TO parquet ...\n`);
   const floor = await measureFloor(g.csv, join(DATA_DIR, `floor-${g.rows}.parquet`), memoryLimit);
@@ -310,6 +314,12 @@ export async function benchSize(g: Generated, memoryLimit: string | undefined, k
     };
   }
   const reasons = peer ? await airlockReasons(ws, run.summary.runId) : {};
+  let spark: DbtSparkResult | undefined;
+  if (dbtSpark) {
+    process.stderr.write(`  airlock run ${fmt(run.child.wallMs)} ms; export-dbt and dbt on Spark ...\n`);
+    spark = measureDbtSpark(ws, g.contract, g.csv, DATA_DIR);
+    process.stderr.write(`  dbt on Spark: ${fmt(spark.dbtMs)} ms, exit ${spark.code}\n`);
+  }
   if (!keep) rmSync(ws, { recursive: true, force: true });
   let peerResult: PeerResult | undefined;
   if (peer) {
@@ -336,6 +346,7 @@ export async function benchSize(g: Generated, memoryLimit: string | undefined, k
     suspectsPerModelCall: s.modelCalls ? Math.round(run.suspects / s.modelCalls) : null,
     status: s.status,
     load: [Math.round(loadBefore * 100) / 100, Math.round(loadavg()[0] * 100) / 100],
+    ...(spark ? { dbtSpark: spark } : {}),
   };
 }
 
@@ -384,6 +395,10 @@ export function printTable(results: SizeResult[]): void {
     if (r.peer && Object.keys(r.peer.reasonDiff).length) {
       console.log(`${fmt(r.rows)} rows: rows per reason where Airlock and the peer differ [airlock, peer]: ${Object.entries(r.peer.reasonDiff).map(([k, [a, b]]) => `${k} [${fmt(a)}, ${fmt(b)}]`).join(', ')}`);
     }
+    const d = r.dbtSpark;
+    if (!d) continue;
+    console.log(`dbt on Spark ${d.master} at ${fmt(r.rows)} rows, ${d.scope}: ${d.code === 0 ? `${fmt(d.dbtMs)} ms (${d.models} models)` : `FAILED (exit ${d.code}) after ${fmt(d.dbtMs)} ms`}; export-dbt ${fmt(d.exportMs)} ms; airlock run (whole cleaning) ${fmt(r.runWallMs)} ms`);
+    if (d.error) console.log(d.error);
   }
   for (const r of results) {
     console.log(`peak RSS by stage at ${fmt(r.rows)} rows (MB): ${Object.entries(r.stagePeakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -498,7 +513,7 @@ async function main(): Promise<void> {
     options: {
       rows: { type: 'string' }, full: { type: 'boolean' }, 'memory-limit': { type: 'string' }, 'error-scale': { type: 'string' },
       'no-fd': { type: 'boolean' }, keep: { type: 'boolean' }, json: { type: 'boolean' }, profile: { type: 'boolean' }, top: { type: 'string' },
-      verbose: { type: 'boolean' }, peer: { type: 'boolean' },
+      verbose: { type: 'boolean' }, peer: { type: 'boolean' }, 'dbt-spark': { type: 'boolean' },
     },
   });
   // Unset: the engine's default limit (the floor reads it from the same openEngine).
@@ -528,7 +543,7 @@ async function main(): Promise<void> {
     process.stderr.write(`  ${(g.bytes / 1e6).toFixed(0)} MB in ${fmt(g.ms)} ms, ${fmt(g.expectedSuspects)} rows with a quarantining anomaly\n`);
     try {
       if (values.profile) await profileRun(g.csv, g.contract, memoryLimit, values.top ? Number(values.top) : 25);
-      else results.push(await benchSize(g, memoryLimit, values.keep ?? false, values.verbose ?? false, values.peer ?? false));
+      else results.push(await benchSize(g, memoryLimit, values.keep ?? false, values.verbose ?? false, values.peer ?? false, values['dbt-spark'] ?? false));
     } finally {
       if (!values.keep) {
         rmSync(csv, { force: true });

@@ -1,7 +1,7 @@
 // The dbt project generator: the same contract and recipe give the same bytes, and a rule that
 // cannot be translated for the target engine is refused by name.
 import { describe, expect, it } from 'vitest';
-import { loadContractFile } from '../../main/contract/load.js';
+import { loadContractFile, parseContract } from '../../main/contract/load.js';
 import { buildDbtProject } from '../../main/export/dbt/dbtProject.js';
 import { UserError } from '../../main/contract/errors.js';
 import type { ExportedRule } from '../../main/export/dbt/ruleModels.js';
@@ -37,5 +37,28 @@ describe('buildDbtProject', () => {
     }
     expect(caught).toBeInstanceOf(UserError);
     expect((caught as Error).message).toMatch(/^recipe rule 2 \(p2, expression on city\) cannot be exported to dbt: its expression for city "upper\(trim\(\\"city\\"\)\)" has no exact spark translation/);
+  });
+
+  it('writes the staging models through the dialect macros, a column name as a Jinja string literal', () => {
+    const odd = parseContract(`apiVersion: v3.1.0
+kind: DataContract
+id: odd
+name: odd
+version: 1.0.0
+schema:
+  - name: odd
+    properties:
+      - {name: id, logicalType: integer, primaryKey: true, required: true}
+      - {name: 'say "hi" \`now\`', logicalType: string}
+`, 'odd.odcs.yaml');
+    const files = buildDbtProject({ contract: odd, rules: [], dialect: 'duckdb' });
+    const staged = files['models/staging/odd_staged.sql'];
+    expect(staged).toContain(`{{ config(pre_hook="{{ airlock_prepare_raw() }}") }}`);
+    expect(staged).toContain('{{ airlock_text(airlock_ident("say \\"hi\\" `now`")) }} AS {{ airlock_ident("say \\"hi\\" `now`") }}');
+    expect(staged).toContain('{{ airlock_row_hash(["id","say \\"hi\\" `now`"]) }} AS _airlock_row_hash');
+    const candidates = files['models/staging/odd_candidates.sql'];
+    expect(candidates).toContain(`THEN NULL ELSE {{ airlock_ident("say \\"hi\\" \`now\`") }} END AS {{ airlock_ident("say \\"hi\\" \`now\`") }}`);
+    // No engine's quoting is written into the staging models themselves (only macro arguments are quoted).
+    for (const f of [staged, candidates, files['models/staging/odd_duplicates.sql']]) expect(f).not.toMatch(/(?<![([,])"id"|`id`/);
   });
 });

@@ -18,6 +18,16 @@ export function macroCall(name: string): string {
   return `${MARK}macro:${name}${MARK}`;
 }
 
+/**
+ * A placeholder for a Jinja expression `{{ expr }}`: a call of the project's dialect macros with
+ * literal arguments, built by portableSql.ts (its arguments are JSON, which Jinja reads as its own
+ * string and list literals).
+ */
+export function jinjaExpr(expr: string): string {
+  if (expr.includes(MARK)) throw new Error(`a Jinja expression cannot hold the placeholder mark: ${JSON.stringify(expr)}`);
+  return `${MARK}jinja:${expr}${MARK}`;
+}
+
 /** The model names a SQL text refers to, in order of first use. */
 export function refsOf(sql: string): string[] {
   const out: string[] = [];
@@ -33,6 +43,7 @@ export function renderJinja(sql: string): string {
     if (i % 2 === 1) {
       if (p.startsWith('ref:')) out += `{{ ref('${p.slice(4)}') }}`;
       else if (p.startsWith('macro:')) out += `{{ ${p.slice(6)}() }}`;
+      else if (p.startsWith('jinja:')) out += `{{ ${p.slice(6)} }}`;
       else throw new Error(`unknown placeholder ${JSON.stringify(p)}`);
       return;
     }

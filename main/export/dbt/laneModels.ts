@@ -4,10 +4,10 @@
 // compiler the engine runs (compileViolations), the fast lane and the quarantined rows as they
 // arrived.
 import type { Contract } from '../../contract/types.js';
-import { sqlIdent, sqlString } from '../../store/duckdb.js';
+import { sqlIdent } from '../../store/duckdb.js';
 import { compileViolations } from '../../validate/compileViolations.js';
-import { rowHashSql } from '../../validate/route.js';
 import { macroCall, ref } from './jinjaSql.js';
+import { ident, literal, rowHash, textOf } from './portableSql.js';
 import type { DbtModel } from './model.js';
 import type { ModelNames } from './names.js';
 
@@ -15,13 +15,21 @@ export function columnList(contract: Contract, alias = ''): string {
   return contract.columns.map((c) => `${alias ? `${alias}.` : ''}${sqlIdent(c.name)}`).join(', ');
 }
 
-/** Blank text, or a token of the column's missingValues, in an optional column: no value (normaliseMissingTokens). */
+/** The columns, quoted for the engine the project runs on (portableSql.ts). */
+function portableColumns(contract: Contract): string {
+  return contract.columns.map((c) => ident(c.name)).join(', ');
+}
+
+/**
+ * Blank text, or a token of the column's missingValues, in an optional column: no value
+ * (normaliseMissingTokens). Portable SQL: the staging models run on every engine.
+ */
 function normalisedSql(contract: Contract): string {
   return contract.columns.map((col) => {
-    const v = sqlIdent(col.name);
+    const v = ident(col.name);
     if (col.required) return v;
     const tokens = col.missingTokens.filter((t) => t !== '');
-    const cond = `(${tokens.length ? `${v} IN (${tokens.map(sqlString).join(', ')}) OR ` : ''}(${v} IS NOT NULL AND trim(${v}) = ''))`;
+    const cond = `(${tokens.length ? `${v} IN (${tokens.map(literal).join(', ')}) OR ` : ''}(${v} IS NOT NULL AND trim(${v}) = ''))`;
     return `CASE WHEN ${cond} THEN NULL ELSE ${v} END AS ${v}`;
   }).join(',\n  ');
 }
@@ -29,10 +37,11 @@ function normalisedSql(contract: Contract): string {
 export function laneModels(contract: Contract, n: ModelNames): DbtModel[] {
   const cols = columnList(contract);
   // The raw relation is a macro: the delivered file read as text, or the warehouse table (sources.yml).
-  const staged = `WITH raw AS (SELECT ${contract.columns.map((c) => `CAST(${sqlIdent(c.name)} AS VARCHAR) AS ${sqlIdent(c.name)}`).join(', ')},
+  // Staging is portable SQL (portableSql.ts): the same models on DuckDB and on Spark.
+  const staged = `WITH raw AS (SELECT ${contract.columns.map((c) => `${textOf(c.name)} AS ${ident(c.name)}`).join(', ')},
     ${macroCall('airlock_record_ordinal')} AS _airlock_row_id
   FROM ${macroCall('airlock_raw_relation')})
-SELECT ${cols}, _airlock_row_id, ${rowHashSql(contract)} AS _airlock_row_hash FROM raw`;
+SELECT ${portableColumns(contract)}, _airlock_row_id, ${rowHash(contract.columns.map((c) => c.name))} AS _airlock_row_hash FROM raw`;
   const duplicates = `SELECT _airlock_row_id AS row_id, _airlock_row_hash, _first AS first_row_id
 FROM (SELECT _airlock_row_id, _airlock_row_hash, min(_airlock_row_id) OVER (PARTITION BY _airlock_row_hash) AS _first FROM ${ref(n.staged)}) s
 WHERE _first <> _airlock_row_id`;
@@ -46,7 +55,7 @@ WHERE _airlock_row_id NOT IN (SELECT row_id FROM ${ref(n.duplicates)})`;
   const arrived = `SELECT ${cols}, _airlock_row_id FROM ${ref(n.staged)}
 WHERE _airlock_row_id IN (SELECT row_id FROM ${ref(n.violations)})`;
   return [
-    { name: n.staged, dir: 'staging', sql: staged, description: 'The delivered rows as text, with their 1-based ordinal (_airlock_row_id) and the SHA-256 row hash Airlock computes.' },
+    { name: n.staged, dir: 'staging', sql: staged, preHook: 'airlock_prepare_raw', description: 'The delivered rows as text, with their 1-based ordinal (_airlock_row_id) and the SHA-256 row hash Airlock computes.' },
     { name: n.duplicates, dir: 'staging', sql: duplicates, description: 'Exact re-deliveries within the batch (same row hash as an earlier row): set aside, counted, never cleaned twice.' },
     { name: n.candidates, dir: 'staging', sql: candidates, description: 'The rows to judge: re-deliveries removed, missing-value tokens of optional columns read as no value.' },
     { name: n.violations, dir: 'validation', sql: violations, description: "One row per failed check (row_id, column, reason, rule, detail), compiled from the contract by Airlock's own compiler: the same reason codes." },

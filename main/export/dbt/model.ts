@@ -6,6 +6,8 @@ export interface DbtModel {
   dir: 'staging' | 'validation' | 'remediation' | 'marts';
   /** SQL with ref placeholders */
   sql: string;
+  /** a macro of the project run before the model is built (dbt pre-hook) */
+  preHook?: string;
   /** one line for schema.yml */
   description: string;
 }

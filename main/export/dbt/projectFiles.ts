@@ -20,7 +20,8 @@ export function dbtProjectYml(project: string, sourceFile: string | undefined): 
     'clean-targets': ['target'],
     // The delivered file, read as text; empty: read the warehouse table of sources.yml instead.
     vars: { airlock_source_file: sourceFile ?? '' },
-    models: { [project]: { '+materialized': 'table' } },
+    // On Spark, tables as Parquet (dbt-spark's session enables Hive, whose default is a text serde).
+    models: { [project]: { '+materialized': 'table', '+file_format': "{{ 'parquet' if target.type == 'spark' else none }}" } },
     // Lines of value maps are text, whatever they look like ('007' is not 7).
     seeds: { [project]: { '+column_types': { _airlock_from: "{{ 'string' if target.type == 'spark' else 'varchar' }}", _airlock_to: "{{ 'string' if target.type == 'spark' else 'varchar' }}" } } },
   }, YAML_OPTIONS);
@@ -54,8 +55,23 @@ export function dialectMacros(contract: Contract): string {
 read_csv({{ airlock_string_literal(path) }}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false)
 {%- endmacro %}
 
-{% macro spark__airlock_read_text_file(path) -%}
-{{ exceptions.raise_compiler_error("on Spark, load the file into the table airlock_raw.${contract.table} (every column as text) and run with --vars '{airlock_source_file: \\"\\"}'") }}
+{# Spark SQL has no CSV table function with options: the staging model's pre-hook
+   (airlock_prepare_raw) opens the file as a temporary view in the session first, every column
+   text (no schema inference), standard quoting, a record may span lines. An unquoted empty field
+   is NULL and a quoted one empty text, as in DuckDB's read above: Spark reads both as NULL when
+   nullValue is '' (its default), so nullValue is a marker text (a field holding exactly it would
+   read as NULL) and a quoted empty field is emptyValue ''. #}
+{% macro spark__airlock_read_text_file(path) -%}airlock_raw_file{%- endmacro %}
+
+{% macro airlock_prepare_raw() -%}{{ return(adapter.dispatch('airlock_prepare_raw')()) }}{%- endmacro %}
+{% macro default__airlock_prepare_raw() -%}{%- endmacro %}
+{% macro spark__airlock_prepare_raw() -%}
+  {%- set path = var('airlock_source_file', '') -%}
+  {%- if path -%}
+CREATE OR REPLACE TEMPORARY VIEW airlock_raw_file USING csv
+OPTIONS (path {{ airlock_string_literal(path) }}, header 'true', inferSchema 'false', multiLine 'true', quote '"', escape '"', mode 'FAILFAST',
+  nullValue '<airlock:unquoted-empty>', emptyValue '')
+  {%- endif -%}
 {%- endmacro %}
 
 {# The record's 1-based ordinal in the delivery. #}
@@ -72,6 +88,20 @@ read_csv({{ airlock_string_literal(path) }}, header = true, all_varchar = true, 
 {% macro airlock_regexp_full_match(expr, pattern) -%}{{ return(adapter.dispatch('airlock_regexp_full_match')(expr, pattern)) }}{%- endmacro %}
 {% macro default__airlock_regexp_full_match(expr, pattern) -%}regexp_full_match({{ expr }}, {{ airlock_string_literal(pattern) }}){%- endmacro %}
 {% macro spark__airlock_regexp_full_match(expr, pattern) -%}({{ expr }} RLIKE {{ airlock_string_literal('^(?:' ~ pattern ~ ')$') }}){%- endmacro %}
+
+{# An identifier: "x" on DuckDB; on Spark \`x\` (dbt-spark turns ANSI mode off, where "x" is a string). #}
+{% macro airlock_ident(name) -%}{{ return(adapter.dispatch('airlock_ident')(name)) }}{%- endmacro %}
+{% macro default__airlock_ident(name) -%}"{{ name | replace('"', '""') }}"{%- endmacro %}
+{% macro spark__airlock_ident(name) -%}\`{{ name | replace('\`', '\`\`') }}\`{%- endmacro %}
+
+{# Airlock's row hash (validate/route.ts rowHashSql): every column's byte length, ':' and text, '-' for NULL. #}
+{% macro airlock_row_hash(columns) -%}{{ return(adapter.dispatch('airlock_row_hash')(columns)) }}{%- endmacro %}
+{% macro default__airlock_row_hash(columns) -%}
+sha256({% for c in columns %}coalesce(CAST(strlen({{ airlock_text(airlock_ident(c)) }}) AS VARCHAR) || ':' || {{ airlock_text(airlock_ident(c)) }}, '-'){% if not loop.last %} || {% endif %}{% else %}''{% endfor %})
+{%- endmacro %}
+{% macro spark__airlock_row_hash(columns) -%}
+sha2({% for c in columns %}coalesce(CAST(octet_length({{ airlock_text(airlock_ident(c)) }}) AS STRING) || ':' || {{ airlock_text(airlock_ident(c)) }}, '-'){% if not loop.last %} || {% endif %}{% else %}''{% endfor %}, 256)
+{%- endmacro %}
 
 {% macro airlock_text(expr) -%}{{ return(adapter.dispatch('airlock_text')(expr)) }}{%- endmacro %}
 {% macro default__airlock_text(expr) -%}CAST({{ expr }} AS VARCHAR){%- endmacro %}
@@ -182,14 +212,14 @@ ${sourceFile ? `The delivery read is \`${sourceFile}\` (the \`airlock_source_fil
 ## Run on Spark
 
 \`\`\`
-pip install dbt-core==1.11.16 dbt-spark[session] pyspark
-dbt build --project-dir . --profiles-dir . --target spark
+pip install dbt-core==1.11.16 dbt-spark[session]==1.11.0 pyspark==4.3.0
+dbt run --project-dir . --profiles-dir . --target spark --select staging
 \`\`\`
 
-The \`spark\` target uses the \`session\` method (Spark in local mode inside dbt). Load the delivery
-into \`airlock_raw.${contract.table}\` with every column as text first.
-
-TODO(lead): running on a Spark cluster (thrift/http connection, schema, how the raw table is loaded),
-and which models still use DuckDB-only SQL on Spark.
+The \`spark\` target uses the \`session\` method (Spark in local mode inside dbt). The staging models
+are written for both engines (dialect macros in \`macros/airlock_dialect.sql\`): on Spark the
+staging model opens the delivery as a temporary view before it runs (with \`airlock_source_file\`
+empty it reads \`airlock_raw.${contract.table}\`, every column as text). **Only the staging models run on
+Spark so far**: the contract's checks, the recipe's rules and the clean table are still DuckDB SQL.
 `;
 }
