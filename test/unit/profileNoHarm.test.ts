@@ -153,6 +153,22 @@ describe('a row that holds another group\'s entity under a wrong determinant is 
   });
 });
 
+describe('two cell errors that happen to match another group are still repaired', () => {
+  it('a row keeping its own name but with another group\'s zip and flag is its own entity', async () => {
+    // provider -> name, zip, emergency: row 7 keeps provider 1's name, and its zip and yes/no flag
+    // are provider 2's (two copied cells, as a wrong provider number would give, but the name says
+    // otherwise): both are repaired from provider 1's group.
+    const contract = contractOf(['provider', 'name', 'zip', 'emergency'], [[['provider'], ['name', 'zip', 'emergency']]]);
+    const p1 = { provider: '1', name: 'dekalb regional', zip: '35968', emergency: 'yes' };
+    const p2 = { provider: '2', name: 'helen keller', zip: '36278', emergency: 'no' };
+    await tableOf(conn, 'twoerrors', ['provider', 'name', 'zip', 'emergency'], [p1, p1, p1, p2, p2, p2, { ...p1, zip: '36278', emergency: 'no' }]);
+    const ctx = { contract, runId: 'r', evidence: 'twoerrors' };
+    const zip = await applyRule(conn, { kind: 'agreedValue', column: 'zip', determinants: [['provider']], minSupport: 2, minMargin: 0.1 }, ctx, 'twoerrors');
+    const emergency = await applyRule(conn, { kind: 'agreedValue', column: 'emergency', determinants: [['provider']], minSupport: 2, minMargin: 0.1 }, ctx, 'twoerrors');
+    expect([zip.get(7), emergency.get(7)]).toEqual(['35968', 'yes']);
+  });
+});
+
 describe('gaps written many ways in a nearly full typed column are errors, not optional values', () => {
   const dates = (k: number) => Array.from({ length: k }, (_, i) => `2021-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`);
 

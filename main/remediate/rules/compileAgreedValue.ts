@@ -264,8 +264,10 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
 /**
  * Rows of determinant `i` that hold another group's entity under a wrong determinant value: the
  * row disagrees with its own group on at least two of the voted dependents (the rule's column and
- * its siblings), each of those values valid for its column, and one other group agrees on all of them
- * (case and white space aside). One wrong determinant explains that row; two independent errors
+ * its siblings), each of those values valid for its column, and one other group agrees with all of
+ * the row's values it has a decided value for, those among them (case and white space aside): a
+ * row that keeps its own group's name and phone while two yes/no or zip cells match some other
+ * group is two cell errors, not another entity. One wrong determinant explains that row; two independent errors
  * that happen to spell another group's values do not (Lyon's row with 'GB' and 'GBP': Lyon's
  * group says FR and EUR, Leeds' says GB and GBP, so the city is the wrong cell, not the two
  * others). Such a row is not repaired through that determinant, and its ballot does not count.
@@ -284,12 +286,16 @@ function copiedEntitySql(rule: AgreedValueRule, ctx: CompileContext, evidence: s
   return `SELECT DISTINCT ${i} AS det, row_id FROM (
     WITH agreed AS (SELECT k, attr, ${fold('v')} AS fv FROM ${T.votes} WHERE det = ${i} AND decided),
     mine AS (${values.join(' UNION ALL ')}),
-    off AS (SELECT m.row_id, m.k, m.attr, m.fv FROM mine m JOIN agreed a ON a.k = m.k AND a.attr = m.attr WHERE m.fv <> a.fv),
-    several AS (SELECT row_id, count(*) AS n FROM off GROUP BY row_id HAVING count(*) >= 2),
-    elsewhere AS (SELECT o.row_id, a.k, count(*) AS matched, any_value(s.n) AS n
-                  FROM off o JOIN several s ON s.row_id = o.row_id JOIN agreed a ON a.attr = o.attr AND a.fv = o.fv AND a.k <> o.k
-                  GROUP BY o.row_id, a.k)
-    SELECT row_id FROM elsewhere WHERE matched = n)`;
+    own AS (SELECT m.*, coalesce(a.fv IS NOT NULL AND m.fv <> a.fv, false) AS is_off FROM mine m LEFT JOIN agreed a ON a.k = m.k AND a.attr = m.attr),
+    several AS (SELECT row_id, count(*) FILTER (WHERE is_off) AS n FROM own GROUP BY row_id HAVING count(*) FILTER (WHERE is_off) >= 2),
+    cand AS (SELECT DISTINCT o.row_id, a.k FROM own o JOIN several s ON s.row_id = o.row_id
+             JOIN agreed a ON a.attr = o.attr AND a.fv = o.fv AND a.k <> o.k WHERE o.is_off),
+    -- the other group agrees with every value of the row it has a say on, the disagreeing ones among them
+    cmp AS (SELECT c.row_id, c.k, any_value(s.n) AS n, count(*) AS compared, count(*) FILTER (WHERE o.fv = a.fv) AS matched,
+                   count(*) FILTER (WHERE o.is_off AND o.fv = a.fv) AS matched_off
+            FROM cand c JOIN several s ON s.row_id = c.row_id JOIN own o ON o.row_id = c.row_id
+            JOIN agreed a ON a.k = c.k AND a.attr = o.attr GROUP BY c.row_id, c.k)
+    SELECT row_id FROM cmp WHERE matched = compared AND matched_off = n)`;
 }
 
 export function agreedValueTeardown(rule: AgreedValueRule): string[] {
