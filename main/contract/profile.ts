@@ -171,7 +171,7 @@ export async function profileFile(conn: DuckDBConnection, path: string, displayN
     // single-column checks; dependencies play no part in either).
     const draft = parseContract(proposalYaml(meta, columns, []), `${table}.odcs.yaml (draft)`);
     await maskDirtyCells(conn, source, draft, FD_ROWS);
-    const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount })), { minMeasuredShare: th.dominantShare, minWrittenAgreement: th.dominantShare, writtenTable: source, ...opts.dependencies });
+    const fds = await discoverFds(conn, FD_ROWS, columns.map((c) => ({ name: c.name, rows: c.rows, nonEmpty: c.rows - c.nullCount, distinct: c.distinctCount, text: c.inferredType === 'string' && !c.pattern && !c.enum })), { minMeasuredShare: th.dominantShare, minWrittenAgreement: th.dominantShare, writtenTable: source, ...opts.dependencies });
     // The evidence is measured with the validator's checks of the proposal itself.
     const proof = { columns: await columnEvidence(conn, VALUES, draft, columns), dependencies: fds.map((f) => dependencyEvidence(f, sampled ? sampleRows : rows)) };
     const yaml = proposalYaml(meta, columns, fds, proof);

@@ -97,8 +97,9 @@ function columnRules(p: ColumnProfile, spec: Contract['columns'][number], tally:
   if (spec.required) {
     // Required holds from 98% of rows: the blanks and missing tokens left are its violations, not "all rows".
     const gaps = p.nullCount + p.missingTokenCount;
+    const ways = p.gapSpellings > 1 ? `, written ${p.gapSpellings} ways (no one way of writing "no value" is the column's own: gaps lost on the way)` : '';
     out.push(rule('required', p.rows ? (p.rows - gaps) / p.rows : 1, gaps === 0 ? `all ${num(p.rows)} rows have a value`
-      : `${pct((p.rows - gaps) / p.rows)} of ${num(p.rows)} rows have a value; ${num(gaps)} are empty or a missing token`));
+      : `${pct((p.rows - gaps) / p.rows)} of ${num(p.rows)} rows have a value; ${num(gaps)} are empty or a missing token${ways}`));
   }
   if (spec.unique || spec.primaryKey) {
     const t = tally('DUPLICATE') ?? { present, bad: 0, examples: [] };

@@ -53,6 +53,8 @@ export interface FdColumn {
   rows: number;
   nonEmpty: number;
   distinct: number;
+  /** free text (a string with no pattern or value set: names, addresses), as opposed to a code */
+  text?: boolean;
 }
 
 export interface FdOptions {
@@ -287,18 +289,19 @@ async function explain(conn: DuckDBConnection, table: string, pairs: Pair[], ref
 
 /**
  * Columns that determine each other (A -> B and B -> A: a hospital's number, its name, its
- * phone) are one class, represented by its first column in the file.
+ * phone) are one class, represented by its first column in the file, a code before free text:
+ * the identifier is what the other members describe.
  */
-function classes(pairs: Pair[], order: string[]): (c: string) => string {
+function classes(pairs: Pair[], order: string[], text: (c: string) => boolean): (c: string) => string {
   const holdsPair = new Set(pairs.map((p) => `${p.a}\u0000${p.b}`));
   const rep = new Map<string, string>(order.map((c) => [c, c]));
   const find = (c: string): string => (rep.get(c) === c ? c : find(rep.get(c)!));
+  const rank = (c: string) => (text(c) ? order.length : 0) + order.indexOf(c);
   for (const p of pairs) {
     if (!holdsPair.has(`${p.b}\u0000${p.a}`)) continue;
     const [x, y] = [find(p.a), find(p.b)];
     if (x === y) continue;
-    // The earlier column in the file represents the class.
-    if (order.indexOf(x) < order.indexOf(y)) rep.set(y, x);
+    if (rank(x) < rank(y)) rep.set(y, x);
     else rep.set(x, y);
   }
   return find;
@@ -308,10 +311,16 @@ function classes(pairs: Pair[], order: string[]): (c: string) => string {
  * The class's first column carries the class's dependencies, every other member points to it,
  * and a dependent is named by its class's first column only. Dependents of one determinant are
  * merged into one entry.
+ *
+ * A member in free text does not point to a code that represents its class: names have
+ * namesakes (two breweries called 'Summit Brewing Company' with their own ids, a hospital's name
+ * shared by another town's), so "same name, another id" is as often a second real entity as an
+ * error, and a repair through the name would rewrite the other entity's id. The code -> name
+ * direction keeps the class's evidence: an id names one entity.
  */
-function summarise(pairs: Pair[], order: string[]): { determinant: string[]; dependent: string[] }[] {
+function summarise(pairs: Pair[], order: string[], text: (c: string) => boolean = () => false): { determinant: string[]; dependent: string[] }[] {
   const holdsPair = new Set(pairs.map((p) => `${p.a}\u0000${p.b}`));
-  const find = classes(pairs, order);
+  const find = classes(pairs, order, text);
   const out = new Map<string, { determinant: string[]; dependent: string[] }>();
   const add = (a: string, b: string) => {
     const fd = out.get(a) ?? { determinant: [a], dependent: [] };
@@ -322,6 +331,7 @@ function summarise(pairs: Pair[], order: string[]): { determinant: string[]; dep
     const ra = find(p.a), rb = find(p.b);
     if (ra === rb) {
       // Inside a class only the links to and from its first column are kept.
+      if (p.b === ra && text(p.a) && !text(ra)) continue;
       if (p.a === ra || p.b === ra) add(p.a, p.b);
       continue;
     }
@@ -409,6 +419,8 @@ export async function discoverFds(conn: DuckDBConnection, table: string, columns
   const deps = eligible.filter(isDep).map((c) => c.name);
   const order = columns.map((c) => c.name);
   const pos = (c: string) => order.indexOf(c);
+  const textColumns = new Set(columns.filter((c) => c.text).map((c) => c.name));
+  const text = (c: string) => textColumns.has(c);
 
   const pairs = await measurePairs(conn, table, dets, deps, o);
   const explained = await explain(conn, table, pairs, eligible.map((c) => c.name), o);
@@ -416,7 +428,7 @@ export async function discoverFds(conn: DuckDBConnection, table: string, columns
   const kept = pairs.filter((p) => !rejected.has(`${p.a}\u0000${p.b}`));
 
   const out: FdProposal[] = [];
-  for (const fd of summarise(kept, order)) {
+  for (const fd of summarise(kept, order, text)) {
     const dependent = fd.dependent.sort((x, y) => pos(x) - pos(y));
     const m = await measure(conn, table, fd.determinant, dependent, o);
     const written = await asWrittenEnough(conn, table, fd.determinant, dependent, o);
@@ -430,7 +442,7 @@ export async function discoverFds(conn: DuckDBConnection, table: string, columns
   // A determinant column is named by its class's first column, so that [state, measure_name]
   // and [state, measure_code] are one composite.
   const single = new Set(kept.map((p) => p.b));
-  const find = classes(kept, order);
+  const find = classes(kept, order, text);
   const composites = new Map<string, FdProposal>();
   for (const e of explained) {
     if (single.has(e.b)) continue;

@@ -87,6 +87,8 @@ export interface ColumnProfile {
   /** spellings of "no value" in a typed column ('N/A'), and how many rows hold one */
   missingTokens: string[];
   missingTokenCount: number;
+  /** spellings of "no value" seen: a blank counts as one, each missing token as written as one */
+  gapSpellings: number;
   /** distinct non-empty values */
   distinctCount: number;
   /** share of the non-empty, non-token values that are valid values of inferredType (a unit or another date format stripped) */
@@ -269,6 +271,19 @@ function enumFor(s: ColumnBasics, v: ColumnValues, th: ProfileThresholds, entity
 }
 
 /**
+ * The gaps written in the column's own way of writing "no value": its most common spelling of it
+ * (a blank, or one token as written). An export writes its optional gaps one way; the same
+ * column with a few blanks, a few 'N/A', 'n/a', 'NULL', 'none', '-' and '?', each too rare to be
+ * a convention, has values lost on the way, like any other dirt. So a column is required when it
+ * has a value on the required share of rows, the gaps in that one spelling counted as no value,
+ * the gaps in the other spellings as the suspected errors. (In a text column a token is a value:
+ * only blanks count.)
+ */
+export function conventionalGaps(b: ColumnBasics, typed: boolean): number {
+  return typed ? Math.max(b.empties, b.largestToken) : b.empties;
+}
+
+/**
  * The column's proposal from its summaries, before the table-level decisions (keys) and the
  * checks over every row (typedSummary, pattern coverage). `asText` forces the string path, for a
  * type the sample suggested but the whole table does not bear out.
@@ -290,6 +305,7 @@ export function inferColumn(
     nullCount: b.empties,
     missingTokens: typed ? b.tokenValues : [],
     missingTokenCount: typed ? b.tokens : 0,
+    gapSpellings: (b.empties > 0 ? 1 : 0) + (typed ? b.tokenValues.length : 0),
     distinctCount: b.distinct,
     typeShare: 1,
     topValues: v.top.slice(0, 10),
@@ -298,7 +314,7 @@ export function inferColumn(
     minLength: b.minLength,
     maxLength: b.maxLength,
     candidateKey: b.rows >= 2 && b.empties === 0 && b.distinct === b.rows,
-    required: b.rows > 0 && b.rows - b.empties - (typed ? b.tokens : 0) >= th.requiredShare * b.rows,
+    required: b.rows > 0 && b.rows - conventionalGaps(b, typed) >= th.requiredShare * b.rows,
     unique: false,
     primaryKey: false,
     pii: piiHint(b.name, e, t.type),

@@ -112,10 +112,14 @@ function groupRegex(g: Group): string {
  * A pattern says something only if it pins down digits, punctuation, a literal value or every
  * run's length: '[a-z]+( [a-z]+)?' over city names would only reject valid new names.
  */
-function informative(groups: Group[]): boolean {
-  return groups.some((g) => g.distinct === 1
+function informativeGroup(g: Group): boolean {
+  return g.distinct === 1
     || g.toks.some((t) => (t.text !== undefined && t.text.trim() !== '') || t.classes.has('9'))
-    || g.toks.every((t) => t.text !== undefined || t.min === t.max));
+    || g.toks.every((t) => t.text !== undefined || t.min === t.max);
+}
+
+function informative(groups: Group[], every = false): boolean {
+  return every ? groups.length > 0 && groups.every(informativeGroup) : groups.some(informativeGroup);
 }
 
 function isPrefix(short: Tok[], long: Tok[]): boolean {
@@ -142,7 +146,7 @@ interface Candidate {
   groups: number;
 }
 
-function fromGroups(groups: Group[], total: number, coverage: number, minimum: number, minShare: number): Candidate | undefined {
+function fromGroups(groups: Group[], total: number, coverage: number, minimum: number, minShare: number, all: ShapeCount[], strict: boolean): Candidate | undefined {
   const chosen: Group[] = [];
   let covered = 0;
   for (const g of groups) {
@@ -150,16 +154,32 @@ function fromGroups(groups: Group[], total: number, coverage: number, minimum: n
     chosen.push(g);
     covered += g.count;
   }
-  if (covered < minimum * total || !informative(chosen)) return undefined;
+  if (!informative(chosen, strict)) return undefined;
   // Letters-and-digits segments split on spaces are words: a word count is not a rule.
   if (chosen.some((g) => g.toks.some((t) => t.key === 'S')) && chosen.some((g) => g.toks.some((t) => t.text !== undefined && /\s/.test(t.text)))) return undefined;
-  if (chosen.length === 1) return { regex: groupRegex(chosen[0]), groups: 1 };
-  if (chosen.length <= MAX_CHAIN && chosen.every((g) => g.distinct > 1)) {
-    const chain = chainRegex(chosen);
-    if (chain) return { regex: chain, groups: chosen.length };
-  }
-  if (chosen.length <= MAX_ALTERNATIVES) return { regex: `(${chosen.map(groupRegex).join('|')})`, groups: chosen.length };
-  return undefined;
+  let regex: string | undefined;
+  if (chosen.length === 1) regex = groupRegex(chosen[0]);
+  else if (chosen.length <= MAX_CHAIN && chosen.every((g) => g.distinct > 1)) regex = chainRegex(chosen);
+  if (!regex && chosen.length > 1 && chosen.length <= MAX_ALTERNATIVES) regex = `(${chosen.map(groupRegex).join('|')})`;
+  if (!regex) return undefined;
+  // What the pattern covers is every shape it accepts, the rare ones left out of its making too.
+  if (Math.max(covered, coveredBy(regex, all)) < minimum * total) return undefined;
+  return { regex, groups: chosen.length };
+}
+
+/** Values of the shapes whose example the regex accepts: all of a shape's values share its runs and literals. */
+function coveredBy(regex: string, shapes: ShapeCount[]): number {
+  const re = new RegExp(`^(?:${regex})$`);
+  return shapes.reduce((n, s) => n + (re.test(s.example) ? s.count : 0), 0);
+}
+
+/** `strict`: every shape group must say something on its own (see patternFromShapes). */
+function fromShapes(use: ShapeCount[], all: ShapeCount[], total: number, coverage: number, minimum: number, minShare: number, strict = false): string | undefined {
+  const exact = fromGroups(groupShapes(use, runTokens), total, coverage, minimum, minShare, all, strict);
+  if (exact?.groups === 1) return exact.regex;
+  const segments = fromGroups(groupShapes(use, segmentTokens), total, coverage, minimum, minShare, all, strict);
+  if (!exact) return segments?.regex;
+  return segments && segments.groups < exact.groups ? segments.regex : exact.regex;
 }
 
 /**
@@ -171,9 +191,16 @@ function fromGroups(groups: Group[], total: number, coverage: number, minimum: n
  */
 export function patternFromShapes(shapes: ShapeCount[], total: number, coverage: number, minimum = coverage, minShare = MIN_GROUP_SHARE): string | undefined {
   if (total === 0 || shapes.length === 0) return undefined;
-  const exact = fromGroups(groupShapes(shapes, runTokens), total, coverage, minimum, minShare);
-  if (exact?.groups === 1) return exact.regex;
-  const segments = fromGroups(groupShapes(shapes, segmentTokens), total, coverage, minimum, minShare);
-  if (!exact) return segments?.regex;
-  return segments && segments.groups < exact.groups ? segments.regex : exact.regex;
+  // Shapes rarer than minShare are dirt and must not shape the rule either: merged into the
+  // dominant shape's group they would widen its run lengths ('FLORIDA' beside 2,200 two-letter
+  // state codes, a zip with a digit dropped), and '[A-Z]{2}' would become '[A-Z]+', which says
+  // nothing and is dropped. So the pattern is first made from the common shapes alone, and kept
+  // when each of its parts pins something down (a width, a digit, punctuation: not a count of
+  // words of any length); only when they make none are all the shapes merged, as before.
+  const common = shapes.filter((s) => s.count >= minShare * total);
+  if (common.length > 0 && common.length < shapes.length) {
+    const strict = fromShapes(common, shapes, total, coverage, minimum, minShare, true);
+    if (strict) return strict;
+  }
+  return fromShapes(shapes, shapes, total, coverage, minimum, minShare);
 }

@@ -70,6 +70,8 @@ export interface ColumnBasics {
   /** values that are a missing token (case-insensitive, trimmed) */
   tokens: number;
   tokenValues: string[];
+  /** rows holding the most common missing token, as written ('N/A' and 'n/a' are two spellings) */
+  largestToken: number;
   /** distinct non-empty raw values */
   distinct: number;
   minLength: number | null;
@@ -79,7 +81,7 @@ export interface ColumnBasics {
 export async function columnBasics(conn: DuckDBConnection, vc: string, columns: string[]): Promise<ColumnBasics[]> {
   const rows = await queryRows<Record<string, unknown>>(conn, `
     SELECT col, sum(c) AS rows, coalesce(sum(c) FILTER (${EMPTY}), 0) AS empties, coalesce(sum(c) FILTER (${TOKEN}), 0) AS tokens,
-      coalesce(list(v ORDER BY v) FILTER (${TOKEN}), []) AS token_values,
+      coalesce(list(v ORDER BY v) FILTER (${TOKEN}), []) AS token_values, coalesce(max(c) FILTER (${TOKEN}), 0) AS largest_token,
       count(*) FILTER (NOT ${EMPTY}) AS distinct_values,
       min(length(v)) FILTER (NOT ${EMPTY}) AS min_len, max(length(v)) FILTER (NOT ${EMPTY}) AS max_len
     FROM ${vc} GROUP BY col`);
@@ -93,6 +95,7 @@ export async function columnBasics(conn: DuckDBConnection, vc: string, columns: 
       empties: Number(r.empties ?? 0),
       tokens: Number(r.tokens ?? 0),
       tokenValues: (r.token_values as string[] | undefined) ?? [],
+      largestToken: Number(r.largest_token ?? 0),
       distinct: Number(r.distinct_values ?? 0),
       minLength: r.min_len === null || r.min_len === undefined ? null : Number(r.min_len),
       maxLength: r.max_len === null || r.max_len === undefined ? null : Number(r.max_len),

@@ -19,7 +19,9 @@
 //   (and at least two) of the dependency's other dependents probably has a wrong determinant: it
 //   is not repaired through that determinant and its ballot does not count in that group (a
 //   sibling that is the agreed value but for white space or case agrees: a misspelt copy of the
-//   group's value is evidence for the determinant, not against it);
+//   group's value is evidence for the determinant, not against it); so is a row that disagrees
+//   on two dependents or more (the rule's column counted) with values that another group agrees
+//   on, all of them: it is that group's entity under a wrong determinant (copiedEntitySql);
 // - a vote left undecided between two values, one plainly a corrupted spelling of the other, is
 //   decided by their form (rankedSql);
 // - where two determinants decide differently for one row, the row keeps its value.
@@ -248,11 +250,52 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
     suspects.push(`SELECT ${i} AS det, e._airlock_row_id AS row_id FROM ${evidence} e ${joins.join(' ')}
       WHERE ${presentSql(ctx, det, 'e')} AND (${disagreements.join(' + ')}) >= ${limit}`);
   });
+  rule.determinants.forEach((det, i) => {
+    const copy = copiedEntitySql(rule, ctx, evidence, T, det, i);
+    if (copy) suspects.push(copy);
+  });
   setup.push(`CREATE OR REPLACE TEMP TABLE ${T.suspects} AS ${suspects.length ? suspects.join(' UNION ALL ') : 'SELECT 0 AS det, CAST(0 AS BIGINT) AS row_id WHERE false'}`);
   const kept = `(SELECT b.* FROM ${T.ballots} b WHERE b.attr = ${sqlString(rule.column)}
     AND NOT EXISTS (SELECT 1 FROM ${T.suspects} s WHERE s.det = b.det AND s.row_id = b.row_id))`;
   setup.push(`CREATE OR REPLACE TEMP TABLE ${T.final} AS ${rankedSql(rule, weightedSql(rule, kept, T))}`);
   return setup;
+}
+
+/**
+ * Rows of determinant `i` that hold another group's entity under a wrong determinant value: the
+ * row disagrees with its own group on at least two of the voted dependents (the rule's column and
+ * its siblings), each of those values valid for its column, and one other group agrees with all of
+ * the row's values it has a decided value for, those among them (case and white space aside): a
+ * row that keeps its own group's name and phone while two yes/no or zip cells match some other
+ * group is two cell errors, not another entity. One wrong determinant explains that row; two independent errors
+ * that happen to spell another group's values do not (Lyon's row with 'GB' and 'GBP': Lyon's
+ * group says FR and EUR, Leeds' says GB and GBP, so the city is the wrong cell, not the two
+ * others). Such a row is not repaired through that determinant, and its ballot does not count.
+ * Null when the determinant has a single dependent (one disagreement proves nothing).
+ */
+function copiedEntitySql(rule: AgreedValueRule, ctx: CompileContext, evidence: string, T: AgreedValueTables, det: string[], i: number): string | null {
+  const attrs = votedAttributes(rule, ctx, det).filter((a) => ctx.contract.columns.some((c) => c.name === a));
+  if (attrs.length < 2) return null;
+  const fold = (v: string) => `lower(${spacedSql(v)})`;
+  const values = attrs.map((a) => {
+    const spec = ctx.contract.columns.find((c) => c.name === a)!;
+    const v = `CAST(e.${sqlIdent(a)} AS VARCHAR)`;
+    return `SELECT e._airlock_row_id AS row_id, ${determinantKeySql(ctx, det, 'e')} AS k, ${sqlString(a)} AS attr, ${fold(v)} AS fv
+      FROM ${evidence} e WHERE ${presentSql(ctx, det, 'e')} AND ${valueValidSql(spec, v)}`;
+  });
+  return `SELECT DISTINCT ${i} AS det, row_id FROM (
+    WITH agreed AS (SELECT k, attr, ${fold('v')} AS fv FROM ${T.votes} WHERE det = ${i} AND decided),
+    mine AS (${values.join(' UNION ALL ')}),
+    own AS (SELECT m.*, coalesce(a.fv IS NOT NULL AND m.fv <> a.fv, false) AS is_off FROM mine m LEFT JOIN agreed a ON a.k = m.k AND a.attr = m.attr),
+    several AS (SELECT row_id, count(*) FILTER (WHERE is_off) AS n FROM own GROUP BY row_id HAVING count(*) FILTER (WHERE is_off) >= 2),
+    cand AS (SELECT DISTINCT o.row_id, a.k FROM own o JOIN several s ON s.row_id = o.row_id
+             JOIN agreed a ON a.attr = o.attr AND a.fv = o.fv AND a.k <> o.k WHERE o.is_off),
+    -- the other group agrees with every value of the row it has a say on, the disagreeing ones among them
+    cmp AS (SELECT c.row_id, c.k, any_value(s.n) AS n, count(*) AS compared, count(*) FILTER (WHERE o.fv = a.fv) AS matched,
+                   count(*) FILTER (WHERE o.is_off AND o.fv = a.fv) AS matched_off
+            FROM cand c JOIN several s ON s.row_id = c.row_id JOIN own o ON o.row_id = c.row_id
+            JOIN agreed a ON a.k = c.k AND a.attr = o.attr GROUP BY c.row_id, c.k)
+    SELECT row_id FROM cmp WHERE matched = compared AND matched_off = n)`;
 }
 
 export function agreedValueTeardown(rule: AgreedValueRule): string[] {
