@@ -113,23 +113,44 @@ const CENTURY_MIN_VALUES = 10;
 
 /**
  * The century every valid date of the column falls in ('19' → 2019 when all of them are 20xx),
- * or null when there are too few, or they span two centuries: a two-digit year is then not read.
+ * with the first and last year they show; null when there are too few, or they span two
+ * centuries: a two-digit year is then not read.
  */
-export function centuryOf(validStrings: string[]): number | null {
+export function centuryOf(validStrings: string[]): { century: number; min: number; max: number } | null {
   const centuries = new Set<number>();
-  let n = 0;
+  let n = 0, min = Infinity, max = -Infinity;
   for (const v of validStrings) {
     const y = /(?:^|\D)(\d{4})(?:\D|$)/.exec(v);
     if (!y) continue;
     n += 1;
     centuries.add(Math.floor(+y[1] / 100));
+    min = Math.min(min, +y[1]);
+    max = Math.max(max, +y[1]);
   }
-  return n >= CENTURY_MIN_VALUES && centuries.size === 1 ? [...centuries][0] : null;
+  return n >= CENTURY_MIN_VALUES && centuries.size === 1 ? { century: [...centuries][0], min, max } : null;
+}
+
+/**
+ * The two-digit years read in the shared century: those whose year there lies nearer the valid
+ * dates' years than the same two digits in the century before or after. Dates all in 1990-1999
+ * share the century 19, yet '05' is far likelier 2005 than 1905: it is not read at all.
+ */
+function readableTwoDigitYears(c: { century: number; min: number; max: number }): string[] {
+  const gap = (y: number) => (y < c.min ? c.min - y : y > c.max ? y - c.max : 0);
+  const out: string[] = [];
+  for (let yy = 0; yy < 100; yy += 1) {
+    const y = c.century * 100 + yy;
+    if (gap(y) < gap(y - 100) && gap(y) < gap(y + 100)) out.push(String(yy).padStart(2, '0'));
+  }
+  return out;
 }
 
 /** Numeric dates with a two-digit year ('4/17/19', '17.04.19'), read in `century`. */
-function twoDigitYearFormats(century: number): Compiled[] {
-  const y2 = '([0-9]{2})';
+function twoDigitYearFormats(c: { century: number; min: number; max: number }): Compiled[] {
+  const { century } = c;
+  const years = readableTwoDigitYears(c);
+  if (!years.length) return [];
+  const y2 = `(${years.join('|')})`;
   const mk = (sep: string, order: Order | undefined, parse: (g: string[]) => { y: number; m: number; d: number }, strptime: string): Compiled => {
     const re = `${N12}${sep}${N12}${sep}${y2}`;
     return {
@@ -150,10 +171,13 @@ function twoDigitYearFormats(century: number): Compiled[] {
 /** Day/month order for the ambiguous numeric families, from the values themselves. */
 function decideOrder(values: string[], hint: Order | null): { order: Order | null; evidence: boolean } {
   let firstBig = false, secondBig = false;
-  const amb = new RegExp(`^${N12}[/-]${N12}[/-](?:[0-9]{4}|[0-9]{2})(?![0-9])`);
+  const amb = new RegExp(`^${N12}[/-]${N12}[/-](?:([0-9]{4})|([0-9]{2}))(?![0-9])`);
   for (const v of values) {
     const g = amb.exec(v);
     if (!g) continue;
+    // A two-digit year may as well come first ('19-04-17' is 2019-04-17 cut short): such a value
+    // is no evidence of day or month first unless it cannot be read year, month, day.
+    if (g[4] !== undefined && +g[2] >= 1 && +g[2] <= 12 && +g[4] >= 1 && +g[4] <= 31) continue;
     if (+g[1] > 12) firstBig = true;
     if (+g[2] > 12) secondBig = true;
   }
