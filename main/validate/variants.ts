@@ -163,13 +163,18 @@ resolved AS (SELECT x.v, x.c, x.i,
              FROM words x LEFT JOIN vocab q ON q.k = lower(x.w)),
 recase AS (SELECT v AS "from", string_agg(out, ' ' ORDER BY i) AS "to", any_value(c) AS count,
                   (SELECT c FROM classes WHERE k = 'mixed') AS support, 'case-departure' AS how
-           FROM resolved GROUP BY v HAVING bool_and(out IS NOT NULL))
+           FROM resolved GROUP BY v HAVING bool_and(out IS NOT NULL)),
+-- The column's own mixed-case spellings: a value the column already writes one way ('Lake Of The
+-- Woods') is that spelling's to claim, never a word-by-word re-casing ('Lake of the Woods') that
+-- would add a spelling the column has never used.
+spelled AS (SELECT DISTINCT lower(s) AS k, s FROM squished WHERE ${caseClassSql('s')} = 'mixed')
 SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM stray
   WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo)
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM recase
   WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo) AND ${caseClassSql('"to"')} = 'mixed'
+    AND NOT EXISTS (SELECT 1 FROM spelled p WHERE p.k = lower(recase."to") AND p.s <> recase."to")
 ORDER BY "from"`;
 }
 
