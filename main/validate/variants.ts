@@ -137,25 +137,26 @@ typo AS (SELECT v AS "from", d AS "to", c AS count, cd AS support, 'near-typo' A
 -- column spaces them. Only where the value's letter case is the column's own case class: a value
 -- that also departs in case ('  SPITEFUL IPA' among mixed-case names) has a second error that
 -- spacing cannot mend, and stays a plain quarantine rather than a half repair.
-squished AS (SELECT v, c, ${squishSql('v')} AS s FROM vals),
+-- each value's squished form and its case class, computed once (a column may hold a million distinct values)
+squished AS (SELECT v, c, s, ${caseClassSql('s')} AS cls FROM (SELECT v, c, ${squishSql('v')} AS s FROM vals)),
 conv AS (SELECT sum(c) AS n, coalesce(sum(c) FILTER (WHERE v <> s), 0) AS bad FROM squished),
-classes AS (SELECT ${caseClassSql('s')} AS k, sum(c) AS c FROM squished GROUP BY 1),
+classes AS (SELECT cls AS k, sum(c) AS c FROM squished GROUP BY 1),
 domclass AS (SELECT k FROM classes WHERE k <> 'none'
              AND 100 * c >= ${CASE_CLASS_PER_100} * (SELECT sum(c) FROM classes WHERE k <> 'none')),
 stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) AS support, 'stray-whitespace' AS how
           FROM squished
           WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
-            AND (${caseClassSql('s')} = 'none' OR ${caseClassSql('s')} IN (SELECT k FROM domclass))),
+            AND (cls = 'none' OR cls IN (SELECT k FROM domclass))),
 -- A departure in letter case ('LOCAL 5 PALE ALE', 'snake dog ipa') in a column whose lettered
 -- values are mixed case: the value re-written word by word in the casing the column gives each
 -- word ('Local', 'Pale', 'Ale', 'IPA'), only when every word with letters is written one way in
 -- at least ${WORD_FORM_PER_100} of 100 of its uses there, and used at least ${WORD_MIN_USES} times. A word the column
 -- never spells (a name of its own) leaves the value as it is: title case would be a guess.
 vocab AS (SELECT lower(w) AS k, arg_max(w, n) AS form, max(n) AS top, sum(n) AS tot
-          FROM (SELECT w, sum(c) AS n FROM (SELECT unnest(string_split(s, ' ')) AS w, c FROM squished WHERE ${caseClassSql('s')} = 'mixed') GROUP BY w)
+          FROM (SELECT w, sum(c) AS n FROM (SELECT unnest(string_split(s, ' ')) AS w, c FROM squished WHERE cls = 'mixed') GROUP BY w)
           GROUP BY 1),
 recase_src AS (SELECT v, c, s FROM squished
-               WHERE ${caseClassSql('s')} IN ('upper', 'lower') AND 'mixed' IN (SELECT k FROM domclass) AND (SELECT n >= ${MIN_ROWS} FROM conv)),
+               WHERE cls IN ('upper', 'lower') AND 'mixed' IN (SELECT k FROM domclass) AND (SELECT n >= ${MIN_ROWS} FROM conv)),
 words AS (SELECT v, c, unnest(string_split(s, ' ')) AS w, generate_subscripts(string_split(s, ' '), 1) AS i FROM recase_src),
 resolved AS (SELECT x.v, x.c, x.i,
                     CASE WHEN NOT regexp_matches(x.w, '\\pL') THEN x.w
@@ -167,7 +168,7 @@ recase AS (SELECT v AS "from", string_agg(out, ' ' ORDER BY i) AS "to", any_valu
 -- The column's own mixed-case spellings: a value the column already writes one way ('Lake Of The
 -- Woods') is that spelling's to claim, never a word-by-word re-casing ('Lake of the Woods') that
 -- would add a spelling the column has never used.
-spelled AS (SELECT DISTINCT lower(s) AS k, s FROM squished WHERE ${caseClassSql('s')} = 'mixed')
+spelled AS (SELECT DISTINCT lower(s) AS k, s FROM squished WHERE cls = 'mixed')
 SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM stray
