@@ -127,4 +127,12 @@ describe('date-format strategy: two-digit years', () => {
       expect(r!.reasoning).toContain('assuming month-first');
     }
   });
+
+  it('does not read a hyphenated date that may be a year-first date cut short, where the valid dates are written year first', async () => {
+    // among dates written 2019-04-17, '19-04-17' may be that date; '17-04-19' may be 2017-04-19
+    const values = ['19-04-17', '22-03-05', '17/04/2019', '25-12-45', '13-04-2019'];
+    const r = await run(db, dateFormat, synthInput(col, values), ctx(valid2000s, 0));
+    expect(r).not.toBeNull();
+    expect(await apply(db, 'd', r!, values)).toEqual(['19-04-17', '22-03-05', '2019-04-17', '2045-12-25', '2019-04-13']);
+  });
 });

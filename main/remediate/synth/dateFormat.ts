@@ -77,7 +77,11 @@ const NAMED: Format[] = [
  * A format whose value is first rewritten (by RE2 regexp_replace over the stripped value) into one
  * strptime reads: a two-digit year gets the century the column's valid dates all share.
  */
-interface Compiled extends Format { js: RegExp; timed: boolean; rewrite?: { re: string; to: string } }
+interface Compiled extends Format {
+  js: RegExp; timed: boolean; rewrite?: { re: string; to: string };
+  /** Values of the shape the format does not read (RE2 and JavaScript alike): another reading is as likely. */
+  unless?: string;
+}
 
 function compile(): Compiled[] {
   const out: Compiled[] = [];
@@ -146,7 +150,18 @@ function readableTwoDigitYears(c: { century: number; min: number; max: number })
 }
 
 /** Numeric dates with a two-digit year ('4/17/19', '17.04.19'), read in `century`. */
-function twoDigitYearFormats(c: { century: number; min: number; max: number }): Compiled[] {
+/**
+ * A date with hyphens that reads as well year first ('19-04-17': 2019-04-17 cut short) as day or
+ * month first: in a column whose valid dates are written year first with hyphens it is not read.
+ */
+const YEAR_FIRST_TOO = '^[0-9]{2}-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])$';
+
+/** Whether most of the column's valid dates are written year first with hyphens ('2019-04-17'). */
+function hyphenYearFirst(validStrings: string[]): boolean {
+  return 2 * validStrings.filter((v) => /^[0-9]{4}-/.test(v)).length > validStrings.length;
+}
+
+function twoDigitYearFormats(c: { century: number; min: number; max: number }, yearFirst: boolean): Compiled[] {
   const { century } = c;
   const years = readableTwoDigitYears(c);
   if (!years.length) return [];
@@ -156,6 +171,7 @@ function twoDigitYearFormats(c: { century: number; min: number; max: number }): 
     return {
       re, ci: false, strptime, order, parse, timed: false, js: new RegExp(`^(?:${re})$`),
       rewrite: { re: `^${re}$`, to: `\\1${sep.replace(/\\/g, '')}\\2${sep.replace(/\\/g, '')}${century}\\3` },
+      ...(yearFirst && sep === '-' ? { unless: YEAR_FIRST_TOO } : {}),
     };
   };
   const at = (g: string[], i: number) => century * 100 + +g[i];
@@ -213,14 +229,14 @@ export async function dateFormat(_conn: DuckDBConnection, input: SynthInput, ctx
   const validStrings = distinctStrings(ctx.validSample).map(jsStrip);
   const { order, evidence } = decideOrder([...stripped, ...validStrings], contractOrder(column.format));
   const century = centuryOf(validStrings);
-  const formats = century === null ? FORMATS : [...FORMATS, ...twoDigitYearFormats(century)];
+  const formats = century === null ? FORMATS : [...FORMATS, ...twoDigitYearFormats(century, hyphenYearFirst(validStrings))];
   const usable = formats.filter((f) => !f.order || f.order === order);
 
   const used = new Set<Compiled>();
   const lossy = new Set<Compiled>();
   for (const s of stripped) {
     // The SQL takes the first format whose shape matches; so does this reading.
-    const f = usable.find((x) => x.js.test(s));
+    const f = usable.find((x) => x.js.test(s) && !(x.unless && new RegExp(x.unless).test(s)));
     if (!f) continue;
     const p = parseWith(f, s);
     if (!p) continue; // DuckDB's try_strptime yields NULL too, and coalesce keeps the raw value
@@ -235,7 +251,8 @@ export async function dateFormat(_conn: DuckDBConnection, input: SynthInput, ctx
   const col = colRef(input);
   const s = sqlStrip(col);
   const arms = usable.filter((f) => used.has(f)).map((f) => {
-    const test = `regexp_full_match(${s}, ${sqlString(f.re)}${f.ci ? ", 'i'" : ''})`;
+    const test = `regexp_full_match(${s}, ${sqlString(f.re)}${f.ci ? ", 'i'" : ''})`
+      + (f.unless ? ` AND NOT regexp_full_match(${s}, ${sqlString(f.unless)})` : '');
     const read = f.rewrite ? `regexp_replace(${s}, ${sqlString(f.rewrite.re)}, ${sqlString(f.rewrite.to)})` : s;
     return `WHEN ${test} THEN strftime(try_strptime(${read}, ${sqlString(f.strptime)}), ${sqlString(target)})`;
   });
