@@ -146,7 +146,9 @@ domclass AS (SELECT k FROM classes WHERE k <> 'none'
 stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) AS support, 'stray-whitespace' AS how
           FROM squished
           WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
-            AND (cls = 'none' OR cls IN (SELECT k FROM domclass))),
+            AND (cls = 'none' OR cls IN (SELECT k FROM domclass))
+            -- a line break between words is the value's layout (an address, a note in lines), not a stray space
+            AND NOT regexp_matches(v, '\\S\\s*[\\r\\n]\\s*\\S')),
 -- A departure in letter case ('LOCAL 5 PALE ALE', 'snake dog ipa') in a column whose lettered
 -- values are mixed case: the value re-written word by word in the casing the column gives each
 -- word ('Local', 'Pale', 'Ale', 'IPA'), only when every word with letters is written one way in

@@ -219,3 +219,11 @@ describe('re-casing never invents a spelling', () => {
     expect(found.map((f) => [f.from, f.to])).toEqual([['BELL OF THE BALL', 'Bell of the Ball']]);
   });
 });
+
+describe('stray white space is not layout', () => {
+  it('never re-spaces a value whose words are set on separate lines, while its edges and doubled spaces are stray', async () => {
+    const values = [...Array.from({ length: 100 }, (_, i) => `${i} Main Street`), '5 Oak Road\nSpringfield', 'Line one\r\nLine two', '7  Elm Lane', '9 Ash Way\n'];
+    const found = await detect(values, 'address');
+    expect(found.map((f) => [f.from, f.to])).toEqual([['7  Elm Lane', '7 Elm Lane'], ['9 Ash Way\n', '9 Ash Way']]);
+  });
+});
