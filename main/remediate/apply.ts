@@ -72,7 +72,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
       // The cells this rule will change, recorded before the UPDATE (no copy of the working table).
       const where = `_airlock_row_id IN ${ids}${c.where ? ` AND coalesce((${c.where}), false)` : ''}`;
       for (const [col, expr] of Object.entries(c.set)) {
-        await conn.run(`INSERT INTO _chg SELECT _airlock_row_id, ${sqlString(col)}, (${expr}), ${sqlString(p.id)}, ${sqlString(p.proposer)}, ${p.confidence}, ${seq}, ${sameEntitySql(sqlIdent(col), `(${expr})`)}
+        await conn.run(`INSERT INTO _chg SELECT _airlock_row_id, ${sqlString(col)}, (${expr}), ${sqlString(p.id)}, ${sqlString(p.proposer)}, ${p.confidence}, ${seq}, ${sameEntitySql(s.contract, col, sqlIdent(col), `(${expr})`)}
           FROM ${work} WHERE ${where} AND (${expr}) IS DISTINCT FROM ${sqlIdent(col)}`);
       }
       await conn.run(updateSql(work, c.set, ids, c.where));

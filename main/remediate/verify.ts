@@ -78,7 +78,7 @@ export async function verifyRule(conn: DuckDBConnection, s: RemediationScope, wo
     still AS (SELECT DISTINCT row_id FROM _after WHERE "column" = ${sqlString(column)}),
     bad AS (SELECT DISTINCT row_id FROM _after),
     -- rows whose change only re-wrote case or spacing (sameEntity.ts)
-    same AS (SELECT a._airlock_row_id AS id FROM _try a JOIN ${work} b USING (_airlock_row_id) WHERE ${Object.keys(set).map((c) => sameEntitySql(`b.${sqlIdent(c)}`, `a.${sqlIdent(c)}`)).join(' AND ')}),
+    same AS (SELECT a._airlock_row_id AS id FROM _try a JOIN ${work} b USING (_airlock_row_id) WHERE ${Object.keys(set).map((c) => sameEntitySql(s.contract, c, `b.${sqlIdent(c)}`, `a.${sqlIdent(c)}`)).join(' AND ')}),
     newly AS (SELECT DISTINCT a.row_id, a."column" FROM _after a ANTI JOIN ${beforeTable} b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
               WHERE a.row_id IN (SELECT id FROM changed)
                 AND NOT (a.reason = ${sqlString(REVEALED_REASON)} AND a."column" NOT IN (${Object.keys(set).map(sqlString).join(', ')}) AND a.row_id IN (SELECT id FROM same))),

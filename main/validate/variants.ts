@@ -139,9 +139,10 @@ typo AS (SELECT v AS "from", d AS "to", c AS count, cd AS support, 'near-typo' A
 -- column spaces them. Only where the value's letter case is the column's own case class: a value
 -- that also departs in case ('  SPITEFUL IPA' among mixed-case names) has a second error that
 -- spacing cannot mend, and stays a plain quarantine rather than a half repair.
-squished AS (SELECT v, c, ${squishSql('v')} AS s FROM vals),
+-- each value's squished form and its case class, computed once (a column may hold a million distinct values)
+squished AS (SELECT v, c, s, ${caseClassSql('s')} AS cls FROM (SELECT v, c, ${squishSql('v')} AS s FROM vals)),
 conv AS (SELECT sum(c) AS n, coalesce(sum(c) FILTER (WHERE v <> s), 0) AS bad FROM squished),
-classes AS (SELECT ${caseClassSql('s')} AS k, sum(c) AS c FROM squished GROUP BY 1),
+classes AS (SELECT cls AS k, sum(c) AS c FROM squished GROUP BY 1),
 domclass AS (SELECT k FROM classes WHERE k <> 'none'
              AND 100 * c >= ${CASE_CLASS_PER_100} * (SELECT sum(c) FROM classes WHERE k <> 'none')),
 -- A departure in letter case ('LOCAL 5 PALE ALE', 'snake dog ipa') in a column whose lettered
@@ -150,10 +151,10 @@ domclass AS (SELECT k FROM classes WHERE k <> 'none'
 -- at least ${WORD_FORM_PER_100} of 100 of its uses there, and used at least ${WORD_MIN_USES} times. A word the column
 -- never spells (a name of its own) leaves the value as it is: title case would be a guess.
 vocab AS (SELECT lower(w) AS k, arg_max(w, n) AS form, max(n) AS top, sum(n) AS tot
-          FROM (SELECT w, sum(c) AS n FROM (SELECT unnest(string_split(s, ' ')) AS w, c FROM squished WHERE ${caseClassSql('s')} = 'mixed') GROUP BY w)
+          FROM (SELECT w, sum(c) AS n FROM (SELECT unnest(string_split(s, ' ')) AS w, c FROM squished WHERE cls = 'mixed') GROUP BY w)
           GROUP BY 1),
 recase_src AS (SELECT v, c, s FROM squished
-               WHERE ${caseClassSql('s')} IN ('upper', 'lower') AND 'mixed' IN (SELECT k FROM domclass) AND (SELECT n >= ${MIN_ROWS} FROM conv)),
+               WHERE cls IN ('upper', 'lower') AND 'mixed' IN (SELECT k FROM domclass) AND (SELECT n >= ${MIN_ROWS} FROM conv)),
 words AS (SELECT v, c, unnest(string_split(s, ' ')) AS w, generate_subscripts(string_split(s, ' '), 1) AS i FROM recase_src),
 resolved AS (SELECT x.v, x.c, x.i, x.w,
                     CASE WHEN NOT regexp_matches(x.w, '\\pL') THEN x.w
@@ -172,20 +173,25 @@ miscased AS (SELECT DISTINCT x.v FROM stray_words x JOIN vocab q ON q.k = lower(
 stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) AS support, 'stray-whitespace' AS how
           FROM squished
           WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
-            AND (${caseClassSql('s')} = 'none' OR ${caseClassSql('s')} IN (SELECT k FROM domclass))
+            AND (cls = 'none' OR cls IN (SELECT k FROM domclass))
             AND v NOT IN (SELECT v FROM miscased)
             -- What marks the spacing as broken: white space at an edge, or a tab or no-break space
             -- inside. A doubled space between two words alone is common in text typed by hand and
             -- kept as delivered (the public beers table's truth writes 'Yeti  Imperial Stout'), and a
             -- line break between words is the value's layout (an address in lines): neither is read.
             AND regexp_matches(v, ${sqlString(`^${WS}|${WS}$|[\\t\u00a0]`)})
-            AND NOT regexp_matches(v, ${sqlString(`[^ \\t\\r\\n\u00a0]${WS}*[\\r\\n]${WS}*[^ \\t\\r\\n\u00a0]`)}))
+            AND NOT regexp_matches(v, ${sqlString(`[^ \\t\\r\\n\u00a0]${WS}*[\\r\\n]${WS}*[^ \\t\\r\\n\u00a0]`)})),
+-- The column's own mixed-case spellings: a value the column already writes one way ('Lake Of The
+-- Woods') is that spelling's to claim, never a word-by-word re-casing ('Lake of the Woods') that
+-- would add a spelling the column has never used.
+spelled AS (SELECT DISTINCT lower(s) AS k, s FROM squished WHERE cls = 'mixed')
 SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM stray
   WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo)
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM recase
   WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo) AND ${caseClassSql('"to"')} = 'mixed'
+    AND NOT EXISTS (SELECT 1 FROM spelled p WHERE p.k = lower(recase."to") AND p.s <> recase."to")
 ORDER BY "from"`;
 }
 

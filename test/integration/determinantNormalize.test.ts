@@ -34,10 +34,10 @@ schema:
 `;
 const HEADER = ['id', 'flight', 'origin', 'dest', 'gate'];
 
-async function run(name: string, rows: string[][]) {
+async function run(name: string, rows: string[][], contract = CONTRACT) {
   const dir = tempDir(name);
   const contractPath = join(dir, 'legs.odcs.yaml');
-  writeFileSync(contractPath, CONTRACT);
+  writeFileSync(contractPath, contract);
   const st = streamTables(loadContractFile(contractPath));
   const engine = await openEngine(join(dir, 'ws'));
   try {
@@ -87,5 +87,17 @@ describe('a determinant normalized in case or spacing joins its group', () => {
     expect(r.reconciled).toBe(true);
     expect(held).toEqual(['60']);
     expect(prod.find((p) => p.id === '60')).toBeUndefined();
+  }, 180_000);
+
+  it('a determinant its column accepts as written is an entity of its own: re-cased into another group, it is judged by every conflict', async () => {
+    // the pattern allows lower case: 'aa100' is a valid code, in a group of its own, and its
+    // dependents disagree with AA100's; re-keying it to AA100 would let the vote rewrite them
+    const contract = CONTRACT.replace("pattern: '[A-Z]{2}[0-9]{3}'", "pattern: '[A-Za-z]{2}[0-9]{3}'");
+    const flights = [['AA100', 'JFK', 'LAX', 'A1'], ['BA200', 'LHR', 'BOS', 'B2'], ['DL300', 'ATL', 'SEA', 'C3'], ['UA400', 'ORD', 'DEN', 'D4'], ['AF500', 'CDG', 'NCE', 'E5']];
+    const rows = [...flights.flatMap((f, k) => Array.from({ length: 7 }, (_, i) => [String(10 * k + i + 1), ...f])), ['90', 'aa100', 'JFK', 'SFO', 'D4']];
+    const { r, prod } = await run('det-valid-own', rows, contract);
+    expect(r.reconciled).toBe(true);
+    expect(prod.find((p) => p.id === '90')).not.toEqual({ id: '90', flight: 'AA100', origin: 'JFK', dest: 'LAX', gate: 'A1' });
+    for (const p of prod.filter((x) => x.id === '90')) expect([p.dest, p.gate]).toEqual(['SFO', 'D4']);
   }, 180_000);
 });

@@ -107,4 +107,32 @@ describe('date-format strategy: two-digit years', () => {
       expect(r === null ? values : await apply(db, 'd', r, values)).toEqual(values);
     }
   });
+
+  it('reads no two-digit year nearer the next or last century than the valid dates\' own', async () => {
+    // valid dates 1990-1999 share the century 19, yet '05' is 2005 far likelier than 1905
+    const valid1990s = Array.from({ length: 12 }, (_, i) => `199${i % 10}-0${1 + (i % 9)}-1${i % 9}`);
+    const values = ['17.04.05', '17.04.19', '17.04.95', '1/31/00'];
+    const r = await run(db, dateFormat, synthInput(col, values), ctx(valid1990s, 0));
+    expect(r).not.toBeNull();
+    expect(await apply(db, 'd', r!, values)).toEqual(['17.04.05', '17.04.19', '1995-04-17', '1/31/00']);
+  });
+
+  it('takes no day or month order from a two-digit-year date that may be written year first', async () => {
+    // '19-04-17' may be 2019-04-17 cut short: it says nothing of '04/05/2020', read month first
+    const values = ['04/05/2020', '19-04-17'];
+    for (const sample of [valid2000s, []]) {
+      const r = await run(db, dateFormat, synthInput(col, values), ctx(sample, 0));
+      expect(r).not.toBeNull();
+      expect((await apply(db, 'd', r!, values))[0]).toBe('2020-04-05');
+      expect(r!.reasoning).toContain('assuming month-first');
+    }
+  });
+
+  it('does not read a hyphenated date that may be a year-first date cut short, where the valid dates are written year first', async () => {
+    // among dates written 2019-04-17, '19-04-17' may be that date; '17-04-19' may be 2017-04-19
+    const values = ['19-04-17', '22-03-05', '17/04/2019', '25-12-45', '13-04-2019'];
+    const r = await run(db, dateFormat, synthInput(col, values), ctx(valid2000s, 0));
+    expect(r).not.toBeNull();
+    expect(await apply(db, 'd', r!, values)).toEqual(['19-04-17', '22-03-05', '2019-04-17', '2045-12-25', '2019-04-13']);
+  });
 });

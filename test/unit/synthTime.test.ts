@@ -50,4 +50,14 @@ describe('time-format strategy', () => {
     // too few valid rows to say what the convention is
     expect(await run(db, timeFormat, synthInput(HHMM, ['4:50 PM']), ctx(validHHMM.slice(0, 3)))).toBeNull();
   });
+
+  it('in a 12-hour column, reads a time without AM/PM only when its hour says which half of the day it is', async () => {
+    const H12 = column({ name: 't', logicalType: 'string', pattern: '(0[1-9]|1[0-2]):[0-5]\\d [AP]M' });
+    const valid12 = Array.from({ length: 12 }, (_, h) => `${String(h + 1).padStart(2, '0')}:30 ${h % 2 ? 'PM' : 'AM'}`);
+    // '7:05', '0715', '11h20', '07:10:00' may each be morning or evening on a 12-hour clock
+    const values = ['7:05', '0715', '11h20', '07:10:00', '19:05', '00:30', '1830', '4:50 pm'];
+    const r = await run(db, timeFormat, synthInput(H12, values), ctx(valid12, 0));
+    expect(r).not.toBeNull();
+    expect(await apply(db, 't', r!, values)).toEqual(['7:05', '0715', '11h20', '07:10:00', '07:05 PM', '12:30 AM', '06:30 PM', '04:50 PM']);
+  });
 });

@@ -208,3 +208,22 @@ describe('the form of free text (seeded property)', () => {
     }
   }, 120_000);
 });
+
+describe('re-casing never invents a spelling', () => {
+  it('leaves an upper-case value the column already spells its own way, even off its word-by-word casing', async () => {
+    const rep = (v: string, n: number) => Array.from({ length: n }, () => v);
+    // the column writes 'of' and 'the' in lower case, but this one name as 'Lake Of The Woods'
+    const values = [...rep('Pale Ale', 20), ...rep('Lake of the Woods Lager', 10), ...rep('Bell of the Ball', 10),
+      ...rep('Lake Of The Woods', 2), 'LAKE OF THE WOODS', 'BELL OF THE BALL'];
+    const found = await detect(values, 'title');
+    expect(found.map((f) => [f.from, f.to])).toEqual([['BELL OF THE BALL', 'Bell of the Ball']]);
+  });
+});
+
+describe('stray white space is not layout', () => {
+  it('never re-spaces a value whose words are set on separate lines, nor one whose only oddity is a doubled space; its edges are stray', async () => {
+    const values = [...Array.from({ length: 100 }, (_, i) => `${i} Main Street`), '5 Oak Road\nSpringfield', 'Line one\r\nLine two', '7  Elm Lane', '9 Ash Way\n'];
+    const found = await detect(values, 'address');
+    expect(found.map((f) => [f.from, f.to])).toEqual([['9 Ash Way\n', '9 Ash Way']]);
+  });
+});

@@ -102,7 +102,7 @@ export function remediationModels(contract: Contract, names: ModelNames, rules: 
     models.push({ name: work, dir: 'remediation', sql: applySql(ctx, prev, step.set, step.written, step.where), description: `The working copy after recipe rule ${i} (${r.id}, ${r.rule.kind} on ${r.column}).` });
     for (const c of step.written) {
       written.add(c);
-      changeParts.push(`SELECT w._airlock_row_id AS row_id, ${sqlString(c)} AS "column", ${i} AS seq, ${sameEntitySql(`p.${sqlIdent(c)}`, `w.${sqlIdent(c)}`)} AS same_entity FROM ${ref(work)} w JOIN ${ref(prev)} p ON p._airlock_row_id = w._airlock_row_id
+      changeParts.push(`SELECT w._airlock_row_id AS row_id, ${sqlString(c)} AS "column", ${i} AS seq, ${sameEntitySql(ctx.contract, c, `p.${sqlIdent(c)}`, `w.${sqlIdent(c)}`)} AS same_entity FROM ${ref(work)} w JOIN ${ref(prev)} p ON p._airlock_row_id = w._airlock_row_id
   WHERE w.${sqlIdent(c)} IS DISTINCT FROM p.${sqlIdent(c)}`);
     }
     prev = work;

@@ -77,7 +77,11 @@ const NAMED: Format[] = [
  * A format whose value is first rewritten (by RE2 regexp_replace over the stripped value) into one
  * strptime reads: a two-digit year gets the century the column's valid dates all share.
  */
-interface Compiled extends Format { js: RegExp; timed: boolean; rewrite?: { re: string; to: string } }
+interface Compiled extends Format {
+  js: RegExp; timed: boolean; rewrite?: { re: string; to: string };
+  /** Values of the shape the format does not read (RE2 and JavaScript alike): another reading is as likely. */
+  unless?: string;
+}
 
 function compile(): Compiled[] {
   const out: Compiled[] = [];
@@ -113,28 +117,61 @@ const CENTURY_MIN_VALUES = 10;
 
 /**
  * The century every valid date of the column falls in ('19' → 2019 when all of them are 20xx),
- * or null when there are too few, or they span two centuries: a two-digit year is then not read.
+ * with the first and last year they show; null when there are too few, or they span two
+ * centuries: a two-digit year is then not read.
  */
-export function centuryOf(validStrings: string[]): number | null {
+export function centuryOf(validStrings: string[]): { century: number; min: number; max: number } | null {
   const centuries = new Set<number>();
-  let n = 0;
+  let n = 0, min = Infinity, max = -Infinity;
   for (const v of validStrings) {
     const y = /(?:^|\D)(\d{4})(?:\D|$)/.exec(v);
     if (!y) continue;
     n += 1;
     centuries.add(Math.floor(+y[1] / 100));
+    min = Math.min(min, +y[1]);
+    max = Math.max(max, +y[1]);
   }
-  return n >= CENTURY_MIN_VALUES && centuries.size === 1 ? [...centuries][0] : null;
+  return n >= CENTURY_MIN_VALUES && centuries.size === 1 ? { century: [...centuries][0], min, max } : null;
+}
+
+/**
+ * The two-digit years read in the shared century: those whose year there lies nearer the valid
+ * dates' years than the same two digits in the century before or after. Dates all in 1990-1999
+ * share the century 19, yet '05' is far likelier 2005 than 1905: it is not read at all.
+ */
+function readableTwoDigitYears(c: { century: number; min: number; max: number }): string[] {
+  const gap = (y: number) => (y < c.min ? c.min - y : y > c.max ? y - c.max : 0);
+  const out: string[] = [];
+  for (let yy = 0; yy < 100; yy += 1) {
+    const y = c.century * 100 + yy;
+    if (gap(y) < gap(y - 100) && gap(y) < gap(y + 100)) out.push(String(yy).padStart(2, '0'));
+  }
+  return out;
 }
 
 /** Numeric dates with a two-digit year ('4/17/19', '17.04.19'), read in `century`. */
-function twoDigitYearFormats(century: number): Compiled[] {
-  const y2 = '([0-9]{2})';
+/**
+ * A date with hyphens that reads as well year first ('19-04-17': 2019-04-17 cut short) as day or
+ * month first: in a column whose valid dates are written year first with hyphens it is not read.
+ */
+const YEAR_FIRST_TOO = '^[0-9]{2}-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])$';
+
+/** Whether most of the column's valid dates are written year first with hyphens ('2019-04-17'). */
+function hyphenYearFirst(validStrings: string[]): boolean {
+  return 2 * validStrings.filter((v) => /^[0-9]{4}-/.test(v)).length > validStrings.length;
+}
+
+function twoDigitYearFormats(c: { century: number; min: number; max: number }, yearFirst: boolean): Compiled[] {
+  const { century } = c;
+  const years = readableTwoDigitYears(c);
+  if (!years.length) return [];
+  const y2 = `(${years.join('|')})`;
   const mk = (sep: string, order: Order | undefined, parse: (g: string[]) => { y: number; m: number; d: number }, strptime: string): Compiled => {
     const re = `${N12}${sep}${N12}${sep}${y2}`;
     return {
       re, ci: false, strptime, order, parse, timed: false, js: new RegExp(`^(?:${re})$`),
       rewrite: { re: `^${re}$`, to: `\\1${sep.replace(/\\/g, '')}\\2${sep.replace(/\\/g, '')}${century}\\3` },
+      ...(yearFirst && sep === '-' ? { unless: YEAR_FIRST_TOO } : {}),
     };
   };
   const at = (g: string[], i: number) => century * 100 + +g[i];
@@ -150,10 +187,13 @@ function twoDigitYearFormats(century: number): Compiled[] {
 /** Day/month order for the ambiguous numeric families, from the values themselves. */
 function decideOrder(values: string[], hint: Order | null): { order: Order | null; evidence: boolean } {
   let firstBig = false, secondBig = false;
-  const amb = new RegExp(`^${N12}[/-]${N12}[/-](?:[0-9]{4}|[0-9]{2})(?![0-9])`);
+  const amb = new RegExp(`^${N12}[/-]${N12}[/-](?:([0-9]{4})|([0-9]{2}))(?![0-9])`);
   for (const v of values) {
     const g = amb.exec(v);
     if (!g) continue;
+    // A two-digit year may as well come first ('19-04-17' is 2019-04-17 cut short): such a value
+    // is no evidence of day or month first unless it cannot be read year, month, day.
+    if (g[4] !== undefined && +g[2] >= 1 && +g[2] <= 12 && +g[4] >= 1 && +g[4] <= 31) continue;
     if (+g[1] > 12) firstBig = true;
     if (+g[2] > 12) secondBig = true;
   }
@@ -189,14 +229,14 @@ export async function dateFormat(_conn: DuckDBConnection, input: SynthInput, ctx
   const validStrings = distinctStrings(ctx.validSample).map(jsStrip);
   const { order, evidence } = decideOrder([...stripped, ...validStrings], contractOrder(column.format));
   const century = centuryOf(validStrings);
-  const formats = century === null ? FORMATS : [...FORMATS, ...twoDigitYearFormats(century)];
+  const formats = century === null ? FORMATS : [...FORMATS, ...twoDigitYearFormats(century, hyphenYearFirst(validStrings))];
   const usable = formats.filter((f) => !f.order || f.order === order);
 
   const used = new Set<Compiled>();
   const lossy = new Set<Compiled>();
   for (const s of stripped) {
     // The SQL takes the first format whose shape matches; so does this reading.
-    const f = usable.find((x) => x.js.test(s));
+    const f = usable.find((x) => x.js.test(s) && !(x.unless && new RegExp(x.unless).test(s)));
     if (!f) continue;
     const p = parseWith(f, s);
     if (!p) continue; // DuckDB's try_strptime yields NULL too, and coalesce keeps the raw value
@@ -211,7 +251,8 @@ export async function dateFormat(_conn: DuckDBConnection, input: SynthInput, ctx
   const col = colRef(input);
   const s = sqlStrip(col);
   const arms = usable.filter((f) => used.has(f)).map((f) => {
-    const test = `regexp_full_match(${s}, ${sqlString(f.re)}${f.ci ? ", 'i'" : ''})`;
+    const test = `regexp_full_match(${s}, ${sqlString(f.re)}${f.ci ? ", 'i'" : ''})`
+      + (f.unless ? ` AND NOT regexp_full_match(${s}, ${sqlString(f.unless)})` : '');
     const read = f.rewrite ? `regexp_replace(${s}, ${sqlString(f.rewrite.re)}, ${sqlString(f.rewrite.to)})` : s;
     return `WHEN ${test} THEN strftime(try_strptime(${read}, ${sqlString(f.strptime)}), ${sqlString(target)})`;
   });

@@ -30,9 +30,12 @@ const MIN_SAMPLE_ROWS = 10;
 /**
  * One reading of a time of day: a RE2 pattern over the stripped value (case-insensitive), the
  * replacement that normalises it, and the strptime format that parses the result. Readings with
- * seconds other than ':00' are only made when the convention keeps seconds.
+ * seconds other than ':00' are only made when the convention keeps seconds. A 24-hour reading
+ * has `in12h`, its pattern where the convention is a 12-hour clock: there a time without AM/PM
+ * may have been written on a 12-hour clock ('7:05' may be evening), so only an hour no 12-hour
+ * clock shows (0, 13 to 23) says which half of the day it is.
  */
-interface Reading { re: string; to: string; strptime: string; keepsSecondsOnly?: boolean }
+interface Reading { re: string; to: string; strptime: string; keepsSecondsOnly?: boolean; in12h?: string }
 
 const AMPM = '([AaPp])\\.? ?[Mm]\\.?';
 const READINGS: Reading[] = [
@@ -41,12 +44,13 @@ const READINGS: Reading[] = [
   { re: `^(0?[1-9]|1[0-2]) ?${AMPM}$`, to: '\\1:00 \\2M', strptime: '%I:%M %p' },
   { re: `^(0?[1-9]|1[0-2]):([0-5][0-9]):00 ?${AMPM}$`, to: '\\1:\\2 \\3M', strptime: '%I:%M %p' },
   // 24-hour clock with seconds: '07:10:00' (any seconds only where the convention keeps them)
-  { re: '^([01]?[0-9]|2[0-3]):([0-5][0-9]):00$', to: '\\1:\\2:00', strptime: '%H:%M:%S' },
-  { re: '^([01]?[0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])$', to: '\\1:\\2:\\3', strptime: '%H:%M:%S', keepsSecondsOnly: true },
+  { re: '^([01]?[0-9]|2[0-3]):([0-5][0-9]):00$', to: '\\1:\\2:00', strptime: '%H:%M:%S', in12h: '^(0?0|1[3-9]|2[0-3]):([0-5][0-9]):00$' },
+  { re: '^([01]?[0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])$', to: '\\1:\\2:\\3', strptime: '%H:%M:%S', keepsSecondsOnly: true,
+    in12h: '^(0?0|1[3-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])$' },
   // 24-hour clock, other separators or no leading zero: '7:05', '14h20', '14.20', '14H20'
-  { re: '^([01]?[0-9]|2[0-3])[:hH.]([0-5][0-9])$', to: '\\1:\\2', strptime: '%H:%M' },
+  { re: '^([01]?[0-9]|2[0-3])[:hH.]([0-5][0-9])$', to: '\\1:\\2', strptime: '%H:%M', in12h: '^(0?0|1[3-9]|2[0-3])[:hH.]([0-5][0-9])$' },
   // 24-hour clock, four digits: '0215', '2300'
-  { re: '^([01][0-9]|2[0-3])([0-5][0-9])$', to: '\\1:\\2', strptime: '%H:%M' },
+  { re: '^([01][0-9]|2[0-3])([0-5][0-9])$', to: '\\1:\\2', strptime: '%H:%M', in12h: '^(00|1[3-9]|2[0-3])([0-5][0-9])$' },
 ];
 
 /** The convention most of the column's valid rows are written in, or null. */
@@ -71,7 +75,9 @@ export async function timeFormat(_conn: DuckDBConnection, input: SynthInput, ctx
   if (column.logicalType !== 'string' || !column.pattern) return [];
   const convention = conventionOf(ctx);
   if (!convention) return [];
-  const readings = READINGS.filter((r) => !r.keepsSecondsOnly || convention.seconds);
+  const twelve = convention.format.includes('%p');
+  const readings = READINGS.filter((r) => !r.keepsSecondsOnly || convention.seconds)
+    .map((r) => (twelve && r.in12h ? { ...r, re: r.in12h } : r));
   const stripped = distinctStrings(input.values).map(jsStrip);
   const used = readings.filter((r) => stripped.some((s) => new RegExp(r.re, 'i').test(s) && !convention.re.test(s)));
   if (!used.length) return [];
