@@ -94,8 +94,8 @@ export interface VariantSpelling {
   count: number;
   /** rows of the batch holding `to` */
   support: number;
-  /** equal once case and spacing are folded, one or two letters apart, the same words with stray white space, or re-cased word by word */
-  how: 'key-collision' | 'near-typo' | 'stray-whitespace' | 'case-departure';
+  /** equal once case and spacing are folded, one or two letters apart, or re-cased word by word */
+  how: 'key-collision' | 'near-typo' | 'case-departure';
 }
 
 /**

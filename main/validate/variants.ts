@@ -61,8 +61,6 @@ export function squishSql(v: string): string {
   return `regexp_replace(regexp_replace(${v}, ${sqlString(`^${WS}+|${WS}+$`)}, '', 'g'), ${sqlString(`${WS}+`)}, ' ', 'g')`;
 }
 
-/** Most rows (per hundred) of a column that may carry stray white space before it is no convention: spacing that common is deliberate (padding, laid-out notes). */
-export const STRAY_WHITESPACE_PER_100 = 5;
 /** Least share (per hundred) of the lettered rows in one case class before that class is the column's. */
 export const CASE_CLASS_PER_100 = 90;
 
@@ -134,14 +132,12 @@ typo AS (SELECT v AS "from", d AS "to", c AS count, cd AS support, 'near-typo' A
            -- nor a changed first letter: Cortland and Portland are two towns, typos strike later
            AND left(f, 1) = left(fd, 1)
            AND cd >= ${TYPO_SUPPORT} AND cd >= ${TYPO_SUPPORT} * c),
--- Stray white space (edges, doubled, tabs) in a column whose values almost never carry any, names
--- unique or not ('Peacemaker  Pilsner', '\tDunedin'): the value is the same words, spaced as the
--- column spaces them. Only where the value's letter case is the column's own case class: a value
--- that also departs in case ('  SPITEFUL IPA' among mixed-case names) has a second error that
--- spacing cannot mend, and stays a plain quarantine rather than a half repair.
+-- Stray white space alone is never read in free text: a value that passes every check arrives as
+-- delivered, its edges and inner spaces included (test/proof/recordAccounting.test.ts). The
+-- spacing is mended only together with a departure in letter case, below.
 -- each value's squished form and its case class, computed once (a column may hold a million distinct values)
 squished AS (SELECT v, c, s, ${caseClassSql('s')} AS cls FROM (SELECT v, c, ${squishSql('v')} AS s FROM vals)),
-conv AS (SELECT sum(c) AS n, coalesce(sum(c) FILTER (WHERE v <> s), 0) AS bad FROM squished),
+conv AS (SELECT sum(c) AS n FROM squished),
 classes AS (SELECT cls AS k, sum(c) AS c FROM squished GROUP BY 1),
 domclass AS (SELECT k FROM classes WHERE k <> 'none'
              AND 100 * c >= ${CASE_CLASS_PER_100} * (SELECT sum(c) FROM classes WHERE k <> 'none')),
@@ -164,31 +160,12 @@ recase AS (SELECT v AS "from", string_agg(out, ' ' ORDER BY i) AS "to", any_valu
                   (SELECT c FROM classes WHERE k = 'mixed') AS support, 'case-departure' AS how
            -- one word alone ('old') says too little: a typo of another word reads the same
            FROM resolved GROUP BY v HAVING bool_and(out IS NOT NULL) AND count(*) FILTER (WHERE regexp_matches(w, '\\pL')) >= 2),
--- The stray-spaced value is only re-spaced when its words are cased as the column cases them:
--- 'Norm's Raggedy Ass Ipa  ' among values that write 'IPA' has a second error that spacing
--- cannot mend, and stays a plain quarantine rather than a half repair.
-stray_words AS (SELECT v, unnest(string_split(s, ' ')) AS w FROM squished WHERE v <> s),
-miscased AS (SELECT DISTINCT x.v FROM stray_words x JOIN vocab q ON q.k = lower(x.w)
-             WHERE q.tot >= ${WORD_MIN_USES} AND 100 * q.top >= ${WORD_FORM_PER_100} * q.tot AND q.form <> x.w),
-stray AS (SELECT v AS "from", s AS "to", c AS count, (SELECT n - bad FROM conv) AS support, 'stray-whitespace' AS how
-          FROM squished
-          WHERE v <> s AND s <> '' AND (SELECT n >= ${MIN_ROWS} AND 100 * bad <= ${STRAY_WHITESPACE_PER_100} * n FROM conv)
-            AND (cls = 'none' OR cls IN (SELECT k FROM domclass))
-            AND v NOT IN (SELECT v FROM miscased)
-            -- What marks the spacing as broken: white space at an edge, or a tab or no-break space
-            -- inside. A doubled space between two words alone is common in text typed by hand and
-            -- kept as delivered (the public beers table's truth writes 'Yeti  Imperial Stout'), and a
-            -- line break between words is the value's layout (an address in lines): neither is read.
-            AND regexp_matches(v, ${sqlString(`^${WS}|${WS}$|[\\t\u00a0]`)})
-            AND NOT regexp_matches(v, ${sqlString(`[^ \\t\\r\\n\u00a0]${WS}*[\\r\\n]${WS}*[^ \\t\\r\\n\u00a0]`)})),
 -- The column's own mixed-case spellings: a value the column already writes one way ('Lake Of The
 -- Woods') is that spelling's to claim, never a word-by-word re-casing ('Lake of the Woods') that
 -- would add a spelling the column has never used.
 spelled AS (SELECT DISTINCT lower(s) AS k, s FROM squished WHERE cls = 'mixed')
 SELECT "from", "to", CAST(count AS INTEGER) AS count, CAST(support AS INTEGER) AS support, how FROM collide
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM typo
-UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM stray
-  WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo)
 UNION ALL SELECT "from", "to", CAST(count AS INTEGER), CAST(support AS INTEGER), how FROM recase
   WHERE "from" NOT IN (SELECT "from" FROM collide) AND "from" NOT IN (SELECT "from" FROM typo) AND ${caseClassSql('"to"')} = 'mixed'
     AND NOT EXISTS (SELECT 1 FROM spelled p WHERE p.k = lower(recase."to") AND p.s <> recase."to")

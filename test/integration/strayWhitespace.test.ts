@@ -81,11 +81,11 @@ describe('stray white space and letter case in a plainly written free text colum
     const { r, prod } = await run('stray-ws', data);
     expect(r.reconciled).toBe(true);
     expect(prod.get('5')?.name).toBe('Peacemaker  Pilsner');
-    // an edge marks the spacing as broken: re-spaced whole
-    expect(prod.get('14')?.name).toBe('Barrio Brewing Company');
+    expect(prod.get('14')?.name).toBe('  Barrio  Brewing Company ');
     expect(prod.get('15')?.name).toBe('Amber River\nOak ');
-    expect(prod.get('6')?.name).toBe('Dunedin Brew');
-    expect(prod.get('7')?.name).toBe('Old Stone Ale');
+    // stray white space alone in a value that passes every check: arrives as delivered
+    expect(prod.get('6')?.name).toBe('\tDunedin Brew ');
+    expect(prod.get('7')?.name).toBe(' Old\u00a0Stone Ale');
     // its words are spelt nowhere else in the column: re-casing would be a guess, so it is left
     expect(prod.get('8')?.name).toBe('  SPITEFUL  IPA');
     // re-cased word by word as the column writes each word, spacing mended with it
@@ -98,7 +98,7 @@ describe('stray white space and letter case in a plainly written free text colum
     expect(prod.get('1')?.note).toBe(' note  0 ');
     expect([...prod.values()].filter((p) => p.note !== data[Number(p.id) - 1][2])).toEqual([]);
     // every other name as it arrived
-    expect([...prod.values()].filter((p) => !['6', '7', '9', '10', '14'].includes(p.id) && p.name !== data[Number(p.id) - 1][1])).toEqual([]);
+    expect([...prod.values()].filter((p) => !['9', '10'].includes(p.id) && p.name !== data[Number(p.id) - 1][1])).toEqual([]);
     expect(prod.size).toBe(200);
   }, 180_000);
 });

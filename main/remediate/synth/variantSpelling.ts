@@ -27,7 +27,7 @@ export async function variantSpelling(_conn: DuckDBConnection, input: SynthInput
   }
   if (!entries.length) return [];
   const support = (to: string) => variants.find((v) => v.to === to)?.support ?? 0;
-  const form = (e: MapEntry) => ['stray-whitespace', 'case-departure'].includes(byFrom.get(e.from)?.how ?? '');
+  const form = (e: MapEntry) => byFrom.get(e.from)?.how === 'case-departure';
   if (entries.every(form)) {
     return [{
       op: { kind: 'map', column: input.column.name, match: 'exact', entries },
