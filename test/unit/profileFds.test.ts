@@ -226,8 +226,10 @@ describe('discoverFds on generated tables', () => {
     expect(loose.filter((f) => uniqueShare(pair, f.determinant) > 0.95)).toEqual([]);
   });
 
-  it('holds its invariants on a few hundred random tables', async () => {
-    for (let seed = 1; seed <= 240; seed++) {
+  // 240 random tables in four chunks of 60: one test of all of them ran close to the test timeout
+  // on a loaded two-core machine, and a chunk that fails names its seeds.
+  it.each([1, 61, 121, 181])('holds its invariants on random tables (seeds %i to +59)', async (first) => {
+    for (let seed = first; seed < first + 60; seed++) {
       const rng = seeded(seed);
       const o = { groups: rng.int(4, 60), errorRate: rng.pick([0, 0.01, 0.02, 0.03, 0.05]), splits: rng.pick([0, 0, 1, 2, 3]) };
       const t = generate(rng, o);
