@@ -71,4 +71,36 @@ describe('fdAgreedValue', () => {
     expect(r?.sourceAccuracy?.map((x) => x.source).sort()).toEqual(['s1', 's2']); // s3's one row is outvoted by passing rows: no ballot, no estimate
     expect(await fdAgreedValue(ev, withSource, cluster, async () => new Set(['2']))).toBeNull();
   });
+
+  it('computes the rows it decides once, however many determinants the column has', async () => {
+    // The condition holds a lookup and a suspect check per determinant; written inline into the
+    // count and every determinant's arm of the groups query, it cost the square of their number
+    // (a profiled hospital contract gave state six determinants: minutes per proposal).
+    const cols = ['zip', 'city', 'site', 'area', 'code'];
+    const many = contractOf(cols, [[['zip'], ['city']], [['site'], ['city']], [['area'], ['city']], [['code'], ['city']]]);
+    const rows = [
+      { zip: '1', city: 'A', site: 's1', area: 'a1', code: 'c1' }, { zip: '1', city: 'A', site: 's1', area: 'a1', code: 'c1' },
+      { zip: '1', city: 'A', site: 's1', area: 'a1', code: 'c1' }, { zip: '1', city: 'B', site: 's1', area: 'a1', code: 'c1' },
+    ];
+    await tableOf(conn, 'u', cols, rows);
+    await conn.run(`CREATE OR REPLACE TABLE q AS SELECT * EXCLUDE (_airlock_passes) FROM u WHERE _airlock_row_id = 4`);
+    const seen: string[] = [];
+    const spy = new Proxy(conn, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          if (typeof args[0] === 'string') seen.push(args[0]);
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const ev = new FdEvidence(spy, many, 'u', 'q');
+    const r = await fdAgreedValue(ev, many, cluster, 'q');
+    expect(r?.op.determinants).toHaveLength(4);
+    expect(r!.reasoning).toMatch(/1 row\(s\) decided/);
+    const where = compileRule(agreedValueRuleFor(many, 'city')!, { contract: many, runId: '', evidence: ev.relation }).where;
+    expect(where.length).toBeGreaterThan(20);
+    expect(seen.filter((sql) => sql.includes(where))).toHaveLength(1);
+  });
 });

@@ -69,6 +69,8 @@ export function agreedValueRuleFor(contract: Contract, d: string, minSupport = D
   return { kind: 'agreedValue', column: d, determinants, minSupport, minMargin, ...(useSource ? { sourceColumn: src } : {}) };
 }
 
+const DECIDED = '_fd_decided_rows';
+
 function rawKeySql(det: string[], alias: string): string {
   return det.length === 1 ? `${alias}.${sqlIdent(det[0])}` : `concat_ws(chr(31), ${det.map((c) => `${alias}.${sqlIdent(c)}`).join(', ')})`;
 }
@@ -106,7 +108,12 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
   let mine = false;
   try {
     mine = await setUpRule(conn, rule, ctx, compiled);
-    const decided = `(SELECT * FROM ${clusterRows} WHERE ${compiled.where})`;
+    // The rows the rule decides, computed once: the rule's condition holds a lookup and a suspect
+    // check per determinant, and written inline into the count and into every determinant's arm of
+    // the groups query below, its cost grew with the square of the column's determinants.
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${DECIDED} AS SELECT * FROM ${clusterRows} WHERE ${compiled.where}`);
+    keyTables.push(DECIDED);
+    const decided = DECIDED;
     const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${decided}`);
     if (Number(n) === 0) return null;
     // The decided groups behind those rows: how many, their supporters, their winners' shares.
