@@ -99,7 +99,7 @@ describe('fdAgreedValue', () => {
     const r = await fdAgreedValue(ev, many, cluster, 'q');
     expect(r?.op.determinants).toHaveLength(4);
     expect(r!.reasoning).toMatch(/1 row\(s\) decided/);
-    const where = compileRule(agreedValueRuleFor(many, 'city')!, { contract: many, runId: '', evidence: ev.relation }).where;
+    const where = compileRule(agreedValueRuleFor(many, 'city')!, { contract: many, runId: '', evidence: ev.relation }).where ?? '';
     expect(where.length).toBeGreaterThan(20);
     expect(seen.filter((sql) => sql.includes(where))).toHaveLength(1);
   });
