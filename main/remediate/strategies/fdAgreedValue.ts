@@ -88,7 +88,8 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
   const conn = evidence.conn;
   const ctx: CompileContext = { contract, runId: '', evidence: evidence.relation, ...(evidence.cacheKey ? { cacheKey: evidence.cacheKey } : {}) };
   const compiled = compileAgreedValue(rule, ctx);
-  const keyTables: string[] = [];
+  // Temporary tables of this call (the cluster's keys, the decided rows), dropped when it ends.
+  const scratchTables: string[] = [];
   let clusterRows: string;
   if (typeof rows === 'string') clusterRows = rows;
   else {
@@ -97,7 +98,7 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
       const fd = contract.fds.find((f) => f.dependent.includes(rule.column) && f.determinant.length === det.length && f.determinant.every((c) => det.includes(c)))!;
       const keys = await rows(fd);
       const t = `_fd_cluster_keys_${i}`;
-      keyTables.push(t);
+      scratchTables.push(t);
       await conn.run(`CREATE OR REPLACE TEMP TABLE ${t} (k VARCHAR)`);
       for (const s of insertValues(t, [...keys].map((k) => [sqlString(k)]))) await conn.run(s);
       filters.push(`${rawKeySql(fd.determinant, 'e')} IN (SELECT k FROM ${t})`);
@@ -112,7 +113,7 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
     // check per determinant, and written inline into the count and into every determinant's arm of
     // the groups query below, its cost grew with the square of the column's determinants.
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${DECIDED} AS SELECT * FROM ${clusterRows} WHERE ${compiled.where}`);
-    keyTables.push(DECIDED);
+    scratchTables.push(DECIDED);
     const decided = DECIDED;
     const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${decided}`);
     if (Number(n) === 0) return null;
@@ -144,6 +145,6 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
     };
   } finally {
     if (mine) await tearDownRule(conn, compiled);
-    for (const t of keyTables) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of scratchTables) await conn.run(`DROP TABLE IF EXISTS ${t}`);
   }
 }
