@@ -182,37 +182,6 @@ function fromShapes(use: ShapeCount[], all: ShapeCount[], total: number, coverag
   return segments && segments.groups < exact.groups ? segments.regex : exact.regex;
 }
 
-/** A shape with its letter runs' case forgotten: 'AA9999', 'Aa9999' and 'aa9999' are one. */
-function caseFoldedKey(runs: string[]): string {
-  const out: string[] = [];
-  let letters = 0;
-  for (const r of runs) {
-    if (r[0] === 'A' || r[0] === 'a') { letters += Number(r.slice(1)) || 1; continue; }
-    if (letters) out.push(`L${letters}`);
-    letters = 0;
-    out.push(r);
-  }
-  if (letters) out.push(`L${letters}`);
-  return out.join('\u0001');
-}
-
-/**
- * The case a column writes is part of its dominant form: a shape that differs from a far more
- * common one only in letter case ('Kl872' and 'kl872' beside 1,500 'KL872') is that form written
- * off-convention, a suspected error, and must not shape the pattern even where it passes the
- * share floor (merged in, it turned '[A-Z]{2}\d+' into '[A-Za-z0-9]+', which says nothing).
- */
-export const CASE_VARIANT_RATIO = 4;
-
-function withoutCaseVariants(shapes: ShapeCount[]): ShapeCount[] {
-  const top = new Map<string, number>();
-  for (const s of shapes) {
-    const k = caseFoldedKey(s.runs);
-    top.set(k, Math.max(top.get(k) ?? 0, s.count));
-  }
-  return shapes.filter((s) => s.count * CASE_VARIANT_RATIO > (top.get(caseFoldedKey(s.runs)) ?? 0));
-}
-
 /**
  * A regex (full match, RE2 and JavaScript compatible) covering up to `coverage` of `total`
  * non-empty values with common shapes, and at least `minimum` of them, from the column's most frequent shapes; undefined when none is both simple
@@ -228,7 +197,7 @@ export function patternFromShapes(shapes: ShapeCount[], total: number, coverage:
   // nothing and is dropped. So the pattern is first made from the common shapes alone, and kept
   // when each of its parts pins something down (a width, a digit, punctuation: not a count of
   // words of any length); only when they make none are all the shapes merged, as before.
-  const common = withoutCaseVariants(shapes).filter((s) => s.count >= minShare * total);
+  const common = shapes.filter((s) => s.count >= minShare * total);
   if (common.length > 0 && common.length < shapes.length) {
     const strict = fromShapes(common, shapes, total, coverage, minimum, minShare, true);
     if (strict) return strict;
