@@ -69,7 +69,8 @@ export function agreedValueRuleFor(contract: Contract, d: string, minSupport = D
   return { kind: 'agreedValue', column: d, determinants, minSupport, minMargin, ...(useSource ? { sourceColumn: src } : {}) };
 }
 
-const DECIDED = '_fd_decided_rows';
+/** A per-call suffix: two proposals in flight on one connection must not share a scratch table. */
+let calls = 0;
 
 function rawKeySql(det: string[], alias: string): string {
   return det.length === 1 ? `${alias}.${sqlIdent(det[0])}` : `concat_ws(chr(31), ${det.map((c) => `${alias}.${sqlIdent(c)}`).join(', ')})`;
@@ -90,6 +91,8 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
   const compiled = compileAgreedValue(rule, ctx);
   // Temporary tables of this call (the cluster's keys, the decided rows), dropped when it ends.
   const scratchTables: string[] = [];
+  const tag = ++calls;
+  const decided = `_fd_decided_rows_${tag}`;
   let clusterRows: string;
   if (typeof rows === 'string') clusterRows = rows;
   else {
@@ -97,7 +100,7 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
     for (const [i, det] of rule.determinants.entries()) {
       const fd = contract.fds.find((f) => f.dependent.includes(rule.column) && f.determinant.length === det.length && f.determinant.every((c) => det.includes(c)))!;
       const keys = await rows(fd);
-      const t = `_fd_cluster_keys_${i}`;
+      const t = `_fd_cluster_keys_${tag}_${i}`;
       scratchTables.push(t);
       await conn.run(`CREATE OR REPLACE TEMP TABLE ${t} (k VARCHAR)`);
       for (const s of insertValues(t, [...keys].map((k) => [sqlString(k)]))) await conn.run(s);
@@ -112,9 +115,8 @@ export async function fdAgreedValue(evidence: FdEvidence, contract: Contract, cl
     // The rows the rule decides, computed once: the rule's condition holds a lookup and a suspect
     // check per determinant, and written inline into the count and into every determinant's arm of
     // the groups query below, its cost grew with the square of the column's determinants.
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${DECIDED} AS SELECT * FROM ${clusterRows} WHERE ${compiled.where}`);
-    scratchTables.push(DECIDED);
-    const decided = DECIDED;
+    scratchTables.push(decided);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${decided} AS SELECT * FROM ${clusterRows} WHERE ${compiled.where}`);
     const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${decided}`);
     if (Number(n) === 0) return null;
     // The decided groups behind those rows: how many, their supporters, their winners' shares.
