@@ -9,6 +9,7 @@ import { TEMPORAL_FORMATS, type ColumnBasics, type ColumnShapes, type ColumnValu
 import type { QuantityEvidence } from './profileQuantity.js';
 import { entityOfColumn, type EntityOf } from './profileReference.js';
 import type { ReferenceTables } from './reference.js';
+import { isBooleanPair, truthOf } from './booleanWords.js';
 
 /**
  * Share of values a rule must hold for. The brief's 98% is too tight for real dirty files: the
@@ -178,18 +179,30 @@ function piiHint(name: string, e: TypeEvidence, type: LogicalType): PiiKind | un
   return undefined;
 }
 
-/** Edit distance, on the few most frequent values of a column only. */
+/**
+ * Edit distance with adjacent transpositions counted as one edit (optimal string alignment): a
+ * swapped pair of letters ('acitve' for 'active') is one slip of the keyboard, as a dropped or
+ * doubled letter is. On the few most frequent values of a column only.
+ */
 export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
-function similar(a: string, b: string): boolean {
+/**
+ * Whether one value looks like a misspelling of another. Compared on their folded keys: a
+ * rare 'CANCELED' beside a common 'cancelled' is the same slip as 'canceled', written in capitals.
+ */
+function similar(x: string, y: string): boolean {
+  const a = foldKey(x);
+  const b = foldKey(y);
+  if (a === '' || b === '' || a === b) return false;
   // Values that differ only in their digits ('24.0 oz.', '12.0 oz.') are different quantities or
   // codes, not misspellings of one another.
   if (a.replace(/[0-9]/g, '9') === b.replace(/[0-9]/g, '9')) return false;
@@ -243,6 +256,29 @@ function foldValues(top: ValueCount[], entityOf: EntityOf | undefined, foldRatio
 }
 
 /**
+ * A flag column written in one vocabulary ('yes'/'no') whose minority writes it in another
+ * ('True', 'Y', '1'): systems that export a flag each have their own words for it. When the two
+ * most frequent values are the true and the false of one vocabulary and hold the dominant share,
+ * every other boolean word is a spelling of the member with the same truth value (a map repair's
+ * evidence), not a member. A column whose own values include a third, non-flag value keeps it.
+ */
+function foldBooleanWords(folded: Folded[], nonEmpty: number, dominantShare: number): Folded[] {
+  const [a, b] = folded;
+  if (!a || !b) return folded;
+  if (!isBooleanPair(foldKey(a.value), foldKey(b.value)) || a.count + b.count < dominantShare * nonEmpty) return folded;
+  const heads = new Map([[truthOf(foldKey(a.value))!, { ...a, variants: [...a.variants] }], [truthOf(foldKey(b.value))!, { ...b, variants: [...b.variants] }]]);
+  const rest: Folded[] = [];
+  for (const x of folded.slice(2)) {
+    const truth = truthOf(foldKey(x.value));
+    const head = truth === undefined ? undefined : heads.get(truth);
+    if (!head) { rest.push(x); continue; }
+    head.count += x.count;
+    head.variants.push({ value: x.value, count: x.count - x.variants.reduce((n, y) => n + y.count, 0) }, ...x.variants);
+  }
+  return [...heads.values(), ...rest].sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : 1));
+}
+
+/**
  * A closed value set for a low-cardinality text column: its canonical spellings that occur at
  * least twice, when they are few (at most 20, at most 5% of the rows) and cover the agreement
  * share of the values. Spelling variants (case, spaces, punctuation) count for their canonical
@@ -255,7 +291,7 @@ function enumFor(s: ColumnBasics, v: ColumnValues, th: ProfileThresholds, entity
   if (nonEmpty === 0 || v.top.length === 0) return undefined;
   // Repeated values beyond the top list: far too many for a value set.
   if (v.top.filter((x) => x.count >= 2).length < v.repeatedDistinct) return undefined;
-  const folded = foldValues(v.top, entityOf, th.foldRatio);
+  const folded = foldBooleanWords(foldValues(v.top, entityOf, th.foldRatio), nonEmpty, th.dominantShare);
   const repeated = folded.filter((x) => x.count >= 2);
   if (repeated.length === 0) return undefined;
   const ratio = (x: ValueCount) => (x.value.length <= SHORT ? SHORT_TYPO_RATIO : TYPO_RATIO);

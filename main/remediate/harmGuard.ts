@@ -12,7 +12,7 @@ import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { batchRows, type RemediationScope } from './context.js';
 
 /** Strategies whose written values come from evidence outside the failing value itself. */
-const EVIDENCE_STRATEGIES = new Set(['fd-agreed-value', 'reference-lookup', 'enum-typo', 'value-in-other-column', 'swapped-columns']);
+const EVIDENCE_STRATEGIES = new Set(['fd-agreed-value', 'reference-lookup', 'enum-typo', 'flag-words', 'value-in-other-column', 'swapped-columns']);
 
 /** Distinct failing values one constant may replace before that needs evidence. */
 export const MAX_COLLAPSE = 2;

@@ -26,7 +26,7 @@ describe('synthesizeValueRules', () => {
   it('orders by confidence, then by strategy priority', async () => {
     const col = column({ name: 'emergency_service', enum: ['yes', 'no'] });
     const results = await synthesizeValueRules(db.conn, synthInput(col, ['Yes', ' no']), ctx());
-    expect(results.map((r) => r.strategy)).toEqual(['case-trim', 'enum-typo']);
+    expect(results.map((r) => r.strategy)).toEqual(['case-trim', 'flag-words', 'enum-typo']);
     const rank = (name: string) => STRATEGIES.findIndex((s) => s.name === name);
     for (let i = 1; i < results.length; i++) {
       const [a, b] = [results[i - 1], results[i]];

@@ -20,6 +20,7 @@ import { enumTypo } from './enumTypo.js';
 import { referenceLookup } from './referenceLookup.js';
 import { patternTypo } from './patternTypo.js';
 import { variantSpelling } from './variantSpelling.js';
+import { flagWords } from './flagWords.js';
 
 export { loadReferenceTables } from '../../contract/reference.js';
 export type { ReferenceTables, ReferenceTable, ReferenceEntity, ReferenceDomain } from '../../contract/reference.js';
@@ -51,6 +52,7 @@ export const STRATEGIES: ReadonlyArray<{ name: string; run: Strategy }> = [
   { name: 'phone', run: phone },
   { name: 'email', run: email },
   { name: 'enum-typo', run: enumTypo },
+  { name: 'flag-words', run: flagWords },
   { name: 'reference-lookup', run: referenceLookup },
   { name: 'pattern-typo', run: patternTypo },
   { name: 'variant-spelling', run: variantSpelling },
