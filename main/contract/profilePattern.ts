@@ -189,7 +189,12 @@ function fromShapes(use: ShapeCount[], all: ShapeCount[], total: number, coverag
  * shapes wins (the exact one on a tie). The caller re-checks the coverage in SQL, since
  * `shapes` may be a top-k.
  */
-export function patternFromShapes(shapes: ShapeCount[], total: number, coverage: number, minimum = coverage, minShare = MIN_GROUP_SHARE): string | undefined {
+export function patternFromShapes(all: ShapeCount[], total: number, coverage: number, minimum = coverage, minShare = MIN_GROUP_SHARE): string | undefined {
+  // A shape most of whose values the column also holds in another case, in a far more common
+  // shape ('Aa1234' where 'AA1234' is the form), is those values' case variants: dirt, however
+  // common, and it must not widen the pattern ([A-Z]{2}\d+ into [A-Za-z0-9]+). Conventions of
+  // their own ('kB' beside 'MB', 'Trp53' beside 'TP53') are different words in any case and stay.
+  const shapes = all.filter((s) => !((s.caseTwins ?? 0) > 0.5 * s.count));
   if (total === 0 || shapes.length === 0) return undefined;
   // Shapes rarer than minShare are dirt and must not shape the rule either: merged into the
   // dominant shape's group they would widen its run lengths ('FLORIDA' beside 2,200 two-letter

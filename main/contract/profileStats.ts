@@ -229,7 +229,16 @@ export interface ShapeCount {
   distinct: number;
   /** one value with this shape (the smallest) */
   example: string;
+  /**
+   * values of this shape that the column also holds in another letter case, in a shape at least
+   * CASE_TWIN_RATIO times as common ('Aa1234' beside 'AA1234'): case variants of the dominant
+   * form's own values
+   */
+  caseTwins?: number;
 }
+
+/** How many times as common the shape of a value's other spelling in case must be (as FOLD_RATIO). */
+export const CASE_TWIN_RATIO = 4;
 
 export interface ColumnValues {
   /** most frequent non-empty values, most frequent first */
@@ -269,11 +278,16 @@ export async function columnValues(conn: DuckDBConnection, vc: string, columns: 
 export async function columnShapes(conn: DuckDBConnection, vc: string, columns: string[], limit: number): Promise<Map<string, ColumnShapes>> {
   const runs = shapeRunsSql('v');
   // Distinct values map to distinct rows of vc, so summing their counts and rows is exact.
-  const rows = await queryRows<{ col: string; runs: string[]; c: number; d: number; ex: string; shapes: number; total: number }>(conn, `
-    WITH s AS (SELECT col, v, c, ${runs} AS runs FROM ${vc} WHERE NOT ${EMPTY})
+  const rows = await queryRows<{ col: string; runs: string[]; c: number; d: number; ex: string; shapes: number; total: number; twins: number }>(conn, `
+    WITH s AS (SELECT col, v, c, ${runs} AS runs FROM ${vc} WHERE NOT ${EMPTY}),
+    n AS (SELECT col, runs, sum(c) AS n FROM s GROUP BY col, runs),
+    sn AS (SELECT s.*, n.n, lower(s.v) AS k FROM s JOIN n USING (col, runs)),
+    -- a value whose lower-cased text the column also holds in a shape CASE_TWIN_RATIO times as common
+    twin AS (SELECT DISTINCT a.col, a.v FROM sn a JOIN sn b ON a.col = b.col AND a.k = b.k AND a.runs <> b.runs AND b.n >= ${CASE_TWIN_RATIO} * a.n)
     SELECT col, runs, sum(c) AS c, count(*) AS d, min(v) AS ex, count(*) OVER (PARTITION BY col) AS shapes,
-      sum(sum(c)) OVER (PARTITION BY col) AS total
-    FROM s GROUP BY col, runs
+      sum(sum(c)) OVER (PARTITION BY col) AS total,
+      coalesce(sum(c) FILTER (WHERE twin.v IS NOT NULL), 0) AS twins
+    FROM s LEFT JOIN twin USING (col, v) GROUP BY col, runs
     QUALIFY row_number() OVER (PARTITION BY col ORDER BY sum(c) DESC, min(v)) <= ${limit}
     ORDER BY col, c DESC, ex`);
   const out = new Map<string, ColumnShapes>(columns.map((c) => [c, { top: [], shapeCount: 0, total: 0 }]));
@@ -281,7 +295,7 @@ export async function columnShapes(conn: DuckDBConnection, vc: string, columns: 
     const s = out.get(r.col)!;
     s.shapeCount = Number(r.shapes ?? 0);
     s.total = Number(r.total ?? 0);
-    s.top.push({ runs: r.runs, count: Number(r.c ?? 0), distinct: Number(r.d ?? 0), example: r.ex });
+    s.top.push({ runs: r.runs, count: Number(r.c ?? 0), distinct: Number(r.d ?? 0), example: r.ex, caseTwins: Number(r.twins ?? 0) });
   }
   return out;
 }
