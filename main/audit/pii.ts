@@ -345,6 +345,15 @@ export class PiiProtector {
     return `('pii:' || ${kindExpr} || ':' || left(sha256(${pad(0x5c)} || unhex(sha256(${pad(0x36)} || encode(${valueExpr})))), 16))`;
   }
 
+  /**
+   * Airlock's own identifiers and codes (rule ids, proposers, reason codes): personal values
+   * already known are replaced, but the free-text detector is not run over them, since ids full
+   * of digits would be mistaken for card numbers (as protectChange does for reason, rule, version).
+   */
+  protectIdentifiers<T extends Record<string, unknown>>(payload: T): T {
+    return scrubDeep(payload, (t) => this.known.scrub(t));
+  }
+
   resolve(token: string): string | null {
     const row = this.lookup.get(token) as { value: string } | undefined;
     return row?.value ?? null;
