@@ -47,6 +47,8 @@ export interface ApplicationRoot {
   proposer: string;
   ts: string;
   cells: number;
+  /** the columns it changed, sorted */
+  columns: string[];
   root: string;
 }
 
@@ -62,11 +64,12 @@ export async function reduceMerkleLevels(conn: DuckDBConnection, table: string):
         SELECT g, i // 2 AS i, CASE WHEN count(*) = 1 THEN any_value(h) ELSE sha256('\\x01'::BLOB || unhex(arg_min(h, i)) || unhex(arg_max(h, i))) END AS h
         FROM _merkle_level GROUP BY g, i // 2`);
     }
-    const rows = await queryRows<{ g: bigint | number; rule: string; proposer: string; ts: string; cells: bigint | number; root: string }>(conn,
-      `SELECT a.g, a.rule, a.proposer, a.ts, a.cells, m.h AS root
-       FROM (SELECT g, any_value(rule) AS rule, any_value(proposer) AS proposer, any_value(ts) AS ts, count(*) AS cells FROM ${table} GROUP BY g) a
+    const rows = await queryRows<{ g: bigint | number; rule: string; proposer: string; ts: string; cells: bigint | number; columns: string; root: string }>(conn,
+      `SELECT a.g, a.rule, a.proposer, a.ts, a.cells, a.columns, m.h AS root
+       FROM (SELECT g, any_value(rule) AS rule, any_value(proposer) AS proposer, any_value(ts) AS ts, count(*) AS cells,
+               to_json(list(DISTINCT "column" ORDER BY "column"))::VARCHAR AS columns FROM ${table} GROUP BY g) a
        JOIN _merkle_level m USING (g) ORDER BY a.g`);
-    return rows.map((r) => ({ g: Number(r.g), rule: r.rule, proposer: r.proposer, ts: r.ts, cells: Number(r.cells), root: r.root }));
+    return rows.map((r) => ({ g: Number(r.g), rule: r.rule, proposer: r.proposer, ts: r.ts, cells: Number(r.cells), columns: JSON.parse(r.columns) as string[], root: r.root }));
   } finally {
     await conn.run('DROP TABLE IF EXISTS _merkle_level');
   }

@@ -34,7 +34,7 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
     const entries = engine.audit.appendMany(roots.map((g) => ({
       runId,
       kind: CELL_CHANGES_KIND,
-      payload: engine.pii.protectIdentifiers({ run_id: runId, rule: g.rule, proposer: g.proposer, ts: g.ts, cells: g.cells, merkle_root: g.root, merkle: MERKLE_SPEC }),
+      payload: engine.pii.protectIdentifiers({ run_id: runId, rule: g.rule, proposer: g.proposer, ts: g.ts, cells: g.cells, columns: g.columns, merkle_root: g.root, merkle: MERKLE_SPEC }),
     })));
     const seqOf = roots.map((g, i) => `(${g.g}, ${entries[i].seq})`).join(', ');
     await conn.run(`INSERT INTO ${st.auditCells}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  cellProof, changesRoot, leafEncoding, leafHash, merklePath, merkleRoot, nodeHash, rootFromPath, verifyCellProof, CELL_CHANGES_KIND, type LeafChange,
+  cellProof, changesRoot, leafEncoding, leafHash, merklePath, merkleRoot, nodeHash, verifyCellProof, CELL_CHANGES_KIND, type LeafChange,
 } from '../../main/audit/merkle.js';
 import { auditLeavesSql, reduceMerkleLevels } from '../../main/audit/merkleSql.js';
 import { PiiProtector, piiToken } from '../../main/audit/pii.js';
