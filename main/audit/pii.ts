@@ -287,6 +287,21 @@ export class PiiProtector {
     return token;
   }
 
+  /**
+   * Records tokens already computed (in SQL, by sqlToken) for their values, in one transaction:
+   * what token() does, without hashing each value again in JavaScript.
+   */
+  recordTokens(rows: Iterable<{ token: string; kind: PiiKind; value: string }>): void {
+    this.db.transaction(() => {
+      for (const r of rows) {
+        if (this.recorded.has(r.token)) continue;
+        this.insert.run(r.token, r.kind, r.value, nowIso());
+        this.recorded.add(r.token);
+        this.known.add(r.value, r.token);
+      }
+    })();
+  }
+
   /** Tokens for many values of one kind (a pii column's distinct values), in one transaction. */
   tokenMany(values: Iterable<string>, kind: PiiKind): Map<string, string> {
     return this.db.transaction(() => {

@@ -26,11 +26,16 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
   const piiByColumn = new Map(contract.columns.filter((c) => c.pii).map((c) => [c.name, c.pii!]));
   const conn = engine.duck.conn;
   const source = `(SELECT * FROM ${st.changes} WHERE ${filters.join(' AND ')})`;
+  const T = process.env.AIRLOCK_AUDIT_TIMING ? (l: string) => console.error(l, Math.round(performance.now() - t0)) : () => {};
+  const t0 = performance.now();
   await conn.run(`CREATE OR REPLACE TEMP TABLE _audit_leaves AS ${auditLeavesSql(source, piiByColumn, (v, k) => engine.pii.sqlToken(v, k))}`);
   try {
+    T('leaves');
     const roots = await reduceMerkleLevels(conn, '_audit_leaves');
+    T('levels');
     if (roots.length === 0) return 0;
     await registerTokens(engine);
+    T('tokens');
     const entries = engine.audit.appendMany(roots.map((g) => ({
       runId,
       kind: CELL_CHANGES_KIND,
@@ -40,6 +45,7 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
     await conn.run(`INSERT INTO ${st.auditCells}
       SELECT ${sqlString(runId)}, m.seq, l.row_id, l."column", l.old_value, l.new_value, l.reason, l.rule, l.confidence, l.proposer, l.ts, l.leaf
       FROM _audit_leaves l JOIN (VALUES ${seqOf}) m(g, seq) ON m.g = l.g ORDER BY m.seq, l.i`);
+    T('cells');
     return roots.reduce((n, g) => n + g.cells, 0);
   } finally {
     await conn.run('DROP TABLE IF EXISTS _audit_leaves');
@@ -48,13 +54,8 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
 
 /** The workspace records every value it tokenised, so that it can answer a data-subject request. */
 async function registerTokens(engine: Engine): Promise<void> {
-  const rows = await queryRows<{ v: string; kind: PiiKind }>(engine.duck.conn,
-    `SELECT DISTINCT v, kind FROM (SELECT old_raw AS v, old_kind AS kind FROM _audit_leaves UNION ALL SELECT new_raw, new_kind FROM _audit_leaves) WHERE kind IS NOT NULL`);
-  const byKind = new Map<PiiKind, string[]>();
-  for (const r of rows) {
-    const list = byKind.get(r.kind) ?? [];
-    list.push(r.v);
-    byKind.set(r.kind, list);
-  }
-  for (const [kind, values] of byKind) engine.pii.tokenMany(values, kind);
+  const rows = await queryRows<{ token: string; kind: PiiKind; value: string }>(engine.duck.conn,
+    `SELECT DISTINCT token, kind, value FROM (SELECT old_value AS token, old_kind AS kind, old_raw AS value FROM _audit_leaves
+       UNION ALL SELECT new_value, new_kind, new_raw FROM _audit_leaves) WHERE kind IS NOT NULL`);
+  engine.pii.recordTokens(rows);
 }
