@@ -292,10 +292,11 @@ export class PiiProtector {
    * what token() does, without hashing each value again in JavaScript.
    */
   recordTokens(rows: Iterable<{ token: string; kind: PiiKind; value: string }>): void {
+    const now = nowIso();
     this.db.transaction(() => {
       for (const r of rows) {
         if (this.recorded.has(r.token)) continue;
-        this.insert.run(r.token, r.kind, r.value, nowIso());
+        this.insert.run(r.token, r.kind, r.value, now);
         this.recorded.add(r.token);
         this.known.add(r.value, r.token);
       }

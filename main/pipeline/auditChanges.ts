@@ -44,7 +44,7 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
     const seqOf = roots.map((g, i) => `(${g.g}, ${entries[i].seq})`).join(', ');
     await conn.run(`INSERT INTO ${st.auditCells}
       SELECT ${sqlString(runId)}, m.seq, l.row_id, l."column", l.old_value, l.new_value, l.reason, l.rule, l.confidence, l.proposer, l.ts, l.leaf
-      FROM _audit_leaves l JOIN (VALUES ${seqOf}) m(g, seq) ON m.g = l.g ORDER BY m.seq, l.i`);
+      FROM _audit_leaves l JOIN (VALUES ${seqOf}) m(g, seq) ON m.g = l.g`);
     T('cells');
     return roots.reduce((n, g) => n + g.cells, 0);
   } finally {
