@@ -85,7 +85,7 @@ describe('cell changes', () => {
 
   it("each entry's root, computed in DuckDB, is the root of its cells recomputed in JavaScript", () => {
     for (const e of cellChanges) {
-      expect(e.payload).toMatchObject({ run_id: summary.runId, cells: of(e).length, merkle: MERKLE_SPEC });
+      expect(e).toMatchObject({ run_id: summary.runId, payload: { cells: of(e).length, merkle: MERKLE_SPEC } });
       expect(e.payload.merkle_root, `rule ${String(e.payload.rule)}`).toBe(changesRoot(of(e)));
       expect(new Set(of(e).map((c) => c.rule))).toEqual(new Set([e.payload.rule]));
     }

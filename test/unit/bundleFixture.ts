@@ -71,7 +71,7 @@ export function sealChanges(log: AuditLog, runId: string, changes: CellChange[])
   }
   const out: ShippedChange[] = [];
   for (const cells of groups.values()) {
-    const [e] = log.appendMany([{ runId, kind: CELL_CHANGES_KIND, payload: { run_id: runId, rule: cells[0].rule, proposer: cells[0].proposer, ts: cells[0].ts, cells: cells.length, merkle_root: changesRoot(cells), merkle: MERKLE_SPEC } }]);
+    const [e] = log.appendMany([{ runId, kind: CELL_CHANGES_KIND, payload: { rule: cells[0].rule, proposer: cells[0].proposer, ts: cells[0].ts, cells: cells.length, merkle_root: changesRoot(cells), merkle: MERKLE_SPEC } }]);
     out.push(...cells.map((c) => ({ ...c, seq: e.seq })));
   }
   return out;
