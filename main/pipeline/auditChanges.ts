@@ -14,7 +14,7 @@ import type { Contract } from '../contract/types.js';
 import { CELL_CHANGES_KIND, MERKLE_SPEC } from '../audit/merkle.js';
 import { auditLeavesSql, reduceMerkleLevels } from '../audit/merkleSql.js';
 import { queryRows, sqlString } from '../store/duckdb.js';
-import type { StreamTables } from '../store/tables.js';
+import { ensureAuditCellsTable, type StreamTables } from '../store/tables.js';
 import type { Engine } from './context.js';
 import type { PiiKind } from '../contract/types.js';
 
@@ -35,6 +35,7 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
     T('levels');
     if (roots.length === 0) return 0;
     await registerTokens(engine);
+    await ensureAuditCellsTable(conn, st);
     T('tokens');
     // The run id is the entry's own (hashed with it); in the payload too, its date digits would
     // read as a numeric personal value to the bundle's clear-text guard.
