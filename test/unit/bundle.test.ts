@@ -141,6 +141,14 @@ describe('writeBundle', () => {
     await expect(writeBundle(join(ws, 'export2'), { ...fy.input, auditEntries: fy.log.entries('run-20250101-0001') })).rejects.toThrow(/audit entry seq \d+ \(proposal\) holds a pii column's value in clear/);
   });
 
+  it('does not take a run of digits inside a digest (a Merkle root) for a numeric pii value', async () => {
+    const ws = tempDir('bundle');
+    const fx = makeFixture(ws, { piiClear: [['1234567', 'other']] });
+    fx.log.append({ runId: 'run-20250101-0001', kind: 'export', payload: { merkle_root: `1234567${'c'.repeat(57)}` } });
+    const res = await writeBundle(join(ws, 'export'), { ...fx.input, auditEntries: fx.log.entries('run-20250101-0001') });
+    expect((await verifyBundle(res.dir)).ok).toBe(true);
+  });
+
   it('with includePii, writes clear values and the signed statement says so', async () => {
     const ws = tempDir('bundle');
     const fx = makeFixture(ws, {
