@@ -1,7 +1,8 @@
-// One line per operation in the audit timeline: the cell changes one rule made in one go are
-// consecutive entries of the chain (each hashed on its own, so that any one change is provable);
-// the timeline shows them as one line, "412 cells of state changed by <rule>", that opens onto
-// the changes themselves. Outside testers were shown 1,005 separate lines for one operation.
+// One line per operation in the audit timeline, "412 cells of state changed by <rule>". Since
+// December 2026 one rule application is one `cell_changes` entry (its cells sealed by a Merkle
+// root, see pipeline/auditChanges.ts); logs written before hold one `cell_change` entry per cell,
+// consecutive in the chain, and those runs are grouped into one line here. Outside testers were
+// shown 1,005 separate lines for one operation.
 import type { AuditEntry } from '../audit/log.js';
 
 export interface AuditGroup {
@@ -27,10 +28,17 @@ export function groupEntries(entries: AuditEntry[]): AuditGroup[] {
   return out;
 }
 
+/** How many cells a group records: a cell_changes entry says so, an older cell_change is one. */
+export function groupCells(g: AuditGroup): number {
+  return g.entries.reduce((n, e) => n + (e.kind === 'cell_changes' ? Number((e.payload as { cells?: unknown }).cells ?? 0) : 1), 0);
+}
+
 /** "412 cells of state, zip changed by <rule>" */
 export function groupSummary(g: AuditGroup): string {
-  const cols = [...new Set(g.entries.map((e) => String((e.payload as { column?: unknown }).column ?? '?')))];
+  const cols = g.first.kind === 'cell_changes'
+    ? (Array.isArray(g.first.payload.columns) ? g.first.payload.columns.map(String) : ['?'])
+    : [...new Set(g.entries.map((e) => String((e.payload as { column?: unknown }).column ?? '?')))];
   const shown = cols.length > 3 ? `${cols.slice(0, 3).join(', ')} and ${cols.length - 3} more columns` : cols.join(', ');
   const rule = ruleOf(g.first);
-  return `${g.entries.length.toLocaleString('en-US')} cells of ${shown} changed${rule ? ` by ${rule}` : ''}`;
+  return `${groupCells(g).toLocaleString('en-US')} cells of ${shown} changed${rule ? ` by ${rule}` : ''}`;
 }

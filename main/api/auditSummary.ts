@@ -34,6 +34,7 @@ const DESCRIBE: Record<string, (p: P) => string> = {
   promote: (p) => `Promoted ${n(p.rows)} ${p.lane === 'fast' ? 'fast-lane' : 'remediated'} rows to production`,
   proposal: (p) => `Fix ${proposalName(p.proposal)}${p.column ? ` for ${p.column}` : ''} by ${p.proposer ?? `analyst ${p.by}`}: ${p.status}`,
   decision: (p) => `Fix ${proposalName(p.proposal)} ${p.decision} by ${p.by}`,
+  cell_changes: (p) => `${n(p.cells)} cells changed by rule ${p.rule} (${p.proposer}), sealed by Merkle root ${String(p.merkle_root ?? '').slice(0, 12)}…`,
   cell_change: (p) => `Row ${p.row_id} ${p.column}: ${short(p.old)} → ${short(p.new)}`,
   release: (p) => `Held batch ${p.decision} by ${p.by}`,
   export: (p) => `Exported ${Array.isArray(p.files) ? p.files.map((f) => `${(f as P).name} (${n((f as P).rows)})`).join(', ') : ''}`,

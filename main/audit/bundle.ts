@@ -9,6 +9,7 @@ import { zipSync } from 'fflate';
 import { parse as parseYaml } from 'yaml';
 import { canonicalJson } from './canonicalJson.js';
 import type { AuditEntry } from './log.js';
+import { CELL_CHANGES_KIND, changesRoot, type LeafChange } from './merkle.js';
 import { auditRanges, verifyAuditSlice, type AuditRange } from './auditSlice.js';
 import { createScrubber, loadOrCreateWorkspaceSecret, piiToken, scrubDeep, TOKEN_PATTERN } from './pii.js';
 import { createPiiFinder, stringsOf } from './piiInBundle.js';
@@ -22,6 +23,8 @@ export const STATEMENT_FILE = 'statement.json';
 export const SIGNATURE_FILE = 'statement.sig';
 export const PUBLIC_KEY_FILE = 'public-key.pem';
 export const AUDIT_FILE = 'audit.jsonl';
+/** The cell changes the chain's cell_changes entries seal (their Merkle leaves), one JSON object a line. */
+export const CHANGES_FILE = 'changes.jsonl';
 export const RUN_FILE = 'run.json';
 export const CONTRACT_FILE = 'contract.odcs.yaml';
 export const ARCHIVE_NAME = 'bundle.zip';
@@ -100,6 +103,8 @@ export interface BundleInput {
   recipe: { rules: RecipeRule[] };
   /** the run's own entries of the hash chain, in seq order, PII already tokenised (PiiProtector) */
   auditEntries: AuditEntry[];
+  /** the cells those entries' cell_changes seal, in their audit form (pii tokenised), with the entry's seq */
+  cellChanges?: ShippedChange[];
   models: Record<string, unknown>[];
   runtime: RuntimeVersions;
   inputs: Array<{ name: string; bytes: number; sha256: string }>;
@@ -111,6 +116,34 @@ export interface BundleInput {
   piiValues: Map<string, string>;
   includePii: boolean;
   keysDir: string;
+}
+
+export type ShippedChange = LeafChange & { seq: number };
+
+/**
+ * Every cell_changes entry's count and Merkle root against the shipped changes, and every shipped
+ * change against an entry: the first mismatch, naming the rule, or null. writeBundle refuses to
+ * sign a mismatch; verifyBundle re-checks it from the files.
+ */
+export function checkCellChanges(entries: AuditEntry[], changes: ShippedChange[]): { seq: number | null; reason: string } | null {
+  const bySeq = new Map<number, ShippedChange[]>();
+  for (const c of changes) {
+    const list = bySeq.get(c.seq) ?? [];
+    list.push(c);
+    bySeq.set(c.seq, list);
+  }
+  const sealed = new Set<number>();
+  for (const e of entries) {
+    if (e.kind !== CELL_CHANGES_KIND) continue;
+    sealed.add(e.seq);
+    const mine = bySeq.get(e.seq) ?? [];
+    const p = e.payload as { rule?: unknown; cells?: unknown; merkle_root?: unknown };
+    const rule = `rule ${JSON.stringify(p.rule)} (audit seq ${e.seq})`;
+    if (mine.length !== p.cells) return { seq: e.seq, reason: `${rule} sealed ${String(p.cells)} cell changes, ${CHANGES_FILE} ships ${mine.length} (a change was removed or added)` };
+    if (changesRoot(mine) !== p.merkle_root) return { seq: e.seq, reason: `${rule}: the Merkle root of its shipped cell changes differs from the signed chain's (a change was altered, removed or added)` };
+  }
+  const stray = changes.find((c) => !sealed.has(c.seq));
+  return stray ? { seq: stray.seq, reason: `a change of row ${stray.row_id} ${stray.column} names audit seq ${stray.seq}, which is no cell_changes entry of the run (a change was added)` } : null;
 }
 
 export interface BundleFile {
@@ -173,7 +206,9 @@ function checkInput(input: BundleInput): string {
   const chain = verifyAuditSlice(input.auditEntries, auditRanges(input.auditEntries), runId);
   if (!chain.ok) throw new Error(`writeBundle: the run's audit entries do not verify (${chain.reason}); refusing to sign a broken chain`);
   for (const o of input.outputs) if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.name)) throw new Error(`writeBundle: output name ${JSON.stringify(o.name)} is not a plain file name`);
-  if (!input.includePii) assertAuditProtected(input.auditEntries, input.piiValues);
+  const sealed = checkCellChanges(input.auditEntries, input.cellChanges ?? []);
+  if (sealed) throw new Error(`writeBundle: ${sealed.reason}; refusing to sign`);
+  if (!input.includePii) assertAuditProtected(input.auditEntries, input.cellChanges ?? [], input.piiValues);
   return runId;
 }
 
@@ -182,12 +217,20 @@ function checkInput(input: BundleInput): string {
  * values are looked for in the payload's strings, where a value can be (see piiInBundle.ts), not
  * in its serialised JSON, where a row count or an id would read as a short numeric value.
  */
-function assertAuditProtected(entries: AuditEntry[], piiValues: ReadonlyMap<string, string>): void {
+function assertAuditProtected(entries: AuditEntry[], changes: ShippedChange[], piiValues: ReadonlyMap<string, string>): void {
   const finder = createPiiFinder(new Map([...piiValues].filter(([v]) => /\p{L}/u.test(v) || v.replace(/\D/g, '').length >= 7)));
   for (const e of entries) {
     for (const text of stringsOf(e.payload)) {
       if (finder.find(text) !== null) {
         throw new Error(`writeBundle: audit entry seq ${e.seq} (${e.kind}) holds a pii column's value in clear; it must go through PiiProtector before it is appended`);
+      }
+    }
+  }
+  // The shipped changes are what the Merkle leaves hash, so they cannot be scrubbed here either.
+  for (const c of changes) {
+    for (const text of [c.old, c.new, c.reason, c.rule, c.proposer]) {
+      if (text !== null && finder.find(text) !== null) {
+        throw new Error(`writeBundle: the change of row ${c.row_id} ${c.column} sealed by audit seq ${c.seq} holds a pii column's value in clear; its audit form must tokenise it (pipeline/auditChanges.ts)`);
       }
     }
   }
@@ -255,6 +298,10 @@ export async function writeBundle(outDir: string, input: BundleInput): Promise<B
   files.set(CONTRACT_FILE, Buffer.from(input.contractYaml, 'utf8'));
   files.set('recipe.json', json({ format: 'airlock-recipe/v1', contract, rules }));
   files.set(AUDIT_FILE, Buffer.from(input.auditEntries.map((e) => canonicalJson({ seq: e.seq, run_id: e.run_id, ts: e.ts, kind: e.kind, payload: e.payload, prev_hash: e.prev_hash, hash: e.hash }) + '\n').join('')));
+  // The leaves exactly as hashed: scrubbing them would break the roots the chain signs.
+  files.set(CHANGES_FILE, Buffer.from((input.cellChanges ?? []).map((c) => canonicalJson({
+    seq: c.seq, row_id: c.row_id, column: c.column, old: c.old, new: c.new, reason: c.reason, rule: c.rule, confidence: c.confidence, proposer: c.proposer, ts: c.ts,
+  }) + '\n').join('')));
   files.set('models.json', json({ runtime: input.runtime, models }));
   files.set('inputs.json', json({ files: inputs }));
   files.set('outputs.json', json({ files: outputs }));

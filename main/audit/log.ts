@@ -9,8 +9,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export type AuditKind =
   | 'stage' | 'gate' | 'contract' | 'drift' | 'ingest' | 'route' | 'reconcile' | 'alert'
-  | 'cell_change' | 'dedupe' | 'proposal' | 'decision' | 'promote' | 'release' | 'export' | 'idempotent'
+  | 'cell_changes' | 'dedupe' | 'proposal' | 'decision' | 'promote' | 'release' | 'export' | 'idempotent'
   | 'replay' | 'recipe' | 'model' | 'undo';
+// 'cell_change' (one entry per cell) is what logs before December 2026 hold: still read, never written.
 
 export interface AuditEntry {
   seq: number;
@@ -22,7 +23,7 @@ export interface AuditEntry {
   hash: string;
 }
 
-/** A cell-level change, as the handbook names its fields. */
+/** A cell-level change, as the handbook names its fields (the chain seals them per rule application: pipeline/auditChanges.ts). */
 export interface CellChange {
   row_id: number;
   column: string;
@@ -79,13 +80,6 @@ export class AuditLog {
       return written;
     });
     return tx(entries);
-  }
-
-  /** Cell changes go in as one entry each, in one transaction. */
-  appendCellChanges(runId: string, changes: CellChange[]): number {
-    if (changes.length === 0) return 0;
-    this.appendMany(changes.map((c) => ({ runId, kind: 'cell_change' as const, payload: { ...c } })));
-    return changes.length;
   }
 
   entries(runId?: string): AuditEntry[] {

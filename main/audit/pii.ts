@@ -2,7 +2,7 @@
 // wherever they are, are replaced by keyed tokens (HMAC-SHA256 with a workspace secret): the same
 // value always gives the same token, so an auditor can follow a value through the log without
 // seeing it, and only the workspace (pii_tokens table) can turn a token back into the value.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PiiKind } from '../contract/types.js';
@@ -287,6 +287,22 @@ export class PiiProtector {
     return token;
   }
 
+  /**
+   * Records tokens already computed (in SQL, by sqlToken) for their values, in one transaction:
+   * what token() does, without hashing each value again in JavaScript.
+   */
+  recordTokens(rows: Iterable<{ token: string; kind: PiiKind; value: string }>): void {
+    const now = nowIso();
+    this.db.transaction(() => {
+      for (const r of rows) {
+        if (this.recorded.has(r.token)) continue;
+        this.insert.run(r.token, r.kind, r.value, now);
+        this.recorded.add(r.token);
+        this.known.add(r.value, r.token);
+      }
+    })();
+  }
+
   /** Tokens for many values of one kind (a pii column's distinct values), in one transaction. */
   tokenMany(values: Iterable<string>, kind: PiiKind): Map<string, string> {
     return this.db.transaction(() => {
@@ -331,6 +347,27 @@ export class PiiProtector {
   protectPayload<T extends Record<string, unknown>>(payload: T, values: ReadonlyMap<string, string> = new Map()): T {
     const extra = new ValueScrubber(values);
     return this.db.transaction(() => scrubDeep(payload, (t) => this.known.scrub(extra.replaceKnown(t), this.detect)))();
+  }
+
+  /**
+   * An SQL expression giving piiToken(secret, value, kind) in DuckDB: HMAC-SHA256 spelled out as
+   * sha256(K^opad || sha256(K^ipad || value)), so that a million cells are tokenised as one set
+   * operation. The pads are derived from the secret and live only in the query text.
+   */
+  sqlToken(valueExpr: string, kindExpr: string): string {
+    const key = Buffer.alloc(64);
+    (this.secret.length > 64 ? createHash('sha256').update(this.secret).digest() : this.secret).copy(key);
+    const pad = (b: number) => `unhex('${Buffer.from(key.map((x) => x ^ b)).toString('hex')}')`;
+    return `('pii:' || ${kindExpr} || ':' || left(sha256(${pad(0x5c)} || unhex(sha256(${pad(0x36)} || encode(${valueExpr})))), 16))`;
+  }
+
+  /**
+   * Airlock's own identifiers and codes (rule ids, proposers, reason codes): personal values
+   * already known are replaced, but the free-text detector is not run over them, since ids full
+   * of digits would be mistaken for card numbers (as protectChange does for reason, rule, version).
+   */
+  protectIdentifiers<T extends Record<string, unknown>>(payload: T): T {
+    return scrubDeep(payload, (t) => this.known.scrub(t));
   }
 
   resolve(token: string): string | null {

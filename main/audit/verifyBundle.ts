@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { AuditEntry } from './log.js';
 import { verifyAuditSlice, type AuditRange } from './auditSlice.js';
 import {
-  AUDIT_FILE, BUNDLE_DIR, BUNDLE_PREDICATE_TYPE, CONTRACT_FILE, DATA_SUBJECT_PREFIX, PUBLIC_KEY_FILE, RUN_FILE, sha256Hex, SIGNATURE_FILE, STATEMENT_FILE,
+  AUDIT_FILE, BUNDLE_DIR, CHANGES_FILE, checkCellChanges, type ShippedChange, BUNDLE_PREDICATE_TYPE, CONTRACT_FILE, DATA_SUBJECT_PREFIX, PUBLIC_KEY_FILE, RUN_FILE, sha256Hex, SIGNATURE_FILE, STATEMENT_FILE,
   type BundlePredicate,
 } from './bundle.js';
 import { findPiiSpans } from './pii.js';
@@ -157,6 +157,32 @@ function parseAudit(bytes: Buffer | undefined): AuditEntry[] {
   });
 }
 
+function parseChanges(bytes: Buffer | undefined): ShippedChange[] {
+  if (!bytes) return [];
+  const lines = bytes.toString('utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const text = (v: unknown) => v === null || typeof v === 'string';
+  return lines.map((line, i) => {
+    try {
+      const c = JSON.parse(line) as ShippedChange;
+      if (c && typeof c === 'object' && Number.isInteger(c.seq) && Number.isInteger(c.row_id) && typeof c.column === 'string'
+        && [c.old, c.new, c.reason, c.rule, c.confidence, c.proposer, c.ts].every(text)) return c;
+    } catch {
+      /* reported below */
+    }
+    throw new Culprit(`${CHANGES_FILE} line ${i + 1}`, 'not a cell change (one JSON object per line: seq, row_id, column, old, new, reason, rule, confidence, proposer, ts)');
+  });
+}
+
+/** Each cell_changes entry's Merkle root, recomputed from the shipped changes (audit/merkle.ts). */
+function checkSealedChanges(files: Map<string, Buffer>): number {
+  const entries = parseAudit(files.get(AUDIT_FILE));
+  const changes = parseChanges(files.get(CHANGES_FILE));
+  const wrong = checkCellChanges(entries, changes);
+  if (wrong) throw new Culprit(CHANGES_FILE, wrong.reason);
+  return changes.length;
+}
+
 function checkAudit(files: Map<string, Buffer>, expected: BundlePredicate['audit'], runId: string): { entries: number; head: string | null } {
   const entries = parseAudit(files.get(AUDIT_FILE));
   const at = (i: number) => `${AUDIT_FILE} line ${i + 1}${entries[i] ? ` (seq ${entries[i].seq})` : ''}`;
@@ -224,7 +250,7 @@ const CLEAR_KINDS = new Set(['email', 'ssn', 'iban']);
 /** A bundle that says personal data is tokenised must not hold a value that looks personal in clear. */
 function checkTokenised(files: Map<string, Buffer>, p: BundlePredicate): void {
   if (p.includePii) return;
-  for (const name of [AUDIT_FILE, RUN_FILE, 'report.html', 'recipe.json', 'inputs.json', 'outputs.json', 'models.json']) {
+  for (const name of [AUDIT_FILE, CHANGES_FILE, RUN_FILE, 'report.html', 'recipe.json', 'inputs.json', 'outputs.json', 'models.json']) {
     const text = files.get(name)?.toString('utf8');
     // Only the shapes that cannot be an ordinary number (a ratio, a hash) are looked for here.
     const span = text === undefined ? undefined : findPiiSpans(text).find((x) => CLEAR_KINDS.has(x.kind));
@@ -276,6 +302,8 @@ export async function verifyBundle(pathToDirOrArchive: string, opts: { publicKey
     const { statement, keyId } = checkSignature(files, opts.publicKeyPem, words.missingKey);
     const p = statement.predicate;
     const audit = checkAudit(files, p.audit ?? { entries: 0, firstSeq: null, anchor: null, head: null }, String(p.runId));
+    // Before the files' digests, so that an altered change is named by its rule, not only its file.
+    const cells = checkSealedChanges(files);
     const count = checkSubjects(files, strays, statement);
     checkContract(files, p.contract);
     const run = checkReconciliation(files);
@@ -284,7 +312,7 @@ export async function verifyBundle(pathToDirOrArchive: string, opts: { publicKey
     const key = opts.publicKeyPem !== undefined ? `the given public key ${keyId.slice(0, 16)}` : words.ownKey(keyId);
     const dataNote = data.absent.length > 0 ? `; data files not checked (${data.absent.join(', ')} not found beside the bundle)` : data.checked.length > 0 ? `; data files intact (${data.checked.join(', ')})` : '';
     const verdict = `OK: bundle of run ${p.runId} verified: signed by ${key}; ${count} files intact${dataNote}; `
-      + `${audit.entries} audit entries chained to ${audit.head ? audit.head.slice(0, 16) : '(empty)'}; `
+      + `${audit.entries} audit entries chained to ${audit.head ? audit.head.slice(0, 16) : '(empty)'}${cells > 0 ? `, ${cells} cell changes matching their rules' Merkle roots` : ''}; `
       + `${run.sourceRows} = ${run.successRows} + ${run.quarantineRows} + ${run.duplicateRows} rows reconciled`
       + (p.includePii ? `; ${words.piiInClear}` : '; personal data tokenised');
     return { ok: true, verdict };

@@ -5,7 +5,7 @@ import { ruleOp, type StoredRule } from '../remediate/proposalStore.js';
 import { describeRule } from '../remediate/rules/describeRule.js';
 import { createRequire } from 'node:module';
 import type { Contract } from '../contract/types.js';
-import type { BundleInput, RecipeRule } from '../audit/bundle.js';
+import type { BundleInput, RecipeRule, ShippedChange } from '../audit/bundle.js';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { streamTables } from '../store/tables.js';
 import type { Engine } from '../pipeline/context.js';
@@ -28,6 +28,11 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
   const conn = engine.duck.conn;
   const failures = await queryRows<{ column: string; reason: string; count: number }>(conn,
     `SELECT "column", reason, count(*) AS count FROM ${st.violations} WHERE run_id = ${r} GROUP BY ALL ORDER BY count DESC`);
+  // The cells the run's cell_changes entries seal, in their audit form (see pipeline/auditChanges.ts).
+  const cellRows = await queryRows<Omit<ShippedChange, 'seq' | 'row_id'> & { seq: bigint | number; row_id: bigint | number }>(conn,
+    `SELECT seq, row_id, "column", old_value AS old, new_value AS new, reason, rule, confidence, proposer, ts FROM ${st.auditCells}
+     WHERE run_id = ${r} ORDER BY seq, row_id, "column"`);
+  const cellChanges: ShippedChange[] = cellRows.map((c) => ({ ...c, seq: Number(c.seq), row_id: Number(c.row_id) }));
   const proposals = engine.sqlite.prepare(`SELECT * FROM proposals WHERE run_id = ? ORDER BY created_at`).all(runId) as Array<Record<string, string | number | null>>;
   const rules: RecipeRule[] = proposals.filter((p) => p.status === 'applied' || p.status === 'approved').map((p) => {
     const rule = JSON.parse(String(p.rule_json)) as StoredRule;
@@ -69,6 +74,7 @@ export async function collectBundleInput(engine: Engine, runId: string, contract
     contractSha256: String(run.contract_sha256),
     recipe: { rules },
     auditEntries,
+    cellChanges,
     models,
     runtime: {
       airlock: airlockVersion(),

@@ -15,6 +15,8 @@ export interface StreamTables {
   violations: string;
   duplicates: string;
   changes: string;
+  /** the audited cell changes in their audit form (pii tokenised) with their Merkle leaves, by chain entry: append-only, undo keeps them */
+  auditCells: string;
 }
 
 export interface RunTables {
@@ -33,6 +35,7 @@ export function streamTables(contract: Contract): StreamTables {
     violations: `quarantine.${sqlIdent(`${t}__violations`)}`,
     duplicates: `quarantine.${sqlIdent(`${t}__duplicates`)}`,
     changes: `prod.${sqlIdent(`${t}__changes`)}`,
+    auditCells: `prod.${sqlIdent(`${t}__audit_cells`)}`,
   };
 }
 
@@ -71,6 +74,11 @@ export async function assertTableFitsContract(conn: DuckDBConnection, contract: 
 }
 
 /** Creates the stream's tables if missing, and adds columns an additive contract version brought. */
+/** The audited cells (pipeline/auditChanges.ts); also made on first use in a workspace older than it. */
+export async function ensureAuditCellsTable(conn: DuckDBConnection, t: StreamTables): Promise<void> {
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${t.auditCells} (run_id VARCHAR, seq BIGINT, row_id BIGINT, "column" VARCHAR, old_value VARCHAR, new_value VARCHAR, reason VARCHAR, rule VARCHAR, confidence VARCHAR, proposer VARCHAR, ts VARCHAR, leaf VARCHAR)`);
+}
+
 export async function ensureStreamTables(conn: DuckDBConnection, contract: Contract): Promise<StreamTables> {
   await conn.run('CREATE SCHEMA IF NOT EXISTS prod; CREATE SCHEMA IF NOT EXISTS quarantine; CREATE SCHEMA IF NOT EXISTS staging;');
   const t = streamTables(contract);
@@ -82,6 +90,7 @@ export async function ensureStreamTables(conn: DuckDBConnection, contract: Contr
   await conn.run(`CREATE TABLE IF NOT EXISTS ${t.violations} (run_id VARCHAR, row_id BIGINT, "column" VARCHAR, reason VARCHAR, rule VARCHAR, detail VARCHAR)`);
   await conn.run(`CREATE TABLE IF NOT EXISTS ${t.duplicates} (run_id VARCHAR, row_id BIGINT, row_hash VARCHAR, first_run_id VARCHAR, first_row_id BIGINT)`);
   await conn.run(`CREATE TABLE IF NOT EXISTS ${t.changes} (run_id VARCHAR, row_id BIGINT, "column" VARCHAR, old_value VARCHAR, new_value VARCHAR, reason VARCHAR, rule VARCHAR, confidence DOUBLE, proposer VARCHAR, ts VARCHAR)`);
+  await ensureAuditCellsTable(conn, t);
   // Where a malformed record's bytes are in the vault, and its line (added to older workspaces).
   const qCols = new Set((await (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE ${t.quarantine})`)).getRowObjectsJS()).map((r) => String(r.column_name)));
   for (const c of ['_airlock_raw_offset', '_airlock_raw_length', '_airlock_raw_lineno']) {

@@ -28,7 +28,9 @@ const open = () => new EngineSession({ workspace: ws, modelsDir: join(dir, 'mode
 async function digest(session: EngineSession): Promise<Record<string, string>> {
   const engine = await session.engine();
   const out: Record<string, string> = {};
-  for (const [name, t] of Object.entries(st)) {
+  // The audited cells belong to the audit trail, append-only like the hash chain: undo keeps them.
+  const { auditCells: _sealed, ...data } = st;
+  for (const [name, t] of Object.entries(data)) {
     const [row] = await queryRows<{ n: bigint; h: string }>(engine.duck.conn, `SELECT count(*) AS n, coalesce(md5(string_agg(x, ',' ORDER BY x)), '') AS h
       FROM (SELECT md5(CAST(struct_pack(COLUMNS(c -> c <> 'ts')) AS VARCHAR)) AS x FROM ${t})`);
     out[name] = `${row.n}:${row.h}`;

@@ -50,4 +50,11 @@ describe('audit groups', () => {
     const [g] = groupEntries([e(1, 'state'), e(2, 'state'), e(3, 'zip')]);
     expect(groupSummary(g)).toBe('3 cells of state, zip changed by p:state:1');
   });
+
+  it('a cell_changes entry (one rule application) is its own line, counted by its cells', () => {
+    const sealed = (seq: number) => ({ seq, run_id: 'r', ts: '', kind: 'cell_changes', payload: { rule: 'p:state:1', cells: 412, columns: ['state', 'zip'], merkle_root: 'ab' }, hash: '' }) as unknown as AuditEntry;
+    const groups = groupEntries([sealed(1), sealed(2)]);
+    expect(groups).toHaveLength(2);
+    expect(groupSummary(groups[0])).toBe('412 cells of state, zip changed by p:state:1');
+  });
 });

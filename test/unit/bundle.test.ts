@@ -8,10 +8,10 @@ import { writeBundle } from '../../main/audit/bundle.js';
 import { AuditLog } from '../../main/audit/log.js';
 import { verifyBundle } from '../../main/audit/verifyBundle.js';
 import { tempDir } from '../helpers/tmp.js';
-import { change, makeFixture } from './bundleFixture.js';
+import { change, makeFixture, sealChanges } from './bundleFixture.js';
 
 const FILES = [
-  'audit.jsonl', 'contract.odcs.yaml', 'inputs.json', 'models.json', 'outputs.json', 'public-key.pem', 'recipe.json', 'report.html',
+  'audit.jsonl', 'changes.jsonl', 'contract.odcs.yaml', 'inputs.json', 'models.json', 'outputs.json', 'public-key.pem', 'recipe.json', 'report.html',
   'run.json', 'statement.json', 'statement.sig',
 ];
 
@@ -131,10 +131,22 @@ describe('writeBundle', () => {
   it('refuses to write a clear pii value that reached the audit log unprotected', async () => {
     const ws = tempDir('bundle');
     const fx = makeFixture(ws);
-    // A pipeline bug: a phone change appended without PiiProtector.
-    new AuditLog(fx.db).appendCellChanges('run-20250101-0001', [change(8, 'phone', '2053258100', '205-325-8100')]);
-    const input = { ...fx.input, auditEntries: fx.log.entries('run-20250101-0001') };
-    await expect(writeBundle(join(ws, 'export'), input)).rejects.toThrow(/audit entry seq \d+ \(cell_change\) holds a pii column's value in clear/);
+    // A pipeline bug: a phone change sealed without its audit form (tokens).
+    const clear = sealChanges(new AuditLog(fx.db), 'run-20250101-0001', [change(8, 'phone', '2053258100', '205-325-8100')]);
+    const input = { ...fx.input, auditEntries: fx.log.entries('run-20250101-0001'), cellChanges: [...fx.input.cellChanges!, ...clear] };
+    await expect(writeBundle(join(ws, 'export'), input)).rejects.toThrow(/the change of row 8 phone sealed by audit seq \d+ holds a pii column's value in clear/);
+    // and a payload in clear is refused too
+    const fy = makeFixture(tempDir('bundle'));
+    fy.log.append({ runId: 'run-20250101-0001', kind: 'proposal', payload: { sample: '205-325-8100' } });
+    await expect(writeBundle(join(ws, 'export2'), { ...fy.input, auditEntries: fy.log.entries('run-20250101-0001') })).rejects.toThrow(/audit entry seq \d+ \(proposal\) holds a pii column's value in clear/);
+  });
+
+  it('does not take a run of digits inside a digest (a Merkle root) for a numeric pii value', async () => {
+    const ws = tempDir('bundle');
+    const fx = makeFixture(ws, { piiClear: [['1234567', 'other']] });
+    fx.log.append({ runId: 'run-20250101-0001', kind: 'export', payload: { merkle_root: `1234567${'c'.repeat(57)}` } });
+    const res = await writeBundle(join(ws, 'export'), { ...fx.input, auditEntries: fx.log.entries('run-20250101-0001') });
+    expect((await verifyBundle(res.dir)).ok).toBe(true);
   });
 
   it('with includePii, writes clear values and the signed statement says so', async () => {

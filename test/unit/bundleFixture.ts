@@ -6,7 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLog, type CellChange } from '../../main/audit/log.js';
 import { loadOrCreateWorkspaceSecret, PiiProtector } from '../../main/audit/pii.js';
-import type { BundleInput, ClusterSummary, FailureCount, RecipeRule } from '../../main/audit/bundle.js';
+import type { BundleInput, ClusterSummary, FailureCount, RecipeRule, ShippedChange } from '../../main/audit/bundle.js';
+import { CELL_CHANGES_KIND, changesRoot, MERKLE_SPEC, type LeafChange } from '../../main/audit/merkle.js';
 import type { PiiKind } from '../../main/contract/types.js';
 import { openSqlite, type Sqlite } from '../../main/store/sqlite.js';
 
@@ -53,6 +54,29 @@ export interface Fixture {
   workspace: string;
 }
 
+/** The audit form of a change (as the SQL gives it: confidence as DuckDB's text of the DOUBLE). */
+export function leafForm(c: CellChange): LeafChange {
+  return { row_id: c.row_id, column: c.column, old: c.old, new: c.new, reason: c.reason, rule: c.rule, confidence: Number.isInteger(c.confidence) ? c.confidence.toFixed(1) : String(c.confidence), proposer: c.version, ts: c.timestamp };
+}
+
+/**
+ * What pipeline/auditChanges.ts does in DuckDB, done here in JavaScript for a handful of changes
+ * already protected: one cell_changes entry per (rule, proposer, ts) with its Merkle root.
+ */
+export function sealChanges(log: AuditLog, runId: string, changes: CellChange[]): ShippedChange[] {
+  const groups = new Map<string, LeafChange[]>();
+  for (const c of changes.map(leafForm)) {
+    const key = JSON.stringify([c.rule, c.proposer, c.ts]);
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const out: ShippedChange[] = [];
+  for (const cells of groups.values()) {
+    const [e] = log.appendMany([{ runId, kind: CELL_CHANGES_KIND, payload: { rule: cells[0].rule, proposer: cells[0].proposer, ts: cells[0].ts, cells: cells.length, merkle_root: changesRoot(cells), merkle: MERKLE_SPEC } }]);
+    out.push(...cells.map((c) => ({ ...c, seq: e.seq })));
+  }
+  return out;
+}
+
 export function change(row: number, column: string, oldValue: string | null, newValue: string | null, rule = 'r-zip-pad'): CellChange {
   return { row_id: row, column, old: oldValue, new: newValue, reason: 'PATTERN_MISMATCH', confidence: 0.97, rule, version: `${rule}@synth:pad`, timestamp: '2025-01-01T10:00:00.000Z' };
 }
@@ -81,7 +105,7 @@ export function makeFixture(workspace: string, opts: FixtureOptions = {}): Fixtu
     { runId, kind: 'stage', payload: { stage: 'validate', failing: 4 } },
     { runId, kind: 'route', payload: { fastLane: 6, quarantine: 4 } },
   ]);
-  log.appendCellChanges(runId, protector.protectChanges(changes, columnKinds));
+  const cellChanges = sealChanges(log, runId, protector.protectChanges(changes, columnKinds));
   log.appendMany([
     { runId, kind: 'decision', payload: { proposal: 'r-zip-pad', decision: 'approved', by: 'analyst' } },
     { runId, kind: 'promote', payload: { rows: 3 } },
@@ -119,6 +143,7 @@ export function makeFixture(workspace: string, opts: FixtureOptions = {}): Fixtu
       ],
     },
     auditEntries: log.entries(runId),
+    cellChanges,
     models: [{ role: 'llm', file: 'tiny.gguf', bytes: 1234567, sha256: 'cd'.repeat(32) }],
     runtime: { airlock: '0.1.0', duckdb: '1.5.6', node: process.version, llamaCpp: 'b6000' },
     inputs: [{ name: 'customers.csv', bytes: 512, sha256: 'ab'.repeat(32) }],

@@ -13,7 +13,7 @@ import { verifyBundle } from '../../main/audit/verifyBundle.js';
 import type { PiiKind } from '../../main/contract/types.js';
 import { openLockedDuckDB, queryRows, sqlString } from '../../main/store/duckdb.js';
 import { SHARED, tempDir } from '../helpers/tmp.js';
-import { change, makeFixture } from './bundleFixture.js';
+import { change, makeFixture, sealChanges } from './bundleFixture.js';
 
 /** Every text an auditor could read: the folder's files, the archive's entries, the signed payload. */
 function bundleTexts(dir: string, archive: string): Map<string, string> {
@@ -69,10 +69,10 @@ describe('the hospital table (phone is pii)', () => {
     const texts = bundleTexts(result.dir, result.archive);
 
     expect(leaks(texts, phones)).toEqual([]);
-    // Tokens stand where the values were: in the chain, the report and the recipe.
+    // Tokens stand where the values were: in the shipped changes, the report and the recipe.
     const firstOld = fx.protector.token(fixes[0].old, 'phone');
-    expect(texts.get('audit.jsonl')).toContain(firstOld);
-    expect(texts.get('audit.jsonl')).toContain(fx.protector.token(fixes[0].new, 'phone'));
+    expect(texts.get('changes.jsonl')).toContain(firstOld);
+    expect(texts.get('changes.jsonl')).toContain(fx.protector.token(fixes[0].new, 'phone'));
     expect(texts.get('report.html')).toContain(fx.protector.token(badShapes[0].value, 'phone'));
     expect(texts.get('recipe.json')).toContain(`WHEN '${firstOld}' THEN`);
     // The workspace, and only the workspace, turns a token back into the value.
@@ -159,15 +159,16 @@ describe('a generated customer table', () => {
       failures: [{ column: 'ssn', reason: 'PATTERN_MISMATCH', count: 40 }, { column: 'iban', reason: 'PATTERN_MISMATCH', count: 40 }, { column: 'note', reason: 'LENGTH_VIOLATION', count: 40 }],
     });
     // Dates of birth only ever appear through the pii column: give them a change too.
-    fx.log.appendCellChanges('run-20250101-0001', fx.protector.protectChanges([change(1, 'dob', people[0].dob, people[1].dob, 'r-dob')], new Map([['dob', 'dob']])));
+    const dobChanges = sealChanges(fx.log, 'run-20250101-0001', fx.protector.protectChanges([change(1, 'dob', people[0].dob, people[1].dob, 'r-dob')], new Map([['dob', 'dob']])));
     fx.input.auditEntries = fx.log.entries('run-20250101-0001');
+    fx.input.cellChanges = [...fx.input.cellChanges!, ...dobChanges];
     const result = await writeBundle(join(ws, 'export'), fx.input);
     const texts = bundleTexts(result.dir, result.archive);
 
     // O'Brien also travels SQL-quoted inside the recipe: look for that spelling too.
     const spellings = allValues.flatMap((v) => (v.includes("'") ? [v, v.replace(/'/g, "''")] : [v]));
     expect(leaks(texts, spellings)).toEqual([]);
-    expect(texts.get('audit.jsonl')).toContain(fx.protector.token(people[0].phone, 'phone'));
+    expect(texts.get('changes.jsonl')).toContain(fx.protector.token(people[0].phone, 'phone'));
     expect(texts.get('report.html')).toMatch(/call pii:phone:[0-9a-f]{16} or write to pii:email:[0-9a-f]{16}/);
     expect((await verifyBundle(result.archive)).ok).toBe(true);
 

@@ -1,6 +1,6 @@
 // The audit log as a timeline, with the verdict on the whole hash chain.
 import { describeEntry } from '../auditSummary.js';
-import { groupEntries, groupSummary } from '../auditGroups.js';
+import { groupCells, groupEntries, groupSummary } from '../auditGroups.js';
 import type { AuditView } from '../contract.js';
 import type { CallImpl, EngineSession } from '../session.js';
 
@@ -39,8 +39,11 @@ export function auditCalls(session: EngineSession): AuditCalls {
             };
           }
           const json = JSON.stringify(e.payload, null, 2);
+          // One rule application: its cells are in the stream's audit-cells table and the row
+          // history; the entry's detail is its count and Merkle root.
+          const sealed = e.kind === 'cell_changes' ? { cells: groupCells(g) } : {};
           return {
-            seq: e.seq, runId: e.run_id, ts: e.ts, kind: e.kind, summary: describeEntry(e), hash: e.hash,
+            seq: e.seq, runId: e.run_id, ts: e.ts, kind: e.kind, summary: e.kind === 'cell_changes' ? groupSummary(g) : describeEntry(e), hash: e.hash, ...sealed,
             detail: json.length > DETAIL_CHARS ? `${json.slice(0, DETAIL_CHARS)}\n… (${json.length.toLocaleString('en-US')} characters)` : json,
           };
         }),
