@@ -32,7 +32,7 @@ import type { RemediationOptions } from '../remediate/remediate.js';
 import { createJob, jobInputOf } from '../remediate/job.js';
 import { finishStaleJobs, runRemediationJob } from './remediationJob.js';
 import { checkEmbedderDir, checkGgufFile } from '../models/modelFiles.js';
-import { rerunOfProcessedFile, waitingForReview, waitingMessage } from './waitingReview.js';
+import { rerunOfProcessedFile } from './waitingReview.js';
 import { storedVaultPath } from './vaultFile.js';
 
 export interface RunOptions {
