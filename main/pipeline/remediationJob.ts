@@ -21,6 +21,8 @@ export interface JobRunOptions {
   options?: RemediationOptions;
   /** whether the analyst asked to stop: the job is then left pending, not failed */
   cancelRequested?: () => boolean;
+  /** test hook: called with 'remediate' as the job starts its work */
+  onStage?: (stage: string) => void;
 }
 
 /** `airlock remediate RUN`: a clear error for a run that has no remediation left to do. */
@@ -43,9 +45,10 @@ export async function runRemediationJob(engine: Engine, runId: string, opts: Job
   const rt = runTables(runId);
   const conn = engine.duck.conn;
   claimJob(db, runId);
-  engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediation-job', event: job.stepsDone > 0 || job.state !== 'running' ? 'resumed' : 'started', stepsDone: job.stepsDone, pid: process.pid } });
+  engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediation-job', event: job.stepsDone > 0 || (job.state === 'running' && job.ownerPid !== process.pid) ? 'resumed' : 'started', stepsDone: job.stepsDone, pid: process.pid } });
   const t0 = Date.now();
   try {
+    opts.onStage?.('remediate');
     db.prepare('INSERT OR IGNORE INTO stages (run_id, stage, started_at) VALUES (?, ?, ?)').run(runId, 'remediate', nowIso());
     const rem = await remediateRun(engine, {
       contract, runId, st, rt, approval: job.input.approval, options: opts.options ?? job.input.options,

@@ -282,8 +282,7 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   })();
   emit('promote', reported.fastLaneRows, reported.fastLaneRows, `fast lane promoted: ${reported.successRows} rows in production; remediation ${wait ? 'running' : 'pending'}`);
   if (!wait) return reported;
-  opts.onStage?.('remediate');
-  return runRemediationJob(engine, runId, { onProgress: opts.onProgress, options: opts.remediation ?? {}, cancelRequested: opts.cancelRequested });
+  return runRemediationJob(engine, runId, { onProgress: opts.onProgress, options: opts.remediation ?? {}, cancelRequested: opts.cancelRequested, onStage: opts.onStage });
 }
 
 export async function promoteFastLane(engine: Engine, contract: Contract, runId: string, st: StreamTables, rt: RunTables, recs: Reconciliation[], timings: RunSummary['timingsMs']): Promise<void> {
