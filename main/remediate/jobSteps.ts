@@ -13,6 +13,7 @@ async function ensureSteps(conn: DuckDBConnection): Promise<void> {
 
 /** Inside the caller's transaction: a second marker for the same step is a primary-key error, never a second application. */
 export async function writeStepMarker(conn: DuckDBConnection, runId: string, step: number, info: unknown): Promise<void> {
+  await ensureSteps(conn);
   await conn.run(`INSERT INTO ${STEPS} VALUES (${sqlString(runId)}, ${Math.trunc(step)}, ${sqlString(JSON.stringify(info))})`);
 }
 
