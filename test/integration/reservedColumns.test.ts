@@ -87,6 +87,10 @@ describe('reserved column names (C5)', () => {
       expect(job).toMatchObject({ state: 'failed', owner_pid: null });
       expect(job.error).toContain('simulated failure');
       expect(await count(engine, 'SELECT count(*) FROM prod.people')).toBeGreaterThan(before);
+      // The same file again is the run already processed, and says how to finish it.
+      const again = await runBatch(engine, { file, contractPath, approval: { kind: 'all' }, remediation: { modelPath: null, embedderDir: null } });
+      expect(again).toMatchObject({ idempotent: true, previousRunId: run.run_id });
+      expect(again.message).toContain(`airlock remediate ${run.run_id}`);
     });
 
     for (const stage of ['validate']) {
