@@ -12,6 +12,7 @@ import { UserError } from './contract/errors.js';
 import { ModelLoadError } from './models/modelLoadError.js';
 import { openEngine } from './pipeline/context.js';
 import { runBatch } from './pipeline/runBatch.js';
+import { runRemediationJob } from './pipeline/remediationJob.js';
 import type { ApprovalMode, RunSummary } from './pipeline/types.js';
 import { exportRun } from './export/exportRun.js';
 import { stagingDirFor } from './export/exportDir.js';
@@ -27,7 +28,8 @@ const USAGE = `airlock — clean sensitive data offline against a data contract
 
   airlock run <file.csv|file.parquet> --contract <c.odcs.yaml> [--workspace DIR]
               [--approve-all | --approve-min-confidence X] [--model FILE.gguf | --no-model]
-              [--embedder DIR | --no-embedder] [--memory-limit SIZE] [--threads N] [--json]
+              [--embedder DIR | --no-embedder] [--memory-limit SIZE] [--threads N] [--no-wait] [--json]
+  airlock remediate <run-id> [--workspace DIR] [--json]   # resume or finish a run's remediation job
   airlock export [--run ID|latest] --out DIR [--format csv|parquet] [--workspace DIR] [--include-pii]
   airlock verify <bundle-dir-or-archive> [--public-key FILE]
   airlock profile <file> [--out contract.odcs.yaml]
@@ -89,7 +91,7 @@ async function cmdRun(args: string[]): Promise<number> {
       contract: { type: 'string' }, workspace: { type: 'string' }, 'approve-all': { type: 'boolean' },
       'approve-min-confidence': { type: 'string' }, model: { type: 'string' }, 'no-model': { type: 'boolean' },
       embedder: { type: 'string' }, 'no-embedder': { type: 'boolean' }, json: { type: 'boolean' },
-      'memory-limit': { type: 'string' }, threads: { type: 'string' },
+      'memory-limit': { type: 'string' }, threads: { type: 'string' }, 'no-wait': { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) throw new UserError('run takes one input file: airlock run <file.csv|file.parquet> --contract <c.odcs.yaml>');
@@ -107,6 +109,7 @@ async function cmdRun(args: string[]): Promise<number> {
       file: resolve(positionals[0]),
       contractPath: resolve(values.contract),
       approval,
+      wait: !values['no-wait'],
       remediation: {
         modelPath: values['no-model'] ? null : values.model ? resolve(values.model) : undefined,
         embedderDir: values['no-embedder'] ? null : values.embedder ? resolve(values.embedder) : undefined,
@@ -139,6 +142,22 @@ async function runBatchCleaningUp(engine: Engine, opts: Parameters<typeof runBat
     }
     clearWorkspaceTmp(engine.ws);
     throw isDiskFull(e) ? new UserError(`${user.message} The run was stopped and its writes undone.`, user.file) : user;
+  }
+}
+
+async function cmdRemediate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { workspace: { type: 'string' }, json: { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new UserError('remediate takes one run id (see: airlock runs).');
+  const engine = await openEngine(values.workspace ?? DEFAULT_WORKSPACE, [], { create: false });
+  try {
+    // Runs a killed process left half-done are undone first, as before any run.
+    await recoverInterruptedRuns(engine);
+    const summary = await runRemediationJob(engine, positionals[0], { onProgress: (p) => err(`[${p.stage}] ${p.message}`) });
+    if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    printSummary(summary);
+    return exitCodeFor(summary);
+  } finally {
+    engine.close();
   }
 }
 
@@ -271,6 +290,7 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'run': return await cmdRun(rest);
       case 'export': return await cmdExport(rest);
+      case 'remediate': return await cmdRemediate(rest);
       case 'verify': return await cmdVerify(rest);
       case 'profile': return await cmdProfile(rest);
       case 'replay': return await cmdReplay(rest);

@@ -225,6 +225,10 @@ export function runBadges(summary: RunSummary): RunBadges {
   if (summary.status === 'running') {
     return make({ state: 'running', headline: 'Running', detail: 'The run has not finished; its rows are counted when it does' }, total, false);
   }
+  // The fast lane is in production; the remediation job has not finished (remediate/job.ts).
+  if (summary.status === 'remediating') {
+    return make({ state: 'running', headline: `Remediating: ${plural(total.successRows, 'clean row')} are in production`, detail: `The remediation of ${rowsWait(total.quarantineRows)} in quarantine has not finished; ${countsText(total)}` }, total, reconciled);
+  }
   // Failed before any stage was reconciled: cancelled, killed, or stopped by an error, and
   // everything it wrote was undone (a Sev-1 always records the stage that broke).
   if (summary.status === 'failed' && stages.length === 0) {

@@ -28,9 +28,11 @@ import { assertInputHeaderNotReserved } from './inputHeader.js';
 import type { Engine } from './context.js';
 import type { ApprovalMode, Progress, Reconciliation, RunSummary } from './types.js';
 import { duckResourceSettings, sqlString } from '../store/duckdb.js';
-import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
+import type { RemediationOptions } from '../remediate/remediate.js';
+import { createJob, jobInputOf } from '../remediate/job.js';
+import { finishStaleJobs, runRemediationJob } from './remediationJob.js';
 import { checkEmbedderDir, checkGgufFile } from '../models/modelFiles.js';
-import { rerunOfProcessedFile, waitingForReview, waitingMessage } from './waitingReview.js';
+import { rerunOfProcessedFile } from './waitingReview.js';
 import { storedVaultPath } from './vaultFile.js';
 
 export interface RunOptions {
@@ -48,6 +50,11 @@ export interface RunOptions {
    * caller's own error, or DuckDB's interrupt) is recorded as cancelled, not as failed
    */
   cancelRequested?: () => boolean;
+  /**
+   * false: return once the fast lane is promoted, with the run 'remediating' and its remediation
+   * job pending (`airlock remediate RUN` finishes it). Default: the job runs to its end here.
+   */
+  wait?: boolean;
   /** test hook: called with the stage name as each stage starts (crash tests kill here) */
   onStage?: (stage: string) => void;
 }
@@ -112,6 +119,8 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   const { sqlite, audit } = engine;
   const conn = engine.duck.conn;
   await recoverInterruptedRuns(engine);
+  // Remediation jobs left pending or cut short are finished first, in the order their runs came.
+  await finishStaleJobs(engine, opts.onProgress);
   // The contract is checked whole now, before a run exists (its patterns, formats, bounds and SQL
   // checks by DuckDB itself): a refused one is the contract's mistake (exit 2), not a run left half-done.
   let contract = await loadContractForRun(conn, opts.contractPath);
@@ -123,7 +132,7 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
 
   if (!opts.replayOf) {
     const prev = sqlite.prepare(`SELECT run_id, summary_json FROM runs WHERE input_sha256 = ? AND contract_id = ? AND contract_sha256 = ?
-      AND status IN ('completed', 'held', 'halted') AND replay_of IS NULL ORDER BY started_at LIMIT 1`).get(vault.sha256, contract.id, contract.yamlSha256) as
+      AND status IN ('completed', 'held', 'halted', 'remediating') AND replay_of IS NULL ORDER BY started_at LIMIT 1`).get(vault.sha256, contract.id, contract.yamlSha256) as
       { run_id: string; summary_json: string } | undefined;
     if (prev) {
       audit.append({ runId: prev.run_id, kind: 'idempotent', payload: { input: vault.originalName, sha256: vault.sha256, contract: contract.id, version: contract.version, approval: opts.approval.kind } });
@@ -258,26 +267,22 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   const recPromote = recs[recs.length - 1];
   if (!recPromote.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, recPromote, recs, timings, t0);
 
-  // ---- remediation: never blocks the fast lane, which is already promoted
-  started = stageStart('remediate');
-  const rem = await remediateRun(engine, { contract, runId, st, rt, approval: opts.approval, options: opts.remediation ?? {}, emit: (p) => opts.onProgress?.({ ...p, runId }) });
-  const recRem = await reconcile(conn, runId, 'remediate', st, rt);
-  recs.push(recRem);
-  timings.remediate = stageEnd('remediate', started, rem.remediatedRows, recRem);
-  summary.clusters = rem.clusters;
-  summary.proposals = rem.proposals;
-  summary.modelCalls = rem.modelCalls;
-  summary.models = rem.models;
-  summary.recipe = rem.recipe;
-  if (!recRem.ok) return failReconciliation(engine, runId, contract, vault, ingest.format, recRem, recs, timings, t0);
-
+  // ---- remediation: a durable job (remediate/job.ts). The fast lane is committed and reported
+  // first: the run is recorded 'remediating' with the job, in one SQLite transaction; the job
+  // then runs here (or, with wait: false, later: `airlock remediate RUN`, or the next run).
   summary.reconciliation = recs;
   summary.timingsMs = { ...timings, total: Date.now() - t0 };
-  const waiting = waitingForReview(engine, runId);
-  summary.waitingForReview = waiting;
-  if (waiting > 0) summary.message = waitingMessage(runId, waiting, rem.recipe.waiting);
-  emit('done', 1, 1, 'done');
-  return finish(engine, await fillCounts(engine, summary, st, rt, recs));
+  const reported = await fillCounts(engine, { ...summary, status: 'remediating' }, st, rt, [...recs]);
+  const wait = opts.wait !== false;
+  reported.message = wait ? `remediation of the quarantine is running as a job: if it is stopped, finish it with: airlock remediate ${runId}`
+    : `the fast lane is promoted; remediation of the ${reported.quarantineRows} quarantined rows is pending: finish it with: airlock remediate ${runId}`;
+  sqlite.transaction(() => {
+    createJob(sqlite, runId, jobInputOf(opts.approval, opts.remediation ?? {}), wait ? 'running' : 'pending');
+    finish(engine, reported);
+  })();
+  emit('promote', reported.fastLaneRows, reported.fastLaneRows, `fast lane promoted: ${reported.successRows} rows in production; remediation ${wait ? 'running' : 'pending'}`);
+  if (!wait) return reported;
+  return runRemediationJob(engine, runId, { onProgress: opts.onProgress, options: opts.remediation ?? {}, cancelRequested: opts.cancelRequested, onStage: opts.onStage });
 }
 
 export async function promoteFastLane(engine: Engine, contract: Contract, runId: string, st: StreamTables, rt: RunTables, recs: Reconciliation[], timings: RunSummary['timingsMs']): Promise<void> {
@@ -343,6 +348,11 @@ export async function fillCounts(engine: Engine, summary: RunSummary, st: Stream
     reconciled: rec.ok,
     reconciliation: recs,
   };
+}
+
+/** Records the run's summary and status. */
+export function finishRun(engine: Engine, summary: RunSummary): RunSummary {
+  return finish(engine, summary);
 }
 
 function finish(engine: Engine, summary: RunSummary): RunSummary {

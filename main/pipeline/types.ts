@@ -1,7 +1,8 @@
 // The run summary: the `run --json` object of ../shared/docs/cli.md, plus what the app shows.
 import type { VariantSpelling } from '../contract/types.js';
 
-export type RunStatus = 'running' | 'completed' | 'halted' | 'held' | 'failed' | 'rejected';
+/** 'remediating': the fast lane is promoted and the run's remediation job is not done yet (remediate/job.ts) */
+export type RunStatus = 'running' | 'remediating' | 'completed' | 'halted' | 'held' | 'failed' | 'rejected';
 
 export interface GateResult {
   name: string;

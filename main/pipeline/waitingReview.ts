@@ -27,7 +27,8 @@ export async function rerunOfProcessedFile(engine: Engine, previousRunId: string
   const covered = who ? waiting.filter((p) => approves(approval, p.confidence)) : [];
   const base = { ...summary, idempotent: true, previousRunId, previousRunAt: row.started_at };
   if (covered.length === 0 || row.status !== 'completed') {
-    const hint = waiting.length === 0 ? ''
+    const hint = row.status === 'remediating' ? ` Its remediation is not finished: airlock remediate ${previousRunId}.`
+      : waiting.length === 0 ? ''
       : row.status !== 'completed' ? ` ${waiting.length} verified fix${waiting.length === 1 ? '' : 'es'} wait for review; the run is ${row.status}: release it first (airlock release ${previousRunId}).`
       : ` ${waitingMessage(previousRunId, waiting.length, 0)}`;
     return { ...base, waitingForReview: waiting.length, message: `${what}: nothing changed.${hint}` };

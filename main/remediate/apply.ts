@@ -22,6 +22,7 @@ import { ruleOp, type StoredProposal } from './proposalStore.js';
 import { withCompiledRule } from './rules/runRule.js';
 import { writtenColumns } from './rules/ruleTypes.js';
 import type { ReferenceTables } from '../contract/reference.js';
+import { writeStepMarker } from './jobSteps.js';
 
 export interface ApplyResult {
   promotedRows: number;
@@ -41,9 +42,28 @@ const MAX_REVERT_PASSES = 5;
 
 export interface ApplyOptions {
   reference?: ReferenceTables;
+  /**
+   * A step of a durable remediation job (job.ts): its marker row, with `payload`, is written in
+   * the same DuckDB transaction as the changes, and the audit of the changes is left to the
+   * caller (`auditApplied`), which records it in SQLite with the job's progress.
+   */
+  step?: { runId: string; step: number; payload: unknown };
 }
 
-export async function applyApproved(engine: Engine, s: RemediationScope, proposals: StoredProposal[], opts: ApplyOptions = {}): Promise<ApplyResult> {
+/** What one application committed: enough to audit it and record it, now or on a resume. */
+export interface AppliedStep {
+  ts: string;
+  ruleIds: string[];
+  promotedRows: number;
+  changedCells: number;
+  stillQuarantined: number;
+  reverted: number;
+  released: number;
+  reconciliation: Reconciliation;
+  perRule: Record<string, { matched: number; kept: number }>;
+}
+
+export async function applyApproved(engine: Engine, s: RemediationScope, proposals: StoredProposal[], opts: ApplyOptions = {}): Promise<ApplyResult & AppliedStep> {
   const conn = engine.duck.conn;
   const r = sqlString(s.runId);
   const work = await createWorkingCopy(conn, s, '_apply');
@@ -126,6 +146,8 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   const ts = nowIso();
   let promoted = 0;
   let stillQuarantined = 0;
+  let changedCells = 0;
+  let perRule: AppliedStep['perRule'] = {};
   let rec: Reconciliation;
   const ruleIds = proposals.map((p) => p.id);
   await conn.run('BEGIN TRANSACTION');
@@ -160,21 +182,32 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     await conn.run(`UPDATE ${s.rt.stage} SET ${assign} FROM _changed w WHERE ${s.rt.stage}._airlock_row_id = w._airlock_row_id`);
     stillQuarantined = Number(await queryValue(conn, 'SELECT count(*) FROM _changed WHERE NOT _airlock_ready'));
     rec = await reconcile(conn, s.runId, 'promote-remediated', s.st, s.rt);
+    // What the transaction wrote, read inside it: a job's marker row carries it (job.ts).
+    changedCells = Number(await queryValue(conn, `SELECT count(*) FROM ${s.st.changes} WHERE run_id = ${r} AND rule IN (${ruleIds.length ? ruleIds.map(sqlString).join(', ') : "''"}) AND ts = ${sqlString(ts)}`));
+    const keptRows = await queryRows<{ rule: string; n: number | bigint }>(conn, `SELECT rule, count(*) AS n FROM ${s.st.changes} WHERE run_id = ${r} AND ts = ${sqlString(ts)} GROUP BY rule`);
+    const kept = new Map(keptRows.map((x) => [x.rule, Number(x.n)]));
+    perRule = Object.fromEntries(proposals.map((p) => [p.id, { matched: matched[p.id] ?? 0, kept: kept.get(p.id) ?? 0 }]));
+    if (rec.ok && opts.step) {
+      const done: AppliedStep = { ts, ruleIds, promotedRows: promoted, changedCells, stillQuarantined, reverted, released, reconciliation: rec, perRule };
+      await writeStepMarker(conn, opts.step.runId, opts.step.step, { payload: opts.step.payload, applied: done });
+    }
     await conn.run(rec.ok ? 'COMMIT' : 'ROLLBACK');
   } catch (e) {
     await conn.run('ROLLBACK');
     throw e;
   }
-  const changedCells = Number(await queryValue(conn, `SELECT count(*) FROM ${s.st.changes} WHERE run_id = ${r} AND rule IN (${ruleIds.length ? ruleIds.map(sqlString).join(', ') : "''"}) AND ts = ${sqlString(ts)}`));
-  const keptRows = await queryRows<{ rule: string; n: number | bigint }>(conn, `SELECT rule, count(*) AS n FROM ${s.st.changes} WHERE run_id = ${r} AND ts = ${sqlString(ts)} GROUP BY rule`);
-  const kept = new Map(keptRows.map((x) => [x.rule, Number(x.n)]));
-  const perRule = Object.fromEntries(proposals.map((p) => [p.id, { matched: matched[p.id] ?? 0, kept: rec.ok ? kept.get(p.id) ?? 0 : 0 }]));
+  if (!rec.ok) perRule = Object.fromEntries(proposals.map((p) => [p.id, { matched: matched[p.id] ?? 0, kept: 0 }]));
   await conn.run('DROP TABLE IF EXISTS _apply; DROP TABLE IF EXISTS _orig; DROP TABLE IF EXISTS _chg; DROP TABLE IF EXISTS _left; DROP TABLE IF EXISTS _ready; DROP TABLE IF EXISTS _changed; DROP TABLE IF EXISTS _harmed; DROP TABLE IF EXISTS _arrived_viol; DROP TABLE IF EXISTS _apply_evidence; DROP TABLE IF EXISTS _rule_ids;');
-  if (rec.ok && (changedCells > 0 || released > 0)) {
-    if (changedCells > 0) await auditTableChanges(engine, s.contract, s.runId, s.st, undefined, ruleIds, ts);
-    engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: promoted, cells: changedCells, stillQuarantined, reverted, released, rules: ruleIds, reconciliation: rec } });
-  }
-  return { promotedRows: rec.ok ? promoted : 0, changedCells: rec.ok ? changedCells : 0, stillQuarantined: rec.ok ? stillQuarantined : 0, reverted, reconciliation: rec, perRule };
+  const out: AppliedStep = { ts, ruleIds, promotedRows: rec.ok ? promoted : 0, changedCells: rec.ok ? changedCells : 0, stillQuarantined: rec.ok ? stillQuarantined : 0, reverted, released, reconciliation: rec, perRule };
+  if (!opts.step) await auditApplied(engine, s, out);
+  return out;
+}
+
+/** The audit of one committed application: its cell changes, and the promotion. */
+export async function auditApplied(engine: Engine, s: RemediationScope, a: AppliedStep): Promise<void> {
+  if (!a.reconciliation.ok || (a.changedCells === 0 && a.released === 0)) return;
+  if (a.changedCells > 0) await auditTableChanges(engine, s.contract, s.runId, s.st, undefined, a.ruleIds, a.ts);
+  engine.audit.append({ runId: s.runId, kind: 'promote', payload: { lane: 'remediated', rows: a.promotedRows, cells: a.changedCells, stillQuarantined: a.stillQuarantined, reverted: a.reverted, released: a.released, rules: a.ruleIds, reconciliation: a.reconciliation } });
 }
 
 function valueOf(s: RemediationScope, alias: string, columnExpr: string): string {

@@ -7,10 +7,11 @@ import type { Engine } from '../pipeline/context.js';
 import type { ApprovalMode, Progress } from '../pipeline/types.js';
 import type { RunTables, StreamTables } from '../store/tables.js';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
-import { applyApproved } from './apply.js';
+import { applyApproved, auditApplied, type AppliedStep } from './apply.js';
+import { stepMarkersAfter } from './jobSteps.js';
 import { clusterQuarantine, clusterValues, mergeClusterCells, summarizeClusters } from './clusterCells.js';
 import { batchRows, materializeEvidence, quarantinedRows, type RemediationScope } from './context.js';
-import { addToRecipe, setAppliedOutcome, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type AppliedOutcome, type StoredProposal, type StoredRule } from './proposalStore.js';
+import { addToRecipe, getProposal, setAppliedOutcome, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type AppliedOutcome, type StoredProposal, type StoredRule } from './proposalStore.js';
 import { createWorkingCopy, initWorkingViolations, verifyTypedRule, violationsBefore } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
 import { releaseKeptRules } from './rules/runRule.js';
@@ -41,6 +42,8 @@ export interface RemediationInput {
   approval: ApprovalMode;
   options: RemediationOptions;
   emit?: (p: Omit<Progress, 'runId'>) => void;
+  /** the run's durable job (job.ts): its steps are recorded as they commit, and a resumed job skips those done */
+  durable?: DurableJob;
 }
 
 export interface RemediationResult {
@@ -71,43 +74,173 @@ export async function remediateRun(engine: Engine, input: RemediationInput): Pro
   const s: RemediationScope = { contract: input.contract, runId: input.runId, st: input.st, rt: input.rt };
   const emit = input.emit ?? (() => undefined);
   const models = new ModelSession(engine, input.runId, input.options);
-  let modelCalls = 0;
-  let remediatedRows = 0;
-  let proposals = 0;
-  const seenClusters = new Set<string>();
+  const maxRounds = Math.max(1, input.options.maxRounds ?? DEFAULT_ROUNDS);
   try {
+    let prog = input.durable?.progress ?? freshProgress();
+    if (input.durable) prog = await resumePoint(engine, s, input.durable, prog);
     // 1. The recipe of this contract: rules approved on earlier files of the stream, first. They
     // follow this run's approval mode: approved on an earlier file is not approved for this one.
-    const recipe = await applyRecipe(engine, s, input.approval);
-    remediatedRows += recipe.promotedRows;
-    const maxRounds = Math.max(1, input.options.maxRounds ?? DEFAULT_ROUNDS);
-    // Tried clusters, by their content: a cluster whose cells did not change is not tried again.
-    const tried = new Set<string>();
-    for (let round = 1; round <= maxRounds; round += 1) {
-      const r = await remediationRound(engine, s, input, models, round, tried, emit, input.options.maxModelCalls ?? 50, modelCalls);
-      modelCalls = r.modelCalls;
-      proposals += r.proposals;
-      for (const id of r.clusterIds) seenClusters.add(id);
-      remediatedRows += r.promotedRows;
-      engine.audit.append({ runId: input.runId, kind: 'stage', payload: { stage: 'remediation-round', round, clusters: r.clusterIds.length, proposals: r.proposals, changedCells: r.changedCells, promotedRows: r.promotedRows } });
-      // A fixpoint: nothing changed, or nothing new to try.
-      if (r.changedCells === 0) break;
+    if (prog.stepsDone < 1) {
+      input.durable?.reached('recipe');
+      prog = await applyRecipe(engine, s, input.approval, prog, input.durable);
     }
-    return { clusters: seenClusters.size, proposals, modelCalls, remediatedRows, models: models.names(), recipe: recipe.counts };
+    // 2. Rounds, each one step of the job (step 1 + N is round N), until a fixpoint: nothing
+    // changed, or nothing new to try.
+    while (!prog.finished && prog.stepsDone <= maxRounds) {
+      const round = prog.stepsDone;
+      prog = await remediationRound(engine, s, input, models, round, round >= maxRounds, prog, emit, input.options.maxModelCalls ?? 50);
+      emit({ stage: 'apply', done: round, total: maxRounds, message: `round ${round} committed (step ${prog.stepsDone})` });
+    }
+    return { clusters: prog.clusters.length, proposals: prog.proposals, modelCalls: prog.modelCalls, remediatedRows: prog.remediatedRows, models: models.names(), recipe: prog.recipe };
   } finally {
     await models.dispose();
   }
 }
 
+/**
+ * What a remediation job has done, step by step (job.ts keeps it in SQLite): the counts so far,
+ * and the state a later step depends on (clusters already tried, the columns' valid samples), so
+ * that a resumed job takes the same decisions as one never interrupted.
+ */
+export interface JobProgress {
+  /** committed steps: 0 none, 1 the recipe, 1 + N round N */
+  stepsDone: number;
+  /** a fixpoint was reached, or the last round is done */
+  finished: boolean;
+  recipe: RecipeCounts;
+  clusters: string[];
+  tried: string[];
+  proposals: number;
+  modelCalls: number;
+  remediatedRows: number;
+  /** the run's stored proposals when the step committed: a step done again drops those after */
+  proposalRows: number;
+  validSamples: Record<string, ValueCount[]>;
+  /** which process committed each step */
+  committedBy: Array<{ step: number; pid: number }>;
+}
+
+/** The store's side of a durable job (job.ts). */
+export interface DurableJob {
+  /** the committed steps' progress (a resumed job), or null for a new one */
+  progress: JobProgress | null;
+  /** the step the job is working on, for listings */
+  reached(step: string): void;
+  /** records a committed step; called inside the SQLite transaction that records the step's decisions */
+  record(p: JobProgress): void;
+}
+
+export function freshProgress(): JobProgress {
+  return { stepsDone: 0, finished: false, recipe: { applied: 0, waiting: 0 }, clusters: [], tried: [], proposals: 0, modelCalls: 0, remediatedRows: 0, proposalRows: 0, validSamples: {}, committedBy: [] };
+}
+
+/** What a step records in SQLite besides the changes it committed in DuckDB (its marker carries it). */
+interface StepPayload {
+  kind: 'recipe' | 'round';
+  round: number;
+  last: boolean;
+  /** the progress once the step is done, less what its application did */
+  base: JobProgress;
+  /** proposals this step approved and applied */
+  newly: string[];
+  /** rounds record each fix's outcome and add it to the recipe; the recipe step does not */
+  outcomes: boolean;
+  roundClusters: number;
+  roundProposals: number;
+  recipeAudit?: Record<string, unknown>;
+}
+
+interface StepMarker { payload: StepPayload; applied: AppliedStep }
+
+/**
+ * Where a resumed job starts: a step whose DuckDB transaction committed but whose SQLite record
+ * did not (a kill between the two) is recorded from its marker, never applied again; proposals
+ * of the step that never committed are dropped, as that step is done again from its start.
+ */
+async function resumePoint(engine: Engine, s: RemediationScope, durable: DurableJob, from: JobProgress): Promise<JobProgress> {
+  let prog = from;
+  for (const m of await stepMarkersAfter<StepMarker>(engine.duck.conn, s.runId, prog.stepsDone)) {
+    if (m.step !== prog.stepsDone + 1) throw new Error(`remediation job of ${s.runId}: DuckDB holds step ${m.step} but the store recorded only ${prog.stepsDone} steps`);
+    prog = await finishStep(engine, s, durable, m.step, m.info.payload, m.info.applied);
+    engine.audit.append({ runId: s.runId, kind: 'stage', payload: { stage: 'remediation-step-recorded', step: m.step, from: 'the DuckDB marker of a step committed before the process stopped' } });
+  }
+  const dropped = engine.sqlite.prepare(`DELETE FROM proposals WHERE run_id = ? AND rowid NOT IN (SELECT rowid FROM proposals WHERE run_id = ? ORDER BY rowid LIMIT ?)`)
+    .run(s.runId, s.runId, prog.proposalRows).changes;
+  if (from.stepsDone > 0 || dropped > 0) {
+    engine.audit.append({ runId: s.runId, kind: 'stage', payload: { stage: 'remediation-resumed', stepsDone: prog.stepsDone, droppedProposals: dropped } });
+  }
+  preloadValidSamples(s.runId, prog.validSamples);
+  return prog;
+}
+
+/**
+ * Records a committed step in SQLite, in one transaction: the audit of its changes, its
+ * proposals applied (with their outcomes, and in the recipe), its audit entry, and the job's
+ * progress. Either all of it is recorded or none, and then the resume records it from the marker.
+ */
+async function finishStep(engine: Engine, s: RemediationScope, durable: DurableJob | undefined, step: number, payload: StepPayload, applied: AppliedStep | null): Promise<JobProgress> {
+  const db = engine.sqlite;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    if (applied) await auditApplied(engine, s, applied);
+    const run = db.prepare('SELECT contract_sha256 FROM runs WHERE run_id = ?').get(s.runId) as { contract_sha256: string } | undefined;
+    for (const id of payload.newly) {
+      setProposalStatus(db, id, 'applied');
+      if (!payload.outcomes) continue;
+      setAppliedOutcome(db, id, appliedOutcome(applied?.perRule[id] ?? { matched: 0, kept: 0 }));
+      const p = getProposal(db, id);
+      if (p && run && ruleOp(p.rule).kind !== 'manual') addToRecipe(db, s.contract.id, run.contract_sha256, p);
+    }
+    const promotedRows = applied?.promotedRows ?? 0;
+    const changedCells = applied?.changedCells ?? 0;
+    if (payload.kind === 'recipe') {
+      if (payload.recipeAudit) engine.audit.append({ runId: s.runId, kind: 'recipe', payload: { ...payload.recipeAudit, promotedRows } });
+    } else {
+      engine.audit.append({ runId: s.runId, kind: 'stage', payload: { stage: 'remediation-round', round: payload.round, clusters: payload.roundClusters, proposals: payload.roundProposals, changedCells, promotedRows } });
+    }
+    const prog: JobProgress = {
+      ...payload.base,
+      stepsDone: step,
+      remediatedRows: payload.base.remediatedRows + promotedRows,
+      finished: payload.kind === 'round' && (changedCells === 0 || payload.last),
+      committedBy: [...payload.base.committedBy, { step, pid: process.pid }],
+    };
+    durable?.record(prog);
+    db.exec('COMMIT');
+    return prog;
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+/** Applies `approved` as one step (its marker in the same DuckDB transaction), then records it. */
+async function commitStep(engine: Engine, s: RemediationScope, durable: DurableJob | undefined, step: number, payload: StepPayload, approved: StoredProposal[]): Promise<JobProgress> {
+  if (approved.length === 0) return finishStep(engine, s, durable, step, payload, null);
+  const res = await applyApproved(engine, s, approved, { reference: referenceTables(), step: { runId: s.runId, step, payload } });
+  if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while ${payload.kind === 'recipe' ? 'applying the recipe to' : 'promoting fixes of'} ${s.runId}`);
+  if (process.env.AIRLOCK_TEST_CRASH_AFTER_COMMIT === String(step)) process.kill(process.pid, 'SIGKILL');
+  return finishStep(engine, s, durable, step, payload, res);
+}
+
 /** Rounds of cluster → propose → verify → apply, until nothing changes (bounded). */
 export const DEFAULT_ROUNDS = 4;
 
-interface RoundResult { clusterIds: string[]; proposals: number; modelCalls: number; changedCells: number; promotedRows: number }
-
-async function remediationRound(engine: Engine, s: RemediationScope, input: RemediationInput, models: ModelSession, round: number, tried: Set<string>,
-  emit: (p: Omit<Progress, 'runId'>) => void, maxCalls: number, callsSoFar: number): Promise<RoundResult> {
+/** One round, as one step of the job: cluster, propose, verify, approve, apply and record. */
+async function remediationRound(engine: Engine, s: RemediationScope, input: RemediationInput, models: ModelSession, round: number, last: boolean, prog: JobProgress,
+  emit: (p: Omit<Progress, 'runId'>) => void, maxCalls: number): Promise<JobProgress> {
   const conn = engine.duck.conn;
-  let modelCalls = callsSoFar;
+  const step = 1 + round;
+  let modelCalls = prog.modelCalls;
+  const tried = new Set(prog.tried);
+  input.durable?.reached(`round ${round}: cluster`);
+  const stepOf = (clusterIds: string[], roundProposals: number): StepPayload => ({
+    kind: 'round', round, last, newly: [], outcomes: true, roundClusters: clusterIds.length, roundProposals,
+    base: {
+      ...prog, tried: [...tried], clusters: [...new Set([...prog.clusters, ...clusterIds])], proposals: prog.proposals + roundProposals, modelCalls,
+      proposalRows: listProposals(engine.sqlite, s.runId).length, validSamples: validSamplesOf(s.runId),
+    },
+  });
   emit({ stage: 'cluster', done: 0, total: 1, message: `grouping failures into patterns (round ${round})` });
   let clusters = await clusterQuarantine(conn, s.contract, s.runId, s.st);
   clusters = await mergeSimilarClusters(engine, s, clusters, models, input.options.mergeThreshold ?? 0.92);
@@ -115,8 +248,9 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
   for (const c of clusters) tried.add(clusterContent(c));
   saveClusters(engine.sqlite, s.runId, clusters);
   emit({ stage: 'cluster', done: 1, total: 1, message: `${clusters.length} patterns` });
-  if (clusters.length === 0) return { clusterIds: [], proposals: 0, modelCalls, changedCells: 0, promotedRows: 0 };
+  if (clusters.length === 0) return commitStep(engine, s, input.durable, step, stepOf([], 0), []);
   const before = listProposals(engine.sqlite, s.runId).length;
+  input.durable?.reached(`round ${round}: propose`);
 
   // Proposals, each proven in the sandbox against a working copy of the quarantine.
   const work = await createWorkingCopy(conn, s, '_work');
@@ -176,8 +310,21 @@ async function remediationRound(engine: Engine, s: RemediationScope, input: Reme
     }
   }
   emit({ stage: 'apply', done: 0, total: 1, message: 'applying approved fixes' });
-  const applied = await promoteApproved(engine, s);
-  return { clusterIds: clusters.map((c) => c.id), proposals: all.length - before, modelCalls, changedCells: applied.changedCells, promotedRows: applied.promotedRows };
+  input.durable?.reached(`round ${round}: apply`);
+  const payload = stepOf(clusters.map((c) => c.id), all.length - before);
+  const toApply = await approvedToApply(engine, s);
+  return commitStep(engine, s, input.durable, step, { ...payload, newly: toApply.filter((p) => p.status === 'approved').map((p) => p.id) }, toApply);
+}
+
+/**
+ * The rules an application runs: every approved rule of the run, and those applied earlier
+ * again where cells of their columns still fail. None when nothing new was approved.
+ */
+async function approvedToApply(engine: Engine, s: RemediationScope): Promise<StoredProposal[]> {
+  const all = listProposals(engine.sqlite, s.runId).filter((p) => p.status === 'approved' || p.status === 'applied');
+  if (!all.some((p) => p.status === 'approved')) return [];
+  const failing = new Set((await queryRows<{ c: string }>(engine.duck.conn, `SELECT DISTINCT "column" AS c FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)}`)).map((r) => r.c));
+  return all.filter((p) => p.status === 'approved' || writtenColumns(ruleOp(p.rule)).some((c) => failing.has(c)));
 }
 
 function clusterContent(c: Cluster): string {
@@ -190,11 +337,9 @@ function clusterContent(c: Cluster): string {
  * the rows that pass. Newly approved rules join the contract's recipe.
  */
 export async function promoteApproved(engine: Engine, s: RemediationScope): Promise<{ promotedRows: number; changedCells: number }> {
-  const all = listProposals(engine.sqlite, s.runId).filter((p) => p.status === 'approved' || p.status === 'applied');
-  if (!all.some((p) => p.status === 'approved')) return { promotedRows: 0, changedCells: 0 };
   // A rule applied before is applied again only where cells of its columns still fail.
-  const failing = new Set((await queryRows<{ c: string }>(engine.duck.conn, `SELECT DISTINCT "column" AS c FROM ${s.st.violations} WHERE run_id = ${sqlString(s.runId)}`)).map((r) => r.c));
-  const approved = all.filter((p) => p.status === 'approved' || writtenColumns(ruleOp(p.rule)).some((c) => failing.has(c)));
+  const approved = await approvedToApply(engine, s);
+  if (approved.length === 0) return { promotedRows: 0, changedCells: 0 };
   const res = await applyApproved(engine, s, approved, { reference: referenceTables() });
   if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while promoting fixes of ${s.runId}`);
   const run = engine.sqlite.prepare('SELECT contract_sha256 FROM runs WHERE run_id = ?').get(s.runId) as { contract_sha256: string };
@@ -259,6 +404,21 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
 
 const validSamples = new Map<string, ValueCount[]>();
 
+/** The valid samples this process has taken for the run's columns (a job keeps them: job.ts). */
+function validSamplesOf(runId: string): Record<string, ValueCount[]> {
+  const out: Record<string, ValueCount[]> = {};
+  for (const [k, v] of validSamples) {
+    const [run, column] = k.split('\u001f');
+    if (run === runId) out[column] = v;
+  }
+  return out;
+}
+
+/** A resumed job's samples, as the process that took them had them. */
+function preloadValidSamples(runId: string, samples: Record<string, ValueCount[]>): void {
+  for (const [column, v] of Object.entries(samples)) validSamples.set(`${runId}\u001f${column}`, v);
+}
+
 /** The column's most common values among rows that pass its checks (once per run and column). */
 export async function validSampleOf(engine: Engine, s: RemediationScope, column: string): Promise<ValueCount[]> {
   const key = `${s.runId}\u001f${column}`;
@@ -311,9 +471,13 @@ async function tryCandidate(engine: Engine, s: RemediationScope, work: string, c
  * review, like any proposal of this run. The audit entry says which. A rule that computes its
  * evidence when applied (agreedValue) decides this file's new keys from this file's groups.
  */
-async function applyRecipe(engine: Engine, s: RemediationScope, approval: ApprovalMode): Promise<{ promotedRows: number; counts: RecipeCounts }> {
+async function applyRecipe(engine: Engine, s: RemediationScope, approval: ApprovalMode, prog: JobProgress, durable: DurableJob | undefined): Promise<JobProgress> {
   const rules = recipeRules(engine.sqlite, s.contract.id);
-  if (rules.length === 0) return { promotedRows: 0, counts: { applied: 0, waiting: 0 } };
+  const payloadOf = (counts: RecipeCounts, newly: string[], recipeAudit?: Record<string, unknown>): StepPayload => ({
+    kind: 'recipe', round: 0, last: false, newly, outcomes: false, roundClusters: 0, roundProposals: 0, recipeAudit,
+    base: { ...prog, recipe: counts, proposalRows: listProposals(engine.sqlite, s.runId).length, validSamples: validSamplesOf(s.runId) },
+  });
+  if (rules.length === 0) return finishStep(engine, s, durable, 1, payloadOf({ applied: 0, waiting: 0 }, []), null);
   const conn = engine.duck.conn;
   const who = approver(approval);
   const approvedNow: StoredProposal[] = [];
@@ -337,18 +501,9 @@ async function applyRecipe(engine: Engine, s: RemediationScope, approval: Approv
     saveProposal(engine.sqlite, p);
     (approve ? approvedNow : waiting).push(p);
   }
-  let promotedRows = 0;
-  if (approvedNow.length > 0) {
-    const res = await applyApproved(engine, s, approvedNow, { reference: referenceTables() });
-    if (!res.reconciliation.ok) throw new Error(`Sev-1: reconciliation failed while applying the recipe to ${s.runId}`);
-    for (const p of approvedNow) setProposalStatus(engine.sqlite, p.id, 'applied');
-    promotedRows = res.promotedRows;
-  }
-  engine.audit.append({
-    runId: s.runId, kind: 'recipe',
-    payload: { approval: who ?? 'none (review)', rules: approvedNow.map((p) => p.id), waitingForReview: waiting.map((p) => p.id), promotedRows, ...(skipped.length ? { skipped } : {}) },
-  });
-  return { promotedRows, counts: { applied: approvedNow.length, waiting: waiting.length, ...(skipped.length ? { skipped } : {}) } };
+  const counts: RecipeCounts = { applied: approvedNow.length, waiting: waiting.length, ...(skipped.length ? { skipped } : {}) };
+  const audit = { approval: who ?? 'none (review)', rules: approvedNow.map((p) => p.id), waitingForReview: waiting.map((p) => p.id), ...(skipped.length ? { skipped } : {}) };
+  return commitStep(engine, s, durable, 1, payloadOf(counts, approvedNow.map((p) => p.id), audit), approvedNow);
 }
 
 /**

@@ -114,6 +114,22 @@ CREATE TABLE IF NOT EXISTS recipe_disabled (
   disabled_by TEXT NOT NULL,
   PRIMARY KEY (contract_id, proposal_id)
 );
+-- a run's remediation, as a durable job (remediate/job.ts): the fast lane is promoted and reported
+-- first; each committed step (the recipe, then each round) is recorded here, so that a job cut
+-- short resumes at its first unfinished step. steps_done: 0 none, 1 the recipe, 1 + N round N.
+CREATE TABLE IF NOT EXISTS remediation_jobs (
+  run_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,             -- pending | running | done | failed
+  owner_pid INTEGER,               -- the process running it (state running)
+  steps_done INTEGER NOT NULL,
+  step TEXT,                       -- the step reached: 'recipe', 'round 2: propose', ...
+  input_json TEXT NOT NULL,        -- approval mode and remediation options
+  progress_json TEXT NOT NULL,     -- what the committed steps found and decided
+  error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  finished_at TEXT
+);
 CREATE TABLE IF NOT EXISTS models_used (
   run_id TEXT NOT NULL,
   role TEXT NOT NULL,              -- llm | embedder

@@ -73,7 +73,27 @@ describe('reserved column names (C5)', () => {
       await expect(runBatch(engine, { file, contractPath, approval: { kind: 'all' }, remediation: { modelPath: null, embedderDir: null } })).rejects.toThrow(UserError);
     });
 
-    for (const stage of ['validate', 'remediate']) {
+    it('an internal error in remediation marks its job failed, never running; the fast lane, committed and reported first, stays promoted', async () => {
+      const file = writeInput(dir, 'boom-remediate.csv', csvText(PEOPLE_HEADER, peopleRows(200, 220)));
+      const before = await count(engine, 'SELECT count(*) FROM prod.people').catch(() => 0);
+      await expect(runBatch(engine, {
+        file, contractPath, approval: { kind: 'all' }, remediation: { modelPath: null, embedderDir: null },
+        onStage: (s) => { if (s === 'remediate') throw new Error('simulated failure at remediate'); },
+      })).rejects.toThrow(/simulated/);
+      const run = engine.sqlite.prepare('SELECT run_id, status, summary_json FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as { run_id: string; status: string; summary_json: string };
+      expect(run.status).toBe('remediating');
+      expect(JSON.parse(run.summary_json)).toMatchObject({ reconciled: true });
+      const job = engine.sqlite.prepare('SELECT state, owner_pid, error FROM remediation_jobs WHERE run_id = ?').get(run.run_id) as { state: string; owner_pid: number | null; error: string };
+      expect(job).toMatchObject({ state: 'failed', owner_pid: null });
+      expect(job.error).toContain('simulated failure');
+      expect(await count(engine, 'SELECT count(*) FROM prod.people')).toBeGreaterThan(before);
+      // The same file again is the run already processed, and says how to finish it.
+      const again = await runBatch(engine, { file, contractPath, approval: { kind: 'all' }, remediation: { modelPath: null, embedderDir: null } });
+      expect(again).toMatchObject({ idempotent: true, previousRunId: run.run_id });
+      expect(again.message).toContain(`airlock remediate ${run.run_id}`);
+    });
+
+    for (const stage of ['validate']) {
       it(`an internal error at ${stage} marks the run failed and undoes its writes`, async () => {
         const file = writeInput(dir, `boom-${stage}.csv`, csvText(PEOPLE_HEADER, peopleRows(100, 120)));
         const before = await count(engine, 'SELECT count(*) FROM prod.people').catch(() => 0);

@@ -127,7 +127,8 @@ export class StageWatcher {
  */
 export function stageAtKill(p: RunProgress, lastLine: string): string {
   if (!p.runId) return 'startup';
-  if (p.status !== 'running') return 'after-finish';
+  // 'remediating': the fast lane is promoted and the remediation job is at work (remediate/job.ts)
+  if (p.status !== 'running' && p.status !== 'remediating') return 'after-finish';
   const open = p.stages.find((s) => !s.finished);
   if (open) {
     if (open.stage !== 'remediate') return open.stage;

@@ -1,0 +1,110 @@
+// Runs (or resumes) a run's remediation job to its end and closes the run: the run was recorded
+// 'remediating' with its fast lane promoted and reported; this finishes its quarantine's
+// remediation from the job's first unfinished step, reconciles, and records the run completed.
+// An error marks the job failed (never left 'running'); the fast lane stays promoted and
+// `airlock remediate RUN` tries the job again from where it stopped.
+import { UserError } from '../contract/errors.js';
+import { contractOfRun } from '../export/exportRun.js';
+import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
+import { claimJob, durableJob, endJob, getJob, resumable, staleJobs } from '../remediate/job.js';
+import { runTables, streamTables } from '../store/tables.js';
+import { nowIso } from '../store/sqlite.js';
+import { reconcile } from './reconcile.js';
+import { fillCounts, finishRun } from './runBatch.js';
+import { waitingForReview, waitingMessage } from './waitingReview.js';
+import type { Engine } from './context.js';
+import type { Progress, RunSummary } from './types.js';
+
+export interface JobRunOptions {
+  onProgress?: (p: Progress) => void;
+  /** the remediation options of this process (a model loaded in memory); default: the job's stored ones */
+  options?: RemediationOptions;
+  /** whether the analyst asked to stop: the job is then left pending, not failed */
+  cancelRequested?: () => boolean;
+  /** test hook: called with 'remediate' as the job starts its work */
+  onStage?: (stage: string) => void;
+}
+
+/** `airlock remediate RUN`: a clear error for a run that has no remediation left to do. */
+export function assertRemediable(engine: Engine, runId: string): void {
+  const run = engine.sqlite.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
+  if (!run) throw new UserError(`run ${runId} is not in this workspace. List runs with: airlock runs`);
+  const job = getJob(engine.sqlite, runId);
+  if (run.status !== 'remediating' || !job || job.state === 'done') {
+    throw new UserError(`run ${runId} is ${run.status}${job?.state === 'done' ? ' and its remediation is done' : ''}: it has no remediation left to finish.`);
+  }
+  if (!resumable(job)) throw new UserError(`run ${runId}: its remediation is being run by another process (pid ${job.ownerPid}). Wait for it to finish.`);
+}
+
+export async function runRemediationJob(engine: Engine, runId: string, opts: JobRunOptions = {}): Promise<RunSummary> {
+  assertRemediable(engine, runId);
+  const db = engine.sqlite;
+  const job = getJob(db, runId)!;
+  const { contract, summary: stored } = contractOfRun(engine, runId);
+  const st = streamTables(contract);
+  const rt = runTables(runId);
+  const conn = engine.duck.conn;
+  claimJob(db, runId);
+  engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediation-job', event: job.stepsDone > 0 || (job.state === 'running' && job.ownerPid !== process.pid) ? 'resumed' : 'started', stepsDone: job.stepsDone, pid: process.pid } });
+  const t0 = Date.now();
+  try {
+    opts.onStage?.('remediate');
+    db.prepare('INSERT OR IGNORE INTO stages (run_id, stage, started_at) VALUES (?, ?, ?)').run(runId, 'remediate', nowIso());
+    const rem = await remediateRun(engine, {
+      contract, runId, st, rt, approval: job.input.approval, options: opts.options ?? job.input.options,
+      emit: (p) => opts.onProgress?.({ ...p, runId }), durable: durableJob(db, job),
+    });
+    const recs = (stored.reconciliation ?? []).filter((r) => r.stage !== 'final');
+    const recRem = await reconcile(conn, runId, 'remediate', st, rt);
+    recs.push(recRem);
+    const ms = Date.now() - t0;
+    db.prepare('UPDATE stages SET finished_at = ?, ms = ?, rows = ?, reconciliation_json = ? WHERE run_id = ? AND stage = ?').run(nowIso(), ms, rem.remediatedRows, JSON.stringify(recRem), runId, 'remediate');
+    engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediate', ms, rows: rem.remediatedRows, reconciliation: recRem } });
+    const timingsMs = { ...stored.timingsMs, remediate: ms };
+    let summary: RunSummary = { ...stored, status: 'completed', message: undefined, clusters: rem.clusters, proposals: rem.proposals, modelCalls: rem.modelCalls, models: rem.models, recipe: rem.recipe, timingsMs };
+    if (!recRem.ok) {
+      const message = `Sev-1: reconciliation failed after remediate: source ${recRem.sourceRows} != success ${recRem.successRows} + quarantine ${recRem.quarantineRows} + duplicates ${recRem.duplicateRows} + pending ${recRem.pendingRows}. Nothing more is promoted.`;
+      db.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, 'sev1', 'RECONCILIATION_FAILED', message, nowIso());
+      engine.audit.append({ runId, kind: 'alert', payload: { severity: 'sev1', code: 'RECONCILIATION_FAILED', reconciliation: recRem } });
+      summary = { ...summary, status: 'failed', reconciled: false, message, reconciliation: recs };
+    } else {
+      summary.waitingForReview = waitingForReview(engine, runId);
+      if (summary.waitingForReview > 0) summary.message = waitingMessage(runId, summary.waitingForReview, rem.recipe.waiting);
+      opts.onProgress?.({ runId, stage: 'done', done: 1, total: 1, message: 'done' });
+      summary = await fillCounts(engine, summary, st, rt, recs);
+    }
+    db.transaction(() => {
+      finishRun(engine, summary);
+      endJob(db, runId, 'done');
+    })();
+    return summary;
+  } catch (e) {
+    const first = String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 500);
+    const cancelled = opts.cancelRequested?.() === true;
+    endJob(db, runId, cancelled ? 'pending' : 'failed', cancelled ? 'cancelled by the analyst' : first);
+    engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediation-job', event: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : first } });
+    if (!cancelled) {
+      db.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(runId, 'warning', 'REMEDIATION_FAILED', `run ${runId}: remediation stopped on an error (${first}); its fast lane stays promoted. Finish it with: airlock remediate ${runId}`, nowIso());
+    }
+    throw e;
+  }
+}
+
+/**
+ * Before a new run: jobs a killed process left 'running', or that `run --no-wait` left pending,
+ * are finished first, so the stream's runs apply in the order they arrived. A job that fails
+ * again is left failed (for `airlock remediate`) and does not stop the new run.
+ */
+export async function finishStaleJobs(engine: Engine, onProgress?: (p: Progress) => void): Promise<string[]> {
+  const done: string[] = [];
+  for (const runId of staleJobs(engine.sqlite)) {
+    try {
+      await runRemediationJob(engine, runId, { onProgress });
+      done.push(runId);
+    } catch (e) {
+      if (!(e instanceof UserError)) onProgress?.({ runId, stage: 'apply', done: 0, total: 1, message: `the remediation of ${runId} failed again: ${String((e as Error).message).split('\n')[0]}` });
+    }
+  }
+  return done;
+}
