@@ -45,6 +45,10 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
       payload: engine.pii.protectIdentifiers({ rule: g.rule, proposer: g.proposer, ts: g.ts, cells: g.cells, columns: g.columns, merkle_root: g.root, merkle: MERKLE_SPEC }),
     })));
     const seqOf = roots.map((g, i) => `(${g.g}, ${entries[i].seq})`).join(', ');
+    // Cells at or after the first new seq can only be orphans: a caller's SQLite transaction that
+    // wrote their entries rolled back after this DuckDB insert (a durable job's step killed before
+    // its record), and SQLite gives those seqs out again. Left, they would join the new entries.
+    await conn.run(`DELETE FROM ${st.auditCells} WHERE seq >= ${entries[0].seq}`);
     await conn.run(`INSERT INTO ${st.auditCells}
       SELECT ${sqlString(runId)}, m.seq, l.row_id, l."column", l.old_value, l.new_value, l.reason, l.rule, l.confidence, l.proposer, l.ts, l.leaf
       FROM _audit_leaves l JOIN (VALUES ${seqOf}) m(g, seq) ON m.g = l.g`);

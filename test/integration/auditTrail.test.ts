@@ -12,6 +12,9 @@ import { verifyBundle } from '../../main/audit/verifyBundle.js';
 import { exportRun } from '../../main/export/exportRun.js';
 import { stagingDirFor } from '../../main/export/exportDir.js';
 import { queryRows } from '../../main/store/duckdb.js';
+import { loadContractFile } from '../../main/contract/load.js';
+import { streamTables } from '../../main/store/tables.js';
+import { auditTableChanges } from '../../main/pipeline/auditChanges.js';
 import { openEngine, type Engine } from '../../main/pipeline/context.js';
 import { runBatch } from '../../main/pipeline/runBatch.js';
 import type { RunSummary } from '../../main/pipeline/types.js';
@@ -191,5 +194,28 @@ describe('the bundle proves every shipped change', () => {
     }
     // the untouched export still verifies
     expect((await verifyBundle(out)).ok).toBe(true);
+  });
+});
+
+describe('a rule application sealed in a SQLite transaction that rolls back', () => {
+  it('leaves no orphan cells behind to join the entry that takes its seq next', async () => {
+    const contract = loadContractFile(CONTRACT);
+    const st = streamTables(contract);
+    const victim = cellChanges[0];
+    const filter = { rule: String(victim.payload.rule), ts: String(victim.payload.ts) };
+    // A durable job's step: the audit is written inside the step's SQLite transaction, and the
+    // process stops before COMMIT (here: a ROLLBACK). The DuckDB insert of the cells stays.
+    engine.sqlite.exec('BEGIN IMMEDIATE');
+    await auditTableChanges(engine, contract, summary.runId, st, undefined, [filter.rule], filter.ts);
+    engine.sqlite.exec('ROLLBACK');
+    // The resume records the step again: a new entry, at the seq the rolled-back one had.
+    const sealed = await auditTableChanges(engine, contract, summary.runId, st, undefined, [filter.rule], filter.ts);
+    const entry = engine.audit.entries(summary.runId).filter((e) => e.kind === 'cell_changes').at(-1)!;
+    expect(entry.payload.cells).toBe(sealed);
+    const stored = await queryRows<LeafChange>(engine.duck.conn, `SELECT row_id, "column", old_value AS old, new_value AS new, reason, rule, confidence, proposer, ts
+      FROM ${st.auditCells} WHERE seq = ${entry.seq}`);
+    expect(stored.length).toBe(sealed);
+    expect(changesRoot(stored.map((c) => ({ ...c, row_id: Number(c.row_id) })))).toBe(entry.payload.merkle_root);
+    expect(engine.audit.verify().ok).toBe(true);
   });
 });
