@@ -18,3 +18,12 @@ export function truthOf(foldedWord: string): boolean | undefined {
 export function isBooleanPair(a: string, b: string): boolean {
   return BOOLEAN_PAIRS.some(([t, f]) => (a === t && b === f) || (a === f && b === t));
 }
+
+/**
+ * The key a written value is looked up by as a flag word: case and surrounding spaces folded, and
+ * nothing else. foldKey also drops signs and punctuation, which here carry meaning: '-1' (an
+ * "unknown", or true in some systems), '!true' (false) and 'No?' are no spellings of '1', 'true', 'no'.
+ */
+export function flagKey(v: string): string {
+  return v.normalize('NFKC').trim().toLowerCase();
+}

@@ -34,6 +34,14 @@ describe('flag-words strategy', () => {
     expect(await apply(db, 'emergency_service', r!, ['True', 'False', 'maybe', null])).toEqual(['yes', 'no', 'maybe', null]);
   });
 
+  it('leaves signed and negated words as they are: \'-1\', \'!true\', \'No?\' are no spelling of a flag word', async () => {
+    // foldKey drops signs and punctuation, so '-1' (often "unknown", or true in VB) and '!true'
+    // (false) would be read as '1' and 'true': a wrong repair, where quarantine is right.
+    const values = ['True', '-1', '!true', 'No?', '+0', '(N)'];
+    const r = await run(db, flagWords, synthInput(emergency, values), ctx([], 0.1));
+    expect(await apply(db, 'emergency_service', r!, values)).toEqual(['yes', '-1', '!true', 'No?', '+0', '(N)']);
+  });
+
   const declines = [
     { name: 'a set that is no flag pair (M / F)', col: column({ name: 'sex', enum: ['M', 'F'] }), values: ['f', 'T'] },
     { name: 'a set of three', col: column({ name: 'a', enum: ['yes', 'no', 'unknown'] }), values: ['True'] },

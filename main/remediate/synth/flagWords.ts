@@ -9,19 +9,18 @@ import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
 import type { Candidate } from './common.js';
 import { PER_VALUE_FLOOR } from './common.js';
-import { isBooleanPair, truthOf } from '../../contract/booleanWords.js';
-import { foldKey } from '../../contract/profileInfer.js';
+import { flagKey, isBooleanPair, truthOf } from '../../contract/booleanWords.js';
 
 const STRATEGY = 'flag-words';
 
 export async function flagWords(_conn: DuckDBConnection, input: SynthInput, _ctx: SynthContext): Promise<Candidate[]> {
   const members = input.column.enum ?? [];
-  if (members.length !== 2 || !isBooleanPair(foldKey(members[0]), foldKey(members[1]))) return [];
-  const memberOf = new Map(members.map((m) => [truthOf(foldKey(m))!, m]));
+  if (members.length !== 2 || !isBooleanPair(flagKey(members[0]), flagKey(members[1]))) return [];
+  const memberOf = new Map(members.map((m) => [truthOf(flagKey(m))!, m]));
   const entries: MapEntry[] = [];
   for (const vc of input.values) {
     if (vc.value === null) continue;
-    const truth = truthOf(foldKey(vc.value));
+    const truth = truthOf(flagKey(vc.value));
     const to = truth === undefined ? undefined : memberOf.get(truth);
     if (to === undefined || to === vc.value) continue;
     entries.push({ from: vc.value, to, count: vc.count });
