@@ -49,6 +49,12 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
     // wrote their entries rolled back after this DuckDB insert (a durable job's step killed before
     // its record), and SQLite gives those seqs out again. Left, they would join the new entries.
     await conn.run(`DELETE FROM ${st.auditCells} WHERE seq >= ${entries[0].seq}`);
+    // An orphan's seq may also have gone to another entry since (the job's 'resumed' stage entry,
+    // appended before the step is recorded again): the run's cells are those of its sealed
+    // cell_changes entries (these new ones' cells go in below), any other is an orphan.
+    const sealed = (engine.sqlite.prepare('SELECT seq FROM audit WHERE run_id = ? AND kind = ? AND seq < ?')
+      .all(runId, CELL_CHANGES_KIND, entries[0].seq) as Array<{ seq: number }>).map((e) => Number(e.seq));
+    await conn.run(`DELETE FROM ${st.auditCells} WHERE run_id = ${sqlString(runId)}${sealed.length ? ` AND seq NOT IN (${sealed.join(', ')})` : ''}`);
     await conn.run(`INSERT INTO ${st.auditCells}
       SELECT ${sqlString(runId)}, m.seq, l.row_id, l."column", l.old_value, l.new_value, l.reason, l.rule, l.confidence, l.proposer, l.ts, l.leaf
       FROM _audit_leaves l JOIN (VALUES ${seqOf}) m(g, seq) ON m.g = l.g`);

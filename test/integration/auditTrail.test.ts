@@ -219,3 +219,23 @@ describe('a rule application sealed in a SQLite transaction that rolls back', ()
     expect(engine.audit.verify().ok).toBe(true);
   });
 });
+
+describe('a rolled-back rule application resumed after another audit entry', () => {
+  it('leaves no orphan cell at a seq that is no cell_changes entry (the job\'s "resumed" entry takes it first)', async () => {
+    const contract = loadContractFile(CONTRACT);
+    const st = streamTables(contract);
+    const victim = cellChanges[0];
+    const filter = { rule: String(victim.payload.rule), ts: String(victim.payload.ts) };
+    // A durable job's step killed before its SQLite COMMIT: the DuckDB insert of the cells stays.
+    engine.sqlite.exec('BEGIN IMMEDIATE');
+    await auditTableChanges(engine, contract, summary.runId, st, undefined, [filter.rule], filter.ts);
+    engine.sqlite.exec('ROLLBACK');
+    // runRemediationJob appends its 'remediation-job resumed' entry before the step is recorded
+    // again from its marker: that entry takes the seq the rolled-back cell_changes entry had.
+    engine.audit.append({ runId: summary.runId, kind: 'stage', payload: { stage: 'remediation-job', event: 'resumed' } });
+    await auditTableChanges(engine, contract, summary.runId, st, undefined, [filter.rule], filter.ts);
+    const sealedSeqs = new Set(engine.audit.entries(summary.runId).filter((e) => e.kind === 'cell_changes').map((e) => e.seq));
+    const cellSeqs = await queryRows<{ seq: number | bigint }>(engine.duck.conn, `SELECT DISTINCT seq FROM ${st.auditCells} WHERE run_id = '${summary.runId}'`);
+    expect(cellSeqs.map((r) => Number(r.seq)).filter((s) => !sealedSeqs.has(s))).toEqual([]);
+  });
+});
