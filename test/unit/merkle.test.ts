@@ -181,4 +181,17 @@ describe('the tree in DuckDB', () => {
     const shipped = set.map((c, i) => ({ ...c, old: rows[i].old_value, new: rows[i].new_value }));
     expect(root.root).toBe(changesRoot(shipped));
   });
+  it('keeps personal values of other columns out of the audit form, as the per-cell path did (IBAN, card, phone, an e-mail in text)', async () => {
+    // protectChange (the per-cell path this replaced) tokenised every whole value detectPiiKind
+    // knows and scrubbed personal spans inside text, in any column; the SQL audit form only knows
+    // whole e-mails and SSNs, so these ship in clear in changes.jsonl.
+    const clear = ['DE89370400440532013000', '4111 1111 1111 1111', '+1 415 555 0132', 'write to bob@example.org please'];
+    const set: LeafChange[] = clear.map((old, i) => ({ row_id: i + 1, column: 'note', old, new: 'x', reason: 'R', rule: 'r', confidence: '1.0', proposer: 'p', ts: 't' }));
+    await sqlRoots(set);
+    const rows = await queryRows<{ old_value: string }>(conn, 'SELECT old_value FROM lv ORDER BY row_id');
+    for (const [i, v] of clear.entries()) {
+      expect(pii.protectChange({ row_id: i + 1, column: 'note', old: v, new: 'x', reason: 'R', rule: 'r', confidence: 1, version: 'p', timestamp: 't' }).old).not.toBe(v);
+      expect(rows[i].old_value, v).not.toBe(v);
+    }
+  });
 });
