@@ -74,3 +74,26 @@ export async function reduceMerkleLevels(conn: DuckDBConnection, table: string):
     await conn.run('DROP TABLE IF EXISTS _merkle_level');
   }
 }
+
+/**
+ * The personal values SQL does not tell, in the columns that are not pii: IBANs, cards and phones
+ * (checksums, written shapes) and personal spans inside text. The few candidates (a value with an
+ * '@' or six digits) are protected by `protect` (PiiProtector.protectValues, as the per-cell path
+ * did), and the leaves of the changes they were in are hashed again over the protected values.
+ */
+export async function protectOtherValues(conn: DuckDBConnection, table: string, protect: (values: string[]) => Map<string, string>): Promise<number> {
+  const cands = await queryRows<{ v: string }>(conn, `SELECT DISTINCT v FROM (SELECT old_value AS v FROM ${table} WHERE old_kind IS NULL
+      UNION ALL SELECT new_value FROM ${table} WHERE new_kind IS NULL)
+    WHERE v IS NOT NULL AND (contains(v, '@') OR regexp_matches(v, '(\\d\\D{0,3}){6}')) ORDER BY v`);
+  const changed = [...protect(cands.map((c) => c.v))].filter(([v, t]) => v !== t);
+  if (changed.length === 0) return 0;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE _pii_other AS SELECT * FROM (VALUES ${changed.map(([v, t]) => `(${sqlString(v)}, ${sqlString(t)})`).join(', ')}) m(v, t)`);
+  try {
+    await conn.run(`UPDATE ${table} SET old_value = m.t FROM _pii_other m WHERE ${table}.old_kind IS NULL AND ${table}.old_value = m.v`);
+    await conn.run(`UPDATE ${table} SET new_value = m.t FROM _pii_other m WHERE ${table}.new_kind IS NULL AND ${table}.new_value = m.v`);
+    await conn.run(`UPDATE ${table} SET leaf = ${leafSql(table)}`);
+  } finally {
+    await conn.run('DROP TABLE IF EXISTS _pii_other');
+  }
+  return changed.length;
+}

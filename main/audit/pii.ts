@@ -335,6 +335,19 @@ export class PiiProtector {
     return same ? change : out;
   }
 
+  /**
+   * Cell values of columns that are not pii, as protectChange writes them: a whole value of a
+   * personal kind (IBAN, card, phone, e-mail, SSN) becomes its token, personal spans and values
+   * already tokenised inside text are replaced. In one transaction.
+   */
+  protectValues(values: readonly string[]): Map<string, string> {
+    return this.db.transaction(() => new Map(values.map((v) => {
+      if (v.trim() === '') return [v, v];
+      const kind = detectPiiKind(v);
+      return [v, kind ? this.token(v, kind) : this.known.scrub(v, this.detect)];
+    })))();
+  }
+
   /** Many changes in one transaction (one fsync, not one per new token). */
   protectChanges(changes: CellChange[], columnKinds: ReadonlyMap<string, PiiKind>): CellChange[] {
     return this.db.transaction(() => changes.map((c) => this.protectChange(c, columnKinds.get(c.column))))();

@@ -12,7 +12,7 @@
 // clear value a proven change carried, while nobody else can recover it from the leaf.
 import type { Contract } from '../contract/types.js';
 import { CELL_CHANGES_KIND, MERKLE_SPEC } from '../audit/merkle.js';
-import { auditLeavesSql, reduceMerkleLevels } from '../audit/merkleSql.js';
+import { auditLeavesSql, protectOtherValues, reduceMerkleLevels } from '../audit/merkleSql.js';
 import { queryRows, sqlString } from '../store/duckdb.js';
 import { ensureAuditCellsTable, type StreamTables } from '../store/tables.js';
 import type { Engine } from './context.js';
@@ -30,6 +30,7 @@ export async function auditTableChanges(engine: Engine, contract: Contract, runI
   const t0 = performance.now();
   await conn.run(`CREATE OR REPLACE TEMP TABLE _audit_leaves AS ${auditLeavesSql(source, piiByColumn, (v, k) => engine.pii.sqlToken(v, k))}`);
   try {
+    await protectOtherValues(conn, '_audit_leaves', (v) => engine.pii.protectValues(v));
     T('leaves');
     const roots = await reduceMerkleLevels(conn, '_audit_leaves');
     T('levels');

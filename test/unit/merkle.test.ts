@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cellProof, changesRoot, leafEncoding, leafHash, merklePath, merkleRoot, nodeHash, verifyCellProof, CELL_CHANGES_KIND, type LeafChange,
 } from '../../main/audit/merkle.js';
-import { auditLeavesSql, reduceMerkleLevels } from '../../main/audit/merkleSql.js';
+import { auditLeavesSql, protectOtherValues, reduceMerkleLevels } from '../../main/audit/merkleSql.js';
 import { PiiProtector, piiToken } from '../../main/audit/pii.js';
 import { openSqlite } from '../../main/store/sqlite.js';
 import { queryRows } from '../../main/store/duckdb.js';
@@ -149,6 +149,7 @@ describe('the tree in DuckDB', () => {
     }
     app.closeSync();
     await conn.run(`CREATE OR REPLACE TEMP TABLE lv AS ${auditLeavesSql('ch', piiCols, (v, k) => pii.sqlToken(v, k))}`);
+    await protectOtherValues(conn, 'lv', (v) => pii.protectValues(v));
     return reduceMerkleLevels(conn, 'lv');
   }
 
@@ -193,5 +194,9 @@ describe('the tree in DuckDB', () => {
       expect(pii.protectChange({ row_id: i + 1, column: 'note', old: v, new: 'x', reason: 'R', rule: 'r', confidence: 1, version: 'p', timestamp: 't' }).old).not.toBe(v);
       expect(rows[i].old_value, v).not.toBe(v);
     }
+    // and the leaves hash what ships
+    const [root] = await reduceMerkleLevels(conn, 'lv');
+    const shipped = await queryRows<LeafChange & { row_id: number }>(conn, 'SELECT row_id, "column", old_value AS old, new_value AS new, reason, rule, confidence, proposer, ts FROM lv');
+    expect(root.root).toBe(changesRoot(shipped.map((c) => ({ ...c, row_id: Number(c.row_id) }))));
   });
 });
