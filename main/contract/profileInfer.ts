@@ -184,12 +184,12 @@ function piiHint(name: string, e: TypeEvidence, type: LogicalType): PiiKind | un
  * swapped pair of letters ('acitve' for 'active') is one slip of the keyboard, as a dropped or
  * doubled letter is. On the few most frequent values of a column only.
  */
-export function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string, transpositions = true): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (transpositions && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -200,14 +200,17 @@ export function editDistance(a: string, b: string): number {
  * rare 'CANCELED' beside a common 'cancelled' is the same slip as 'canceled', written in capitals.
  */
 function similar(x: string, y: string): boolean {
-  const a = foldKey(x);
-  const b = foldKey(y);
+  // Short codes are compared as written, without transpositions: 'kB' and 'KiB', 'A1B' and 'AB1'
+  // are different codes, and two or three characters leave no room to tell a slip from a code.
+  const short = Math.max(x.length, y.length) <= SHORT;
+  const a = short ? x : foldKey(x);
+  const b = short ? y : foldKey(y);
   if (a === '' || b === '' || a === b) return false;
   // Values that differ only in their digits ('24.0 oz.', '12.0 oz.') are different quantities or
   // codes, not misspellings of one another.
   if (a.replace(/[0-9]/g, '9') === b.replace(/[0-9]/g, '9')) return false;
   const limit = Math.max(1, Math.floor(0.3 * Math.max(a.length, b.length)));
-  return Math.abs(a.length - b.length) <= limit && editDistance(a, b) <= limit;
+  return Math.abs(a.length - b.length) <= limit && editDistance(a, b, !short) <= limit;
 }
 
 /** The letters and digits of a value, case folded: the key that spelling variants share. */

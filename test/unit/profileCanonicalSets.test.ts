@@ -133,6 +133,13 @@ describe('misspellings left out of a set', () => {
     expect(c.enum).toEqual(['form', 'from', 'other']);
   });
 
+  it('short codes are compared as written: a rare \'kB\' beside a common \'KiB\', \'A1B\' beside \'AB1\' stay members', async () => {
+    const units = valuesOf({ KiB: 900, MiB: 880, kB: 12 });
+    expect(col(await profileOf({ id: ids(units.length), unit: units }), 'unit').enum).toEqual(['KiB', 'MiB', 'kB']);
+    const codes = valuesOf({ AB1: 900, CD2: 880, A1B: 12 });
+    expect(col(await profileOf({ id: ids(codes.length), code: codes }), 'code').enum).toEqual(['A1B', 'AB1', 'CD2']);
+  });
+
   it('a rare real member unlike every other stays a member (no frequency gap rule)', async () => {
     // the public hospital's states: 'ak' is 49 times rarer than 'al', and real
     const v = valuesOf({ al: 980, ak: 20 });
