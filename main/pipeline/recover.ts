@@ -9,14 +9,17 @@ import { nowIso } from '../store/sqlite.js';
 import { undoRun } from './promote.js';
 import { finishInterruptedUndos, pruneFinalImages } from '../remediate/history.js';
 import { forgetSourceCount } from './reconcile.js';
+import { forgetJob } from '../remediate/job.js';
+import { forgetStepMarkers } from '../remediate/jobSteps.js';
 import type { Engine } from './context.js';
 import type { RunEnding } from './types.js';
 
 interface OpenRun { run_id: string; contract_id: string; yaml: string | null; options_json: string }
 
-const OPEN_RUNS = `SELECT r.run_id, r.contract_id, r.contract_sha256, r.options_json, v.yaml, v.columns_json
+const runsIn = (statuses: string) => `SELECT r.run_id, r.contract_id, r.contract_sha256, r.options_json, v.yaml, v.columns_json
     FROM runs r LEFT JOIN contract_versions v ON v.contract_id = r.contract_id AND v.yaml_sha256 = r.contract_sha256
-    WHERE r.status = 'running'`;
+    WHERE r.status IN (${statuses})`;
+const OPEN_RUNS = runsIn("'running'");
 
 /** Undoes one run's writes and marks it failed with `reason` (audited, alerted). */
 async function closeRun(engine: Engine, run: OpenRun, reason: string, code: string, decision: string, ended: RunEnding): Promise<void> {
@@ -39,8 +42,11 @@ async function closeRun(engine: Engine, run: OpenRun, reason: string, code: stri
   await forgetSourceCount(conn, run.run_id);
   // Rules the run approved were never promoted: they leave the recipe.
   engine.sqlite.prepare('DELETE FROM recipes WHERE proposal_id IN (SELECT proposal_id FROM proposals WHERE run_id = ?)').run(run.run_id);
-  engine.sqlite.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, summary_json = coalesce(summary_json, ?) WHERE run_id = ?`)
-    .run(nowIso(), JSON.stringify({ runId: run.run_id, status: 'failed', reconciled: false, message: reason, ended }), run.run_id);
+  // A run stopped while remediating has the summary of its fast lane; it no longer holds.
+  const failed = JSON.stringify({ runId: run.run_id, status: 'failed', reconciled: false, message: reason, ended });
+  engine.sqlite.prepare(`UPDATE runs SET status = 'failed', finished_at = ?,
+      summary_json = CASE WHEN status = 'remediating' THEN ? ELSE coalesce(summary_json, ?) END WHERE run_id = ?`)
+    .run(nowIso(), failed, failed, run.run_id);
   engine.sqlite.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)')
     .run(run.run_id, 'warning', code, `run ${run.run_id}: ${reason}`, nowIso());
   engine.audit.append({ runId: run.run_id, kind: 'stage', payload: { stage: 'recovered', decision, reason, ended } });
@@ -73,8 +79,14 @@ export async function recoverInterruptedRuns(engine: Engine): Promise<string[]> 
  * neither a crash nor a failure.
  */
 export async function cancelRunOnRequest(engine: Engine, runId: string): Promise<void> {
-  const run = engine.sqlite.prepare(`${OPEN_RUNS} AND r.run_id = ? GROUP BY r.run_id`).get(runId) as OpenRun | undefined;
-  if (run) await closeRun(engine, run, 'cancelled by the analyst; its writes were undone', 'RUN_CANCELLED', 'cancelled and undone', 'cancelled');
+  // A run stopped while its remediation job runs ('remediating', its fast lane promoted) is
+  // cancelled the same way: the analyst stopped the run, and nothing of it is kept. A job cut
+  // short by a crash, not by the analyst, is resumed instead (remediationJob.ts).
+  const run = engine.sqlite.prepare(`${runsIn("'running', 'remediating'")} AND r.run_id = ? GROUP BY r.run_id`).get(runId) as OpenRun | undefined;
+  if (!run) return;
+  await closeRun(engine, run, 'cancelled by the analyst; its writes were undone', 'RUN_CANCELLED', 'cancelled and undone', 'cancelled');
+  await forgetStepMarkers(engine.duck.conn, runId);
+  forgetJob(engine, runId);
 }
 
 /**

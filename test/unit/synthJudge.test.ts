@@ -206,9 +206,9 @@ describe('property: whatever a judged rule changes is valid, whatever it leaves 
   it('synthesizeValueRules ranks judged results, each with its typed rule', async () => {
     const col = column({ name: 'flag', enum: ['yes', 'no'] });
     const res = await synthesizeValueRules(db.conn, synthInput(col, [' Yes', 'NO ', 'yxs']), ctx());
-    // enum-typo repairs all three; case-trim two of three (its confidence scaled by that share)
-    expect(res.map((x) => [x.strategy, x.op.kind])).toEqual([['enum-typo', 'map'], ['case-trim', 'map']]);
-    expect(res.map((x) => x.expr)).toEqual(['', '']);
+    // enum-typo repairs all three; case-trim and flag-words two of three (their confidence scaled by that share)
+    expect(res.map((x) => [x.strategy, x.op.kind])).toEqual([['enum-typo', 'map'], ['case-trim', 'map'], ['flag-words', 'map']]);
+    expect(res.map((x) => x.expr)).toEqual(['', '', '']);
     expect(res[1].coverage?.distinctShare).toBeCloseTo(2 / 3);
   });
 });
