@@ -19,12 +19,19 @@ const RECIPE_EVENT: Record<string, (p: P) => string> = {
 };
 
 const DESCRIBE: Record<string, (p: P) => string> = {
-  ingest: (p) => `Stored ${p.input} in the vault (${n(p.bytes)} bytes, sha256 ${String(p.sha256 ?? '').slice(0, 12)}…)`,
+  ingest: (p) => (p.event === 'counted'
+    ? `Counted ${n(p.sourceRecords)} source records apart from the parser (${p.countedBy}): ${n(p.parsed)} parsed, ${n(p.malformed)} malformed`
+    : `Stored ${p.input} in the vault (${n(p.bytes)} bytes, sha256 ${String(p.sha256 ?? '').slice(0, 12)}…)`),
   contract: (p) => (p.event === 'signature-match' ? 'File columns match the contract signature' : `Checked against contract ${p.id} ${p.version}`),
   stage: (p) => {
+    if (p.stage === 'finish' && p.status === 'remediating') return `Fast lane committed: ${n(p.sourceRows)} source = ${n(p.successRows)} clean + ${n(p.quarantineRows)} quarantined + ${n(p.duplicateRows)} duplicates${p.reconciled ? ', reconciled' : ', NOT reconciled'}; the quarantine's remediation goes on as a job`;
     if (p.stage === 'finish') return `Run finished: ${p.status}; ${n(p.sourceRows)} source = ${n(p.successRows)} clean + ${n(p.quarantineRows)} quarantined + ${n(p.duplicateRows)} duplicates${p.reconciled ? ', reconciled' : ', NOT reconciled'}`;
     if (p.stage === 'recovered') return p.ended === 'cancelled' ? 'Cancelled run undone' : p.ended === 'error' ? 'Run undone after an error' : 'Interrupted run undone';
     if (p.stage === 'cluster-merge') return `Merged ${n(p.merged)} similar clusters`;
+    if (p.stage === 'remediation-job') return `Remediation job ${p.event}${p.event === 'resumed' ? ` after ${n(p.stepsDone)} committed steps` : ''}${p.error ? `: ${short(p.error)}` : ''}`;
+    if (p.stage === 'remediation-round') return `Remediation round ${n(p.round)}: ${n(p.clusters)} clusters, ${n(p.proposals)} proposals, ${n(p.changedCells)} cells changed, ${n(p.promotedRows)} rows promoted`;
+    if (p.stage === 'remediation-step-recorded') return `Remediation step ${n(p.step)} recorded from its DuckDB marker (committed before the process stopped)`;
+    if (p.stage === 'remediation-resumed') return `Remediation resumed after ${n(p.stepsDone)} steps (${n(p.droppedProposals)} proposals of an unfinished step dropped)`;
     return `Stage ${p.stage}: ${n(p.rows)} rows in ${n(p.ms)} ms`;
   },
   drift: (p) => `Schema drift: ${p.decision === 'halt' ? 'stream halted' : `accepted as version ${p.newVersion}`} (${Array.isArray(p.changes) ? p.changes.length : 0} changes)`,

@@ -194,7 +194,7 @@ describe('the hospital table, start to export', () => {
     await audit.open('audit');
     await expect.poll(() => audit.chain()).toContain('Chain intact');
     const kinds = await audit.kinds();
-    expect(kinds).toEqual(expect.arrayContaining(['INGEST', 'GATE', 'PROMOTE', 'DECISION', 'CELL CHANGE', 'EXPORT']));
+    expect(kinds).toEqual(expect.arrayContaining(['INGEST', 'GATE', 'PROMOTE', 'DECISION', 'CELL CHANGES', 'EXPORT']));
     await audit.entries().first().click();
     await app.page.locator('.tl-detail').first().waitFor();
     await audit.screenshot('10-audit');
