@@ -18,6 +18,8 @@
 //   options: --memory-limit 1GB (default: the engine's own, $AIRLOCK_MEMORY_LIMIT or openEngine's; the
 //            floor runs in a DuckDB opened by the same openEngine), --error-scale 1, --no-fd,
 //            --keep (keep CSVs and workspaces in bench/.data), --json (results on stdout), --verbose,
+//            --kill-resume (instead of the floor: an uninterrupted run, then runs SIGKILLed during remediation and
+//            finished by `airlock remediate`: bench/killResume.ts),
 //            --dbt-spark (also export the run's dbt project and time it on Spark local[2]: bench/dbtSpark.ts)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,7 @@ import { measureDbtSpark, type DbtSparkResult } from './dbtSpark.js';
 import { sqlString } from '../main/store/duckdb.js';
 import type { RunSummary } from '../main/pipeline/types.js';
 import { peerPython } from './peerEnv.js';
+import { benchKillResume, printKillResume, type KillResumeReport } from './killResume.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const AIRLOCK = join(ROOT, 'bin', 'airlock.js');
@@ -513,7 +516,7 @@ async function main(): Promise<void> {
     options: {
       rows: { type: 'string' }, full: { type: 'boolean' }, 'memory-limit': { type: 'string' }, 'error-scale': { type: 'string' },
       'no-fd': { type: 'boolean' }, keep: { type: 'boolean' }, json: { type: 'boolean' }, profile: { type: 'boolean' }, top: { type: 'string' },
-      verbose: { type: 'boolean' }, peer: { type: 'boolean' }, 'dbt-spark': { type: 'boolean' },
+      verbose: { type: 'boolean' }, peer: { type: 'boolean' }, 'dbt-spark': { type: 'boolean' }, 'kill-resume': { type: 'boolean' },
     },
   });
   // Unset: the engine's default limit (the floor reads it from the same openEngine).
@@ -534,6 +537,7 @@ async function main(): Promise<void> {
   } else sizes = [{ rows: 5_000_000, label: '5m' }];
 
   const results: SizeResult[] = [];
+  const killReports: KillResumeReport[] = [];
   for (const size of sizes) {
     const name = `perf-${size.rows}${errorScale !== 1 ? `-e${errorScale}` : ''}${fd ? '' : '-nofd'}`;
     const csv = join(DATA_DIR, `${name}.csv`);
@@ -542,7 +546,8 @@ async function main(): Promise<void> {
     const g = await generate({ rows: size.rows, name, errorScale, fd });
     process.stderr.write(`  ${(g.bytes / 1e6).toFixed(0)} MB in ${fmt(g.ms)} ms, ${fmt(g.expectedSuspects)} rows with a quarantining anomaly\n`);
     try {
-      if (values.profile) await profileRun(g.csv, g.contract, memoryLimit, values.top ? Number(values.top) : 25);
+      if (values['kill-resume']) killReports.push(await benchKillResume(g, memoryLimit, (t) => process.stderr.write(t)));
+      else if (values.profile) await profileRun(g.csv, g.contract, memoryLimit, values.top ? Number(values.top) : 25);
       else results.push(await benchSize(g, memoryLimit, values.keep ?? false, values.verbose ?? false, values.peer ?? false, values['dbt-spark'] ?? false));
     } finally {
       if (!values.keep) {
@@ -552,6 +557,11 @@ async function main(): Promise<void> {
     }
   }
   if (values.profile) return;
+  if (values['kill-resume']) {
+    writeFileSync(join(DATA_DIR, 'kill-resume-results.json'), JSON.stringify({ engine: engineVersion(), cpus: cpus().length, at: new Date().toISOString(), killReports }, null, 2));
+    for (const r of killReports) printKillResume(r);
+    return;
+  }
   const meta = { memoryLimit: results[0]?.memoryLimit ?? memoryLimit, errorScale, fd, engine: engineVersion(), cpus: cpus().length, at: new Date().toISOString() };
   writeFileSync(join(DATA_DIR, 'perf-results.json'), JSON.stringify({ ...meta, results }, null, 2));
   if (values.json) {
