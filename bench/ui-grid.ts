@@ -70,7 +70,7 @@ async function makeInput(): Promise<void> {
 async function ensureRun(): Promise<string> {
   const h = createHandlers({
     workspace, modelsDir: join(DATA, 'no-models'), analyst: 'bench', version: 'bench',
-    emit: (_n, p) => process.stderr.write(`  [${p.stage}] ${p.message} (${(p.stageElapsedMs / 1000).toFixed(1)} s)\n`),
+    emit: (n, p) => { if (n === 'progress' && 'stage' in p) process.stderr.write(`  [${p.stage}] ${p.message} (${(p.stageElapsedMs / 1000).toFixed(1)} s)\n`); },
   });
   try {
     const runs = await h.table.listRuns({});

@@ -567,7 +567,11 @@ export const API = {
   applyContractForm: call(object({ yaml: yamlText, form: contractForm }), returns<{ yaml: string; form: ContractForm }>()),
   /** stores a checked contract in the workspace, returns the file a run reads */
   saveContract: call(object({ yaml: yamlText }), returns<{ path: string; id: string; version: string }>()),
-  runFile: call(object({ file: path, contractPath: path, approval, useModels: boolean() }), returns<RunView>()),
+  /**
+   * background: answers once the fast lane is promoted (status 'remediating'); the remediation job
+   * goes on in the engine and reports 'job' events. Otherwise the answer waits for the whole run.
+   */
+  runFile: call(object({ file: path, contractPath: path, approval, useModels: boolean(), background: optional(boolean()) }), returns<RunView>()),
   /** stops the run in progress; what it wrote is undone */
   cancelRun: call(none, returns<{ cancelling: boolean }>()),
   /** shows a file the engine wrote (an export's signed report) in the desktop's own viewer */
@@ -646,11 +650,25 @@ export function checkInput<K extends CallName>(name: K, input: unknown): { ok: t
 
 // ---------------------------------------------------------------- events and the bridge
 
+/**
+ * A background remediation job (runFile with background): its progress while it runs, then how
+ * it ended: done (the run is completed), failed (the fast lane stays; an alert says how to
+ * finish it), cancelled (the analyst stopped it: the run was undone), pending (the app closed:
+ * it resumes when the workspace opens again).
+ */
+export interface JobEvent {
+  runId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled' | 'pending';
+  progress?: RunProgress;
+  error?: string;
+}
+
 export interface ApiEvents {
   progress: RunProgress;
+  job: JobEvent;
 }
 export type EventName = keyof ApiEvents;
-export const EVENT_NAMES: EventName[] = ['progress'];
+export const EVENT_NAMES: EventName[] = ['progress', 'job'];
 
 /** IPC channels between the preload and the main process. */
 export const IPC_CALL = 'airlock:call';

@@ -11,6 +11,27 @@ import { UserError } from '../contract/errors.js';
 import type { Contract } from '../contract/types.js';
 import type { ApiEvents, CallInput, CallName, CallOutput, EventName } from './contract.js';
 import { RunCancelledError } from './errors.js';
+import { runRemediationJob } from '../pipeline/remediationJob.js';
+import { cancelRunOnRequest } from '../pipeline/recover.js';
+import { staleJobs } from '../remediate/job.js';
+import type { RemediationOptions } from '../remediate/remediate.js';
+import { progressTracker } from './progress.js';
+
+/**
+ * The remediation job this process runs in the background (or the jobs it resumes, one after the
+ * other), on a DuckDB connection of its own: the run that made it has answered with its fast lane.
+ */
+interface BackgroundJob {
+  /** the run whose job runs now */
+  runId: string;
+  conn: DuckDBConnection | null;
+  /** the analyst asked to stop it: the run is then undone and recorded cancelled */
+  cancel: boolean;
+  /** the app is closing: the job stops and stays pending, resumed when the workspace opens again */
+  closing: boolean;
+  /** settles (never rejects) when the job has ended, however it ended */
+  done: Promise<void>;
+}
 
 export interface HandlerContext {
   /** the workspace folder: vault, databases, keys, exports */
@@ -30,15 +51,102 @@ export class EngineSession {
   private running = false;
   private cancelFlag = false;
   private contracts = new Map<string, Contract>();
+  private job: BackgroundJob | null = null;
 
   constructor(readonly ctx: HandlerContext) {}
 
   engine(): Promise<Engine> {
-    this.opened ??= openEngine(this.ctx.workspace).catch((e: unknown) => {
+    this.opened ??= openEngine(this.ctx.workspace).then((engine) => {
+      this.resumeStaleJobs(engine);
+      return engine;
+    }, (e: unknown) => {
       this.opened = null;
       throw e;
     });
     return this.opened;
+  }
+
+  /**
+   * On opening the workspace: remediation jobs a closed (or killed) app left unfinished go on in
+   * the background. Not while a run is left 'running': the next run undoes it first, and then
+   * finishes the jobs in arrival order (runBatch.ts).
+   */
+  private resumeStaleJobs(engine: Engine): void {
+    const open = engine.sqlite.prepare(`SELECT 1 FROM runs WHERE status = 'running' LIMIT 1`).get();
+    const ids = open ? [] : staleJobs(engine.sqlite);
+    if (ids.length > 0) this.startJobs(engine, ids);
+  }
+
+  /** the run whose remediation job runs in the background now, if any */
+  get jobRunId(): string | null {
+    return this.job?.runId ?? null;
+  }
+
+  /**
+   * Runs remediation jobs in the background, one after the other, on a connection of their own:
+   * the caller's answer (the fast lane) is not held up, a new file can be read in meanwhile, and
+   * calls that write wait for the job (exclusive). Each job reports 'job' events: its progress,
+   * then how it ended. `options`: this process's remediation options (the models chosen), else
+   * each job's stored ones.
+   */
+  startJobs(engine: Engine, runIds: string[], options?: RemediationOptions): void {
+    const slot: BackgroundJob = { runId: runIds[0], conn: null, cancel: false, closing: false, done: Promise.resolve() };
+    const previous = this.job?.done ?? Promise.resolve();
+    this.job = slot;
+    slot.done = (async () => {
+      await previous;
+      const conn = await engine.duck.instance.connect();
+      slot.conn = conn;
+      // The same engine with the job's own connection: its transactions never mix with the main one's.
+      const view: Engine = { ...engine, duck: { ...engine.duck, conn } };
+      try {
+        for (const runId of runIds) {
+          if (slot.cancel || slot.closing) break;
+          slot.runId = runId;
+          await this.runOneJob(view, slot, runId, options);
+        }
+      } finally {
+        conn.closeSync();
+        if (this.job === slot) this.job = null;
+      }
+    })();
+  }
+
+  private async runOneJob(view: Engine, slot: BackgroundJob, runId: string, options?: RemediationOptions): Promise<void> {
+    const track = progressTracker();
+    const stopped = () => slot.cancel || slot.closing;
+    try {
+      await runRemediationJob(view, runId, {
+        options, cancelRequested: () => slot.cancel, pauseRequested: () => slot.closing,
+        onProgress: (p) => {
+          if (stopped()) throw new RunCancelledError();
+          this.ctx.emit('job', { runId, state: 'running', progress: track(p) });
+        },
+      });
+      this.ctx.emit('job', { runId, state: 'done' });
+    } catch (e) {
+      if (slot.cancel) {
+        // As a run stopped in the foreground: undone, recorded cancelled (recover.ts).
+        await cancelRunOnRequest(view, runId).catch(() => undefined);
+        this.ctx.emit('job', { runId, state: 'cancelled' });
+      } else if (slot.closing) {
+        this.ctx.emit('job', { runId, state: 'pending' });
+      } else {
+        // The job is recorded failed with an alert (remediationJob.ts); the run's fast lane stays.
+        this.ctx.emit('job', { runId, state: 'failed', error: String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 500) });
+      }
+    }
+  }
+
+  /**
+   * Waits for the background job to end, or for the analyst to cancel the run that waits: a new
+   * run reads its file alongside the job, then waits here before it writes the stream's tables.
+   */
+  async waitForJob(): Promise<void> {
+    while (this.job && !this.cancelFlag) {
+      const slot = this.job;
+      await Promise.race([slot.done, new Promise((r) => setTimeout(r, 200))]);
+    }
   }
 
   get exportsDir(): string {
@@ -62,9 +170,18 @@ export class EngineSession {
     return c;
   }
 
-  /** Runs fn when every earlier exclusive call has finished: one user of the main connection at a time. */
-  exclusive<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
-    const next = this.tail.then(async () => fn(await this.engine()));
+  /**
+   * Runs fn when every earlier exclusive call has finished: one user of the main connection at a
+   * time, and (unless alongsideJob) after the background remediation job.
+   */
+  exclusive<T>(fn: (engine: Engine) => Promise<T>, opts: { alongsideJob?: boolean } = {}): Promise<T> {
+    // A call that writes waits for the background job too (its writes would conflict with the
+    // job's), except a run, which reads its file meanwhile and waits itself (waitForJob).
+    const next = this.tail.then(async () => {
+      const engine = await this.engine();
+      if (!opts.alongsideJob) while (this.job) await this.job.done;
+      return fn(engine);
+    });
     this.tail = next.catch(() => undefined);
     return next;
   }
@@ -105,10 +222,20 @@ export class EngineSession {
 
   /**
    * Asks the run in progress to stop: it stops at its next progress report, and the query running
-   * now is interrupted. Returns false when nothing is running.
+   * now is interrupted. With no run in progress, the background remediation job is stopped and
+   * its run undone. Returns false when nothing is running.
    */
   async cancel(): Promise<boolean> {
-    if (!this.running) return false;
+    if (!this.running) {
+      const job = this.job;
+      if (!job) return false;
+      // Once only: a second interrupt could land in the undo that the cancel starts.
+      if (!job.cancel && !job.closing) {
+        job.cancel = true;
+        job.conn?.interrupt();
+      }
+      return true;
+    }
     this.cancelFlag = true;
     if (this.opened) {
       const engine = await this.opened;
@@ -122,6 +249,15 @@ export class EngineSession {
 
   async close(): Promise<void> {
     await this.tail;
+    // The job stops where it is and stays pending: the next opening of the workspace resumes it.
+    while (this.job) {
+      const job = this.job;
+      if (!job.cancel && !job.closing) {
+        job.closing = true;
+        job.conn?.interrupt();
+      }
+      await job.done;
+    }
     for (const r of this.readers.values()) (await r).closeSync();
     this.readers.clear();
     if (this.opened) (await this.opened).close();

@@ -21,6 +21,8 @@ export interface JobRunOptions {
   options?: RemediationOptions;
   /** whether the analyst asked to stop: the job is then left pending, not failed */
   cancelRequested?: () => boolean;
+  /** whether the app is closing: the job is then left pending, to resume when the workspace opens again */
+  pauseRequested?: () => boolean;
   /** test hook: called with 'remediate' as the job starts its work */
   onStage?: (stage: string) => void;
 }
@@ -80,10 +82,12 @@ export async function runRemediationJob(engine: Engine, runId: string, opts: Job
     return summary;
   } catch (e) {
     const first = String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 500);
-    const cancelled = opts.cancelRequested?.() === true;
-    endJob(db, runId, cancelled ? 'pending' : 'failed', cancelled ? 'cancelled by the analyst' : first);
-    engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediation-job', event: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : first } });
-    if (!cancelled) {
+    const paused = opts.pauseRequested?.() === true;
+    const cancelled = !paused && opts.cancelRequested?.() === true;
+    const stopped = paused || cancelled;
+    endJob(db, runId, stopped ? 'pending' : 'failed', paused ? 'paused: the app closed' : cancelled ? 'cancelled by the analyst' : first);
+    engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediation-job', event: paused ? 'paused' : cancelled ? 'cancelled' : 'failed', error: stopped ? null : first } });
+    if (!stopped) {
       db.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(runId, 'warning', 'REMEDIATION_FAILED', `run ${runId}: remediation stopped on an error (${first}); its fast lane stays promoted. Finish it with: airlock remediate ${runId}`, nowIso());
     }

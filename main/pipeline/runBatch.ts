@@ -55,6 +55,11 @@ export interface RunOptions {
    * job pending (`airlock remediate RUN` finishes it). Default: the job runs to its end here.
    */
   wait?: boolean;
+  /**
+   * The app's background remediation job (api/session.ts), when one may be running: this run
+   * reads its file alongside it, then waits for it before it writes the stream's tables.
+   */
+  alongside?: { running(): string | null; wait(): Promise<void> };
   /** test hook: called with the stage name as each stage starts (crash tests kill here) */
   onStage?: (stage: string) => void;
 }
@@ -118,9 +123,13 @@ function refuseWorkspaceInput(file: string, wsRoot: string): void {
 async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & { scan?: CsvScan }, t0: number, onOpened: (runId: string) => void): Promise<RunSummary> {
   const { sqlite, audit } = engine;
   const conn = engine.duck.conn;
-  await recoverInterruptedRuns(engine);
-  // Remediation jobs left pending or cut short are finished first, in the order their runs came.
-  await finishStaleJobs(engine, opts.onProgress);
+  // The remediation job of this process's previous run, still running in the background (the app).
+  const alongside = opts.alongside?.running() ?? null;
+  if (!alongside) {
+    await recoverInterruptedRuns(engine);
+    // Remediation jobs left pending or cut short are finished first, in the order their runs came.
+    await finishStaleJobs(engine, opts.onProgress);
+  }
   // The contract is checked whole now, before a run exists (its patterns, formats, bounds and SQL
   // checks by DuckDB itself): a refused one is the contract's mistake (exit 2), not a run left half-done.
   let contract = await loadContractForRun(conn, opts.contractPath);
@@ -187,6 +196,15 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   if (!ing.ok || ingest.parserDisagreement) {
     const why = ingest.parserDisagreement ?? `the parser staged ${ing.staged} records where the independent scan counted ${ing.records}`;
     return failReconciliation(engine, runId, contract, vault, ingest.format, { stage: 'ingest', sourceRows: ing.records, successRows: 0, quarantineRows: 0, duplicateRows: 0, pendingRows: ing.staged, ok: false }, recs, timings, t0, why);
+  }
+
+  if (alongside) {
+    // The file is read; what follows writes the stream's tables, which the job is writing.
+    emit('validate', 0, ing.records, `${ing.records} records read; waiting for the remediation of ${alongside} to finish`);
+    await opts.alongside!.wait();
+    // (a progress report: a cancel asked for while waiting lands here)
+    emit('validate', 0, ing.records, 'checking the contract');
+    await finishStaleJobs(engine, opts.onProgress);
   }
 
   // ---- schema signature and drift
@@ -275,7 +293,8 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   const reported = await fillCounts(engine, { ...summary, status: 'remediating' }, st, rt, [...recs]);
   const wait = opts.wait !== false;
   reported.message = wait ? `remediation of the quarantine is running as a job: if it is stopped, finish it with: airlock remediate ${runId}`
-    : `the fast lane is promoted; remediation of the ${reported.quarantineRows} quarantined rows is pending: finish it with: airlock remediate ${runId}`;
+    : opts.alongside ? `the fast lane is promoted; the remediation of the ${reported.quarantineRows} quarantined rows runs in the background`
+      : `the fast lane is promoted; remediation of the ${reported.quarantineRows} quarantined rows is pending: finish it with: airlock remediate ${runId}`;
   sqlite.transaction(() => {
     createJob(sqlite, runId, jobInputOf(opts.approval, opts.remediation ?? {}), wait ? 'running' : 'pending');
     finish(engine, reported);

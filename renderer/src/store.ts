@@ -3,7 +3,7 @@
 // It orchestrates calls; every number it shows comes from the engine.
 import { create } from 'zustand';
 import type {
-  ApiError, AppInfo, ApprovalMode, ContractDraft, ModelStatus, RunListView, RunProgress, RunView,
+  ApiError, AppInfo, ApprovalMode, ContractDraft, JobEvent, ModelStatus, RunListView, RunProgress, RunView,
 } from '../../main/api/contract.js';
 import { call, errorOf } from './bridge.js';
 
@@ -18,6 +18,19 @@ export interface ActiveRun {
   cancelling: boolean;
   /** the run's id, once its first progress report names it (a cancelled run is shown by it) */
   runId: string | null;
+}
+
+/**
+ * A run's remediation job, going on in the engine after the run answered with its fast lane
+ * (its events: api/contract.ts JobEvent). The app never waits on it: another file can be run.
+ */
+export interface JobView {
+  runId: string;
+  state: JobEvent['state'];
+  stages: Partial<Record<RunProgress['stage'], RunProgress>>;
+  latest: RunProgress['stage'] | null;
+  cancelling: boolean;
+  error?: string;
 }
 
 /** What the last run started in this window ended with. */
@@ -39,6 +52,8 @@ interface State {
   input: { path: string; name: string } | null;
   draft: ContractDraft | null;
   active: ActiveRun | null;
+  /** remediation jobs by run id, as their events told */
+  jobs: Record<string, JobView>;
   outcome: RunOutcome | null;
   /** bumped when a run's data changed (promotion, release), so open screens reload */
   revision: number;
@@ -55,7 +70,10 @@ interface State {
   setDraft(draft: ContractDraft | null): void;
   startRun(opts: { yaml: string; approval: ApprovalMode; useModels: boolean; contractLabel: string }): Promise<void>;
   cancelRun(): Promise<void>;
+  /** stops the remediation job of a run: the run is undone, as a cancelled run */
+  cancelJob(runId: string): Promise<void>;
   progress(p: RunProgress): void;
+  jobEvent(j: JobEvent): void;
   changed(summary?: RunView): void;
 }
 
@@ -70,6 +88,7 @@ export const useApp = create<State>((set, get) => ({
   input: null,
   draft: null,
   active: null,
+  jobs: {},
   outcome: null,
   revision: 0,
   reviewFocus: null,
@@ -79,6 +98,7 @@ export const useApp = create<State>((set, get) => ({
 
   async boot() {
     window.airlock.on('progress', (p) => get().progress(p));
+    window.airlock.on('job', (j) => get().jobEvent(j));
     try {
       set({ info: await call('appInfo', {}) });
     } catch (e) {
@@ -119,8 +139,11 @@ export const useApp = create<State>((set, get) => ({
     set({ active: { file: input.name, contractLabel, stages: {}, latest: null, startedAt: Date.now(), cancelling: false, runId: null }, outcome: null, screen: 'run' });
     try {
       const saved = await call('saveContract', { yaml });
-      const summary = await call('runFile', { file: input.path, contractPath: saved.path, approval, useModels });
-      set({ outcome: { summary, file: input.name }, runId: summary.runId });
+      const summary = await call('runFile', { file: input.path, contractPath: saved.path, approval, useModels, background: true });
+      // A job that already ended (its event came before this answer) leaves the run to be read again.
+      const job = get().jobs[summary.runId];
+      const stale = summary.status === 'remediating' && !!job && job.state !== 'running';
+      set({ outcome: stale ? null : { summary, file: input.name }, runId: summary.runId });
     } catch (e) {
       // The run the screen shows is this one, never the file before it: a cancelled run that was
       // recorded is read back (its banner says cancelled); one that was not leaves no run shown.
@@ -138,6 +161,22 @@ export const useApp = create<State>((set, get) => ({
     if (!active) return;
     set({ active: { ...active, cancelling: true } });
     await call('cancelRun', {}).catch(() => undefined);
+  },
+
+  async cancelJob(runId) {
+    const job = get().jobs[runId];
+    if (!job || job.state !== 'running') return;
+    set((s) => ({ jobs: { ...s.jobs, [runId]: { ...job, cancelling: true } } }));
+    await call('cancelRun', {}).catch(() => undefined);
+  },
+
+  jobEvent(j) {
+    const before = get().jobs[j.runId];
+    const stages = { ...before?.stages, ...(j.progress ? { [j.progress.stage]: j.progress } : {}) };
+    const view: JobView = { runId: j.runId, state: j.state, stages, latest: j.progress?.stage ?? before?.latest ?? null, cancelling: before?.cancelling ?? false, error: j.error };
+    set((s) => ({ jobs: { ...s.jobs, [j.runId]: view } }));
+    // Ended: the run's counts, status and proposals are read again from the engine.
+    if (j.state !== 'running') get().changed();
   },
 
   progress(p) {

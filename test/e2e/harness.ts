@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { createHandlers, type Handlers } from '../../main/api/handlers.js';
-import { CALL_NAMES, EVENT_NAMES, type RunProgress } from '../../main/api/contract.js';
+import { CALL_NAMES, EVENT_NAMES, type JobEvent, type RunProgress } from '../../main/api/contract.js';
 import { appFileFor, contentTypeFor } from '../../electron/main/appFiles.js';
 import { contentSecurityPolicy } from '../../electron/main/csp.js';
 import { APP_ORIGIN } from '../../electron/main/origin.js';
@@ -86,7 +86,9 @@ export async function launchApp(opts: {
       // synchronously and cancelRun sets the session's flag before its first await, so the cancel
       // is in place before the pipeline takes another step, and the run's next progress report
       // stops it: the run is cancelled at that stage boundary every time, never by a timing race.
-      if (name === 'progress' && cancelAt && (payload as RunProgress).stage === cancelAt) {
+      // A background remediation job's progress counts as its run's (the app's runs go on as jobs).
+      const progress = name === 'progress' ? payload as RunProgress : name === 'job' ? (payload as JobEvent).progress : undefined;
+      if (progress && cancelAt && progress.stage === cancelAt) {
         cancelAt = null;
         void handlers.table.cancelRun({});
       }

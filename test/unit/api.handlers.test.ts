@@ -30,7 +30,7 @@ beforeAll(async () => {
   writeFileSync(small, readFileSync(join(SHARED, 'bench', 'hospital', 'dirty.csv'), 'utf8').split('\n').slice(0, 121).join('\n'));
   h = createHandlers({
     workspace: join(dir, 'ws'), modelsDir: join(dir, 'models'), analyst: 'unit-analyst', version: 'test',
-    emit: (_name, p) => { events.push(p); onEvent?.(p); },
+    emit: (name, p) => { if (name === 'progress' && 'stage' in p) { events.push(p); onEvent?.(p); } },
   });
   run = value(await h.table.runFile({ file: small, contractPath: CONTRACT, approval: { kind: 'none' }, useModels: false }));
 }, 120_000);

@@ -79,22 +79,28 @@ export function runCalls(session: EngineSession): RunCalls {
       return { summary, badges: runBadges(summary), inputPath: row.input_path, contractPath: options.contractPath ?? null, alerts };
     },
 
-    runFile({ file, contractPath, approval, useModels }) {
+    runFile({ file, contractPath, approval, useModels, background }) {
       mustExist(file, 'input file');
       mustExist(contractPath, 'contract file');
+      // background: the answer comes once the fast lane is promoted (status 'remediating'), and
+      // the remediation job goes on in the session, reporting 'job' events (session.ts).
       return session.exclusive(async (engine) => {
         const checkCancelled = session.beginRun();
         const track = progressTracker();
+        const remediation = useModels ? { modelsDir: ctx.modelsDir } : { modelPath: null, embedderDir: null };
         try {
-          return withBadges(await runBatch(engine, {
-            file, contractPath, approval,
+          const summary = await runBatch(engine, {
+            file, contractPath, approval, remediation,
             cancelRequested: () => session.cancelRequested,
-            remediation: useModels ? { modelsDir: ctx.modelsDir } : { modelPath: null, embedderDir: null },
+            wait: background !== true,
+            alongside: background ? { running: () => session.jobRunId, wait: () => session.waitForJob() } : undefined,
             onProgress: (p) => {
               checkCancelled();
               ctx.emit('progress', track(p));
             },
-          }));
+          });
+          if (background && summary.status === 'remediating') session.startJobs(engine, [summary.runId], remediation);
+          return withBadges(summary);
         } catch (e) {
           if (!session.endRun()) throw e;
           // Cancelled: runBatch has undone the run and recorded it as cancelled (it asks
@@ -104,7 +110,7 @@ export function runCalls(session: EngineSession): RunCalls {
         } finally {
           session.endRun();
         }
-      });
+      }, { alongsideJob: background === true });
     },
 
     async cancelRun() {

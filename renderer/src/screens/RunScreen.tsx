@@ -12,7 +12,7 @@ import { Equation } from '../components/Equation.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ScreenHeader } from '../components/ScreenHeader.js';
-import { StageProgress } from './StageProgress.js';
+import { JOB_STAGES, StageProgress } from './StageProgress.js';
 import { DriftPanel } from './DriftPanel.js';
 import { ruleText } from './InferredRules.js';
 
@@ -102,6 +102,7 @@ function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: R
         </div>
       </div>
       <ErrorNote error={error} />
+      {summary.status === 'remediating' && <RemediationJob runId={summary.runId} quarantined={summary.quarantineRows} />}
       <UnconfirmedRules rules={summary.unconfirmedRules ?? []} />
 
       <section className="card">
@@ -164,6 +165,34 @@ function RunResult({ summary, badges, alerts }: { summary: RunSummary; badges: R
         </section>
       </div>
     </div>
+  );
+}
+
+/**
+ * The run's remediation job, going on in the engine while the analyst works on (another file can
+ * be run meanwhile). Its bars come from the job's events; a run opened later, whose job this
+ * window never heard from, says so without bars.
+ */
+function RemediationJob({ runId, quarantined }: { runId: string; quarantined: number }) {
+  const { jobs, cancelJob } = useApp();
+  const job = jobs[runId];
+  const running = !job || job.state === 'running';
+  return (
+    <section className="card" data-testid="job" data-job-state={job?.state ?? 'unknown'}>
+      <div className="card-head">
+        <h3>{running && <span className="spinner" />}Remediation of {count(quarantined)} quarantined row{quarantined === 1 ? '' : 's'}{job?.state === 'failed' ? ' stopped on an error' : running ? ' is running' : ''}</h3>
+        {job && job.state === 'running' && (
+          <button className="btn btn-danger-outline" disabled={job.cancelling} onClick={() => void cancelJob(runId)} data-testid="cancel-job">
+            {job.cancelling ? 'Cancelling…' : 'Cancel run'}
+          </button>
+        )}
+      </div>
+      {job && <StageProgress run={job} only={JOB_STAGES} testId="job-stages" />}
+      <p className="small muted">
+        {job?.state === 'failed' ? `${job.error ?? 'It stopped on an error'}. The clean rows stay in production; the next run finishes it.`
+          : 'The clean rows are in production already. You can run another file meanwhile: it is read at once, and waits for this to finish before it writes. Cancelling undoes the whole run.'}
+      </p>
+    </section>
   );
 }
 

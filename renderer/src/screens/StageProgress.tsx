@@ -15,11 +15,15 @@ function amount(p: RunProgress, n: number): string {
   return p.unit === 'bytes' ? bytes(n) : `${count(n)} ${p.unit === 'steps' ? '' : p.unit}`.trim();
 }
 
-export function StageProgress({ run }: { run: ActiveRun }) {
-  const latestIndex = STAGES.findIndex((s) => s.key === run.latest);
+/** The stages of a remediation job: what goes on after the fast lane is in production. */
+export const JOB_STAGES: RunProgress['stage'][] = ['cluster', 'propose', 'apply'];
+
+export function StageProgress({ run, only, testId = 'stages' }: { run: Pick<ActiveRun, 'stages' | 'latest'>; only?: RunProgress['stage'][]; testId?: string }) {
+  const shown = only ? STAGES.filter((s) => only.includes(s.key)) : STAGES;
+  const latestIndex = shown.findIndex((s) => s.key === run.latest);
   return (
-    <div className="stages" data-testid="stages">
-      {STAGES.map((s, i) => {
+    <div className="stages" data-testid={testId}>
+      {shown.map((s, i) => {
         const p = run.stages[s.key];
         const finished = (latestIndex > i && !!p) || (!!p && p.total > 0 && p.done >= p.total) || (latestIndex > i && !p);
         const state = finished ? 'done' : i === latestIndex ? 'active' : 'waiting';

@@ -10,9 +10,24 @@ export class RunPage extends AppShell {
     return this.page.getByTestId('run-result');
   }
 
+  /**
+   * Waits for the run's result, past its remediation job: the app answers with the fast lane
+   * ('remediating') and the job goes on in the background; the result is the run once it ended.
+   */
   async waitForResult(timeout: number): Promise<string> {
+    await this.page.locator('[data-testid="run-result"]:not([data-status="remediating"])').waitFor({ timeout });
+    return (await this.result().getAttribute('data-status')) ?? '';
+  }
+
+  /** Waits for the answer of the fast lane only: the result as first shown, whatever its status. */
+  async waitForFastLane(timeout: number): Promise<string> {
     await this.result().waitFor({ timeout });
     return (await this.result().getAttribute('data-status')) ?? '';
+  }
+
+  /** The background remediation job's card (a run shown while its job runs). */
+  job() {
+    return this.page.getByTestId('job');
   }
 
   /** The state the result is shown as (runBadges): completed, completed-with-quarantine, sev1, held, halted, already-processed, rejected, cancelled, interrupted. */

@@ -1,0 +1,249 @@
+// The app's remediation job in the background (issue 13): runFile with background answers with
+// the fast lane ('remediating') and the job goes on in the session, on a DuckDB connection of its
+// own, reporting 'job' events. A second file is read while the first one's job runs and waits for
+// it before it writes the stream; cancelling the job undoes its run; closing the app leaves the job
+// pending and opening the workspace again resumes it. Every case ends with production's content
+// equal to the same files run one after the other in the foreground in another workspace (hashed
+// here in plain SQL), the audit chain intact, and no run or job left open.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHandlers, type Handlers } from '../../main/api/handlers.js';
+import type { ApiResult, JobEvent, RunProgress, RunView } from '../../main/api/contract.js';
+import { openEngine } from '../../main/pipeline/context.js';
+import { queryValue } from '../../main/store/duckdb.js';
+import { SHARED, tempDir } from '../helpers/tmp.js';
+
+const CONTRACT = join(SHARED, 'bench', 'hospital', 'contract.odcs.yaml');
+const LINES = readFileSync(join(SHARED, 'bench', 'hospital', 'dirty.csv'), 'utf8').split('\n');
+
+let dir: string;
+let first: string;
+let second: string;
+/** production's content after the two files run one after the other, in the foreground */
+let reference: { one: string; both: string };
+
+function value<T>(r: ApiResult<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+type Event = { name: 'progress'; p: RunProgress } | { name: 'job'; p: JobEvent };
+
+function handlers(ws: string, events: Event[] = [], on?: (e: Event) => void): Handlers {
+  return createHandlers({
+    workspace: ws, modelsDir: join(dir, 'no-models'), analyst: 'job-analyst', version: 'test',
+    emit: (name, p) => {
+      const e = { name, p } as Event;
+      events.push(e);
+      on?.(e);
+    },
+  });
+}
+
+const runOf = (h: Handlers, file: string, background: boolean) =>
+  h.table.runFile({ file, contractPath: CONTRACT, approval: { kind: 'all' }, useModels: false, background }).then(value);
+
+/** Production's content, every column but the run id (which differs between workspaces). */
+async function productionOf(ws: string): Promise<string> {
+  const engine = await openEngine(ws, [], { create: false });
+  try {
+    return String(await queryValue(engine.duck.conn, `SELECT count(*) || ':' || md5(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR)))
+      FROM (SELECT * EXCLUDE (_airlock_run_id) FROM prod."hospital") t`));
+  } finally {
+    engine.close();
+  }
+}
+
+/** Runs and jobs as the store holds them, read apart from the engine. */
+function storeOf(ws: string): { runs: Array<{ run_id: string; status: string }>; jobs: Array<{ run_id: string; state: string }> } {
+  const db = new Database(join(ws, 'airlock.sqlite'), { readonly: true });
+  try {
+    return {
+      runs: db.prepare('SELECT run_id, status FROM runs ORDER BY started_at').all() as Array<{ run_id: string; status: string }>,
+      jobs: db.prepare('SELECT run_id, state FROM remediation_jobs ORDER BY created_at').all() as Array<{ run_id: string; state: string }>,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Resolves with the first event that `match` accepts (or fails the test after a while). */
+function waitFor(events: Event[], match: (e: Event) => boolean, what: string): Promise<Event> {
+  return new Promise((resolvePromise, reject) => {
+    const started = Date.now();
+    const look = () => {
+      const hit = events.find(match);
+      if (hit) resolvePromise(hit);
+      else if (Date.now() - started > 240_000) reject(new Error(`no ${what} event`));
+      else setTimeout(look, 20);
+    };
+    look();
+  });
+}
+
+const jobEnded = (runId: string, state: JobEvent['state']) => (e: Event) => e.name === 'job' && e.p.runId === runId && e.p.state === state;
+
+async function chainOk(h: Handlers): Promise<boolean> {
+  return value(await h.table.auditLog({ limit: 1 })).chain.ok;
+}
+
+beforeAll(async () => {
+  dir = tempDir('background-job');
+  // Two files of one stream: the second brings new rows and more failures to fix.
+  first = join(dir, 'first.csv');
+  second = join(dir, 'second.csv');
+  writeFileSync(first, [LINES[0], ...LINES.slice(1, 401)].join('\n'));
+  writeFileSync(second, [LINES[0], ...LINES.slice(401, 801)].join('\n'));
+  const ws = join(dir, 'ws-reference');
+  const h = handlers(ws);
+  try {
+    expect((await runOf(h, first, false)).status).toBe('completed');
+  } finally {
+    await h.close();
+  }
+  const one = await productionOf(ws);
+  const h2 = handlers(ws);
+  try {
+    expect((await runOf(h2, second, false)).status).toBe('completed');
+  } finally {
+    await h2.close();
+  }
+  reference = { one, both: await productionOf(ws) };
+  expect(reference.one).not.toBe(reference.both);
+}, 600_000);
+
+describe('the remediation job in the background', () => {
+  it('answers with the fast lane; a second file is read while the job runs and waits for it; production as in the foreground', async () => {
+    const ws = join(dir, 'ws-two');
+    const events: Event[] = [];
+    // The second file is dropped while the first one's job reports its first progress.
+    let b: Promise<RunView> | null = null;
+    const h: Handlers = handlers(ws, events, (e) => {
+      if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) b = runOf(h, second, true);
+    });
+    try {
+      const a = await runOf(h, first, true);
+      expect(a.status).toBe('remediating');
+      expect(a.badges.headline).toMatch(/^Remediating: /);
+      expect(a.quarantineRows).toBeGreaterThan(0);
+      // The job is the store's, not done, when the answer comes.
+      expect(storeOf(ws).jobs).toEqual([{ run_id: a.runId, state: expect.stringMatching(/^(pending|running)$/) }]);
+      // The second run reads its file before the first job has ended, then waits for it.
+      const waiting = await waitFor(events, (e) => e.name === 'progress' && e.p.runId !== a.runId && /waiting for the remediation of/.test(e.p.message), 'waiting');
+      expect(waiting.name === 'progress' && waiting.p.message).toContain(a.runId);
+      const bDone = await (b as Promise<RunView> | null)!;
+      expect(bDone.status).toBe('remediating');
+      await waitFor(events, jobEnded(bDone.runId, 'done'), 'second job done');
+      // Order: the first job ended before the second run went on past its ingest.
+      const firstDone = events.findIndex(jobEnded(a.runId, 'done'));
+      const secondValidates = events.findIndex((e) => e.name === 'progress' && e.p.runId === bDone.runId && e.p.stage === 'validate' && !/waiting/.test(e.p.message));
+      expect(firstDone).toBeGreaterThan(-1);
+      expect(secondValidates).toBeGreaterThan(firstDone);
+      const waitedAt = events.indexOf(waiting);
+      expect(waitedAt).toBeLessThan(firstDone);
+      // The job reported its own progress, with the run it belongs to.
+      expect(events.some((e) => e.name === 'job' && e.p.runId === a.runId && e.p.state === 'running' && e.p.progress?.stage === 'cluster')).toBe(true);
+      expect(value(await h.table.getRun({ runId: a.runId })).summary.status).toBe('completed');
+      expect(value(await h.table.getRun({ runId: bDone.runId })).summary.reconciled).toBe(true);
+      expect(await chainOk(h)).toBe(true);
+    } finally {
+      await h.close();
+    }
+    expect(storeOf(ws).runs.map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect(storeOf(ws).jobs.map((j) => j.state)).toEqual(['done', 'done']);
+    expect(await productionOf(ws)).toBe(reference.both);
+  }, 600_000);
+
+  it('a call that writes waits for the job; one that reads answers while it runs', async () => {
+    const ws = join(dir, 'ws-calls');
+    const events: Event[] = [];
+    const h = handlers(ws, events);
+    try {
+      const a = await runOf(h, first, true);
+      // Read while the job runs: the run is listed as remediating.
+      const listed = value(await h.table.listRuns({}));
+      expect(listed.find((r) => r.runId === a.runId)?.status).toMatch(/^(remediating|completed)$/);
+      // A write (a release: refused, the run is not held) is answered only after the job has ended.
+      const released = await h.table.releaseRun({ runId: a.runId });
+      const answeredAt = events.length;
+      expect(released.ok).toBe(false);
+      const doneAt = events.findIndex(jobEnded(a.runId, 'done'));
+      expect(doneAt).toBeGreaterThan(-1);
+      expect(doneAt).toBeLessThan(answeredAt);
+      expect(value(await h.table.getRun({ runId: a.runId })).summary.status).toBe('completed');
+    } finally {
+      await h.close();
+    }
+    expect(await productionOf(ws)).toBe(reference.one);
+  }, 600_000);
+
+  it('cancelled while its job runs: the run is undone and recorded cancelled, production as it was', async () => {
+    const ws = join(dir, 'ws-cancel');
+    const events: Event[] = [];
+    let h: Handlers | null = null;
+    const setup = handlers(ws);
+    try {
+      expect((await runOf(setup, first, false)).status).toBe('completed');
+    } finally {
+      await setup.close();
+    }
+    const before = await productionOf(ws);
+    expect(before).toBe(reference.one);
+    let cancelled = false;
+    let cancelAnswer: boolean | null = null;
+    // Cancelled from inside the job's first progress report: at that moment, every time.
+    h = handlers(ws, events, (e) => {
+      if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !cancelled) {
+        cancelled = true;
+        void h!.table.cancelRun({}).then((r) => { cancelAnswer = r.ok && r.value.cancelling; });
+      }
+    });
+    try {
+      const b = await runOf(h, second, true);
+      expect(b.status).toBe('remediating');
+      await waitFor(events, jobEnded(b.runId, 'cancelled'), 'job cancelled');
+      expect(cancelAnswer).toBe(true);
+      const detail = value(await h.table.getRun({ runId: b.runId }));
+      expect(detail.summary.ended).toBe('cancelled');
+      expect(detail.badges.state).toBe('cancelled');
+      expect(await chainOk(h)).toBe(true);
+      // Nothing is running now: a cancel answers that.
+      expect(value(await h.table.cancelRun({})).cancelling).toBe(false);
+    } finally {
+      await h.close();
+    }
+    expect(storeOf(ws).jobs.map((j) => j.state)).toEqual(['done']);
+    expect(await productionOf(ws)).toBe(before);
+  }, 600_000);
+
+  it('the app closed while its job runs: the job stays pending, and opening the workspace again finishes it', async () => {
+    const ws = join(dir, 'ws-close');
+    const events: Event[] = [];
+    let closing: Promise<void> | null = null;
+    const h = handlers(ws, events, (e) => {
+      if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !closing) closing = h.close();
+    });
+    const a = await runOf(h, first, true);
+    await waitFor(events, jobEnded(a.runId, 'pending'), 'job left pending');
+    await closing;
+    expect(storeOf(ws)).toEqual({ runs: [{ run_id: a.runId, status: 'remediating' }], jobs: [{ run_id: a.runId, state: 'pending' }] });
+    // The workspace opened again: the job resumes in the background, without a run to start it.
+    const later: Event[] = [];
+    const h2 = handlers(ws, later);
+    try {
+      value(await h2.table.listRuns({}));
+      await waitFor(later, jobEnded(a.runId, 'done'), 'resumed job done');
+      expect(value(await h2.table.getRun({ runId: a.runId })).summary.status).toBe('completed');
+      expect(await chainOk(h2)).toBe(true);
+      // The audit tells the pause and the resumption apart from a cancel or a failure.
+      const said = value(await h2.table.auditLog({ runId: a.runId, limit: 1000 })).entries.map((e) => e.summary).filter((t) => t.startsWith('Remediation job'));
+      expect(said).toEqual(['Remediation job started', 'Remediation job paused', expect.stringMatching(/^Remediation job resumed after \d+ committed steps$/)]);
+    } finally {
+      await h2.close();
+    }
+    expect(storeOf(ws).jobs.map((j) => j.state)).toEqual(['done']);
+    expect(await productionOf(ws)).toBe(reference.one);
+  }, 600_000);
+});
