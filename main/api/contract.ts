@@ -572,8 +572,11 @@ export const API = {
    * goes on in the engine and reports 'job' events. Otherwise the answer waits for the whole run.
    */
   runFile: call(object({ file: path, contractPath: path, approval, useModels: boolean(), background: optional(boolean()) }), returns<RunView>()),
-  /** stops the run in progress; what it wrote is undone */
-  cancelRun: call(none, returns<{ cancelling: boolean }>()),
+  /**
+   * stops the run in progress (or, with none in progress, the background remediation job); what it
+   * wrote is undone. runId: the run to stop, when it is the background job's (its card's button)
+   */
+  cancelRun: call(object({ runId: optional(runId) }), returns<{ cancelling: boolean }>()),
   /** shows a file the engine wrote (an export's signed report) in the desktop's own viewer */
   openPath: call(object({ path }), returns<{ opened: string }>()),
   /** a halted run's contract, changed to match the file, as a new version to review */

@@ -52,10 +52,13 @@ export class EngineSession {
   private cancelFlag = false;
   private contracts = new Map<string, Contract>();
   private job: BackgroundJob | null = null;
+  /** the app is closing: a run waiting for the job stops waiting */
+  private closing = false;
 
   constructor(readonly ctx: HandlerContext) {}
 
   engine(): Promise<Engine> {
+    if (!this.opened) this.closing = false;
     this.opened ??= openEngine(this.ctx.workspace).then((engine) => {
       this.resumeStaleJobs(engine);
       return engine;
@@ -77,6 +80,11 @@ export class EngineSession {
     if (ids.length > 0) this.startJobs(engine, ids);
   }
 
+  /** whether close() has begun: no new run starts */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
   /** the run whose remediation job runs in the background now, if any */
   get jobRunId(): string | null {
     return this.job?.runId ?? null;
@@ -95,18 +103,22 @@ export class EngineSession {
     this.job = slot;
     slot.done = (async () => {
       await previous;
-      const conn = await engine.duck.instance.connect();
-      slot.conn = conn;
-      // The same engine with the job's own connection: its transactions never mix with the main one's.
-      const view: Engine = { ...engine, duck: { ...engine.duck, conn } };
+      let conn: DuckDBConnection | null = null;
       try {
+        conn = await engine.duck.instance.connect();
+        slot.conn = conn;
+        // The same engine with the job's own connection: its transactions never mix with the main one's.
+        const view: Engine = { ...engine, duck: { ...engine.duck, conn } };
         for (const runId of runIds) {
           if (slot.cancel || slot.closing) break;
           slot.runId = runId;
           await this.runOneJob(view, slot, runId, options);
         }
+      } catch (e) {
+        // Only the connection can fail here (runOneJob reports its own ends): the jobs stay pending.
+        this.ctx.emit('job', { runId: slot.runId, state: 'pending', error: String(e instanceof Error ? e.message : e).split('\n')[0] });
       } finally {
-        conn.closeSync();
+        conn?.closeSync();
         if (this.job === slot) this.job = null;
       }
     })();
@@ -126,9 +138,14 @@ export class EngineSession {
       this.ctx.emit('job', { runId, state: 'done' });
     } catch (e) {
       if (slot.cancel) {
-        // As a run stopped in the foreground: undone, recorded cancelled (recover.ts).
-        await cancelRunOnRequest(view, runId).catch(() => undefined);
-        this.ctx.emit('job', { runId, state: 'cancelled' });
+        // As a run stopped in the foreground: undone, recorded cancelled (recover.ts). An undo that
+        // fails is said so: the run is then left as the job left it (pending), never called cancelled.
+        try {
+          await cancelRunOnRequest(view, runId);
+          this.ctx.emit('job', { runId, state: 'cancelled' });
+        } catch (undo) {
+          this.ctx.emit('job', { runId, state: 'failed', error: `the cancel could not undo the run: ${String(undo instanceof Error ? undo.message : undo).split('\n')[0].slice(0, 400)}` });
+        }
       } else if (slot.closing) {
         this.ctx.emit('job', { runId, state: 'pending' });
       } else {
@@ -143,10 +160,12 @@ export class EngineSession {
    * run reads its file alongside the job, then waits here before it writes the stream's tables.
    */
   async waitForJob(): Promise<void> {
-    while (this.job && !this.cancelFlag) {
-      const slot = this.job;
-      await Promise.race([slot.done, new Promise((r) => setTimeout(r, 200))]);
+    while (this.job) {
+      if (this.cancelFlag) throw new RunCancelledError();
+      if (this.closing) throw new Error('the app closed while this run waited for the remediation of another run; run the file again');
+      await Promise.race([this.job.done, new Promise((r) => setTimeout(r, 200))]);
     }
+    if (this.cancelFlag) throw new RunCancelledError();
   }
 
   get exportsDir(): string {
@@ -225,10 +244,11 @@ export class EngineSession {
    * now is interrupted. With no run in progress, the background remediation job is stopped and
    * its run undone. Returns false when nothing is running.
    */
-  async cancel(): Promise<boolean> {
-    if (!this.running) {
-      const job = this.job;
-      if (!job) return false;
+  async cancel(runId?: string): Promise<boolean> {
+    // A run named is the background job's when it is that run's (the job card's own button).
+    const job = this.job;
+    if (!this.running || (runId !== undefined && job?.runId === runId)) {
+      if (!job || (runId !== undefined && job.runId !== runId)) return false;
       // Once only: a second interrupt could land in the undo that the cancel starts.
       if (!job.cancel && !job.closing) {
         job.cancel = true;
@@ -248,8 +268,14 @@ export class EngineSession {
   }
 
   async close(): Promise<void> {
+    // The job stops where it is and stays pending (the next opening of the workspace resumes it),
+    // before the calls queued behind it: a run waiting for it stops waiting.
+    this.closing = true;
+    if (this.job && !this.job.cancel && !this.job.closing) {
+      this.job.closing = true;
+      this.job.conn?.interrupt();
+    }
     await this.tail;
-    // The job stops where it is and stays pending: the next opening of the workspace resumes it.
     while (this.job) {
       const job = this.job;
       if (!job.cancel && !job.closing) {

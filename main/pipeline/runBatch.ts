@@ -57,7 +57,8 @@ export interface RunOptions {
   wait?: boolean;
   /**
    * The app's background remediation job (api/session.ts), when one may be running: this run
-   * reads its file alongside it, then waits for it before it writes the stream's tables.
+   * vaults and counts its file alongside it, then waits for it before its first write. wait()
+   * throws when the run is cancelled or the app closes while it waits.
    */
   alongside?: { running(): string | null; wait(): Promise<void> };
   /** test hook: called with the stage name as each stage starts (crash tests kill here) */
@@ -123,13 +124,18 @@ function refuseWorkspaceInput(file: string, wsRoot: string): void {
 async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & { scan?: CsvScan }, t0: number, onOpened: (runId: string) => void): Promise<RunSummary> {
   const { sqlite, audit } = engine;
   const conn = engine.duck.conn;
-  // The remediation job of this process's previous run, still running in the background (the app).
+  // The remediation job of this process's previous run, still running in the background (the
+  // app): the file is in the vault and counted (the scan, most of reading it); everything from here
+  // writes the store, which the job is writing (its SQLite transaction spans DuckDB work), so the
+  // run waits for the job here, before its first write. A cancel or close while waiting throws.
   const alongside = opts.alongside?.running() ?? null;
-  if (!alongside) {
-    await recoverInterruptedRuns(engine);
-    // Remediation jobs left pending or cut short are finished first, in the order their runs came.
-    await finishStaleJobs(engine, opts.onProgress);
+  if (alongside) {
+    opts.onProgress?.({ runId: '', stage: 'ingest', done: 0, total: vault.bytes, message: `${vault.originalName} is in the vault; waiting for the remediation of ${alongside} to finish` });
+    await opts.alongside!.wait();
   }
+  await recoverInterruptedRuns(engine);
+  // Remediation jobs left pending or cut short are finished first, in the order their runs came.
+  await finishStaleJobs(engine, opts.onProgress);
   // The contract is checked whole now, before a run exists (its patterns, formats, bounds and SQL
   // checks by DuckDB itself): a refused one is the contract's mistake (exit 2), not a run left half-done.
   let contract = await loadContractForRun(conn, opts.contractPath);
@@ -196,15 +202,6 @@ async function runVaulted(engine: Engine, opts: RunOptions, vault: VaultEntry & 
   if (!ing.ok || ingest.parserDisagreement) {
     const why = ingest.parserDisagreement ?? `the parser staged ${ing.staged} records where the independent scan counted ${ing.records}`;
     return failReconciliation(engine, runId, contract, vault, ingest.format, { stage: 'ingest', sourceRows: ing.records, successRows: 0, quarantineRows: 0, duplicateRows: 0, pendingRows: ing.staged, ok: false }, recs, timings, t0, why);
-  }
-
-  if (alongside) {
-    // The file is read; what follows writes the stream's tables, which the job is writing.
-    emit('validate', 0, ing.records, `${ing.records} records read; waiting for the remediation of ${alongside} to finish`);
-    await opts.alongside!.wait();
-    // (a progress report: a cancel asked for while waiting lands here)
-    emit('validate', 0, ing.records, 'checking the contract');
-    await finishStaleJobs(engine, opts.onProgress);
   }
 
   // ---- schema signature and drift

@@ -64,7 +64,10 @@ export function resumable(job: JobRow): boolean {
 
 /** Jobs the next run on the workspace finishes first: pending, or left 'running' by a killed process. */
 export function staleJobs(db: Sqlite): string[] {
-  const rows = db.prepare(`SELECT run_id FROM remediation_jobs WHERE state IN ('pending', 'running') ORDER BY created_at`).all() as Array<{ run_id: string }>;
+  // Only a run still 'remediating' has a job to finish: one undone or failed since (a cancel cut
+  // short before it forgot its job) is not tried again on every opening and every run.
+  const rows = db.prepare(`SELECT j.run_id FROM remediation_jobs j JOIN runs r ON r.run_id = j.run_id AND r.status = 'remediating'
+    WHERE j.state IN ('pending', 'running') ORDER BY j.created_at`).all() as Array<{ run_id: string }>;
   return rows.map((r) => getJob(db, r.run_id)!).filter((j) => j.state === 'pending' || resumable(j)).map((j) => j.runId);
 }
 

@@ -167,7 +167,7 @@ export const useApp = create<State>((set, get) => ({
     const job = get().jobs[runId];
     if (!job || job.state !== 'running') return;
     set((s) => ({ jobs: { ...s.jobs, [runId]: { ...job, cancelling: true } } }));
-    await call('cancelRun', {}).catch(() => undefined);
+    await call('cancelRun', { runId }).catch(() => undefined);
   },
 
   jobEvent(j) {

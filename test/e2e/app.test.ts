@@ -98,7 +98,8 @@ describe('the hospital table, start to export', () => {
     const q = new QuarantinePage(app.page);
     await q.open('quarantine');
     expect(await q.total()).toBe(HOSPITAL_HELD);
-    expect(await q.chartBars().count()).toBeGreaterThan(5);
+    // The chart comes from its own facet query, which may answer after the grid's total.
+    await expect.poll(() => q.chartBars().count(), { timeout: 30_000 }).toBeGreaterThan(5);
     const reasons = await q.facetValues('reason');
     expect(reasons).toContain('PATTERN_MISMATCH');
 

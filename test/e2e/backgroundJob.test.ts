@@ -1,6 +1,7 @@
 // The app never waits on a remediation job (issue 13): a run answers with its fast lane and its
 // quarantine's remediation goes on in the background, with its own bars; the analyst drops the
-// next file of the stream meanwhile, which is read at once and waits for the job before it writes;
+// next file of the stream meanwhile, which is vaulted and counted at once and waits for the job
+// before its first write;
 // both runs end completed, and production holds what the two files run one after the other give
 // (hashed here by the test's own SQL). Screenshots: test/e2e/artifacts/job-*.png.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -74,10 +75,9 @@ describe('remediation in the background', () => {
 
     // The app is free: the next file goes through the Start and Contract screens and runs.
     const next = await runInApp(second);
-    // Read at once; the validation waits for the job (it writes the stream's tables).
-    const validate = app.page.locator('[data-testid="stages"] [data-stage="validate"]');
-    await expect.poll(() => validate.innerText(), { timeout: RUN_TIMEOUT }).toMatch(/waiting for the remediation of run_/);
-    expect(await app.page.locator('[data-testid="stages"] [data-stage="ingest"]').innerText()).toMatch(/done/);
+    // Vaulted and counted at once; it waits for the job before its first write.
+    const ingest = app.page.locator('[data-testid="stages"] [data-stage="ingest"]');
+    await expect.poll(() => ingest.innerText(), { timeout: RUN_TIMEOUT }).toMatch(/second\.csv is in the vault; waiting for the remediation of run_/);
     await next.screenshot('job-2-next-file-waits');
     expect(await next.waitForResult(RUN_TIMEOUT)).toBe('completed');
     expect(await next.banner().innerText()).toContain('second.csv');

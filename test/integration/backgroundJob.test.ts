@@ -1,7 +1,7 @@
 // The app's remediation job in the background (issue 13): runFile with background answers with
 // the fast lane ('remediating') and the job goes on in the session, on a DuckDB connection of its
-// own, reporting 'job' events. A second file is read while the first one's job runs and waits for
-// it before it writes the stream; cancelling the job undoes its run; closing the app leaves the job
+// own, reporting 'job' events. A second file is vaulted and counted while the first one's job runs
+// and waits for it before its first write; cancelling the job undoes its run; closing the app leaves the job
 // pending and opening the workspace again resumes it. Every case ends with production's content
 // equal to the same files run one after the other in the foreground in another workspace (hashed
 // here in plain SQL), the audit chain intact, and no run or job left open.
@@ -115,7 +115,7 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('the remediation job in the background', () => {
-  it('answers with the fast lane; a second file is read while the job runs and waits for it; production as in the foreground', async () => {
+  it('answers with the fast lane; a second file is vaulted while the job runs and waits for it; production as in the foreground', async () => {
     const ws = join(dir, 'ws-two');
     const events: Event[] = [];
     // The second file is dropped while the first one's job reports its first progress.
@@ -130,9 +130,9 @@ describe('the remediation job in the background', () => {
       expect(a.quarantineRows).toBeGreaterThan(0);
       // The job is the store's, not done, when the answer comes.
       expect(storeOf(ws).jobs).toEqual([{ run_id: a.runId, state: expect.stringMatching(/^(pending|running)$/) }]);
-      // The second run reads its file before the first job has ended, then waits for it.
+      // The second run vaults its file before the first job has ended, then waits for it.
       const waiting = await waitFor(events, (e) => e.name === 'progress' && e.p.runId !== a.runId && /waiting for the remediation of/.test(e.p.message), 'waiting');
-      expect(waiting.name === 'progress' && waiting.p.message).toContain(a.runId);
+      expect(waiting.name === 'progress' && waiting.p.message).toBe(`second.csv is in the vault; waiting for the remediation of ${a.runId} to finish`);
       const bDone = await (b as Promise<RunView> | null)!;
       expect(bDone.status).toBe('remediating');
       await waitFor(events, jobEnded(bDone.runId, 'done'), 'second job done');

@@ -36,8 +36,9 @@ export function recipeCalls(session: EngineSession): RecipeCalls {
     setRecipeRule({ contractId, proposalId, enabled }) {
       return session.exclusive(async (engine) => view(setRecipeRuleEnabled(engine.sqlite, engine.audit, contractId, proposalId, enabled, session.ctx.analyst)));
     },
-    async exportRecipe({ contractId }) {
-      const engine = await session.engine();
+    exportRecipe({ contractId }) {
+      // exclusive: its audit entry must not land inside a background job's SQLite transaction
+      return session.exclusive(async (engine) => {
       const rules = listRecipe(engine.sqlite, contractId);
       if (rules.length === 0) throw new UserError(`contract ${contractId} has no recipe to export yet.`);
       mkdirSync(session.exportsDir, { recursive: true });
@@ -45,6 +46,7 @@ export function recipeCalls(session: EngineSession): RecipeCalls {
       writeFileSync(path, exportRecipe(engine.sqlite, contractId));
       engine.audit.append({ runId: null, kind: 'recipe', payload: { event: 'exported', contract: contractId, rules: rules.length, path, by: session.ctx.analyst } });
       return { path, rules: rules.length };
+      });
     },
     importRecipe({ contractId, path }) {
       return session.exclusive(async (engine) => {

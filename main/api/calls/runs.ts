@@ -85,6 +85,7 @@ export function runCalls(session: EngineSession): RunCalls {
       // background: the answer comes once the fast lane is promoted (status 'remediating'), and
       // the remediation job goes on in the session, reporting 'job' events (session.ts).
       return session.exclusive(async (engine) => {
+        if (session.isClosing) throw new UserError(`${file}: the app is closing; run the file again when it has opened.`, file);
         const checkCancelled = session.beginRun();
         const track = progressTracker();
         const remediation = useModels ? { modelsDir: ctx.modelsDir } : { modelPath: null, embedderDir: null };
@@ -99,7 +100,8 @@ export function runCalls(session: EngineSession): RunCalls {
               ctx.emit('progress', track(p));
             },
           });
-          if (background && summary.status === 'remediating') session.startJobs(engine, [summary.runId], remediation);
+          // (a file run before answers with the earlier run: its job is not this call's to start)
+          if (background && summary.status === 'remediating' && !summary.idempotent) session.startJobs(engine, [summary.runId], remediation);
           return withBadges(summary);
         } catch (e) {
           if (!session.endRun()) throw e;
@@ -113,8 +115,8 @@ export function runCalls(session: EngineSession): RunCalls {
       }, { alongsideJob: background === true });
     },
 
-    async cancelRun() {
-      return { cancelling: await session.cancel() };
+    async cancelRun({ runId }) {
+      return { cancelling: await session.cancel(runId) };
     },
 
     releaseRun({ runId }) {

@@ -189,8 +189,8 @@ function RemediationJob({ runId, quarantined }: { runId: string; quarantined: nu
       </div>
       {job && <StageProgress run={job} only={JOB_STAGES} testId="job-stages" />}
       <p className="small muted">
-        {job?.state === 'failed' ? `${job.error ?? 'It stopped on an error'}. The clean rows stay in production; the next run finishes it.`
-          : 'The clean rows are in production already. You can run another file meanwhile: it is read at once, and waits for this to finish before it writes. Cancelling undoes the whole run.'}
+        {job?.state === 'failed' ? `${job.error ?? 'It stopped on an error'}. The clean rows stay in production; the alert below says how to finish it.`
+          : 'The clean rows are in production already. You can run another file meanwhile: it goes into the vault at once, and waits for this to finish before it is loaded. Cancelling undoes the whole run.'}
       </p>
     </section>
   );

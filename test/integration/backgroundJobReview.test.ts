@@ -1,0 +1,208 @@
+// The background remediation job against what an adversarial review of it found (each case
+// failed before its fix): the same file dropped again while its job runs, Cancel pressed while a
+// second run waits (the run's card and the job's card each stop their own), a job whose run is no
+// longer remediating, and a run that must not write the store while the job's transaction is open.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHandlers, type Handlers } from '../../main/api/handlers.js';
+import type { ApiResult, JobEvent, RunProgress, RunView } from '../../main/api/contract.js';
+import { EngineSession } from '../../main/api/session.js';
+import { runCalls } from '../../main/api/calls/runs.js';
+import { SHARED, tempDir } from '../helpers/tmp.js';
+
+const CONTRACT = join(SHARED, 'bench', 'hospital', 'contract.odcs.yaml');
+const LINES = readFileSync(join(SHARED, 'bench', 'hospital', 'dirty.csv'), 'utf8').split('\n');
+
+let dir: string;
+let first: string;
+let second: string;
+
+type Event = { name: 'progress'; p: RunProgress } | { name: 'job'; p: JobEvent };
+
+function value<T>(r: ApiResult<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+function handlers(ws: string, events: Event[], on?: (e: Event) => void): Handlers {
+  return createHandlers({
+    workspace: ws, modelsDir: join(dir, 'no-models'), analyst: 'review', version: 'test',
+    emit: (name, p) => { const e = { name, p } as Event; events.push(e); on?.(e); },
+  });
+}
+
+const runOf = (h: Handlers, file: string) =>
+  h.table.runFile({ file, contractPath: CONTRACT, approval: { kind: 'all' }, useModels: false, background: true });
+
+function waitFor(events: Event[], match: (e: Event) => boolean, what: string, ms = 120_000): Promise<Event> {
+  return new Promise((res, rej) => {
+    const t0 = Date.now();
+    const look = () => {
+      const hit = events.find(match);
+      if (hit) res(hit);
+      else if (Date.now() - t0 > ms) rej(new Error(`no ${what} event`));
+      else setTimeout(look, 10);
+    };
+    look();
+  });
+}
+const jobState = (runId: string, state: JobEvent['state']) => (e: Event) => e.name === 'job' && e.p.runId === runId && e.p.state === state;
+
+function store(ws: string) {
+  const db = new Database(join(ws, 'airlock.sqlite'), { readonly: true });
+  try {
+    return {
+      runs: db.prepare('SELECT run_id, status FROM runs ORDER BY started_at').all() as Array<{ run_id: string; status: string }>,
+      jobs: db.prepare('SELECT run_id, state FROM remediation_jobs ORDER BY created_at').all() as Array<{ run_id: string; state: string }>,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(() => {
+  dir = tempDir('bg-review');
+  first = join(dir, 'first.csv');
+  second = join(dir, 'second.csv');
+  writeFileSync(first, [LINES[0], ...LINES.slice(1, 401)].join('\n'));
+  writeFileSync(second, [LINES[0], ...LINES.slice(401, 801)].join('\n'));
+});
+
+
+describe('background job: what the adversarial review found', () => {
+  it('the same file again while its job runs waits for the job, answers with the finished run, and starts no second job', async () => {
+    const ws = join(dir, 'ws-idem');
+    const events: Event[] = [];
+    let again: Promise<ApiResult<RunView>> | null = null;
+    let cancel: Promise<ApiResult<{ cancelling: boolean }>> | null = null;
+    const h: Handlers = handlers(ws, events, (e) => {
+      if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !again) {
+        again = runOf(h, first).then((r) => {
+          // ... and the analyst presses Cancel right after that answer: nothing is running.
+          cancel = h.table.cancelRun({});
+          return r;
+        });
+      }
+    });
+    try {
+      const a = value(await runOf(h, first));
+      expect(a.status).toBe('remediating');
+      await waitFor(events, () => again !== null, 'second call');
+      const b = value(await again!);
+      expect(b.runId).toBe(a.runId);
+      expect(b.idempotent).toBe(true);
+      expect(b.status).toBe('completed');
+      await waitFor(events, () => cancel !== null, 'cancel');
+      expect(value(await cancel!).cancelling).toBe(false);
+    } finally {
+      await h.close();
+    }
+    // One job, one end: no second slot ran for the same run.
+    const ends = events.flatMap((e) => (e.name === 'job' && e.p.state !== 'running' ? [`${e.p.runId}:${e.p.state}`] : []));
+    expect(ends).toEqual([`${store(ws).runs[0].run_id}:done`]);
+    expect(store(ws).runs.map((r) => r.status)).toEqual(['completed']);
+  }, 300_000);
+
+  it('the run card\'s Cancel, while that run waits for the first job, stops that run (never recorded) and the job goes on', async () => {
+    const ws = join(dir, 'ws-wait-cancel');
+    const events: Event[] = [];
+    let b: Promise<ApiResult<RunView>> | null = null;
+    const h: Handlers = handlers(ws, events, (e) => {
+      if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) b = runOf(h, second);
+      if (e.name === 'progress' && /waiting for the remediation/.test(e.p.message)) void h.table.cancelRun({});
+    });
+    try {
+      const a = value(await runOf(h, first));
+      await waitFor(events, () => b !== null, 'second run');
+      const rb = await b!;
+      expect(rb.ok ? rb.value.status : rb.error.code).toBe('CANCELLED');
+      await waitFor(events, jobState(a.runId, 'done'), 'first job done');
+    } finally {
+      await h.close();
+    }
+    // The second run waited before its first write: cancelled there, it left nothing behind.
+    expect(store(ws).runs.map((r) => r.status)).toEqual(['completed']);
+  }, 300_000);
+
+  it('the job card\'s Cancel names its run: it stops the job (its run undone), and the run waiting goes on', async () => {
+    const ws = join(dir, 'ws-job-cancel');
+    const events: Event[] = [];
+    let b: Promise<ApiResult<RunView>> | null = null;
+    let jobRun = '';
+    let answer: Promise<ApiResult<{ cancelling: boolean }>> | null = null;
+    const h: Handlers = handlers(ws, events, (e) => {
+      if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) {
+        jobRun = e.p.runId;
+        b = runOf(h, second);
+      }
+      if (e.name === 'progress' && /waiting for the remediation/.test(e.p.message) && !answer) answer = h.table.cancelRun({ runId: jobRun });
+    });
+    try {
+      const a = value(await runOf(h, first));
+      await waitFor(events, () => answer !== null, 'cancel of the job');
+      expect(value(await answer!).cancelling).toBe(true);
+      await waitFor(events, jobState(a.runId, 'cancelled'), 'first job cancelled');
+      const rb = value(await b!);
+      expect(rb.status).toBe('remediating');
+      await waitFor(events, jobState(rb.runId, 'done'), 'second job done');
+      expect(value(await h.table.getRun({ runId: a.runId })).summary.ended).toBe('cancelled');
+    } finally {
+      await h.close();
+    }
+    expect(store(ws).runs.map((r) => r.status)).toEqual(['failed', 'completed']);
+  }, 300_000);
+
+  it('a job left pending whose run is no longer remediating is not resumed at opening', async () => {
+    const ws = join(dir, 'ws-orphan-job');
+    const events: Event[] = [];
+    let closing: Promise<void> | null = null;
+    const h: Handlers = handlers(ws, events, (e) => {
+      if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !closing) closing = h.close();
+    });
+    const a = value(await runOf(h, first));
+    await waitFor(events, jobState(a.runId, 'pending'), 'pending');
+    await closing;
+    // As a cancel cut short after it recorded the run failed, before it forgot the job, leaves it.
+    const db = new Database(join(ws, 'airlock.sqlite'));
+    db.prepare(`UPDATE runs SET status = 'failed' WHERE run_id = ?`).run(a.runId);
+    db.close();
+    const session = new EngineSession({ workspace: ws, modelsDir: join(dir, 'no-models'), analyst: 'review', version: 'test', emit: () => undefined });
+    try {
+      await session.engine();
+      expect(session.jobRunId).toBeNull();
+      // and a new run does not try it either
+      const later = await runCalls(session).runFile({ file: second, contractPath: CONTRACT, approval: { kind: 'all' }, useModels: false });
+      expect(later.status).toBe('completed');
+    } finally {
+      await session.close();
+    }
+    expect(store(ws).jobs.find((j) => j.run_id === a.runId)?.state).toBe('pending');
+  }, 300_000);
+
+  it('a run started while the job runs writes nothing to the store until the job has ended (its SQLite transaction spans DuckDB work)', async () => {
+    const ws = join(dir, 'ws-order');
+    const events: Event[] = [];
+    let b: Promise<ApiResult<RunView>> | null = null;
+    let runsWhileWaiting: number | null = null;
+    const h: Handlers = handlers(ws, events, (e) => {
+      if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) b = runOf(h, second);
+      if (e.name === 'progress' && /waiting for the remediation/.test(e.p.message)) runsWhileWaiting = store(ws).runs.length;
+    });
+    try {
+      const a = value(await runOf(h, first));
+      await waitFor(events, () => b !== null, 'second run');
+      const rb = value(await b!);
+      await waitFor(events, jobState(rb.runId, 'done'), 'second job done');
+      // The second run's first report with its own id comes after the first job's end.
+      const firstEnd = events.findIndex(jobState(a.runId, 'done'));
+      const secondOpened = events.findIndex((e) => e.name === 'progress' && e.p.runId === rb.runId);
+      expect(firstEnd).toBeGreaterThan(-1);
+      expect(secondOpened).toBeGreaterThan(firstEnd);
+    } finally {
+      await h.close();
+    }
+    expect(runsWhileWaiting).toBe(1);
+  }, 300_000);
+});
