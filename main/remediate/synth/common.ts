@@ -43,9 +43,29 @@ export function jsStrip(s: string): string {
 
 const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Collapsed shape: digit runs → 9, letter runs → a, everything else kept. For format votes. */
+const LETTER = /\p{L}/u;
+
+/** A character's class in a shape: '9' for an ASCII digit, 'a' for a letter, else the character itself. */
+export function shapeClass(ch: string): string {
+  if (ch >= '0' && ch <= '9') return '9';
+  return LETTER.test(ch) ? 'a' : ch;
+}
+
+/**
+ * Collapsed shape: digit runs → 9, letter runs → a, everything else kept. For format votes. The
+ * same as `s.replace(/\d+/g, '9').replace(/\p{L}+/gu, 'a')` (a property test says so), in one
+ * pass: the typo search asks it of millions of candidate strings.
+ */
 export function shapeOf(s: string): string {
-  return s.replace(/\d+/g, '9').replace(/\p{L}+/gu, 'a');
+  let out = '';
+  let last = '';
+  for (const ch of s) {
+    const c = shapeClass(ch);
+    if ((c === '9' || c === 'a') && c === last) continue;
+    out += c;
+    last = c;
+  }
+  return out;
 }
 
 /** Numbers among the valid sample (for magnitude decisions), one entry per distinct value. */

@@ -11,7 +11,7 @@ import type { MapEntry } from '../rules/ruleTypes.js';
 import type { SynthInput } from '../types.js';
 import type { SynthContext } from './index.js';
 import type { Candidate } from './common.js';
-import { PER_VALUE_FLOOR, distinctStrings, fullMatches, shapeOf } from './common.js';
+import { PER_VALUE_FLOOR, distinctStrings, fullMatches, shapeClass, shapeOf } from './common.js';
 
 const STRATEGY = 'pattern-typo';
 
@@ -37,14 +37,37 @@ function alphabetFor(pattern: string, validSample: string[]): string[] {
   return [...chars];
 }
 
-/** Every way of filling the listed positions with alphabet characters (the original included). */
-function* completions(v: string, positions: number[], alphabet: string[]): Generator<string> {
+/**
+ * Whether a string made from `chars` by changing the listed positions has a shape `keep` accepts.
+ * The shape depends only on the classes (digit, letter, or the symbol itself: shapeClass) of the
+ * characters put at those positions, so it is decided once per class choice, not per string.
+ */
+function shapeFilter(keep: (s: string) => boolean): (chars: string[], key: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (chars, key) => {
+    let ok = memo.get(key);
+    if (ok === undefined) {
+      ok = keep(chars.join(''));
+      memo.set(key, ok);
+    }
+    return ok;
+  };
+}
+
+/** Every way of filling the listed positions with alphabet characters (the original included), of a kept shape. */
+export function* completions(v: string, positions: number[], alphabet: string[], keep: (s: string) => boolean): Generator<string> {
   const chars = [...v];
+  const kept = shapeFilter(keep);
+  const classes: string[] = [];
   function* walk(i: number): Generator<string> {
-    if (i === positions.length) { yield chars.join(''); return; }
+    if (i === positions.length) {
+      if (kept(chars, classes.join('\u0000'))) yield chars.join('');
+      return;
+    }
     const p = positions[i], orig = chars[p];
     for (const c of alphabet.includes(orig) ? alphabet : [orig, ...alphabet]) {
       chars[p] = c;
+      classes[i] = shapeClass(c);
       yield* walk(i + 1);
     }
     chars[p] = orig;
@@ -52,15 +75,16 @@ function* completions(v: string, positions: number[], alphabet: string[]): Gener
   yield* walk(0);
 }
 
-/** Every value with exactly one character changed, anywhere. */
-function* oneSubstitution(v: string, alphabet: string[]): Generator<string> {
+/** Every value with exactly one character changed, anywhere, of a kept shape. */
+export function* oneSubstitution(v: string, alphabet: string[], keep: (s: string) => boolean): Generator<string> {
   const chars = [...v];
+  const kept = shapeFilter(keep);
   for (let p = 0; p < chars.length; p++) {
     const orig = chars[p];
     for (const c of alphabet) {
       if (c === orig) continue;
       chars[p] = c;
-      yield chars.join('');
+      if (kept(chars, `${p}\u0000${shapeClass(c)}`)) yield chars.join('');
     }
     chars[p] = orig;
   }
@@ -71,10 +95,10 @@ const BATCH = 20_000;
 const PER_VALUE_BATCH = 4_000;
 
 /**
- * For each generator, the distinct strings it yields that `keep` lets through and the pattern
- * fully matches (in DuckDB), stopping at the second (two already means ambiguous).
+ * For each generator, the distinct strings it yields that the pattern fully matches (in DuckDB),
+ * stopping at the second (two already means ambiguous).
  */
-async function firstTwoMatches(conn: DuckDBConnection, pattern: string, gens: Array<Generator<string> | null>, keep: (s: string) => boolean): Promise<string[][]> {
+async function firstTwoMatches(conn: DuckDBConnection, pattern: string, gens: Array<Generator<string> | null>): Promise<string[][]> {
   const found = gens.map(() => new Set<string>());
   const live = gens.map((g) => g !== null);
   while (live.some(Boolean)) {
@@ -85,7 +109,6 @@ async function firstTwoMatches(conn: DuckDBConnection, pattern: string, gens: Ar
       while (n < PER_VALUE_BATCH) {
         const r = gens[g]!.next();
         if (r.done) { live[g] = false; break; }
-        if (!keep(r.value)) continue;
         batch.push({ g, s: r.value });
         n++;
       }
@@ -147,16 +170,16 @@ async function uniqueCompletions(conn: DuckDBConnection, values: string[], patte
   const xGens = values.map((v, i) => {
     const xs = xsOf[i];
     return !already[i] && xs.length > 0 && xs.length <= MAX_WILDCARDS && (alphabet.length + 1) ** xs.length <= MAX_COMPLETIONS
-      ? completions(v, xs, alphabet) : null;
+      ? completions(v, xs, alphabet, keep) : null;
   });
-  const xFound = await firstTwoMatches(conn, pattern, xGens, keep);
+  const xFound = await firstTwoMatches(conn, pattern, xGens);
   // Failing that (no completion at all), one wrong character anywhere.
   const subGens = values.map((v, i) => {
     if (already[i] || xFound[i].length > 0) return null;
     if (xsOf[i].length > MAX_WILDCARDS || [...v].length > MAX_SUBSTITUTION_LENGTH) return null;
-    return oneSubstitution(v, alphabet);
+    return oneSubstitution(v, alphabet, keep);
   });
-  const subFound = await firstTwoMatches(conn, pattern, subGens, keep);
+  const subFound = await firstTwoMatches(conn, pattern, subGens);
   values.forEach((_, i) => {
     if (xFound[i].length === 1) out[i] = { out: xFound[i][0], how: 'x' };
     else if (xFound[i].length === 0 && subFound[i].length === 1) out[i] = { out: subFound[i][0], how: 'substitution' };
