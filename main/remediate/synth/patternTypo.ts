@@ -38,53 +38,80 @@ function alphabetFor(pattern: string, validSample: string[]): string[] {
 }
 
 /**
- * Whether a string made from `chars` by changing the listed positions has a shape `keep` accepts.
- * The shape depends only on the classes (digit, letter, or the symbol itself: shapeClass) of the
- * characters put at those positions, so it is decided once per class choice, not per string.
+ * The shape of a string made from a value by changing some positions depends only on the classes
+ * (digit, letter, or the symbol itself: shapeClass) of the characters put there, so `keep` is
+ * asked once per choice of classes, not once per string (millions, in a large cluster). Classes
+ * are numbered, so the memo's keys are numbers.
  */
-function shapeFilter(keep: (s: string) => boolean): (chars: string[], key: string) => boolean {
-  const memo = new Map<string, boolean>();
-  return (chars, key) => {
-    let ok = memo.get(key);
-    if (ok === undefined) {
-      ok = keep(chars.join(''));
-      memo.set(key, ok);
-    }
-    return ok;
+function classIds(chars: string[]): { id: (c: string) => number; count: () => number } {
+  const ids = new Map<string, number>();
+  const byChar = new Map<string, number>();
+  for (const c of chars) {
+    const k = shapeClass(c);
+    if (!ids.has(k)) ids.set(k, ids.size);
+    byChar.set(c, ids.get(k)!);
+  }
+  return {
+    id: (c) => {
+      let n = byChar.get(c);
+      if (n === undefined) {
+        const k = shapeClass(c);
+        if (!ids.has(k)) ids.set(k, ids.size);
+        n = ids.get(k)!;
+        byChar.set(c, n);
+      }
+      return n;
+    },
+    count: () => ids.size,
   };
 }
 
 /** Every way of filling the listed positions with alphabet characters (the original included), of a kept shape. */
 export function* completions(v: string, positions: number[], alphabet: string[], keep: (s: string) => boolean): Generator<string> {
   const chars = [...v];
-  const kept = shapeFilter(keep);
-  const classes: string[] = [];
-  function* walk(i: number): Generator<string> {
+  const classes = classIds([...alphabet, ...positions.map((p) => chars[p])]);
+  // At most MAX_WILDCARDS positions, each a class number below `base`: one number per choice.
+  const base = classes.count() + 1;
+  const memo = new Map<number, boolean>();
+  function* walk(i: number, key: number): Generator<string> {
     if (i === positions.length) {
-      if (kept(chars, classes.join('\u0000'))) yield chars.join('');
+      let ok = memo.get(key);
+      if (ok === undefined) {
+        ok = keep(chars.join(''));
+        memo.set(key, ok);
+      }
+      if (ok) yield chars.join('');
       return;
     }
     const p = positions[i], orig = chars[p];
     for (const c of alphabet.includes(orig) ? alphabet : [orig, ...alphabet]) {
       chars[p] = c;
-      classes[i] = shapeClass(c);
-      yield* walk(i + 1);
+      yield* walk(i + 1, key * base + classes.id(c));
     }
     chars[p] = orig;
   }
-  yield* walk(0);
+  yield* walk(0, 0);
 }
 
 /** Every value with exactly one character changed, anywhere, of a kept shape. */
 export function* oneSubstitution(v: string, alphabet: string[], keep: (s: string) => boolean): Generator<string> {
   const chars = [...v];
-  const kept = shapeFilter(keep);
+  const classes = classIds(alphabet);
+  const ids = alphabet.map((c) => classes.id(c));
+  const memo = new Int8Array(classes.count());
   for (let p = 0; p < chars.length; p++) {
     const orig = chars[p];
-    for (const c of alphabet) {
+    memo.fill(-1);
+    for (let k = 0; k < alphabet.length; k++) {
+      const c = alphabet[k];
       if (c === orig) continue;
       chars[p] = c;
-      if (kept(chars, `${p}\u0000${shapeClass(c)}`)) yield chars.join('');
+      let ok = memo[ids[k]];
+      if (ok === -1) {
+        ok = keep(chars.join('')) ? 1 : 0;
+        memo[ids[k]] = ok;
+      }
+      if (ok === 1) yield chars.join('');
     }
     chars[p] = orig;
   }
