@@ -7,13 +7,13 @@
 // here in plain SQL), the audit chain intact, and no run or job left open.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type Handlers } from '../../main/api/handlers.js';
-import type { ApiResult, JobEvent, RunProgress, RunView } from '../../main/api/contract.js';
+import type { Handlers } from '../../main/api/handlers.js';
+import type { RunView } from '../../main/api/contract.js';
 import { openEngine } from '../../main/pipeline/context.js';
 import { queryValue } from '../../main/store/duckdb.js';
 import { SHARED, tempDir } from '../helpers/tmp.js';
+import { jobIn, recordingHandlers, storeOf, value, waitForEvent, type EngineEvent } from '../helpers/jobEvents.js';
 
 const CONTRACT = join(SHARED, 'bench', 'hospital', 'contract.odcs.yaml');
 const LINES = readFileSync(join(SHARED, 'bench', 'hospital', 'dirty.csv'), 'utf8').split('\n');
@@ -24,23 +24,7 @@ let second: string;
 /** production's content after the two files run one after the other, in the foreground */
 let reference: { one: string; both: string };
 
-function value<T>(r: ApiResult<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
-type Event = { name: 'progress'; p: RunProgress } | { name: 'job'; p: JobEvent };
-
-function handlers(ws: string, events: Event[] = [], on?: (e: Event) => void): Handlers {
-  return createHandlers({
-    workspace: ws, modelsDir: join(dir, 'no-models'), analyst: 'job-analyst', version: 'test',
-    emit: (name, p) => {
-      const e = { name, p } as Event;
-      events.push(e);
-      on?.(e);
-    },
-  });
-}
 
 const runOf = (h: Handlers, file: string, background: boolean) =>
   h.table.runFile({ file, contractPath: CONTRACT, approval: { kind: 'all' }, useModels: false, background }).then(value);
@@ -57,33 +41,8 @@ async function productionOf(ws: string): Promise<string> {
 }
 
 /** Runs and jobs as the store holds them, read apart from the engine. */
-function storeOf(ws: string): { runs: Array<{ run_id: string; status: string }>; jobs: Array<{ run_id: string; state: string }> } {
-  const db = new Database(join(ws, 'airlock.sqlite'), { readonly: true });
-  try {
-    return {
-      runs: db.prepare('SELECT run_id, status FROM runs ORDER BY started_at').all() as Array<{ run_id: string; status: string }>,
-      jobs: db.prepare('SELECT run_id, state FROM remediation_jobs ORDER BY created_at').all() as Array<{ run_id: string; state: string }>,
-    };
-  } finally {
-    db.close();
-  }
-}
 
 /** Resolves with the first event that `match` accepts (or fails the test after a while). */
-function waitFor(events: Event[], match: (e: Event) => boolean, what: string): Promise<Event> {
-  return new Promise((resolvePromise, reject) => {
-    const started = Date.now();
-    const look = () => {
-      const hit = events.find(match);
-      if (hit) resolvePromise(hit);
-      else if (Date.now() - started > 240_000) reject(new Error(`no ${what} event`));
-      else setTimeout(look, 20);
-    };
-    look();
-  });
-}
-
-const jobEnded = (runId: string, state: JobEvent['state']) => (e: Event) => e.name === 'job' && e.p.runId === runId && e.p.state === state;
 
 async function chainOk(h: Handlers): Promise<boolean> {
   return value(await h.table.auditLog({ limit: 1 })).chain.ok;
@@ -97,14 +56,14 @@ beforeAll(async () => {
   writeFileSync(first, [LINES[0], ...LINES.slice(1, 401)].join('\n'));
   writeFileSync(second, [LINES[0], ...LINES.slice(401, 801)].join('\n'));
   const ws = join(dir, 'ws-reference');
-  const h = handlers(ws);
+  const h = recordingHandlers(ws, join(dir, 'no-models'));
   try {
     expect((await runOf(h, first, false)).status).toBe('completed');
   } finally {
     await h.close();
   }
   const one = await productionOf(ws);
-  const h2 = handlers(ws);
+  const h2 = recordingHandlers(ws, join(dir, 'no-models'));
   try {
     expect((await runOf(h2, second, false)).status).toBe('completed');
   } finally {
@@ -117,10 +76,10 @@ beforeAll(async () => {
 describe('the remediation job in the background', () => {
   it('answers with the fast lane; a second file is vaulted while the job runs and waits for it; production as in the foreground', async () => {
     const ws = join(dir, 'ws-two');
-    const events: Event[] = [];
+    const events: EngineEvent[] = [];
     // The second file is dropped while the first one's job reports its first progress.
     let b: Promise<RunView> | null = null;
-    const h: Handlers = handlers(ws, events, (e) => {
+    const h: Handlers = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) b = runOf(h, second, true);
     });
     try {
@@ -131,13 +90,13 @@ describe('the remediation job in the background', () => {
       // The job is the store's, not done, when the answer comes.
       expect(storeOf(ws).jobs).toEqual([{ run_id: a.runId, state: expect.stringMatching(/^(pending|running)$/) }]);
       // The second run vaults its file before the first job has ended, then waits for it.
-      const waiting = await waitFor(events, (e) => e.name === 'progress' && e.p.runId !== a.runId && /waiting for the remediation of/.test(e.p.message), 'waiting');
+      const waiting = await waitForEvent(events, (e) => e.name === 'progress' && e.p.runId !== a.runId && /waiting for the remediation of/.test(e.p.message), 'waiting');
       expect(waiting.name === 'progress' && waiting.p.message).toBe(`second.csv is in the vault; waiting for the remediation of ${a.runId} to finish`);
       const bDone = await (b as Promise<RunView> | null)!;
       expect(bDone.status).toBe('remediating');
-      await waitFor(events, jobEnded(bDone.runId, 'done'), 'second job done');
+      await waitForEvent(events, jobIn(bDone.runId, 'done'), 'second job done');
       // Order: the first job ended before the second run went on past its ingest.
-      const firstDone = events.findIndex(jobEnded(a.runId, 'done'));
+      const firstDone = events.findIndex(jobIn(a.runId, 'done'));
       const secondValidates = events.findIndex((e) => e.name === 'progress' && e.p.runId === bDone.runId && e.p.stage === 'validate' && !/waiting/.test(e.p.message));
       expect(firstDone).toBeGreaterThan(-1);
       expect(secondValidates).toBeGreaterThan(firstDone);
@@ -158,8 +117,8 @@ describe('the remediation job in the background', () => {
 
   it('a call that writes waits for the job; one that reads answers while it runs', async () => {
     const ws = join(dir, 'ws-calls');
-    const events: Event[] = [];
-    const h = handlers(ws, events);
+    const events: EngineEvent[] = [];
+    const h = recordingHandlers(ws, join(dir, 'no-models'), events);
     try {
       const a = await runOf(h, first, true);
       // Read while the job runs: the run is listed as remediating.
@@ -169,7 +128,7 @@ describe('the remediation job in the background', () => {
       const released = await h.table.releaseRun({ runId: a.runId });
       const answeredAt = events.length;
       expect(released.ok).toBe(false);
-      const doneAt = events.findIndex(jobEnded(a.runId, 'done'));
+      const doneAt = events.findIndex(jobIn(a.runId, 'done'));
       expect(doneAt).toBeGreaterThan(-1);
       expect(doneAt).toBeLessThan(answeredAt);
       expect(value(await h.table.getRun({ runId: a.runId })).summary.status).toBe('completed');
@@ -181,9 +140,9 @@ describe('the remediation job in the background', () => {
 
   it('cancelled while its job runs: the run is undone and recorded cancelled, production as it was', async () => {
     const ws = join(dir, 'ws-cancel');
-    const events: Event[] = [];
+    const events: EngineEvent[] = [];
     let h: Handlers | null = null;
-    const setup = handlers(ws);
+    const setup = recordingHandlers(ws, join(dir, 'no-models'));
     try {
       expect((await runOf(setup, first, false)).status).toBe('completed');
     } finally {
@@ -194,7 +153,7 @@ describe('the remediation job in the background', () => {
     let cancelled = false;
     let cancelAnswer: boolean | null = null;
     // Cancelled from inside the job's first progress report: at that moment, every time.
-    h = handlers(ws, events, (e) => {
+    h = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !cancelled) {
         cancelled = true;
         void h!.table.cancelRun({}).then((r) => { cancelAnswer = r.ok && r.value.cancelling; });
@@ -203,7 +162,7 @@ describe('the remediation job in the background', () => {
     try {
       const b = await runOf(h, second, true);
       expect(b.status).toBe('remediating');
-      await waitFor(events, jobEnded(b.runId, 'cancelled'), 'job cancelled');
+      await waitForEvent(events, jobIn(b.runId, 'cancelled'), 'job cancelled');
       expect(cancelAnswer).toBe(true);
       const detail = value(await h.table.getRun({ runId: b.runId }));
       expect(detail.summary.ended).toBe('cancelled');
@@ -220,21 +179,21 @@ describe('the remediation job in the background', () => {
 
   it('the app closed while its job runs: the job stays pending, and opening the workspace again finishes it', async () => {
     const ws = join(dir, 'ws-close');
-    const events: Event[] = [];
+    const events: EngineEvent[] = [];
     let closing: Promise<void> | null = null;
-    const h = handlers(ws, events, (e) => {
+    const h = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !closing) closing = h.close();
     });
     const a = await runOf(h, first, true);
-    await waitFor(events, jobEnded(a.runId, 'pending'), 'job left pending');
+    await waitForEvent(events, jobIn(a.runId, 'pending'), 'job left pending');
     await closing;
     expect(storeOf(ws)).toEqual({ runs: [{ run_id: a.runId, status: 'remediating' }], jobs: [{ run_id: a.runId, state: 'pending' }] });
     // The workspace opened again: the job resumes in the background, without a run to start it.
-    const later: Event[] = [];
-    const h2 = handlers(ws, later);
+    const later: EngineEvent[] = [];
+    const h2 = recordingHandlers(ws, join(dir, 'no-models'), later);
     try {
       value(await h2.table.listRuns({}));
-      await waitFor(later, jobEnded(a.runId, 'done'), 'resumed job done');
+      await waitForEvent(later, jobIn(a.runId, 'done'), 'resumed job done');
       expect(value(await h2.table.getRun({ runId: a.runId })).summary.status).toBe('completed');
       expect(await chainOk(h2)).toBe(true);
       // The audit tells the pause and the resumption apart from a cancel or a failure.

@@ -6,11 +6,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type Handlers } from '../../main/api/handlers.js';
-import type { ApiResult, JobEvent, RunProgress, RunView } from '../../main/api/contract.js';
+import type { Handlers } from '../../main/api/handlers.js';
+import type { ApiResult, RunView } from '../../main/api/contract.js';
 import { EngineSession } from '../../main/api/session.js';
 import { runCalls } from '../../main/api/calls/runs.js';
 import { SHARED, tempDir } from '../helpers/tmp.js';
+import { jobIn, recordingHandlers, storeOf, value, waitForEvent, type EngineEvent } from '../helpers/jobEvents.js';
 
 const CONTRACT = join(SHARED, 'bench', 'hospital', 'contract.odcs.yaml');
 const LINES = readFileSync(join(SHARED, 'bench', 'hospital', 'dirty.csv'), 'utf8').split('\n');
@@ -19,48 +20,11 @@ let dir: string;
 let first: string;
 let second: string;
 
-type Event = { name: 'progress'; p: RunProgress } | { name: 'job'; p: JobEvent };
 
-function value<T>(r: ApiResult<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-function handlers(ws: string, events: Event[], on?: (e: Event) => void): Handlers {
-  return createHandlers({
-    workspace: ws, modelsDir: join(dir, 'no-models'), analyst: 'review', version: 'test',
-    emit: (name, p) => { const e = { name, p } as Event; events.push(e); on?.(e); },
-  });
-}
 
 const runOf = (h: Handlers, file: string) =>
   h.table.runFile({ file, contractPath: CONTRACT, approval: { kind: 'all' }, useModels: false, background: true });
 
-function waitFor(events: Event[], match: (e: Event) => boolean, what: string, ms = 120_000): Promise<Event> {
-  return new Promise((res, rej) => {
-    const t0 = Date.now();
-    const look = () => {
-      const hit = events.find(match);
-      if (hit) res(hit);
-      else if (Date.now() - t0 > ms) rej(new Error(`no ${what} event`));
-      else setTimeout(look, 10);
-    };
-    look();
-  });
-}
-const jobState = (runId: string, state: JobEvent['state']) => (e: Event) => e.name === 'job' && e.p.runId === runId && e.p.state === state;
-
-function store(ws: string) {
-  const db = new Database(join(ws, 'airlock.sqlite'), { readonly: true });
-  try {
-    return {
-      runs: db.prepare('SELECT run_id, status FROM runs ORDER BY started_at').all() as Array<{ run_id: string; status: string }>,
-      jobs: db.prepare('SELECT run_id, state FROM remediation_jobs ORDER BY created_at').all() as Array<{ run_id: string; state: string }>,
-    };
-  } finally {
-    db.close();
-  }
-}
 
 beforeAll(() => {
   dir = tempDir('bg-review');
@@ -74,10 +38,10 @@ beforeAll(() => {
 describe('background job: what the adversarial review found', () => {
   it('the same file again while its job runs waits for the job, answers with the finished run, and starts no second job', async () => {
     const ws = join(dir, 'ws-idem');
-    const events: Event[] = [];
+    const events: EngineEvent[] = [];
     let again: Promise<ApiResult<RunView>> | null = null;
     let cancel: Promise<ApiResult<{ cancelling: boolean }>> | null = null;
-    const h: Handlers = handlers(ws, events, (e) => {
+    const h: Handlers = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !again) {
         again = runOf(h, first).then((r) => {
           // ... and the analyst presses Cancel right after that answer: nothing is running.
@@ -89,50 +53,50 @@ describe('background job: what the adversarial review found', () => {
     try {
       const a = value(await runOf(h, first));
       expect(a.status).toBe('remediating');
-      await waitFor(events, () => again !== null, 'second call');
+      await waitForEvent(events, () => again !== null, 'second call');
       const b = value(await again!);
       expect(b.runId).toBe(a.runId);
       expect(b.idempotent).toBe(true);
       expect(b.status).toBe('completed');
-      await waitFor(events, () => cancel !== null, 'cancel');
+      await waitForEvent(events, () => cancel !== null, 'cancel');
       expect(value(await cancel!).cancelling).toBe(false);
     } finally {
       await h.close();
     }
     // One job, one end: no second slot ran for the same run.
     const ends = events.flatMap((e) => (e.name === 'job' && e.p.state !== 'running' ? [`${e.p.runId}:${e.p.state}`] : []));
-    expect(ends).toEqual([`${store(ws).runs[0].run_id}:done`]);
-    expect(store(ws).runs.map((r) => r.status)).toEqual(['completed']);
+    expect(ends).toEqual([`${storeOf(ws).runs[0].run_id}:done`]);
+    expect(storeOf(ws).runs.map((r) => r.status)).toEqual(['completed']);
   }, 300_000);
 
   it('the run card\'s Cancel, while that run waits for the first job, stops that run (never recorded) and the job goes on', async () => {
     const ws = join(dir, 'ws-wait-cancel');
-    const events: Event[] = [];
+    const events: EngineEvent[] = [];
     let b: Promise<ApiResult<RunView>> | null = null;
-    const h: Handlers = handlers(ws, events, (e) => {
+    const h: Handlers = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) b = runOf(h, second);
       if (e.name === 'progress' && /waiting for the remediation/.test(e.p.message)) void h.table.cancelRun({});
     });
     try {
       const a = value(await runOf(h, first));
-      await waitFor(events, () => b !== null, 'second run');
+      await waitForEvent(events, () => b !== null, 'second run');
       const rb = await b!;
       expect(rb.ok ? rb.value.status : rb.error.code).toBe('CANCELLED');
-      await waitFor(events, jobState(a.runId, 'done'), 'first job done');
+      await waitForEvent(events, jobIn(a.runId, 'done'), 'first job done');
     } finally {
       await h.close();
     }
     // The second run waited before its first write: cancelled there, it left nothing behind.
-    expect(store(ws).runs.map((r) => r.status)).toEqual(['completed']);
+    expect(storeOf(ws).runs.map((r) => r.status)).toEqual(['completed']);
   }, 300_000);
 
   it('the job card\'s Cancel names its run: it stops the job (its run undone), and the run waiting goes on', async () => {
     const ws = join(dir, 'ws-job-cancel');
-    const events: Event[] = [];
+    const events: EngineEvent[] = [];
     let b: Promise<ApiResult<RunView>> | null = null;
     let jobRun = '';
     let answer: Promise<ApiResult<{ cancelling: boolean }>> | null = null;
-    const h: Handlers = handlers(ws, events, (e) => {
+    const h: Handlers = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) {
         jobRun = e.p.runId;
         b = runOf(h, second);
@@ -141,28 +105,28 @@ describe('background job: what the adversarial review found', () => {
     });
     try {
       const a = value(await runOf(h, first));
-      await waitFor(events, () => answer !== null, 'cancel of the job');
+      await waitForEvent(events, () => answer !== null, 'cancel of the job');
       expect(value(await answer!).cancelling).toBe(true);
-      await waitFor(events, jobState(a.runId, 'cancelled'), 'first job cancelled');
+      await waitForEvent(events, jobIn(a.runId, 'cancelled'), 'first job cancelled');
       const rb = value(await b!);
       expect(rb.status).toBe('remediating');
-      await waitFor(events, jobState(rb.runId, 'done'), 'second job done');
+      await waitForEvent(events, jobIn(rb.runId, 'done'), 'second job done');
       expect(value(await h.table.getRun({ runId: a.runId })).summary.ended).toBe('cancelled');
     } finally {
       await h.close();
     }
-    expect(store(ws).runs.map((r) => r.status)).toEqual(['failed', 'completed']);
+    expect(storeOf(ws).runs.map((r) => r.status)).toEqual(['failed', 'completed']);
   }, 300_000);
 
   it('a job left pending whose run is no longer remediating is not resumed at opening', async () => {
     const ws = join(dir, 'ws-orphan-job');
-    const events: Event[] = [];
+    const events: EngineEvent[] = [];
     let closing: Promise<void> | null = null;
-    const h: Handlers = handlers(ws, events, (e) => {
+    const h: Handlers = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !closing) closing = h.close();
     });
     const a = value(await runOf(h, first));
-    await waitFor(events, jobState(a.runId, 'pending'), 'pending');
+    await waitForEvent(events, jobIn(a.runId, 'pending'), 'pending');
     await closing;
     // As a cancel cut short after it recorded the run failed, before it forgot the job, leaves it.
     const db = new Database(join(ws, 'airlock.sqlite'));
@@ -178,25 +142,25 @@ describe('background job: what the adversarial review found', () => {
     } finally {
       await session.close();
     }
-    expect(store(ws).jobs.find((j) => j.run_id === a.runId)?.state).toBe('pending');
+    expect(storeOf(ws).jobs.find((j) => j.run_id === a.runId)?.state).toBe('pending');
   }, 300_000);
 
   it('a run started while the job runs writes nothing to the store until the job has ended (its SQLite transaction spans DuckDB work)', async () => {
     const ws = join(dir, 'ws-order');
-    const events: Event[] = [];
+    const events: EngineEvent[] = [];
     let b: Promise<ApiResult<RunView>> | null = null;
     let runsWhileWaiting: number | null = null;
-    const h: Handlers = handlers(ws, events, (e) => {
+    const h: Handlers = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) b = runOf(h, second);
-      if (e.name === 'progress' && /waiting for the remediation/.test(e.p.message)) runsWhileWaiting = store(ws).runs.length;
+      if (e.name === 'progress' && /waiting for the remediation/.test(e.p.message)) runsWhileWaiting = storeOf(ws).runs.length;
     });
     try {
       const a = value(await runOf(h, first));
-      await waitFor(events, () => b !== null, 'second run');
+      await waitForEvent(events, () => b !== null, 'second run');
       const rb = value(await b!);
-      await waitFor(events, jobState(rb.runId, 'done'), 'second job done');
+      await waitForEvent(events, jobIn(rb.runId, 'done'), 'second job done');
       // The second run's first report with its own id comes after the first job's end.
-      const firstEnd = events.findIndex(jobState(a.runId, 'done'));
+      const firstEnd = events.findIndex(jobIn(a.runId, 'done'));
       const secondOpened = events.findIndex((e) => e.name === 'progress' && e.p.runId === rb.runId);
       expect(firstEnd).toBeGreaterThan(-1);
       expect(secondOpened).toBeGreaterThan(firstEnd);
