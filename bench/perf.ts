@@ -278,7 +278,8 @@ export interface SizeResult {
   load: [number, number];
 }
 
-const fmt = (n: number) => (Number.isNaN(n) ? '-' : n.toLocaleString('en-US'));
+/** A count as printed; '-' for none (NaN, or the time of a stage a failed run never finished). */
+const fmt = (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '-' : n.toLocaleString('en-US'));
 const mb = (b: number) => Math.round(b / MB);
 
 /** The commit the engine was measured at, `+dirty` when main/ has uncommitted changes. */
