@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fsUserError, isDiskFull } from './store/fsErrors.js';
+import { memoryUserError } from './store/memoryErrors.js';
 import { clearWorkspaceTmp } from './store/workspace.js';
 import { recoverInterruptedRuns } from './pipeline/recover.js';
 import type { Engine } from './pipeline/context.js';
@@ -324,6 +325,12 @@ export async function main(argv: string[]): Promise<number> {
     const fs = fsUserError(e, 'the workspace or output folder');
     if (fs) {
       err(`airlock: ${fs.message}`);
+      return 2;
+    }
+    // DuckDB past its memory budget is the machine's limit: one line, and how to give it more.
+    const oom = memoryUserError(e);
+    if (oom) {
+      err(`airlock: ${oom.message}`);
       return 2;
     }
     // Not a user's mistake: loud, with the stack, so that it gets fixed.
