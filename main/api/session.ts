@@ -247,8 +247,11 @@ export class EngineSession {
   async cancel(runId?: string): Promise<boolean> {
     // A run named is the background job's when it is that run's (the job card's own button).
     const job = this.job;
-    if (!this.running || (runId !== undefined && job?.runId === runId)) {
-      if (!job || (runId !== undefined && job.runId !== runId)) return false;
+    // A cancel naming a run that is not the job's now (a card left from a job that ended) stops
+    // nothing: never the run in the foreground, which it did not name.
+    if (runId !== undefined && job?.runId !== runId) return false;
+    if (!this.running || runId !== undefined) {
+      if (!job) return false;
       // Once only: a second interrupt could land in the undo that the cancel starts.
       if (!job.cancel && !job.closing) {
         job.cancel = true;

@@ -96,16 +96,23 @@ describe('background job: what the adversarial review found', () => {
     let b: Promise<ApiResult<RunView>> | null = null;
     let jobRun = '';
     let answer: Promise<ApiResult<{ cancelling: boolean }>> | null = null;
+    let stray: Promise<ApiResult<{ cancelling: boolean }>> | null = null;
     const h: Handlers = recordingHandlers(ws, join(dir, 'no-models'), events, (e) => {
       if (e.name === 'job' && e.p.progress?.stage === 'cluster' && !b) {
         jobRun = e.p.runId;
         b = runOf(h, second);
       }
-      if (e.name === 'progress' && /waiting for the remediation/.test(e.p.message) && !answer) answer = h.table.cancelRun({ runId: jobRun });
+      if (e.name === 'progress' && /waiting for the remediation/.test(e.p.message) && !answer) {
+        // A card left from another run names a run that is not the job's: it stops nothing, and
+        // never the run waiting in the foreground.
+        stray = h.table.cancelRun({ runId: 'run_20000101T000000_000000' });
+        answer = h.table.cancelRun({ runId: jobRun });
+      }
     });
     try {
       const a = value(await runOf(h, first));
       await waitForEvent(events, () => answer !== null, 'cancel of the job');
+      expect(value(await stray!).cancelling).toBe(false);
       expect(value(await answer!).cancelling).toBe(true);
       await waitForEvent(events, jobIn(a.runId, 'cancelled'), 'first job cancelled');
       const rb = value(await b!);
