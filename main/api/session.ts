@@ -11,9 +11,9 @@ import { UserError } from '../contract/errors.js';
 import type { Contract } from '../contract/types.js';
 import type { ApiEvents, CallInput, CallName, CallOutput, EventName } from './contract.js';
 import { RunCancelledError } from './errors.js';
-import { runRemediationJob } from '../pipeline/remediationJob.js';
+import { finishCancelledJobs, runRemediationJob } from '../pipeline/remediationJob.js';
 import { cancelRunOnRequest } from '../pipeline/recover.js';
-import { staleJobs } from '../remediate/job.js';
+import { requestCancel, staleJobs } from '../remediate/job.js';
 import type { RemediationOptions } from '../remediate/remediate.js';
 import { progressTracker } from './progress.js';
 
@@ -24,6 +24,8 @@ import { progressTracker } from './progress.js';
 interface BackgroundJob {
   /** the run whose job runs now */
   runId: string;
+  /** the engine it runs on: its store records a cancel before the job is stopped */
+  engine: Engine;
   conn: DuckDBConnection | null;
   /** the analyst asked to stop it: the run is then undone and recorded cancelled */
   cancel: boolean;
@@ -59,8 +61,8 @@ export class EngineSession {
 
   engine(): Promise<Engine> {
     if (!this.opened) this.closing = false;
-    this.opened ??= openEngine(this.ctx.workspace).then((engine) => {
-      this.resumeStaleJobs(engine);
+    this.opened ??= openEngine(this.ctx.workspace).then(async (engine) => {
+      await this.resumeStaleJobs(engine);
       return engine;
     }, (e: unknown) => {
       this.opened = null;
@@ -71,12 +73,18 @@ export class EngineSession {
 
   /**
    * On opening the workspace: remediation jobs a closed (or killed) app left unfinished go on in
-   * the background. Not while a run is left 'running': the next run undoes it first, and then
-   * finishes the jobs in arrival order (runBatch.ts).
+   * the background, after the runs of jobs the analyst cancelled (an app killed before their undo
+   * finished) are undone, never resumed. Not while a run is left 'running': the next run undoes it
+   * first, and then finishes the jobs in arrival order (runBatch.ts).
    */
-  private resumeStaleJobs(engine: Engine): void {
+  private async resumeStaleJobs(engine: Engine): Promise<void> {
     const open = engine.sqlite.prepare(`SELECT 1 FROM runs WHERE status = 'running' LIMIT 1`).get();
-    const ids = open ? [] : staleJobs(engine.sqlite);
+    if (open) return;
+    await finishCancelledJobs(engine, (runId, e) => {
+      this.ctx.emit('job', e === undefined ? { runId, state: 'cancelled' }
+        : { runId, state: 'failed', error: `the cancel could not undo the run: ${String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 400)}` });
+    });
+    const ids = staleJobs(engine.sqlite);
     if (ids.length > 0) this.startJobs(engine, ids);
   }
 
@@ -98,7 +106,7 @@ export class EngineSession {
    * each job's stored ones.
    */
   startJobs(engine: Engine, runIds: string[], options?: RemediationOptions): void {
-    const slot: BackgroundJob = { runId: runIds[0], conn: null, cancel: false, closing: false, done: Promise.resolve() };
+    const slot: BackgroundJob = { runId: runIds[0], engine, conn: null, cancel: false, closing: false, done: Promise.resolve() };
     const previous = this.job?.done ?? Promise.resolve();
     this.job = slot;
     slot.done = (async () => {
@@ -110,6 +118,8 @@ export class EngineSession {
         // The same engine with the job's own connection: its transactions never mix with the main one's.
         const view: Engine = { ...engine, duck: { ...engine.duck, conn } };
         for (const runId of runIds) {
+          // A cancel that came before this run's job started undoes it all the same.
+          if (slot.cancel && runId === slot.runId) await this.undoCancelled(view, runId);
           if (slot.cancel || slot.closing) break;
           slot.runId = runId;
           await this.runOneJob(view, slot, runId, options);
@@ -138,20 +148,27 @@ export class EngineSession {
       this.ctx.emit('job', { runId, state: 'done' });
     } catch (e) {
       if (slot.cancel) {
-        // As a run stopped in the foreground: undone, recorded cancelled (recover.ts). An undo that
-        // fails is said so: the run is then left as the job left it (pending), never called cancelled.
-        try {
-          await cancelRunOnRequest(view, runId);
-          this.ctx.emit('job', { runId, state: 'cancelled' });
-        } catch (undo) {
-          this.ctx.emit('job', { runId, state: 'failed', error: `the cancel could not undo the run: ${String(undo instanceof Error ? undo.message : undo).split('\n')[0].slice(0, 400)}` });
-        }
+        await this.undoCancelled(view, runId);
       } else if (slot.closing) {
         this.ctx.emit('job', { runId, state: 'pending' });
       } else {
         // The job is recorded failed with an alert (remediationJob.ts); the run's fast lane stays.
         this.ctx.emit('job', { runId, state: 'failed', error: String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 500) });
       }
+    }
+  }
+
+  /**
+   * As a run stopped in the foreground: undone, recorded cancelled (recover.ts). An undo that fails
+   * is said so: the run is then left 'remediating' with its job recorded cancelling (never called
+   * cancelled), and the next opening of the workspace (or run, or `airlock remediate`) undoes it.
+   */
+  private async undoCancelled(view: Engine, runId: string): Promise<void> {
+    try {
+      await cancelRunOnRequest(view, runId);
+      this.ctx.emit('job', { runId, state: 'cancelled' });
+    } catch (undo) {
+      this.ctx.emit('job', { runId, state: 'failed', error: `the cancel could not undo the run: ${String(undo instanceof Error ? undo.message : undo).split('\n')[0].slice(0, 400)}` });
     }
   }
 
@@ -254,6 +271,9 @@ export class EngineSession {
       if (!job) return false;
       // Once only: a second interrupt could land in the undo that the cancel starts.
       if (!job.cancel && !job.closing) {
+        // Recorded in the store first: a process killed before the undo finished leaves the job
+        // to be undone when the workspace opens again, never resumed (remediationJob.ts).
+        requestCancel(job.engine, job.runId);
         job.cancel = true;
         job.conn?.interrupt();
       }

@@ -2,11 +2,13 @@
 // 'remediating' with its fast lane promoted and reported; this finishes its quarantine's
 // remediation from the job's first unfinished step, reconciles, and records the run completed.
 // An error marks the job failed (never left 'running'); the fast lane stays promoted and
-// `airlock remediate RUN` tries the job again from where it stopped.
+// `airlock remediate RUN` tries the job again from where it stopped. A job the analyst cancelled
+// ('cancelling' in the store) is never resumed: its run is undone instead, as the cancel meant.
 import { UserError } from '../contract/errors.js';
 import { contractOfRun } from '../export/exportRun.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
-import { claimJob, durableJob, endJob, getJob, resumable, staleJobs } from '../remediate/job.js';
+import { cancellingJobs, claimJob, durableJob, endJob, getJob, resumable, staleJobs } from '../remediate/job.js';
+import { cancelRunOnRequest } from './recover.js';
 import { runTables, streamTables } from '../store/tables.js';
 import { nowIso } from '../store/sqlite.js';
 import { reconcile } from './reconcile.js';
@@ -38,9 +40,33 @@ export function assertRemediable(engine: Engine, runId: string): void {
   if (!resumable(job)) throw new UserError(`run ${runId}: its remediation is being run by another process (pid ${job.ownerPid}). Wait for it to finish.`);
 }
 
+/**
+ * Undoes the runs whose job the analyst cancelled when the process stopped before their undo
+ * finished (as a cancel in the app undoes them: recorded cancelled). `onEach` hears each one's end;
+ * an undo that fails again leaves its job 'cancelling', to be tried again, never resumed.
+ */
+export async function finishCancelledJobs(engine: Engine, onEach?: (runId: string, error?: unknown) => void): Promise<string[]> {
+  const undone: string[] = [];
+  for (const runId of cancellingJobs(engine.sqlite)) {
+    try {
+      await cancelRunOnRequest(engine, runId);
+      undone.push(runId);
+      onEach?.(runId);
+    } catch (e) {
+      onEach?.(runId, e);
+    }
+  }
+  return undone;
+}
+
 export async function runRemediationJob(engine: Engine, runId: string, opts: JobRunOptions = {}): Promise<RunSummary> {
-  assertRemediable(engine, runId);
   const db = engine.sqlite;
+  if (cancellingJobs(db).includes(runId)) {
+    // The analyst cancelled it and its process stopped before the undo finished: finished now.
+    await cancelRunOnRequest(engine, runId);
+    throw new UserError(`run ${runId} was cancelled by the analyst: its undo is finished now, and nothing of it is kept.`);
+  }
+  assertRemediable(engine, runId);
   const job = getJob(db, runId)!;
   const { contract, summary: stored } = contractOfRun(engine, runId);
   const st = streamTables(contract);
@@ -76,16 +102,21 @@ export async function runRemediationJob(engine: Engine, runId: string, opts: Job
       summary = await fillCounts(engine, summary, st, rt, recs);
     }
     db.transaction(() => {
+      // A cancel accepted while the last step ran is not overridden: the run is undone instead.
+      if (getJob(db, runId)?.state === 'cancelling') throw new Error('cancelled by the analyst');
       finishRun(engine, summary);
       endJob(db, runId, 'done');
     })();
     return summary;
   } catch (e) {
     const first = String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 500);
-    const paused = opts.pauseRequested?.() === true;
-    const cancelled = !paused && opts.cancelRequested?.() === true;
+    // A cancel the store holds stands, whatever else stopped the job.
+    const cancelRecorded = getJob(db, runId)?.state === 'cancelling';
+    const paused = !cancelRecorded && opts.pauseRequested?.() === true;
+    const cancelled = !paused && (cancelRecorded || opts.cancelRequested?.() === true);
     const stopped = paused || cancelled;
-    endJob(db, runId, stopped ? 'pending' : 'failed', paused ? 'paused: the app closed' : cancelled ? 'cancelled by the analyst' : first);
+    // A cancelled job stays recorded as cancelled until its run is undone (recover.ts forgets it then).
+    endJob(db, runId, paused ? 'pending' : cancelled ? 'cancelling' : 'failed', paused ? 'paused: the app closed' : cancelled ? 'cancelled by the analyst' : first);
     engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediation-job', event: paused ? 'paused' : cancelled ? 'cancelled' : 'failed', error: stopped ? null : first } });
     if (!stopped) {
       db.prepare('INSERT INTO alerts (run_id, severity, code, message, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -102,6 +133,10 @@ export async function runRemediationJob(engine: Engine, runId: string, opts: Job
  */
 export async function finishStaleJobs(engine: Engine, onProgress?: (p: Progress) => void): Promise<string[]> {
   const done: string[] = [];
+  // Jobs the analyst cancelled are undone first, never resumed.
+  await finishCancelledJobs(engine, (runId, e) => {
+    if (e !== undefined) onProgress?.({ runId, stage: 'apply', done: 0, total: 1, message: `the undo of the cancelled run ${runId} failed again: ${String(e instanceof Error ? e.message : e).split('\n')[0]}` });
+  });
   for (const runId of staleJobs(engine.sqlite)) {
     try {
       await runRemediationJob(engine, runId, { onProgress });

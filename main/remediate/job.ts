@@ -3,14 +3,16 @@
 // DuckDB transaction with a marker row (jobSteps.ts) and recorded here right after. A job cut short
 // (the process killed, or `run --no-wait`) is resumed at its first unfinished step by
 // `airlock remediate RUN` or by the next run on the workspace; a job that stops on an error is
-// marked failed, never left 'running'.
+// marked failed, never left 'running'. A job the analyst cancelled is marked 'cancelling' as the
+// cancel is accepted, before anything else: whoever finds it so finishes the undo of its run
+// (finishCancelledJobs), never its remediation, even after the process was killed.
 import type { Engine } from '../pipeline/context.js';
 import type { ApprovalMode } from '../pipeline/types.js';
 import { pidAlive } from '../pipeline/runOwner.js';
 import { nowIso, type Sqlite } from '../store/sqlite.js';
 import type { DurableJob, JobProgress, RemediationOptions } from './remediate.js';
 
-export type JobState = 'pending' | 'running' | 'done' | 'failed';
+export type JobState = 'pending' | 'running' | 'done' | 'failed' | 'cancelling';
 
 /** What the job needs to run in another process: the run's approval mode and model choice. */
 export interface JobInput {
@@ -76,9 +78,28 @@ export function claimJob(db: Sqlite, runId: string): void {
   db.prepare(`UPDATE remediation_jobs SET state = 'running', owner_pid = ?, error = NULL, updated_at = ? WHERE run_id = ?`).run(process.pid, nowIso(), runId);
 }
 
-export function endJob(db: Sqlite, runId: string, state: 'done' | 'failed' | 'pending', error?: string): void {
+export function endJob(db: Sqlite, runId: string, state: 'done' | 'failed' | 'pending' | 'cancelling', error?: string): void {
   db.prepare(`UPDATE remediation_jobs SET state = ?, owner_pid = NULL, error = ?, updated_at = ?, finished_at = CASE WHEN ? = 'done' THEN ? ELSE finished_at END WHERE run_id = ?`)
     .run(state, error ?? null, nowIso(), state, nowIso(), runId);
+}
+
+/**
+ * The analyst cancelled the job: recorded (and audited) in the store before the job is stopped,
+ * so that a process killed before the undo of the run finished leaves a job to undo, not to resume.
+ */
+export function requestCancel(engine: Engine, runId: string): void {
+  engine.sqlite.transaction(() => {
+    const marked = engine.sqlite.prepare(`UPDATE remediation_jobs SET state = 'cancelling', error = 'cancelled by the analyst', updated_at = ? WHERE run_id = ? AND state IN ('pending', 'running', 'failed')`)
+      .run(nowIso(), runId).changes;
+    if (marked > 0) engine.audit.append({ runId, kind: 'stage', payload: { stage: 'remediation-job', event: 'cancel requested', pid: process.pid } });
+  })();
+}
+
+/** Jobs the analyst cancelled whose run is not undone yet (the process stopped before the undo finished). */
+export function cancellingJobs(db: Sqlite): string[] {
+  const rows = db.prepare(`SELECT j.run_id FROM remediation_jobs j JOIN runs r ON r.run_id = j.run_id AND r.status = 'remediating'
+    WHERE j.state = 'cancelling' ORDER BY j.created_at`).all() as Array<{ run_id: string }>;
+  return rows.map((r) => r.run_id);
 }
 
 /** The store's side of remediateRun's durable job. */
