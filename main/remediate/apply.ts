@@ -9,6 +9,7 @@
 // The row hash stays the one of the row as it arrived (from the stage), so that a re-delivery of
 // the same raw row is still recognised.
 import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { distinctJoinSql } from '../store/distinctJoin.js';
 import { upsertIntoProduction } from '../pipeline/promote.js';
 import { reconcile } from '../pipeline/reconcile.js';
 import { auditTableChanges } from '../pipeline/auditChanges.js';
@@ -150,6 +151,10 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   let perRule: AppliedStep['perRule'] = {};
   let rec: Reconciliation;
   const ruleIds = proposals.map((p) => p.id);
+  // Each cell's arrival reasons and each held row's remaining ones, as bounded aggregates
+  // (store/distinctJoin.ts): millions of quarantined rows are millions of groups.
+  const cellReasons = await distinctJoinSql(conn, { from: '_arrived_viol', keys: ['row_id', '"column"'], value: 'reason', sep: `'+'`, as: 'reasons' });
+  const rowReasons = await distinctJoinSql(conn, { from: '_left', keys: ['row_id'], value: `"column" || ':' || reason`, sep: `';'`, as: 'reasons' });
   await conn.run('BEGIN TRANSACTION');
   try {
     // The cell's new value, attributed to the last rule that changed it; old = as it stood.
@@ -158,7 +163,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
              coalesce(v.reasons, 'FIXED'), c.rule, c.confidence, c.proposer, ${sqlString(ts)}
       FROM (SELECT row_id, "column", arg_max(rule, seq) AS rule, arg_max(proposer, seq) AS proposer, arg_max(confidence, seq) AS confidence FROM _chg GROUP BY ALL) c
       JOIN _orig o ON o._airlock_row_id = c.row_id JOIN _changed w ON w._airlock_row_id = c.row_id
-      LEFT JOIN (SELECT row_id, "column", string_agg(DISTINCT reason, '+' ORDER BY reason) AS reasons FROM _arrived_viol GROUP BY ALL) v
+      LEFT JOIN ${cellReasons} v
         ON v.row_id = c.row_id AND v."column" = c."column"
       WHERE ${valueOf(s, 'o', 'c."column"')} IS DISTINCT FROM ${valueOf(s, 'w', 'c."column"')}`);
     promoted = await upsertIntoProduction(conn, s.contract, s.runId, s.st, '_ready');
@@ -175,7 +180,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     await conn.run(`INSERT INTO ${s.st.violations} (run_id, row_id, "column", reason, rule, detail)
       SELECT ${r}, row_id, "column", reason, rule, detail FROM _left WHERE row_id IN ${held}`);
     await conn.run(`UPDATE ${s.st.quarantine} SET _airlock_reasons = v.reasons
-      FROM (SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS reasons FROM _left GROUP BY row_id) v
+      FROM ${rowReasons} v
       WHERE ${s.st.quarantine}._airlock_run_id = ${r} AND ${s.st.quarantine}._airlock_row_id = v.row_id
         AND v.row_id IN ${held}`);
     // The batch as it now stands: later rounds and later reviews judge groups on these values.

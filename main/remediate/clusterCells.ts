@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Contract, ReasonCode } from '../contract/types.js';
 import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
+import { distinctJoinSql } from '../store/distinctJoin.js';
 import type { StreamTables } from '../store/tables.js';
 import type { Cluster, ValueCount } from './types.js';
 
@@ -45,11 +46,14 @@ export async function clusterQuarantine(conn: DuckDBConnection, contract: Contra
   await conn.run(`DELETE FROM ${cells} WHERE run_id = ${r}`);
   // The value of the failing column, picked by name from the quarantined row.
   const valueOf = `CASE v."column" ${colNames.map((c) => `WHEN ${sqlString(c)} THEN q.${sqlIdent(c)}`).join(' ')} END`;
+  // A cell's reasons, as a bounded aggregate (store/distinctJoin.ts: one group per failing cell);
+  // its value is the quarantined row's, joined after grouping (one per cell, no aggregate state).
+  const reasons = await distinctJoinSql(conn, {
+    from: `(SELECT row_id, "column", reason FROM ${st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD' AND "column" IN (${colNames.map(sqlString).join(', ')}))`,
+    keys: ['row_id', '"column"'], value: 'reason', sep: `'+'`, as: 'reasons' });
   await conn.run(`CREATE OR REPLACE TEMP TABLE _cells AS
-    SELECT v.row_id, v."column", string_agg(DISTINCT v.reason, '+' ORDER BY v.reason) AS reasons, any_value(${valueOf}) AS value
-    FROM ${st.violations} v JOIN ${st.quarantine} q ON q._airlock_row_id = v.row_id AND q._airlock_run_id = v.run_id
-    WHERE v.run_id = ${r} AND v.reason <> 'MALFORMED_RECORD' AND v."column" IN (${colNames.map(sqlString).join(', ')})
-    GROUP BY v.row_id, v."column"`);
+    SELECT v.row_id, v."column", v.reasons, ${valueOf} AS value
+    FROM ${reasons} v JOIN ${st.quarantine} q ON q._airlock_row_id = v.row_id AND q._airlock_run_id = ${r}`);
   await conn.run(`INSERT INTO ${cells}
     SELECT ${r}, 'c_' || substr(md5("column" || chr(31) || reasons || chr(31) || shape), 1, 10), row_id, "column", reasons, shape, value
     FROM (SELECT *, ${FD_ONLY_SHAPE} AS shape FROM _cells)`);

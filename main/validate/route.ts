@@ -4,6 +4,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Contract } from '../contract/types.js';
 import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
+import { distinctJoinSql } from '../store/distinctJoin.js';
 import type { RunTables, StreamTables } from '../store/tables.js';
 import { compileViolations } from './compileViolations.js';
 
@@ -93,11 +94,12 @@ export async function routeBatch(conn: DuckDBConnection, contract: Contract, run
       ANTI JOIN (SELECT DISTINCT row_id FROM ${st.violations} WHERE run_id = ${r}) v ON v.row_id = c._airlock_row_id`);
     // Its place in the vault goes with every quarantined row: remediation may change its values,
     // never the bytes it arrived as (a Parquet row has no byte span: NULL).
+    const reasons = await distinctJoinSql(conn, { from: `(SELECT row_id, "column", reason FROM ${st.violations} WHERE run_id = ${r})`,
+      keys: ['row_id'], value: `"column" || ':' || reason`, sep: `';'`, as: 'reasons' });
     await conn.run(`INSERT INTO ${st.quarantine} (${cols.join(', ')}, _airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line, _airlock_raw_offset, _airlock_raw_length, _airlock_raw_lineno)
       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, c._airlock_row_id, ${r}, v.reasons, NULL, c._airlock_raw_offset, c._airlock_raw_length, c._airlock_raw_lineno
       FROM ${candidatesSql(runId, st, rt)} c
-      JOIN (SELECT row_id, string_agg(DISTINCT "column" || ':' || reason, ';' ORDER BY "column" || ':' || reason) AS reasons
-            FROM ${st.violations} WHERE run_id = ${r} GROUP BY row_id) v ON v.row_id = c._airlock_row_id`);
+      JOIN ${reasons} v ON v.row_id = c._airlock_row_id`);
     await restoreArrivedTokens(conn, contract, runId, st);
     // A malformed record keeps its place in the vault (offset, length): its exact bytes, however large.
     await conn.run(`INSERT INTO ${st.quarantine} (_airlock_row_id, _airlock_run_id, _airlock_reasons, _airlock_raw_line, _airlock_raw_offset, _airlock_raw_length, _airlock_raw_lineno)
