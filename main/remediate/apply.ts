@@ -21,7 +21,7 @@ import { createWorkingCopy, updateSql, violationsOf } from './verify.js';
 import { REVEALED_REASON, sameEntitySql } from './sameEntity.js';
 import { ruleOp, type StoredProposal } from './proposalStore.js';
 import { withCompiledRule } from './rules/runRule.js';
-import { writtenColumns } from './rules/ruleTypes.js';
+import { writtenColumns, type AgreedValueRule } from './rules/ruleTypes.js';
 import type { ReferenceTables } from '../contract/reference.js';
 import { writeStepMarker } from './jobSteps.js';
 
@@ -72,6 +72,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
   await conn.run(`CREATE OR REPLACE TEMP TABLE _arrived_viol AS SELECT row_id, "column", reason, rule, detail FROM ${s.st.violations} WHERE run_id = ${r} AND reason <> 'MALFORMED_RECORD'`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE _chg (row_id BIGINT, "column" VARCHAR, new_value VARCHAR, rule VARCHAR, proposer VARCHAR, confidence DOUBLE, seq INTEGER, same_entity BOOLEAN)`);
   let seq = 0;
+  const agreedRules = proposals.map((p) => ruleOp(p.rule)).filter((op): op is AgreedValueRule => op.kind === 'agreedValue');
   // Rules that vote read the rows as they stand: the evidence is rebuilt after earlier rules changed them.
   let evidence: string | null = null;
   const matched: Record<string, number> = {};
@@ -87,7 +88,7 @@ export async function applyApproved(engine: Engine, s: RemediationScope, proposa
     await conn.run(`CREATE OR REPLACE TEMP TABLE _rule_ids AS SELECT DISTINCT row_id FROM _arrived_viol WHERE "column" IN (${writes})
       AND row_id NOT IN (SELECT row_id FROM _chg WHERE "column" IN (${writes}))`);
     const ids = '(SELECT row_id FROM _rule_ids)';
-    if (op.kind === 'agreedValue' && evidence === null) evidence = await materializeEvidence(conn, s, work, '_arrived_viol', '_apply_evidence');
+    if (op.kind === 'agreedValue' && evidence === null) evidence = await materializeEvidence(conn, s, work, '_arrived_viol', '_apply_evidence', agreedRules);
     const ctx = { contract: s.contract, runId: s.runId, evidence: evidence ?? undefined, reference: opts.reference };
     await withCompiledRule(conn, op, ctx, async (c) => {
       // The cells this rule will change, recorded before the UPDATE (no copy of the working table).

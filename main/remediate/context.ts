@@ -6,6 +6,7 @@ import type { RunTables, StreamTables } from '../store/tables.js';
 import { candidatesSql } from '../validate/route.js';
 import { clusterTable } from './clusterCells.js';
 import { keyTextSql } from '../validate/keyValue.js';
+import type { AgreedValueRule } from './rules/ruleTypes.js';
 
 export interface RemediationScope {
   contract: Contract;
@@ -103,21 +104,42 @@ export function validationUniverseSteps(s: RemediationScope, subject: string, wo
  * earlier runs, which passed. Production is typed: only its text columns are evidence as stored,
  * the others are NULL there (a typed value's text may not be its spelling in this stream).
  */
-export function evidenceRows(s: RemediationScope, work: string, violations: string): string {
-  const cols = contractColumns(s.contract);
-  const routed = `SELECT ${cols}, _airlock_row_id, TRUE AS _airlock_passes FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work})`;
-  const worked = `SELECT ${cols}, _airlock_row_id, _airlock_row_id NOT IN (SELECT row_id FROM ${violations}) AS _airlock_passes FROM ${work}`;
-  const prodCols = s.contract.columns.map((c) => (c.logicalType === 'string' ? `CAST(${sqlIdent(c.name)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)') + ` AS ${sqlIdent(c.name)}`).join(', ');
-  const prod = `SELECT ${prodCols}, _airlock_row_id, TRUE AS _airlock_passes FROM ${s.st.prod} WHERE _airlock_run_id <> ${sqlString(s.runId)}`;
+export function evidenceRows(s: RemediationScope, work: string, violations: string, only?: string[]): string {
+  const specs = only ? s.contract.columns.filter((c) => only.includes(c.name)) : s.contract.columns;
+  // Each list ends with a comma when not empty: a contract without dependencies votes on no column.
+  const cols = specs.map((c) => `${sqlIdent(c.name)}, `).join('');
+  const routed = `SELECT ${cols}_airlock_row_id, TRUE AS _airlock_passes FROM ${batchRows(s)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${work})`;
+  const worked = `SELECT ${cols}_airlock_row_id, _airlock_row_id NOT IN (SELECT row_id FROM ${violations}) AS _airlock_passes FROM ${work}`;
+  const prodCols = specs.map((c) => (c.logicalType === 'string' ? `CAST(${sqlIdent(c.name)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)') + ` AS ${sqlIdent(c.name)}, `).join('');
+  const prod = `SELECT ${prodCols}_airlock_row_id, TRUE AS _airlock_passes FROM ${s.st.prod} WHERE _airlock_run_id <> ${sqlString(s.runId)}`;
   return `(${routed} UNION ALL ${worked} UNION ALL ${prod})`;
 }
 
 /**
- * The evidence relation materialised as a table: rules that vote over it run several grouped
- * statements, which must not each re-derive the batch. Refreshed by the caller when the working
- * copy has changed.
+ * The columns a vote over the evidence reads (compileAgreedValue): the determinants and dependents
+ * of the contract's dependencies, its source column, and those the given rules name (a recipe's
+ * rule may name columns the contract's dependencies no longer do). Nothing else of a row is
+ * evidence, and the relation holds every row of the batch: at 50 million rows each column left out
+ * is gigabytes not copied.
  */
-export async function materializeEvidence(conn: { run: (sql: string) => Promise<unknown> }, s: RemediationScope, work: string, violations: string, name: string): Promise<string> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM ${evidenceRows(s, work, violations)}`);
+export function evidenceColumns(contract: Contract, rules: AgreedValueRule[] = []): string[] {
+  const wanted = new Set<string>();
+  for (const fd of contract.fds) for (const c of [...fd.determinant, ...fd.dependent]) wanted.add(c);
+  if (contract.sourceColumn) wanted.add(contract.sourceColumn);
+  for (const r of rules) {
+    wanted.add(r.column);
+    for (const d of r.determinants) for (const c of d) wanted.add(c);
+    if (r.sourceColumn) wanted.add(r.sourceColumn);
+  }
+  return contract.columns.map((c) => c.name).filter((c) => wanted.has(c));
+}
+
+/**
+ * The evidence relation materialised as a table, with only the columns a vote reads
+ * (evidenceColumns): rules that vote over it run several grouped statements, which must not each
+ * re-derive the batch. Refreshed by the caller when the working copy has changed.
+ */
+export async function materializeEvidence(conn: { run: (sql: string) => Promise<unknown> }, s: RemediationScope, work: string, violations: string, name: string, rules: AgreedValueRule[] = []): Promise<string> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM ${evidenceRows(s, work, violations, evidenceColumns(s.contract, rules))}`);
   return name;
 }

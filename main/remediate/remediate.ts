@@ -10,7 +10,7 @@ import { queryRows, sqlIdent, sqlString } from '../store/duckdb.js';
 import { applyApproved, auditApplied, type AppliedStep } from './apply.js';
 import { stepMarkersAfter } from './jobSteps.js';
 import { clusterQuarantine, clusterValues, mergeClusterCells, summarizeClusters } from './clusterCells.js';
-import { batchRows, materializeEvidence, quarantinedRows, type RemediationScope } from './context.js';
+import { batchRows, evidenceColumns, materializeEvidence, quarantinedRows, type RemediationScope } from './context.js';
 import { addToRecipe, getProposal, setAppliedOutcome, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type AppliedOutcome, type StoredProposal, type StoredRule } from './proposalStore.js';
 import { createWorkingCopy, initWorkingViolations, verifyTypedRule, violationsBefore } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
@@ -454,7 +454,10 @@ async function tryCandidate(engine: Engine, s: RemediationScope, work: string, c
     engine.audit.append({ runId: s.runId, kind: 'proposal', payload: { proposal: id, cluster: cluster.id, proposer: cand.proposer, kind: cand.op.kind, status: 'rejected-by-sandbox', reason: checked.reason, model: cand.model ?? null } });
     return false;
   }
-  const v = await verifyTypedRule(conn, s, work, '_wviol', cluster.id, cluster.column, checked.rule, true, before, cand.proposer, evidence);
+  // The round's evidence table holds the columns the contract's dependencies vote on; a rule naming
+  // others (a model's) is judged over the full relation instead.
+  const covered = checked.rule.kind !== 'agreedValue' || evidenceColumns(s.contract, [checked.rule]).every((c) => evidenceColumns(s.contract).includes(c));
+  const v = await verifyTypedRule(conn, s, work, '_wviol', cluster.id, cluster.column, checked.rule, true, before, cand.proposer, covered ? evidence : undefined);
   const ok = acceptable(v);
   const { harm, ...counts } = v;
   const finalRule: StoredRule = { ...storedRule(checked.rule, meta), verification: { ...counts } };
