@@ -66,6 +66,10 @@ export const CASE_CLASS_PER_100 = 90;
 
 /** Least share (per hundred) of a word's uses in the column's mixed-case values written in one casing. */
 export const WORD_FORM_PER_100 = 90;
+/** A value of more words than this is not re-cased (free text, not a category's spelling). */
+export const RECASE_MAX_WORDS = 24;
+/** Words re-assembled per step (RECASE_MAX_WORDS is a multiple of it). */
+const RECASE_RUN = 4;
 /** Least uses of a word in the column's mixed-case values before its casing is the column's. */
 export const WORD_MIN_USES = 2;
 
@@ -156,10 +160,18 @@ resolved AS (SELECT x.v, x.c, x.i, x.w,
                     CASE WHEN NOT regexp_matches(x.w, '\\pL') THEN x.w
                          WHEN q.tot >= ${WORD_MIN_USES} AND 100 * q.top >= ${WORD_FORM_PER_100} * q.tot THEN q.form END AS out
              FROM words x LEFT JOIN vocab q ON q.k = lower(x.w)),
-recase AS (SELECT v AS "from", string_agg(out, ' ' ORDER BY i) AS "to", any_value(c) AS count,
+-- Re-assembled position by position, in runs of ${RECASE_RUN} words and then runs of runs: max per
+-- position is a small fixed-size state the hash aggregate can spill, where string_agg's per-value
+-- state cannot (and a column may hold millions of such values). A value of more than
+-- ${RECASE_MAX_WORDS} words is free text, not a category: left as it is.
+runs AS (SELECT v, c, (i - 1) // ${RECASE_RUN} AS run, bool_and(out IS NOT NULL) AS known,
+                count(*) FILTER (WHERE regexp_matches(w, '\\pL')) AS lettered, max(i) AS last,
+                concat_ws(' ', ${Array.from({ length: RECASE_RUN }, (_, k) => `max(out) FILTER (WHERE (i - 1) % ${RECASE_RUN} = ${k})`).join(', ')}) AS part
+         FROM resolved GROUP BY v, c, run),
+recase AS (SELECT v AS "from", concat_ws(' ', ${Array.from({ length: RECASE_MAX_WORDS / RECASE_RUN }, (_, k) => `max(part) FILTER (WHERE run = ${k})`).join(', ')}) AS "to", any_value(c) AS count,
                   (SELECT c FROM classes WHERE k = 'mixed') AS support, 'case-departure' AS how
            -- one word alone ('old') says too little: a typo of another word reads the same
-           FROM resolved GROUP BY v HAVING bool_and(out IS NOT NULL) AND count(*) FILTER (WHERE regexp_matches(w, '\\pL')) >= 2),
+           FROM runs GROUP BY v HAVING bool_and(known) AND sum(lettered) >= 2 AND max(last) <= ${RECASE_MAX_WORDS}),
 -- The column's own mixed-case spellings: a value the column already writes one way ('Lake Of The
 -- Woods') is that spelling's to claim, never a word-by-word re-casing ('Lake of the Woods') that
 -- would add a spelling the column has never used.
