@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { fsUserError, isDiskFull } from './store/fsErrors.js';
 import { memoryUserError } from './store/memoryErrors.js';
 import { clearWorkspaceTmp } from './store/workspace.js';
-import { recoverInterruptedRuns } from './pipeline/recover.js';
+import { recoverInterruptedRuns, runsLeftToUndo } from './pipeline/recover.js';
 import type { Engine } from './pipeline/context.js';
 import { UserError } from './contract/errors.js';
 import { ModelLoadError } from './models/modelLoadError.js';
@@ -128,11 +128,15 @@ async function cmdRun(args: string[]): Promise<number> {
 /**
  * A run the file system stopped (a full disk, a folder gone read-only) is undone at once rather
  * than left "running" until the next run, and its temporary files are removed: one line, exit 2.
+ * A run DuckDB's memory budget stopped: one line that says whether its writes were undone, as the
+ * store records it (an undo that ran out of memory too is left to the next run).
  */
 async function runBatchCleaningUp(engine: Engine, opts: Parameters<typeof runBatch>[1]): Promise<RunSummary> {
   try {
     return await runBatch(engine, opts);
   } catch (e) {
+    const oom = e instanceof UserError ? null : memoryUserError(e, runsLeftToUndo(engine));
+    if (oom) throw oom;
     const user = e instanceof UserError ? null : fsUserError(e, engine.ws.root);
     if (!user) throw e;
     clearWorkspaceTmp(engine.ws);

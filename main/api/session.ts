@@ -12,7 +12,7 @@ import type { Contract } from '../contract/types.js';
 import type { ApiEvents, CallInput, CallName, CallOutput, EventName } from './contract.js';
 import { RunCancelledError } from './errors.js';
 import { finishCancelledJobs, runRemediationJob } from '../pipeline/remediationJob.js';
-import { cancelRunOnRequest } from '../pipeline/recover.js';
+import { cancelRunOnRequest, runsLeftToUndo } from '../pipeline/recover.js';
 import { requestCancel, staleJobs } from '../remediate/job.js';
 import type { RemediationOptions } from '../remediate/remediate.js';
 import { progressTracker } from './progress.js';
@@ -79,7 +79,8 @@ export class EngineSession {
    */
   private async resumeStaleJobs(engine: Engine): Promise<void> {
     const open = engine.sqlite.prepare(`SELECT 1 FROM runs WHERE status = 'running' LIMIT 1`).get();
-    if (open) return;
+    // A failed run whose undo is still pending has rows in production: the next run undoes it first.
+    if (open || runsLeftToUndo(engine).length > 0) return;
     await finishCancelledJobs(engine, (runId, e) => {
       this.ctx.emit('job', e === undefined ? { runId, state: 'cancelled' }
         : { runId, state: 'failed', error: `the cancel could not undo the run: ${String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 400)}` });

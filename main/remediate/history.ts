@@ -147,7 +147,11 @@ async function restoreData(conn: DuckDBConnection, contract: Contract, runId: st
 function laterWriters(db: Sqlite, runId: string): string[] {
   const me = db.prepare('SELECT table_name, started_at FROM runs WHERE run_id = ?').get(runId) as { table_name: string; started_at: string } | undefined;
   if (!me) throw new UserError(`run ${runId} is not in this workspace.`);
-  return (db.prepare(`SELECT run_id FROM runs WHERE table_name = ? AND run_id <> ? AND started_at > ? AND status IN ('completed', 'held', 'running') ORDER BY started_at`)
+  return (db.prepare(`SELECT run_id FROM runs WHERE table_name = ? AND run_id <> ? AND started_at > ?
+      AND (status IN ('completed', 'held', 'running')
+        -- a failed run whose own process could not undo it still has its rows in production (recover.ts)
+        OR (status = 'failed' AND (CASE WHEN json_valid(options_json) THEN json_extract(options_json, '$.undoPending') END) IS NOT NULL))
+      ORDER BY started_at`)
     .all(me.table_name, runId, me.started_at) as Array<{ run_id: string }>).map((r) => r.run_id);
 }
 
