@@ -26,8 +26,15 @@ interface Tally {
   examples: string[];
 }
 
+/**
+ * The EXAMPLES most frequent values meeting `when` (ties by value), as a list: the same as
+ * `list(v ORDER BY c DESC, v)[1:EXAMPLES]`, whose state would hold every such value (millions in a
+ * column of ids) where this one keeps EXAMPLES.
+ */
+const topExamples = (when: string) => `arg_min(v, {'c': -c, 'v': v}, ${EXAMPLES}) FILTER (${when})`;
+
 /** Per column and rule kind (TYPE_MISMATCH, PATTERN_MISMATCH, NOT_IN_SET, DUPLICATE), the values that break it. */
-async function tallies(conn: DuckDBConnection, vc: string, contract: Contract): Promise<Map<string, Tally>> {
+export async function tallies(conn: DuckDBConnection, vc: string, contract: Contract): Promise<Map<string, Tally>> {
   const parts: string[] = [];
   for (const spec of contract.columns) {
     const col = sqlString(spec.name);
@@ -37,13 +44,13 @@ async function tallies(conn: DuckDBConnection, vc: string, contract: Contract): 
       if (!['TYPE_MISMATCH', 'PATTERN_MISMATCH', 'NOT_IN_SET'].includes(check.reason)) continue;
       parts.push(`SELECT ${col} AS col, ${sqlString(check.reason)} AS kind,
         coalesce(sum(c) FILTER (${present}), 0) AS present, coalesce(sum(c) FILTER (${check.when}), 0) AS bad,
-        coalesce(list(v ORDER BY c DESC, v) FILTER (${check.when}), [])[1:${EXAMPLES}] AS examples
+        coalesce(${topExamples(check.when)}, []) AS examples
         FROM ${vc} WHERE col = ${col}`);
     }
     if (spec.unique || spec.primaryKey) {
       parts.push(`SELECT ${col} AS col, 'DUPLICATE' AS kind,
         coalesce(sum(c) FILTER (NOT ${EMPTY}), 0) AS present, coalesce(sum(c - 1) FILTER (NOT ${EMPTY} AND c > 1), 0) AS bad,
-        coalesce(list(v ORDER BY c DESC, v) FILTER (NOT ${EMPTY} AND c > 1), [])[1:${EXAMPLES}] AS examples
+        coalesce(${topExamples(`NOT ${EMPTY} AND c > 1`)}, []) AS examples
         FROM ${vc} WHERE col = ${col}`);
     }
   }
