@@ -14,12 +14,12 @@ import { expectUserError, runCli, summaryOf } from '../helpers/cli.js';
 import { csvText, PEOPLE_HEADER, peopleContract, peopleRows, writeInput } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
-/** How DuckDB itself shows a memory_limit given as `size` (it rounds to its own units). */
-async function shownAs(size: string): Promise<string> {
+/** How DuckDB itself shows a size given to `setting` (default memory_limit; it rounds to its own units). */
+async function shownAs(size: string, setting = 'memory_limit'): Promise<string> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
-  await conn.run(`SET memory_limit = '${size}'`);
-  const shown = String((await conn.runAndReadAll(`SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'`)).getRows()[0][0]);
+  await conn.run(`SET ${setting} = '${size}'`);
+  const shown = String((await conn.runAndReadAll(`SELECT value FROM duckdb_settings() WHERE name = '${setting}'`)).getRows()[0][0]);
   conn.closeSync();
   db.closeSync();
   return shown;
@@ -46,6 +46,12 @@ describe("the engine's DuckDB resources", () => {
       expect(s.memory_limit).toBe(await shownAs('1.5GB'));
       expect(s.memory_limit).not.toBe(await shownAs('2GB'));
       expect(Number(s.threads)).toBe(availableParallelism());
+      // Freed memory goes back to the system soon (store/duckdb.ts), and the setting holds.
+      const alloc = await engine.duck.conn.runAndReadAll(`SELECT name, value FROM duckdb_settings() WHERE name LIKE 'allocator_%' ORDER BY name`);
+      expect(Object.fromEntries(alloc.getRows().map(([n, v]) => [String(n), String(v)]))).toMatchObject({
+        allocator_background_threads: 'true', allocator_flush_threshold: await shownAs('16MB', 'allocator_flush_threshold'),
+        allocator_bulk_deallocation_flush_threshold: await shownAs('16MB', 'allocator_bulk_deallocation_flush_threshold'),
+      });
       spill = resolve(s.temp_directory);
       expect(spill.startsWith(resolve(ws) + sep)).toBe(true);
       expect(existsSync(spill)).toBe(true);
