@@ -238,6 +238,12 @@ export function runBadges(summary: RunSummary): RunBadges {
         detail: 'You stopped the run and everything it wrote was undone; the raw file stays in the vault and can be run again',
       }, total, false);
     }
+    if (summary.undoPending) {
+      return make({
+        state: 'interrupted', headline: 'Stopped by an error: its writes are not undone yet',
+        detail: `Undoing what the run wrote failed too; its rows stay in production until the next run on this workspace undoes them first${summary.message ? ` (${summary.message})` : ''}`,
+      }, total, false);
+    }
     const error = summary.ended === 'error';
     return make({
       state: 'interrupted',

@@ -13,7 +13,7 @@ import type { ApiEvents, CallInput, CallName, CallOutput, EventName } from './co
 import { RunCancelledError } from './errors.js';
 import { finishCancelledJobs, runRemediationJob } from '../pipeline/remediationJob.js';
 import { cancelRunOnRequest, runsLeftToUndo } from '../pipeline/recover.js';
-import { requestCancel, staleJobs } from '../remediate/job.js';
+import { cancellingJobs, requestCancel, staleJobs } from '../remediate/job.js';
 import type { RemediationOptions } from '../remediate/remediate.js';
 import { progressTracker } from './progress.js';
 
@@ -85,6 +85,8 @@ export class EngineSession {
       this.ctx.emit('job', e === undefined ? { runId, state: 'cancelled' }
         : { runId, state: 'failed', error: `the cancel could not undo the run: ${String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 400)}` });
     });
+    // A cancelled run whose undo failed again is still in production: no job writes on top of it.
+    if (cancellingJobs(engine.sqlite).length > 0) return;
     const ids = staleJobs(engine.sqlite);
     if (ids.length > 0) this.startJobs(engine, ids);
   }

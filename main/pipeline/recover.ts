@@ -134,7 +134,7 @@ export async function failRunOnError(engine: Engine, runId: string, error: unkno
     return true;
   } catch (undo) {
     const reason = `failed: ${first}; undoing its writes failed too (${firstLine(undo, 300)}): the next run on this workspace undoes them first`;
-    const failed = JSON.stringify({ runId, status: 'failed', reconciled: false, message: reason, ended: 'error' });
+    const failed = JSON.stringify({ runId, status: 'failed', reconciled: false, message: reason, ended: 'error', undoPending: true });
     engine.sqlite.transaction(() => {
       engine.sqlite.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, summary_json = ?,
           options_json = json_set(options_json, '$.undoPending', ?) WHERE run_id = ? AND status = 'running'`)

@@ -134,9 +134,19 @@ export async function runRemediationJob(engine: Engine, runId: string, opts: Job
 export async function finishStaleJobs(engine: Engine, onProgress?: (p: Progress) => void): Promise<string[]> {
   const done: string[] = [];
   // Jobs the analyst cancelled are undone first, never resumed.
+  const failed: string[] = [];
   await finishCancelledJobs(engine, (runId, e) => {
-    if (e !== undefined) onProgress?.({ runId, stage: 'apply', done: 0, total: 1, message: `the undo of the cancelled run ${runId} failed again: ${String(e instanceof Error ? e.message : e).split('\n')[0]}` });
+    if (e === undefined) return;
+    const first = String(e instanceof Error ? e.message : e).split('\n')[0];
+    failed.push(`${runId} (${first.slice(0, 300)})`);
+    onProgress?.({ runId, stage: 'apply', done: 0, total: 1, message: `the undo of the cancelled run ${runId} failed again: ${first}` });
   });
+  // A cancelled run still in production is undone later all the same: nothing may write on top
+  // of it meanwhile (its undo would put back the rows it superseded beside the newer ones).
+  if (failed.length > 0) {
+    throw new UserError(`the undo of the cancelled run${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed again; nothing was run. `
+      + 'Its writes are still in production: run again (with more memory, --memory-limit, if it ran out) to finish the undo first.');
+  }
   for (const runId of staleJobs(engine.sqlite)) {
     try {
       await runRemediationJob(engine, runId, { onProgress });

@@ -74,6 +74,11 @@ export interface RunSummary {
    * cancellation is never shown as a failure or a crash.
    */
   ended?: RunEnding;
+  /**
+   * The run stopped on an error and its undo failed too (out of memory again): its writes are
+   * still in production until the next run on the workspace undoes them first (recover.ts).
+   */
+  undoPending?: boolean;
 }
 
 export type RunEnding = 'cancelled' | 'interrupted' | 'error';
