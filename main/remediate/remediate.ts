@@ -21,6 +21,7 @@ import { acceptable } from './verify.js';
 import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
 import { swappedColumns } from './strategies/swappedColumns.js';
+import { currencyOfRow } from './strategies/currencyOfRow.js';
 import { fdDeterminantTypo } from './strategies/fdDeterminantTypo.js';
 import { synthesizeValueRules } from './synth/index.js';
 import type { Cluster, ValueCount } from './types.js';
@@ -399,6 +400,10 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   for (const r of value) {
     out.push({ op: r.op, confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
   }
+  // Amounts in the row's own currency: only where the values alone did not explain the cluster
+  // (numberUnits refuses a cluster that mixes currencies), since this rule leaves disagreeing rows.
+  const money = await currencyOfRow(conn, s.contract, cluster, universe, rows, referenceTables());
+  if (money) out.push({ op: opOf(money), confidence: money.confidence, reasoning: money.reasoning, patternType: money.patternType, proposer: `synth:${money.strategy}` });
   return out;
 }
 
