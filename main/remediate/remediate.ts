@@ -22,6 +22,7 @@ import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
 import { swappedColumns } from './strategies/swappedColumns.js';
 import { currencyOfRow } from './strategies/currencyOfRow.js';
+import { invalidKeyTypo } from './strategies/invalidKeyTypo.js';
 import { fdDeterminantTypo } from './strategies/fdDeterminantTypo.js';
 import { synthesizeValueRules } from './synth/index.js';
 import type { Cluster, ValueCount } from './types.js';
@@ -400,6 +401,10 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   for (const r of value) {
     out.push({ op: r.op, confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
   }
+  // A key that fails its checks, singled out by its row's dependents: after the value strategies,
+  // which repair a value from its own form, since this one only reaches rows whose dependents are intact.
+  const key = await invalidKeyTypo(conn, s.contract, cluster, universe, rows);
+  if (key) out.push({ op: key.op, confidence: key.confidence, reasoning: key.reasoning, patternType: key.patternType, proposer: `synth:${key.strategy}` });
   // Amounts in the row's own currency: only where the values alone did not explain the cluster
   // (numberUnits refuses a cluster that mixes currencies), since this rule leaves disagreeing rows.
   const money = await currencyOfRow(conn, s.contract, cluster, universe, rows, referenceTables());
