@@ -116,6 +116,18 @@ export function recipeRules(db: Sqlite, contractId: string): Array<{ proposalId:
   });
 }
 
+/**
+ * Strategies whose map is decided by this batch's rows (which key a misspelt key's row agrees
+ * with): replayed on another file the same value may belong to another row's key, and the map
+ * cannot see the row. They fix this run only; the next file's typos are judged from its own rows.
+ */
+const BATCH_EVIDENCE_PROPOSERS = new Set(['synth:invalid-key-typo', 'synth:fd-determinant-typo']);
+
+/** Whether an applied rule joins the contract's recipe: not an analyst's cell edit, not a batch-evidence map. */
+export function recipeEligible(p: StoredProposal): boolean {
+  return ruleOp(p.rule).kind !== 'manual' && !BATCH_EVIDENCE_PROPOSERS.has(p.proposer);
+}
+
 export function addToRecipe(db: Sqlite, contractId: string, contractSha: string, p: StoredProposal): void {
   // A rule the recipe already holds (same column, same logic) is not added again: recipes would
   // otherwise grow with every file and every later run re-check them all.

@@ -11,7 +11,7 @@ import { applyApproved, auditApplied, type AppliedStep } from './apply.js';
 import { stepMarkersAfter } from './jobSteps.js';
 import { clusterQuarantine, clusterValues, mergeClusterCells, summarizeClusters } from './clusterCells.js';
 import { batchRows, evidenceColumns, materializeEvidence, quarantinedRows, type RemediationScope } from './context.js';
-import { addToRecipe, getProposal, setAppliedOutcome, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type AppliedOutcome, type StoredProposal, type StoredRule } from './proposalStore.js';
+import { addToRecipe, recipeEligible, getProposal, setAppliedOutcome, listProposals, recipeRules, ruleOp, saveClusters, saveProposal, setProposalStatus, type AppliedOutcome, type StoredProposal, type StoredRule } from './proposalStore.js';
 import { createWorkingCopy, initWorkingViolations, verifyTypedRule, violationsBefore } from './verify.js';
 import { validateRule } from './rules/validateRule.js';
 import { releaseKeptRules } from './rules/runRule.js';
@@ -21,7 +21,7 @@ import { acceptable } from './verify.js';
 import { FdEvidence, fdAgreedValue } from './strategies/fdAgreedValue.js';
 import { valueInOtherColumn } from './strategies/valueInOtherColumn.js';
 import { swappedColumns } from './strategies/swappedColumns.js';
-import { currencyOfRow } from './strategies/currencyOfRow.js';
+import { currencyColumns, currencyOfRow } from './strategies/currencyOfRow.js';
 import { invalidKeyTypo } from './strategies/invalidKeyTypo.js';
 import { fdDeterminantTypo } from './strategies/fdDeterminantTypo.js';
 import { synthesizeValueRules } from './synth/index.js';
@@ -191,7 +191,7 @@ async function finishStep(engine: Engine, s: RemediationScope, durable: DurableJ
       if (!payload.outcomes) continue;
       setAppliedOutcome(db, id, appliedOutcome(applied?.perRule[id] ?? { matched: 0, kept: 0 }));
       const p = getProposal(db, id);
-      if (p && run && ruleOp(p.rule).kind !== 'manual') addToRecipe(db, s.contract.id, run.contract_sha256, p);
+      if (p && run && recipeEligible(p)) addToRecipe(db, s.contract.id, run.contract_sha256, p);
     }
     const promotedRows = applied?.promotedRows ?? 0;
     const changedCells = applied?.changedCells ?? 0;
@@ -348,7 +348,7 @@ export async function promoteApproved(engine: Engine, s: RemediationScope): Prom
   for (const p of approved.filter((x) => x.status === 'approved')) {
     setProposalStatus(engine.sqlite, p.id, 'applied');
     setAppliedOutcome(engine.sqlite, p.id, appliedOutcome(res.perRule[p.id] ?? { matched: 0, kept: 0 }));
-    if (ruleOp(p.rule).kind !== 'manual') addToRecipe(engine.sqlite, s.contract.id, run.contract_sha256, p);
+    if (recipeEligible(p)) addToRecipe(engine.sqlite, s.contract.id, run.contract_sha256, p);
   }
   return { promotedRows: res.promotedRows, changedCells: res.changedCells };
 }
@@ -398,17 +398,21 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   const values = await clusterValues(conn, s.st, s.runId, cluster.id);
   const validSample = await validSampleOf(engine, s, col.name);
   const value = await synthesizeValueRules(conn, { contract: s.contract, column: col, cluster, values }, { reference: referenceTables(), validSample });
+  // Where a column of the row names a currency, a currency marker is judged against it
+  // (currencyOfRow), never stripped from the value alone: '$12.50' on a CAD row is not 12.50 CAD.
+  const moneyAsked = col.logicalType === 'number' && (value.some((r) => r.patternType === 'currency') || (cluster.reasons ?? [cluster.reason]).includes('TYPE_MISMATCH'));
+  const money = moneyAsked ? await currencyColumns(conn, s.contract, col.name, universe, referenceTables()) : null;
   for (const r of value) {
+    if (money?.currencyLike.length && r.patternType === 'currency') continue;
     out.push({ op: r.op, confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
   }
   // A key that fails its checks, singled out by its row's dependents: after the value strategies,
   // which repair a value from its own form, since this one only reaches rows whose dependents are intact.
   const key = await invalidKeyTypo(conn, s.contract, cluster, universe, rows);
   if (key) out.push({ op: key.op, confidence: key.confidence, reasoning: key.reasoning, patternType: key.patternType, proposer: `synth:${key.strategy}` });
-  // Amounts in the row's own currency: only where the values alone did not explain the cluster
-  // (numberUnits refuses a cluster that mixes currencies), since this rule leaves disagreeing rows.
-  const money = await currencyOfRow(conn, s.contract, cluster, universe, rows, referenceTables());
-  if (money) out.push({ op: opOf(money), confidence: money.confidence, reasoning: money.reasoning, patternType: money.patternType, proposer: `synth:${money.strategy}` });
+  // Amounts in the row's own currency (the value strategies' currency rules were left out above).
+  const own = money ? await currencyOfRow(conn, s.contract, cluster, universe, rows, referenceTables(), money) : null;
+  if (own) out.push({ op: opOf(own), confidence: own.confidence, reasoning: own.reasoning, patternType: own.patternType, proposer: `synth:${own.strategy}` });
   return out;
 }
 

@@ -18,6 +18,8 @@ import type { RowStrategyResult } from './types.js';
 
 /** Share of the currency column's values (over the batch) that must be known currency codes. */
 const MIN_CODE_SHARE = 0.9;
+/** Share of a column's values naming a currency in any spelling before it counts as a second currency column. */
+const MIN_LIKE_SHARE = 0.5;
 /** Share of the cluster's rows the rule must explain: below it the failures tell another story. */
 const MIN_CLUSTER_SHARE = 0.5;
 
@@ -54,26 +56,53 @@ export function currencyMarkers(ref: ReferenceTables): Map<string, string[]> {
   return out;
 }
 
-export async function currencyOfRow(conn: DuckDBConnection, contract: Contract, cluster: Cluster, universe: string, clusterRows: string, ref: ReferenceTables): Promise<RowStrategyResult | null> {
+/** Every spelling of every currency (codes, symbols, names), upper-cased: what a currency column may hold. */
+function currencySpellings(ref: ReferenceTables): string[] {
+  const out = new Set<string>();
+  for (const e of ref.currency.entities) for (const t of [...Object.values(e.forms), ...e.aliases]) if (t) out.add(t.toUpperCase());
+  return [...out];
+}
+
+export interface CurrencyColumns {
+  /** the first column whose values are nearly all currency codes: the marker must name its code */
+  holder: string | null;
+  /** every column that mostly names currencies, however spelt (the holder included) */
+  currencyLike: string[];
+}
+
+/**
+ * Which columns of the batch name a currency. Every one of them is a witness: a second one (a paid
+ * currency beside a billed one), even dirty or written as symbols, must not name another currency
+ * than the marker on the row (see `currencyOfRow`).
+ */
+export async function currencyColumns(conn: DuckDBConnection, contract: Contract, amount: string, universe: string, ref: ReferenceTables): Promise<CurrencyColumns> {
+  const codes = [...new Set(ref.currency.entities.map((e) => e.forms.code).filter(Boolean))];
+  const others = contract.columns.filter((x) => x.name !== amount && x.logicalType === 'string');
+  if (others.length === 0 || codes.length === 0) return { holder: null, currencyLike: [] };
+  const codeList = `[${codes.map(sqlString).join(', ')}]`;
+  const spellList = `[${currencySpellings(ref).map(sqlString).join(', ')}]`;
+  const shares = others.map((x, i) => {
+    const v = `upper(trim(${sqlIdent(x.name)}))`;
+    const filled = `FILTER (WHERE ${sqlIdent(x.name)} IS NOT NULL AND trim(${sqlIdent(x.name)}) <> '')`;
+    return `coalesce(avg(CASE WHEN list_contains(${codeList}, ${v}) THEN 1 ELSE 0 END) ${filled}, 0) AS c${i},
+      coalesce(avg(CASE WHEN list_contains(${spellList}, ${v}) THEN 1 ELSE 0 END) ${filled}, 0) AS l${i}`;
+  });
+  const [sh] = await queryRows<Record<string, number>>(conn, `SELECT ${shares.join(', ')} FROM ${universe}`);
+  const holders = others.filter((_, i) => Number(sh[`c${i}`]) >= MIN_CODE_SHARE).map((x) => x.name);
+  const currencyLike = others.filter((_, i) => Number(sh[`l${i}`]) >= MIN_LIKE_SHARE || Number(sh[`c${i}`]) >= MIN_CODE_SHARE).map((x) => x.name);
+  return { holder: holders[0] ?? null, currencyLike };
+}
+
+export async function currencyOfRow(conn: DuckDBConnection, contract: Contract, cluster: Cluster, universe: string, clusterRows: string, ref: ReferenceTables, cols: CurrencyColumns): Promise<RowStrategyResult | null> {
   const d = contract.columns.find((c) => c.name === cluster.column);
   // Whole-unit currencies in an integer column would need the fraction judged too: numbers only.
   if (!d || d.logicalType !== 'number') return null;
   if (!(cluster.reasons ?? [cluster.reason]).includes('TYPE_MISMATCH')) return null;
+  if (!cols.holder) return null;
   const markers = currencyMarkers(ref);
   const codes = [...new Set([...markers.values()].flat())];
   const codeList = `[${codes.map(sqlString).join(', ')}]`;
-  const others = contract.columns.filter((x) => x.name !== d.name && x.logicalType === 'string');
-  if (others.length === 0 || codes.length === 0) return null;
-  // Which column names the row's currency: nearly all of its values are currency codes.
-  const shares = others.map((x, i) => {
-    const v = `upper(trim(${sqlIdent(x.name)}))`;
-    return `coalesce(avg(CASE WHEN list_contains(${codeList}, ${v}) THEN 1 ELSE 0 END) FILTER (WHERE ${sqlIdent(x.name)} IS NOT NULL AND trim(${sqlIdent(x.name)}) <> ''), 0) AS s${i}`;
-  });
-  const [sh] = await queryRows<Record<string, number>>(conn, `SELECT ${shares.join(', ')} FROM ${universe}`);
-  const holders = others.filter((_, i) => Number(sh[`s${i}`]) >= MIN_CODE_SHARE);
-  // Two columns of codes (billed and paid currencies): which one the amount is in is not ours to pick.
-  if (holders.length !== 1) return null;
-  const x = holders[0];
+  const x = contract.columns.find((c) => c.name === cols.holder)!;
   const xv = `upper(trim(${sqlIdent(x.name)}))`;
   const present = await queryRows<{ code: string }>(conn, `SELECT DISTINCT ${xv} AS code FROM ${universe} WHERE list_contains(${codeList}, ${xv}) ORDER BY 1`);
   const here = new Set(present.map((p) => p.code));
@@ -86,7 +115,25 @@ export async function currencyOfRow(conn: DuckDBConnection, contract: Contract, 
   const part = (g: number) => `regexp_extract(${s}, ${sqlString(SHAPE)}, ${g})`;
   const marker = `upper(${part(1)} || ${part(4)})`;
   const num = `(${part(2)} || ${part(3)})`;
-  const agrees = `contains(coalesce(CASE ${marker} ${whens.join(' ')} END, ''), '|' || ${xv} || '|')`;
+  const markerCodes = `coalesce(CASE ${marker} ${whens.join(' ')} END, '')`;
+  // Every other column naming a currency on the row must name the marker's: its spelling read as
+  // a code where the spelling means one currency of those present; any other spelling disagrees.
+  const single = new Map<string, string>();
+  for (const e of ref.currency.entities) {
+    if (!here.has(e.forms.code)) continue;
+    for (const t of [...Object.values(e.forms), ...e.aliases]) {
+      const k = t.toUpperCase();
+      single.set(k, single.has(k) && single.get(k) !== e.forms.code ? '' : e.forms.code);
+    }
+  }
+  const spellings = [...single.entries()].filter(([, c]) => c !== '').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const spellList = `[${currencySpellings(ref).map(sqlString).join(', ')}]`;
+  const witnesses = cols.currencyLike.filter((c) => c !== x.name).map((c) => {
+    const cv = `upper(trim(${sqlIdent(c)}))`;
+    const code = `CASE ${cv} ${spellings.map(([t, k]) => `WHEN ${sqlString(t)} THEN ${sqlString(k)}`).join(' ')} END`;
+    return ` AND coalesce(${sqlIdent(c)} IS NULL OR trim(${sqlIdent(c)}) = '' OR NOT list_contains(${spellList}, ${cv}) OR contains(${markerCodes}, '|' || ${code} || '|'), false)`;
+  });
+  const agrees = `contains(${markerCodes}, '|' || ${xv} || '|')${witnesses.join('')}`;
   const value = canonicalNumberSql(num);
   const where = `${agrees} AND (${value}) IS NOT NULL`;
   const [h] = await queryRows<{ n: number; hit: number }>(conn, `SELECT count(*) AS n, coalesce(sum(CASE WHEN ${where} THEN 1 ELSE 0 END), 0) AS hit FROM ${clusterRows}`);

@@ -15,7 +15,7 @@ import { valueValidSql } from '../valueChecks.js';
 import type { RowStrategyResult } from './types.js';
 
 const STRATEGY = 'invalid-key-typo';
-/** A key needs this many rows agreeing on its dependents to be a candidate: one row is no evidence. */
+/** The key chosen needs this many rows: one row is no evidence (but it is a rival: see `good`). */
 const MIN_SUPPORT = 2;
 /** One edit (Damerau-Levenshtein), and less than a third of the key's length. */
 const MAX_DISTANCE = 1;
@@ -46,7 +46,7 @@ export async function invalidKeyTypo(conn: DuckDBConnection, contract: Contract,
       FROM (SELECT _airlock_row_id AS id, ${x} AS x, ${y} AS y FROM ${clusterRows} WHERE ${present(d.name)} AND ${yok}) r
       JOIN (SELECT g.k, g.y, t.total FROM (SELECT ${x} AS k, ${y} AS y, count(*) AS n FROM ${universe} WHERE ${valueValidSql(d, sqlIdent(d.name))} AND ${present(d.name)} AND ${yok} GROUP BY 1, 2) g
             JOIN (SELECT ${x} AS k, count(*) AS total FROM ${universe} WHERE ${present(d.name)} GROUP BY 1) t ON t.k = g.k
-            WHERE 2 * g.n > t.total AND t.total >= ${MIN_SUPPORT}) a
+            WHERE 2 * g.n > t.total) a
         ON a.y = r.y AND a.k <> r.x
       WHERE damerau_levenshtein(r.x, a.k) <= ${MAX_DISTANCE} AND 3 * damerau_levenshtein(r.x, a.k) < least(length(r.x), length(a.k))`;
   });
@@ -59,7 +59,9 @@ export async function invalidKeyTypo(conn: DuckDBConnection, contract: Contract,
     judges AS (SELECT id, count(DISTINCT fd) AS j FROM (${judges.join(' UNION ALL ')}) GROUP BY id),
     per_id AS (SELECT id, any_value(det_from) AS det_from, any_value(det_to) AS det_to, count(DISTINCT det_to) AS nto,
         count(DISTINCT fd) AS h, max(support) AS support FROM c GROUP BY id),
-    good AS (SELECT p.* FROM per_id p JOIN judges j ON j.id = p.id WHERE p.nto = 1 AND p.h = j.j),
+    -- Rivals are counted over every valid key, however rare (a key of one row may be the truth);
+    -- the one chosen must be well supported.
+    good AS (SELECT p.* FROM per_id p JOIN judges j ON j.id = p.id WHERE p.nto = 1 AND p.h = j.j AND p.support >= ${MIN_SUPPORT}),
     totals AS (SELECT ${x} AS det_from, count(*) AS total FROM ${universe} WHERE ${x} IN (SELECT det_from FROM good) GROUP BY 1)
     SELECT g.det_from, any_value(g.det_to) AS det_to, count(*) AS n, max(g.support) AS support
     FROM good g JOIN totals t ON t.det_from = g.det_from
