@@ -17,6 +17,7 @@ import { runBatch } from './runBatch.js';
 import { sha256File, vaultFileOf } from './vaultFile.js';
 import type { ApprovalMode, RunSummary } from './types.js';
 import type { Contract } from '../contract/types.js';
+import { multisetDigestSql } from '../store/multisetDigest.js';
 
 type Counts = Pick<RunSummary, 'sourceRows' | 'successRows' | 'quarantineRows' | 'duplicateRows'> & { cleanDigest: string };
 
@@ -41,7 +42,8 @@ async function cleanDigest(engine: Engine, contract: Contract, runId: string): P
   const rows = `(SELECT ${names}, _airlock_row_id FROM ${st.prod} WHERE _airlock_run_id = ${sqlString(runId)}
     UNION ALL SELECT ${names}, _airlock_row_id FROM ${st.history} WHERE _airlock_run_id = ${sqlString(runId)})`;
   // Values as a JSON list: unambiguous (no separator a value could contain, NULL is null).
-  return String(await queryValue(engine.duck.conn, `SELECT coalesce(sha256(string_agg(sha256(CAST(to_json([CAST(_airlock_row_id AS VARCHAR), ${vals}]) AS VARCHAR)), '' ORDER BY _airlock_row_id)), '') FROM ${rows}`));
+  // A multiset digest (bounded memory); the row id is in each element, so order carries nothing.
+  return String(await queryValue(engine.duck.conn, multisetDigestSql(rows, `CAST(to_json([CAST(_airlock_row_id AS VARCHAR), ${vals}]) AS VARCHAR)`)));
 }
 
 async function tableExists(engine: Engine, schema: string, table: string): Promise<boolean> {
