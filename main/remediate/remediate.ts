@@ -401,6 +401,8 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   // Where a column of the row names a currency, a currency marker is judged against it
   // (currencyOfRow), never stripped from the value alone: '$12.50' on a CAD row is not 12.50 CAD.
   const moneyAsked = col.logicalType === 'number' && (value.some((r) => r.patternType === 'currency') || (cluster.reasons ?? [cluster.reason]).includes('TYPE_MISMATCH'));
+  // Measured per cluster, over the batch as it stands (a cache across rounds would let a resumed
+  // job, which measures afresh, decide otherwise than the uninterrupted run).
   const money = moneyAsked ? await currencyColumns(conn, s.contract, col.name, universe, referenceTables()) : null;
   for (const r of value) {
     if (money?.currencyLike.length && r.patternType === 'currency') continue;
@@ -409,10 +411,11 @@ async function synthCandidates(engine: Engine, s: RemediationScope, cluster: Clu
   // A key that fails its checks, singled out by its row's dependents: after the value strategies,
   // which repair a value from its own form, since this one only reaches rows whose dependents are intact.
   const key = await invalidKeyTypo(conn, s.contract, cluster, universe, rows);
-  if (key) out.push({ op: key.op, confidence: key.confidence, reasoning: key.reasoning, patternType: key.patternType, proposer: `synth:${key.strategy}` });
   // Amounts in the row's own currency (the value strategies' currency rules were left out above).
   const own = money ? await currencyOfRow(conn, s.contract, cluster, universe, rows, referenceTables(), money) : null;
-  if (own) out.push({ op: opOf(own), confidence: own.confidence, reasoning: own.reasoning, patternType: own.patternType, proposer: `synth:${own.strategy}` });
+  for (const r of [key, own]) {
+    if (r) out.push({ op: opOf(r), confidence: r.confidence, reasoning: r.reasoning, patternType: r.patternType, proposer: `synth:${r.strategy}` });
+  }
   return out;
 }
 
