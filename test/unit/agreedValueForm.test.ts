@@ -61,6 +61,41 @@ describe('agreedValue: two values, one a corrupted spelling of the other', () =>
     expect(await decide([['Bostn', 'Boston']], 'city')).toEqual([['Boston', 'Boston']]);
   });
 
+  it('one character replaced wherever it occurs is one corruption, however many edits it makes', async () => {
+    // Hospital's corruption: a character (a space, a letter) replaced by `x` in every place it
+    // occurs; three or more edits in a short value, over the few a misspelling is allowed.
+    expect(await decide([
+      ['Ogdxn Alx Housx', 'Ogden Ale House'],
+      ['Cape Town Brewing', 'CapexTownxBrewing'],
+      ['287 Ogden Ale House', '287xOgdenxAlexHouse'], // the house number is nobody else's: no sign of a misspelling
+      ['Shelbyville Beer Works', 'Shexbyvixxe Beer Works'],
+      // words nobody else writes, but the replacement merged the x of box with the spaces: it
+      // cannot be undone by one replacement, so it tells which value came first
+      ['po box 287', 'poxboxx287'],
+    ])).toEqual([
+      ['Ogden Ale House', 'Ogden Ale House'],
+      ['Cape Town Brewing', 'Cape Town Brewing'],
+      ['287 Ogden Ale House', '287 Ogden Ale House'],
+      ['Shelbyville Beer Works', 'Shelbyville Beer Works'],
+      ['po box 287', 'po box 287'],
+    ]);
+  });
+
+  it('a replacement that does not account for every difference, or leaves both values attested, decides nothing', async () => {
+    const pairs: Array<[string, string]> = [
+      ['Ogdxn Alx Housz', 'Ogden Ale House'], // two characters replaced, five edits: not one corruption
+      ['Cape Town', 'Capx Towz'], // e to x and n to z, in a value short enough to allow one edit
+      ['287 Cape Town', '2x7 Capx Towx'], // 8, e and n all to x
+      ['Cape Town Brewing', 'CapexTownxBrewing Co'], // not the same length
+      ['Lakeview Taproom', 'Lakeviex Taproom'], // one edit, but neither value attested and w to x undoes it
+      ['Kettle Hollow', 'Kettxe Hoxxow'], // l to x throughout: x to l undoes it, and Kettle Hollow is nobody else's
+    ];
+    expect(await decide(pairs)).toEqual(pairs);
+    // a digit-only difference is not a misspelling: neither value holds an unattested word
+    const numbers: Array<[string, string]> = [['128 Ogden Ale House', '188 Ogden Ale House']];
+    expect(await decide(numbers)).toEqual(numbers);
+  });
+
   it('a real disagreement, two attested values, a short value, a number or a code stays undecided', async () => {
     const pairs: Array<[string, string]> = [
       ['Capital Brewery', 'Ogden Ale House'], // two attested, distant values
@@ -91,9 +126,13 @@ describe('agreedValue: two values, one a corrupted spelling of the other', () =>
     const words = ['River', 'Stone', 'Hill', 'Brewing', 'Company', 'Beer', 'Works', 'Valley', 'Golden', 'Cellar'];
     const pick = () => words[Math.floor(rnd() * words.length)];
     const corrupt = (v: string): string => {
-      const k = Math.floor(rnd() * 3);
+      const k = Math.floor(rnd() * 4);
       if (k === 0) return ` ${v.toUpperCase()}`;
       if (k === 1) return v.replace(' ', '  ');
+      if (k === 3) { // one character replaced wherever it occurs
+        const c = v[Math.floor(rnd() * v.length)];
+        return v.split(c).join(rnd() < 0.5 ? 'x' : 'q');
+      }
       const i = 1 + Math.floor(rnd() * (v.length - 2));
       return `${v.slice(0, i)}${v[i + 1]}${v[i]}${v.slice(i + 2)}`; // a swap of two letters
     };

@@ -58,6 +58,18 @@ describe('FD_DETERMINANT_SUSPECT', () => {
     expect(r?.strategy).toBe('fd-determinant-typo');
   });
 
+  it('one character written for another wherever it occurs counts as one edit: the short code is reported and mapped', async () => {
+    // cac-1 as xax-1 (both c's to x) is two edits in a code of five characters, over a third of
+    // it, yet one cause; a key two different characters away stays unreported (the control)
+    const withCac: Array<[string, string, string]> = [...BASE, ['cac-1', 'reliever medication', 'asthma']];
+    await tableOf(conn, 'u', ['code', 'name', 'topic'], [...rowsOf(withCac),
+      { code: 'xax-1', name: 'reliever medication', topic: 'asthma' },
+      { code: 'hx-3', name: 'discharge instructions', topic: 'heart failure' }]);
+    expect([...(await suspects())]).toEqual([[26, 'cac-1']]);
+    const r = await fdDeterminantTypo(conn, codes, cluster, 'u', '(SELECT * FROM u WHERE _airlock_row_id = 26)');
+    expect(r?.op).toEqual({ kind: 'map', column: 'code', match: 'exact', entries: [{ from: 'xax-1', to: 'cac-1', count: 1 }] });
+  });
+
   it('a partial compile includes the check with the dependency (determinant or dependent changed), not otherwise', async () => {
     const withExtra = contractOf(['code', 'name', 'topic', 'other'], [[['code'], ['name', 'topic']]]);
     expect(compileViolations(withExtra, 'u', ['code']).rules).toContain('fd-determinant:code->name+topic');

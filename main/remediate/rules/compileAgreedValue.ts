@@ -35,6 +35,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent, sqlString } from '../../store/duckdb.js';
 import { keyTextSql } from '../../validate/keyValue.js';
+import { oneCharacterReplacedSql } from '../../validate/oneCharacterReplaced.js';
 import { valueValidSql } from '../valueChecks.js';
 import type { CompileContext, CompiledRule } from './compileRule.js';
 import { tableFor } from './compileRule.js';
@@ -134,7 +135,12 @@ export const TIE_TYPO_MIN_LENGTH = 5;
  *   letters) where one value is attested by the rest of the column (written in another group, or
  *   each of its words is, but for words both values share) and the other is written nowhere else
  *   and holds a word no other group writes and the first lacks, as a misspelling does: the
- *   attested value wins.
+ *   attested value wins. Many edits are one corruption when they replace a single character
+ *   wherever it occurs (oneCharacterReplacedSql). Only words with a letter need attesting: a
+ *   house or suite number is its own entity's, and no sign of a misspelling. A replacement that
+ *   merged two characters (`po box 287` to `poxboxx287`: the `x` of `box` and the spaces are now
+ *   one character) cannot be undone by one, so it tells which value came first even where the
+ *   original's words are written nowhere else.
  * The winner must hold at least as much weight as the other value: form never outvotes a
  * plurality. Two values that are both attested, or both well formed, stay undecided.
  */
@@ -155,7 +161,7 @@ function rankedSql(rule: AgreedValueRule, weighted: string): string {
     -- a word of one value that no other group writes and the other value does not share
     lone AS (SELECT o.det, o.attr, o.k, o.v, count(*) AS unattested
              FROM own o LEFT JOIN words w ON w.det = o.det AND w.attr = o.attr AND w.t = o.t
-             WHERE coalesce(w.groups, 0) < 2
+             WHERE coalesce(w.groups, 0) < 2 AND regexp_matches(o.t, '[[:alpha:]]')
                AND NOT EXISTS (SELECT 1 FROM own y WHERE y.det = o.det AND y.attr = o.attr AND y.k = o.k AND y.v <> o.v AND y.t = o.t)
              GROUP BY ALL),
     feat AS (SELECT o.det, o.attr, o.k, o.v, o.n, ${spacedSql('o.v')} AS sv, lower(${spacedSql('o.v')}) AS fp, ${caseClassSql('o.v')} AS cls,
@@ -170,8 +176,10 @@ function rankedSql(rule: AgreedValueRule, weighted: string): string {
                    OR (a.cls <> b.cls AND coalesce(ca.share, 0) >= ${CASE_CONVENTION_SHARE} AND coalesce(cb.share, 0) <= ${CASE_DEPARTURE_SHARE})))
                  OR (a.fp <> b.fp AND length(a.fp) >= ${TIE_TYPO_MIN_LENGTH} AND length(b.fp) >= ${TIE_TYPO_MIN_LENGTH}
                    AND a.letters >= 3 AND b.letters >= 3
-                   AND (a.groups >= 2 OR a.unattested = 0) AND b.groups = 1 AND b.unattested >= 1
-                   AND damerau_levenshtein(a.fp, b.fp) <= greatest(1, least(3, length(a.fp) // 6))))) AS wins
+                   AND (a.groups >= 2 OR a.unattested = 0 OR (${oneCharacterReplacedSql('a.fp', 'b.fp')} AND NOT ${oneCharacterReplacedSql('b.fp', 'a.fp')}))
+                   AND b.groups = 1 AND b.unattested >= 1
+                   AND (damerau_levenshtein(a.fp, b.fp) <= greatest(1, least(3, length(a.fp) // 6))
+                     OR ${oneCharacterReplacedSql('a.fp', 'b.fp')})))) AS wins
              FROM feat a JOIN feat b ON b.det = a.det AND b.attr = a.attr AND b.k = a.k AND b.v <> a.v
              LEFT JOIN classes ca ON ca.det = a.det AND ca.attr = a.attr AND ca.cls = a.cls
              LEFT JOIN classes cb ON cb.det = b.det AND cb.attr = b.attr AND cb.cls = b.cls)
