@@ -23,6 +23,13 @@ export function promotedValueSql(c: ColumnSpec, v: string): string {
   return castSql(c, raw);
 }
 
+/** SQL: rows `a` and `b` hold the same primary key. Numbers are stored as delivered: their keys meet in one canonical spelling (keySql). */
+function sameKeySql(pk: ColumnSpec[], a: string, b: string): string {
+  return pk.map((c) => (c.logicalType === 'number'
+    ? `${keySql(c, `${a}.${sqlIdent(c.name)}`)} = ${keySql(c, `${b}.${sqlIdent(c.name)}`)}`
+    : `${a}.${sqlIdent(c.name)} = ${b}.${sqlIdent(c.name)}`)).join(' AND ');
+}
+
 /** Upserts `source` (text columns + _airlock_row_id + _airlock_row_hash) for `runId`. Returns rows written. */
 export async function upsertIntoProduction(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables, source: string): Promise<number> {
   const r = sqlString(runId);
@@ -32,10 +39,7 @@ export async function upsertIntoProduction(conn: DuckDBConnection, contract: Con
   await conn.run(`CREATE OR REPLACE TEMP TABLE _promote AS
     SELECT ${typed.join(', ')}, s._airlock_row_id, ${r} AS _airlock_run_id, s._airlock_row_hash FROM ${source} s`);
   if (pk.length > 0) {
-    // Numbers are stored as delivered: their keys meet in one canonical spelling (keySql).
-    const on = pk.map((c) => (c.logicalType === 'number'
-      ? `${keySql(c, `p.${sqlIdent(c.name)}`)} = ${keySql(c, `n.${sqlIdent(c.name)}`)}`
-      : `p.${sqlIdent(c.name)} = n.${sqlIdent(c.name)}`)).join(' AND ');
+    const on = sameKeySql(pk, 'p', 'n');
     await conn.run(`INSERT INTO ${st.history} SELECT p.*, ${r} FROM ${st.prod} p SEMI JOIN _promote n ON ${on}`);
     await conn.run(`DELETE FROM ${st.prod} p WHERE EXISTS (SELECT 1 FROM _promote n WHERE ${on})`);
   }
@@ -45,15 +49,31 @@ export async function upsertIntoProduction(conn: DuckDBConnection, contract: Con
   return n;
 }
 
-/** Undoes everything a run wrote to the stream's tables (an interrupted or rejected run). */
+/**
+ * Undoes everything a run wrote to the stream's tables (an interrupted, rejected or cancelled run).
+ * The run need not be the stream's latest: a cancelled run's undo can come after a later run wrote
+ * some of the same keys. A key the later run superseded keeps the later run's row; the row the
+ * undone run had superseded becomes the later run's predecessor in history, never production's
+ * second row of that key.
+ */
 export async function undoRun(conn: DuckDBConnection, contract: Contract, runId: string, st: StreamTables): Promise<void> {
   const r = sqlString(runId);
   const cols = [...contract.columns.map((c) => sqlIdent(c.name)), '_airlock_row_id', '_airlock_run_id', '_airlock_row_hash'];
+  const pk = contract.columns.filter((c) => c.primaryKey);
   await conn.run('BEGIN TRANSACTION');
   try {
+    if (pk.length > 0) {
+      // The run's own rows that a later run superseded: that run's row stands, and what this run
+      // had superseded is relinked to it before this run's version of the key is forgotten.
+      await conn.run(`UPDATE ${st.history} h SET _airlock_superseded_by = x._airlock_superseded_by FROM ${st.history} x
+        WHERE h._airlock_superseded_by = ${r} AND x._airlock_run_id = ${r} AND x._airlock_superseded_by <> ${r} AND ${sameKeySql(pk, 'h', 'x')}`);
+      await conn.run(`DELETE FROM ${st.history} WHERE _airlock_run_id = ${r} AND _airlock_superseded_by <> ${r}`);
+    }
     await conn.run(`DELETE FROM ${st.prod} WHERE _airlock_run_id = ${r}`);
-    await conn.run(`INSERT INTO ${st.prod} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${st.history} WHERE _airlock_superseded_by = ${r}`);
-    await conn.run(`DELETE FROM ${st.history} WHERE _airlock_superseded_by = ${r}`);
+    // What the run superseded comes back, but never its own earlier version of a key (its
+    // remediation promoting a key its fast lane had written): that is the run's too.
+    await conn.run(`INSERT INTO ${st.prod} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${st.history} WHERE _airlock_superseded_by = ${r} AND _airlock_run_id IS DISTINCT FROM ${r}`);
+    await conn.run(`DELETE FROM ${st.history} WHERE _airlock_superseded_by = ${r} OR _airlock_run_id = ${r}`);
     await conn.run(`DELETE FROM ${st.quarantine} WHERE _airlock_run_id = ${r}`);
     await conn.run(`DELETE FROM ${st.violations} WHERE run_id = ${r}`);
     await conn.run(`DELETE FROM ${st.duplicates} WHERE run_id = ${r}`);

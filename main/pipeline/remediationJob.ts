@@ -59,6 +59,26 @@ export async function finishCancelledJobs(engine: Engine, onEach?: (runId: strin
   return undone;
 }
 
+/**
+ * The cancelled runs whose undo is unfinished are undone now; one whose undo fails again refuses
+ * whatever was about to write (a new run, a resumed job): that run is still in production and is
+ * undone later all the same, when its undo would put back the rows it superseded beside the newer
+ * ones (keys twice in production).
+ */
+async function finishCancelsOrRefuse(engine: Engine, onProgress?: (p: Progress) => void): Promise<void> {
+  const failed: string[] = [];
+  await finishCancelledJobs(engine, (runId, e) => {
+    if (e === undefined) return;
+    const first = String(e instanceof Error ? e.message : e).split('\n')[0];
+    failed.push(`${runId} (${first.slice(0, 300)})`);
+    onProgress?.({ runId, stage: 'apply', done: 0, total: 1, message: `the undo of the cancelled run ${runId} failed again: ${first}` });
+  });
+  if (failed.length > 0) {
+    throw new UserError(`the undo of the cancelled run${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed again; nothing was run. `
+      + 'Its writes are still in production: run again (with more memory, --memory-limit, if it ran out) to finish the undo first.');
+  }
+}
+
 export async function runRemediationJob(engine: Engine, runId: string, opts: JobRunOptions = {}): Promise<RunSummary> {
   const db = engine.sqlite;
   if (cancellingJobs(db).includes(runId)) {
@@ -67,6 +87,9 @@ export async function runRemediationJob(engine: Engine, runId: string, opts: Job
     throw new UserError(`run ${runId} was cancelled by the analyst: its undo is finished now, and nothing of it is kept.`);
   }
   assertRemediable(engine, runId);
+  // Another run's cancel left unfinished is finished before this job writes (`airlock remediate`
+  // resuming a run while an older cancelled one is still in production).
+  if (cancellingJobs(db).length > 0) await finishCancelsOrRefuse(engine, opts.onProgress);
   const job = getJob(db, runId)!;
   const { contract, summary: stored } = contractOfRun(engine, runId);
   const st = streamTables(contract);
@@ -134,19 +157,7 @@ export async function runRemediationJob(engine: Engine, runId: string, opts: Job
 export async function finishStaleJobs(engine: Engine, onProgress?: (p: Progress) => void): Promise<string[]> {
   const done: string[] = [];
   // Jobs the analyst cancelled are undone first, never resumed.
-  const failed: string[] = [];
-  await finishCancelledJobs(engine, (runId, e) => {
-    if (e === undefined) return;
-    const first = String(e instanceof Error ? e.message : e).split('\n')[0];
-    failed.push(`${runId} (${first.slice(0, 300)})`);
-    onProgress?.({ runId, stage: 'apply', done: 0, total: 1, message: `the undo of the cancelled run ${runId} failed again: ${first}` });
-  });
-  // A cancelled run still in production is undone later all the same: nothing may write on top
-  // of it meanwhile (its undo would put back the rows it superseded beside the newer ones).
-  if (failed.length > 0) {
-    throw new UserError(`the undo of the cancelled run${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed again; nothing was run. `
-      + 'Its writes are still in production: run again (with more memory, --memory-limit, if it ran out) to finish the undo first.');
-  }
+  await finishCancelsOrRefuse(engine, onProgress);
   for (const runId of staleJobs(engine.sqlite)) {
     try {
       await runRemediationJob(engine, runId, { onProgress });
