@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnSpec, Contract } from '../contract/types.js';
 import { queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import type { StreamTables } from '../store/tables.js';
-import { castSql, keySql } from '../validate/typedValue.js';
+import { castSql, sameKeySql } from '../validate/typedValue.js';
 
 /** The cluster cells table of the stream (written by remediation; named here to undo it). */
 function clusterCellsTable(st: StreamTables): string {
@@ -21,13 +21,6 @@ export function promotedValueSql(c: ColumnSpec, v: string): string {
   const tokens = c.required ? [] : c.missingTokens.filter((t) => t !== '');
   const raw = tokens.length ? `CASE WHEN ${v} IN (${tokens.map(sqlString).join(', ')}) OR trim(${v}) = '' THEN NULL ELSE ${v} END` : v;
   return castSql(c, raw);
-}
-
-/** SQL: rows `a` and `b` hold the same primary key. Numbers are stored as delivered: their keys meet in one canonical spelling (keySql). */
-function sameKeySql(pk: ColumnSpec[], a: string, b: string): string {
-  return pk.map((c) => (c.logicalType === 'number'
-    ? `${keySql(c, `${a}.${sqlIdent(c.name)}`)} = ${keySql(c, `${b}.${sqlIdent(c.name)}`)}`
-    : `${a}.${sqlIdent(c.name)} = ${b}.${sqlIdent(c.name)}`)).join(' AND ');
 }
 
 /** Upserts `source` (text columns + _airlock_row_id + _airlock_row_hash) for `runId`. Returns rows written. */

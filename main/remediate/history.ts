@@ -19,6 +19,7 @@ import { reconcile } from '../pipeline/reconcile.js';
 import { queryRows, queryValue, sqlIdent, sqlString } from '../store/duckdb.js';
 import { nowIso, type Sqlite } from '../store/sqlite.js';
 import { runTables, streamTables } from '../store/tables.js';
+import { sameKeySql } from '../validate/typedValue.js';
 
 export type OperationKind = 'approve' | 'reject' | 'edit' | 'manual-edit' | 'promote';
 
@@ -119,8 +120,13 @@ async function restoreData(conn: DuckDBConnection, contract: Contract, runId: st
     await conn.run(`INSERT OR REPLACE INTO ${RESTORED} VALUES (${sqlString(opId)}, ${sqlString(nowIso())})`);
     // production: the rows the operation added go, the rows it moved to history come back
     await conn.run(`DELETE FROM ${st.prod} WHERE _airlock_run_id = ${r} AND _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${im.prodKeys})`);
+    // Never a row whose key production still holds: the undo of an earlier run can relink to
+    // this run, after this image was taken, a row its fast lane had already superseded
+    // (promote.ts undoRun); putting it back would hold the key twice.
+    const pk = contract.columns.filter((c) => c.primaryKey);
+    const held = pk.length ? ` AND NOT EXISTS (SELECT 1 FROM ${st.prod} p WHERE ${sameKeySql(pk, 'p', 'h')})` : '';
     await conn.run(`CREATE OR REPLACE TEMP TABLE _undo_back AS SELECT h.* FROM ${st.history} h
-      WHERE h._airlock_superseded_by = ${r} AND NOT EXISTS (SELECT 1 FROM ${im.historyKeys} k WHERE k._airlock_run_id = h._airlock_run_id AND k._airlock_row_id = h._airlock_row_id)`);
+      WHERE h._airlock_superseded_by = ${r} AND NOT EXISTS (SELECT 1 FROM ${im.historyKeys} k WHERE k._airlock_run_id = h._airlock_run_id AND k._airlock_row_id = h._airlock_row_id)${held}`);
     await conn.run(`INSERT INTO ${st.prod} (${cols}) SELECT ${cols} FROM _undo_back`);
     await conn.run(`DELETE FROM ${st.history} h WHERE h._airlock_superseded_by = ${r}
       AND EXISTS (SELECT 1 FROM _undo_back b WHERE b._airlock_run_id = h._airlock_run_id AND b._airlock_row_id = h._airlock_row_id)`);

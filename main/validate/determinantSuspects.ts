@@ -8,7 +8,6 @@
 // repair strategy (remediate/strategies/fdDeterminantTypo.ts), so the two judge alike.
 import type { FunctionalDependency } from '../contract/types.js';
 import { sqlIdent } from '../store/duckdb.js';
-import { oneCharacterReplacedSql } from './oneCharacterReplaced.js';
 
 /**
  * Parameters of the evidence, the same for every table (not tuned to one):
@@ -19,8 +18,6 @@ import { oneCharacterReplacedSql } from './oneCharacterReplaced.js';
  *   tuples of the well-supported keys, measured over at least `minReverseGroups` such tuples;
  * - the two keys differ by at most `maxDistance` edits (Damerau-Levenshtein), and by less than a
  *   third of the shorter key's length: a new key that merely shares a prefix is not rewritten.
- *   One character written for another wherever it occurs (`xax-1` for `cac-1`) counts as one
- *   edit: one cause (validate/oneCharacterReplaced.ts).
  */
 export const DETERMINANT_SUSPECT = {
   maxRareGroup: 2,
@@ -69,11 +66,10 @@ export function determinantSuspectsSql(fd: FunctionalDependency, source: string)
       count(*) OVER (PARTITION BY r.id) AS rivals
     FROM r JOIN agreed a ON a.y = r.y AND a.x <> r.x
     WHERE r.yok AND r.total <= ${P.maxRareGroup} AND a.total >= ${P.candidateRatio} * r.total)
-  SELECT * EXCLUDE (edits) FROM (
-    SELECT c.id, c.det_from, c.det_to, c.support, c.grp, damerau_levenshtein(c.det_from, c.det_to) AS dist, f.one / f.tuples AS share,
-      CASE WHEN ${oneCharacterReplacedSql('c.det_to', 'c.det_from')} THEN 1 ELSE damerau_levenshtein(c.det_from, c.det_to) END AS edits
-    FROM cand c, fit f
-    WHERE c.rivals = 1
-      AND f.tuples >= ${P.minReverseGroups} AND f.one >= ${P.minReverseShare} * f.tuples)
-  WHERE edits <= ${P.maxDistance} AND 3 * edits < least(length(det_from), length(det_to))`;
+  SELECT c.id, c.det_from, c.det_to, c.support, c.grp, damerau_levenshtein(c.det_from, c.det_to) AS dist, f.one / f.tuples AS share
+  FROM cand c, fit f
+  WHERE c.rivals = 1
+    AND f.tuples >= ${P.minReverseGroups} AND f.one >= ${P.minReverseShare} * f.tuples
+    AND damerau_levenshtein(c.det_from, c.det_to) <= ${P.maxDistance}
+    AND 3 * damerau_levenshtein(c.det_from, c.det_to) < least(length(c.det_from), length(c.det_to))`;
 }

@@ -1,9 +1,11 @@
 // One character written for another wherever it occurs (`cac-1` as `xax-1`, `po box 287` as
 // `poxboxx287`, `heart failure` as `hearx failure`): a corruption applied to a character rather
 // than to a position (a stuck key, an encoding slip, a scrubber), so its edits can be many while
-// its cause is one. Validation's determinant suspects and the dependency vote's tie-break both
-// read such a pair as one edit apart; where the replacement merged two characters (the `x` of
-// `box` and the spaces) it cannot be undone by one, which tells which value came first.
+// its cause is one. The dependency vote's tie-break reads such a pair of words as a misspelling;
+// where the replacement merged two characters (the `x` of `box` and the spaces) it cannot be
+// undone by one, which tells which value came first. Keys are not read this way: `ab-11` and
+// `ab-22`, `2011` and `2022` are the same shape and different codes.
+// The lambda parameters carry the reserved prefix, which no contract column may use.
 
 /**
  * SQL: `b` is `a` with every occurrence of one character replaced by another. Read at the first

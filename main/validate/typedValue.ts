@@ -8,7 +8,7 @@
 // digits) nor one DECIMAL(38,s) holds every value a file can carry exactly; comparisons (ranges,
 // SQL checks) use the DOUBLE value (compareSql).
 import type { ColumnSpec } from '../contract/types.js';
-import { sqlString } from '../store/duckdb.js';
+import { sqlIdent, sqlString } from '../store/duckdb.js';
 
 const INTEGER_RE = '[+-]?[0-9]+';
 const NUMBER_RE = '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?';
@@ -76,6 +76,16 @@ export function keySql(col: ColumnSpec, v: string): string {
   const body = `((CASE WHEN ${ip} = '' THEN '0' ELSE ${ip} END) || (CASE WHEN ${fp} = '' THEN '' ELSE '.' || ${fp} END))`;
   return `(CASE WHEN regexp_matches(${t}, '[eE]') THEN CAST(TRY_CAST(${t} AS DOUBLE) AS VARCHAR)
     WHEN ${body} = '0' THEN '0' WHEN starts_with(${t}, '-') THEN '-' || ${body} ELSE ${body} END)`;
+}
+
+/**
+ * SQL: rows `a` and `b` (aliases) hold the same primary key `pk`, as production compares keys:
+ * numbers are stored as delivered, so their keys meet in one canonical spelling (keySql).
+ */
+export function sameKeySql(pk: ColumnSpec[], a: string, b: string): string {
+  return pk.map((c) => (c.logicalType === 'number'
+    ? `${keySql(c, `${a}.${sqlIdent(c.name)}`)} = ${keySql(c, `${b}.${sqlIdent(c.name)}`)}`
+    : `${a}.${sqlIdent(c.name)} = ${b}.${sqlIdent(c.name)}`)).join(' AND ');
 }
 
 /** SQL casting text `v` to the value comparisons use (ranges, typed views). Only used on valid values. */

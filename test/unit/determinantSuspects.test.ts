@@ -58,16 +58,15 @@ describe('FD_DETERMINANT_SUSPECT', () => {
     expect(r?.strategy).toBe('fd-determinant-typo');
   });
 
-  it('one character written for another wherever it occurs counts as one edit: the short code is reported and mapped', async () => {
-    // cac-1 as xax-1 (both c's to x) is two edits in a code of five characters, over a third of
-    // it, yet one cause; a key two different characters away stays unreported (the control)
-    const withCac: Array<[string, string, string]> = [...BASE, ['cac-1', 'reliever medication', 'asthma']];
+  it('a key with one character replaced throughout is not one edit: repeated characters are normal in codes', async () => {
+    // cac-1 as xax-1 is the same shape as ab-11 beside ab-22 or 2011 beside 2022, which are
+    // different codes (an adversarial pass): two edits in a short key stay unreported, as before
+    const withCac: Array<[string, string, string]> = [...BASE, ['cac-1', 'reliever medication', 'asthma'], ['ab-11', 'peak flow', 'asthma']];
     await tableOf(conn, 'u', ['code', 'name', 'topic'], [...rowsOf(withCac),
       { code: 'xax-1', name: 'reliever medication', topic: 'asthma' },
-      { code: 'hx-3', name: 'discharge instructions', topic: 'heart failure' }]);
-    expect([...(await suspects())]).toEqual([[26, 'cac-1']]);
-    const r = await fdDeterminantTypo(conn, codes, cluster, 'u', '(SELECT * FROM u WHERE _airlock_row_id = 26)');
-    expect(r?.op).toEqual({ kind: 'map', column: 'code', match: 'exact', entries: [{ from: 'xax-1', to: 'cac-1', count: 1 }] });
+      { code: 'ab-22', name: 'peak flow', topic: 'asthma' },
+      { code: 'axi-4', name: 'aspirin at arrival', topic: 'heart attack' }]); // the control: one edit
+    expect([...(await suspects())]).toEqual([[33, 'ami-4']]);
   });
 
   it('a partial compile includes the check with the dependency (determinant or dependent changed), not otherwise', async () => {

@@ -137,10 +137,11 @@ export const TIE_TYPO_MIN_LENGTH = 5;
  *   and holds a word no other group writes and the first lacks, as a misspelling does: the
  *   attested value wins. Many edits are one corruption when they replace a single character
  *   wherever it occurs (oneCharacterReplacedSql). Only words with a letter need attesting: a
- *   house or suite number is its own entity's, and no sign of a misspelling. A replacement that
- *   merged two characters (`po box 287` to `poxboxx287`: the `x` of `box` and the spaces are now
- *   one character) cannot be undone by one, so it tells which value came first even where the
- *   original's words are written nowhere else.
+ *   house or suite number is its own entity's, and no sign of a misspelling. A replacement at two
+ *   positions or more that merged two characters (`po box 287` to `poxboxx287`: the `x` of `box`
+ *   and the spaces are now one character) cannot be undone by one, so it tells which value came
+ *   first even where the original's words are written nowhere else. At one position it tells
+ *   nothing (`Marian` and `Marion`: a typo either way), and two such values stay undecided.
  * The winner must hold at least as much weight as the other value: form never outvotes a
  * plurality. Two values that are both attested, or both well formed, stay undecided.
  */
@@ -176,7 +177,8 @@ function rankedSql(rule: AgreedValueRule, weighted: string): string {
                    OR (a.cls <> b.cls AND coalesce(ca.share, 0) >= ${CASE_CONVENTION_SHARE} AND coalesce(cb.share, 0) <= ${CASE_DEPARTURE_SHARE})))
                  OR (a.fp <> b.fp AND length(a.fp) >= ${TIE_TYPO_MIN_LENGTH} AND length(b.fp) >= ${TIE_TYPO_MIN_LENGTH}
                    AND a.letters >= 3 AND b.letters >= 3
-                   AND (a.groups >= 2 OR a.unattested = 0 OR (${oneCharacterReplacedSql('a.fp', 'b.fp')} AND NOT ${oneCharacterReplacedSql('b.fp', 'a.fp')}))
+                   AND (a.groups >= 2 OR a.unattested = 0
+                     OR (damerau_levenshtein(a.fp, b.fp) >= 2 AND ${oneCharacterReplacedSql('a.fp', 'b.fp')} AND NOT ${oneCharacterReplacedSql('b.fp', 'a.fp')}))
                    AND b.groups = 1 AND b.unattested >= 1
                    AND (damerau_levenshtein(a.fp, b.fp) <= greatest(1, least(3, length(a.fp) // 6))
                      OR ${oneCharacterReplacedSql('a.fp', 'b.fp')})))) AS wins
