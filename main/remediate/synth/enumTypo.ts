@@ -60,7 +60,14 @@ function allowedDistance(member: string): number {
   return Math.max(2, Math.floor(0.3 * member.length));
 }
 
-export type EnumMatch = { member: string; how: 'case' | 'x-wildcard' | 'edit-distance' | 'truncated' } | null;
+export type EnumMatch = { member: string; how: 'case' | 'x-wildcard' | 'edit-distance' | 'truncated'; edits?: number } | null;
+
+/**
+ * From this many rows, a value two edits or more from its nearest member is a word of its own (a
+ * synonym, a member the contract lacks: 'planned' beside 'landed'), not a misspelling: a slip is an
+ * accident, and the same two slips in three rows are not. A single slip may repeat (`canceled`).
+ */
+export const REPEATED_WORD_ROWS = 3;
 
 /** The one member a value is a typo of, or null when none is close or two are equally close. */
 export function nearestMember(value: string, members: string[]): EnumMatch {
@@ -78,7 +85,7 @@ export function nearestMember(value: string, members: string[]): EnumMatch {
   // Strictly nearer than the runner-up by 2 edits, and the edit must not rewrite most of the value.
   if (second && second.d - best.d < 2) return null;
   if (best.d * 2 >= v.length) return null;
-  return { member: best.m, how: 'edit-distance' };
+  return { member: best.m, how: 'edit-distance', edits: best.d };
 }
 
 /**
@@ -103,6 +110,7 @@ export async function enumTypo(_conn: DuckDBConnection, input: SynthInput, _ctx:
     if (v === null || members.includes(v)) continue;
     const hit = nearestMember(v, members);
     if (!hit) continue;
+    if (hit.how === 'edit-distance' && (hit.edits ?? 0) >= 2 && vc.count >= REPEATED_WORD_ROWS) continue;
     entries.push({ from: v, to: hit.member, count: vc.count });
     hows.add(hit.how);
   }
