@@ -85,6 +85,10 @@ export function nearestMember(value: string, members: string[]): EnumMatch {
   // Strictly nearer than the runner-up by 2 edits, and the edit must not rewrite most of the value.
   if (second && second.d - best.d < 2) return null;
   if (best.d * 2 >= v.length) return null;
+  // One word inside the other with a part before it ('inactive' and 'active', 'unapproved' and
+  // 'approved') is another word, often the opposite, never a slip.
+  const k = best.m.toLowerCase();
+  if (best.d >= 2 && (v.endsWith(k) || k.endsWith(v))) return null;
   return { member: best.m, how: 'edit-distance', edits: best.d };
 }
 
@@ -105,12 +109,16 @@ export async function enumTypo(_conn: DuckDBConnection, input: SynthInput, _ctx:
   if (!members || members.length === 0) return [];
   const entries: MapEntry[] = [];
   const hows = new Set<string>();
+  // Rows per value as nearestMember reads it (trimmed, case folded): 'Planned', ' planned' and
+  // 'PLANNED' are one word's rows.
+  const rowsOf = new Map<string, number>();
+  for (const vc of input.values) if (vc.value !== null) rowsOf.set(jsTrim(vc.value).toLowerCase(), (rowsOf.get(jsTrim(vc.value).toLowerCase()) ?? 0) + vc.count);
   for (const vc of input.values) {
     const v = vc.value;
     if (v === null || members.includes(v)) continue;
     const hit = nearestMember(v, members);
     if (!hit) continue;
-    if (hit.how === 'edit-distance' && (hit.edits ?? 0) >= 2 && vc.count >= REPEATED_WORD_ROWS) continue;
+    if (hit.how === 'edit-distance' && (hit.edits ?? 0) >= 2 && (rowsOf.get(jsTrim(v).toLowerCase()) ?? vc.count) >= REPEATED_WORD_ROWS) continue;
     entries.push({ from: v, to: hit.member, count: vc.count });
     hows.add(hit.how);
   }
