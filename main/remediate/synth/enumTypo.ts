@@ -100,25 +100,52 @@ export function nearestMember(value: string, members: string[]): EnumMatch {
 function truncationOf(v: string, members: string[]): EnumMatch {
   if (v.length < 4) return null;
   const starts = members.filter((m) => m.toLowerCase().startsWith(v));
-  return starts.length === 1 && v.length * 2 >= starts[0].length ? { member: starts[0], how: 'truncated' } : null;
+  if (starts.length !== 1 || v.length * 2 < starts[0].length) return null;
+  // A cut where the member's next word begins leaves a whole word or phrase ('pending' of 'pending
+  // review', 'closed' of 'closed won'): a term of its own, often the broader one, not a value cut short.
+  if (!/[\p{L}\p{N}]/u.test(starts[0][v.length] ?? '')) return null;
+  return { member: starts[0], how: 'truncated' };
+}
+
+/**
+ * A misspelling repeated on many rows must be a small share of the word it misspells: at most one
+ * row in RARE_SLIP_SHARE of the member's passing rows. A random slip of 'yes' is rare beside 'yes';
+ * 'mix' on 30 rows beside 'mid' on 100 is a word of its own whose 'x' is a letter, and 'over' beside
+ * 'overdue' is not a value cut short. Below REPEATED_WORD_ROWS rows no count says much either way.
+ */
+export const RARE_SLIP_SHARE = 5;
+
+/** Rows per value as nearestMember reads it (trimmed, case folded). */
+function foldedCounts(values: ReadonlyArray<{ value: string | null; count: number }>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const vc of values) {
+    if (vc.value === null) continue;
+    const k = jsTrim(vc.value).toLowerCase();
+    out.set(k, (out.get(k) ?? 0) + vc.count);
+  }
+  return out;
 }
 
 /** A value map (case and spacing aside) from each misspelt value to the one member it can be. */
-export async function enumTypo(_conn: DuckDBConnection, input: SynthInput, _ctx: SynthContext): Promise<Candidate[]> {
+export async function enumTypo(_conn: DuckDBConnection, input: SynthInput, ctx: SynthContext): Promise<Candidate[]> {
   const members = input.column.enum;
   if (!members || members.length === 0) return [];
   const entries: MapEntry[] = [];
   const hows = new Set<string>();
   // Rows per value as nearestMember reads it (trimmed, case folded): 'Planned', ' planned' and
   // 'PLANNED' are one word's rows.
-  const rowsOf = new Map<string, number>();
-  for (const vc of input.values) if (vc.value !== null) rowsOf.set(jsTrim(vc.value).toLowerCase(), (rowsOf.get(jsTrim(vc.value).toLowerCase()) ?? 0) + vc.count);
+  const rowsOf = foldedCounts(input.values);
+  // The members' rows among the column's passing values (the caller's sample of the most common).
+  const memberRows = foldedCounts(ctx.validSample);
   for (const vc of input.values) {
     const v = vc.value;
     if (v === null || members.includes(v)) continue;
     const hit = nearestMember(v, members);
     if (!hit) continue;
-    if (hit.how === 'edit-distance' && (hit.edits ?? 0) >= 2 && (rowsOf.get(jsTrim(v).toLowerCase()) ?? vc.count) >= REPEATED_WORD_ROWS) continue;
+    const rows = rowsOf.get(jsTrim(v).toLowerCase()) ?? vc.count;
+    if (hit.how === 'edit-distance' && (hit.edits ?? 0) >= 2 && rows >= REPEATED_WORD_ROWS) continue;
+    if ((hit.how === 'x-wildcard' || hit.how === 'truncated') && rows >= REPEATED_WORD_ROWS
+      && (memberRows.get(jsTrim(hit.member).toLowerCase()) ?? 0) < RARE_SLIP_SHARE * rows) continue;
     entries.push({ from: v, to: hit.member, count: vc.count });
     hows.add(hit.how);
   }
