@@ -4,6 +4,7 @@
 // Spark differ the node is rebuilt into the Spark form that gives the same answer, or refused.
 import { fn, integerValue, nodeOf, numberLit, stringLit, stringValue, type AstNode } from './sparkAst.js';
 import { notExportableReason } from './notExportable.js';
+import { javaPattern } from './javaPattern.js';
 
 export class Refusal extends Error {}
 
@@ -298,6 +299,17 @@ function translateFunction(fields: Record<string, unknown>): unknown {
         refuse(`${name}() on a list holding NULL`, 'Spark\'s array_contains answers NULL where DuckDB answers false');
       }
       return fn('array_contains', [fn('array', listArgs.map(toSpark)), arg(1)]);
+    }
+    case 'regexp_full_match':
+    case 'regexp_matches': {
+      // RE2 rewritten as the Java pattern of the same strings (javaPattern.ts); RLIKE searches
+      // the text as regexp_matches does, and the full match is anchored in the pattern itself.
+      if (args.length !== 2) refuse(`${name}() with options`, 'the option letters (case, newline handling) are not translated');
+      const re2 = stringValue(args[1]);
+      if (re2 === null) refuse(`${name}() with a pattern that is not a constant`, 'only a constant pattern can be checked and rewritten for Java');
+      const java = javaPattern(re2, name === 'regexp_full_match');
+      if (!java.ok) refuse(`${name}()`, java.reason);
+      return fn('rlike', [arg(0), stringLit(java.pattern)]);
     }
     case 'list_value':
       return refuse('a list value outside list_contains()', notExportableReason('list_element') ?? '');

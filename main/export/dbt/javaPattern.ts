@@ -1,0 +1,145 @@
+// A regular expression as DuckDB reads it (RE2) rewritten as a Java pattern (Spark's RLIKE) that
+// matches exactly the same strings, or refused. The pattern is parsed by regjsparser (the parser
+// Babel uses; JavaScript's syntax is RE2's on the subset accepted here) and written again from its
+// tree, never edited as text. Where RE2 and Java differ the output says what RE2 means:
+// - `.` is any character but a newline in RE2; Java also stops at \r, \u0085, \u2028, \u2029.
+// - `$` is the end of the text in RE2; Java also matches before a final line terminator: `\z`.
+// - `\s` is [\t\n\f\r ] in RE2; Java adds the vertical tab. `\d` and `\w` are ASCII in both, and
+//   are written out as classes so no Java flag can widen them.
+// - Every literal character that is not an ASCII letter or digit is written as `\x{hex}`, so no
+//   character is a Java metacharacter (`&&` and `[` inside a class mean more in Java than in RE2).
+// Refused, because a JavaScript parse of them is not what RE2 means or Java has no equal:
+// escapes of letters and digits that are not \d \w \s \n \t \r \f \v (RE2's \z \A \C \Q \E \pN
+// \x{..}), back-references, octal and control escapes, word boundaries, look-arounds, a `[` inside
+// a class (RE2's [[:alpha:]] classes), characters outside the Basic Multilingual Plane, and a
+// quantifier on an anchor.
+import regjsparser, { type AstNode, type CharacterClassBody, type Value } from 'regjsparser';
+
+// a CommonJS package: its functions are on the default export under Node's ES modules
+const { parse } = regjsparser;
+
+export type JavaPattern = { ok: true; pattern: string } | { ok: false; reason: string };
+
+class Unsupported extends Error {}
+
+function unsupported(what: string): never {
+  throw new Unsupported(what);
+}
+
+const DIGIT = '0-9';
+const WORD = '0-9A-Za-z_';
+// RE2's \s: tab, newline, form feed, carriage return, space (no vertical tab)
+const SPACE = '\\x{9}\\x{A}\\x{C}\\x{D}\\x{20}';
+
+/** One character, written so that Java reads it as itself in or out of a class. */
+function literalChar(codePoint: number): string {
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) unsupported('a character outside the Basic Multilingual Plane (an emoji, say)');
+  const c = String.fromCodePoint(codePoint);
+  return /^[A-Za-z0-9]$/.test(c) ? c : `\\x{${codePoint.toString(16).toUpperCase()}}`;
+}
+
+/** A character of the pattern (a literal or an escape meaning one character). */
+function valueChar(v: Value): string {
+  switch (v.kind) {
+    case 'symbol':
+    case 'hexadecimalEscape':
+      return literalChar(v.codePoint);
+    case 'singleEscape':
+      // \n \t \r \f \v mean the same in RE2; \b inside a class is a backspace only in JavaScript
+      if (v.codePoint === 8) unsupported('\\b inside a class');
+      return literalChar(v.codePoint);
+    case 'identifier':
+      // `\.` `\-` `\/`: the punctuation itself. A letter or digit after a backslash is an RE2
+      // escape JavaScript does not know (\z, \A, \pL, \x{41}, \Q): not the same pattern.
+      if (/^[A-Za-z0-9]$/.test(String.fromCodePoint(v.codePoint))) unsupported(`the escape ${v.raw}`);
+      return literalChar(v.codePoint);
+    default:
+      return unsupported(`the escape ${v.raw}`);
+  }
+}
+
+function classEscape(value: string, inClass: boolean): string {
+  const set = value.toLowerCase() === 'd' ? DIGIT : value.toLowerCase() === 'w' ? WORD : SPACE;
+  const negative = value !== value.toLowerCase();
+  if (!inClass) return `[${negative ? '^' : ''}${set}]`;
+  if (negative) unsupported(`\\${value} inside a class`);
+  return set;
+}
+
+function classItem(item: CharacterClassBody): string {
+  switch (item.type) {
+    case 'value':
+      if (item.codePoint === 0x5b) unsupported("a '[' inside a class (RE2 reads [[:alpha:]] as a named class)");
+      return valueChar(item);
+    case 'characterClassRange':
+      return `${classItem(item.min)}-${classItem(item.max)}`;
+    case 'characterClassEscape':
+      return classEscape(item.value, true);
+    default:
+      return unsupported(`the class item ${item.raw}`);
+  }
+}
+
+function quantifierSuffix(min: number, max: number | undefined, greedy: boolean): string {
+  const base = max === min ? `{${min}}` : max === undefined ? `{${min},}` : `{${min},${max}}`;
+  return greedy ? base : `${base}?`;
+}
+
+function write(node: AstNode): string {
+  switch (node.type) {
+    case 'alternative':
+      return node.body.map(write).join('');
+    case 'disjunction':
+      return node.body.map(write).join('|');
+    case 'value':
+      return valueChar(node);
+    case 'dot':
+      return '[^\\x{A}]';
+    case 'characterClassEscape':
+      return classEscape(node.value, false);
+    case 'characterClass':
+      if (node.kind !== 'union') unsupported('a class with set operations');
+      // RE2 has no empty class: in `[]a]` and `[^]a]` the first `]` is a member, not the end.
+      if (node.body.length === 0) unsupported("a class opening with ']'");
+      return `[${node.negative ? '^' : ''}${node.body.map(classItem).join('')}]`;
+    case 'anchor':
+      if (node.kind === 'start') return '^';
+      if (node.kind === 'end') return '\\z';
+      return unsupported(node.kind === 'boundary' ? 'the word boundary \\b' : 'the non-boundary \\B');
+    case 'group':
+      if (node.behavior === 'normal') return `(${node.body.map(write).join('')})`;
+      if (node.behavior === 'ignore') return `(?:${node.body.map(write).join('')})`;
+      return unsupported('a look-around group');
+    case 'quantifier': {
+      const body = node.body[0];
+      if (body.type === 'anchor') unsupported('a quantifier on an anchor');
+      // Java reads `(?:x){2}` exactly as `x{2}`; the group keeps a multi-character body whole.
+      return `(?:${write(body)})${quantifierSuffix(node.min, node.max, node.greedy)}`;
+    }
+    case 'reference':
+      return unsupported('a back-reference');
+    default:
+      return unsupported(`the construct ${node.raw}`);
+  }
+}
+
+/**
+ * The Java pattern matching what the RE2 pattern matches, searched anywhere in the text (as
+ * DuckDB's regexp_matches and Spark's RLIKE search) or, with `full`, only as the whole text (as
+ * regexp_full_match).
+ */
+export function javaPattern(re2: string, full: boolean): JavaPattern {
+  let tree: AstNode;
+  try {
+    tree = parse(re2, '');
+  } catch (e) {
+    return { ok: false, reason: `the pattern '${re2}' is outside the syntax translated to Java (${(e as Error).message.split('\n')[0]})` };
+  }
+  try {
+    const body = write(tree);
+    return { ok: true, pattern: full ? `^(?:${body})\\z` : body };
+  } catch (e) {
+    if (e instanceof Unsupported) return { ok: false, reason: `the pattern '${re2}' uses ${e.message}, which has no exact Java translation here` };
+    throw e;
+  }
+}
