@@ -1,10 +1,12 @@
 // RE2 patterns rewritten for Java (main/export/dbt/javaPattern.ts) match the same strings: 600
 // patterns generated from a seed (literals, metacharacters escaped, `.`, \d \w \s and their
 // negations, classes with ranges and `&&`, groups, alternation, greedy and lazy quantifiers,
-// anchors anywhere) run as regexp_full_match and regexp_matches in DuckDB and, translated, in
-// real Spark (one local SparkSession) over strings chosen where the two regex engines differ:
-// line terminators Java treats specially (\r, \u0085, \u2028, a final \n), the vertical tab,
-// non-ASCII letters and digits, an emoji. Every answer must agree, NULL included.
+// anchors anywhere) run as regexp_full_match, regexp_matches, regexp_replace (first match, and
+// every match with 'g', with generated replacements: group references, literal digits, `$`,
+// backslashes) and regexp_extract (each group) in DuckDB and, translated, in real Spark (one local
+// SparkSession) over strings chosen where the two regex engines differ: line terminators Java
+// treats specially (\r, \u0085, \u2028, a final \n), the vertical tab, non-ASCII letters and
+// digits, an emoji. Every answer must agree, NULL included.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLockedDuckDB, queryRows, sqlString, type LockedDuckDB } from '../../main/store/duckdb.js';
 import { translateRuleExpression } from '../../main/export/dbt/translateExpression.js';
@@ -60,6 +62,27 @@ function rows(): SparkRow[] {
 }
 
 const ROWS = rows();
+
+/** An RE2 rewrite string: literal text (digits, `$`, a doubled backslash) and references to groups 0..groups. */
+function rewrite(groups: number): string {
+  const refs = Array.from({ length: groups + 1 }, (_, g) => `\\${g}`);
+  const parts = ['', 'x', '-', '$', '$1', '\\\\', '0', '9', 'é', ' ', ...refs, ...refs];
+  return Array.from({ length: Math.floor(rand() * 4) }, () => pick(parts)).join('');
+}
+
+/** The DuckDB expressions generated for one pattern. */
+function expressions(p: string): string[] {
+  const java = javaPattern(p, false);
+  const groups = java.ok ? java.groups : 0;
+  const q = sqlString(p);
+  return [
+    `regexp_full_match(a, ${q})`,
+    `regexp_matches(a, ${q})`,
+    `regexp_replace(a, ${q}, ${sqlString(rewrite(groups))})`,
+    `regexp_replace(a, ${q}, ${sqlString(rewrite(groups))}, 'g')`,
+    `regexp_extract(a, ${q}, ${Math.floor(rand() * (groups + 1))})`,
+  ];
+}
 const PATTERNS = [...new Set(Array.from({ length: 600 }, () => expr(2)))];
 
 interface Case { duckdb: string; spark: string | null; duck?: Array<string | null>; sparkOut?: SparkResult }
@@ -73,8 +96,7 @@ beforeAll(async () => {
   const values = ROWS.map(([id, a]) => `(${id}, ${a === null ? 'NULL' : sqlString(a)})`);
   await db.conn.run(`CREATE TABLE t AS SELECT * FROM (VALUES ${values.join(', ')}) AS v(id, a)`);
   for (const p of PATTERNS) {
-    for (const f of ['regexp_full_match', 'regexp_matches']) {
-      const duckdb = `${f}(a, ${sqlString(p)})`;
+    for (const duckdb of expressions(p)) {
       let duck: Array<string | null>;
       try {
         duck = (await queryRows<{ v: string | null }>(db.conn, `SELECT CAST(${duckdb} AS VARCHAR) AS v FROM t ORDER BY id`)).map((r) => r.v);
@@ -99,14 +121,19 @@ describe('RE2 patterns translated for Spark match what DuckDB matches', () => {
     // the generator writes mostly translatable syntax; refusals are \S / \W / \D inside classes
     expect(duckRefused).toBeLessThan(PATTERNS.length);
     expect(translated).toBeGreaterThan(0.7 * cases.length);
-    expect(cases.length).toBeGreaterThan(800);
+    expect(cases.length).toBeGreaterThan(2000);
+    // each function is compared on hundreds of translated patterns
+    for (const f of ['regexp_full_match', 'regexp_matches', 'regexp_replace', 'regexp_extract']) {
+      expect(cases.filter((c) => c.spark !== null && c.duckdb.startsWith(`${f}(`)).length, f).toBeGreaterThan(300);
+    }
+    expect(cases.filter((c) => c.spark !== null && c.duckdb.endsWith(", 'g')")).length).toBeGreaterThan(150);
   });
 
   it('every translated pattern gives DuckDB\'s answer on every row, in Spark', () => {
     const wrong = cases.filter((c) => c.spark !== null).flatMap((c): unknown[] => {
       const s = c.sparkOut;
       if (!s || 'error' in s) return [{ duckdb: c.duckdb, spark: c.spark, error: s && 'error' in s ? s.error : 'missing' }];
-      // Spark renders booleans as 'true'/'false', as DuckDB's CAST to VARCHAR does
+      // both render booleans as 'true'/'false' and text as itself
       const diff = ROWS.flatMap(([id, a], i) => (s.values[i] === c.duck![i] ? [] : [{ id, a, duckdb: c.duck![i], spark: s.values[i] }]));
       return diff.length ? [{ duckdb: c.duckdb, spark: c.spark, rows: diff.slice(0, 4) }] : [];
     });

@@ -1,7 +1,7 @@
 // The RE2-to-Java rewrite on its own (no Spark): what it writes for the differences it knows, and
 // what it refuses. test/integration/sparkPatternTranslation.test.ts proves the answers in Spark.
 import { describe, expect, it } from 'vitest';
-import { javaPattern } from '../../main/export/dbt/javaPattern.js';
+import { firstMatchOnly, javaPattern, javaReplacement } from '../../main/export/dbt/javaPattern.js';
 
 const ok = (p: string, full = false) => {
   const r = javaPattern(p, full);
@@ -34,5 +34,19 @@ describe('javaPattern', () => {
       expect(r, p).toMatchObject({ ok: false });
       if (!r.ok) expect(r.reason, p).toContain(named);
     }
+  });
+
+  it('counts groups and knows a pattern that can match nothing', () => {
+    expect(javaPattern('(a)(?:b)((c)d)', false)).toMatchObject({ ok: true, groups: 3, empty: false });
+    for (const p of ['a*', '^', 'a|', '(b?)', '(?:)', 'x{0,2}$']) expect(javaPattern(p, false), p).toMatchObject({ ok: true, empty: true });
+  });
+
+  it('writes RE2 replacements for Java: groups as $n, literal digits, $ and backslashes quoted', () => {
+    expect(javaReplacement('\\1\\0$x\\\\7', 1, 0, 0)).toEqual({ ok: true, replacement: '$1$0\\$x\\\\\\7' });
+    expect(javaReplacement('\\2', 1, 0, 0)).toMatchObject({ ok: false });
+    expect(javaReplacement('a\\', 0, 0, 0)).toMatchObject({ ok: false });
+    expect(javaReplacement('\\q', 0, 0, 0)).toMatchObject({ ok: false });
+    // one match only: the text before it is group 1, the match group 2, the pattern's groups after
+    expect(firstMatchOnly('(a)', 1, '<\\1\\0>')).toEqual({ pattern: '^((?s:.)*?)((a))', replacement: { ok: true, replacement: '$1<$3$2>' } });
   });
 });

@@ -71,7 +71,11 @@ describe('refusals name the function or construct', () => {
   it.each([
     ['lower(a)', 'lower()'],
     ['upper(a)', 'upper()'],
-    ["regexp_replace(a, '[0-9]', '', 'g')", 'regexp_replace()'],
+    ["regexp_replace(a, '[0-9]', '', 'gi')", "regexp_replace() with options other than 'g'"],
+    ["regexp_replace(a, '[0-9]*', '', 'g')", 'can match the empty string'],
+    ["regexp_replace(a, '[[:digit:]]', '')", 'regexp_replace()'],
+    ["regexp_extract(a, '[0-9]', 1)", 'regexp_extract() of group 1'],
+    ['regexp_split_to_array(a, \',\')', 'regexp_split_to_array()'],
     ["strftime(try_strptime(a, '%d/%m/%Y'), '%Y-%m-%d')", 'strftime()'],
     ['reverse(a)', 'reverse()'],
     ['a[1]', '[ ] indexing'],

@@ -18,7 +18,8 @@ import regjsparser, { type AstNode, type CharacterClassBody, type Value } from '
 // a CommonJS package: its functions are on the default export under Node's ES modules
 const { parse } = regjsparser;
 
-export type JavaPattern = { ok: true; pattern: string } | { ok: false; reason: string };
+/** `empty`: the pattern can match the empty string (a global replace of it is not translated). */
+export type JavaPattern = { ok: true; pattern: string; groups: number; empty: boolean } | { ok: false; reason: string };
 
 class Unsupported extends Error {}
 
@@ -123,6 +124,30 @@ function write(node: AstNode): string {
   }
 }
 
+/** Whether the pattern can match the empty string (anchors are zero-width). */
+function matchesEmpty(node: AstNode): boolean {
+  switch (node.type) {
+    case 'alternative':
+      return node.body.every(matchesEmpty);
+    case 'disjunction':
+      return node.body.some(matchesEmpty);
+    case 'group':
+      return node.body.every(matchesEmpty);
+    case 'quantifier':
+      return node.min === 0 || matchesEmpty(node.body[0]);
+    case 'anchor':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function capturingGroups(node: AstNode): number {
+  const own = node.type === 'group' && node.behavior === 'normal' ? 1 : 0;
+  const kids = 'body' in node && Array.isArray(node.body) ? (node.body as AstNode[]) : [];
+  return own + kids.reduce((n, k) => n + capturingGroups(k), 0);
+}
+
 /**
  * The Java pattern matching what the RE2 pattern matches, searched anywhere in the text (as
  * DuckDB's regexp_matches and Spark's RLIKE search) or, with `full`, only as the whole text (as
@@ -137,9 +162,49 @@ export function javaPattern(re2: string, full: boolean): JavaPattern {
   }
   try {
     const body = write(tree);
-    return { ok: true, pattern: full ? `^(?:${body})\\z` : body };
+    return { ok: true, pattern: full ? `^(?:${body})\\z` : body, groups: capturingGroups(tree), empty: matchesEmpty(tree) };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: `the pattern '${re2}' uses ${e.message}, which has no exact Java translation here` };
     throw e;
   }
+}
+
+export type JavaReplacement = { ok: true; replacement: string } | { ok: false; reason: string };
+
+/**
+ * An RE2 rewrite string (DuckDB's regexp_replace: \0 to \9 name the match and its groups, a
+ * doubled backslash is a backslash) as a Java replacement ($n names a group, a backslash quotes
+ * the next character). `whole` is the Java group holding RE2's whole match, `shift` what the
+ * pattern's own groups moved by (groups the caller put in front). Every literal digit, `$` and
+ * backslash is quoted, so group 1 followed by a literal 0 never reads as group 10.
+ */
+export function javaReplacement(rewrite: string, groups: number, whole: number, shift: number): JavaReplacement {
+  let out = '';
+  for (let i = 0; i < rewrite.length; i++) {
+    const c = rewrite[i]!;
+    if (c !== '\\') {
+      out += /[0-9$\\]/.test(c) ? `\\${c}` : c;
+      continue;
+    }
+    const next = rewrite[++i];
+    if (next === '\\') out += '\\\\';
+    else if (next === '0') out += `$${whole}`;
+    else if (next !== undefined && /[1-9]/.test(next) && Number(next) <= groups) out += `$${Number(next) + shift}`;
+    else return { ok: false, reason: `the replacement '${rewrite}' holds \\${next ?? ''}, which RE2 does not read as a group of the pattern or a backslash` };
+  }
+  return { ok: true, replacement: out };
+}
+
+/**
+ * Java pattern and replacement that replace only the first match, as DuckDB's regexp_replace
+ * without 'g' does (Spark's replaces every match): the text before the leftmost match is group 1,
+ * the match group 2, and `^` lets the pattern match once. RE2 and Java both prefer the leftmost
+ * match, and at one position the same alternative (leftmost-first, as Perl).
+ */
+export function firstMatchOnly(pattern: string, groups: number, rewrite: string): { pattern: string; replacement: JavaReplacement } {
+  const replacement = javaReplacement(rewrite, groups, 2, 2);
+  return {
+    pattern: `^((?s:.)*?)(${pattern})`,
+    replacement: replacement.ok ? { ok: true, replacement: `$1${replacement.replacement}` } : replacement,
+  };
 }

@@ -4,7 +4,7 @@
 // Spark differ the node is rebuilt into the Spark form that gives the same answer, or refused.
 import { fn, integerValue, nodeOf, numberLit, stringLit, stringValue, type AstNode } from './sparkAst.js';
 import { notExportableReason } from './notExportable.js';
-import { javaPattern } from './javaPattern.js';
+import { firstMatchOnly, javaPattern, javaReplacement } from './javaPattern.js';
 
 export class Refusal extends Error {}
 
@@ -310,6 +310,36 @@ function translateFunction(fields: Record<string, unknown>): unknown {
       const java = javaPattern(re2, name === 'regexp_full_match');
       if (!java.ok) refuse(`${name}()`, java.reason);
       return fn('rlike', [arg(0), stringLit(java.pattern)]);
+    }
+    case 'regexp_replace': {
+      // DuckDB replaces the first match unless given 'g'; Spark's regexp_replace replaces every
+      // match, so one match is a pattern anchored at the start (javaPattern.ts firstMatchOnly).
+      const options = args.length === 4 ? stringValue(args[3]) : '';
+      if (args.length < 3 || args.length > 4 || (options !== '' && options !== 'g')) refuse('regexp_replace() with options other than \'g\'', 'the option letters (case, newline handling) are not translated');
+      const re2 = stringValue(args[1]);
+      const rewrite = stringValue(args[2]);
+      if (re2 === null || rewrite === null) refuse('regexp_replace() with a pattern or replacement that is not a constant', 'only constants can be checked and rewritten for Java');
+      const java = javaPattern(re2, false);
+      if (!java.ok) refuse('regexp_replace()', java.reason);
+      const global = options === 'g';
+      // After a match RE2 takes no empty match where it ended, Java does, and Java steps into an
+      // emoji's surrogate pair to try one: every-match replacing of a pattern that can match nothing differs.
+      if (global && java.empty) refuse("regexp_replace(..., 'g') of a pattern that can match the empty string", 'RE2 and Java find different empty matches between and after matches');
+      const first = global ? null : firstMatchOnly(java.pattern, java.groups, rewrite);
+      const replacement = first ? first.replacement : javaReplacement(rewrite, java.groups, 0, 0);
+      if (!replacement.ok) refuse('regexp_replace()', replacement.reason);
+      return fn('regexp_replace', [arg(0), stringLit(first ? first.pattern : java.pattern), stringLit(replacement.replacement)]);
+    }
+    case 'regexp_extract': {
+      // DuckDB's group defaults to 0 (the match), Spark's to 1: the group is always written.
+      const re2 = stringValue(args[1]);
+      if (re2 === null) refuse('regexp_extract() with a pattern that is not a constant', 'only a constant pattern can be checked and rewritten for Java');
+      const group = args.length >= 3 ? integerValue(args[2]) : 0;
+      if (args.length > 3 || group === null || group < 0) refuse('regexp_extract() with a group that is not a constant of 0 or more, or with options', 'not translated');
+      const java = javaPattern(re2, false);
+      if (!java.ok) refuse('regexp_extract()', java.reason);
+      if (group > java.groups) refuse(`regexp_extract() of group ${group}`, `the pattern has ${java.groups} group(s)`);
+      return fn('regexp_extract', [arg(0), stringLit(java.pattern), numberLit(String(group))]);
     }
     case 'list_value':
       return refuse('a list value outside list_contains()', notExportableReason('list_element') ?? '');
