@@ -1,13 +1,14 @@
 // Everything one run needs, opened once: workspace paths, the SQLite store and audit log, the
 // locked DuckDB connection. Closing it releases the workspace lock.
 import { resolve } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { AuditLog } from '../audit/log.js';
 import { openLockedDuckDB, type LockedDuckDB } from '../store/duckdb.js';
 import { openSqlite, type Sqlite } from '../store/sqlite.js';
 import { ensureWorkspace, workspacePaths, type WorkspacePaths } from '../store/workspace.js';
 import { fsUserError } from '../store/fsErrors.js';
+import { acquireWorkspaceLock } from '../store/workspaceLock.js';
 import { UserError } from '../contract/errors.js';
 import { PiiProtector, loadOrCreateWorkspaceSecret } from '../audit/pii.js';
 import type { CellChange } from '../audit/log.js';
@@ -22,15 +23,6 @@ export interface Engine {
   /** personal data in a cell change becomes a keyed token before it reaches the audit log */
   protect(change: CellChange, columnKind?: PiiKind): CellChange;
   close(): void;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface OpenEngineOptions {
@@ -94,16 +86,8 @@ export async function openEngine(root: string, extraDirs: string[] = [], opts: O
 
 async function openChecked(root: string, extraDirs: string[], opened: Array<() => void>, resources: { memoryLimit: string; threads: number }): Promise<Engine> {
   const ws = ensureWorkspace(root);
-  const lock = resolve(ws.root, 'workspace.lock');
-  if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    if (pid && pid !== process.pid && pidAlive(pid)) {
-      throw new UserError(`${ws.root}: another Airlock process (pid ${pid}) is using this workspace. Wait for it to finish or pass another --workspace.`, ws.root)
-        .inTheApp(`Another Airlock process (pid ${pid}) is using this workspace, perhaps the command line. Wait for it to finish, then try again.`);
-    }
-  }
-  writeFileSync(lock, String(process.pid));
-  opened.push(() => { if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock); });
+  const releaseLock = acquireWorkspaceLock(ws.root);
+  opened.push(releaseLock);
   const sqlite = openSqlite(ws.sqlite);
   opened.push(() => sqlite.close());
   const audit = new AuditLog(sqlite);
@@ -131,7 +115,7 @@ async function openChecked(root: string, extraDirs: string[], opened: Array<() =
       try { duck.close(); } catch { /* already closed */ }
       try { rmSync(ws.spill, { recursive: true, force: true }); } catch { /* best effort: the next open clears it */ }
       try { sqlite.close(); } catch { /* already closed */ }
-      try { if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock); } catch { /* gone */ }
+      try { releaseLock(); } catch { /* gone */ }
     },
   };
 }

@@ -7,7 +7,7 @@
 import { UserError } from '../contract/errors.js';
 import { contractOfRun } from '../export/exportRun.js';
 import { remediateRun, type RemediationOptions } from '../remediate/remediate.js';
-import { cancellingJobs, claimJob, durableJob, endJob, getJob, resumable, staleJobs } from '../remediate/job.js';
+import { cancellingJobs, claimJob, durableJob, endJob, getJob, staleJobs } from '../remediate/job.js';
 import { cancelRunOnRequest } from './recover.js';
 import { runTables, streamTables } from '../store/tables.js';
 import { nowIso } from '../store/sqlite.js';
@@ -37,7 +37,6 @@ export function assertRemediable(engine: Engine, runId: string): void {
   if (run.status !== 'remediating' || !job || job.state === 'done') {
     throw new UserError(`run ${runId} is ${run.status}${job?.state === 'done' ? ' and its remediation is done' : ''}: it has no remediation left to finish.`);
   }
-  if (!resumable(job)) throw new UserError(`run ${runId}: its remediation is being run by another process (pid ${job.ownerPid}). Wait for it to finish.`);
 }
 
 /**

@@ -1,17 +1,14 @@
 // Whether a run marked 'running' still has a live process behind it. A killed run keeps status
 // 'running' in the store until the next run recovers (undoes) it; until then listings must not
-// call it running. The owner is the pid recorded when the run started. (A run recorded before
-// pids were stored has no owner to ask: the workspace lock is held by whoever lists the runs, so
-// no other process can be running it.)
+// call it running. Whoever reads the store holds the workspace lock (store/workspaceLock.ts), an
+// operating-system lock no other live process can hold at the same time: so a run or a job
+// whose recorded owner is another process has no process behind it, whatever that pid now
+// names (after a crash the pid is soon some unrelated process's, and asking the system whether
+// it is alive said yes). A run recorded before pids were stored has no owner either.
 
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Whether the recorded owner is this process: any other owner is gone (see above). */
+export function ownedHere(pid: number | null): boolean {
+  return pid === process.pid;
 }
 
 /** 'interrupted' for a 'running' run whose owning process is gone; the stored status otherwise. */
@@ -23,5 +20,5 @@ export function effectiveStatus(status: string, optionsJson: string | null): str
   } catch {
     pid = 0;
   }
-  return pidAlive(pid) ? 'running' : 'interrupted';
+  return ownedHere(pid) ? 'running' : 'interrupted';
 }

@@ -8,7 +8,6 @@
 // (finishCancelledJobs), never its remediation, even after the process was killed.
 import type { Engine } from '../pipeline/context.js';
 import type { ApprovalMode } from '../pipeline/types.js';
-import { pidAlive } from '../pipeline/runOwner.js';
 import { nowIso, type Sqlite } from '../store/sqlite.js';
 import type { DurableJob, JobProgress, RemediationOptions } from './remediate.js';
 
@@ -58,10 +57,13 @@ export function getJob(db: Sqlite, runId: string): JobRow | null {
   };
 }
 
-/** Whether a job is waiting for a process: pending, failed, or 'running' with its owner gone. */
+/**
+ * Whether a job is waiting for a process: pending, failed, or 'running' (its owner, when another
+ * process, is gone: the reader holds the workspace lock, pipeline/runOwner.ts; this process
+ * resumes its own).
+ */
 export function resumable(job: JobRow): boolean {
-  if (job.state === 'pending' || job.state === 'failed') return true;
-  return job.state === 'running' && (job.ownerPid === null || job.ownerPid === process.pid || !pidAlive(job.ownerPid));
+  return job.state === 'pending' || job.state === 'failed' || job.state === 'running';
 }
 
 /** Jobs the next run on the workspace finishes first: pending, or left 'running' by a killed process. */
