@@ -20,7 +20,8 @@ describe('javaPattern', () => {
   it('anchors a full match and escapes every character that is not an ASCII letter or digit', () => {
     expect(ok('a&&b', true)).toBe('^(?:a\\x{26}\\x{26}b)\\z');
     expect(ok('[a&&b]')).toBe('[a\\x{26}\\x{26}b]');
-    expect(ok('é{2}')).toBe('(?:\\x{E9}){2}');
+    expect(ok('é{2}')).toBe('\\x{E9}{2}');
+    expect(ok('(ab){2}')).toBe('(?:(ab)){2}');
     expect(ok('a{,5}')).toBe('a\\x{7B}\\x{2C}5\\x{7D}');
   });
 
@@ -28,7 +29,8 @@ describe('javaPattern', () => {
     for (const [p, named] of [
       ['[[:alpha:]]', "'['"], ['\\pL', '\\p'], ['\\z', '\\z'], ['\\Qa\\E', '\\Q'], ['\\x{41}', '\\x'], ['\\bword', 'boundary'],
       ['(a)\\1', 'back-reference'], ['a\\1', '\\1'], ['[\\S]', '\\S inside a class'], ['😀', 'Basic Multilingual Plane'],
-      ['[]a]', "']'"], ['(?=a)', 'look-around'], ['(?i)a', 'outside the syntax'], ['[\\b]', '\\b inside a class'],
+      ['[]a]', "']'"], ['\\d{05}', 'count'], ['a{1,02}', 'count'], ['a{1000000000}', 'count'], ['(a|)*', 'repeated group'],
+      ['(a*)+b', 'repeated group'], ['a$b', 'anchor $ inside'], ['a^b', 'anchor ^ inside'], ['(?:a$)b', 'anchor $ inside'], ['(?=a)', 'look-around'], ['(?i)a', 'outside the syntax'], ['[\\b]', '\\b inside a class'],
     ] as const) {
       const r = javaPattern(p, true);
       expect(r, p).toMatchObject({ ok: false });

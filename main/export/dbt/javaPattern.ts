@@ -86,6 +86,22 @@ function quantifierSuffix(min: number, max: number | undefined, greedy: boolean)
   return greedy ? base : `${base}?`;
 }
 
+/** The anchors at the ends of the pattern's top-level alternatives (`^a|b$`), the only ones translated. */
+let edgeAnchors = new Set<AstNode>();
+
+function findEdgeAnchors(tree: AstNode): Set<AstNode> {
+  const out = new Set<AstNode>();
+  const alternatives = tree.type === 'disjunction' ? tree.body : [tree];
+  for (const alt of alternatives) {
+    const items = alt.type === 'alternative' ? alt.body : [alt];
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (first?.type === 'anchor' && first.kind === 'start') out.add(first);
+    if (last?.type === 'anchor' && last.kind === 'end') out.add(last);
+  }
+  return out;
+}
+
 function write(node: AstNode): string {
   switch (node.type) {
     case 'alternative':
@@ -104,9 +120,11 @@ function write(node: AstNode): string {
       if (node.body.length === 0) unsupported("a class opening with ']'");
       return `[${node.negative ? '^' : ''}${node.body.map(classItem).join('')}]`;
     case 'anchor':
-      if (node.kind === 'start') return '^';
-      if (node.kind === 'end') return '\\z';
-      return unsupported(node.kind === 'boundary' ? 'the word boundary \\b' : 'the non-boundary \\B');
+      // DuckDB reads a pattern with an anchor inside it (`a$b`, `a^b`) as text to search for on a
+      // column, not as RE2 would: only an anchor at an end of the pattern means the same in both.
+      if (node.kind === 'boundary' || node.kind === 'not-boundary') unsupported(node.kind === 'boundary' ? 'the word boundary \\b' : 'the non-boundary \\B');
+      if (!edgeAnchors.has(node)) unsupported(`the anchor ${node.raw} inside the pattern`);
+      return node.kind === 'start' ? '^' : '\\z';
     case 'group':
       if (node.behavior === 'normal') return `(${node.body.map(write).join('')})`;
       if (node.behavior === 'ignore') return `(?:${node.body.map(write).join('')})`;
@@ -114,8 +132,22 @@ function write(node: AstNode): string {
     case 'quantifier': {
       const body = node.body[0];
       if (body.type === 'anchor') unsupported('a quantifier on an anchor');
-      // Java reads `(?:x){2}` exactly as `x{2}`; the group keeps a multi-character body whole.
-      return `(?:${write(body)})${quantifierSuffix(node.min, node.max, node.greedy)}`;
+      // RE2 reads a count with a leading zero or of ten digits or more as literal text
+      // (`\d{05}`, `a{1000000000}`); JavaScript and Java read a count. Short counts only.
+      const count = /\{([0-9]*)(?:,([0-9]*))?\}\??$/.exec(node.raw);
+      if (count && [count[1], count[2]].some((c) => c !== undefined && c !== '' && (c.length > 8 || (c.length > 1 && c.startsWith('0'))))) {
+        unsupported(`the count in ${node.raw} (RE2 reads a count with a leading zero or of many digits as text)`);
+      }
+      // A group repeated by a loop that can end on an empty pass: Java then records the group as
+      // empty, RE2 keeps the last pass that matched something (`(a|)*` on 'aa': '' against 'a').
+      if ((node.max === undefined || node.max > 1) && capturingGroups(body) > 0 && matchesEmpty(body)) {
+        unsupported(`the repeated group ${node.raw} that can match nothing (Java and RE2 remember different passes)`);
+      }
+      const suffix = quantifierSuffix(node.min, node.max, node.greedy);
+      // One character or class repeats as it is: a group around it makes Java recurse once per
+      // repetition, and a long text then overflows its stack (Spark's whole process ended).
+      if (body.type === 'value' || body.type === 'dot' || body.type === 'characterClass' || body.type === 'characterClassEscape') return `${write(body)}${suffix}`;
+      return `(?:${write(body)})${suffix}`;
     }
     case 'reference':
       return unsupported('a back-reference');
@@ -161,6 +193,7 @@ export function javaPattern(re2: string, full: boolean): JavaPattern {
     return { ok: false, reason: `the pattern '${re2}' is outside the syntax translated to Java (${(e as Error).message.split('\n')[0]})` };
   }
   try {
+    edgeAnchors = findEdgeAnchors(tree);
     const body = write(tree);
     return { ok: true, pattern: full ? `^(?:${body})\\z` : body, groups: capturingGroups(tree), empty: matchesEmpty(tree) };
   } catch (e) {
