@@ -44,7 +44,11 @@ async function run(table: string): Promise<Map<string, Score>> {
     const distinct = [...new Set(cells)];
     const ok = new Set((await queryRows<{ v: string }>(db.conn, `SELECT v FROM (VALUES ${distinct.map((v) => `(${sqlString(v)})`).join(', ')}) t(v) WHERE ${valueValidSql(col, 'v')}`)).map((r) => r.v));
     const failing = (v: string) => v !== '' && !col.missingTokens.includes(v) && !ok.has(v);
-    const valid = [...new Set(cells.filter((v) => v !== '' && !failing(v) && !col.missingTokens.includes(v)))].slice(0, 200);
+    // The column's most common passing values with their row counts, as the engine samples them
+    // (remediate.ts validSampleOf: top 200 by count); strategies weigh a value against them.
+    const validCounts = new Map<string, number>();
+    for (const v of cells) if (v !== '' && !failing(v) && !col.missingTokens.includes(v)) validCounts.set(v, (validCounts.get(v) ?? 0) + 1);
+    const validSample = [...validCounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 200).map(([value, count]) => ({ value, count }));
     // one cluster per value shape, values with their row counts
     const groups = new Map<string, Map<string, number>>();
     for (const v of cells.filter(failing)) {
@@ -54,7 +58,7 @@ async function run(table: string): Promise<Map<string, Score>> {
     }
     const score: Score = { changed: 0, correct: 0, wrong: [] };
     for (const g of groups.values()) {
-      const [best] = await synthesizeValueRules(db.conn, synthInput(col, [...g]), ctx(valid));
+      const [best] = await synthesizeValueRules(db.conn, synthInput(col, [...g]), { ...ctx(), validSample });
       if (!best) continue;
       expect(disallowedFunctions(ruleText(best))).toEqual([]);
       const rows = dirty.rows.filter((r) => g.has(r[j]));
