@@ -11,21 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLockedDuckDB, queryRows, sqlString, type LockedDuckDB } from '../../main/store/duckdb.js';
 import { translateRuleExpression } from '../../main/export/dbt/translateExpression.js';
 import { javaPattern } from '../../main/export/dbt/javaPattern.js';
+import { seededRandom } from '../../main/models/tiny/seededRandom.js';
 import { evaluateInSpark, type SparkResult, type SparkRow } from '../helpers/sparkSql.js';
 
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = rng(20261207);
+// seeded (mulberry32), so a failure reproduces
+const rand = seededRandom(20261207);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const ATOMS = ['a', 'b', 'Z', '1', '7', '_', ' ', '-', '%', '&', 'é', 'ü', '٣', '\\.', '\\-', '\\(', '\\*', '\\$', '\\\\', '\\]', '\\{',
