@@ -87,8 +87,6 @@ function quantifierSuffix(min: number, max: number | undefined, greedy: boolean)
 }
 
 /** The anchors at the ends of the pattern's top-level alternatives (`^a|b$`), the only ones translated. */
-let edgeAnchors = new Set<AstNode>();
-
 function findEdgeAnchors(tree: AstNode): Set<AstNode> {
   const out = new Set<AstNode>();
   const alternatives = tree.type === 'disjunction' ? tree.body : [tree];
@@ -102,12 +100,13 @@ function findEdgeAnchors(tree: AstNode): Set<AstNode> {
   return out;
 }
 
-function write(node: AstNode): string {
+function write(node: AstNode, edges: ReadonlySet<AstNode>): string {
+  const w = (n: AstNode): string => write(n, edges);
   switch (node.type) {
     case 'alternative':
-      return node.body.map(write).join('');
+      return node.body.map(w).join('');
     case 'disjunction':
-      return node.body.map(write).join('|');
+      return node.body.map(w).join('|');
     case 'value':
       return valueChar(node);
     case 'dot':
@@ -123,11 +122,11 @@ function write(node: AstNode): string {
       // DuckDB reads a pattern with an anchor inside it (`a$b`, `a^b`) as text to search for on a
       // column, not as RE2 would: only an anchor at an end of the pattern means the same in both.
       if (node.kind === 'boundary' || node.kind === 'not-boundary') unsupported(node.kind === 'boundary' ? 'the word boundary \\b' : 'the non-boundary \\B');
-      if (!edgeAnchors.has(node)) unsupported(`the anchor ${node.raw} inside the pattern`);
+      if (!edges.has(node)) unsupported(`the anchor ${node.raw} inside the pattern`);
       return node.kind === 'start' ? '^' : '\\z';
     case 'group':
-      if (node.behavior === 'normal') return `(${node.body.map(write).join('')})`;
-      if (node.behavior === 'ignore') return `(?:${node.body.map(write).join('')})`;
+      if (node.behavior === 'normal') return `(${node.body.map(w).join('')})`;
+      if (node.behavior === 'ignore') return `(?:${node.body.map(w).join('')})`;
       return unsupported('a look-around group');
     case 'quantifier': {
       const body = node.body[0];
@@ -146,8 +145,8 @@ function write(node: AstNode): string {
       const suffix = quantifierSuffix(node.min, node.max, node.greedy);
       // One character or class repeats as it is: a group around it makes Java recurse once per
       // repetition, and a long text then overflows its stack (Spark's whole process ended).
-      if (body.type === 'value' || body.type === 'dot' || body.type === 'characterClass' || body.type === 'characterClassEscape') return `${write(body)}${suffix}`;
-      return `(?:${write(body)})${suffix}`;
+      if (body.type === 'value' || body.type === 'dot' || body.type === 'characterClass' || body.type === 'characterClassEscape') return `${w(body)}${suffix}`;
+      return `(?:${w(body)})${suffix}`;
     }
     case 'reference':
       return unsupported('a back-reference');
@@ -193,8 +192,7 @@ export function javaPattern(re2: string, full: boolean): JavaPattern {
     return { ok: false, reason: `the pattern '${re2}' is outside the syntax translated to Java (${(e as Error).message.split('\n')[0]})` };
   }
   try {
-    edgeAnchors = findEdgeAnchors(tree);
-    const body = write(tree);
+    const body = write(tree, findEdgeAnchors(tree));
     return { ok: true, pattern: full ? `^(?:${body})\\z` : body, groups: capturingGroups(tree), empty: matchesEmpty(tree) };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: `the pattern '${re2}' uses ${e.message}, which has no exact Java translation here` };
