@@ -31,19 +31,24 @@ export function acquireWorkspaceLock(root: string): () => void {
     return once(() => release(root));
   }
   const pidFile = resolve(root, 'workspace.lock');
-  const db = new Database(resolve(root, 'workspace.lock.db'), { timeout: 0 });
+  const lockFile = resolve(root, 'workspace.lock.db');
+  let db: Database.Database | null = null;
   try {
+    db = new Database(lockFile, { timeout: 0 });
     db.exec('BEGIN EXCLUSIVE');
   } catch (e) {
-    db.close();
-    if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+    db?.close();
+    if ((e as { code?: string }).code !== 'SQLITE_BUSY') {
+      // Not a lock SQLite can hold (garbage bytes, a folder, no permission): it holds no data.
+      throw new UserError(`${lockFile}: cannot take the workspace lock (${(e as Error).message}). Remove ${lockFile} (it holds no data) and try again.`, lockFile);
+    }
     const pid = holderPid(pidFile);
     const who = pid ? `another Airlock process (pid ${pid})` : 'another Airlock process';
     throw new UserError(`${root}: ${who} is using this workspace. Wait for it to finish or pass another --workspace.`, root)
       .inTheApp(`${who[0]!.toUpperCase()}${who.slice(1)} is using this workspace, perhaps the command line. Wait for it to finish, then try again.`);
   }
   writeFileSync(pidFile, String(process.pid));
-  held.set(root, { db, count: 1, pidFile });
+  held.set(root, { db: db!, count: 1, pidFile });
   return once(() => release(root));
 }
 
