@@ -240,7 +240,7 @@ function determinantSuspectCheck(fd: Contract['fds'][number], i: number, joins: 
     reason: 'FD_DETERMINANT_SUSPECT',
     rule: `fd-determinant:${fd.determinant[0]}->${fd.dependent.join('+')}`,
     when: `(${c('to')} IS NOT NULL)`,
-    detail: `json_object('determinant', ${sqlString(fd.determinant[0])}, 'candidate', ${c('to')}, 'support', ${c('support')}, 'group', ${c('grp')}, 'distance', ${c('dist')}, 'reverseShare', round(${c('share')}, 3))`,
+    detail: `json_object('determinant', ${sqlString(fd.determinant[0])}, 'candidate', ${c('to')}, 'support', ${c('support')}, 'group', ${c('grp')}, 'distance', ${c('dist')}, 'oneToOne', ${c('one_to_one')}, 'dependentTuples', ${c('tuples')})`,
   };
 }
 
@@ -276,7 +276,7 @@ export function compileViolations(contract: Contract, source: string, only?: Ite
   // Checks over the whole relation (determinant suspects) are relations of their own, joined by row id.
   // Their columns are renamed with a reserved prefix, so that no contract column is ambiguous.
   const joinCtes = joins.map((j) => {
-    const cols = [['id', 'id'], ['det_to', 'to'], ['support', 'support'], ['grp', 'grp'], ['dist', 'dist'], ['share', 'share']].map(([a, b]) => `${a} AS ${j.prefix}${b}`).join(', ');
+    const cols = [['id', 'id'], ['det_to', 'to'], ['support', 'support'], ['grp', 'grp'], ['dist', 'dist'], ['one_to_one', 'one_to_one'], ['tuples', 'tuples']].map(([a, b]) => `${a} AS ${j.prefix}${b}`).join(', ');
     return `${j.name} AS (SELECT ${cols} FROM (${j.sql})),\n`;
   }).join('');
   const groupCtes = windows.map((g) => `${g.name} AS (${g.sql}),\n`).join('');

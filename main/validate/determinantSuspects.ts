@@ -66,7 +66,7 @@ export function determinantSuspectsSql(fd: FunctionalDependency, source: string)
       count(*) OVER (PARTITION BY r.id) AS rivals
     FROM r JOIN agreed a ON a.y = r.y AND a.x <> r.x
     WHERE r.yok AND r.total <= ${P.maxRareGroup} AND a.total >= ${P.candidateRatio} * r.total)
-  SELECT c.id, c.det_from, c.det_to, c.support, c.grp, damerau_levenshtein(c.det_from, c.det_to) AS dist, f.one / f.tuples AS share
+  SELECT c.id, c.det_from, c.det_to, c.support, c.grp, damerau_levenshtein(c.det_from, c.det_to) AS dist, f.one AS one_to_one, f.tuples AS tuples
   FROM cand c, fit f
   WHERE c.rivals = 1
     AND f.tuples >= ${P.minReverseGroups} AND f.one >= ${P.minReverseShare} * f.tuples

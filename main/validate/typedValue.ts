@@ -10,8 +10,8 @@
 import type { ColumnSpec } from '../contract/types.js';
 import { sqlIdent, sqlString } from '../store/duckdb.js';
 
-const INTEGER_RE = '[+-]?[0-9]+';
-const NUMBER_RE = '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?';
+export const INTEGER_RE = '[+-]?[0-9]+';
+export const NUMBER_RE = '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?';
 const BOOLEAN_WORDS = ['true', 'false', 't', 'f', '1', '0', 'yes', 'no', 'y', 'n'];
 /** Calendar dates outside years 1..9999 are not dates any other tool reads back. */
 const DATE_RANGE = `BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'`;

@@ -52,7 +52,7 @@ describe('FD_DETERMINANT_SUSPECT', () => {
     const [v] = await queryRows<{ column: string; rule: string; detail: string }>(conn, `SELECT "column", rule, detail FROM (${sql}) WHERE reason = 'FD_DETERMINANT_SUSPECT'`);
     expect(v.column).toBe('code');
     expect(v.rule).toBe('fd-determinant:code->name+topic');
-    expect(JSON.parse(v.detail)).toEqual({ determinant: 'code', candidate: 'ami-4', support: 5, group: 1, distance: 1, reverseShare: 1 });
+    expect(JSON.parse(v.detail)).toEqual({ determinant: 'code', candidate: 'ami-4', support: 5, group: 1, distance: 1, oneToOne: 4, dependentTuples: 4 });
     const r = await fdDeterminantTypo(conn, codes, cluster, 'u', '(SELECT * FROM u WHERE _airlock_row_id = 21)');
     expect(r?.op).toEqual({ kind: 'map', column: 'code', match: 'exact', entries: [{ from: 'axi-4', to: 'ami-4', count: 1 }] });
     expect(r?.strategy).toBe('fd-determinant-typo');

@@ -55,7 +55,7 @@ describe('describeCheck', () => {
   });
 
   it('names the value a misspelt determinant most likely is, and its support (FD_DETERMINANT_SUSPECT)', () => {
-    const detail = JSON.stringify({ determinant: 'code', candidate: 'ami', support: 38, group: 1, distance: 1, reverseShare: 1 });
+    const detail = JSON.stringify({ determinant: 'code', candidate: 'ami', support: 38, group: 1, distance: 1, oneToOne: 4, dependentTuples: 4 });
     const c = describeCheck(contract, { column: 'code', reason: 'FD_DETERMINANT_SUSPECT', rule: 'fd-determinant:code->state+age', detail }, 'axi', null);
     expect(c.sentence).toBe('code "axi" looks like a misspelling of "ami": this row\'s state + age are exactly what the 38 rows of code "ami" agree on, no other code has them, and the two are spelt almost alike.');
     expect(c.expected).toEqual({ kind: 'dependency', text: 'code "ami" (its rows share this row\'s state + age)' });

@@ -8,7 +8,29 @@ import { firstMatchOnly, javaPattern, javaReplacement } from './javaPattern.js';
 
 export class Refusal extends Error {}
 
-function refuse(what: string, why: string): never {
+/**
+ * Model statements (sparkModel.ts) accept more than a rule expression: relational clauses,
+ * aggregates, structs, guarded casts. While one is translated, its handlers are consulted first;
+ * `undefined` means "not mine", and the rule translation below decides.
+ */
+export interface RewriteExtension {
+  node(kind: string, node: unknown, fields: Record<string, unknown>): unknown;
+  fn(name: string, args: unknown[], fields: Record<string, unknown>): unknown;
+}
+
+let extension: RewriteExtension | null = null;
+
+export function withExtension<T>(ext: RewriteExtension, run: () => T): T {
+  const before = extension;
+  extension = ext;
+  try {
+    return run();
+  } finally {
+    extension = before;
+  }
+}
+
+export function refuse(what: string, why: string): never {
   throw new Refusal(`${what} cannot be exported to Spark: ${why}`);
 }
 
@@ -81,6 +103,10 @@ export function toSpark(node: unknown): unknown {
   const n = nodeOf(node);
   if (!n) refuse('this expression', 'the SQL transpiler produced a tree it does not recognise');
   const { kind, fields } = n;
+  if (extension) {
+    const handled = extension.node(kind, node, fields);
+    if (handled !== undefined) return handled;
+  }
   if (kind === 'column' || kind === 'null' || kind === 'boolean') return node;
   if (kind === 'literal') {
     if (fields.literal_type === 'string' || fields.literal_type === 'number') return node;
@@ -228,7 +254,25 @@ function translateTrim(node: unknown, fields: Record<string, unknown>): unknown 
   if (fields.characters !== null && fields.characters !== undefined && stringValue(fields.characters) === null) {
     refuse('trim() with characters that are not a constant', 'not translated');
   }
+  if (fields.characters === null || fields.characters === undefined) {
+    const position = fields.position === 'Leading' || fields.position === 'Trailing' ? fields.position : 'Both';
+    return blankTrim(toSpark(fields.this), position);
+  }
   return children(node, fields, ['this']);
+}
+
+/**
+ * DuckDB's trim() without characters removes the Unicode space separators (category Zs: the
+ * space, no-break space U+00A0, U+1680, U+2000 to U+200A, U+202F, U+205F, U+3000; checked over
+ * every code point), Spark's TRIM only the space. The run of them at either end is removed by a
+ * Java pattern of exactly those characters (\z is the very end: Java's $ also matches before a
+ * final line break).
+ */
+const SPACE_SEPARATORS = '[\\x{20}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}]+';
+
+function blankTrim(value: unknown, position: 'Both' | 'Leading' | 'Trailing'): AstNode {
+  const pattern = position === 'Leading' ? `^${SPACE_SEPARATORS}` : position === 'Trailing' ? `${SPACE_SEPARATORS}\\z` : `^${SPACE_SEPARATORS}|${SPACE_SEPARATORS}\\z`;
+  return fn('regexp_replace', [value, stringLit(pattern), stringLit('')]);
 }
 
 /** `main.f(...)` is how DuckDB renders functions its parser rewrote; `main` is its own schema. */
@@ -247,6 +291,10 @@ function translateFunction(fields: Record<string, unknown>): unknown {
   const name = typeof fields.name === 'string' ? fields.name.toLowerCase() : '?';
   const args = Array.isArray(fields.args) ? fields.args : [];
   if (fields.distinct === true) refuse(`${name}(DISTINCT ...)`, 'aggregates are not rules');
+  if (extension) {
+    const handled = extension.fn(name, args, fields);
+    if (handled !== undefined) return handled;
+  }
   requireExportable(name);
   const arg = (i: number): unknown => toSpark(args[i]);
   const all = (): unknown[] => args.map(toSpark);
@@ -371,6 +419,7 @@ function trimNode(name: string, args: unknown[]): AstNode {
   const position = name === 'ltrim' ? 'Leading' : name === 'rtrim' ? 'Trailing' : 'Both';
   if (args.length > 1 && stringValue(args[1]) === null) refuse(`${name}() with characters that are not a constant`, 'not translated');
   const characters = args.length > 1 ? args[1] : null;
+  if (characters === null) return blankTrim(toSpark(args[0]), position);
   return {
     trim: {
       this: toSpark(args[0]),

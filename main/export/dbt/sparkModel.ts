@@ -1,0 +1,425 @@
+// Whole model statements (the SQL Airlock's own compilers write for the validation and lane
+// models) translated from DuckDB to Spark SQL on @polyglot-sql/sdk's syntax tree, never by editing
+// text. Expressions go through the rule translator (sparkRewrite.ts) with the handlers below
+// consulted first: the relational clauses (WITH, joins, grouping, windows), aggregates, struct and
+// list values, and the casts the compilers write behind a shape test. Anything else is refused
+// with the construct named, so a model either runs on Spark with DuckDB's answer or not at all.
+import { Dialect, generate, parse } from '@polyglot-sql/sdk';
+import { INTEGER_RE, NUMBER_RE } from '../../validate/typedValue.js';
+import { fn, integerValue, nodeOf, stringLit, stringValue, type AstNode } from './sparkAst.js';
+import { Refusal, refuse, toSpark, withExtension, type RewriteExtension } from './sparkRewrite.js';
+import { sparkDamerauLevenshtein } from './sparkDamerau.js';
+import type { Translation } from './translateExpression.js';
+
+const MARK = '\u0001';
+const REF_PREFIX = 'airlock_ref__';
+
+/** A model's SQL (with ref placeholders, jinjaSql.ts) as Spark SQL with the same placeholders, or why not. */
+export function translateModelSql(sql: string): Translation {
+  if (sql.includes(REF_PREFIX)) return { ok: false, reason: `the model names ${REF_PREFIX}, which the translation uses itself` };
+  const refs = sql.replace(new RegExp(`${MARK}ref:([a-z0-9_]+)${MARK}`, 'g'), `${REF_PREFIX}$1`);
+  if (refs.includes(MARK)) return { ok: false, reason: 'the model calls a project macro, which is already written per engine' };
+  const parsed = parse(refs, Dialect.DuckDB);
+  if (!parsed.success || !Array.isArray(parsed.ast) || parsed.ast.length !== 1) {
+    return { ok: false, reason: `the SQL transpiler cannot parse this model as one DuckDB statement: ${parsed.error ?? 'no tree'}` };
+  }
+  let spark: unknown;
+  try {
+    const stmt = nodeOf(parsed.ast[0]);
+    if (stmt?.kind !== 'select') refuse(`a ${stmt?.kind ?? 'statement'} model`, 'only SELECT models are translated');
+    spark = withExtension(new ModelRewrite(), () => toSpark(parsed.ast[0]));
+  } catch (e) {
+    if (e instanceof Refusal) return { ok: false, reason: e.message };
+    throw e;
+  }
+  const out = generate([spark] as unknown as Parameters<typeof generate>[0], Dialect.Spark);
+  if (!out.success || !out.sql || out.sql.length !== 1) {
+    return { ok: false, reason: `the SQL transpiler cannot write this model as Spark SQL: ${out.error ?? 'no output'}` };
+  }
+  const back = out.sql[0]!.replace(new RegExp(`\`?${REF_PREFIX}([a-z0-9_]+)\`?`, 'g'), `${MARK}ref:$1${MARK}`);
+  return { ok: true, sql: back };
+}
+
+/** The node without source positions and comments: two spellings of one expression compare equal. */
+function shape(value: unknown): string {
+  return JSON.stringify(value, (key, v) => (key === 'span' || key.endsWith('comments') ? undefined : v));
+}
+
+/** The conjuncts of an AND chain (through parentheses). */
+function conjuncts(value: unknown): unknown[] {
+  const n = nodeOf(value);
+  if (n?.kind === 'paren') return conjuncts(n.fields.this);
+  if (n?.kind === 'and') return [...conjuncts(n.fields.left), ...conjuncts(n.fields.right)];
+  return [value];
+}
+
+type GuardKind = 'integer' | 'number';
+
+/**
+ * The typed-value test the compilers write before they cast (typedValue.ts typeOkSql):
+ * `regexp_full_match(t, INTEGER_RE)` or `… NUMBER_RE`. Text of that shape reads as the same
+ * BIGINT or DOUBLE in both engines (both parse decimal text to the nearest double; checked in
+ * real Spark by sparkModelTranslation.test.ts), so a cast of `t` behind such a test is exact.
+ */
+function guardOf(value: unknown): { key: string; kind: GuardKind } | null {
+  const n = nodeOf(value);
+  if (n?.kind !== 'function' || String(n.fields.name).toLowerCase() !== 'regexp_full_match') return null;
+  const args = n.fields.args;
+  if (!Array.isArray(args) || args.length !== 2) return null;
+  const pattern = stringValue(args[1]);
+  const kind = pattern === INTEGER_RE ? 'integer' : pattern === NUMBER_RE ? 'number' : null;
+  return kind ? { key: shape(args[0]), kind } : null;
+}
+
+const EMPTY = (v: unknown): boolean => v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0);
+
+const AGGREGATES: ReadonlySet<string> = new Set(['count', 'min', 'max', 'sum', 'any_value']);
+
+const INTEGER_TYPES: ReadonlySet<string> = new Set(['big_int', 'int']);
+
+class ModelRewrite implements RewriteExtension {
+  /** Shape tests in force where the current expression is evaluated for its value. */
+  private readonly guards: Array<{ key: string; kind: GuardKind }> = [];
+
+  node(kind: string, node: unknown, f: Record<string, unknown>): unknown {
+    switch (kind) {
+      case 'select':
+        return this.select(node, f);
+      case 'subquery':
+        this.only(`a subquery's ${'clauses'}`, f, ['order_by', 'limit', 'offset', 'lateral']);
+        if (!EMPTY(f.column_aliases)) refuse('a subquery with column aliases', 'not translated');
+        f.this = toSpark(f.this);
+        return node;
+      case 'table':
+        this.only('a table reference', f, ['schema', 'catalog', 'when', 'hints', 'column_aliases', 'only', 'final_']);
+        return node;
+      case 'star':
+        this.only('SELECT *', f, ['except', 'replace', 'rename']);
+        return node;
+      case 'alias':
+        if (!EMPTY(f.column_aliases)) refuse('an alias with column names', 'not translated');
+        f.this = toSpark(f.this);
+        return node;
+      case 'in':
+        if (EMPTY(f.query)) return this.lowerInWords(node, f);
+        if (!EMPTY(f.expressions)) refuse('IN with both a list and a subquery', 'not translated');
+        f.this = toSpark(f.this);
+        f.query = toSpark(f.query);
+        return node;
+      case 'between':
+        if (!EMPTY(f.symmetric)) refuse('BETWEEN SYMMETRIC', 'not translated');
+        f.this = toSpark(f.this);
+        f.low = toSpark(f.low);
+        f.high = toSpark(f.high);
+        return node;
+      case 'literal':
+        // DATE 'yyyy-mm-dd' is the same day in both
+        if (f.literal_type === 'date' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(String(f.value))) return node;
+        return undefined;
+      case 'and':
+        return this.and(node, f);
+      case 'case':
+        return this.case(node, f);
+      case 'cast':
+      case 'try_cast':
+        return this.cast(node, f);
+      case 'window_function':
+        return this.window(node, f);
+      case 'map_func':
+        return this.struct(f);
+      case 'array_func':
+        if (!Array.isArray(f.expressions)) refuse('a list value', 'unexpected shape');
+        return fn('array', f.expressions.map((e) => toSpark(e)));
+      case 'json_object':
+        return this.json(f);
+      case 'lambda':
+        if (!EMPTY(f.parameter_types) || f.colon === true) refuse('a typed lambda', 'not translated');
+        f.body = toSpark(f.body);
+        return node;
+      default:
+        if (AGGREGATES.has(kind)) return this.aggregate(kind, node, f);
+        return undefined;
+    }
+  }
+
+  fn(name: string, args: unknown[]): unknown {
+    switch (name) {
+      case 'isfinite': {
+        // NULL stays NULL; NaN and both infinities are not finite (Spark has no isfinite)
+        if (args.length !== 1) refuse('isfinite()', 'takes one argument');
+        const x = toSpark(args[0]);
+        const infinite = { eq: { left: fn('abs', [x]), right: { cast: { this: stringLit('Infinity'), to: { data_type: 'double', precision: null, scale: null }, double_colon_syntax: false } } } };
+        const bad = { paren: { this: { or: { left: fn('isnan', [structuredClone(x)]), right: infinite } } } };
+        return { case: { operand: null, whens: [[{ is_null: { this: structuredClone(x), not: false, postfix_form: false } }, { null: null }]], else_: { not: { this: bad } } } };
+      }
+      case 'chr': {
+        // Spark's chr() takes its argument modulo 256: a constant ASCII code means the same
+        const code = integerValue(args[0]);
+        if (args.length !== 1 || code === null || code < 0 || code > 127) refuse('chr() of anything but a constant below 128', 'Spark takes the code point modulo 256');
+        return fn('chr', [toSpark(args[0])]);
+      }
+      case 'list_filter':
+        if (args.length !== 2 || nodeOf(args[1])?.kind !== 'lambda') refuse('list_filter() without a lambda', 'not translated');
+        return fn('filter', [toSpark(args[0]), toSpark(args[1])]);
+      case 'unnest':
+        return refuse('unnest() inside an expression', 'only a list unnested as a whole SELECT item is translated (as explode)');
+      case 'damerau_levenshtein':
+        if (args.length !== 2) refuse('damerau_levenshtein()', 'takes two arguments');
+        return sparkDamerauLevenshtein(toSpark(args[0]), toSpark(args[1]));
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * `lower(x) IN ('true', 'yes', …)`: the engines map case differently outside ASCII, but the only
+   * characters outside ASCII that either maps to an ASCII letter are U+212A (to 'k') and U+0130 (to
+   * 'i' in DuckDB): against words without 'i' or 'k' the answer is the same. (The boolean check.)
+   */
+  private lowerInWords(node: unknown, f: Record<string, unknown>): unknown {
+    const lower = nodeOf(f.this);
+    if (lower?.kind !== 'lower' || !Array.isArray(f.expressions)) return undefined;
+    const words = f.expressions.map(stringValue);
+    if (words.some((w) => w === null || !/^[a-hj-z0-9]*$/.test(w) || w.includes('k'))) return undefined;
+    lower.fields.this = toSpark(lower.fields.this);
+    return node;
+  }
+
+  /** Fields that must be absent (null, false or empty) for the node to mean the same in Spark. */
+  private only(what: string, f: Record<string, unknown>, absent: string[]): void {
+    for (const k of absent) if (!EMPTY(f[k])) refuse(`${what} with ${k.replace(/_$/, '').replace(/_/g, ' ')}`, 'not translated');
+  }
+
+  private select(node: unknown, f: Record<string, unknown>): unknown {
+    this.only('SELECT', f, ['lateral_views', 'qualify', 'distribute_by', 'cluster_by', 'sort_by', 'limit', 'offset', 'fetch', 'distinct_on', 'top', 'sample', 'windows', 'hint', 'connect', 'into', 'locks']);
+    const w = f.with as { ctes?: unknown; recursive?: unknown } | null;
+    if (w) {
+      if (w.recursive === true || !Array.isArray(w.ctes)) refuse('WITH RECURSIVE', 'not translated');
+      for (const cte of w.ctes as Array<Record<string, unknown>>) {
+        if (!EMPTY(cte.columns) || !EMPTY(cte.materialized)) refuse('a WITH clause with column names or MATERIALIZED', 'not translated');
+        cte.this = toSpark(cte.this);
+      }
+    }
+    if (!Array.isArray(f.expressions)) refuse('SELECT', 'unexpected shape');
+    f.expressions = f.expressions.map((e) => this.selectItem(e));
+    const from = f.from as { expressions?: unknown } | null;
+    if (from) {
+      if (!Array.isArray(from.expressions)) refuse('FROM', 'unexpected shape');
+      from.expressions = from.expressions.map((e) => toSpark(e));
+    }
+    if (Array.isArray(f.joins)) {
+      for (const j of f.joins as Array<Record<string, unknown>>) {
+        if (!EMPTY(j.using) || j.directed === true || j.deferred_condition === true) refuse('a join with USING', 'not translated');
+        if (!['Inner', 'Left', 'Implicit', 'Cross'].includes(String(j.kind))) refuse(`a ${String(j.kind)} join`, 'not translated');
+        j.this = toSpark(j.this);
+        if (!EMPTY(j.on)) j.on = toSpark(j.on);
+      }
+    }
+    for (const clause of ['where_clause', 'having'] as const) {
+      const c = f[clause] as { this?: unknown } | null;
+      if (c) c.this = toSpark(c.this);
+    }
+    const group = f.group_by as { expressions?: unknown; all?: unknown; totals?: unknown } | null;
+    if (group) {
+      if (!EMPTY(group.all) || group.totals === true || !Array.isArray(group.expressions)) refuse('GROUP BY ALL or WITH TOTALS', 'not translated');
+      // GROUP BY 1, 2 are ordinals in both (spark.sql.groupByOrdinal is on by default)
+      group.expressions = group.expressions.map((e) => toSpark(e));
+    }
+    const order = f.order_by as { expressions?: unknown } | null;
+    if (order) {
+      if (!Array.isArray(order.expressions)) refuse('ORDER BY', 'unexpected shape');
+      order.expressions = order.expressions.map((o) => this.ordered(o));
+    }
+    return node;
+  }
+
+  /** A SELECT item; a list unnested as a whole item is Spark's explode (one row per element, none for an empty list). */
+  private selectItem(item: unknown): unknown {
+    const n = nodeOf(item);
+    const target = n?.kind === 'alias' ? nodeOf(n.fields.this) : n;
+    if (target?.kind === 'function' && String(target.fields.name).toLowerCase() === 'unnest') {
+      const args = target.fields.args;
+      if (!Array.isArray(args) || args.length !== 1) refuse('unnest() with options', 'not translated');
+      const exploded = fn('explode', [toSpark(args[0])]);
+      if (n?.kind === 'alias') {
+        if (!EMPTY(n.fields.column_aliases)) refuse('an alias with column names', 'not translated');
+        n.fields.this = exploded;
+        return item;
+      }
+      return exploded;
+    }
+    return toSpark(item);
+  }
+
+  /**
+   * DuckDB sorts NULLs last in both directions, Spark first when ascending: the order is written
+   * out. (A sort order decides which row a window numbers first.)
+   */
+  private ordered(o: unknown): unknown {
+    if (o === null || typeof o !== 'object') refuse('ORDER BY', 'unexpected shape');
+    const item = o as Record<string, unknown>;
+    item.this = toSpark(item.this);
+    if (item.nulls_first === null || item.nulls_first === undefined) item.nulls_first = false;
+    return item;
+  }
+
+  private window(node: unknown, f: Record<string, unknown>): unknown {
+    const over = f.over as Record<string, unknown> | null;
+    if (!over || !EMPTY(over.window_name) || !EMPTY(over.frame) || !EMPTY(over.alias)) refuse('a window with a name or a frame', 'not translated');
+    const inner = nodeOf(f.this);
+    const isRowNumber = inner?.kind === 'row_number' || (inner?.kind === 'function' && String(inner.fields.name).toLowerCase() === 'row_number');
+    if (!inner || (!AGGREGATES.has(inner.kind) && !isRowNumber)) refuse(`the window function ${inner?.kind ?? '?'}`, 'not translated');
+    if (!isRowNumber) f.this = toSpark(f.this);
+    if (Array.isArray(over.partition_by)) over.partition_by = over.partition_by.map((e) => toSpark(e));
+    if (Array.isArray(over.order_by)) over.order_by = over.order_by.map((o) => this.ordered(o));
+    return node;
+  }
+
+  /**
+   * count, min, max, sum, any_value: the same in both over the values the compilers aggregate
+   * (row ids, counts, text); sum of counts is HUGEINT in DuckDB and BIGINT in Spark, equal below 2^63.
+   */
+  private aggregate(kind: string, node: unknown, f: Record<string, unknown>): unknown {
+    if (f.distinct === true) refuse(`${kind}(DISTINCT …)`, 'not translated');
+    if (!EMPTY(f.order_by)) refuse(`${kind}() with ORDER BY`, 'not translated');
+    if (!EMPTY(f.this)) f.this = toSpark(f.this);
+    if (!EMPTY(f.filter)) f.filter = toSpark(f.filter);
+    return node;
+  }
+
+  /** `a AND b`: b is evaluated for the result only where a holds, so a's shape tests guard b's casts. */
+  private and(node: unknown, f: Record<string, unknown>): unknown {
+    const found = conjuncts(f.left).map(guardOf).filter((g): g is { key: string; kind: GuardKind } => g !== null);
+    f.left = toSpark(f.left);
+    this.guards.push(...found);
+    try {
+      f.right = toSpark(f.right);
+    } finally {
+      this.guards.splice(this.guards.length - found.length, found.length);
+    }
+    return node;
+  }
+
+  /** `CASE WHEN c THEN v`: v is the result only where c holds, so c's shape tests guard v's casts. */
+  private case(node: unknown, f: Record<string, unknown>): unknown {
+    if (!EMPTY(f.operand)) f.operand = toSpark(f.operand);
+    if (!Array.isArray(f.whens)) refuse('CASE', 'unexpected shape');
+    f.whens = f.whens.map((pair: unknown) => {
+      if (!Array.isArray(pair) || pair.length !== 2) refuse('CASE', 'unexpected WHEN shape');
+      const found = conjuncts(pair[0]).map(guardOf).filter((g): g is { key: string; kind: GuardKind } => g !== null);
+      const when = toSpark(pair[0]);
+      this.guards.push(...found);
+      try {
+        return [when, toSpark(pair[1])];
+      } finally {
+        this.guards.splice(this.guards.length - found.length, found.length);
+      }
+    });
+    if (!EMPTY(f.else_)) f.else_ = toSpark(f.else_);
+    return node;
+  }
+
+  /**
+   * A cast to BIGINT or DOUBLE is exact behind the matching shape test of the same text (the
+   * engines differ only on text outside those shapes: '3.5', '0x10', ' 1_0'); a BIGINT cast of a
+   * count or a sum of counts is exact. Anything else goes to the rule translation's cast rules.
+   */
+  private cast(node: unknown, f: Record<string, unknown>): unknown {
+    const type = String((f.to as { data_type?: unknown } | undefined)?.data_type ?? '?');
+    if (type === 'date') return strptimeDate(f.this) ?? undefined;
+    const wanted: GuardKind | null = INTEGER_TYPES.has(type) ? 'integer' : type === 'double' ? 'number' : null;
+    if (wanted === null) return undefined;
+    const key = shape(f.this);
+    const guarded = this.guards.some((g) => g.key === key && g.kind === wanted);
+    const inner = nodeOf(f.this);
+    const counted = wanted === 'integer' && (inner?.kind === 'count' || inner?.kind === 'sum' || (inner?.kind === 'window_function' && ['count', 'sum'].includes(nodeOf(inner.fields.this)?.kind ?? '')));
+    if (!guarded && !counted) return undefined;
+    f.this = toSpark(f.this);
+    return node;
+  }
+
+  /** `{'k': v, …}`: named_struct('k', v, …), fields in the same order. */
+  private struct(f: Record<string, unknown>): AstNode {
+    if (f.curly_brace_syntax !== true || !Array.isArray(f.keys) || !Array.isArray(f.values) || f.keys.length !== f.values.length) {
+      return refuse('a MAP value', 'not translated');
+    }
+    const args: unknown[] = [];
+    (f.keys as unknown[]).forEach((k, i) => {
+      const name = stringValue(k);
+      if (name === null) refuse('a struct with a computed field name', 'not translated');
+      args.push(stringLit(name), toSpark((f.values as unknown[])[i]));
+    });
+    return fn('named_struct', args);
+  }
+
+  /**
+   * json_object('k', v, …): to_json of the struct, keeping NULL fields (Spark drops them by
+   * default). Values are text and whole numbers from the compilers; the test compares the text.
+   */
+  private json(f: Record<string, unknown>): AstNode {
+    if (!Array.isArray(f.pairs) || !EMPTY(f.null_handling) || f.with_unique_keys === true || !EMPTY(f.returning_type) || f.format_json === true || !EMPTY(f.encoding) || f.star === true) {
+      return refuse('json_object() with options', 'not translated');
+    }
+    const args: unknown[] = [];
+    for (const pair of f.pairs as unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2) refuse('json_object()', 'unexpected shape');
+      const name = stringValue(pair[0]);
+      if (name === null) refuse('json_object() with a computed key', 'not translated');
+      args.push(stringLit(name), toSpark(pair[1]));
+    }
+    return fn('to_json', [fn('named_struct', args), fn('map', [stringLit('ignoreNullFields'), stringLit('false')])]);
+  }
+}
+
+/** The blanks DuckDB's strptime skips before and after the text: ASCII white space. */
+const BLANKS = '[\\t\\n\\x0B\\f\\r ]*';
+
+/**
+ * `CAST(CAST(try_strptime(t, fmt) AS TIMESTAMP) AS DATE)` for a format of %Y, %m and %d between
+ * separators (-, /, .), as DuckDB reads it: blanks around the text skipped, %Y one to four digits
+ * (year 20 is 0020), %m and %d one or two, a calendar day or NULL. In Spark: the same shape as a
+ * Java pattern, the parts padded into 'yyyy-mm-dd' and cast with try_cast (NULL for 2020-02-30).
+ * Other formats (names of months, times, zones, fields without a separator) are not translated.
+ */
+function strptimeDate(value: unknown): unknown {
+  const ts = nodeOf(value);
+  if (ts?.kind !== 'cast' || (ts.fields.to as { data_type?: unknown } | undefined)?.data_type !== 'timestamp') return null;
+  const call = nodeOf(ts.fields.this);
+  if (call?.kind !== 'function' || String(call.fields.name).toLowerCase() !== 'try_strptime') return null;
+  const args = call.fields.args;
+  const format = Array.isArray(args) && args.length === 2 ? stringValue(args[1]) : null;
+  if (format === null) return refuse('try_strptime() with a format that is not a constant', 'not translated');
+  const tokens = format.match(/%[A-Za-z%]|[^%]/g) ?? [];
+  const groups: Record<string, number> = {};
+  let pattern = `^${BLANKS}`;
+  let previousField = false;
+  for (const t of tokens) {
+    if (t === '%Y' || t === '%m' || t === '%d') {
+      if (previousField || t in groups) return refuse(`the date format '${format}'`, 'two fields without a separator, or a field twice, are read by digit counts Spark does not share');
+      groups[t] = Object.keys(groups).length + 1;
+      pattern += t === '%Y' ? '([0-9]{1,4})' : '([0-9]{1,2})';
+      previousField = true;
+    } else if (/^[-/.]$/.test(t)) {
+      pattern += `\\x{${t.charCodeAt(0).toString(16)}}`;
+      previousField = false;
+    } else {
+      return refuse(`the date format '${format}'`, `only %Y, %m and %d between '-', '/' or '.' are translated (not ${JSON.stringify(t)})`);
+    }
+  }
+  if (Object.keys(groups).length !== 3) return refuse(`the date format '${format}'`, 'only a format with %Y, %m and %d is translated');
+  pattern += `${BLANKS}\\z`;
+  const text = toSpark((args as unknown[])[0]);
+  const part = (spec: string, width: number): AstNode => fn('lpad', [fn('regexp_extract', [structuredClone(text), stringLit(pattern), numberLitOf(groups[spec]!)]), numberLitOf(width), stringLit('0')]);
+  const day = fn('concat', [part('%Y', 4), stringLit('-'), part('%m', 2), stringLit('-'), part('%d', 2)]);
+  return {
+    case: {
+      operand: null,
+      whens: [[fn('rlike', [structuredClone(text), stringLit(pattern)]), { try_cast: { this: day, to: { data_type: 'date' }, double_colon_syntax: false } }]],
+      else_: null,
+    },
+  };
+}
+
+function numberLitOf(n: number): AstNode {
+  return { literal: { literal_type: 'number', value: String(n) } };
+}
