@@ -18,9 +18,13 @@ function clusterCellsTable(st: StreamTables): string {
  * its token until it is promoted), then the contract's cast. The dbt export's clean model uses it too.
  */
 export function promotedValueSql(c: ColumnSpec, v: string): string {
+  return castSql(c, missingAsNullSql(c, v));
+}
+
+/** The text `v` with an optional column's missing-value tokens and blank text read as no value. */
+export function missingAsNullSql(c: ColumnSpec, v: string): string {
   const tokens = c.required ? [] : c.missingTokens.filter((t) => t !== '');
-  const raw = tokens.length ? `CASE WHEN ${v} IN (${tokens.map(sqlString).join(', ')}) OR trim(${v}) = '' THEN NULL ELSE ${v} END` : v;
-  return castSql(c, raw);
+  return tokens.length ? `CASE WHEN ${v} IN (${tokens.map(sqlString).join(', ')}) OR trim(${v}) = '' THEN NULL ELSE ${v} END` : v;
 }
 
 /** Upserts `source` (text columns + _airlock_row_id + _airlock_row_hash) for `runId`. Returns rows written. */

@@ -35,7 +35,8 @@ export async function airlockWithRecipe(file: string, contractPath: string, reci
   const engine = await openEngine(workspace, [outDir, stagingDirFor(outDir)], { create: true });
   try {
     const contract = await loadContractForRun(engine.duck.conn, contractPath);
-    await importRecipe(engine.sqlite, engine.audit, engine.duck.conn, contract, recipe, 'recipe.json', 'test');
+    // an empty recipe (a run that approved nothing) is nothing to import: the run cleans with no rules
+    if ((JSON.parse(recipe) as { rules?: unknown[] }).rules?.length) await importRecipe(engine.sqlite, engine.audit, engine.duck.conn, contract, recipe, 'recipe.json', 'test');
     const run = await runBatch(engine, { file, contractPath, approval: { kind: 'none' }, remediation: { modelPath: null, embedderDir: null } });
     for (const p of listProposals(engine.sqlite, run.runId)) {
       if (p.clusterId.startsWith('recipe:') && p.status === 'verified') decideProposal(engine, run.runId, p.id, 'approve', 'test');
@@ -70,13 +71,16 @@ export interface ContentHash { rows: number; hash: string }
  * Order-independent hash of `columns` then `_airlock_row_id` of a relation, every value as text
  * (NULL stays null): each row's JSON list is hashed, the hashes sorted and hashed together.
  */
-export async function contentHash(relation: { csv: string } | { duckdbFile: string; table: string }, columns: string[]): Promise<ContentHash> {
+export async function contentHash(relation: { csv: string } | { duckdbFile: string; table: string } | { parquetDir: string }, columns: string[]): Promise<ContentHash> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
     let from: string;
     if ('csv' in relation) {
       from = `read_csv(${sqlString(relation.csv)}, header = true, all_varchar = true, allow_quoted_nulls = false, delim = ',', quote = '"', escape = '"')`;
+    } else if ('parquetDir' in relation) {
+      // a table Spark wrote (its Parquet part files)
+      from = `read_parquet(${sqlString(join(relation.parquetDir, '*.parquet'))})`;
     } else {
       await conn.run(`ATTACH ${sqlString(relation.duckdbFile)} AS dbt (READ_ONLY)`);
       from = `dbt.main.${sqlIdent(relation.table)}`;

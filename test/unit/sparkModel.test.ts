@@ -41,9 +41,41 @@ describe('translateModelSql', () => {
     expect(refusal(`SELECT regexp_full_match(trim(x), '[0-9]+') AND TRY_CAST(trim(x) AS BIGINT) > 3 FROM t`)).toMatch(/CAST to BIG_INT/);
   });
 
-  it('casts a count to BIGINT, but not a text column', () => {
-    expect(spark('SELECT CAST(sum(c) OVER (PARTITION BY k) AS BIGINT) FROM t')).toContain('CAST(SUM(c) OVER (PARTITION BY k) AS BIGINT)');
+  it('sums counts only, and casts a count to BIGINT, but not a text column', () => {
+    expect(spark('SELECT CAST(sum(n) OVER (PARTITION BY k) AS BIGINT) FROM (SELECT k, count(*) AS n FROM t GROUP BY k)')).toContain('CAST(SUM(n) OVER (PARTITION BY k) AS BIGINT)');
     expect(refusal('SELECT CAST(c AS BIGINT) FROM t')).toMatch(/CAST to BIG_INT/);
+    // a column of unknown type, a guarded BIGINT (DuckDB sums past 2^63), a DECIMAL (DuckDB rounds the cast)
+    expect(refusal('SELECT sum(c) FROM t')).toMatch(/sum\(\) of anything but a count/);
+    expect(refusal(`SELECT sum(CASE WHEN ${INT_OK} THEN TRY_CAST(trim(x) AS BIGINT) END) FROM t`)).toMatch(/sum\(\)/);
+    expect(refusal('SELECT CAST(sum(TRY_CAST(x AS DECIMAL(10,1))) AS BIGINT) FROM t')).toMatch(/BIG_INT|sum\(\)|DECIMAL/);
+  });
+
+  it('keeps no shape test in force where other rows or values are seen (from an adversarial pass)', () => {
+    // a window, a subquery, a lambda and CASE x WHEN … see text the test did not pass
+    expect(refusal(`SELECT CASE WHEN ${INT_OK} THEN max(TRY_CAST(trim(x) AS BIGINT)) OVER (PARTITION BY g) END FROM t`)).toMatch(/CAST to BIG_INT/);
+    expect(refusal(`SELECT CASE WHEN ${INT_OK} THEN (SELECT max(TRY_CAST(trim(x) AS BIGINT)) FROM u) END FROM t`)).toMatch(/CAST to BIG_INT/);
+    expect(refusal(`SELECT CASE WHEN ${INT_OK} THEN list_filter(['3.5'], x -> TRY_CAST(trim(x) AS BIGINT) IS NOT NULL) END FROM t`)).toMatch(/CAST to BIG_INT/);
+    expect(refusal(`SELECT CASE false WHEN ${INT_OK} THEN TRY_CAST(trim(x) AS BIGINT) END FROM t`)).toMatch(/CAST to BIG_INT/);
+  });
+
+  it('refuses values the engines write differently as text or JSON (from an adversarial pass)', () => {
+    const dbl = `CASE WHEN regexp_full_match(trim(x), '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?') THEN TRY_CAST(trim(x) AS DOUBLE) END`;
+    expect(refusal(`SELECT CAST(${dbl} AS VARCHAR) FROM t`)).toMatch(/DOUBLE to text/);
+    expect(refusal(`SELECT json_object('d', ${dbl}) FROM t`)).toMatch(/json_object\(\) of a DOUBLE/);
+    expect(refusal("SELECT json_object('d', 1.50) FROM t")).toMatch(/json_object\(\) of a DECIMAL/);
+    expect(refusal("SELECT json_object('o', json_object('s', x)) FROM t")).toMatch(/object or a list/);
+    expect(refusal("SELECT CAST(CAST(CAST(try_strptime(x, '%Y-%m-%d') AS TIMESTAMP) AS DATE) AS VARCHAR) FROM t")).toMatch(/DATE to text/);
+    expect(refusal('SELECT TRY_CAST(x AS DECIMAL(10,2)) FROM t')).toMatch(/DECIMAL in a model/);
+    expect(refusal('SELECT TRY_CAST(x AS BOOLEAN) FROM t')).toMatch(/BOOLEAN in a model/);
+    expect(refusal("SELECT isfinite(TRY_CAST(x AS BIGINT)) FROM t")).toMatch(/isfinite/);
+  });
+
+  it('refuses what DuckDB and Spark evaluate differently around lists and subqueries (from an adversarial pass)', () => {
+    expect(refusal("SELECT unnest(['a', 'b']) AS p, unnest(['c', 'd', 'e']) AS q FROM t")).toMatch(/two unnest/);
+    expect(refusal("SELECT list_filter(['a', 'b'], (x, i) -> i = 1) FROM t")).toMatch(/index parameter/);
+    expect(refusal('SELECT x NOT IN (SELECT u FROM v) AS gone FROM t')).toMatch(/IN \(subquery\) as a value/);
+    expect(spark('SELECT x FROM t WHERE x NOT IN (SELECT u FROM v) AND y = 1')).toContain('NOT IN (SELECT u FROM v)');
+    expect(spark('SELECT x FROM t JOIN w ON w.k = t.k AND (t.x IN (SELECT u FROM v))')).toContain('IN (SELECT u FROM v)');
   });
 
   it('writes out the NULL order DuckDB sorts by', () => {
@@ -69,7 +101,7 @@ describe('translateModelSql', () => {
 
   it('refuses what it has no exact translation for, naming it', () => {
     expect(refusal('SELECT x FROM t LIMIT 5')).toMatch(/limit/);
-    expect(refusal('SELECT x FROM t UNION ALL SELECT x FROM u')).toMatch(/union/);
+    expect(refusal('SELECT x FROM t UNION SELECT x FROM u')).toMatch(/UNION without ALL/);
     expect(refusal('SELECT a / b FROM t')).toMatch(/\/ operator/);
     expect(refusal("SELECT TRY_CAST(x AS DATE) FROM t")).toMatch(/DATE/);
     expect(refusal('SELECT chr(300) FROM t')).toMatch(/chr\(\)/);

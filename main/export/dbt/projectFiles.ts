@@ -84,10 +84,21 @@ OPTIONS (path {{ airlock_string_literal(path) }}, header 'true', inferSchema 'fa
 {# Spark reads backslash escapes in string literals. #}
 {% macro spark__airlock_string_literal(s) -%}'{{ s | replace("\\\\", "\\\\\\\\") | replace("'", "\\\\'") }}'{%- endmacro %}
 
-{# A full match of an RE2 pattern (the contract's patterns are RE2, as DuckDB runs them). #}
-{% macro airlock_regexp_full_match(expr, pattern) -%}{{ return(adapter.dispatch('airlock_regexp_full_match')(expr, pattern)) }}{%- endmacro %}
-{% macro default__airlock_regexp_full_match(expr, pattern) -%}regexp_full_match({{ expr }}, {{ airlock_string_literal(pattern) }}){%- endmacro %}
-{% macro spark__airlock_regexp_full_match(expr, pattern) -%}({{ expr }} RLIKE {{ airlock_string_literal('^(?:' ~ pattern ~ ')$') }}){%- endmacro %}
+{# A full match of an RE2 pattern (the contract's patterns are RE2, as DuckDB runs them). On Spark
+   the Java pattern of the same strings, written by the export (javaPattern.ts); a pattern Java
+   cannot say stops the test with the reason. #}
+{% macro airlock_regexp_full_match(expr, pattern, java_pattern=none, java_refusal=none) -%}{{ return(adapter.dispatch('airlock_regexp_full_match')(expr, pattern, java_pattern, java_refusal)) }}{%- endmacro %}
+{% macro default__airlock_regexp_full_match(expr, pattern, java_pattern, java_refusal) -%}regexp_full_match({{ expr }}, {{ airlock_string_literal(pattern) }}){%- endmacro %}
+{% macro spark__airlock_regexp_full_match(expr, pattern, java_pattern, java_refusal) -%}
+  {%- if java_pattern is none -%}
+    {%- if execute %}{{ exceptions.raise_compiler_error('the pattern ' ~ pattern ~ ' has no exact Spark translation: ' ~ java_refusal) }}{% endif -%}
+  {%- else -%}({{ expr }} RLIKE {{ airlock_string_literal(java_pattern) }}){%- endif -%}
+{%- endmacro %}
+
+{# Text that is empty once trimmed as DuckDB's trim() trims (the Unicode space separators; Spark's trim removes only the space). #}
+{% macro airlock_is_blank(expr) -%}{{ return(adapter.dispatch('airlock_is_blank')(expr)) }}{%- endmacro %}
+{% macro default__airlock_is_blank(expr) -%}(trim({{ expr }}) = ''){%- endmacro %}
+{% macro spark__airlock_is_blank(expr) -%}({{ expr }} RLIKE '^[\\\\x{20}\\\\x{a0}\\\\x{1680}\\\\x{2000}-\\\\x{200a}\\\\x{202f}\\\\x{205f}\\\\x{3000}]*\\\\z'){%- endmacro %}
 
 {# An identifier: "x" on DuckDB; on Spark \`x\` (dbt-spark turns ANSI mode off, where "x" is a string). #}
 {% macro airlock_ident(name) -%}{{ return(adapter.dispatch('airlock_ident')(name)) }}{%- endmacro %}
@@ -121,9 +132,9 @@ sha2({% for c in columns %}coalesce(CAST(octet_length({{ airlock_text(airlock_id
 
 export function genericTests(): Record<string, string> {
   return {
-    'tests/generic/airlock_pattern.sql': `{% test airlock_pattern(model, column_name, pattern) %}
+    'tests/generic/airlock_pattern.sql': `{% test airlock_pattern(model, column_name, pattern, java_pattern=none, java_refusal=none) %}
 SELECT {{ column_name }} FROM {{ model }}
-WHERE {{ column_name }} IS NOT NULL AND NOT {{ airlock_regexp_full_match(column_name, pattern) }}
+WHERE {{ column_name }} IS NOT NULL AND NOT {{ airlock_regexp_full_match(column_name, pattern, java_pattern, java_refusal) }}
 {% endtest %}
 `,
     'tests/generic/airlock_range.sql': `{% test airlock_range(model, column_name, logical_type, minimum=none, maximum=none, exclusive_minimum=none, exclusive_maximum=none) %}
@@ -154,7 +165,7 @@ GROUP BY {{ cols | join(', ') }} HAVING count(*) > 1
     'tests/generic/airlock_dependency.sql': `{% test airlock_dependency(model, determinant, dependent) %}
 {%- set det = [] -%}{%- for c in determinant -%}{%- do det.append(adapter.quote(c)) -%}{%- endfor -%}
 SELECT {{ det | join(', ') }}, count(DISTINCT coalesce({{ airlock_text(adapter.quote(dependent)) }}, chr(0))) AS values_seen FROM {{ model }}
-WHERE {% for c in det %}{{ c }} IS NOT NULL AND trim({{ airlock_text(c) }}) <> ''{% if not loop.last %} AND {% endif %}{% endfor %}
+WHERE {% for c in det %}{{ c }} IS NOT NULL AND NOT {{ airlock_is_blank(airlock_text(c)) }}{% if not loop.last %} AND {% endif %}{% endfor %}
 GROUP BY {{ det | join(', ') }} HAVING count(DISTINCT coalesce({{ airlock_text(adapter.quote(dependent)) }}, chr(0))) > 1
 {% endtest %}
 `,

@@ -4,6 +4,7 @@
 // accepted_values), the project's own generic tests (tests/generic/) for patterns, ranges,
 // lengths, composite keys and functional dependencies.
 import type { ColumnSpec, Contract } from '../../contract/types.js';
+import { javaPattern } from './javaPattern.js';
 
 type Test = Record<string, Record<string, unknown>>;
 
@@ -44,13 +45,24 @@ export function contractTests(contract: Contract, model: string): ContractTests 
   return { columns, model: modelTests };
 }
 
+/**
+ * The pattern test's arguments: the RE2 pattern DuckDB runs, and for Spark the Java pattern of
+ * the same strings (javaPattern.ts) or why there is none. dbt renders Jinja in test arguments, so a
+ * Java pattern holding a Jinja delimiter is not written (the contract's own text is checked in jinjaSafe.ts).
+ */
+function patternArguments(pattern: string): Record<string, unknown> {
+  const java = javaPattern(pattern, true);
+  if (java.ok && !/\{\{|\{%|\{#/.test(java.pattern)) return { pattern, java_pattern: java.pattern };
+  return { pattern, java_refusal: java.ok ? 'the Java pattern holds a Jinja delimiter' : java.reason };
+}
+
 function columnTests(c: ColumnSpec, name: (reason: string) => string): Test[] {
   const tests: Test[] = [];
   const text = TEXT_TYPES.has(c.logicalType);
   if (c.required) tests.push({ not_null: { name: name('REQUIRED_MISSING') } });
   if (c.unique || c.primaryKey) tests.push({ unique: { name: name('DUPLICATE_KEY') } });
   // Patterns and sets judge the delivered text: on a typed column the clean value is no longer it.
-  if (c.pattern && text) tests.push({ airlock_pattern: { name: name('PATTERN_MISMATCH'), arguments: { pattern: c.pattern } } });
+  if (c.pattern && text) tests.push({ airlock_pattern: { name: name('PATTERN_MISMATCH'), arguments: patternArguments(c.pattern) } });
   if (c.enum && text) tests.push({ accepted_values: { name: name('NOT_IN_SET'), arguments: { values: c.enum, quote: true } } });
   if (c.minLength !== undefined || c.maxLength !== undefined) {
     tests.push({ airlock_length: { name: name('LENGTH_VIOLATION'), arguments: { ...(c.minLength !== undefined ? { min_length: c.minLength } : {}), ...(c.maxLength !== undefined ? { max_length: c.maxLength } : {}) } } });
@@ -62,7 +74,7 @@ function columnTests(c: ColumnSpec, name: (reason: string) => string): Test[] {
     if (q.type !== 'library') continue;
     if (q.metric === 'invalidValues' && text) {
       if (q.validValues && q.name !== c.enumRule) tests.push({ accepted_values: { name: name('INVALID_VALUE'), arguments: { values: q.validValues, quote: true } } });
-      if (q.pattern) tests.push({ airlock_pattern: { name: name('INVALID_VALUE'), arguments: { pattern: q.pattern } } });
+      if (q.pattern) tests.push({ airlock_pattern: { name: name('INVALID_VALUE'), arguments: patternArguments(q.pattern) } });
     }
     if (q.metric === 'nullValues') tests.push({ not_null: { name: name('NULL_VALUE') } });
     if (q.metric === 'duplicateValues') tests.push({ unique: { name: name('DUPLICATE_KEY') } });

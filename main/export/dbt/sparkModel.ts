@@ -26,8 +26,8 @@ export function translateModelSql(sql: string): Translation {
   let spark: unknown;
   try {
     const stmt = nodeOf(parsed.ast[0]);
-    if (stmt?.kind !== 'select') refuse(`a ${stmt?.kind ?? 'statement'} model`, 'only SELECT models are translated');
-    spark = withExtension(new ModelRewrite(), () => toSpark(parsed.ast[0]));
+    if (stmt?.kind !== 'select' && stmt?.kind !== 'union') refuse(`a ${stmt?.kind ?? 'statement'} model`, 'only SELECT models are translated');
+    spark = withExtension(new ModelRewrite(aliasTypes(parsed.ast[0])), () => toSpark(parsed.ast[0]));
   } catch (e) {
     if (e instanceof Refusal) return { ok: false, reason: e.message };
     throw e;
@@ -77,14 +77,100 @@ const AGGREGATES: ReadonlySet<string> = new Set(['count', 'min', 'max', 'sum', '
 
 const INTEGER_TYPES: ReadonlySet<string> = new Set(['big_int', 'int']);
 
+/** What the translation knows of a value's type: enough to refuse what the engines write differently. */
+type ValueType = 'count' | 'double' | 'decimal' | 'date' | 'unknown';
+
+/** A value's type where the node says it: a count, a cast, a date, a number constant; else unknown. */
+function directType(value: unknown): ValueType {
+  const n = nodeOf(value);
+  if (!n) return 'unknown';
+  if (n.kind === 'paren') return directType(n.fields.this);
+  if (n.kind === 'count') return 'count';
+  if (n.kind === 'window_function') return nodeOf(n.fields.this)?.kind === 'count' ? 'count' : 'unknown';
+  if (n.kind === 'cast' || n.kind === 'try_cast') {
+    const t = String((n.fields.to as { data_type?: unknown } | undefined)?.data_type ?? '');
+    return t === 'double' || t === 'float' || t === 'real' ? 'double' : t === 'decimal' ? 'decimal' : t === 'date' || t.startsWith('timestamp') || t === 'time' ? 'date' : 'unknown';
+  }
+  if (n.kind === 'literal') {
+    if (n.fields.literal_type === 'date') return 'date';
+    if (n.fields.literal_type === 'number' && /[.eE]/.test(String(n.fields.value))) return 'decimal';
+  }
+  return 'unknown';
+}
+
+/**
+ * The type of each name the statement defines with AS, where every definition agrees (a name
+ * defined twice differently is unknown). Columns of the source tables are text or row ids.
+ */
+function aliasTypes(statement: unknown): Map<string, ValueType> {
+  const seen = new Map<string, ValueType>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (!v || typeof v !== 'object') return;
+    const n = nodeOf(v);
+    if (n?.kind === 'alias') {
+      const name = (n.fields.alias as { name?: unknown } | undefined)?.name;
+      if (typeof name === 'string') {
+        let t = directType(n.fields.this);
+        const inner = nodeOf(n.fields.this);
+        // a sum of counts, and a column renaming one, keep its type (resolved on a second pass)
+        if (t === 'unknown' && inner?.kind === 'column') t = `=${String((inner.fields.name as { name?: unknown }).name)}` as ValueType;
+        if (t === 'unknown' && inner?.kind === 'sum' && nodeOf(inner.fields.this)?.kind === 'column') t = `=${String((nodeOf(inner.fields.this)!.fields.name as { name?: unknown }).name)}` as ValueType;
+        const before = seen.get(name);
+        seen.set(name, before === undefined || before === t ? t : 'unknown');
+      }
+    }
+    for (const x of Object.values(v)) visit(x);
+  };
+  visit(statement);
+  const resolve = (name: string, depth: number): ValueType => {
+    const t = seen.get(name);
+    if (t === undefined || depth > 20) return 'unknown';
+    return t.startsWith('=') ? resolve(t.slice(1), depth + 1) : t;
+  };
+  return new Map([...seen.keys()].map((k) => [k, resolve(k, 0)]));
+}
+
 class ModelRewrite implements RewriteExtension {
   /** Shape tests in force where the current expression is evaluated for its value. */
-  private readonly guards: Array<{ key: string; kind: GuardKind }> = [];
+  private guards: Array<{ key: string; kind: GuardKind }> = [];
+  /** The IN-subquery node allowed here: a conjunct of a WHERE, HAVING or ON condition (below). */
+  private filterIn: unknown = null;
+
+  constructor(private readonly aliases: Map<string, ValueType>) {}
+
+  /** The value's type, looking a column up among the statement's own names. */
+  private typeOf(value: unknown): ValueType {
+    const t = directType(value);
+    if (t !== 'unknown') return t;
+    const n = nodeOf(value);
+    if (n?.kind === 'paren') return this.typeOf(n.fields.this);
+    if (n?.kind === 'column') return this.aliases.get(String((n.fields.name as { name?: unknown }).name)) ?? 'unknown';
+    if (n?.kind === 'case') {
+      // a CASE is as typed as its branches (the strptime date, the guarded casts)
+      const whens = Array.isArray(n.fields.whens) ? (n.fields.whens as unknown[][]).map((w) => this.typeOf(w[1])) : [];
+      const all = [...whens, ...(EMPTY(n.fields.else_) ? [] : [this.typeOf(n.fields.else_)])];
+      const known = all.find((x) => x !== 'unknown');
+      return known ?? 'unknown';
+    }
+    return 'unknown';
+  }
+
+  /** Runs `fn` where no outer shape test holds: an aggregate, a window, a subquery or a lambda sees other rows or other values. */
+  private unguarded<T>(fn: () => T): T {
+    const saved = this.guards;
+    this.guards = [];
+    try {
+      return fn();
+    } finally {
+      this.guards = saved;
+    }
+  }
 
   node(kind: string, node: unknown, f: Record<string, unknown>): unknown {
     switch (kind) {
       case 'select':
-        return this.select(node, f);
+        return this.unguarded(() => this.select(node, f));
       case 'subquery':
         this.only(`a subquery's ${'clauses'}`, f, ['order_by', 'limit', 'offset', 'lateral']);
         if (!EMPTY(f.column_aliases)) refuse('a subquery with column aliases', 'not translated');
@@ -103,9 +189,25 @@ class ModelRewrite implements RewriteExtension {
       case 'in':
         if (EMPTY(f.query)) return this.lowerInWords(node, f);
         if (!EMPTY(f.expressions)) refuse('IN with both a list and a subquery', 'not translated');
+        // As a value Spark answers NOT IN over a NULL with false, DuckDB with NULL; as a filter
+        // condition both drop the row.
+        if (this.filterIn !== node) refuse('IN (subquery) as a value', 'only a condition of WHERE, HAVING or ON is translated: Spark answers NOT IN over a list holding NULL with false, DuckDB with NULL');
+        this.filterIn = null;
         f.this = toSpark(f.this);
         f.query = toSpark(f.query);
         return node;
+      case 'union':
+        // UNION ALL: both keep every row and match columns by position
+        if (f.all !== true || f.distinct === true || f.by_name === true || f.corresponding === true || f.strict === true) refuse('UNION without ALL (or BY NAME)', 'not translated');
+        this.only('UNION ALL', f, ['with', 'order_by', 'limit', 'offset']);
+        f.left = toSpark(f.left);
+        f.right = toSpark(f.right);
+        return node;
+      case 'exists':
+        f.this = toSpark(f.this);
+        return node;
+      case 'string_agg':
+        return this.stringAgg(f);
       case 'between':
         if (!EMPTY(f.symmetric)) refuse('BETWEEN SYMMETRIC', 'not translated');
         f.this = toSpark(f.this);
@@ -124,7 +226,7 @@ class ModelRewrite implements RewriteExtension {
       case 'try_cast':
         return this.cast(node, f);
       case 'window_function':
-        return this.window(node, f);
+        return this.unguarded(() => this.window(node, f));
       case 'map_func':
         return this.struct(f);
       case 'array_func':
@@ -134,10 +236,10 @@ class ModelRewrite implements RewriteExtension {
         return this.json(f);
       case 'lambda':
         if (!EMPTY(f.parameter_types) || f.colon === true) refuse('a typed lambda', 'not translated');
-        f.body = toSpark(f.body);
+        f.body = this.unguarded(() => toSpark(f.body));
         return node;
       default:
-        if (AGGREGATES.has(kind)) return this.aggregate(kind, node, f);
+        if (AGGREGATES.has(kind)) return this.unguarded(() => this.aggregate(kind, node, f));
         return undefined;
     }
   }
@@ -147,8 +249,10 @@ class ModelRewrite implements RewriteExtension {
       case 'isfinite': {
         // NULL stays NULL; NaN and both infinities are not finite (Spark has no isfinite)
         if (args.length !== 1) refuse('isfinite()', 'takes one argument');
+        if (directType(args[0]) !== 'double') refuse('isfinite() of anything but a DOUBLE cast', 'Spark\'s isnan takes only numbers, and abs() of the smallest BIGINT overflows');
         const x = toSpark(args[0]);
-        const infinite = { eq: { left: fn('abs', [x]), right: { cast: { this: stringLit('Infinity'), to: { data_type: 'double', precision: null, scale: null }, double_colon_syntax: false } } } };
+        const infinity = (sign: string) => ({ cast: { this: stringLit(`${sign}Infinity`), to: { data_type: 'double', precision: null, scale: null }, double_colon_syntax: false } });
+        const infinite = { or: { left: { eq: { left: structuredClone(x), right: infinity('') } }, right: { eq: { left: structuredClone(x), right: infinity('-') } } } };
         const bad = { paren: { this: { or: { left: fn('isnan', [structuredClone(x)]), right: infinite } } } };
         return { case: { operand: null, whens: [[{ is_null: { this: structuredClone(x), not: false, postfix_form: false } }, { null: null }]], else_: { not: { this: bad } } } };
       }
@@ -158,9 +262,13 @@ class ModelRewrite implements RewriteExtension {
         if (args.length !== 1 || code === null || code < 0 || code > 127) refuse('chr() of anything but a constant below 128', 'Spark takes the code point modulo 256');
         return fn('chr', [toSpark(args[0])]);
       }
-      case 'list_filter':
-        if (args.length !== 2 || nodeOf(args[1])?.kind !== 'lambda') refuse('list_filter() without a lambda', 'not translated');
+      case 'list_filter': {
+        const lambda = nodeOf(args[1]);
+        if (args.length !== 2 || lambda?.kind !== 'lambda') refuse('list_filter() without a lambda', 'not translated');
+        // DuckDB counts a second (index) parameter from 1, Spark from 0
+        if (!Array.isArray(lambda.fields.parameters) || lambda.fields.parameters.length !== 1) refuse('list_filter() with an index parameter', 'DuckDB counts the index from 1, Spark from 0');
         return fn('filter', [toSpark(args[0]), toSpark(args[1])]);
+      }
       case 'unnest':
         return refuse('unnest() inside an expression', 'only a list unnested as a whole SELECT item is translated (as explode)');
       case 'damerau_levenshtein':
@@ -201,6 +309,13 @@ class ModelRewrite implements RewriteExtension {
       }
     }
     if (!Array.isArray(f.expressions)) refuse('SELECT', 'unexpected shape');
+    const unnests = f.expressions.filter((e) => {
+      const n = nodeOf(e);
+      const t = n?.kind === 'alias' ? nodeOf(n.fields.this) : n;
+      return t?.kind === 'function' && String(t.fields.name).toLowerCase() === 'unnest';
+    }).length;
+    // DuckDB unnests two lists side by side, Spark allows one generator per SELECT
+    if (unnests > 1) refuse('two unnest() in one SELECT', 'DuckDB pairs the lists up, Spark would multiply them');
     f.expressions = f.expressions.map((e) => this.selectItem(e));
     const from = f.from as { expressions?: unknown } | null;
     if (from) {
@@ -212,12 +327,12 @@ class ModelRewrite implements RewriteExtension {
         if (!EMPTY(j.using) || j.directed === true || j.deferred_condition === true) refuse('a join with USING', 'not translated');
         if (!['Inner', 'Left', 'Implicit', 'Cross'].includes(String(j.kind))) refuse(`a ${String(j.kind)} join`, 'not translated');
         j.this = toSpark(j.this);
-        if (!EMPTY(j.on)) j.on = toSpark(j.on);
+        if (!EMPTY(j.on)) j.on = this.condition(j.on);
       }
     }
     for (const clause of ['where_clause', 'having'] as const) {
       const c = f[clause] as { this?: unknown } | null;
-      if (c) c.this = toSpark(c.this);
+      if (c) c.this = this.condition(c.this);
     }
     const group = f.group_by as { expressions?: unknown; all?: unknown; totals?: unknown } | null;
     if (group) {
@@ -231,6 +346,29 @@ class ModelRewrite implements RewriteExtension {
       order.expressions = order.expressions.map((o) => this.ordered(o));
     }
     return node;
+  }
+
+  /**
+   * A filter condition: its top-level conjuncts (and a NOT of one) may be IN (subquery), where a
+   * NULL answer and a false one both drop the row.
+   */
+  private condition(value: unknown): unknown {
+    const n = nodeOf(value);
+    if (n?.kind === 'and') {
+      n.fields.left = this.condition(n.fields.left);
+      n.fields.right = this.condition(n.fields.right);
+      return value;
+    }
+    if (n?.kind === 'paren') {
+      n.fields.this = this.condition(n.fields.this);
+      return value;
+    }
+    if (n?.kind === 'in' && !EMPTY(n.fields.query) && n.fields.not !== undefined) this.filterIn = value;
+    try {
+      return toSpark(value);
+    } finally {
+      this.filterIn = null;
+    }
   }
 
   /** A SELECT item; a list unnested as a whole item is Spark's explode (one row per element, none for an empty list). */
@@ -281,6 +419,9 @@ class ModelRewrite implements RewriteExtension {
    */
   private aggregate(kind: string, node: unknown, f: Record<string, unknown>): unknown {
     if (f.distinct === true) refuse(`${kind}(DISTINCT …)`, 'not translated');
+    // DuckDB sums BIGINT into HUGEINT and rounds a DECIMAL cast; Spark overflows at 2^63: only
+    // counts (the compilers' sums) are summed
+    if (kind === 'sum' && this.typeOf(f.this) !== 'count') refuse('sum() of anything but a count', 'DuckDB sums integers past 2^63 and rounds decimals when cast, Spark overflows and truncates');
     if (!EMPTY(f.order_by)) refuse(`${kind}() with ORDER BY`, 'not translated');
     if (!EMPTY(f.this)) f.this = toSpark(f.this);
     if (!EMPTY(f.filter)) f.filter = toSpark(f.filter);
@@ -302,11 +443,13 @@ class ModelRewrite implements RewriteExtension {
 
   /** `CASE WHEN c THEN v`: v is the result only where c holds, so c's shape tests guard v's casts. */
   private case(node: unknown, f: Record<string, unknown>): unknown {
-    if (!EMPTY(f.operand)) f.operand = toSpark(f.operand);
+    const simple = !EMPTY(f.operand);
+    if (simple) f.operand = toSpark(f.operand);
     if (!Array.isArray(f.whens)) refuse('CASE', 'unexpected shape');
     f.whens = f.whens.map((pair: unknown) => {
       if (!Array.isArray(pair) || pair.length !== 2) refuse('CASE', 'unexpected WHEN shape');
-      const found = conjuncts(pair[0]).map(guardOf).filter((g): g is { key: string; kind: GuardKind } => g !== null);
+      // `CASE x WHEN c` compares x with c: c holding is not what selects the branch
+      const found = simple ? [] : conjuncts(pair[0]).map(guardOf).filter((g): g is { key: string; kind: GuardKind } => g !== null);
       const when = toSpark(pair[0]);
       this.guards.push(...found);
       try {
@@ -327,15 +470,43 @@ class ModelRewrite implements RewriteExtension {
   private cast(node: unknown, f: Record<string, unknown>): unknown {
     const type = String((f.to as { data_type?: unknown } | undefined)?.data_type ?? '?');
     if (type === 'date') return strptimeDate(f.this) ?? undefined;
+    if (type === 'decimal' || type === 'boolean') {
+      // the engines read different text as numbers and truth values ('\u00011.5' and ' true ' are NULL in DuckDB)
+      return refuse(`CAST to ${type.toUpperCase()} in a model`, 'DuckDB and Spark accept different text (control characters, blanks, other digits); the compilers do not write it');
+    }
+    if (type === 'var_char' || type === 'text' || type === 'string') {
+      const from = this.typeOf(f.this);
+      if (from === 'double' || from === 'decimal' || from === 'date') refuse(`CAST of a ${from.toUpperCase()} to text`, 'the engines write them differently (1e-07 and 1.0E-7, 1.50 and 1.5, 0001-01-05 (BC) and 0000-01-05)');
+      return undefined;
+    }
     const wanted: GuardKind | null = INTEGER_TYPES.has(type) ? 'integer' : type === 'double' ? 'number' : null;
     if (wanted === null) return undefined;
     const key = shape(f.this);
     const guarded = this.guards.some((g) => g.key === key && g.kind === wanted);
     const inner = nodeOf(f.this);
-    const counted = wanted === 'integer' && (inner?.kind === 'count' || inner?.kind === 'sum' || (inner?.kind === 'window_function' && ['count', 'sum'].includes(nodeOf(inner.fields.this)?.kind ?? '')));
+    const aggregated = inner?.kind === 'window_function' ? nodeOf(inner.fields.this) : inner;
+    const counted = wanted === 'integer' && (aggregated?.kind === 'count' || (aggregated?.kind === 'sum' && this.typeOf(aggregated.fields.this) === 'count'));
     if (!guarded && !counted) return undefined;
     f.this = toSpark(f.this);
     return node;
+  }
+
+  /**
+   * string_agg([DISTINCT] x, sep ORDER BY x): the values sorted by their bytes (DuckDB's default
+   * order of text, and Spark's array_sort of strings), joined. NULLs are skipped by both; a group
+   * of nothing but NULLs is NULL, as in DuckDB.
+   */
+  private stringAgg(f: Record<string, unknown>): AstNode {
+    const order = Array.isArray(f.order_by) ? (f.order_by as Array<Record<string, unknown>>) : [];
+    const sep = stringValue(f.separator);
+    if (sep === null || !EMPTY(f.filter) || order.length !== 1 || order[0]!.desc === true || order[0]!.nulls_first === true || shape(order[0]!.this) !== shape(f.this)) {
+      return refuse('string_agg() not ordered by its own value, or with a separator that is not a constant', 'not translated');
+    }
+    const x = toSpark(f.this);
+    const collected = fn(f.distinct === true ? 'collect_set' : 'collect_list', [x]);
+    const joined = fn('array_join', [fn('array_sort', [collected]), stringLit(sep)]);
+    const none = { eq: { left: { count: { this: structuredClone(x), star: false, distinct: false, filter: null, original_name: 'count' } }, right: { literal: { literal_type: 'number', value: '0' } } } };
+    return { case: { operand: null, whens: [[none, { null: null }]], else_: joined } };
   }
 
   /** `{'k': v, …}`: named_struct('k', v, …), fields in the same order. */
@@ -365,6 +536,10 @@ class ModelRewrite implements RewriteExtension {
       if (!Array.isArray(pair) || pair.length !== 2) refuse('json_object()', 'unexpected shape');
       const name = stringValue(pair[0]);
       if (name === null) refuse('json_object() with a computed key', 'not translated');
+      const valueKind = nodeOf(pair[1])?.kind;
+      if (valueKind === 'json_object' || valueKind === 'map_func' || valueKind === 'array_func') refuse('json_object() of an object or a list', 'Spark writes a nested JSON value as a quoted string');
+      const t = this.typeOf(pair[1]);
+      if (t === 'double' || t === 'decimal' || t === 'date') refuse(`json_object() of a ${t.toUpperCase()}`, 'the engines write them differently (1e-07 and 1.0E-7, 1.5 and 1.50)');
       args.push(stringLit(name), toSpark(pair[1]));
     }
     return fn('to_json', [fn('named_struct', args), fn('map', [stringLit('ignoreNullFields'), stringLit('false')])]);
