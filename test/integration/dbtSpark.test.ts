@@ -70,7 +70,8 @@ const cases: Case[] = [
   { name: 'hospital with its recipe', table: 'hospital', approve: true, onSpark: 'staging validation', file: hospital },
   { name: 'beers with its recipe', table: 'beers', approve: true, onSpark: 'staging validation', file: beers },
   { name: 'hospital with an empty recipe', table: 'hospital', approve: false, onSpark: 'all', file: hospital, corrupt: { column: 'zip', value: "'3562x'", test: 'pattern_mismatch__hospital_clean__zip' } },
-  { name: 'beers with an empty recipe', table: 'beers', approve: false, onSpark: 'all', file: beers, corrupt: { column: 'state', value: "'ORx'", test: 'pattern_mismatch__beers_clean__state' } },
+  // every beers row breaks a check on arrival: with no recipe its clean table is empty, so there is no value to corrupt
+  { name: 'beers with an empty recipe', table: 'beers', approve: false, onSpark: 'all', file: beers },
   {
     name: 'the bench orders table, 100,000 rows, with an empty recipe', table: 'orders', approve: false, onSpark: 'all',
     file: async () => { const g = await generate({ rows: 100_000, dir: tempDir('dbt-spark-bench-data') }); return { csv: g.csv, contract: g.contract }; },
@@ -177,11 +178,13 @@ describe.each(cases)('dbt export of $name on Spark', (c) => {
       expect(failedNodes(tested.stdout), tested.stdout.slice(-4000)).toEqual([]);
       expect(tested.code, tested.stdout.slice(-4000)).toBe(0);
       expect(tested.stdout).toMatch(/reconciliation__\w+ \.+ \[\S*PASS/);
-      const corrupt = c.corrupt!;
-      await corruptOneRow(join(warehouse, n.clean), corrupt.column, corrupt.value);
-      const again = runDbtSpark(['test', '--target', 'spark'], spark);
-      expect(again.code).not.toBe(0);
-      expect(failedNodes(again.stdout)).toContain(corrupt.test);
+      if (c.corrupt) {
+        expect(ours.rows).toBeGreaterThan(0);
+        await corruptOneRow(join(warehouse, n.clean), c.corrupt.column, c.corrupt.value);
+        const again = runDbtSpark(['test', '--target', 'spark'], spark);
+        expect(again.code).not.toBe(0);
+        expect(failedNodes(again.stdout)).toContain(c.corrupt.test);
+      }
     }
   }, 2_400_000);
 });
