@@ -9,8 +9,10 @@ and off (what dbt-spark sets), and writes JSON on stdout: per query {"ansi": row
 import json
 import sys
 
-from pyspark.sql import SparkSession
 from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+# the script's own folder is on sys.path: the session is built as the expression script builds it
+from sparkSql import local_session
 
 
 def run(spark, sql):
@@ -22,14 +24,7 @@ def run(spark, sql):
 
 def main() -> None:
     spec = json.load(sys.stdin)
-    spark = (
-        SparkSession.builder.master("local[1]")
-        .appName("airlock-statement-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = local_session("airlock-statement-test", 2)
     for t in spec["tables"]:
         schema = StructType([StructField(c, LongType() if c == "_airlock_row_id" else StringType(), True) for c in t["columns"]])
         rows = [[int(v) if c == "_airlock_row_id" else v for c, v in zip(t["columns"], r)] for r in t["rows"]]

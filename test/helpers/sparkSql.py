@@ -33,16 +33,22 @@ def evaluate(spark, exprs):
     return evaluate(spark, exprs[:half]) + evaluate(spark, exprs[half:])
 
 
-def main() -> None:
-    spec = json.load(sys.stdin)
+def local_session(app: str, partitions: int) -> SparkSession:
+    """One local SparkSession with Spark's defaults (as dbt-spark's `session` method gets them), no UI."""
     spark = (
         SparkSession.builder.master("local[1]")
-        .appName("airlock-translation-test")
+        .appName(app)
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.shuffle.partitions", str(partitions))
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def main() -> None:
+    spec = json.load(sys.stdin)
+    spark = local_session("airlock-translation-test", 1)
     schema = StructType([
         StructField("id", IntegerType(), False),
         StructField("a", StringType(), True),

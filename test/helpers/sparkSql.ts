@@ -12,19 +12,24 @@ const SCRIPT = fileURLToPath(new URL('./sparkSql.py', import.meta.url));
 export type SparkRow = [number, string | null, string | null];
 export type SparkResult = { values: Array<string | null> } | { error: string };
 
-/** Evaluates each expression over t(id, a, b) in Spark; one answer per expression, in order. */
-export function evaluateInSpark(rows: SparkRow[], exprs: string[]): SparkResult[] {
+/** Runs one of the Spark scripts with the dbt venv's python, JSON in on stdin and out on stdout. */
+function runSparkScript<T>(script: string, input: unknown, timeout: number): T {
   const { python } = dbtVenv();
   const scratch = mkdtempSync(join(tmpdir(), 'airlock-spark-'));
-  const r = spawnSync(python, [SCRIPT], {
-    input: JSON.stringify({ rows, exprs }),
+  const r = spawnSync(python, [script], {
+    input: JSON.stringify(input),
     env: dbtRunEnv(scratch, 'local[1]'),
     encoding: 'utf8',
-    timeout: 900_000,
+    timeout,
     maxBuffer: 256 << 20,
   });
-  if (r.status !== 0) throw new Error(`Spark evaluation failed (exit ${r.status}): ${r.stderr.slice(-4000)}`);
-  return JSON.parse(r.stdout) as SparkResult[];
+  if (r.status !== 0) throw new Error(`Spark script ${script} failed (exit ${r.status}): ${r.stderr.slice(-4000)}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Evaluates each expression over t(id, a, b) in Spark; one answer per expression, in order. */
+export function evaluateInSpark(rows: SparkRow[], exprs: string[]): SparkResult[] {
+  return runSparkScript<SparkResult[]>(SCRIPT, { rows, exprs }, 900_000);
 }
 
 const QUERY_SCRIPT = fileURLToPath(new URL('./sparkQuery.py', import.meta.url));
@@ -38,15 +43,5 @@ export type SparkQueryResult = { ansi: SparkRows; legacy: SparkRows } | { error:
  * with ANSI mode on and off; every value comes back as text.
  */
 export function querySpark(tables: SparkTable[], queries: string[]): SparkQueryResult[] {
-  const { python } = dbtVenv();
-  const scratch = mkdtempSync(join(tmpdir(), 'airlock-spark-'));
-  const r = spawnSync(python, [QUERY_SCRIPT], {
-    input: JSON.stringify({ tables, queries }),
-    env: dbtRunEnv(scratch, 'local[1]'),
-    encoding: 'utf8',
-    timeout: 1_200_000,
-    maxBuffer: 256 << 20,
-  });
-  if (r.status !== 0) throw new Error(`Spark query failed (exit ${r.status}): ${r.stderr.slice(-4000)}`);
-  return JSON.parse(r.stdout) as SparkQueryResult[];
+  return runSparkScript<SparkQueryResult[]>(QUERY_SCRIPT, { tables, queries }, 1_200_000);
 }

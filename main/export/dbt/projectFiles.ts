@@ -6,6 +6,10 @@ import { stringify } from 'yaml';
 import { YAML_OPTIONS } from './yamlOptions.js';
 import type { Contract } from '../../contract/types.js';
 import type { ModelNames } from './names.js';
+import { SPACE_SEPARATOR_CLASS } from './sparkRewrite.js';
+
+/** A Spark SQL string literal: Spark reads backslash escapes in string literals. */
+const sparkStringLiteral = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export function dbtProjectYml(project: string, sourceFile: string | undefined): string {
   return stringify({
@@ -98,7 +102,7 @@ OPTIONS (path {{ airlock_string_literal(path) }}, header 'true', inferSchema 'fa
 {# Text that is empty once trimmed as DuckDB's trim() trims (the Unicode space separators; Spark's trim removes only the space). #}
 {% macro airlock_is_blank(expr) -%}{{ return(adapter.dispatch('airlock_is_blank')(expr)) }}{%- endmacro %}
 {% macro default__airlock_is_blank(expr) -%}(trim({{ expr }}) = ''){%- endmacro %}
-{% macro spark__airlock_is_blank(expr) -%}({{ expr }} RLIKE '^[\\\\x{20}\\\\x{a0}\\\\x{1680}\\\\x{2000}-\\\\x{200a}\\\\x{202f}\\\\x{205f}\\\\x{3000}]*\\\\z'){%- endmacro %}
+{% macro spark__airlock_is_blank(expr) -%}({{ expr }} RLIKE ${sparkStringLiteral(`^${SPACE_SEPARATOR_CLASS}*\\z`)}){%- endmacro %}
 
 {# An identifier: "x" on DuckDB; on Spark \`x\` (dbt-spark turns ANSI mode off, where "x" is a string). #}
 {% macro airlock_ident(name) -%}{{ return(adapter.dispatch('airlock_ident')(name)) }}{%- endmacro %}

@@ -71,6 +71,11 @@ function guardOf(value: unknown): { key: string; kind: GuardKind } | null {
   return kind ? { key: shape(args[0]), kind } : null;
 }
 
+/** The shape tests among a condition's conjuncts. */
+function guardsIn(condition: unknown): Array<{ key: string; kind: GuardKind }> {
+  return conjuncts(condition).map(guardOf).filter((g): g is { key: string; kind: GuardKind } => g !== null);
+}
+
 const EMPTY = (v: unknown): boolean => v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0);
 
 const AGGREGATES: ReadonlySet<string> = new Set(['count', 'min', 'max', 'sum', 'any_value']);
@@ -430,7 +435,7 @@ class ModelRewrite implements RewriteExtension {
 
   /** `a AND b`: b is evaluated for the result only where a holds, so a's shape tests guard b's casts. */
   private and(node: unknown, f: Record<string, unknown>): unknown {
-    const found = conjuncts(f.left).map(guardOf).filter((g): g is { key: string; kind: GuardKind } => g !== null);
+    const found = guardsIn(f.left);
     f.left = toSpark(f.left);
     this.guards.push(...found);
     try {
@@ -449,7 +454,7 @@ class ModelRewrite implements RewriteExtension {
     f.whens = f.whens.map((pair: unknown) => {
       if (!Array.isArray(pair) || pair.length !== 2) refuse('CASE', 'unexpected WHEN shape');
       // `CASE x WHEN c` compares x with c: c holding is not what selects the branch
-      const found = simple ? [] : conjuncts(pair[0]).map(guardOf).filter((g): g is { key: string; kind: GuardKind } => g !== null);
+      const found = simple ? [] : guardsIn(pair[0]);
       const when = toSpark(pair[0]);
       this.guards.push(...found);
       try {

@@ -268,7 +268,8 @@ function translateTrim(node: unknown, fields: Record<string, unknown>): unknown 
  * Java pattern of exactly those characters (\z is the very end: Java's $ also matches before a
  * final line break).
  */
-const SPACE_SEPARATORS = '[\\x{20}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}]+';
+export const SPACE_SEPARATOR_CLASS = '[\\x{20}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}]';
+const SPACE_SEPARATORS = `${SPACE_SEPARATOR_CLASS}+`;
 
 function blankTrim(value: unknown, position: 'Both' | 'Leading' | 'Trailing'): AstNode {
   const pattern = position === 'Leading' ? `^${SPACE_SEPARATORS}` : position === 'Trailing' ? `${SPACE_SEPARATORS}\\z` : `^${SPACE_SEPARATORS}|${SPACE_SEPARATORS}\\z`;
