@@ -12,6 +12,7 @@ import { compileViolations } from '../../main/validate/compileViolations.js';
 import { INTEGER_RE, NUMBER_RE } from '../../main/validate/typedValue.js';
 import { translateModelSql } from '../../main/export/dbt/sparkModel.js';
 import { seededRandom } from '../../main/models/tiny/seededRandom.js';
+import { DUCKDB_CASE } from '../../main/export/dbt/duckdbCaseTable.js';
 import { querySpark, type SparkQueryResult, type SparkRows, type SparkTable } from '../helpers/sparkSql.js';
 
 const INT = `'${INTEGER_RE}'`;
@@ -67,6 +68,17 @@ for (const base of ['2020-01-05', '1/5/2020', '2020.1.5', '5-1-2020']) {
 }
 dateRows.push([null]);
 table('dates', ['t'], dateRows);
+
+// case mapping: every code point DuckDB's lower() or upper() changes (in runs of 40, so a final
+// sigma and a dotted İ sit inside words), the characters Java maps differently (ß to SS, final
+// sigma, İ to i̇, ligatures, title case), and random mixes of them with ASCII
+const CASED = DUCKDB_CASE.map((r) => String.fromCodePoint(r[0]));
+const caseRand = seededRandom(31415);
+const caseRows: Rows = [];
+for (let i = 0; i < CASED.length; i += 40) caseRows.push([CASED.slice(i, i + 40).join('')]);
+for (const t of ['İstanbul', 'ΟΔΟΣ ΟΔΟΣ.', 'Σ', 'aΣ', 'ΑΣ1', 'straße', 'ﬃ ﬁ', 'ǅ ǈ ǋ', 'K Å', 'ı i', '𐐀𐐁', 'Ⴀ ა', 'ŉ', 'ΐ', 'ẞ', 'ͅ', '', null]) caseRows.push([t]);
+for (let i = 0; i < 60; i++) caseRows.push([Array.from({ length: 1 + Math.floor(caseRand() * 12) }, () => (caseRand() < 0.5 ? 'aZ .'[Math.floor(caseRand() * 4)]! : CASED[Math.floor(caseRand() * CASED.length)]!)).join('')]);
+table('cases', ['t'], caseRows);
 
 // damerau_levenshtein pairs: long, repeated, all-same, 4-byte, NUL and control characters
 const rand = seededRandom(424242);
@@ -156,7 +168,8 @@ for (let r = 0; r < 400; r++) {
 table('src', C_COLS, contractRows);
 
 // ---------------------------------------------------------------- the probes
-interface Probe { name: string; sql: string }
+/** `translates`: the probe must not be refused (a construct the rule models need); `refuses`: it must be. */
+interface Probe { name: string; sql: string; translates?: true; refuses?: true }
 const probes: Probe[] = [
   // guarded casts
   { name: 'guard: a shape-tested cast in CASE WHEN (regression)', sql: `SELECT _airlock_row_id, CASE WHEN regexp_full_match(t, ${INT}) THEN TRY_CAST(t AS BIGINT) END AS v, regexp_full_match(t, ${INT}) AND TRY_CAST(t AS BIGINT) > 1 AS w FROM ints` },
@@ -215,6 +228,28 @@ const probes: Probe[] = [
   { name: 'WHERE NOT IN a subquery holding NULL (regression)', sql: `SELECT _airlock_row_id FROM strs WHERE t NOT IN (SELECT u FROM yn)` },
   { name: 'joins ON IS NOT DISTINCT FROM / IS DISTINCT FROM, LEFT and implicit (regression)', sql: `SELECT a._airlock_row_id AS l, b._airlock_row_id AS r, c._airlock_row_id AS x
       FROM grp a JOIN grp b ON a.u IS NOT DISTINCT FROM b.u LEFT JOIN grp c ON c.u = a.u AND c.g IS DISTINCT FROM a.g` },
+  // what the recipe's models need (each must translate)
+  { name: 'lower(), upper(), lcase(), ucase() over every code point DuckDB maps', translates: true, sql: `SELECT _airlock_row_id, lower(t) AS l, upper(t) AS u, lcase(t) AS lc, ucase(t) AS uc, lower(upper(t)) = lower(t) AS same FROM cases` },
+  { name: 'lower() as a grouping key and in comparisons', translates: true, sql: `SELECT lower(t) AS k, count(*) AS n, min(_airlock_row_id) AS r FROM cases GROUP BY 1 HAVING count(*) >= 1` },
+  { name: 'IN / NOT IN a subquery holding NULL in CASE WHEN, through AND and OR', translates: true, sql: `SELECT _airlock_row_id,
+      CASE WHEN t IN (SELECT u FROM yn) THEN 'in' WHEN t NOT IN (SELECT u FROM yv) THEN 'out' ELSE 'neither' END AS a,
+      CASE WHEN (t IN (SELECT u FROM yv) OR t IS NULL) AND t NOT IN (SELECT u FROM yn WHERE u IS NOT NULL) THEN 1 ELSE 0 END AS b,
+      CASE WHEN t NOT IN (SELECT u FROM yn) OR t = 'x' THEN 1 ELSE 0 END AS c FROM strs` },
+  { name: 'coalesce(IN / NOT IN a subquery, false) as a value, under NOT and in WHERE', translates: true, sql: `SELECT _airlock_row_id,
+      coalesce(t IN (SELECT u FROM yn), false) AS a, coalesce(t NOT IN (SELECT u FROM yn), false) AS b, NOT coalesce(t NOT IN (SELECT u FROM yv), false) AS c,
+      coalesce(t IN (SELECT u FROM yv WHERE false), false) AS d, coalesce(t NOT IN (SELECT u FROM yv WHERE false), false) AS e
+      FROM strs WHERE NOT coalesce(t IN (SELECT u FROM one), false)` },
+  { name: 'IN a subquery as a plain value stays refused', refuses: true, sql: `SELECT _airlock_row_id, t NOT IN (SELECT u FROM yn) AS a FROM strs` },
+  { name: 'bool_and, bool_or: NULLs, FILTER, windows, groups of nothing but NULL', translates: true, sql: `SELECT g,
+      bool_and(u IS NULL) AS a, bool_or(u = 'a') AS b, bool_and(CASE WHEN u IS NULL THEN NULL ELSE u <> 'z' END) AS c,
+      bool_or(u > 'b') FILTER (WHERE u IS NOT NULL) AS d, bool_or(u = 'nothing') AS e, bool_and(u = 'z') AS f FROM grp GROUP BY g` },
+  { name: 'bool_or over a window', translates: true, sql: `SELECT _airlock_row_id, bool_or(u = 'a') OVER (PARTITION BY g) AS a, bool_and(u IS NOT NULL) OVER (PARTITION BY g) AS b FROM grp` },
+  { name: 'ANTI and SEMI joins with NULL keys', translates: true, sql: `SELECT a._airlock_row_id AS r, 'anti' AS k FROM grp a ANTI JOIN grp b ON a.u = b.u AND a.g <> b.g
+      UNION ALL SELECT a._airlock_row_id, 'semi' FROM grp a SEMI JOIN grp b ON a.u = b.u AND a.g = b.g AND a._airlock_row_id <> b._airlock_row_id
+      UNION ALL SELECT a._airlock_row_id, 'anti-null' FROM strs a ANTI JOIN yn b ON a.t = b.u` },
+  { name: 'count(DISTINCT column) of text with NULL, empty and case variants, and of row ids', translates: true, sql: `SELECT g, count(DISTINCT u) AS a, count(DISTINCT _airlock_row_id) AS b, count(u) AS c FROM grp GROUP BY g
+      UNION ALL SELECT 'cases', count(DISTINCT t), count(DISTINCT l), count(*) FROM (SELECT t, lower(t) AS l FROM cases)` },
+  { name: 'count(DISTINCT) of a double stays refused', refuses: true, sql: `SELECT count(DISTINCT TRY_CAST(t AS DOUBLE)) AS n FROM nums` },
   // the real compiler
   { name: 'compiled violations of a contract with every translated check, over hostile rows', sql: `SELECT row_id, "column", reason, rule, detail FROM (${compileViolations(CONTRACT, 'src').sql})` },
 ];
@@ -266,6 +301,8 @@ describe('adversarial Spark model translation: refused, or DuckDB\'s exact rows 
     it(p.name, () => {
       const o = outcomes.get(p.name);
       expect(o, 'no outcome').toBeDefined();
+      if (p.translates) expect(o && 'refused' in o ? o.refused : null, 'must translate').toBeNull();
+      if (p.refuses) expect(o && 'refused' in o, 'must be refused').toBe(true);
       if (!o || 'refused' in o) return; // a refusal with a reason keeps the promise
       const ctx = `\nDuckDB SQL: ${p.sql.slice(0, 600)}\nSpark SQL: ${o.sparkSql.slice(0, 600)}`;
       if ('error' in o.duck) {

@@ -99,7 +99,7 @@ describe('each exportable function gives the same answers in DuckDB and Spark', 
 });
 
 describe('a rule using a function that is not exportable is refused, naming it', () => {
-  for (const fn of ['lower', 'upper', 'regexp_split_to_array', 'strptime', 'reverse', 'trunc']) {
+  for (const fn of ['regexp_split_to_array', 'strptime', 'reverse', 'trunc']) {
     it(fn, () => {
       const r = translateRuleExpression(`${fn}(a${fn === 'regexp_split_to_array' ? ", 'x'" : fn === 'strptime' ? ", '%Y'" : ''})`, 'spark');
       expect(r.ok).toBe(false);
@@ -110,6 +110,6 @@ describe('a rule using a function that is not exportable is refused, naming it',
     });
   }
   it('DuckDB evaluates the refused sample (the refusal is about Spark, not a broken rule)', async () => {
-    expect(await inDuckDB(`lower(a) || ${sqlString('!')}`)).toHaveProperty('values');
+    expect(await inDuckDB(`reverse(a) || ${sqlString('!')}`)).toHaveProperty('values');
   });
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const contract = loadContractFile(join(SHARED, 'bench/hospital/contract.odcs.yaml'));
 const rules: ExportedRule[] = [
   { id: 'p1', column: 'zip', rule: { kind: 'map', column: 'zip', match: 'exact', entries: [{ from: '3562x', to: '35620' }, { from: 'a"b', to: 'c' }] } },
-  { id: 'p2', column: 'city', rule: { kind: 'expression', set: { city: 'upper(trim("city"))' } } },
+  { id: 'p2', column: 'city', rule: { kind: 'expression', set: { city: 'reverse(trim("city"))' } } },
   { id: 'p3', column: 'state', rule: { kind: 'agreedValue', column: 'state', determinants: [['zip']], minSupport: 2, minMargin: 0.2 } },
 ];
 
@@ -23,7 +23,7 @@ describe('buildDbtProject', () => {
     expect(b).toEqual(a);
     expect(a['seeds/hospital_rule_01_lines.csv']).toBe('_airlock_from,_airlock_to\n"3562x","35620"\n"a""b","c"\n');
     // The rule's compiled SQL is carried through Jinja untouched; refs link the models.
-    expect(a['models/remediation/hospital_rule_02.sql']).toContain('upper(trim("city"))');
+    expect(a['models/remediation/hospital_rule_02.sql']).toContain('reverse(trim("city"))');
     expect(a['models/remediation/hospital_rule_03.sql']).toContain("{{ ref('hospital_rule_03_agree_final') }}");
     expect(a['models/schema.yml']).toContain('pattern_mismatch__hospital_clean__zip');
   });
@@ -36,7 +36,7 @@ describe('buildDbtProject', () => {
       caught = e;
     }
     expect(caught).toBeInstanceOf(UserError);
-    expect((caught as Error).message).toMatch(/^recipe rule 2 \(p2, expression on city\) cannot be exported to dbt: its expression for city "upper\(trim\(\\"city\\"\)\)" has no exact spark translation/);
+    expect((caught as Error).message).toMatch(/^recipe rule 2 \(p2, expression on city\) cannot be exported to dbt: its expression for city "reverse\(trim\(\\"city\\"\)\)" has no exact spark translation/);
   });
 
   it('writes the staging models through the dialect macros, a column name as a Jinja string literal', () => {

@@ -17,12 +17,13 @@ export const SPARK_EXPORTABLE: ReadonlySet<string> = new Set([
   'trim', 'ltrim', 'rtrim', 'substr', 'substring', 'left', 'right',
   'replace', 'translate', 'concat', '||', 'concat_ws', 'split_part',
   'greatest', 'least', 'nullif', 'lpad', 'rpad',
+  // as translate() with DuckDB's own table of code points (duckdbCase.ts)
+  'lower', 'lcase', 'upper', 'ucase',
 ]);
 
 const REGEX = 'DuckDB uses RE2 and Spark Java regular expressions: `.`, `$`, `\\s`, POSIX classes and replacement references differ';
 const DATES = 'the date and time functions depend on DuckDB format codes and parsing rules that Spark does not share (strptime %-codes vs Spark datetime patterns, which strings parse)';
 const LISTS = 'DuckDB lists index from 1 and its [] indexes strings too; Spark arrays index from 0 and [] does not apply to strings';
-const UNICODE_CASE = 'DuckDB maps case one code point at a time, Spark (Java) with full case mapping: upper(\'ß\') is \'ẞ\' in DuckDB and \'SS\' in Spark, lower(\'İ\') is \'i\' and \'i̇\'';
 const NO_SPARK = 'Spark has no function with the same result';
 
 /** Not exportable, with the reason the refusal names. */
@@ -87,10 +88,6 @@ export const NOT_EXPORTABLE: ReadonlyMap<string, string> = new Map([
   ['isfinite', NO_SPARK],
   ['/', 'DuckDB gives infinity on division by zero, Spark (ANSI mode) raises an error'],
   ['//', 'Spark has no integer-division operator with DuckDB\'s rounding, and the SQL transpiler cannot parse it'],
-  ['lower', UNICODE_CASE],
-  ['lcase', UNICODE_CASE],
-  ['upper', UNICODE_CASE],
-  ['ucase', UNICODE_CASE],
   ['reverse', 'DuckDB reverses grapheme clusters, Spark code points'],
   ['strip_accents', NO_SPARK],
   ['nfc_normalize', NO_SPARK],

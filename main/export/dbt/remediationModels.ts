@@ -66,11 +66,12 @@ UNION ALL ${kept}`;
 /** Rows the pass reverts: a written cell newly failing, or two other cells; on the last pass, every changed row if any is harmed. */
 function harmedSql(ctx: Ctx, left: string, changes: string, last: boolean): string {
   // As apply.ts: a dependency conflict a same-entity normalization reveals is no harm (sameEntity.ts).
+  // (coalesce(… IN …, false): row ids are never NULL; it lets the Spark translation read the IN under NOT.)
   const harmed = `WITH same AS (SELECT row_id FROM ${ref(changes)} GROUP BY row_id HAVING bool_and(same_entity)),
   fresh AS (SELECT DISTINCT a.row_id, a."column" FROM ${ref(left)} a
     ANTI JOIN ${ref(ctx.names.violations)} b ON a.row_id = b.row_id AND a."column" = b."column" AND a.reason = b.reason
     WHERE a.row_id IN (SELECT row_id FROM ${ref(changes)})
-      AND NOT (a.reason = ${sqlString(REVEALED_REASON)} AND a.row_id IN (SELECT row_id FROM same)
+      AND NOT (a.reason = ${sqlString(REVEALED_REASON)} AND coalesce(a.row_id IN (SELECT row_id FROM same), false)
                AND NOT EXISTS (SELECT 1 FROM ${ref(changes)} c WHERE c.row_id = a.row_id AND c."column" = a."column"))),
   judged AS (SELECT f.row_id, bool_or(c.row_id IS NOT NULL) AS own, count(*) FILTER (WHERE c.row_id IS NULL) AS others
     FROM fresh f LEFT JOIN (SELECT DISTINCT row_id, "column" FROM ${ref(changes)}) c ON c.row_id = f.row_id AND c."column" = f."column" GROUP BY f.row_id),

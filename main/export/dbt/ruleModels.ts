@@ -64,12 +64,15 @@ function expressionStep(i: number, r: ExportedRule, rule: Extract<TypedRule, { k
   return { models: [], seeds: [], set, ...(rule.where ? { where: tr(rule.where, 'row filter') } : {}), written: Object.keys(rule.set) };
 }
 
-/** The rows as they stand before rule `i`, as the engine's evidenceRows builds them (rows that passed on arrival, and the working copy). */
+/**
+ * The rows as they stand before rule `i`, as the engine's evidenceRows builds them (rows that passed on arrival, and the working copy).
+ * Row ids are never NULL, so coalesce(…, false) changes nothing on DuckDB; it says so to the Spark translation (sparkModel.ts).
+ */
 function evidenceSql(ctx: StepContext): string {
   const cols = columnList(ctx.contract);
   const n = ctx.names;
   return `SELECT ${cols}, _airlock_row_id, TRUE AS _airlock_passes FROM ${ref(n.candidates)} WHERE _airlock_row_id NOT IN (SELECT _airlock_row_id FROM ${ref(n.arrived)})
-UNION ALL SELECT ${cols}, _airlock_row_id, _airlock_row_id NOT IN (SELECT row_id FROM ${ref(n.violations)}) AS _airlock_passes FROM ${ref(ctx.prev)}`;
+UNION ALL SELECT ${cols}, _airlock_row_id, coalesce(_airlock_row_id NOT IN (SELECT row_id FROM ${ref(n.violations)}), false) AS _airlock_passes FROM ${ref(ctx.prev)}`;
 }
 
 function agreedValueStep(i: number, r: ExportedRule, rule: Extract<TypedRule, { kind: 'agreedValue' }>, ctx: StepContext): RuleStep {

@@ -78,7 +78,8 @@ function guardsIn(condition: unknown): Array<{ key: string; kind: GuardKind }> {
 
 const EMPTY = (v: unknown): boolean => v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0);
 
-const AGGREGATES: ReadonlySet<string> = new Set(['count', 'min', 'max', 'sum', 'any_value']);
+// logical_and and logical_or are bool_and and bool_or (Spark's names): both skip NULLs, NULL over nothing
+const AGGREGATES: ReadonlySet<string> = new Set(['count', 'min', 'max', 'sum', 'any_value', 'logical_and', 'logical_or']);
 
 const INTEGER_TYPES: ReadonlySet<string> = new Set(['big_int', 'int']);
 
@@ -139,7 +140,7 @@ function aliasTypes(statement: unknown): Map<string, ValueType> {
 class ModelRewrite implements RewriteExtension {
   /** Shape tests in force where the current expression is evaluated for its value. */
   private guards: Array<{ key: string; kind: GuardKind }> = [];
-  /** The IN-subquery node allowed here: a conjunct of a WHERE, HAVING or ON condition (below). */
+  /** The IN-subquery node allowed here: a part of a condition read only for being true (below). */
   private filterIn: unknown = null;
 
   constructor(private readonly aliases: Map<string, ValueType>) {}
@@ -192,11 +193,11 @@ class ModelRewrite implements RewriteExtension {
         f.this = toSpark(f.this);
         return node;
       case 'in':
-        if (EMPTY(f.query)) return this.lowerInWords(node, f);
+        if (EMPTY(f.query)) return undefined;
         if (!EMPTY(f.expressions)) refuse('IN with both a list and a subquery', 'not translated');
         // As a value Spark answers NOT IN over a NULL with false, DuckDB with NULL; as a filter
         // condition both drop the row.
-        if (this.filterIn !== node) refuse('IN (subquery) as a value', 'only a condition of WHERE, HAVING or ON is translated: Spark answers NOT IN over a list holding NULL with false, DuckDB with NULL');
+        if (this.filterIn !== node) refuse('IN (subquery) as a value', 'only a condition of WHERE, HAVING, ON, a CASE WHEN or coalesce(…, false) is translated: Spark answers NOT IN over a list holding NULL with false, DuckDB with NULL');
         this.filterIn = null;
         f.this = toSpark(f.this);
         f.query = toSpark(f.query);
@@ -211,6 +212,14 @@ class ModelRewrite implements RewriteExtension {
       case 'exists':
         f.this = toSpark(f.this);
         return node;
+      case 'coalesce': {
+        // coalesce(c, false) is true exactly where c is true, and never NULL: c is read for being true
+        const args = f.expressions;
+        if (!Array.isArray(args) || args.length !== 2 || nodeOf(args[1])?.kind !== 'boolean' || nodeOf(args[1])!.fields.value !== false) return undefined;
+        args[0] = this.condition(args[0], true);
+        args[1] = toSpark(args[1]);
+        return node;
+      }
       case 'string_agg':
         return this.stringAgg(f);
       case 'between':
@@ -284,20 +293,6 @@ class ModelRewrite implements RewriteExtension {
     }
   }
 
-  /**
-   * `lower(x) IN ('true', 'yes', …)`: the engines map case differently outside ASCII, but the only
-   * characters outside ASCII that either maps to an ASCII letter are U+212A (to 'k') and U+0130 (to
-   * 'i' in DuckDB): against words without 'i' or 'k' the answer is the same. (The boolean check.)
-   */
-  private lowerInWords(node: unknown, f: Record<string, unknown>): unknown {
-    const lower = nodeOf(f.this);
-    if (lower?.kind !== 'lower' || !Array.isArray(f.expressions)) return undefined;
-    const words = f.expressions.map(stringValue);
-    if (words.some((w) => w === null || !/^[a-hj-z0-9]*$/.test(w) || w.includes('k'))) return undefined;
-    lower.fields.this = toSpark(lower.fields.this);
-    return node;
-  }
-
   /** Fields that must be absent (null, false or empty) for the node to mean the same in Spark. */
   private only(what: string, f: Record<string, unknown>, absent: string[]): void {
     for (const k of absent) if (!EMPTY(f[k])) refuse(`${what} with ${k.replace(/_$/, '').replace(/_/g, ' ')}`, 'not translated');
@@ -330,14 +325,15 @@ class ModelRewrite implements RewriteExtension {
     if (Array.isArray(f.joins)) {
       for (const j of f.joins as Array<Record<string, unknown>>) {
         if (!EMPTY(j.using) || j.directed === true || j.deferred_condition === true) refuse('a join with USING', 'not translated');
-        if (!['Inner', 'Left', 'Implicit', 'Cross'].includes(String(j.kind))) refuse(`a ${String(j.kind)} join`, 'not translated');
+        // ANTI and SEMI: a left row kept where no (some) right row makes the condition true, in both
+        if (!['Inner', 'Left', 'Implicit', 'Cross', 'Anti', 'Semi'].includes(String(j.kind))) refuse(`a ${String(j.kind)} join`, 'not translated');
         j.this = toSpark(j.this);
-        if (!EMPTY(j.on)) j.on = this.condition(j.on);
+        if (!EMPTY(j.on)) j.on = this.condition(j.on, false);
       }
     }
     for (const clause of ['where_clause', 'having'] as const) {
       const c = f[clause] as { this?: unknown } | null;
-      if (c) c.this = this.condition(c.this);
+      if (c) c.this = this.condition(c.this, false);
     }
     const group = f.group_by as { expressions?: unknown; all?: unknown; totals?: unknown } | null;
     if (group) {
@@ -354,18 +350,29 @@ class ModelRewrite implements RewriteExtension {
   }
 
   /**
-   * A filter condition: its top-level conjuncts (and a NOT of one) may be IN (subquery), where a
-   * NULL answer and a false one both drop the row.
+   * A condition read only for being true: a filter (WHERE, HAVING, ON), a searched CASE's WHEN,
+   * or c in coalesce(c, false).
+   * There a NULL answer and a false one mean the same (the row dropped, the branch not taken), and
+   * through AND and OR the condition is true exactly where its parts are, so its parts may be
+   * IN (subquery), where the engines differ only between NULL and false. In a WHEN, `a AND b`
+   * guards b's casts with a's shape tests, as in a value (`and` below); a filter's conjuncts may
+   * be split apart by Spark's optimizer, so there they guard nothing.
    */
-  private condition(value: unknown): unknown {
+  private condition(value: unknown, guarding: boolean): unknown {
     const n = nodeOf(value);
-    if (n?.kind === 'and') {
-      n.fields.left = this.condition(n.fields.left);
-      n.fields.right = this.condition(n.fields.right);
+    if (n?.kind === 'and' || n?.kind === 'or') {
+      const found = guarding && n.kind === 'and' ? guardsIn(n.fields.left) : [];
+      n.fields.left = this.condition(n.fields.left, guarding);
+      this.guards.push(...found);
+      try {
+        n.fields.right = this.condition(n.fields.right, guarding);
+      } finally {
+        this.guards.splice(this.guards.length - found.length, found.length);
+      }
       return value;
     }
     if (n?.kind === 'paren') {
-      n.fields.this = this.condition(n.fields.this);
+      n.fields.this = this.condition(n.fields.this, guarding);
       return value;
     }
     if (n?.kind === 'in' && !EMPTY(n.fields.query) && n.fields.not !== undefined) this.filterIn = value;
@@ -423,7 +430,9 @@ class ModelRewrite implements RewriteExtension {
    * (row ids, counts, text); sum of counts is HUGEINT in DuckDB and BIGINT in Spark, equal below 2^63.
    */
   private aggregate(kind: string, node: unknown, f: Record<string, unknown>): unknown {
-    if (f.distinct === true) refuse(`${kind}(DISTINCT …)`, 'not translated');
+    // count(DISTINCT x): text and whole numbers are one value when they are equal in both; doubles
+    // (NaN, -0.0), structs and lists are not counted distinct here
+    if (f.distinct === true && (kind !== 'count' || nodeOf(f.this)?.kind !== 'column' || this.typeOf(f.this) === 'double' || this.typeOf(f.this) === 'decimal')) refuse(`${kind}(DISTINCT …) of anything but a column of text or whole numbers`, 'not translated');
     // DuckDB sums BIGINT into HUGEINT and rounds a DECIMAL cast; Spark overflows at 2^63: only
     // counts (the compilers' sums) are summed
     if (kind === 'sum' && this.typeOf(f.this) !== 'count') refuse('sum() of anything but a count', 'DuckDB sums integers past 2^63 and rounds decimals when cast, Spark overflows and truncates');
@@ -455,7 +464,7 @@ class ModelRewrite implements RewriteExtension {
       if (!Array.isArray(pair) || pair.length !== 2) refuse('CASE', 'unexpected WHEN shape');
       // `CASE x WHEN c` compares x with c: c holding is not what selects the branch
       const found = simple ? [] : guardsIn(pair[0]);
-      const when = toSpark(pair[0]);
+      const when = simple ? toSpark(pair[0]) : this.condition(pair[0], true);
       this.guards.push(...found);
       try {
         return [when, toSpark(pair[1])];

@@ -5,6 +5,7 @@
 import { fn, integerValue, nodeOf, numberLit, stringLit, stringValue, type AstNode } from './sparkAst.js';
 import { notExportableReason } from './notExportable.js';
 import { firstMatchOnly, javaPattern, javaReplacement } from './javaPattern.js';
+import { duckdbCaseMapping } from './duckdbCase.js';
 
 export class Refusal extends Error {}
 
@@ -70,8 +71,6 @@ const TYPED_FUNCTIONS: ReadonlyMap<string, { name: string; children: string[] }>
   ['contains', { name: 'contains', children: ['this', 'expression'] }],
   ['abs', { name: 'abs', children: ['this'] }],
   ['power', { name: '^', children: ['this', 'expression'] }],
-  ['lower', { name: 'lower', children: ['this'] }],
-  ['upper', { name: 'upper', children: ['this'] }],
   ['year', { name: 'year', children: ['this'] }],
 ]);
 
@@ -122,6 +121,13 @@ export function toSpark(node: unknown): unknown {
   switch (kind) {
     case 'div':
       return refuse('the / operator', notExportableReason('/') ?? '');
+    case 'lower':
+    case 'upper': {
+      // Spark's lower/upper are Java's full case mapping ('ß' to 'SS', a final sigma, the JVM's
+      // Unicode version); DuckDB's map one code point to one by its own table: that table, as translate()
+      const { from, to } = duckdbCaseMapping(kind);
+      return fn('translate', [toSpark(fields.this), stringLit(from), stringLit(to)]);
+    }
     case 'in':
       if (fields.query !== null && fields.query !== undefined) refuse('IN (subquery)', 'subqueries are not rules');
       return children(node, fields, ['this', 'expressions']);
