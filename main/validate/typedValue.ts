@@ -30,6 +30,13 @@ function parsedSql(col: ColumnSpec, t: string): string {
   return `CAST(try_strptime(${strptimeInput(col, t)}, ${sqlString(col.format)}) AS TIMESTAMP)`;
 }
 
+/**
+ * DuckDB reads words as dates and times: TRY_CAST('epoch' AS DATE) is 1970-01-01 (midnight as a
+ * TIME), and strptime with any format reads 'epoch', 'infinity' and '-infinity' as 1900-01-01.
+ * Every date, timestamp and time a file writes has a digit; a value without one is not typed.
+ */
+const HAS_DIGIT = (t: string): string => `regexp_matches(${t}, '[0-9]')`;
+
 /** SQL that is TRUE when the (non-missing) text `v` is a valid value of the column's type. */
 export function typeOkSql(col: ColumnSpec, v: string): string {
   const t = `trim(${v})`;
@@ -41,11 +48,11 @@ export function typeOkSql(col: ColumnSpec, v: string): string {
     case 'boolean':
       return `(lower(${t}) IN (${BOOLEAN_WORDS.map((w) => `'${w}'`).join(', ')}))`;
     case 'date':
-      return col.format ? `coalesce(CAST(${parsedSql(col, t)} AS DATE) ${DATE_RANGE}, false)` : `coalesce(TRY_CAST(${t} AS DATE) ${DATE_RANGE}, false)`;
+      return `(${HAS_DIGIT(t)} AND ${col.format ? `coalesce(CAST(${parsedSql(col, t)} AS DATE) ${DATE_RANGE}, false)` : `coalesce(TRY_CAST(${t} AS DATE) ${DATE_RANGE}, false)`})`;
     case 'timestamp':
-      return col.format ? `coalesce(${parsedSql(col, t)} ${TS_RANGE}, false)` : `coalesce(TRY_CAST(${t} AS TIMESTAMP) ${TS_RANGE}, false)`;
+      return `(${HAS_DIGIT(t)} AND ${col.format ? `coalesce(${parsedSql(col, t)} ${TS_RANGE}, false)` : `coalesce(TRY_CAST(${t} AS TIMESTAMP) ${TS_RANGE}, false)`})`;
     case 'time':
-      return col.format ? `(${parsedSql(col, t)} IS NOT NULL)` : `(TRY_CAST(${t} AS TIME) IS NOT NULL)`;
+      return `(${HAS_DIGIT(t)} AND ${col.format ? `(${parsedSql(col, t)} IS NOT NULL)` : `(TRY_CAST(${t} AS TIME) IS NOT NULL)`})`;
     default:
       return 'TRUE';
   }
