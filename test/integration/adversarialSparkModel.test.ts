@@ -60,6 +60,8 @@ const DATE_TEXTS = [
   '2020-０1-05', '2020-01-05 00:00', '2020 - 01 - 05', '2020--01-05', '1/5/2020', '01/05/2020', '12/31/0', '13/01/2020', '1/5/2020/', '2/29/2021',
   '02/29/2024', '2020.1.5', '2020.01.05.', '5-1-2020', '31-12-9999', '1-1-1', '05-01-02020', '1.1.1', '9999-12-31', '0001-01-01', '1-1-0',
   '2020/01/05', '5.1.2020', '', ' ', '2020-1-05\u00a0',
+  // words DuckDB reads as days (strptime: 1900-01-01; a cast: 'epoch' is 1970-01-01), and near misses
+  'epoch', ' Infinity', '-INFINITY\t', '\u00a0epoch', 'epochs', '+infinity', 'today', 'allballs',
 ];
 const dateRows: Rows = [];
 for (const d of DATE_TEXTS) dateRows.push([d]);

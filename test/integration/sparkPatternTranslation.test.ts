@@ -3,7 +3,8 @@
 // negations, classes with ranges and `&&`, groups, alternation, greedy and lazy quantifiers,
 // anchors at the ends) run as regexp_full_match, regexp_matches, regexp_replace (first match, and
 // every match with 'g', with generated replacements: group references, literal digits, `$`,
-// backslashes) and regexp_extract (each group) in DuckDB and, translated, in real Spark (one local
+// backslashes) and regexp_extract (each group), and the first three with the case-insensitive
+// option 'i' (RE2 folds k to the Kelvin sign and s to the long s), in DuckDB and, translated, in real Spark (one local
 // SparkSession) over strings chosen where the two regex engines differ: line terminators Java
 // treats specially (\r, \u0085, \u2028, a final \n), the vertical tab, non-ASCII letters and
 // digits, an emoji. Every answer must agree, NULL included.
@@ -18,7 +19,7 @@ import { evaluateInSpark, type SparkResult, type SparkRow } from '../helpers/spa
 const rand = seededRandom(20261207);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
-const ATOMS = ['a', 'b', 'Z', '1', '7', '_', ' ', '-', '%', '&', 'é', 'ü', '٣', '\\.', '\\-', '\\(', '\\*', '\\$', '\\\\', '\\]', '\\{',
+const ATOMS = ['a', 'b', 'Z', 'k', 'S', 'i', '[a-z]', '[^k]', '[S-]', '[\\[x]', '[ \u00a0]', '\u00a0', '1', '7', '_', ' ', '-', '%', '&', 'é', 'ü', '٣', '\\.', '\\-', '\\(', '\\*', '\\$', '\\\\', '\\]', '\\{',
   '.', '\\d', '\\D', '\\w', '\\W', '\\s', '\\S', '\\n', '\\t', '\\r', '\\v', '\\f', '\\x41', '{', '}', ']', ',',
   '[abc]', '[^a-c]', '[\\d_]', '[\\s.]', '[a-z0-9]', '[é-ü]', '[-a]', '[a-]', '[.^$]', '[a&&b]', '[^\\n]', '[\\w-]', '[\\]x]', '[^\\s]'];
 const QUANTIFIERS = ['*', '+', '?', '{2}', '{1,3}', '{2,}', '*?', '+?', '{0,1}'];
@@ -40,12 +41,13 @@ function expr(depth: number): string {
   return rand() < 0.2 ? `${sequence(depth)}|${sequence(depth)}` : sequence(depth);
 }
 
-const CHARS = ['a', 'b', 'Z', '1', '7', '_', ' ', '-', '%', '&', 'é', 'ü', '٣', '.', '(', '*', '$', '\\', ']', '{', '}', ',', 'A', 'x',
+// case folding: the Kelvin sign and the long s fold to k and s in RE2; the dotted and dotless i do not fold to i
+const CHARS = ['a', 'b', 'Z', 'k', 'K', 's', 'S', 'i', 'I', '\u212a', '\u017f', '\u0130', '\u0131', '\u00a0', '[', '1', '7', '_', ' ', '-', '%', '&', 'é', 'ü', '٣', '.', '(', '*', '$', '\\', ']', '{', '}', ',', 'A', 'x',
   '\n', '\r', '\t', '\u000b', '\f', '\u0085', '\u2028', '\u2029', '😀'];
 
 function rows(): SparkRow[] {
   const fixed: Array<string | null> = [null, '', 'a', 'ab', 'a\n', 'a\r', '\r\n', '\n', '\u0085', '\u2028', '\u000b', ' ', '\t',
-    'é', '٣', '1', '12', 'Z1_', 'a.b', 'a-b', '&', 'a&&b', '$', '^', 'A', 'aaa', 'ab\nab', '😀', 'a{2}', '%_', 'a\r\n'];
+    'é', '٣', '1', '12', 'Z1_', '\u212a', '\u017f', 'KS', '\u0130\u0131', 'a.b', 'a-b', '&', 'a&&b', '$', '^', 'A', 'aaa', 'ab\nab', '😀', 'a{2}', '%_', 'a\r\n'];
   const random = Array.from({ length: 90 }, () => Array.from({ length: Math.floor(rand() * 6) }, () => pick(CHARS)).join(''));
   return [...fixed, ...random].map((a, i) => [i + 1, a, null]);
 }
@@ -70,6 +72,11 @@ function expressions(p: string): string[] {
     `regexp_replace(a, ${q}, ${sqlString(rewrite(groups))})`,
     `regexp_replace(a, ${q}, ${sqlString(rewrite(groups))}, 'g')`,
     `regexp_extract(a, ${q}, ${Math.floor(rand() * (groups + 1))})`,
+    // DuckDB's case-insensitive option
+    `regexp_full_match(a, ${q}, 'i')`,
+    `regexp_matches(a, ${q}, 'i')`,
+    `regexp_replace(a, ${q}, ${sqlString(rewrite(groups))}, 'i')`,
+    `regexp_replace(a, ${q}, ${sqlString(rewrite(groups))}, 'gi')`,
   ];
 }
 // anchors at the ends only: inside a pattern they are refused (DuckDB reads `a$b` on a column as text)
@@ -118,6 +125,8 @@ describe('RE2 patterns translated for Spark match what DuckDB matches', () => {
       expect(cases.filter((c) => c.spark !== null && c.duckdb.startsWith(`${f}(`)).length, f).toBeGreaterThan(300);
     }
     expect(cases.filter((c) => c.spark !== null && c.duckdb.endsWith(", 'g')")).length).toBeGreaterThan(150);
+    // the case-insensitive option, on patterns of ASCII (others are refused under it)
+    for (const o of ["'i')", "'gi')"]) expect(cases.filter((c) => c.spark !== null && c.duckdb.endsWith(`, ${o}`)).length, o).toBeGreaterThan(150);
   });
 
   it('every translated pattern gives DuckDB\'s answer on every row, in Spark', () => {

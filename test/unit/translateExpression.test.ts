@@ -74,12 +74,14 @@ describe('AST rewrites where Spark differs', () => {
 describe('refusals name the function or construct', () => {
   it.each([
     ['strip_accents(a)', 'strip_accents()'],
-    ["regexp_replace(a, '[0-9]', '', 'gi')", "regexp_replace() with options other than 'g'"],
+    ["regexp_replace(a, '[0-9]', '', 'gs')", "regexp_replace() with options other than 'g' and 'i'"],
+    ["regexp_full_match(a, 'é', 'i')", 'outside ASCII under the case-insensitive option'],
     ["regexp_replace(a, '[0-9]*', '', 'g')", 'can match the empty string'],
     ["regexp_replace(a, '[[:digit:]]', '')", 'regexp_replace()'],
     ["regexp_extract(a, '[0-9]', 1)", 'regexp_extract() of group 1'],
     ['regexp_split_to_array(a, \',\')', 'regexp_split_to_array()'],
-    ["strftime(try_strptime(a, '%d/%m/%Y'), '%Y-%m-%d')", 'strftime()'],
+    ["strftime(try_strptime(a, '%d/%m/%Y'), '%d.%m.%Y')", 'strftime()'],
+    ["strftime(try_strptime(a, '%d %B %Y'), '%Y-%m-%d')", "the date format '%d %B %Y'"],
     ['reverse(a)', 'reverse()'],
     ['a[1]', '[ ] indexing'],
     ['string_split(a, \',\')', 'string_split()'],

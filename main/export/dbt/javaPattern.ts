@@ -14,6 +14,7 @@
 // a class (RE2's [[:alpha:]] classes), characters outside the Basic Multilingual Plane, and a
 // quantifier on an anchor.
 import regjsparser, { type AstNode, type CharacterClassBody, type Value } from 'regjsparser';
+import { DUCKDB_CASE } from './duckdbCaseTable.js';
 
 // a CommonJS package: its functions are on the default export under Node's ES modules
 const { parse } = regjsparser;
@@ -70,7 +71,8 @@ function classEscape(value: string, inClass: boolean): string {
 function classItem(item: CharacterClassBody): string {
   switch (item.type) {
     case 'value':
-      if (item.codePoint === 0x5b) unsupported("a '[' inside a class (RE2 reads [[:alpha:]] as a named class)");
+      // an escaped `\[` is the bracket itself; a bare one may open RE2's [[:alpha:]]
+      if (item.codePoint === 0x5b && item.kind !== 'identifier') unsupported("a '[' inside a class (RE2 reads [[:alpha:]] as a named class)");
       return valueChar(item);
     case 'characterClassRange':
       return `${classItem(item.min)}-${classItem(item.max)}`;
@@ -100,6 +102,77 @@ function findEdgeAnchors(tree: AstNode): Set<AstNode> {
   return out;
 }
 
+/**
+ * RE2's case-insensitive option (DuckDB's 'i') folds each letter to its Unicode case orbit: for
+ * ASCII letters that is both cases, and also the Kelvin sign for k and the long s for s. Under the
+ * option every letter and class is written out as the set it matches, and Java runs without its own
+ * case flags (which fold otherwise). Letters outside ASCII, and ranges there, are refused under the option.
+ */
+let folding = false;
+
+function orbit(codePoint: number): number[] {
+  const c = String.fromCodePoint(codePoint);
+  if (!/^[A-Za-z]$/.test(c)) return [codePoint];
+  const lower = c.toLowerCase().codePointAt(0)!;
+  const both = [lower, c.toUpperCase().codePointAt(0)!];
+  if (lower === 0x6b) both.push(0x212a);
+  if (lower === 0x73) both.push(0x17f);
+  return both;
+}
+
+let cased: Set<number> | null = null;
+
+/** Whether a character outside ASCII has a case (DuckDB maps it, or maps another to it) or is a letter or mark. */
+function hasCase(codePoint: number): boolean {
+  cased ??= new Set(DUCKDB_CASE.flat());
+  return cased.has(codePoint) || /[\p{L}\p{M}]/u.test(String.fromCodePoint(codePoint));
+}
+
+/** Under the option: an ASCII character, or one outside ASCII with no case to fold (a space, a symbol). */
+function caseless(codePoint: number): number {
+  if (codePoint > 0x7f && hasCase(codePoint)) unsupported('a letter outside ASCII under the case-insensitive option');
+  return codePoint;
+}
+
+function asciiOnly(codePoint: number): number {
+  if (codePoint > 0x7f) unsupported('a range outside ASCII under the case-insensitive option');
+  return codePoint;
+}
+
+/** The code points a class item matches under the case-insensitive option. */
+function foldedItem(item: CharacterClassBody, into: Set<number>): void {
+  const add = (lo: number, hi: number): void => {
+    if (lo === hi) return void orbit(caseless(lo)).forEach((o) => into.add(o));
+    for (let c = asciiOnly(lo); c <= asciiOnly(hi); c++) for (const o of orbit(c)) into.add(o);
+  };
+  switch (item.type) {
+    case 'value':
+      classItem(item); // the same escapes (and a bare '[') are refused as without the option
+      return add(item.codePoint, item.codePoint);
+    case 'characterClassRange':
+      classItem(item);
+      return add(item.min.codePoint, item.max.codePoint);
+    case 'characterClassEscape': {
+      classEscape(item.value, true);
+      const v = item.value.toLowerCase();
+      if (v === 'd') add(0x30, 0x39);
+      else if (v === 'w') {
+        add(0x30, 0x39);
+        add(0x41, 0x5a);
+        add(0x61, 0x7a);
+        add(0x5f, 0x5f);
+      } else for (const c of [0x9, 0xa, 0xc, 0xd, 0x20]) add(c, c);
+      return;
+    }
+    default:
+      unsupported(`the class item ${item.raw}`);
+  }
+}
+
+function writeSet(members: Set<number>, negative: boolean): string {
+  return `[${negative ? '^' : ''}${[...members].sort((a, b) => a - b).map(literalChar).join('')}]`;
+}
+
 function write(node: AstNode, edges: ReadonlySet<AstNode>): string {
   const w = (n: AstNode): string => write(n, edges);
   switch (node.type) {
@@ -108,15 +181,32 @@ function write(node: AstNode, edges: ReadonlySet<AstNode>): string {
     case 'disjunction':
       return node.body.map(w).join('|');
     case 'value':
+      if (folding) {
+        valueChar(node);
+        const members = orbit(caseless(node.codePoint));
+        return members.length === 1 ? valueChar(node) : writeSet(new Set(members), false);
+      }
       return valueChar(node);
     case 'dot':
       return '[^\\x{A}]';
     case 'characterClassEscape':
+      // under the option \w also holds the Kelvin sign and the long s (\W neither); \d and \s hold no letter
+      if (folding && node.value.toLowerCase() === 'w') {
+        const members = new Set<number>();
+        foldedItem({ ...node, value: 'w' } as CharacterClassBody, members);
+        return writeSet(members, node.value === 'W');
+      }
       return classEscape(node.value, false);
     case 'characterClass':
       if (node.kind !== 'union') unsupported('a class with set operations');
       // RE2 has no empty class: in `[]a]` and `[^]a]` the first `]` is a member, not the end.
       if (node.body.length === 0) unsupported("a class opening with ']'");
+      if (folding) {
+        // RE2 folds the members, then negates
+        const members = new Set<number>();
+        for (const item of node.body) foldedItem(item, members);
+        return writeSet(members, node.negative);
+      }
       return `[${node.negative ? '^' : ''}${node.body.map(classItem).join('')}]`;
     case 'anchor':
       // DuckDB reads a pattern with an anchor inside it (`a$b`, `a^b`) as text to search for on a
@@ -182,9 +272,10 @@ function capturingGroups(node: AstNode): number {
 /**
  * The Java pattern matching what the RE2 pattern matches, searched anywhere in the text (as
  * DuckDB's regexp_matches and Spark's RLIKE search) or, with `full`, only as the whole text (as
- * regexp_full_match).
+ * regexp_full_match). `caseInsensitive`: DuckDB's option 'i' (RE2's case folding), for ASCII patterns.
  */
-export function javaPattern(re2: string, full: boolean): JavaPattern {
+export function javaPattern(re2: string, full: boolean, caseInsensitive = false): JavaPattern {
+  folding = caseInsensitive;
   let tree: AstNode;
   try {
     tree = parse(re2, '');

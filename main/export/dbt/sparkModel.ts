@@ -9,6 +9,7 @@ import { INTEGER_RE, NUMBER_RE } from '../../validate/typedValue.js';
 import { fn, integerValue, nodeOf, stringLit, stringValue, type AstNode } from './sparkAst.js';
 import { Refusal, refuse, toSpark, withExtension, type RewriteExtension } from './sparkRewrite.js';
 import { sparkDamerauLevenshtein } from './sparkDamerau.js';
+import { strptimeDate } from './sparkDates.js';
 import type { Translation } from './translateExpression.js';
 
 const MARK = '\u0001';
@@ -558,57 +559,4 @@ class ModelRewrite implements RewriteExtension {
     }
     return fn('to_json', [fn('named_struct', args), fn('map', [stringLit('ignoreNullFields'), stringLit('false')])]);
   }
-}
-
-/** The blanks DuckDB's strptime skips before and after the text: ASCII white space. */
-const BLANKS = '[\\t\\n\\x0B\\f\\r ]*';
-
-/**
- * `CAST(CAST(try_strptime(t, fmt) AS TIMESTAMP) AS DATE)` for a format of %Y, %m and %d between
- * separators (-, /, .), as DuckDB reads it: blanks around the text skipped, %Y one to four digits
- * (year 20 is 0020), %m and %d one or two, a calendar day or NULL. In Spark: the same shape as a
- * Java pattern, the parts padded into 'yyyy-mm-dd' and cast with try_cast (NULL for 2020-02-30).
- * Other formats (names of months, times, zones, fields without a separator) are not translated.
- */
-function strptimeDate(value: unknown): unknown {
-  const ts = nodeOf(value);
-  if (ts?.kind !== 'cast' || (ts.fields.to as { data_type?: unknown } | undefined)?.data_type !== 'timestamp') return null;
-  const call = nodeOf(ts.fields.this);
-  if (call?.kind !== 'function' || String(call.fields.name).toLowerCase() !== 'try_strptime') return null;
-  const args = call.fields.args;
-  const format = Array.isArray(args) && args.length === 2 ? stringValue(args[1]) : null;
-  if (format === null) return refuse('try_strptime() with a format that is not a constant', 'not translated');
-  const tokens = format.match(/%[A-Za-z%]|[^%]/g) ?? [];
-  const groups: Record<string, number> = {};
-  let pattern = `^${BLANKS}`;
-  let previousField = false;
-  for (const t of tokens) {
-    if (t === '%Y' || t === '%m' || t === '%d') {
-      if (previousField || t in groups) return refuse(`the date format '${format}'`, 'two fields without a separator, or a field twice, are read by digit counts Spark does not share');
-      groups[t] = Object.keys(groups).length + 1;
-      pattern += t === '%Y' ? '([0-9]{1,4})' : '([0-9]{1,2})';
-      previousField = true;
-    } else if (/^[-/.]$/.test(t)) {
-      pattern += `\\x{${t.charCodeAt(0).toString(16)}}`;
-      previousField = false;
-    } else {
-      return refuse(`the date format '${format}'`, `only %Y, %m and %d between '-', '/' or '.' are translated (not ${JSON.stringify(t)})`);
-    }
-  }
-  if (Object.keys(groups).length !== 3) return refuse(`the date format '${format}'`, 'only a format with %Y, %m and %d is translated');
-  pattern += `${BLANKS}\\z`;
-  const text = toSpark((args as unknown[])[0]);
-  const part = (spec: string, width: number): AstNode => fn('lpad', [fn('regexp_extract', [structuredClone(text), stringLit(pattern), numberLitOf(groups[spec]!)]), numberLitOf(width), stringLit('0')]);
-  const day = fn('concat', [part('%Y', 4), stringLit('-'), part('%m', 2), stringLit('-'), part('%d', 2)]);
-  return {
-    case: {
-      operand: null,
-      whens: [[fn('rlike', [structuredClone(text), stringLit(pattern)]), { try_cast: { this: day, to: { data_type: 'date' }, double_colon_syntax: false } }]],
-      else_: null,
-    },
-  };
-}
-
-function numberLitOf(n: number): AstNode {
-  return { literal: { literal_type: 'number', value: String(n) } };
 }

@@ -6,6 +6,7 @@ import { fn, integerValue, nodeOf, numberLit, stringLit, stringValue, type AstNo
 import { notExportableReason } from './notExportable.js';
 import { firstMatchOnly, javaPattern, javaReplacement } from './javaPattern.js';
 import { duckdbCaseMapping } from './duckdbCase.js';
+import { strftimeOfStrptime } from './sparkDates.js';
 
 export class Refusal extends Error {}
 
@@ -302,6 +303,8 @@ function translateFunction(fields: Record<string, unknown>): unknown {
     const handled = extension.fn(name, args, fields);
     if (handled !== undefined) return handled;
   }
+  // a date rewritten from one day format to ISO (the date rules): its own translation
+  if (name === 'strftime') return strftimeOfStrptime(args);
   requireExportable(name);
   const arg = (i: number): unknown => toSpark(args[i]);
   const all = (): unknown[] => args.map(toSpark);
@@ -359,24 +362,24 @@ function translateFunction(fields: Record<string, unknown>): unknown {
     case 'regexp_matches': {
       // RE2 rewritten as the Java pattern of the same strings (javaPattern.ts); RLIKE searches
       // the text as regexp_matches does, and the full match is anchored in the pattern itself.
-      if (args.length !== 2) refuse(`${name}() with options`, 'the option letters (case, newline handling) are not translated');
+      if (args.length !== 2 && args.length !== 3) refuse(`${name}()`, 'takes a text, a pattern and options');
+      const { fold } = regexOptions(name, args[2], false);
       const re2 = stringValue(args[1]);
       if (re2 === null) refuse(`${name}() with a pattern that is not a constant`, 'only a constant pattern can be checked and rewritten for Java');
-      const java = javaPattern(re2, name === 'regexp_full_match');
+      const java = javaPattern(re2, name === 'regexp_full_match', fold);
       if (!java.ok) refuse(`${name}()`, java.reason);
       return fn('rlike', [arg(0), stringLit(java.pattern)]);
     }
     case 'regexp_replace': {
       // DuckDB replaces the first match unless given 'g'; Spark's regexp_replace replaces every
       // match, so one match is a pattern anchored at the start (javaPattern.ts firstMatchOnly).
-      const options = args.length === 4 ? stringValue(args[3]) : '';
-      if (args.length < 3 || args.length > 4 || (options !== '' && options !== 'g')) refuse('regexp_replace() with options other than \'g\'', 'the option letters (case, newline handling) are not translated');
+      if (args.length < 3 || args.length > 4) refuse('regexp_replace()', 'takes a text, a pattern, a replacement and options');
+      const { global, fold } = regexOptions(name, args[3], true);
       const re2 = stringValue(args[1]);
       const rewrite = stringValue(args[2]);
       if (re2 === null || rewrite === null) refuse('regexp_replace() with a pattern or replacement that is not a constant', 'only constants can be checked and rewritten for Java');
-      const java = javaPattern(re2, false);
+      const java = javaPattern(re2, false, fold);
       if (!java.ok) refuse('regexp_replace()', java.reason);
-      const global = options === 'g';
       // After a match RE2 takes no empty match where it ended, Java does, and Java steps into an
       // emoji's surrogate pair to try one: every-match replacing of a pattern that can match nothing differs.
       if (global && java.empty) refuse("regexp_replace(..., 'g') of a pattern that can match the empty string", 'RE2 and Java find different empty matches between and after matches');
@@ -408,6 +411,21 @@ function translateFunction(fields: Record<string, unknown>): unknown {
     default:
       return fn(name, all());
   }
+}
+
+/**
+ * DuckDB's regex options, of which 'g' (every match, regexp_replace only) and 'i' (RE2's case
+ * folding, javaPattern.ts) are translated; 'c' (case-sensitive, the default) is refused with the
+ * newline and literal options, as they change what the others mean in combination.
+ */
+function regexOptions(name: string, value: unknown, replace: boolean): { global: boolean; fold: boolean } {
+  if (value === undefined) return { global: false, fold: false };
+  const options = stringValue(value);
+  const allowed = replace ? /^(?:g|i|gi|ig)?$/ : /^i?$/;
+  if (options === null || !allowed.test(options)) {
+    refuse(`${name}() with options other than ${replace ? "'g' and 'i'" : "'i'"}`, 'the other option letters (newline handling, literal patterns) are not translated');
+  }
+  return { global: options.includes('g'), fold: options.includes('i') };
 }
 
 /** The items of `[x, y]` or DuckDB's rendering of it, `main.list_value(x, y)`; else null. */
