@@ -113,6 +113,8 @@ describe('translateModelSql', () => {
     expect(refusal('SELECT count(DISTINCT lower(x)) FROM t')).toMatch(/DISTINCT/);
     expect(refusal('SELECT count(DISTINCT TRY_CAST(x AS DOUBLE)) FROM t')).toMatch(/DISTINCT/);
     expect(refusal('SELECT min(DISTINCT x) FROM t')).toMatch(/DISTINCT/);
+    // from an adversarial pass: Spark refuses DISTINCT window functions
+    expect(refusal('SELECT count(DISTINCT x) OVER (PARTITION BY y) FROM t')).toMatch(/DISTINCT over a window/);
     expect(refusal('SELECT min(x) OVER (ORDER BY y ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t')).toMatch(/frame/);
     expect(refusal("SELECT json_object('k', x) FROM t WHERE x IN (SELECT y FROM u LIMIT 1)")).toMatch(/limit/);
     expect(refusal('SELECT airlock_ref__x FROM t')).toMatch(/airlock_ref__/);

@@ -420,6 +420,8 @@ class ModelRewrite implements RewriteExtension {
     const inner = nodeOf(f.this);
     const isRowNumber = inner?.kind === 'row_number' || (inner?.kind === 'function' && String(inner.fields.name).toLowerCase() === 'row_number');
     if (!inner || (!AGGREGATES.has(inner.kind) && !isRowNumber)) refuse(`the window function ${inner?.kind ?? '?'}`, 'not translated');
+    // Spark has no DISTINCT window aggregate (count(DISTINCT x) OVER …): it would stop the model
+    if (inner && nodeOf(f.this)?.fields.distinct === true) refuse('an aggregate with DISTINCT over a window', 'Spark does not run distinct window functions');
     if (!isRowNumber) f.this = toSpark(f.this);
     if (Array.isArray(over.partition_by)) over.partition_by = over.partition_by.map((e) => toSpark(e));
     if (Array.isArray(over.order_by)) over.order_by = over.order_by.map((o) => this.ordered(o));
