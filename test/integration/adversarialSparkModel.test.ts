@@ -10,6 +10,7 @@ import { parseContract } from '../../main/contract/load.js';
 import { openLockedDuckDB, queryRows, sqlIdent, type LockedDuckDB } from '../../main/store/duckdb.js';
 import { compileViolations } from '../../main/validate/compileViolations.js';
 import { INTEGER_RE, NUMBER_RE } from '../../main/validate/typedValue.js';
+import { oneCharacterReplacedSql } from '../../main/validate/oneCharacterReplaced.js';
 import { translateModelSql } from '../../main/export/dbt/sparkModel.js';
 import { seededRandom } from '../../main/models/tiny/seededRandom.js';
 import { DUCKDB_CASE } from '../../main/export/dbt/duckdbCaseTable.js';
@@ -252,6 +253,30 @@ const probes: Probe[] = [
   { name: 'count(DISTINCT column) of text with NULL, empty and case variants, and of row ids', translates: true, sql: `SELECT g, count(DISTINCT u) AS a, count(DISTINCT _airlock_row_id) AS b, count(u) AS c FROM grp GROUP BY g
       UNION ALL SELECT 'cases', count(DISTINCT t), count(DISTINCT l), count(*) FROM (SELECT t, lower(t) AS l FROM cases)` },
   { name: 'count(DISTINCT) of a double stays refused', refuses: true, sql: `SELECT count(DISTINCT TRY_CAST(t AS DOUBLE)) AS n FROM nums` },
+  // what an agreedValue rule's evidence models are made of (compileAgreedValue.ts)
+  { name: 'count / count: quarters, zero, NULL from an outer join, x / 0 as infinity and 0 / 0 as NaN', translates: true, sql: `WITH c AS (SELECT g, count(u) AS a, count(*) AS b, count(*) FILTER (WHERE u = 'no such value') AS z FROM grp GROUP BY g),
+      j AS (SELECT y.u AS g2, c.a, c.b, c.z FROM yv y LEFT JOIN c ON c.g = y.u UNION ALL SELECT g, a, b, z FROM c)
+      SELECT g2, a / b = 0.75 AS quarters, a / b = 0 AS zero, (a / b) IS NULL AS none, CASE WHEN a / z > 1e308 THEN a / z END AS special,
+             (a / z) IS NULL AS special_none, a / sum(b) OVER () > 0.1 AS windowed FROM j` },
+  { name: 'the / operator of anything but counts stays refused', refuses: true, sql: `SELECT length(t) / 2 AS h FROM strs` },
+  // (an order with ties numbers or leads to any of the tied rows, in either engine: the compilers order totally)
+  { name: 'lead() and lag() with NULLs in the order, past the partition ends, in coalesce', translates: true, sql: `SELECT _airlock_row_id, lead(u, 1) OVER (PARTITION BY g ORDER BY u DESC) AS nx,
+      lag(_airlock_row_id, 2) OVER (PARTITION BY g ORDER BY _airlock_row_id) AS pv, coalesce(lead(n, 1) OVER (ORDER BY n DESC, g, _airlock_row_id), 0) AS runner_up
+      FROM grp JOIN (SELECT g AS g3, count(*) AS n FROM grp GROUP BY g) c ON c.g3 = grp.g` },
+  { name: 'lead() with a default or without an order stays refused', refuses: true, sql: `SELECT lead(u, 1, 'x') OVER (ORDER BY u) AS a FROM grp` },
+  { name: 'range(), list_transform(), list_position() and [k] of such lists, over 4-byte and combining text', translates: true, sql: `SELECT _airlock_row_id,
+      list_position(list_transform(range(1, length(t) + 1), _airlock_i -> substr(t, _airlock_i, 1) = 'a'), true) AS pa,
+      list_position(list_transform(range(1, length(t) + 1), _airlock_i -> substr(t, _airlock_i, 2) = substr(t, 1, 2)), false) AS pb,
+      range(3, 1)[1] AS e1, range(2, 2)[1] AS e2, range(2, 5)[3] AS r3, list_transform(range(0, 3), x -> x * 2)[3] AS d3,
+      list_transform([list_position(list_transform(range(1, length(t) + 1), _airlock_i -> substr(t, _airlock_i, 1) = '😀'), true)], _airlock_p -> substr(t, _airlock_p, 1))[1] AS at,
+      [length(t)][2] AS past FROM strs` },
+  { name: 'one character replaced everywhere, over the Damerau pairs and merges such as po box 287 / poxboxx287', translates: true, sql: `SELECT _airlock_row_id, ${oneCharacterReplacedSql('a', 'b')} AS ab, ${oneCharacterReplacedSql('b', 'a')} AS ba FROM pairs
+      UNION ALL SELECT 0, ${oneCharacterReplacedSql("'po box 287'", "'poxboxx287'")}, ${oneCharacterReplacedSql("'cac-1'", "'xax-1'")}` },
+  { name: 'substr() from a position that may be 0 stays refused', refuses: true, sql: `SELECT list_transform(range(0, 3), _airlock_i -> substr(t, _airlock_i, 1))[1] AS a FROM strs` },
+  { name: "string_split_regex() unnested: empty pieces at the ends and between separators, NUL, 4-byte text", translates: true, sql: `SELECT _airlock_row_id, unnest(string_split_regex(t, '[^0-9A-Za-z]+')) AS w FROM strs
+      UNION ALL SELECT 0, unnest(string_split_regex(', a,,b ,', '[, ]')) UNION ALL SELECT -1, unnest(string_split_regex('', ','))` },
+  { name: 'string_split_regex() of a pattern that can match nothing stays refused', refuses: true, sql: `SELECT unnest(string_split_regex(t, 'x*')) AS w FROM strs` },
+  { name: 'CAST of a whole-number constant to BIGINT', translates: true, sql: `SELECT CAST(0 AS BIGINT) AS a, CAST(-7 AS BIGINT) AS b, CAST(123456789 AS BIGINT) AS c` },
   // the real compiler
   { name: 'compiled violations of a contract with every translated check, over hostile rows', sql: `SELECT row_id, "column", reason, rule, detail FROM (${compileViolations(CONTRACT, 'src').sql})` },
 ];

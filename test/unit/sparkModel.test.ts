@@ -102,6 +102,37 @@ describe('translateModelSql', () => {
     expect([...uto!][[...ufrom!].indexOf('ß')]).toBe('ẞ');
   });
 
+  it('writes what an agreedValue rule\'s evidence is made of: count / count, lead(), range() and list_transform() with positions, list_position(), [k], a split unnested', () => {
+    const share = spark('SELECT n / total AS s FROM (SELECT count(*) AS n, sum(count(*)) OVER () AS total FROM t GROUP BY x)');
+    // DuckDB divides by zero into infinity or NaN; Spark gives NULL or stops: written out
+    expect(share).toMatch(/CASE WHEN total = 0 THEN CASE WHEN n IS NULL THEN NULL WHEN n > 0 THEN CAST\('Infinity' AS DOUBLE\)/);
+    expect(share).toContain('ELSE (n) / (total) END');
+    expect(spark('SELECT coalesce(lead(n, 1) OVER (PARTITION BY k ORDER BY n DESC, v), 0) FROM t')).toContain('LEAD(n, 1) OVER (PARTITION BY k ORDER BY n DESC NULLS LAST, v NULLS LAST)');
+    // range(1, 1) is empty in DuckDB; Spark's sequence(1, 0) counts down
+    expect(spark('SELECT range(1, length(x) + 1)[2] FROM t')).toBe('SELECT TRY_ELEMENT_AT(SLICE(SEQUENCE(1, GREATEST(1, LENGTH(x) + 1)), 1, GREATEST((LENGTH(x) + 1) - (1), 0)), 2) FROM t');
+    const first = spark("SELECT list_position(list_transform(range(1, length(a) + 1), _airlock_i -> substr(a, _airlock_i, 1) = substr(b, _airlock_i, 1)), false) FROM t");
+    expect(first).toContain('NULLIF(ARRAY_POSITION(TRANSFORM(');
+    expect(first).toContain('_airlock_i -> SUBSTRING(a, _airlock_i, 1) = SUBSTRING(b, _airlock_i, 1)');
+    expect(spark("SELECT w FROM (SELECT unnest(string_split_regex(lower(v), '[^0-9A-Za-z]+')) AS w FROM t)")).toContain("EXPLODE(SPLIT(TRANSLATE(v, ");
+    expect(spark('SELECT 0 AS det, CAST(0 AS BIGINT) AS row_id WHERE false')).toContain('CAST(0 AS BIGINT)');
+    // where the engines would part, still refused
+    expect(refusal('SELECT length(x) / 2 FROM t')).toMatch(/\/ operator of anything but two counts/);
+    expect(refusal("SELECT lead(x, 1, 'd') OVER (ORDER BY x) FROM t")).toMatch(/default/);
+    expect(refusal('SELECT lead(x) OVER (PARTITION BY y) FROM t')).toMatch(/without ORDER BY/);
+    expect(refusal('SELECT list_transform(range(0, 3), _i -> substr(x, _i, 1)) FROM t')).toMatch(/substr\(\) with a start/);
+    expect(refusal('SELECT list_transform(range(1, 3), (_i, _j) -> _i + _j) FROM t')).toMatch(/index parameter/);
+    expect(refusal('SELECT list_position([x], NULL) FROM t')).toMatch(/list_position\(\) of anything but a constant/);
+    expect(refusal('SELECT x[1] FROM t')).toMatch(/\[ \] indexing/);
+    expect(refusal('SELECT [x][0] FROM t')).toMatch(/\[ \] indexing/);
+    expect(refusal("SELECT unnest(string_split_regex(x, 'a*')) FROM t")).toMatch(/empty string/);
+    expect(refusal("SELECT unnest(string_split_regex(x, ',', 'i')) FROM t")).toMatch(/options/);
+    expect(refusal("SELECT CAST('7' AS BIGINT) FROM t")).toMatch(/BIG_INT/);
+    // DuckDB prints a truth constant as a cast of its letter (beers' city rule is stored so)
+    expect(spark("SELECT coalesce(x = 'a', CAST('f' AS BOOLEAN)) OR CAST('t' AS BOOLEAN) FROM t")).toBe("SELECT COALESCE(x = 'a', FALSE) OR TRUE FROM t");
+    expect(refusal("SELECT CAST('yes' AS BOOLEAN) FROM t")).toMatch(/BOOLEAN/);
+    expect(refusal('SELECT CAST(x AS BOOLEAN) FROM t')).toMatch(/BOOLEAN/);
+  });
+
   it('refuses what it has no exact translation for, naming it', () => {
     expect(refusal('SELECT x FROM t LIMIT 5')).toMatch(/limit/);
     expect(refusal('SELECT x FROM t UNION SELECT x FROM u')).toMatch(/UNION without ALL/);

@@ -10,6 +10,7 @@ import { fn, integerValue, nodeOf, stringLit, stringValue, type AstNode } from '
 import { Refusal, refuse, toSpark, withExtension, type RewriteExtension } from './sparkRewrite.js';
 import { sparkDamerauLevenshtein } from './sparkDamerau.js';
 import { strptimeDate } from './sparkDates.js';
+import { javaPattern } from './javaPattern.js';
 import type { Translation } from './translateExpression.js';
 
 const MARK = '\u0001';
@@ -82,6 +83,11 @@ const EMPTY = (v: unknown): boolean => v === null || v === undefined || v === fa
 // logical_and and logical_or are bool_and and bool_or (Spark's names): both skip NULLs, NULL over nothing
 const AGGREGATES: ReadonlySet<string> = new Set(['count', 'min', 'max', 'sum', 'any_value', 'logical_and', 'logical_or']);
 
+const notListIndexing = 'only a constant place of 1 or more in a list the compilers build is translated: DuckDB\'s [] also cuts text, and Spark counts arrays from 0';
+
+/** The truth constants DuckDB prints in its casts, and what they are. */
+const TRUTH_CONSTANTS: ReadonlyMap<string, boolean> = new Map([['t', true], ['f', false], ['true', true], ['false', false]]);
+
 const INTEGER_TYPES: ReadonlySet<string> = new Set(['big_int', 'int']);
 
 /** What the translation knows of a value's type: enough to refuse what the engines write differently. */
@@ -94,6 +100,8 @@ function directType(value: unknown): ValueType {
   if (n.kind === 'paren') return directType(n.fields.this);
   if (n.kind === 'count') return 'count';
   if (n.kind === 'window_function') return nodeOf(n.fields.this)?.kind === 'count' ? 'count' : 'unknown';
+  // DuckDB's / is a DOUBLE division of any numbers (the model translation writes it for counts only)
+  if (n.kind === 'div') return 'double';
   if (n.kind === 'cast' || n.kind === 'try_cast') {
     const t = String((n.fields.to as { data_type?: unknown } | undefined)?.data_type ?? '');
     return t === 'double' || t === 'float' || t === 'real' ? 'double' : t === 'decimal' ? 'decimal' : t === 'date' || t.startsWith('timestamp') || t === 'time' ? 'date' : 'unknown';
@@ -120,9 +128,11 @@ function aliasTypes(statement: unknown): Map<string, ValueType> {
       if (typeof name === 'string') {
         let t = directType(n.fields.this);
         const inner = nodeOf(n.fields.this);
-        // a sum of counts, and a column renaming one, keep its type (resolved on a second pass)
+        // a sum of counts (also over a window), and a column renaming one, keep its type (resolved on a second pass)
         if (t === 'unknown' && inner?.kind === 'column') t = `=${String((inner.fields.name as { name?: unknown }).name)}` as ValueType;
-        if (t === 'unknown' && inner?.kind === 'sum' && nodeOf(inner.fields.this)?.kind === 'column') t = `=${String((nodeOf(inner.fields.this)!.fields.name as { name?: unknown }).name)}` as ValueType;
+        const summed = inner?.kind === 'window_function' ? nodeOf(inner.fields.this) : inner;
+        if (t === 'unknown' && summed?.kind === 'sum' && directType(summed.fields.this) === 'count') t = 'count';
+        if (t === 'unknown' && summed?.kind === 'sum' && nodeOf(summed.fields.this)?.kind === 'column') t = `=${String((nodeOf(summed.fields.this)!.fields.name as { name?: unknown }).name)}` as ValueType;
         const before = seen.get(name);
         seen.set(name, before === undefined || before === t ? t : 'unknown');
       }
@@ -153,6 +163,9 @@ class ModelRewrite implements RewriteExtension {
     const n = nodeOf(value);
     if (n?.kind === 'paren') return this.typeOf(n.fields.this);
     if (n?.kind === 'column') return this.aliases.get(String((n.fields.name as { name?: unknown }).name)) ?? 'unknown';
+    // a sum of counts, also over a window, is a count (BIGINT in Spark, HUGEINT in DuckDB, equal below 2^63)
+    const summed = n?.kind === 'window_function' ? nodeOf(n.fields.this) : n;
+    if (summed?.kind === 'sum' && this.typeOf(summed.fields.this) === 'count') return 'count';
     if (n?.kind === 'case') {
       // a CASE is as typed as its branches (the strptime date, the guarded casts)
       const whens = Array.isArray(n.fields.whens) ? (n.fields.whens as unknown[][]).map((w) => this.typeOf(w[1])) : [];
@@ -233,6 +246,12 @@ class ModelRewrite implements RewriteExtension {
         // DATE 'yyyy-mm-dd' is the same day in both
         if (f.literal_type === 'date' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(String(f.value))) return node;
         return undefined;
+      case 'div':
+        return this.divide(f);
+      case 'subscript':
+        return this.subscript(f);
+      case 'substring':
+        return this.positionSubstring(node, f);
       case 'and':
         return this.and(node, f);
       case 'case':
@@ -284,6 +303,19 @@ class ModelRewrite implements RewriteExtension {
         if (!Array.isArray(lambda.fields.parameters) || lambda.fields.parameters.length !== 1) refuse('list_filter() with an index parameter', 'DuckDB counts the index from 1, Spark from 0');
         return fn('filter', [toSpark(args[0]), toSpark(args[1])]);
       }
+      case 'range':
+        return this.range(args);
+      case 'list_transform':
+      case 'array_transform':
+      case 'list_apply':
+      case 'array_apply':
+      case 'apply':
+        return this.transform(args);
+      case 'list_position':
+      case 'list_indexof':
+      case 'array_position':
+      case 'array_indexof':
+        return this.position(args);
       case 'unnest':
         return refuse('unnest() inside an expression', 'only a list unnested as a whole SELECT item is translated (as explode)');
       case 'damerau_levenshtein':
@@ -292,6 +324,101 @@ class ModelRewrite implements RewriteExtension {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * range(lo, hi): lo, lo + 1, …, hi - 1, empty where hi <= lo. Spark's sequence(lo, hi) counts
+   * down where hi < lo and holds hi, so it is cut to the first hi - lo elements of a sequence that
+   * never counts down. Whole numbers in both (BIGINT in DuckDB, INT or BIGINT in Spark).
+   */
+  private range(args: unknown[]): AstNode {
+    if (args.length !== 2) return refuse('range() with one or three arguments', 'not translated');
+    const lo = toSpark(args[0]);
+    const hi = toSpark(args[1]);
+    const zero = { literal: { literal_type: 'number', value: '0' } };
+    const one = { literal: { literal_type: 'number', value: '1' } };
+    const upper = fn('greatest', [structuredClone(lo), structuredClone(hi)]);
+    const count = fn('greatest', [{ sub: { left: { paren: { this: structuredClone(hi) } }, right: { paren: { this: structuredClone(lo) } } } }, zero]);
+    return fn('slice', [fn('sequence', [lo, upper]), one, count]);
+  }
+
+  /** Lambda parameters whose every value is a position: a whole number of 1 or more, or NULL. */
+  private positions = new Set<string>();
+
+  /** Whether every element of the list is a position (range from 1 up, a list of positions found or constants of 1 or more). */
+  private positionList(list: unknown): boolean {
+    const n = nodeOf(list);
+    if (n?.kind === 'function' && String(n.fields.name).toLowerCase() === 'range') {
+      const lo = Array.isArray(n.fields.args) ? integerValue(n.fields.args[0]) : null;
+      return lo !== null && lo >= 1;
+    }
+    if (n?.kind === 'array_func' && Array.isArray(n.fields.expressions)) {
+      return n.fields.expressions.every((e) => {
+        const x = nodeOf(e);
+        if (x?.kind === 'function' && ['list_position', 'list_indexof', 'array_position', 'array_indexof'].includes(String(x.fields.name).toLowerCase())) return true;
+        const k = integerValue(e);
+        return k !== null && k >= 1;
+      });
+    }
+    return false;
+  }
+
+  /**
+   * list_transform(l, x -> e): Spark's transform, one element for one, in order. A second (index)
+   * parameter is counted from 1 in DuckDB and from 0 in Spark: refused. Where every element of l
+   * is a position, x may start a substr() in e.
+   */
+  private transform(args: unknown[]): AstNode {
+    const lambda = nodeOf(args[1]);
+    if (args.length !== 2 || lambda?.kind !== 'lambda') return refuse('list_transform() without a lambda', 'not translated');
+    const params = lambda.fields.parameters;
+    if (!Array.isArray(params) || params.length !== 1) return refuse('list_transform() with an index parameter', 'DuckDB counts the index from 1, Spark from 0');
+    const name = String((params[0] as { name?: unknown }).name);
+    const positional = this.positionList(args[0]) && !this.positions.has(name);
+    const list = toSpark(args[0]);
+    if (positional) this.positions.add(name);
+    try {
+      return fn('transform', [list, toSpark(args[1])]);
+    } finally {
+      if (positional) this.positions.delete(name);
+    }
+  }
+
+  /**
+   * list_position(l, v): the 1-based place of the first element equal to v; NULL in DuckDB where
+   * there is none, 0 in Spark (hence nullif). Both skip NULL elements; v is a constant, never NULL.
+   */
+  private position(args: unknown[]): AstNode {
+    const v = nodeOf(args[1]);
+    if (args.length !== 2 || !v || !(v.kind === 'boolean' || (v.kind === 'literal' && (v.fields.literal_type === 'string' || v.fields.literal_type === 'number')))) {
+      return refuse('list_position() of anything but a constant', 'Spark answers NULL when looking for NULL, DuckDB finds a NULL element');
+    }
+    return fn('nullif', [fn('array_position', [toSpark(args[0]), toSpark(args[1])]), { literal: { literal_type: 'number', value: '0' } }]);
+  }
+
+  /**
+   * list[k] of a list the compilers build (a list literal, a range, a transform or filter of one) at a
+   * constant k of 1 or more: Spark's try_element_at counts from 1 and is NULL past the end, as
+   * DuckDB is. DuckDB's [] also cuts text, so anything but such a list is refused.
+   */
+  private subscript(f: Record<string, unknown>): AstNode {
+    const list = nodeOf(f.this);
+    const listName = list?.kind === 'function' ? String(list.fields.name).toLowerCase() : '';
+    const isList = list?.kind === 'array_func' || ['list_transform', 'array_transform', 'list_apply', 'array_apply', 'apply', 'list_filter', 'range'].includes(listName);
+    const k = integerValue(f.index);
+    if (!isList || k === null || k < 1) return refuse('[ ] indexing', notListIndexing);
+    return fn('try_element_at', [toSpark(f.this), toSpark(f.index)]);
+  }
+
+  /** substr(s, p, n) where p is a position parameter: the engines agree from 1 up, and on NULL. */
+  private positionSubstring(node: unknown, f: Record<string, unknown>): unknown {
+    const start = nodeOf(f.start);
+    const name = start?.kind === 'column' && start.fields.table === null ? String((start.fields.name as { name?: unknown }).name) : null;
+    if (name === null || !this.positions.has(name) || f.from_for_syntax === true) return undefined;
+    const len = EMPTY(f.length) ? 0 : integerValue(f.length);
+    if (len === null || len < 0) return undefined;
+    f.this = toSpark(f.this);
+    return node;
   }
 
   /** Fields that must be absent (null, false or empty) for the node to mean the same in Spark. */
@@ -384,6 +511,27 @@ class ModelRewrite implements RewriteExtension {
     }
   }
 
+  /**
+   * string_split_regex(s, pattern) as the list a SELECT item unnests (the words the vote's
+   * tie-break compares): Spark's split(s, java) with no limit keeps empty pieces, leading and
+   * trailing ones too, as DuckDB does; both split at the successive leftmost matches, which the
+   * Java pattern finds as RE2 does. A pattern that can match the empty string splits differently
+   * (RE2 and Java take different empty matches), so it stays refused, as do options. Not an
+   * expression-rule function (notExportable.ts): a list is no rule's value.
+   */
+  private splitList(list: unknown): AstNode | null {
+    const n = nodeOf(list);
+    if (n?.kind !== 'function' || !['string_split_regex', 'str_split_regex', 'regexp_split_to_array'].includes(String(n.fields.name).toLowerCase())) return null;
+    const args = n.fields.args;
+    if (!Array.isArray(args) || args.length !== 2) return refuse('string_split_regex() with options', 'not translated');
+    const re2 = stringValue(args[1]);
+    if (re2 === null) return refuse('string_split_regex() with a pattern that is not a constant', 'only a constant pattern can be checked and rewritten for Java');
+    const java = javaPattern(re2, false);
+    if (!java.ok) return refuse('string_split_regex()', java.reason);
+    if (java.empty) return refuse('string_split_regex() of a pattern that can match the empty string', 'RE2 and Java find different empty matches');
+    return fn('split', [toSpark(args[0]), stringLit(java.pattern)]);
+  }
+
   /** A SELECT item; a list unnested as a whole item is Spark's explode (one row per element, none for an empty list). */
   private selectItem(item: unknown): unknown {
     const n = nodeOf(item);
@@ -391,7 +539,7 @@ class ModelRewrite implements RewriteExtension {
     if (target?.kind === 'function' && String(target.fields.name).toLowerCase() === 'unnest') {
       const args = target.fields.args;
       if (!Array.isArray(args) || args.length !== 1) refuse('unnest() with options', 'not translated');
-      const exploded = fn('explode', [toSpark(args[0])]);
+      const exploded = fn('explode', [this.splitList(args[0]) ?? toSpark(args[0])]);
       if (n?.kind === 'alias') {
         if (!EMPTY(n.fields.column_aliases)) refuse('an alias with column names', 'not translated');
         n.fields.this = exploded;
@@ -419,12 +567,52 @@ class ModelRewrite implements RewriteExtension {
     if (!over || !EMPTY(over.window_name) || !EMPTY(over.frame) || !EMPTY(over.alias)) refuse('a window with a name or a frame', 'not translated');
     const inner = nodeOf(f.this);
     const isRowNumber = inner?.kind === 'row_number' || (inner?.kind === 'function' && String(inner.fields.name).toLowerCase() === 'row_number');
+    if (inner && (inner.kind === 'lead' || inner.kind === 'lag')) return this.offsetWindow(inner.kind, node, inner.fields, over);
     if (!inner || (!AGGREGATES.has(inner.kind) && !isRowNumber)) refuse(`the window function ${inner?.kind ?? '?'}`, 'not translated');
     // Spark has no DISTINCT window aggregate (count(DISTINCT x) OVER …): it would stop the model
     if (inner && nodeOf(f.this)?.fields.distinct === true) refuse('an aggregate with DISTINCT over a window', 'Spark does not run distinct window functions');
     if (!isRowNumber) f.this = toSpark(f.this);
     if (Array.isArray(over.partition_by)) over.partition_by = over.partition_by.map((e) => toSpark(e));
     if (Array.isArray(over.order_by)) over.order_by = over.order_by.map((o) => this.ordered(o));
+    return node;
+  }
+
+  /**
+   * count / count (a vote's share of its group): a DOUBLE division in both, each count converted to
+   * the nearest double and the quotient correctly rounded. Only at a zero divisor do they part:
+   * DuckDB gives ±Infinity, or NaN for 0 / 0; Spark NULL, or an error under ANSI. That case is
+   * written out as DuckDB answers it.
+   */
+  private divide(f: Record<string, unknown>): AstNode {
+    if (this.typeOf(f.left) !== 'count' || this.typeOf(f.right) !== 'count') return refuse('the / operator of anything but two counts', 'DuckDB gives infinity on division by zero, Spark (ANSI mode) raises an error; the engines round other numbers differently');
+    const a = toSpark(f.left);
+    const b = toSpark(f.right);
+    const special = (text: string) => ({ cast: { this: stringLit(text), to: { data_type: 'double', precision: null, scale: null }, double_colon_syntax: false } });
+    const zero = { literal: { literal_type: 'number', value: '0' } };
+    const isNull = (x: unknown) => ({ is_null: { this: structuredClone(x), not: false, postfix_form: false } });
+    const byZero = { case: { operand: null, whens: [
+      [isNull(a), { null: null }],
+      [{ gt: { left: structuredClone(a), right: zero } }, special('Infinity')],
+      [{ lt: { left: structuredClone(a), right: zero } }, special('-Infinity')],
+    ], else_: special('NaN') } };
+    const quotient = { div: { left: { paren: { this: a } }, right: { paren: { this: b } } } };
+    return { case: { operand: null, whens: [[{ eq: { left: structuredClone(b), right: zero } }, byZero]], else_: quotient } };
+  }
+
+  /**
+   * lead(x, k) / lag(x, k) OVER (PARTITION BY … ORDER BY …): the value k rows on in the window's
+   * order, NULL past its end, in both; the order's NULLs are written out as for any window. A
+   * constant offset of 1 or more and no default (the compilers write coalesce around it).
+   */
+  private offsetWindow(kind: string, node: unknown, g: Record<string, unknown>, over: Record<string, unknown>): unknown {
+    const offset = EMPTY(g.offset) ? 1 : integerValue(g.offset);
+    if (offset === null || offset < 1) refuse(`${kind}() with an offset that is not a constant of 1 or more`, 'not translated');
+    if (!EMPTY(g.default)) refuse(`${kind}() with a default`, 'not translated');
+    if (g.ignore_nulls === true) refuse(`${kind}() IGNORE NULLS`, 'not translated');
+    if (!Array.isArray(over.order_by) || over.order_by.length === 0) refuse(`${kind}() without ORDER BY`, 'the row it reads is then any row, in either engine');
+    g.this = toSpark(g.this);
+    if (Array.isArray(over.partition_by)) over.partition_by = over.partition_by.map((e) => toSpark(e));
+    over.order_by = over.order_by.map((o) => this.ordered(o));
     return node;
   }
 
@@ -482,11 +670,16 @@ class ModelRewrite implements RewriteExtension {
   /**
    * A cast to BIGINT or DOUBLE is exact behind the matching shape test of the same text (the
    * engines differ only on text outside those shapes: '3.5', '0x10', ' 1_0'); a BIGINT cast of a
-   * count or a sum of counts is exact. Anything else goes to the rule translation's cast rules.
+   * count or a sum of counts, or of a whole-number constant, is exact. Anything else goes to the rule translation's cast rules.
    */
   private cast(node: unknown, f: Record<string, unknown>): unknown {
     const type = String((f.to as { data_type?: unknown } | undefined)?.data_type ?? '?');
     if (type === 'date') return strptimeDate(f.this) ?? undefined;
+    if (type === 'boolean') {
+      // DuckDB writes a truth constant back as CAST('t' AS BOOLEAN) (a rule stored as DuckDB printed it): that constant is that value
+      const text = stringValue(f.this);
+      if (text !== null && TRUTH_CONSTANTS.has(text)) return { boolean: { value: TRUTH_CONSTANTS.get(text) } };
+    }
     if (type === 'decimal' || type === 'boolean') {
       // the engines read different text as numbers and truth values ('\u00011.5' and ' true ' are NULL in DuckDB)
       return refuse(`CAST to ${type.toUpperCase()} in a model`, 'DuckDB and Spark accept different text (control characters, blanks, other digits); the compilers do not write it');
@@ -503,7 +696,9 @@ class ModelRewrite implements RewriteExtension {
     const inner = nodeOf(f.this);
     const aggregated = inner?.kind === 'window_function' ? nodeOf(inner.fields.this) : inner;
     const counted = wanted === 'integer' && (aggregated?.kind === 'count' || (aggregated?.kind === 'sum' && this.typeOf(aggregated.fields.this) === 'count'));
-    if (!guarded && !counted) return undefined;
+    // a whole-number constant (the compilers' typed empty relations: CAST(0 AS BIGINT)) is the same number in both
+    const constant = wanted === 'integer' && integerValue(f.this) !== null && Number.isSafeInteger(integerValue(f.this));
+    if (!guarded && !counted && !constant) return undefined;
     f.this = toSpark(f.this);
     return node;
   }

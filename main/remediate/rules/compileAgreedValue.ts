@@ -123,7 +123,10 @@ export const CASE_DEPARTURE_SHARE = 0.1;
 export const TIE_TYPO_MIN_LENGTH = 5;
 
 /**
- * Plurality with margin over a relation of weighted ballots (det, attr, k, v, src, w).
+ * Plurality with margin over a relation of ballots (det, attr, k, v, src, and with sourceColumn
+ * their weight w). Unweighted, a vote is a count of rows, a whole number in every engine (the
+ * dbt export runs these statements on Spark too, where a sum of doubles in another order could
+ * turn a tie into a lead); a misspelling may be one edit from its value per 6 characters, 1 to 3.
  *
  * A group that the vote leaves undecided between exactly two values is decided by the form of
  * the values when one of them is plainly a corrupted spelling of the other, never otherwise:
@@ -145,29 +148,31 @@ export const TIE_TYPO_MIN_LENGTH = 5;
  * The winner must hold at least as much weight as the other value: form never outvotes a
  * plurality. Two values that are both attested, or both well formed, stay undecided.
  */
-function rankedSql(rule: AgreedValueRule, weighted: string): string {
-  return `WITH wb AS (SELECT * FROM ${weighted}),
-    votes AS (SELECT det, attr, k, v, sum(w) AS n, count(DISTINCT src) AS supporters FROM wb GROUP BY ALL),
+function rankedSql(rule: AgreedValueRule, ballots: string): string {
+  const weighted = Boolean(rule.sourceColumn);
+  return `WITH wb AS (SELECT * FROM ${ballots}),
+    votes AS (SELECT det, attr, k, v, ${weighted ? 'sum(w)' : 'count(*)'} AS n, count(DISTINCT src) AS supporters FROM wb GROUP BY det, attr, k, v),
     ranked AS (SELECT *, sum(n) OVER (PARTITION BY det, attr, k) AS total, count(*) OVER (PARTITION BY det, attr, k) AS candidates,
                       row_number() OVER (PARTITION BY det, attr, k ORDER BY n DESC, v) AS rk,
                       coalesce(lead(n, 1) OVER (PARTITION BY det, attr, k ORDER BY n DESC, v), 0) AS runner_up FROM votes),
     base AS (SELECT *, (rk = 1 AND supporters >= ${Number(rule.minSupport)} AND n > runner_up
                         AND (n - runner_up) >= ${Number(rule.minMargin)} * total - 1e-9) AS plain FROM ranked),
     open AS (SELECT * FROM (SELECT *, bool_or(plain) OVER (PARTITION BY det, attr, k) AS settled FROM base) WHERE candidates = 2 AND NOT settled),
-    -- the column's words, by the groups that write them (only columns with an open duel are split)
+    -- the column's words, by the groups that write them (only columns with an open duel are split);
+    -- letters and digits are ASCII ones, as RE2's [:alnum:] and [:alpha:] are, written as ranges Java reads the same
     words AS (SELECT det, attr, t, count(DISTINCT k) AS groups FROM (
-                SELECT det, attr, k, unnest(string_split_regex(lower(v), '[^[:alnum:]]+')) AS t FROM wb
-                WHERE EXISTS (SELECT 1 FROM open o WHERE o.det = wb.det AND o.attr = wb.attr)) WHERE t <> '' GROUP BY ALL),
-    own AS (SELECT DISTINCT det, attr, k, v, t FROM (SELECT det, attr, k, v, unnest(string_split_regex(lower(v), '[^[:alnum:]]+')) AS t FROM open) WHERE t <> ''),
+                SELECT det, attr, k, unnest(string_split_regex(lower(v), '[^0-9A-Za-z]+')) AS t FROM wb
+                WHERE EXISTS (SELECT 1 FROM open o WHERE o.det = wb.det AND o.attr = wb.attr)) WHERE t <> '' GROUP BY det, attr, t),
+    own AS (SELECT DISTINCT det, attr, k, v, t FROM (SELECT det, attr, k, v, unnest(string_split_regex(lower(v), '[^0-9A-Za-z]+')) AS t FROM open) WHERE t <> ''),
     -- a word of one value that no other group writes and the other value does not share
     lone AS (SELECT o.det, o.attr, o.k, o.v, count(*) AS unattested
              FROM own o LEFT JOIN words w ON w.det = o.det AND w.attr = o.attr AND w.t = o.t
-             WHERE coalesce(w.groups, 0) < 2 AND regexp_matches(o.t, '[[:alpha:]]')
+             WHERE coalesce(w.groups, 0) < 2 AND regexp_matches(o.t, '[A-Za-z]')
                AND NOT EXISTS (SELECT 1 FROM own y WHERE y.det = o.det AND y.attr = o.attr AND y.k = o.k AND y.v <> o.v AND y.t = o.t)
-             GROUP BY ALL),
+             GROUP BY o.det, o.attr, o.k, o.v),
     feat AS (SELECT o.det, o.attr, o.k, o.v, o.n, ${spacedSql('o.v')} AS sv, lower(${spacedSql('o.v')}) AS fp, ${caseClassSql('o.v')} AS cls,
                     (SELECT count(DISTINCT x.k) FROM wb x WHERE x.det = o.det AND x.attr = o.attr AND x.v = o.v) AS groups,
-                    coalesce(l.unattested, 0) AS unattested, length(regexp_replace(o.v, '[^[:alpha:]]', '', 'g')) AS letters
+                    coalesce(l.unattested, 0) AS unattested, length(regexp_replace(o.v, '[^A-Za-z]', '', 'g')) AS letters
              FROM open o LEFT JOIN lone l ON l.det = o.det AND l.attr = o.attr AND l.k = o.k AND l.v = o.v),
     classes AS (SELECT det, attr, cls, n / sum(n) OVER (PARTITION BY det, attr) AS share
                 FROM (SELECT det, attr, ${caseClassSql('v')} AS cls, count(*) AS n FROM wb GROUP BY 1, 2, 3)),
@@ -180,7 +185,7 @@ function rankedSql(rule: AgreedValueRule, weighted: string): string {
                    AND (a.groups >= 2 OR a.unattested = 0
                      OR (damerau_levenshtein(a.fp, b.fp) >= 2 AND ${oneCharacterReplacedSql('a.fp', 'b.fp')} AND NOT ${oneCharacterReplacedSql('b.fp', 'a.fp')}))
                    AND b.groups = 1 AND b.unattested >= 1
-                   AND (damerau_levenshtein(a.fp, b.fp) <= greatest(1, least(3, length(a.fp) // 6))
+                   AND (damerau_levenshtein(a.fp, b.fp) <= (CASE WHEN length(a.fp) >= 18 THEN 3 WHEN length(a.fp) >= 12 THEN 2 ELSE 1 END)
                      OR ${oneCharacterReplacedSql('a.fp', 'b.fp')})))) AS wins
              FROM feat a JOIN feat b ON b.det = a.det AND b.attr = a.attr AND b.k = a.k AND b.v <> a.v
              LEFT JOIN classes ca ON ca.det = a.det AND ca.attr = a.attr AND ca.cls = a.cls
@@ -190,9 +195,9 @@ function rankedSql(rule: AgreedValueRule, weighted: string): string {
     FROM base r LEFT JOIN duel d ON d.det = r.det AND d.attr = r.attr AND d.k = r.k AND d.v = r.v`;
 }
 
-/** Ballots with their weight: 1 per row, or the source's accuracy shared among its rows in the group. */
+/** Ballots as they are (each row one vote), or with their weight: the source's accuracy shared among its rows in the group. */
 function weightedSql(rule: AgreedValueRule, ballots: string, tables: AgreedValueTables): string {
-  if (!rule.sourceColumn) return `(SELECT b.*, 1.0::DOUBLE AS w FROM ${ballots} b)`;
+  if (!rule.sourceColumn) return `(SELECT b.* FROM ${ballots} b)`;
   return `(SELECT b.*, a.acc / count(*) OVER (PARTITION BY b.det, b.attr, b.k, b.src) AS w
     FROM ${ballots} b JOIN ${tables.accuracy} a ON a.src = b.src AND a.iter = ${TRUTH_DISCOVERY_ITERATIONS})`;
 }
@@ -216,7 +221,7 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
   const empty = `SELECT 0 AS det, '' AS attr, '' AS k, '' AS v, CAST(0 AS BIGINT) AS row_id, '' AS src, false AS ok WHERE false`;
   const setup = [
     `CREATE OR REPLACE TEMP TABLE ${T.ballots} AS WITH raw AS (${parts.length ? parts.join('\n UNION ALL ') : empty}),
-      g AS (SELECT det, attr, k, bool_or(ok) AS any_ok FROM raw GROUP BY ALL)
+      g AS (SELECT det, attr, k, bool_or(ok) AS any_ok FROM raw GROUP BY det, attr, k)
       SELECT r.det, r.attr, r.k, r.v, r.row_id, r.src, r.ok FROM raw r JOIN g ON g.det = r.det AND g.attr = r.attr AND g.k = r.k
       WHERE r.ok OR NOT g.any_ok`,
   ];
@@ -226,8 +231,8 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
     // reports the group too (only such claims say anything about a source's accuracy).
     // Groups and claimed values are numbered once, so that each iteration joins on integers.
     setup.push(`CREATE OR REPLACE TEMP TABLE ${T.claims} AS
-      WITH c AS (SELECT det, attr, k, v, src, count(*) AS n FROM ${T.ballots} GROUP BY ALL),
-      g AS (SELECT det, attr, k, count(DISTINCT src) >= 2 AS checked FROM c GROUP BY ALL)
+      WITH c AS (SELECT det, attr, k, v, src, count(*) AS n FROM ${T.ballots} GROUP BY det, attr, k, v, src),
+      g AS (SELECT det, attr, k, count(DISTINCT src) >= 2 AS checked FROM c GROUP BY det, attr, k)
       SELECT c.det, c.attr, c.k, c.v, c.src, c.n / sum(c.n) OVER (PARTITION BY c.det, c.attr, c.k, c.src) AS frac, g.checked,
              dense_rank() OVER (ORDER BY c.det, c.attr, c.k) AS gid, dense_rank() OVER (ORDER BY c.det, c.attr, c.k, c.v) AS cid
       FROM c JOIN g ON g.det = c.det AND g.attr = c.attr AND g.k = c.k`);
@@ -238,7 +243,7 @@ export function agreedValueSetup(rule: AgreedValueRule, ctx: CompileContext): st
       // fractions of its weight; with accuracy as weight the vote stays a weighted plurality.
       setup.push(`INSERT INTO ${T.accuracy}
         WITH a AS (SELECT src, acc FROM ${T.accuracy} WHERE iter = ${it}),
-        conf AS (SELECT c.gid, c.cid, sum(a.acc * c.frac) AS w FROM ${T.claims} c JOIN a ON a.src = c.src GROUP BY ALL),
+        conf AS (SELECT c.gid, c.cid, sum(a.acc * c.frac) AS w FROM ${T.claims} c JOIN a ON a.src = c.src GROUP BY c.gid, c.cid),
         share AS (SELECT cid, w / sum(w) OVER (PARTITION BY gid) AS s FROM conf),
         est AS (SELECT c.src, avg(s.s) AS acc, count(*) AS n FROM ${T.claims} c JOIN share s ON s.cid = c.cid WHERE c.checked GROUP BY c.src)
         SELECT a.src, greatest(${ACCURACY_FLOOR}, least(${ACCURACY_CEILING}, coalesce(est.acc, a.acc))), coalesce(est.n, 0), ${it + 1}
