@@ -221,6 +221,8 @@ function write(node: AstNode, edges: ReadonlySet<AstNode>): string {
     case 'quantifier': {
       const body = node.body[0];
       if (body.type === 'anchor') unsupported('a quantifier on an anchor');
+      // RE2 refuses a repetition count over 1000 (DuckDB stops the statement); Java runs it
+      if (node.min > 1000 || (node.max !== undefined && node.max > 1000)) unsupported('a repetition count over 1000 (RE2 refuses it)');
       // RE2 reads a count with a leading zero or of ten digits or more as literal text
       // (`\d{05}`, `a{1000000000}`); JavaScript and Java read a count. Short counts only.
       const count = /\{([0-9]*)(?:,([0-9]*))?\}\??$/.exec(node.raw);

@@ -88,6 +88,9 @@ const notListIndexing = 'only a constant place of 1 or more in a list the compil
 /** The truth constants DuckDB prints in its casts, and what they are. */
 const TRUTH_CONSTANTS: ReadonlyMap<string, boolean> = new Map([['t', true], ['f', false], ['true', true], ['false', false]]);
 
+/** Nodes whose value is a truth value (comparisons and their combinations). */
+const TRUTH_NODES: ReadonlySet<string> = new Set(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'and', 'or', 'not', 'is_null', 'boolean']);
+
 const INTEGER_TYPES: ReadonlySet<string> = new Set(['big_int', 'int']);
 
 /** What the translation knows of a value's type: enough to refuse what the engines write differently. */
@@ -119,23 +122,55 @@ function directType(value: unknown): ValueType {
  */
 function aliasTypes(statement: unknown): Map<string, ValueType> {
   const seen = new Map<string, ValueType>();
+  // names are matched without case, as DuckDB matches them
+  const define = (name: string, t: ValueType): void => {
+    const key = name.toLowerCase();
+    if (t === `=${key}`) return; // a name given to itself (c.a AS a, a UNION ALL branch's a) says nothing more
+    const before = seen.get(key);
+    seen.set(key, before === undefined || before === t ? t : 'unknown');
+  };
+  const columnName = (n: NonNullable<ReturnType<typeof nodeOf>>): string => String((n.fields.name as { name?: unknown }).name).toLowerCase();
+  /** The type an expression gives the name it is defined under. */
+  const defined = (value: unknown): ValueType => {
+    const t = directType(value);
+    if (t !== 'unknown') return t;
+    const inner = nodeOf(value);
+    // a sum of counts (also over a window), and a column renaming one, keep its type (resolved on a second pass)
+    if (inner?.kind === 'column') return `=${columnName(inner)}` as ValueType;
+    const summed = inner?.kind === 'window_function' ? nodeOf(inner.fields.this) : inner;
+    if (summed?.kind === 'sum' && directType(summed.fields.this) === 'count') return 'count';
+    if (summed?.kind === 'sum' && nodeOf(summed.fields.this)?.kind === 'column') return `=${columnName(nodeOf(summed.fields.this)!)}` as ValueType;
+    return 'unknown';
+  };
+  const selectItems = (value: unknown): unknown[] => {
+    const n = nodeOf(value);
+    if (n?.kind === 'select' && Array.isArray(n.fields.expressions)) return n.fields.expressions;
+    if (n?.kind === 'union') return selectItems(n.fields.left);
+    if (n?.kind === 'paren' || n?.kind === 'subquery') return selectItems(n.fields.this);
+    return [];
+  };
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) return v.forEach(visit);
     if (!v || typeof v !== 'object') return;
     const n = nodeOf(v);
     if (n?.kind === 'alias') {
       const name = (n.fields.alias as { name?: unknown } | undefined)?.name;
-      if (typeof name === 'string') {
-        let t = directType(n.fields.this);
-        const inner = nodeOf(n.fields.this);
-        // a sum of counts (also over a window), and a column renaming one, keep its type (resolved on a second pass)
-        if (t === 'unknown' && inner?.kind === 'column') t = `=${String((inner.fields.name as { name?: unknown }).name)}` as ValueType;
-        const summed = inner?.kind === 'window_function' ? nodeOf(inner.fields.this) : inner;
-        if (t === 'unknown' && summed?.kind === 'sum' && directType(summed.fields.this) === 'count') t = 'count';
-        if (t === 'unknown' && summed?.kind === 'sum' && nodeOf(summed.fields.this)?.kind === 'column') t = `=${String((nodeOf(summed.fields.this)!.fields.name as { name?: unknown }).name)}` as ValueType;
-        const before = seen.get(name);
-        seen.set(name, before === undefined || before === t ? t : 'unknown');
-      }
+      if (typeof name === 'string') define(name, defined(n.fields.this));
+    }
+    // Other ways to bring a name in, each of a type not known here: a lambda's parameters, a
+    // struct's fields, and a UNION ALL's later branches, whose values take the first branch's
+    // names (from an adversarial pass: each had a double pass for a count)
+    if (n?.kind === 'lambda' && Array.isArray(n.fields.parameters)) for (const x of n.fields.parameters as Array<{ name?: unknown }>) define(String(x.name), 'unknown');
+    if (n?.kind === 'map_func' && Array.isArray(n.fields.keys)) for (const k of n.fields.keys) define(stringValue(k) ?? '', 'unknown');
+    if (n?.kind === 'union') {
+      const names = selectItems(n.fields.left).map((item) => {
+        const a = nodeOf(item);
+        return a?.kind === 'alias' ? String((a.fields.alias as { name?: unknown }).name) : a?.kind === 'column' ? columnName(a) : null;
+      });
+      selectItems(n.fields.right).forEach((item, i) => {
+        const a = nodeOf(item);
+        if (names[i]) define(names[i]!, a?.kind === 'alias' ? defined(a.fields.this) : defined(item));
+      });
     }
     for (const x of Object.values(v)) visit(x);
   };
@@ -162,16 +197,19 @@ class ModelRewrite implements RewriteExtension {
     if (t !== 'unknown') return t;
     const n = nodeOf(value);
     if (n?.kind === 'paren') return this.typeOf(n.fields.this);
-    if (n?.kind === 'column') return this.aliases.get(String((n.fields.name as { name?: unknown }).name)) ?? 'unknown';
+    if (n?.kind === 'column') return this.aliases.get(String((n.fields.name as { name?: unknown }).name).toLowerCase()) ?? 'unknown';
     // a sum of counts, also over a window, is a count (BIGINT in Spark, HUGEINT in DuckDB, equal below 2^63)
     const summed = n?.kind === 'window_function' ? nodeOf(n.fields.this) : n;
     if (summed?.kind === 'sum' && this.typeOf(summed.fields.this) === 'count') return 'count';
     if (n?.kind === 'case') {
-      // a CASE is as typed as its branches (the strptime date, the guarded casts)
-      const whens = Array.isArray(n.fields.whens) ? (n.fields.whens as unknown[][]).map((w) => this.typeOf(w[1])) : [];
-      const all = [...whens, ...(EMPTY(n.fields.else_) ? [] : [this.typeOf(n.fields.else_)])];
-      const known = all.find((x) => x !== 'unknown');
-      return known ?? 'unknown';
+      // a CASE is as typed as its branches (the strptime date, the guarded casts): a number or
+      // date in any branch is refused as one; a count only where every branch is a count or NULL
+      const branches = Array.isArray(n.fields.whens) ? (n.fields.whens as unknown[][]).map((w) => w[1]) : [];
+      if (!EMPTY(n.fields.else_)) branches.push(n.fields.else_);
+      const types = branches.map((b) => (nodeOf(b)?.kind === 'null' ? 'null' : this.typeOf(b)));
+      const refused = types.find((x) => x === 'double' || x === 'decimal' || x === 'date');
+      if (refused) return refused as ValueType;
+      return types.length > 0 && types.every((x) => x === 'count' || x === 'null') && types.includes('count') ? 'count' : 'unknown';
     }
     return 'unknown';
   }
@@ -268,10 +306,24 @@ class ModelRewrite implements RewriteExtension {
         return fn('array', f.expressions.map((e) => toSpark(e)));
       case 'json_object':
         return this.json(f);
-      case 'lambda':
+      case 'lambda': {
         if (!EMPTY(f.parameter_types) || f.colon === true) refuse('a typed lambda', 'not translated');
-        f.body = this.unguarded(() => toSpark(f.body));
+        // a parameter is a position only where transform() says so for this lambda; any other
+        // parameter of that name hides an outer position (from an adversarial pass)
+        const names = Array.isArray(f.parameters) ? (f.parameters as Array<{ name?: unknown }>).map((x) => String(x.name)) : [];
+        const positional = this.positionalParameter;
+        this.positionalParameter = null;
+        const hidden = names.filter((x) => this.positions.has(x));
+        for (const x of hidden) this.positions.delete(x);
+        if (positional !== null && names.length === 1 && names[0] === positional) this.positions.add(positional);
+        try {
+          f.body = this.unguarded(() => toSpark(f.body));
+        } finally {
+          if (positional !== null) this.positions.delete(positional);
+          for (const x of hidden) this.positions.add(x);
+        }
         return node;
+      }
       default:
         if (AGGREGATES.has(kind)) return this.unguarded(() => this.aggregate(kind, node, f));
         return undefined;
@@ -327,23 +379,32 @@ class ModelRewrite implements RewriteExtension {
   }
 
   /**
-   * range(lo, hi): lo, lo + 1, …, hi - 1, empty where hi <= lo. Spark's sequence(lo, hi) counts
-   * down where hi < lo and holds hi, so it is cut to the first hi - lo elements of a sequence that
-   * never counts down. Whole numbers in both (BIGINT in DuckDB, INT or BIGINT in Spark).
+   * range(lo, hi): lo, lo + 1, …, hi - 1, empty where hi <= lo, NULL for a NULL bound. Spark's
+   * sequence(lo, hi) counts down where hi < lo and holds hi, so the cases are written out. Whole
+   * numbers in both (BIGINT in DuckDB, INT or BIGINT in Spark).
    */
   private range(args: unknown[]): AstNode {
     if (args.length !== 2) return refuse('range() with one or three arguments', 'not translated');
+    if (args.some((a) => nodeOf(a)?.kind === 'null')) return refuse('range() of a NULL constant', 'Spark cannot type sequence(NULL, …)');
     const lo = toSpark(args[0]);
     const hi = toSpark(args[1]);
     const zero = { literal: { literal_type: 'number', value: '0' } };
     const one = { literal: { literal_type: 'number', value: '1' } };
-    const upper = fn('greatest', [structuredClone(lo), structuredClone(hi)]);
-    const count = fn('greatest', [{ sub: { left: { paren: { this: structuredClone(hi) } }, right: { paren: { this: structuredClone(lo) } } } }, zero]);
-    return fn('slice', [fn('sequence', [lo, upper]), one, count]);
+    const isNull = (x: unknown) => ({ is_null: { this: structuredClone(x), not: false, postfix_form: false } });
+    // NULL bounds: NULL (greatest() would skip them); hi <= lo: empty, typed as the other branch;
+    // else lo .. hi - 1, which cannot overflow where hi > lo (hi - lo could: from an adversarial pass)
+    const empty = fn('slice', [fn('sequence', [structuredClone(lo), structuredClone(lo)]), one, zero]);
+    const upTo = fn('sequence', [structuredClone(lo), { sub: { left: { paren: { this: structuredClone(hi) } }, right: one } }]);
+    return { case: { operand: null, whens: [
+      [{ or: { left: isNull(lo), right: isNull(hi) } }, { null: null }],
+      [{ lte: { left: structuredClone(hi), right: structuredClone(lo) } }, empty],
+    ], else_: upTo } };
   }
 
   /** Lambda parameters whose every value is a position: a whole number of 1 or more, or NULL. */
   private positions = new Set<string>();
+  /** The parameter of the lambda about to be translated that takes positions (set by transform()). */
+  private positionalParameter: string | null = null;
 
   /** Whether every element of the list is a position (range from 1 up, a list of positions found or constants of 1 or more). */
   private positionList(list: unknown): boolean {
@@ -374,24 +435,29 @@ class ModelRewrite implements RewriteExtension {
     const params = lambda.fields.parameters;
     if (!Array.isArray(params) || params.length !== 1) return refuse('list_transform() with an index parameter', 'DuckDB counts the index from 1, Spark from 0');
     const name = String((params[0] as { name?: unknown }).name);
-    const positional = this.positionList(args[0]) && !this.positions.has(name);
+    const positional = this.positionList(args[0]);
     const list = toSpark(args[0]);
-    if (positional) this.positions.add(name);
-    try {
-      return fn('transform', [list, toSpark(args[1])]);
-    } finally {
-      if (positional) this.positions.delete(name);
-    }
+    // the lambda (node 'lambda' above) takes its parameter as a position
+    this.positionalParameter = positional ? name : null;
+    return fn('transform', [list, toSpark(args[1])]);
   }
 
   /**
    * list_position(l, v): the 1-based place of the first element equal to v; NULL in DuckDB where
-   * there is none, 0 in Spark (hence nullif). Both skip NULL elements; v is a constant, never NULL.
+   * there is none, 0 in Spark (hence nullif). Both skip NULL elements; v is a truth constant (never
+   * NULL) and l a transform into truth values (the compilers' first differing position).
    */
   private position(args: unknown[]): AstNode {
     const v = nodeOf(args[1]);
-    if (args.length !== 2 || !v || !(v.kind === 'boolean' || (v.kind === 'literal' && (v.fields.literal_type === 'string' || v.fields.literal_type === 'number')))) {
-      return refuse('list_position() of anything but a constant', 'Spark answers NULL when looking for NULL, DuckDB finds a NULL element');
+    if (args.length !== 2 || !v || v.kind !== 'boolean') {
+      return refuse('list_position() of anything but a truth constant', 'Spark answers NULL when looking for NULL, DuckDB finds a NULL element, and Spark stops where the types differ');
+    }
+    // the list must hold truth values too: DuckDB casts between types, Spark stops (from an adversarial pass)
+    const list = nodeOf(args[0]);
+    const lambda = list?.kind === 'function' && Array.isArray(list.fields.args) ? nodeOf(list.fields.args[1]) : null;
+    const body = lambda?.kind === 'lambda' ? nodeOf(lambda.fields.body) : null;
+    if (!['list_transform', 'array_transform', 'list_apply', 'array_apply', 'apply'].includes(list?.kind === 'function' ? String(list.fields.name).toLowerCase() : '') || !body || !TRUTH_NODES.has(body.kind)) {
+      return refuse('list_position() in anything but a list of comparisons', 'DuckDB casts between types, Spark stops');
     }
     return fn('nullif', [fn('array_position', [toSpark(args[0]), toSpark(args[1])]), { literal: { literal_type: 'number', value: '0' } }]);
   }
@@ -529,6 +595,8 @@ class ModelRewrite implements RewriteExtension {
     const java = javaPattern(re2, false);
     if (!java.ok) return refuse('string_split_regex()', java.reason);
     if (java.empty) return refuse('string_split_regex() of a pattern that can match the empty string', 'RE2 and Java find different empty matches');
+    // DuckDB matches a ^ again at the start of each remaining piece, Java once (from an adversarial pass)
+    if (/[$^]/.test(re2.replace(/\[\^/g, '['))) return refuse('string_split_regex() of a pattern with an anchor or a ^ or $', 'DuckDB anchors ^ at each piece, Java at the text');
     return fn('split', [toSpark(args[0]), stringLit(java.pattern)]);
   }
 
