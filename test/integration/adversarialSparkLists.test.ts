@@ -1,11 +1,9 @@
 // Adversarial probes (a helper's pass of 2026-12-08; 21 of them differed before the fixes of that day) of the DuckDB -> Spark translations (sparkModel.ts ModelRewrite: divide,
 // offsetWindow, range, transform, position, subscript, positionSubstring, splitList, constant casts).
-// Same harness as adversarialSparkModel.test.ts: a probe is refused, or Spark returns DuckDB's rows.
-import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLockedDuckDB, queryRows, sqlIdent, type LockedDuckDB } from '../../main/store/duckdb.js';
-import { translateModelSql } from '../../main/export/dbt/sparkModel.js';
-import { querySpark, type SparkQueryResult, type SparkRows, type SparkTable } from '../helpers/sparkSql.js';
+// The shared harness (test/helpers/sparkProbes.ts): a probe is refused, or Spark returns DuckDB's rows.
+import { beforeAll, describe, it } from 'vitest';
+import type { SparkTable } from '../helpers/sparkSql.js';
+import { expectProbeHolds, runSparkProbes, type Outcome, type Probe } from '../helpers/sparkProbes.js';
 
 type Rows = Array<Array<string | null>>;
 const tables: SparkTable[] = [];
@@ -22,7 +20,6 @@ table('sp', ['t'], [
   ['ab\u0000'], [null], [''], ['x٣y'], ['x]y'], ['a]'], ['[a]'], ['a&b'], ['a-b'], ['A\u017fS'],
 ]);
 
-interface Probe { name: string; sql: string }
 const C = `c AS (SELECT g, count(*) AS n, count(u) AS m FROM grp GROUP BY g)`;
 const probes: Probe[] = [
   // ---- divide: type-inference holes
@@ -133,65 +130,13 @@ const probes: Probe[] = [
   { name: 'lead2: lead inside a CASE with a count division', sql: `WITH ${C} SELECT g, CASE WHEN lead(g, 1) OVER (ORDER BY g) IS NULL THEN 'last' ELSE lead(g, 1) OVER (ORDER BY g) END AS nx, m / n > 0.5 AS maj FROM c` },
 ];
 
-const lines = (rows: SparkRows): string[] => rows.map((r) => JSON.stringify(r)).sort();
-type Outcome = { refused: string } | { duck: SparkRows | { error: string }; spark: SparkQueryResult; sparkSql: string };
-const outcomes = new Map<string, Outcome>();
-let duck: LockedDuckDB;
-function duckText(s: string | null): string {
-  if (s === null) return 'NULL';
-  return s.split('\u0000').map((p) => `'${p.replace(/'/g, "''")}'`).join(' || chr(0) || ');
-}
-
+let outcomes = new Map<string, Outcome>();
 beforeAll(async () => {
-  duck = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [] });
-  for (const t of tables) {
-    await duck.conn.run(`CREATE TABLE ${t.name} (${t.columns.map((c) => `${sqlIdent(c)} ${c === '_airlock_row_id' ? 'BIGINT' : 'VARCHAR'}`).join(', ')})`);
-    await duck.conn.run(`INSERT INTO ${t.name} VALUES ${t.rows.map((r) => `(${r.map((v, i) => (i === 0 ? v : duckText(v))).join(', ')})`).join(', ')}`);
-  }
-  const translated: Array<{ name: string; sql: string }> = [];
-  for (const p of probes) {
-    const r = translateModelSql(p.sql);
-    if (!r.ok) outcomes.set(p.name, { refused: r.reason });
-    else translated.push({ name: p.name, sql: r.sql });
-  }
-  const spark = querySpark(tables, translated.map((t) => t.sql));
-  for (const [i, t] of translated.entries()) {
-    let d: SparkRows | { error: string };
-    try {
-      const rows = await queryRows<Record<string, unknown>>(duck.conn, `SELECT * FROM (${probes.find((p) => p.name === t.name)!.sql})`);
-      d = rows.map((r) => Object.values(r).map((v) => (v === null || v === undefined ? null : String(v))));
-    } catch (e) {
-      d = { error: String(e) };
-    }
-    outcomes.set(t.name, { duck: d, spark: spark[i]!, sparkSql: t.sql });
-  }
-  if (process.env.AIRLOCK_SPARK_PROBE_REPORT) writeFileSync(process.env.AIRLOCK_SPARK_PROBE_REPORT, JSON.stringify(Object.fromEntries(outcomes), null, 1));
+  outcomes = await runSparkProbes(tables, probes);
 }, 900_000);
-afterAll(() => {
-  duck?.close();
-});
 
 describe('adversarial probes of the new Spark translations', () => {
   for (const p of probes) {
-    it(p.name, () => {
-      const o = outcomes.get(p.name);
-      expect(o, 'no outcome').toBeDefined();
-      if (!o || 'refused' in o) return;
-      const ctx = `\nDuckDB SQL: ${p.sql.slice(0, 600)}\nSpark SQL: ${o.sparkSql.slice(0, 600)}`;
-      if ('error' in o.duck) {
-        expect('error' in o.spark, `DuckDB fails (${o.duck.error.slice(0, 200)}) but Spark returns rows${ctx}`).toBe(true);
-        return;
-      }
-      expect('error' in o.spark ? o.spark.error : null, `Spark fails where DuckDB answers ${JSON.stringify(o.duck).slice(0, 300)}${ctx}`).toBeNull();
-      if ('error' in o.spark) return;
-      const want = lines(o.duck);
-      for (const mode of ['ansi', 'legacy'] as const) {
-        const got = lines(o.spark[mode]);
-        const onlyDuck = want.filter((l) => !got.includes(l));
-        const onlySpark = got.filter((l) => !want.includes(l));
-        expect({ onlyDuck, onlySpark }, `ANSI ${mode === 'ansi' ? 'on' : 'off'}: rows differ${ctx}`).toEqual({ onlyDuck: [], onlySpark: [] });
-        expect(got, `ANSI ${mode === 'ansi' ? 'on' : 'off'}: row counts differ${ctx}`).toEqual(want);
-      }
-    });
+    it(p.name, () => expectProbeHolds(p, outcomes.get(p.name)));
   }
 });

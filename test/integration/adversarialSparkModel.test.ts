@@ -4,17 +4,15 @@
 // hostile tables; a refused statement keeps the promise, a translated one must give DuckDB's rows.
 // All translated statements run in ONE local SparkSession (querySpark), so the file costs one
 // Spark start. Rows are compared as multisets of their text.
-import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseContract } from '../../main/contract/load.js';
-import { openLockedDuckDB, queryRows, sqlIdent, type LockedDuckDB } from '../../main/store/duckdb.js';
 import { compileViolations } from '../../main/validate/compileViolations.js';
 import { INTEGER_RE, NUMBER_RE } from '../../main/validate/typedValue.js';
 import { oneCharacterReplacedSql } from '../../main/validate/oneCharacterReplaced.js';
-import { translateModelSql } from '../../main/export/dbt/sparkModel.js';
 import { seededRandom } from '../../main/models/tiny/seededRandom.js';
 import { DUCKDB_CASE } from '../../main/export/dbt/duckdbCaseTable.js';
-import { querySpark, type SparkQueryResult, type SparkRows, type SparkTable } from '../helpers/sparkSql.js';
+import type { SparkTable } from '../helpers/sparkSql.js';
+import { expectProbeHolds, runSparkProbes, type Outcome, type Probe } from '../helpers/sparkProbes.js';
 
 const INT = `'${INTEGER_RE}'`;
 const NUM = `'${NUMBER_RE}'`;
@@ -171,8 +169,6 @@ for (let r = 0; r < 400; r++) {
 table('src', C_COLS, contractRows);
 
 // ---------------------------------------------------------------- the probes
-/** `translates`: the probe must not be refused (a construct the rule models need); `refuses`: it must be. */
-interface Probe { name: string; sql: string; translates?: true; refuses?: true }
 const probes: Probe[] = [
   // guarded casts
   { name: 'guard: a shape-tested cast in CASE WHEN (regression)', sql: `SELECT _airlock_row_id, CASE WHEN regexp_full_match(t, ${INT}) THEN TRY_CAST(t AS BIGINT) END AS v, regexp_full_match(t, ${INT}) AND TRY_CAST(t AS BIGINT) > 1 AS w FROM ints` },
@@ -282,72 +278,14 @@ const probes: Probe[] = [
 ];
 
 // ---------------------------------------------------------------- running both engines
-const lines = (rows: SparkRows): string[] => rows.map((r) => JSON.stringify(r)).sort();
-type Outcome = { refused: string } | { duck: SparkRows | { error: string }; spark: SparkQueryResult; sparkSql: string };
-const outcomes = new Map<string, Outcome>();
-let duck: LockedDuckDB;
-
-/** A DuckDB literal for any text, NUL included. */
-function duckText(s: string | null): string {
-  if (s === null) return 'NULL';
-  return s.split('\u0000').map((p) => `'${p.replace(/'/g, "''")}'`).join(' || chr(0) || ');
-}
-
+let outcomes = new Map<string, Outcome>();
 beforeAll(async () => {
-  duck = await openLockedDuckDB({ path: ':memory:', allowedDirectories: [] });
-  for (const t of tables) {
-    await duck.conn.run(`CREATE TABLE ${t.name} (${t.columns.map((c) => `${sqlIdent(c)} ${c === '_airlock_row_id' ? 'BIGINT' : 'VARCHAR'}`).join(', ')})`);
-    await duck.conn.run(`INSERT INTO ${t.name} VALUES ${t.rows.map((r) => `(${r.map((v, i) => (i === 0 ? v : duckText(v))).join(', ')})`).join(', ')}`);
-  }
-  const translated: Array<{ name: string; sql: string }> = [];
-  for (const p of probes) {
-    const r = translateModelSql(p.sql);
-    if (!r.ok) outcomes.set(p.name, { refused: r.reason });
-    else translated.push({ name: p.name, sql: r.sql });
-  }
-  const spark = querySpark(tables, translated.map((t) => t.sql));
-  for (const [i, t] of translated.entries()) {
-    let d: SparkRows | { error: string };
-    try {
-      const rows = await queryRows<Record<string, unknown>>(duck.conn, `SELECT * FROM (${probes.find((p) => p.name === t.name)!.sql})`);
-      d = rows.map((r) => Object.values(r).map((v) => (v === null || v === undefined ? null : String(v))));
-    } catch (e) {
-      d = { error: String(e) };
-    }
-    outcomes.set(t.name, { duck: d, spark: spark[i]!, sparkSql: t.sql });
-  }
-  // AIRLOCK_SPARK_PROBE_REPORT=<file>: every probe's refusal or both engines' rows, for reading
-  if (process.env.AIRLOCK_SPARK_PROBE_REPORT) writeFileSync(process.env.AIRLOCK_SPARK_PROBE_REPORT, JSON.stringify(Object.fromEntries(outcomes), null, 1));
+  outcomes = await runSparkProbes(tables, probes);
 }, 900_000);
-afterAll(() => {
-  duck?.close();
-});
 
 describe('adversarial Spark model translation: refused, or DuckDB\'s exact rows with ANSI on and off', () => {
   for (const p of probes) {
-    it(p.name, () => {
-      const o = outcomes.get(p.name);
-      expect(o, 'no outcome').toBeDefined();
-      if (p.translates) expect(o && 'refused' in o ? o.refused : null, 'must translate').toBeNull();
-      if (p.refuses) expect(o && 'refused' in o, 'must be refused').toBe(true);
-      if (!o || 'refused' in o) return; // a refusal with a reason keeps the promise
-      const ctx = `\nDuckDB SQL: ${p.sql.slice(0, 600)}\nSpark SQL: ${o.sparkSql.slice(0, 600)}`;
-      if ('error' in o.duck) {
-        // DuckDB refuses to run it: Spark must not answer with rows either
-        expect('error' in o.spark, `DuckDB fails (${o.duck.error.slice(0, 200)}) but Spark returns rows${ctx}`).toBe(true);
-        return;
-      }
-      expect('error' in o.spark ? o.spark.error : null, `Spark fails where DuckDB answers ${JSON.stringify(o.duck).slice(0, 300)}${ctx}`).toBeNull();
-      if ('error' in o.spark) return;
-      const want = lines(o.duck);
-      for (const mode of ['ansi', 'legacy'] as const) {
-        const got = lines(o.spark[mode]);
-        const onlyDuck = want.filter((l) => !got.includes(l));
-        const onlySpark = got.filter((l) => !want.includes(l));
-        expect({ onlyDuck, onlySpark }, `ANSI ${mode === 'ansi' ? 'on' : 'off'}: rows differ${ctx}`).toEqual({ onlyDuck: [], onlySpark: [] });
-        expect(got, `ANSI ${mode === 'ansi' ? 'on' : 'off'}: row counts differ${ctx}`).toEqual(want);
-      }
-    });
+    it(p.name, () => expectProbeHolds(p, outcomes.get(p.name)));
   }
   it('the compiled violations translate (the probe above is not a refusal) and exercise the checks', () => {
     const o = outcomes.get(probes[probes.length - 1]!.name);
